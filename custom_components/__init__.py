@@ -1,0 +1,1 @@
+"""Custom integrations of this repository (kept as a package for pytest-homeassistant-custom-component)."""

@@ -1,0 +1,1 @@
+"""Development kit: the simulated doorbell and a real Home Assistant for `scripts/develop` and the tests."""

@@ -1,0 +1,302 @@
+"""A real Home Assistant with Doorbell Vault and a simulated doorbell.
+
+`scripts/develop` runs `python -m devkit.develop` (foreground, Ctrl-C stops everything it started);
+the end-to-end test runs `python -m devkit.develop --check <folder>`, which prepares a configuration the
+same way, proves that the README's credentials log in and that Doorbell Vault is loaded, prints a JSON
+report and stops.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Any
+
+from devkit import simulator
+
+ROOT = Path(__file__).resolve().parent.parent
+DOMAIN = "doorbell_vault"
+
+# The development owner account; README.md states these.
+OWNER_NAME = "Developer"
+OWNER_USERNAME = "dev"
+OWNER_PASSWORD = "doorbell-vault-dev"
+
+CONFIGURATION = """\
+# Written by scripts/develop. Edit freely: it is only written when absent.
+default_config:
+
+http:
+  server_host: 127.0.0.1
+  server_port: {port}
+
+logger:
+  default: info
+  logs:
+    custom_components.doorbell_vault: debug
+"""
+
+# In a container Home Assistant's go2rtc wants its bundled binary; point it at a server instead
+# (run go2rtc there for WebRTC; without one, cameras play through HLS).
+GO2RTC_IN_CONTAINER = """
+go2rtc:
+  url: http://127.0.0.1:1984/
+"""
+
+
+def prepare_config(config: Path, port: int) -> None:
+    """Create the configuration folder: configuration.yaml and a link to our integration."""
+    config.mkdir(parents=True, exist_ok=True)
+    yaml = config / "configuration.yaml"
+    if not yaml.exists():
+        from homeassistant.util.package import is_docker_env
+
+        text = CONFIGURATION.format(port=port)
+        if is_docker_env() and not shutil.which("go2rtc"):
+            text += GO2RTC_IN_CONTAINER
+        yaml.write_text(text)
+    custom = config / "custom_components"
+    custom.mkdir(exist_ok=True)
+    link = custom / DOMAIN
+    target = ROOT / "custom_components" / DOMAIN
+    if link.is_symlink() and link.resolve() != target:
+        link.unlink()
+    if not link.exists():
+        link.symlink_to(target, target_is_directory=True)
+    (config / "doorbell_vault").mkdir(exist_ok=True)
+
+
+class Api:
+    """A tiny synchronous client of Home Assistant's HTTP API."""
+
+    def __init__(self, base_url: str) -> None:
+        self.base_url = base_url.rstrip("/")
+        self.client_id = f"{self.base_url}/"
+        self.token: str | None = None
+
+    def request(
+        self,
+        method: str,
+        path: str,
+        body: dict[str, Any] | None = None,
+        *,
+        form: dict[str, str] | None = None,
+        timeout: float = 30,
+    ) -> Any:
+        headers = {}
+        data = None
+        if body is not None:
+            data = json.dumps(body).encode()
+            headers["Content-Type"] = "application/json"
+        elif form is not None:
+            data = urllib.parse.urlencode(form).encode()
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        if self.token:
+            headers["Authorization"] = f"Bearer {self.token}"
+        req = urllib.request.Request(self.base_url + path, data=data, method=method, headers=headers)
+        with urllib.request.urlopen(req, timeout=timeout) as response:
+            text = response.read().decode()
+        return json.loads(text) if text else None
+
+    def wait_until_up(self, process: subprocess.Popen[bytes], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if process.poll() is not None:
+                raise RuntimeError(f"hass exited with code {process.returncode}")
+            try:
+                self.request("GET", "/api/onboarding", timeout=5)
+                return
+            except urllib.error.URLError, ConnectionError, TimeoutError:
+                time.sleep(0.5)
+        raise TimeoutError(f"Home Assistant did not answer within {timeout:.0f} s")
+
+    def exchange_code(self, code: str) -> None:
+        tokens = self.request(
+            "POST",
+            "/auth/token",
+            form={"grant_type": "authorization_code", "code": code, "client_id": self.client_id},
+        )
+        self.token = tokens["access_token"]
+
+    def onboard(self) -> bool:
+        """Create the owner and finish onboarding; False when it was already done."""
+        steps = {step["step"]: step["done"] for step in self.request("GET", "/api/onboarding")}
+        if steps.get("user"):
+            return False
+        result = self.request(
+            "POST",
+            "/api/onboarding/users",
+            {
+                "client_id": self.client_id,
+                "name": OWNER_NAME,
+                "username": OWNER_USERNAME,
+                "password": OWNER_PASSWORD,
+                "language": "en",
+            },
+        )
+        self.exchange_code(result["auth_code"])
+        self.request("POST", "/api/onboarding/core_config", {})
+        self.request("POST", "/api/onboarding/analytics", {})
+        self.request(
+            "POST",
+            "/api/onboarding/integration",
+            {"client_id": self.client_id, "redirect_uri": f"{self.base_url}/?auth_callback=1"},
+        )
+        return True
+
+    def login(self, username: str, password: str) -> None:
+        """Log in the way the frontend does: a login flow, then a token."""
+        self.token = None
+        flow = self.request(
+            "POST",
+            "/auth/login_flow",
+            {
+                "client_id": self.client_id,
+                "handler": ["homeassistant", None],
+                "redirect_uri": f"{self.base_url}/?auth_callback=1",
+            },
+        )
+        result = self.request(
+            "POST",
+            f"/auth/login_flow/{flow['flow_id']}",
+            {"client_id": self.client_id, "username": username, "password": password},
+        )
+        if result.get("type") != "create_entry":
+            raise PermissionError(f"login refused: {result.get('errors')}")
+        self.exchange_code(result["result"])
+
+    def entries(self, domain: str = DOMAIN) -> list[dict[str, Any]]:
+        result: list[dict[str, Any]] = self.request(
+            "GET", f"/api/config/config_entries/entry?domain={domain}"
+        )
+        return result
+
+    def ensure_vault(self, storage: Path) -> dict[str, Any]:
+        """Set up Doorbell Vault through its config flow unless it already is."""
+        if not self.entries():
+            flow = self.request("POST", "/api/config/config_entries/flow", {"handler": DOMAIN})
+            flow = self.request(
+                "POST",
+                f"/api/config/config_entries/flow/{flow['flow_id']}",
+                {"storage_path": str(storage)},
+            )
+            if flow.get("step_id") == "confirm":
+                flow = self.request("POST", f"/api/config/config_entries/flow/{flow['flow_id']}", {})
+            if flow.get("type") != "create_entry":
+                raise RuntimeError(f"Doorbell Vault flow did not finish: {flow}")
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            entry = self.entries()[0]
+            if entry["state"] not in ("not_loaded", "setup_in_progress"):
+                return entry
+            time.sleep(0.5)
+        return self.entries()[0]
+
+
+def start_hass(config: Path, *, quiet: bool) -> subprocess.Popen[bytes]:
+    hass = Path(sys.executable).with_name("hass")
+    output = subprocess.DEVNULL if quiet else None
+    return subprocess.Popen(
+        [str(hass), "--config", str(config)],
+        stdout=output,
+        stderr=output,
+        start_new_session=True,
+    )
+
+
+def stop(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
+    if process.poll() is None:
+        process.send_signal(signal.SIGTERM)
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+
+@contextmanager
+def running(
+    config: Path, port: int, *, quiet: bool
+) -> Iterator[tuple[Api, simulator.SimulatedDoorbell, subprocess.Popen[bytes]]]:
+    """Prepare the config folder, then run a simulated doorbell and Home Assistant."""
+    prepare_config(config, port)
+    doorbell = simulator.start(port=0)
+    hass = start_hass(config, quiet=quiet)
+    api = Api(f"http://127.0.0.1:{port}")
+    try:
+        api.wait_until_up(hass, timeout=240)
+        api.onboard()
+        api.login(OWNER_USERNAME, OWNER_PASSWORD)
+        api.ensure_vault(config / "doorbell_vault")
+        yield api, doorbell, hass
+    finally:
+        stop(hass)
+        doorbell.stop()
+
+
+def check(config: Path, port: int) -> dict[str, Any]:
+    """What the end-to-end test asserts, gathered from a real `hass`."""
+    with running(config, port, quiet=True) as (api, doorbell, hass):
+        api.login(OWNER_USERNAME, OWNER_PASSWORD)
+        entry = api.entries()[0]
+        report = {
+            "entry_state": entry["state"],
+            "entry_title": entry["title"],
+            "logged_in": api.token is not None,
+            "doorbell_url": doorbell.url,
+            "database": (config / "doorbell_vault" / "doorbell_vault.db").is_file(),
+        }
+        try:
+            api.login(OWNER_USERNAME, "wrong password")
+        except PermissionError:
+            report["wrong_password_refused"] = True
+        report["hass_running"] = hass.poll() is None
+    return report
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, default=ROOT / "config")
+    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--check", action="store_true", help="run the end-to-end check and exit")
+    args = parser.parse_args()
+    if args.check:
+        if shutil.which("ip") and os.geteuid() == 0:
+            # A fresh network namespace has only loopback, down and without multicast (zeroconf).
+            for command in ("link set lo up", "link set lo multicast on", "route add 224.0.0.0/4 dev lo"):
+                subprocess.run(["ip", *command.split()], check=False)
+        print(json.dumps(check(args.config, args.port)), flush=True)
+        return 0
+
+    def interrupt(signum: int, frame: object) -> None:
+        raise KeyboardInterrupt
+
+    signal.signal(signal.SIGTERM, interrupt)
+    try:
+        with running(args.config, args.port, quiet=False) as (api, doorbell, hass):
+            print(
+                f"\n  Home Assistant: {api.base_url}  (user {OWNER_USERNAME!r}, "
+                f"password {OWNER_PASSWORD!r})\n  Simulated doorbell: {doorbell.url}\n"
+                "  Ctrl-C stops everything.\n",
+                flush=True,
+            )
+            return hass.wait()
+    except KeyboardInterrupt:
+        print("\nstopping…", flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

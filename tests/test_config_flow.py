@@ -1,0 +1,125 @@
+"""The hub flow: a storage folder that exists or can be made, is writable, and shows its free space."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.doorbell_vault.const import (
+    CONF_CONTINUOUS_DAYS,
+    CONF_EVENT_DAYS,
+    CONF_MAX_SIZE_GB,
+    CONF_MIN_FREE_GB,
+    CONF_STORAGE_PATH,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+)
+
+
+async def test_user_flow_creates_hub(hass: HomeAssistant, storage: Path) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_STORAGE_PATH: str(storage)}
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "confirm"
+    assert result["description_placeholders"]["path"] == str(storage)
+    assert result["description_placeholders"]["free"].endswith(" GiB")
+    assert storage.is_dir()
+
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert result["data"] == {CONF_STORAGE_PATH: str(storage)}
+    assert result["options"] == DEFAULT_OPTIONS
+    entry = hass.config_entries.async_entries(DOMAIN)[0]
+    assert entry.state is ConfigEntryState.LOADED
+    assert (storage / "doorbell_vault.db").is_file()
+
+
+async def test_default_folder_is_in_config(hass: HomeAssistant) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    schema = result["data_schema"].schema
+    key = next(k for k in schema if k == CONF_STORAGE_PATH)
+    assert key.default() == hass.config.path("doorbell_vault")
+
+
+@pytest.mark.parametrize(
+    ("make_path", "error"),
+    [
+        (lambda tmp: "relative/folder", "not_absolute"),
+        (lambda tmp: str(_file(tmp / "a-file")), "not_a_folder"),
+        (lambda tmp: str(_file(tmp / "blocker") / "child"), "cannot_create"),
+        (lambda tmp: str(_read_only(tmp / "ro")), "not_writable"),
+    ],
+)
+async def test_user_flow_rejects_unusable_folder(
+    hass: HomeAssistant, tmp_path: Path, make_path: object, error: str
+) -> None:
+    path = make_path(tmp_path)  # type: ignore[operator]
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_STORAGE_PATH: path})
+    assert result["type"] is FlowResultType.FORM
+    assert result["step_id"] == "user"
+    assert result["errors"] == {CONF_STORAGE_PATH: error}
+    assert hass.config_entries.async_entries(DOMAIN) == []
+
+
+async def test_single_instance(hass: HomeAssistant, hub_entry: MockConfigEntry) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "single_instance_allowed"
+
+
+async def test_options_flow_sets_retention_and_reloads(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    assert await hass.config_entries.async_setup(hub_entry.entry_id)
+    store_before = hub_entry.runtime_data.store
+
+    result = await hass.config_entries.options.async_init(hub_entry.entry_id)
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_CONTINUOUS_DAYS: 10, CONF_EVENT_DAYS: 5, CONF_MAX_SIZE_GB: 0, CONF_MIN_FREE_GB: 1},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_EVENT_DAYS: "event_days_too_short"}
+
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {CONF_CONTINUOUS_DAYS: 3.0, CONF_EVENT_DAYS: 14.0, CONF_MAX_SIZE_GB: 50, CONF_MIN_FREE_GB: 1},
+    )
+    await hass.async_block_till_done()
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert hub_entry.options == {
+        CONF_CONTINUOUS_DAYS: 3,
+        CONF_EVENT_DAYS: 14,
+        CONF_MAX_SIZE_GB: 50,
+        CONF_MIN_FREE_GB: 1,
+    }
+    assert hub_entry.state is ConfigEntryState.LOADED
+    assert hub_entry.runtime_data.store is not store_before
+
+
+def _file(path: Path) -> Path:
+    path.write_text("not a folder")
+    return path
+
+
+def _read_only(path: Path) -> Path:
+    if os.geteuid() == 0:
+        # Root writes through permission bits; procfs folders refuse new files even to root.
+        return Path("/proc/self")
+    path.mkdir()
+    path.chmod(0o500)
+    return path

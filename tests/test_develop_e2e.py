@@ -1,0 +1,77 @@
+"""`scripts/develop`'s path, end to end: a real `hass` process, the README's login, Doorbell Vault loaded."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from devkit.develop import OWNER_PASSWORD, OWNER_USERNAME
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+def _isolated() -> list[str]:
+    """Run in a network namespace of our own (loopback only) when the machine allows it."""
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "--net", "true"], check=False).returncode == 0:
+        return [unshare, "--net"]
+    return []  # pragma: no cover - machines without namespaces
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+@pytest.mark.e2e
+def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None:
+    prefix = _isolated()
+    port = 8123 if prefix else _free_port()
+    result = subprocess.run(
+        [
+            *prefix,
+            sys.executable,
+            "-m",
+            "devkit.develop",
+            "--check",
+            "--config",
+            str(tmp_path / "config"),
+            "--port",
+            str(port),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=280,
+        check=False,
+    )
+    log = tmp_path / "config" / "home-assistant.log"
+    assert result.returncode == 0, result.stderr[-4000:] + (log.read_text()[-4000:] if log.exists() else "")
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+    assert report == {
+        "entry_state": "loaded",
+        "entry_title": "Doorbell Vault",
+        "logged_in": True,
+        "doorbell_url": report["doorbell_url"],
+        "database": True,
+        "wrong_password_refused": True,
+        "hass_running": True,
+    }
+    assert report["doorbell_url"].startswith("rtsp://127.0.0.1:")
+    config = (tmp_path / "config" / "configuration.yaml").read_text()
+    assert "default_config:" in config
+    assert (tmp_path / "config" / "custom_components" / "doorbell_vault").resolve() == (
+        ROOT / "custom_components" / "doorbell_vault"
+    )
+    # The README states the credentials the check logged in with.
+    readme = (ROOT / "README.md").read_text()
+    assert OWNER_USERNAME in readme
+    assert OWNER_PASSWORD in readme

@@ -1,0 +1,81 @@
+"""The SQLite index: created at the newest schema, older databases migrated forward in place."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from custom_components.doorbell_vault.store import (
+    MIGRATIONS,
+    SCHEMA_VERSION,
+    Store,
+    StoreError,
+    migrate,
+)
+
+
+def _tables(database: Path) -> set[str]:
+    with sqlite3.connect(database) as db:
+        return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+
+
+async def test_new_database_has_latest_schema(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index.db")
+    await store.async_open()
+    info = await store.async_info()
+    await store.async_close()
+    assert info.schema_version == SCHEMA_VERSION
+    assert info.migrated_from == 0
+    assert {"meta", "segments", "events", "holds"} <= _tables(tmp_path / "index.db")
+
+
+async def test_v1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
+    database = tmp_path / "index.db"
+    with sqlite3.connect(database, isolation_level=None) as db:
+        db.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
+        db.execute("INSERT INTO meta (key, value) VALUES ('note', 'from v1')")
+        created = db.execute("SELECT value FROM meta WHERE key = 'created_us'").fetchone()[0]
+    assert _tables(database) == {"meta"}
+
+    store = Store(database)
+    await store.async_open()
+    info = await store.async_info()
+    await store.async_close()
+
+    assert info.migrated_from == 1
+    assert info.schema_version == SCHEMA_VERSION
+    with sqlite3.connect(database) as db:
+        assert db.execute("SELECT value FROM meta WHERE key = 'note'").fetchone()[0] == "from v1"
+        assert db.execute("SELECT value FROM meta WHERE key = 'created_us'").fetchone()[0] == created
+        db.execute("INSERT INTO segments (camera, start_us, end_us, bytes, path) VALUES ('c', 1, 2, 3, 'p')")
+
+
+def test_failed_migration_step_leaves_previous_version(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    database = tmp_path / "index.db"
+    connection = sqlite3.connect(database, isolation_level=None)
+    broken = (*MIGRATIONS, "CREATE TABLE half_done (x); THIS IS NOT SQL")
+    monkeypatch.setattr("custom_components.doorbell_vault.store.MIGRATIONS", broken)
+    monkeypatch.setattr("custom_components.doorbell_vault.store.SCHEMA_VERSION", len(broken))
+    with pytest.raises(sqlite3.Error):
+        migrate(connection)
+    assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
+    tables = {r[0] for r in connection.execute("SELECT name FROM sqlite_master WHERE type='table'")}
+    assert "half_done" not in tables
+    connection.close()
+
+
+async def test_unopenable_database_is_a_store_error(tmp_path: Path) -> None:
+    (tmp_path / "index.db").write_bytes(b"this is not an sqlite database, not at all" * 100)
+    store = Store(tmp_path / "index.db")
+    with pytest.raises(StoreError, match="cannot open"):
+        await store.async_open()
+
+
+async def test_closed_store_refuses_work(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index.db")
+    with pytest.raises(StoreError, match="closed"):
+        _ = store.connection
