@@ -38,10 +38,6 @@ CONFIGURATION = """\
 # Written by scripts/develop. Edit freely: it is only written when absent.
 default_config:
 
-http:
-  server_host: 127.0.0.1
-  server_port: {port}
-
 logger:
   default: info
   logs:
@@ -63,10 +59,11 @@ def prepare_config(config: Path, port: int) -> None:
     if not yaml.exists():
         from homeassistant.util.package import is_docker_env
 
-        text = CONFIGURATION.format(port=port)
+        text = CONFIGURATION
         if is_docker_env() and not shutil.which("go2rtc"):
             text += GO2RTC_IN_CONTAINER
         yaml.write_text(text)
+    write_http_config(config, port)
     custom = config / "custom_components"
     custom.mkdir(exist_ok=True)
     link = custom / DOMAIN
@@ -76,6 +73,37 @@ def prepare_config(config: Path, port: int) -> None:
     if not link.exists():
         link.symlink_to(target, target_is_directory=True)
     (config / "doorbell_vault").mkdir(exist_ok=True)
+
+
+def write_http_config(config: Path, port: int) -> None:
+    """Listen on 127.0.0.1:<port> only.
+
+    Since 2026.10 the HTTP settings live in `.storage/http` (YAML is migrated once, as a trial that reverts
+    after five minutes unless confirmed in the UI), so the confirmed ("stable") slot is written directly.
+    """
+    path = config / ".storage" / "http"
+    path.parent.mkdir(exist_ok=True)
+    stored = json.loads(path.read_text()) if path.exists() else None
+    data = stored["data"] if stored else {"stable": {}, "pending": None}
+    data["stable"] = {
+        "cors_allowed_origins": ["https://cast.home-assistant.io"],
+        "login_attempts_threshold": -1,
+        "ip_ban_enabled": True,
+        "ssl_profile": "modern",
+        "use_x_frame_options": True,
+        "created_at": "2026-01-01T00:00:00+00:00",
+        "error": None,
+        "error_message": None,
+        **data["stable"],
+        "server_port": port,
+        "server_host": ["127.0.0.1"],
+    }
+    data["pending"] = None
+    data["yaml_migration_done"] = True
+    path.write_text(
+        json.dumps({"version": 2, "minor_version": 2, "key": "http", "data": data}, indent=2)
+    )
+    path.chmod(0o600)
 
 
 class Api:

@@ -68,6 +68,9 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
     assert report["doorbell_url"].startswith("rtsp://127.0.0.1:")
     config = (tmp_path / "config" / "configuration.yaml").read_text()
     assert "default_config:" in config
+    http = json.loads((tmp_path / "config" / ".storage" / "http").read_text())["data"]
+    assert http["stable"]["server_host"] == ["127.0.0.1"]
+    assert http["pending"] is None
     assert (tmp_path / "config" / "custom_components" / "doorbell_vault").resolve() == (
         ROOT / "custom_components" / "doorbell_vault"
     )
