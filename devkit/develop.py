@@ -100,9 +100,7 @@ def write_http_config(config: Path, port: int) -> None:
     }
     data["pending"] = None
     data["yaml_migration_done"] = True
-    path.write_text(
-        json.dumps({"version": 2, "minor_version": 2, "key": "http", "data": data}, indent=2)
-    )
+    path.write_text(json.dumps({"version": 2, "minor_version": 2, "key": "http", "data": data}, indent=2))
     path.chmod(0o600)
 
 

@@ -35,7 +35,7 @@ CHROMIUM_FLAGS = [
 ]
 
 
-async def capture(url: str, path: str, out: Path, width: int, height: int, settle: float) -> None:
+async def capture(url: str, path: str, out: Path, *, width: int, height: int, settle: float) -> None:
     api = Api(url)
     tokens = api.request(
         "POST",
@@ -64,7 +64,7 @@ async def capture(url: str, path: str, out: Path, width: int, height: int, settl
     }
     chromium = shutil.which("chromium") or "/usr/bin/chromium"
     with tempfile.TemporaryDirectory() as profile:
-        browser = subprocess.Popen(  # noqa: S603
+        browser = subprocess.Popen(
             [
                 chromium,
                 *CHROMIUM_FLAGS,
@@ -106,9 +106,9 @@ async def capture(url: str, path: str, out: Path, width: int, height: int, settl
                     await call("Page.enable")
                     await call("Page.navigate", url=f"{api.base_url}/")
                     await asyncio.sleep(2)
+                    tokens_js = json.dumps(json.dumps(hass_tokens))
                     await call(
-                        "Runtime.evaluate",
-                        expression=f"localStorage.setItem('hassTokens', {json.dumps(json.dumps(hass_tokens))})",
+                        "Runtime.evaluate", expression=f"localStorage.setItem('hassTokens', {tokens_js})"
                     )
                     await call("Page.navigate", url=f"{api.base_url}{path}")
                     await asyncio.sleep(settle)
@@ -128,7 +128,9 @@ def main() -> None:
     parser.add_argument("--height", type=int, default=800)
     parser.add_argument("--settle", type=float, default=8)
     args = parser.parse_args()
-    asyncio.run(capture(args.url, args.path, args.out, args.width, args.height, args.settle))
+    asyncio.run(
+        capture(args.url, args.path, args.out, width=args.width, height=args.height, settle=args.settle)
+    )
 
 
 if __name__ == "__main__":
