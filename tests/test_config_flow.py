@@ -16,6 +16,7 @@ from custom_components.doorbell_vault.const import (
     CONF_EVENT_DAYS,
     CONF_MAX_SIZE_GB,
     CONF_MIN_FREE_GB,
+    CONF_OFFLINE_MINUTES,
     CONF_STORAGE_PATH,
     DEFAULT_OPTIONS,
     DOMAIN,
@@ -90,14 +91,26 @@ async def test_options_flow_sets_retention_and_reloads(
     assert result["step_id"] == "init"
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {CONF_CONTINUOUS_DAYS: 10, CONF_EVENT_DAYS: 5, CONF_MAX_SIZE_GB: 0, CONF_MIN_FREE_GB: 1},
+        {
+            CONF_CONTINUOUS_DAYS: 10,
+            CONF_EVENT_DAYS: 5,
+            CONF_MAX_SIZE_GB: 0,
+            CONF_MIN_FREE_GB: 1,
+            CONF_OFFLINE_MINUTES: 5,
+        },
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_EVENT_DAYS: "event_days_too_short"}
 
     result = await hass.config_entries.options.async_configure(
         result["flow_id"],
-        {CONF_CONTINUOUS_DAYS: 3.0, CONF_EVENT_DAYS: 14.0, CONF_MAX_SIZE_GB: 50, CONF_MIN_FREE_GB: 1},
+        {
+            CONF_CONTINUOUS_DAYS: 3.0,
+            CONF_EVENT_DAYS: 14.0,
+            CONF_MAX_SIZE_GB: 50,
+            CONF_MIN_FREE_GB: 1,
+            CONF_OFFLINE_MINUTES: 2.0,
+        },
     )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
@@ -106,6 +119,7 @@ async def test_options_flow_sets_retention_and_reloads(
         CONF_EVENT_DAYS: 14,
         CONF_MAX_SIZE_GB: 50,
         CONF_MIN_FREE_GB: 1,
+        CONF_OFFLINE_MINUTES: 2,
     }
     assert hub_entry.state is ConfigEntryState.LOADED
     assert hub_entry.runtime_data.store is not store_before

@@ -2,29 +2,61 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from pathlib import Path
 
+from homeassistant.components.ffmpeg import get_ffmpeg_manager
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
-from .const import CONF_STORAGE_PATH, DATABASE_FILE, DOMAIN, ISSUE_STORAGE_UNAVAILABLE
+from .const import (
+    CONF_STORAGE_PATH,
+    DATABASE_FILE,
+    DOMAIN,
+    ISSUE_FFMPEG_MISSING,
+    ISSUE_STORAGE_UNAVAILABLE,
+    NAME,
+)
 from .hub import DoorbellVault, DoorbellVaultConfigEntry
+from .media_source import SegmentView
+from .probe import ffprobe_binary
 from .store import FolderError, Store, StoreError, prepare_folder
 
 _LOGGER = logging.getLogger(__name__)
 
-PLATFORMS: list[Platform] = []
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.CAMERA,
+    Platform.EVENT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration (services are registered here so they exist before any entry)."""
+    """Set up the integration (services and views exist before any entry)."""
+    hass.http.register_view(SegmentView())
     return True
+
+
+async def _ffmpeg_works(binary: str) -> bool:
+    try:
+        process = await asyncio.create_subprocess_exec(
+            binary,
+            "-version",
+            stdout=asyncio.subprocess.DEVNULL,
+            stderr=asyncio.subprocess.DEVNULL,
+        )
+        return await asyncio.wait_for(process.wait(), 10) == 0
+    except OSError, TimeoutError:
+        return False
 
 
 async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> bool:
@@ -59,14 +91,58 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
             translation_placeholders={"error": str(err)},
         ) from err
 
-    entry.runtime_data = DoorbellVault(storage=storage, store=store)
+    binary = get_ffmpeg_manager(hass).binary
+    ffmpeg_ok = await _ffmpeg_works(binary)
+    if ffmpeg_ok:
+        ir.async_delete_issue(hass, DOMAIN, ISSUE_FFMPEG_MISSING)
+    else:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            ISSUE_FFMPEG_MISSING,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_FFMPEG_MISSING,
+            translation_placeholders={"binary": binary},
+        )
+    hub_device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id,
+        identifiers={(DOMAIN, entry.entry_id)},
+        name=NAME,
+        manufacturer=NAME,
+        entry_type=dr.DeviceEntryType.SERVICE,
+    )
+    vault = DoorbellVault(
+        hass=hass,
+        entry=entry,
+        storage=storage,
+        store=store,
+        ffmpeg_binary=binary,
+        ffprobe_binary=ffprobe_binary(binary),
+        ffmpeg_ok=ffmpeg_ok,
+        hub_device_id=hub_device.id,
+    )
+    entry.runtime_data = vault
+    try:
+        await vault.async_start()
+    except BaseException:
+        await vault.async_stop()
+        await store.async_close()
+        raise
+    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
+
+
+async def _async_update_listener(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> None:
+    """Options or cameras changed: reload, so every recorder runs with what the owner chose."""
+    hass.config_entries.async_schedule_reload(entry.entry_id)
 
 
 async def async_unload_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> bool:
     """Stop everything the entry started and close the index."""
     unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
     if unloaded:
+        await entry.runtime_data.async_stop()
         await entry.runtime_data.store.async_close()
     return unloaded

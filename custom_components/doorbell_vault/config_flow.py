@@ -2,19 +2,67 @@
 
 from __future__ import annotations
 
+import hashlib
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
+from urllib.parse import urlsplit
 
 import probatio
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlowWithReload
-from homeassistant.core import callback
+from homeassistant.components.ffmpeg import get_ffmpeg_manager
+from homeassistant.config_entries import (
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentry,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import selector
+from homeassistant.helpers.device_registry import format_mac
+from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
+from . import discovery
+from .camera_config import (
+    CONF_AUDIO_CODEC,
+    CONF_ENTITY_ID,
+    CONF_HEIGHT,
+    CONF_MAC,
+    CONF_MODE,
+    CONF_MOTION_ENTITIES,
+    CONF_NAME,
+    CONF_PASSWORD,
+    CONF_POST_ROLL,
+    CONF_PRE_ROLL,
+    CONF_RECORD_AUDIO,
+    CONF_RING_ENTITIES,
+    CONF_SOURCE,
+    CONF_URL,
+    CONF_USERNAME,
+    CONF_VIDEO_CODEC,
+    CONF_WIDTH,
+    DEFAULT_POST_ROLL,
+    DEFAULT_PRE_ROLL,
+    MODE_CONTINUOUS,
+    MODE_EVENTS,
+    SOURCE_DHCP,
+    SOURCE_ENTITY,
+    SOURCE_MANUAL,
+    SOURCE_ONVIF,
+    SOURCE_ZEROCONF,
+    SUBENTRY_CAMERA,
+    strip_credentials,
+    with_credentials,
+)
 from .const import (
     CONF_CONTINUOUS_DAYS,
     CONF_EVENT_DAYS,
     CONF_MAX_SIZE_GB,
     CONF_MIN_FREE_GB,
+    CONF_OFFLINE_MINUTES,
     CONF_STORAGE_PATH,
     DEFAULT_OPTIONS,
     DEFAULT_STORAGE_FOLDER,
@@ -22,14 +70,119 @@ from .const import (
     NAME,
 )
 from .hub import DoorbellVaultConfigEntry
+from .probe import ProbeError, StreamInfo, ffprobe_binary, probe_stream
 from .store import FolderError, prepare_folder
 
 GIB = 1024**3
+STREAM_SCHEMES = ("rtsp", "rtsps")
+DEFAULT_RTSP_PORT = 554
 
 
 def format_gib(free_bytes: int) -> str:
     """Free space as the owner reads it."""
     return f"{free_bytes / GIB:.1f} GiB"
+
+
+def url_unique_id(url: str) -> str:
+    """A stable id for a camera known only by its stream URL (host, port and path)."""
+    parts = urlsplit(url)
+    key = f"{parts.hostname}:{parts.port or DEFAULT_RTSP_PORT}{parts.path}"
+    return "url-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def validate_stream_url(url: str) -> str | None:
+    """The translation key of what is wrong with a stream URL, or None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return "invalid_url"
+    if parts.scheme not in STREAM_SCHEMES or not parts.hostname or len(url) > 2048:
+        return "invalid_url"
+    return None
+
+
+async def async_probe(hass: HomeAssistant, url: str) -> StreamInfo:
+    """Test-before-configure with the ffprobe beside Home Assistant's ffmpeg."""
+    return await probe_stream(ffprobe_binary(get_ffmpeg_manager(hass).binary), url)
+
+
+def camera_data(
+    *,
+    name: str,
+    url: str | None,
+    username: str | None,
+    password: str | None,
+    source: str,
+    info: StreamInfo,
+    mac: str | None = None,
+    entity_id: str | None = None,
+) -> dict[str, Any]:
+    """The subentry data of a new camera."""
+    return {
+        CONF_NAME: name,
+        CONF_URL: url,
+        CONF_USERNAME: username or None,
+        CONF_PASSWORD: password or None,
+        CONF_SOURCE: source,
+        CONF_ENTITY_ID: entity_id,
+        CONF_MAC: mac,
+        CONF_VIDEO_CODEC: info.video_codec,
+        CONF_AUDIO_CODEC: info.audio_codec,
+        CONF_WIDTH: info.width,
+        CONF_HEIGHT: info.height,
+        CONF_RECORD_AUDIO: True,
+        CONF_MODE: MODE_CONTINUOUS,
+        CONF_RING_ENTITIES: [],
+        CONF_MOTION_ENTITIES: [],
+        CONF_PRE_ROLL: DEFAULT_PRE_ROLL,
+        CONF_POST_ROLL: DEFAULT_POST_ROLL,
+    }
+
+
+def stream_schema(url: str, username: str = "", name: str = "") -> probatio.Schema:
+    """Name, URL and optional credentials of a camera's stream."""
+    return probatio.Schema(
+        {
+            probatio.Required(CONF_NAME, default=name): selector.TextSelector(),
+            probatio.Required(CONF_URL, default=url): selector.TextSelector(
+                selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
+            ),
+            probatio.Optional(CONF_USERNAME, default=username): selector.TextSelector(),
+            probatio.Optional(CONF_PASSWORD, default=""): selector.TextSelector(
+                selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+            ),
+        }
+    )
+
+
+async def async_check_stream(
+    hass: HomeAssistant, user_input: dict[str, Any]
+) -> tuple[dict[str, str], tuple[str, str | None, str | None, StreamInfo] | None]:
+    """Validate and probe a stream form; return errors, or the clean URL, credentials and info."""
+    raw = str(user_input[CONF_URL]).strip()
+    if (error := validate_stream_url(raw)) is not None:
+        return {CONF_URL: error}, None
+    url, url_user, url_password = strip_credentials(raw)
+    username = str(user_input.get(CONF_USERNAME) or url_user or "").strip() or None
+    password = str(user_input.get(CONF_PASSWORD) or url_password or "") or None
+    try:
+        info = await async_probe(hass, with_credentials(url, username, password))
+    except ProbeError as err:
+        return {"base": err.reason}, None
+    return {}, (url, username, password, info)
+
+
+def existing_camera(entry: ConfigEntry, unique_id: str) -> ConfigSubentry | None:
+    """The hub's camera with this unique id."""
+    return next(
+        (
+            sub
+            for sub in entry.subentries.values()
+            if sub.subentry_type == SUBENTRY_CAMERA and sub.unique_id == unique_id
+        ),
+        None,
+    )
 
 
 class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -42,9 +195,24 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         """Start with nothing chosen."""
         self._storage: Path | None = None
         self._free_bytes = 0
+        self._discovered: dict[str, Any] = {}
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Cameras are subentries of the hub."""
+        return {SUBENTRY_CAMERA: CameraSubentryFlow}
+
+    def _hub(self) -> ConfigEntry | None:
+        entries = self._async_current_entries(include_ignore=False)
+        return entries[0] if entries else None
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the storage folder and check it."""
+        if self._hub() is not None:
+            return self.async_abort(reason="single_instance_allowed")
         errors: dict[str, str] = {}
         default = self.hass.config.path(DEFAULT_STORAGE_FOLDER)
         if user_input is not None:
@@ -72,6 +240,7 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         """Show the chosen folder and its free space before creating the hub."""
         assert self._storage is not None
         if user_input is not None:
+            await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
             return self.async_create_entry(
                 title=NAME,
                 data={CONF_STORAGE_PATH: str(self._storage)},
@@ -83,6 +252,100 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
                 "path": str(self._storage),
                 "free": format_gib(self._free_bytes),
             },
+        )
+
+    # Discovery: a camera found on the network becomes a camera of the hub (which it creates if needed).
+
+    async def async_step_zeroconf(self, discovery_info: ZeroconfServiceInfo) -> ConfigFlowResult:
+        """A camera announced itself over mDNS."""
+        properties = {k.lower(): str(v) for k, v in discovery_info.properties.items()}
+        raw_mac = properties.get("macaddress") or properties.get("mac")
+        name = discovery_info.name.split(".", 1)[0][:64] or discovery_info.host
+        return await self._async_discovered(SOURCE_ZEROCONF, str(discovery_info.ip_address), name, raw_mac)
+
+    async def async_step_dhcp(self, discovery_info: DhcpServiceInfo) -> ConfigFlowResult:
+        """A camera maker's device joined the network."""
+        return await self._async_discovered(
+            SOURCE_DHCP,
+            discovery_info.ip,
+            discovery_info.hostname[:64] or discovery_info.ip,
+            discovery_info.macaddress,
+        )
+
+    async def _async_discovered(
+        self, source: str, host: str, name: str, raw_mac: str | None
+    ) -> ConfigFlowResult:
+        mac = format_mac(raw_mac) if raw_mac else None
+        if mac is not None and len(mac) != 17:
+            mac = None
+        unique_id = f"mac-{mac}" if mac else f"host-{host}"
+        await self.async_set_unique_id(unique_id)
+        if (hub := self._hub()) is not None and (known := existing_camera(hub, unique_id)):
+            url = known.data.get(CONF_URL)
+            if url and urlsplit(url).hostname != host:
+                parts = urlsplit(url)
+                port = f":{parts.port}" if parts.port else ""
+                new_url = parts._replace(netloc=f"{host}{port}").geturl()
+                self.hass.config_entries.async_update_subentry(
+                    hub, known, data={**known.data, CONF_URL: new_url}
+                )
+            return self.async_abort(reason="already_configured")
+        self._discovered = {"source": source, "host": host, "name": name, "mac": mac}
+        self.context["title_placeholders"] = {"name": name}
+        return await self.async_step_discovery_confirm()
+
+    async def async_step_discovery_confirm(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Ask for the stream URL and credentials of a discovered camera, then probe it."""
+        found = self._discovered
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors, checked = await async_check_stream(self.hass, user_input)
+            if checked is not None:
+                url, username, password, info = checked
+                data = camera_data(
+                    name=str(user_input[CONF_NAME]).strip()[:64] or found["name"],
+                    url=url,
+                    username=username,
+                    password=password,
+                    source=found["source"],
+                    info=info,
+                    mac=found["mac"],
+                )
+                subentry = ConfigSubentry(
+                    data=MappingProxyType(data),
+                    subentry_type=SUBENTRY_CAMERA,
+                    title=data[CONF_NAME],
+                    unique_id=self.unique_id,
+                )
+                if (hub := self._hub()) is not None:
+                    self.hass.config_entries.async_add_subentry(hub, subentry)
+                    return self.async_abort(reason="camera_added")
+                storage = Path(self.hass.config.path(DEFAULT_STORAGE_FOLDER))
+                try:
+                    await self.hass.async_add_executor_job(prepare_folder, storage)
+                except FolderError as err:
+                    return self.async_abort(reason=err.reason)
+                await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
+                return self.async_create_entry(
+                    title=NAME,
+                    data={CONF_STORAGE_PATH: str(storage)},
+                    options=dict(DEFAULT_OPTIONS),
+                    subentries=[
+                        {
+                            "data": data,
+                            "subentry_type": SUBENTRY_CAMERA,
+                            "title": data[CONF_NAME],
+                            "unique_id": subentry.unique_id,
+                        }
+                    ],
+                )
+        return self.async_show_form(
+            step_id="discovery_confirm",
+            data_schema=stream_schema(f"rtsp://{found['host']}:{DEFAULT_RTSP_PORT}/", name=found["name"]),
+            description_placeholders={"name": found["name"], "host": found["host"]},
+            errors=errors,
         )
 
     @staticmethod
@@ -104,8 +367,8 @@ def _number(minimum: float, maximum: float, step: float, unit: str) -> selector.
     )
 
 
-class DoorbellVaultOptionsFlow(OptionsFlowWithReload):
-    """Retention defaults; the entry reloads when they change."""
+class DoorbellVaultOptionsFlow(OptionsFlow):
+    """Retention defaults; the entry reloads when they change (its update listener)."""
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Edit retention."""
@@ -115,6 +378,7 @@ class DoorbellVaultOptionsFlow(OptionsFlowWithReload):
             options.update(user_input)
             options[CONF_CONTINUOUS_DAYS] = int(options[CONF_CONTINUOUS_DAYS])
             options[CONF_EVENT_DAYS] = int(options[CONF_EVENT_DAYS])
+            options[CONF_OFFLINE_MINUTES] = int(options[CONF_OFFLINE_MINUTES])
             if options[CONF_EVENT_DAYS] < options[CONF_CONTINUOUS_DAYS]:
                 errors[CONF_EVENT_DAYS] = "event_days_too_short"
             else:
@@ -125,10 +389,170 @@ class DoorbellVaultOptionsFlow(OptionsFlowWithReload):
                 probatio.Required(CONF_EVENT_DAYS): _number(1, 3650, 1, "d"),
                 probatio.Required(CONF_MAX_SIZE_GB): _number(0, 100000, 0.5, "GB"),
                 probatio.Required(CONF_MIN_FREE_GB): _number(0, 10000, 0.5, "GB"),
+                probatio.Required(CONF_OFFLINE_MINUTES): _number(1, 1440, 1, "min"),
             }
         )
         return self.async_show_form(
             step_id="init",
             data_schema=self.add_suggested_values_to_schema(schema, options),
             errors=errors,
+        )
+
+
+class CameraSubentryFlow(ConfigSubentryFlow):
+    """Add a camera to the hub (manual RTSP URL, a Home Assistant camera, or an ONVIF scan) or edit it."""
+
+    def __init__(self) -> None:
+        """Nothing found yet."""
+        self._found: list[discovery.OnvifDevice] = []
+        self._prefill: dict[str, str] = {}
+        self._source = SOURCE_MANUAL
+        self._mac: str | None = None
+
+    async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Choose how to add the camera."""
+        return self.async_show_menu(step_id="user", menu_options=["manual", "entity", "onvif"])
+
+    def _create(self, data: dict[str, Any], unique_id: str) -> SubentryFlowResult:
+        entry = self._get_entry()
+        if existing_camera(entry, unique_id) is not None:
+            return self.async_abort(reason="already_configured")
+        return self.async_create_entry(title=data[CONF_NAME], data=data, unique_id=unique_id)
+
+    async def async_step_manual(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """An RTSP URL with optional credentials, probed before it is accepted."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors, checked = await async_check_stream(self.hass, user_input)
+            if checked is not None:
+                url, username, password, info = checked
+                name = str(user_input[CONF_NAME]).strip()[:64] or urlsplit(url).hostname or "Camera"
+                unique_id = f"mac-{self._mac}" if self._mac else url_unique_id(url)
+                data = camera_data(
+                    name=name,
+                    url=url,
+                    username=username,
+                    password=password,
+                    source=self._source,
+                    info=info,
+                    mac=self._mac,
+                )
+                return self._create(data, unique_id)
+        prefill = {**self._prefill, **(user_input or {})}
+        return self.async_show_form(
+            step_id="manual",
+            data_schema=stream_schema(
+                str(prefill.get(CONF_URL, "rtsp://")),
+                str(prefill.get(CONF_USERNAME, "")),
+                str(prefill.get(CONF_NAME, "")),
+            ),
+            errors=errors,
+        )
+
+    async def async_step_entity(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Record the stream source of an existing Home Assistant camera."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            from homeassistant.components.camera import async_get_stream_source
+
+            entity_id = str(user_input[CONF_ENTITY_ID])
+            source: str | None = None
+            try:
+                source = await async_get_stream_source(self.hass, entity_id)
+            except Exception:
+                source = None
+            if not source:
+                errors[CONF_ENTITY_ID] = "no_stream_source"
+            else:
+                try:
+                    info = await async_probe(self.hass, source)
+                except ProbeError as err:
+                    errors["base"] = err.reason
+                else:
+                    state = self.hass.states.get(entity_id)
+                    name = state.name if state else entity_id
+                    data = camera_data(
+                        name=str(name)[:64],
+                        url=None,
+                        username=None,
+                        password=None,
+                        source=SOURCE_ENTITY,
+                        info=info,
+                        entity_id=entity_id,
+                    )
+                    return self._create(data, f"entity-{entity_id}")
+        return self.async_show_form(
+            step_id="entity",
+            data_schema=probatio.Schema(
+                {
+                    probatio.Required(CONF_ENTITY_ID): selector.EntitySelector(
+                        selector.EntitySelectorConfig(domain="camera")
+                    )
+                }
+            ),
+            errors=errors,
+        )
+
+    async def async_step_onvif(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Scan for ONVIF cameras (a few seconds), then pick one."""
+        if user_input is None:
+            self._found = await discovery.scan()
+            if not self._found:
+                return self.async_abort(reason="no_devices_found")
+            return self.async_show_form(
+                step_id="onvif",
+                data_schema=probatio.Schema(
+                    {
+                        probatio.Required("device"): selector.SelectSelector(
+                            selector.SelectSelectorConfig(
+                                options=[
+                                    selector.SelectOptionDict(value=str(i), label=f"{d.name} ({d.host})")
+                                    for i, d in enumerate(self._found)
+                                ]
+                            )
+                        )
+                    }
+                ),
+            )
+        device = self._found[int(user_input["device"])]
+        self._source = SOURCE_ONVIF
+        self._mac = format_mac(device.mac) if device.mac else None
+        self._prefill = {CONF_NAME: device.name, CONF_URL: f"rtsp://{device.host}:{DEFAULT_RTSP_PORT}/"}
+        return await self.async_step_manual()
+
+    async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Recording mode, audio, linked ring and motion entities, pre- and post-roll."""
+        subentry = self._get_reconfigure_subentry()
+        if user_input is not None:
+            data = {
+                **subentry.data,
+                CONF_MODE: user_input[CONF_MODE],
+                CONF_RECORD_AUDIO: bool(user_input[CONF_RECORD_AUDIO]),
+                CONF_RING_ENTITIES: list(user_input.get(CONF_RING_ENTITIES, [])),
+                CONF_MOTION_ENTITIES: list(user_input.get(CONF_MOTION_ENTITIES, [])),
+                CONF_PRE_ROLL: int(user_input[CONF_PRE_ROLL]),
+                CONF_POST_ROLL: int(user_input[CONF_POST_ROLL]),
+            }
+            return self.async_update_and_abort(self._get_entry(), subentry, data=data)
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_MODE): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=[MODE_CONTINUOUS, MODE_EVENTS], translation_key=CONF_MODE
+                    )
+                ),
+                probatio.Required(CONF_RECORD_AUDIO): selector.BooleanSelector(),
+                probatio.Optional(CONF_RING_ENTITIES): selector.EntitySelector(
+                    selector.EntitySelectorConfig(domain=["event", "binary_sensor"], multiple=True)
+                ),
+                probatio.Optional(CONF_MOTION_ENTITIES): selector.EntitySelector(
+                    selector.EntitySelectorConfig(domain="binary_sensor", multiple=True)
+                ),
+                probatio.Required(CONF_PRE_ROLL): _number(0, 120, 1, "s"),
+                probatio.Required(CONF_POST_ROLL): _number(0, 600, 1, "s"),
+            }
+        )
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=self.add_suggested_values_to_schema(schema, dict(subentry.data)),
         )

@@ -16,17 +16,21 @@ CONF_CONTINUOUS_DAYS: Final = "continuous_days"
 CONF_EVENT_DAYS: Final = "event_days"
 CONF_MAX_SIZE_GB: Final = "max_size_gb"
 CONF_MIN_FREE_GB: Final = "min_free_gb"
+CONF_OFFLINE_MINUTES: Final = "offline_minutes"
 
 DEFAULT_CONTINUOUS_DAYS: Final = 7
 DEFAULT_EVENT_DAYS: Final = 30
 DEFAULT_MAX_SIZE_GB: Final = 0.0  # 0 means no size cap; the free-space floor still applies
 DEFAULT_MIN_FREE_GB: Final = 2.0
+DEFAULT_OFFLINE_MINUTES: Final = 5
 
 DEFAULT_OPTIONS: Final = {
     CONF_CONTINUOUS_DAYS: DEFAULT_CONTINUOUS_DAYS,
     CONF_EVENT_DAYS: DEFAULT_EVENT_DAYS,
     CONF_MAX_SIZE_GB: DEFAULT_MAX_SIZE_GB,
     CONF_MIN_FREE_GB: DEFAULT_MIN_FREE_GB,
+    CONF_OFFLINE_MINUTES: DEFAULT_OFFLINE_MINUTES,
 }
 
 ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"
+ISSUE_FFMPEG_MISSING: Final = "ffmpeg_missing"

@@ -1,21 +1,264 @@
-"""The hub: what one Doorbell Vault config entry holds while it runs."""
+"""The hub: what one Doorbell Vault config entry runs — cameras, their recorders, retention, triggers."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import asyncio
+import logging
+import shutil
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
 from pathlib import Path
+from typing import Final
 
 from homeassistant.config_entries import ConfigEntry
+from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
 
-from .store import Store
+from .camera_config import SUBENTRY_CAMERA, CameraConfig
+from .const import (
+    CONF_CONTINUOUS_DAYS,
+    CONF_EVENT_DAYS,
+    CONF_MAX_SIZE_GB,
+    CONF_MIN_FREE_GB,
+    CONF_OFFLINE_MINUTES,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+)
+from .reconcile import reconcile
+from .recorder import Recorder
+from .retention import Policy, PruneReport, prune
+from .store import FootageStats, Segment, Store
+
+_LOGGER = logging.getLogger(__name__)
+
+RETENTION_INTERVAL: Final = timedelta(minutes=5)
+OFFLINE_CHECK_INTERVAL: Final = timedelta(seconds=15)
+STATS_INTERVAL: Final = timedelta(seconds=60)
+SIGNAL_RING: Final = f"{DOMAIN}_ring_{{}}"
+KIND_RING: Final = "ring"
+KIND_MOTION: Final = "motion"
+
+
+def now_us() -> int:
+    """Wall-clock time in UTC microseconds."""
+    return time.time_ns() // 1000
+
+
+def offline_issue_id(camera_id: str) -> str:
+    """The repair issue of one camera."""
+    return f"camera_offline_{camera_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class FootageData:
+    """What the size sensors show."""
+
+    cameras: dict[str, FootageStats]
+    total: FootageStats
+    free_bytes: int
+
+
+class FootageCoordinator(DataUpdateCoordinator[FootageData]):
+    """Footage size per camera and in total, and the free space; refreshed when segments arrive."""
+
+    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, vault: DoorbellVault) -> None:
+        """Poll slowly; segments ask for a (debounced) refresh."""
+        super().__init__(
+            hass,
+            _LOGGER,
+            config_entry=entry,
+            name="Doorbell Vault footage",
+            update_interval=STATS_INTERVAL,
+        )
+        self.vault = vault
+
+    async def _async_update_data(self) -> FootageData:
+        store = self.vault.store
+        cameras = {camera_id: await store.async_stats(camera_id) for camera_id in self.vault.cameras}
+        usage = await self.hass.async_add_executor_job(shutil.disk_usage, self.vault.storage)
+        return FootageData(cameras, await store.async_stats(), usage.free)
 
 
 @dataclass(slots=True)
 class DoorbellVault:
     """Runtime data of the hub entry."""
 
+    hass: HomeAssistant
+    entry: ConfigEntry
     storage: Path
     store: Store
+    ffmpeg_binary: str
+    ffprobe_binary: str
+    ffmpeg_ok: bool = True
+    hub_device_id: str = ""
+    cameras: dict[str, CameraConfig] = field(default_factory=dict)
+    recorders: dict[str, Recorder] = field(default_factory=dict)
+    coordinator: FootageCoordinator | None = None
+    last_prune: PruneReport | None = None
+    _unsubs: list[Callable[[], None]] = field(default_factory=list)
+    _prune_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+
+    @property
+    def options(self) -> dict[str, float]:
+        """Hub options with defaults filled in."""
+        return {**DEFAULT_OPTIONS, **self.entry.options}
+
+    def policy(self) -> Policy:
+        """The retention policy from the options and the cameras' modes."""
+        options = self.options
+        return Policy(
+            continuous_days=float(options[CONF_CONTINUOUS_DAYS]),
+            event_days=float(options[CONF_EVENT_DAYS]),
+            max_size_gb=float(options[CONF_MAX_SIZE_GB]),
+            min_free_gb=float(options[CONF_MIN_FREE_GB]),
+            events_only=frozenset(c.id for c in self.cameras.values() if c.mode == "events"),
+        )
+
+    async def async_start(self) -> None:
+        """Reconcile the index with the disk, start recording and the periodic work."""
+        for subentry in self.entry.subentries.values():
+            if subentry.subentry_type == SUBENTRY_CAMERA:
+                camera = CameraConfig.from_subentry(subentry)
+                self.cameras[camera.id] = camera
+        self.coordinator = FootageCoordinator(self.hass, self.entry, self)
+        for camera in self.cameras.values():
+            recorder = Recorder(
+                camera,
+                self.storage,
+                self.store,
+                self.ffmpeg_binary,
+                self.ffprobe_binary,
+                resolve_url=self._url_resolver(camera),
+                on_segment=self._segment_indexed,
+            )
+            self.recorders[camera.id] = recorder
+            await reconcile(recorder)
+            if self.ffmpeg_ok:
+                recorder.start()
+            self._track_triggers(camera)
+        await self.coordinator.async_refresh()
+        await self.async_prune()
+        self._unsubs.append(async_track_time_interval(self.hass, self._prune_tick, RETENTION_INTERVAL))
+        self._unsubs.append(async_track_time_interval(self.hass, self._offline_tick, OFFLINE_CHECK_INTERVAL))
+
+    async def async_stop(self) -> None:
+        """Stop recorders (each finishes and indexes its open segment) and periodic work."""
+        while self._unsubs:
+            self._unsubs.pop()()
+        await asyncio.gather(*(r.stop() for r in self.recorders.values()))
+
+    # Recording -----------------------------------------------------------------------------------
+
+    def _url_resolver(self, camera: CameraConfig) -> Callable[[], asyncio.Future[str | None]] | None:
+        if not camera.entity_id:
+            return None
+        entity_id = camera.entity_id
+
+        async def resolve() -> str | None:
+            from homeassistant.components.camera import async_get_stream_source
+
+            try:
+                return await async_get_stream_source(self.hass, entity_id)
+            except Exception:
+                _LOGGER.debug("No stream source from %s", entity_id, exc_info=True)
+                return None
+
+        return resolve  # type: ignore[return-value]
+
+    @callback
+    def _segment_indexed(self, segment: Segment) -> None:
+        if self.coordinator:
+            self.hass.async_create_task(self.coordinator.async_request_refresh())
+
+    async def async_prune(self) -> PruneReport:
+        """One retention pass."""
+        async with self._prune_lock:
+            report = await self.store.async_call(prune, self.store, self.storage, self.policy(), now_us())
+        self.last_prune = report
+        return report
+
+    async def _prune_tick(self, _now: object) -> None:
+        await self.async_prune()
+
+    @callback
+    def _offline_tick(self, _now: object = None) -> None:
+        self.check_offline()
+
+    @callback
+    def check_offline(self) -> None:
+        """Raise or clear the repair issue of each camera down longer than the option allows."""
+        limit = float(self.options[CONF_OFFLINE_MINUTES]) * 60
+        for camera_id, recorder in self.recorders.items():
+            down = recorder.down_since
+            issue_id = offline_issue_id(camera_id)
+            if (
+                self.ffmpeg_ok
+                and not recorder.paused
+                and down is not None
+                and time.monotonic() - down >= limit
+            ):
+                ir.async_create_issue(
+                    self.hass,
+                    DOMAIN,
+                    issue_id,
+                    is_fixable=False,
+                    is_persistent=False,
+                    severity=ir.IssueSeverity.WARNING,
+                    translation_key="camera_offline",
+                    translation_placeholders={
+                        "camera": recorder.camera.name,
+                        "minutes": f"{(time.monotonic() - down) / 60:.0f}",
+                        "error": recorder.stderr_tail[-1] if recorder.stderr_tail else "-",
+                    },
+                )
+            else:
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+    # Triggers (doorbell rings and motion from linked entities) ---------------------------------
+
+    def _track_triggers(self, camera: CameraConfig) -> None:
+        sources = dict.fromkeys(camera.ring_entities, KIND_RING) | dict.fromkeys(
+            camera.motion_entities, KIND_MOTION
+        )
+        if not sources:
+            return
+
+        @callback
+        def changed(event: Event[EventStateChangedData]) -> None:
+            new, old = event.data["new_state"], event.data["old_state"]
+            if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+                return
+            entity_id = event.data["entity_id"]
+            if entity_id.startswith("event."):
+                # An event entity's state is the time of its last event: every new value is one.
+                if old is None or old.state == new.state:
+                    return
+            elif new.state != STATE_ON or (old is not None and old.state == STATE_ON):
+                return
+            self.hass.async_create_task(self.async_trigger(camera, sources[entity_id], entity_id))
+
+        self._unsubs.append(async_track_state_change_event(self.hass, list(sources), changed))
+
+    async def async_trigger(self, camera: CameraConfig, kind: str, source: str | None) -> None:
+        """Record an event with the camera's pre- and post-roll; a ring also fires the event entity."""
+        event = await self.store.async_add_event(
+            camera.id,
+            kind,
+            source,
+            now_us(),
+            camera.pre_roll * 1_000_000,
+            camera.post_roll * 1_000_000,
+        )
+        _LOGGER.debug("%s: %s from %s at %s", camera.name, kind, source, dt_util.utcnow())
+        if kind == KIND_RING:
+            async_dispatcher_send(self.hass, SIGNAL_RING.format(camera.id), event)
 
 
 type DoorbellVaultConfigEntry = ConfigEntry[DoorbellVault]

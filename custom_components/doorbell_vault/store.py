@@ -121,6 +121,63 @@ def migrate(connection: sqlite3.Connection) -> int:
 
 
 @dataclass(frozen=True, slots=True)
+class Segment:
+    """One recorded file: `path` is relative to the storage folder."""
+
+    id: int
+    camera: str
+    start_us: int
+    end_us: int
+    bytes: int
+    path: str
+
+
+@dataclass(frozen=True, slots=True)
+class Event:
+    """A doorbell ring or motion, with the footage window it keeps (pre- and post-roll)."""
+
+    id: int
+    camera: str
+    kind: str
+    source: str | None
+    at_us: int
+    start_us: int
+    end_us: int
+
+
+@dataclass(frozen=True, slots=True)
+class Hold:
+    """Footage of one camera (or all, when `camera` is None) that retention must keep."""
+
+    id: int
+    camera: str | None
+    start_us: int
+    end_us: int
+    reason: str
+    ref: str | None
+    until_us: int | None
+
+
+@dataclass(frozen=True, slots=True)
+class FootageStats:
+    """Size and span of the footage of one camera, or of all."""
+
+    segments: int
+    bytes: int
+    oldest_us: int | None
+    newest_us: int | None
+
+
+SEGMENT_COLUMNS = "id, camera, start_us, end_us, bytes, path"
+HELD = """EXISTS (
+    SELECT 1 FROM holds h
+    WHERE (h.camera IS NULL OR h.camera = s.camera)
+      AND h.start_us < s.end_us AND h.end_us > s.start_us
+      AND (h.until_us IS NULL OR h.until_us > :now)
+)"""
+
+
+@dataclass(frozen=True, slots=True)
 class StoreInfo:
     """What diagnostics show about the index."""
 
@@ -136,6 +193,7 @@ class Store:
         self.database = database
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doorbell_vault_store")
         self._connection: sqlite3.Connection | None = None
+        self._longest_us = -1
         self.migrated_from = 0
 
     async def _run[T](self, func: Callable[..., T], *args: Any) -> T:
@@ -190,3 +248,200 @@ class Store:
     async def async_info(self) -> StoreInfo:
         """Return the schema version and size of the database."""
         return await self._run(self._info)
+
+    async def async_call[T](self, func: Callable[..., T], *args: Any) -> T:
+        """Run blocking `func(*args)` on the store's thread, where it may use `connection`."""
+        return await self._run(func, *args)
+
+    def indexed_paths(self, camera: str) -> set[str]:
+        """Every indexed path of a camera (store thread)."""
+        rows = self.connection.execute("SELECT path FROM segments WHERE camera = ?", (camera,))
+        return {row[0] for row in rows}
+
+    def remove_segments(self, ids: list[int]) -> None:
+        """Forget segments (store thread); their files are already gone."""
+        self.connection.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in ids])
+
+    # Segments ------------------------------------------------------------------------------------
+
+    def add_segment(self, camera: str, start_us: int, end_us: int, size: int, path: str) -> int:
+        """Index a finished segment (store thread)."""
+        cursor = self.connection.execute(
+            "INSERT INTO segments (camera, start_us, end_us, bytes, path) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (path) DO UPDATE SET start_us = excluded.start_us, end_us = excluded.end_us, "
+            "bytes = excluded.bytes RETURNING id",
+            (camera, start_us, end_us, size, path),
+        )
+        segment_id: int = cursor.fetchone()[0]
+        self._longest_us = max(self._longest_us, end_us - start_us)
+        return segment_id
+
+    async def async_add_segment(self, camera: str, start_us: int, end_us: int, size: int, path: str) -> int:
+        """Index a finished segment."""
+        return await self._run(self.add_segment, camera, start_us, end_us, size, path)
+
+    def _longest(self) -> int:
+        if self._longest_us < 0:
+            row = self.connection.execute("SELECT MAX(end_us - start_us) FROM segments").fetchone()
+            self._longest_us = row[0] or 0
+        return self._longest_us
+
+    def segments_in_window(self, camera: str, start_us: int, end_us: int) -> list[Segment]:
+        """Segments of `camera` overlapping [start, end) in time order (store thread).
+
+        The start is bounded below by the longest segment, so the (camera, start) index answers
+        without scanning everything that ended before the window.
+        """
+        rows = self.connection.execute(
+            f"SELECT {SEGMENT_COLUMNS} FROM segments "
+            "WHERE camera = ? AND start_us >= ? AND start_us < ? AND end_us > ? ORDER BY start_us",
+            (camera, start_us - self._longest(), end_us, start_us),
+        ).fetchall()
+        return [Segment(*row) for row in rows]
+
+    async def async_segments_in_window(self, camera: str, start_us: int, end_us: int) -> list[Segment]:
+        """Segments of `camera` overlapping [start, end) in time order."""
+        return await self._run(self.segments_in_window, camera, start_us, end_us)
+
+    async def async_segment(self, segment_id: int) -> Segment | None:
+        """One segment by id."""
+
+        def get() -> Segment | None:
+            row = self.connection.execute(
+                f"SELECT {SEGMENT_COLUMNS} FROM segments WHERE id = ?", (segment_id,)
+            ).fetchone()
+            return Segment(*row) if row else None
+
+        return await self._run(get)
+
+    async def async_newest_segment(self, camera: str) -> Segment | None:
+        """The most recent segment of a camera."""
+
+        def get() -> Segment | None:
+            row = self.connection.execute(
+                f"SELECT {SEGMENT_COLUMNS} FROM segments WHERE camera = ? ORDER BY start_us DESC LIMIT 1",
+                (camera,),
+            ).fetchone()
+            return Segment(*row) if row else None
+
+        return await self._run(get)
+
+    async def async_stats(self, camera: str | None = None) -> FootageStats:
+        """Size and span of the footage of one camera, or of all."""
+
+        def get() -> FootageStats:
+            where, args = ("WHERE camera = ?", (camera,)) if camera else ("", ())
+            row = self.connection.execute(
+                f"SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(start_us), MAX(end_us) FROM segments {where}",
+                args,
+            ).fetchone()
+            return FootageStats(*row)
+
+        return await self._run(get)
+
+    async def async_days(self, camera: str) -> list[str]:
+        """UTC days (YYYY-MM-DD) with footage of a camera, newest first."""
+
+        def get() -> list[str]:
+            rows = self.connection.execute(
+                "SELECT DISTINCT date(start_us / 1000000, 'unixepoch') AS day FROM segments "
+                "WHERE camera = ? ORDER BY day DESC",
+                (camera,),
+            )
+            return [row[0] for row in rows]
+
+        return await self._run(get)
+
+    # Events --------------------------------------------------------------------------------------
+
+    async def async_add_event(
+        self, camera: str, kind: str, source: str | None, at_us: int, pre_us: int, post_us: int
+    ) -> Event:
+        """Record an event and the footage window it keeps."""
+
+        def add() -> Event:
+            start, end = at_us - pre_us, at_us + post_us
+            cursor = self.connection.execute(
+                "INSERT INTO events (camera, kind, source, at_us, start_us, end_us) "
+                "VALUES (?, ?, ?, ?, ?, ?) RETURNING id",
+                (camera, kind, source, at_us, start, end),
+            )
+            return Event(cursor.fetchone()[0], camera, kind, source, at_us, start, end)
+
+        return await self._run(add)
+
+    async def async_events(self, camera: str, start_us: int, end_us: int) -> list[Event]:
+        """Events of a camera that happened in [start, end), in time order."""
+
+        def get() -> list[Event]:
+            rows = self.connection.execute(
+                "SELECT id, camera, kind, source, at_us, start_us, end_us FROM events "
+                "WHERE camera = ? AND at_us >= ? AND at_us < ? ORDER BY at_us",
+                (camera, start_us, end_us),
+            )
+            return [Event(*row) for row in rows]
+
+        return await self._run(get)
+
+    async def async_event_segment(self, event_id: int) -> Segment | None:
+        """The first segment holding an event's footage."""
+
+        def get() -> Segment | None:
+            row = self.connection.execute(
+                "SELECT camera, start_us, end_us FROM events WHERE id = ?", (event_id,)
+            ).fetchone()
+            if row is None:
+                return None
+            segments = self.segments_in_window(*row)
+            return segments[0] if segments else None
+
+        return await self._run(get)
+
+    # Holds ---------------------------------------------------------------------------------------
+
+    async def async_add_hold(
+        self,
+        camera: str | None,
+        start_us: int,
+        end_us: int,
+        reason: str,
+        ref: str | None = None,
+        until_us: int | None = None,
+    ) -> Hold:
+        """Keep footage of a camera (None: every camera) in [start, end) until released or `until`."""
+        if end_us <= start_us:
+            raise ValueError("a hold must end after it starts")
+
+        def add() -> Hold:
+            cursor = self.connection.execute(
+                "INSERT INTO holds (camera, start_us, end_us, reason, ref, until_us, created_us) "
+                "VALUES (?, ?, ?, ?, ?, ?, CAST(unixepoch('subsec') * 1000000 AS INTEGER)) "
+                "RETURNING id",
+                (camera, start_us, end_us, reason, ref, until_us),
+            )
+            return Hold(cursor.fetchone()[0], camera, start_us, end_us, reason, ref, until_us)
+
+        return await self._run(add)
+
+    async def async_release_hold(self, hold_id: int) -> bool:
+        """Release one hold; False when there was none."""
+        return await self._run(
+            lambda: self.connection.execute("DELETE FROM holds WHERE id = ?", (hold_id,)).rowcount > 0
+        )
+
+    async def async_release_holds(self, ref: str) -> int:
+        """Release every hold placed for `ref` (a request or a share); return how many."""
+        return await self._run(
+            lambda: self.connection.execute("DELETE FROM holds WHERE ref = ?", (ref,)).rowcount
+        )
+
+    async def async_holds(self) -> list[Hold]:
+        """Every hold, oldest first."""
+
+        def get() -> list[Hold]:
+            rows = self.connection.execute(
+                "SELECT id, camera, start_us, end_us, reason, ref, until_us FROM holds ORDER BY id"
+            )
+            return [Hold(*row) for row in rows]
+
+        return await self._run(get)

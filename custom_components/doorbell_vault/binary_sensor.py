@@ -1,0 +1,39 @@
+"""Whether each camera is recording."""
+
+from __future__ import annotations
+
+from homeassistant.components.binary_sensor import BinarySensorEntity, BinarySensorEntityDescription
+from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import CameraEntity
+from .hub import DoorbellVaultConfigEntry
+
+RECORDING = BinarySensorEntityDescription(
+    key="recording",
+    translation_key="recording",
+    device_class=BinarySensorDeviceClass.RUNNING,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DoorbellVaultConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """One recording sensor per camera."""
+    vault = entry.runtime_data
+    for camera in vault.cameras.values():
+        async_add_entities([RecordingSensor(vault, camera, RECORDING.key)], config_subentry_id=camera.id)
+
+
+class RecordingSensor(CameraEntity, BinarySensorEntity):
+    """On while ffmpeg runs and segments arrive."""
+
+    entity_description = RECORDING
+
+    @property
+    def is_on(self) -> bool:
+        """Recording now."""
+        return self.recorder.recording

@@ -1,0 +1,123 @@
+"""A camera as the hub knows it: one config subentry, turned into a typed record."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any, Final
+from urllib.parse import quote, urlsplit, urlunsplit
+
+from homeassistant.config_entries import ConfigSubentry
+
+SUBENTRY_CAMERA: Final = "camera"
+
+CONF_NAME: Final = "name"
+CONF_URL: Final = "url"
+CONF_USERNAME: Final = "username"
+CONF_PASSWORD: Final = "password"  # noqa: S105 - the key's name, not a secret
+CONF_SOURCE: Final = "source"
+CONF_ENTITY_ID: Final = "entity_id"
+CONF_VIDEO_CODEC: Final = "video_codec"
+CONF_AUDIO_CODEC: Final = "audio_codec"
+CONF_WIDTH: Final = "width"
+CONF_HEIGHT: Final = "height"
+CONF_RECORD_AUDIO: Final = "record_audio"
+CONF_MODE: Final = "mode"
+CONF_RING_ENTITIES: Final = "ring_entities"
+CONF_MOTION_ENTITIES: Final = "motion_entities"
+CONF_PRE_ROLL: Final = "pre_roll"
+CONF_POST_ROLL: Final = "post_roll"
+CONF_MAC: Final = "mac"
+
+MODE_CONTINUOUS: Final = "continuous"
+MODE_EVENTS: Final = "events"
+DEFAULT_PRE_ROLL: Final = 10
+DEFAULT_POST_ROLL: Final = 20
+
+SOURCE_MANUAL: Final = "manual"
+SOURCE_ENTITY: Final = "entity"
+SOURCE_ZEROCONF: Final = "zeroconf"
+SOURCE_DHCP: Final = "dhcp"
+SOURCE_ONVIF: Final = "onvif"
+
+
+def strip_credentials(url: str) -> tuple[str, str | None, str | None]:
+    """Split `rtsp://user:pass@host/path` into a URL without credentials, user and password."""
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url, None, None
+    host = parts.hostname or ""
+    if ":" in host:
+        host = f"[{host}]"
+    netloc = f"{host}:{parts.port}" if parts.port else host
+    return urlunsplit(parts._replace(netloc=netloc)), parts.username, parts.password
+
+
+def with_credentials(url: str, username: str | None, password: str | None) -> str:
+    """Put credentials into a stream URL (only ever handed to ffmpeg/ffprobe, never logged)."""
+    if not username:
+        return url
+    parts = urlsplit(url)
+    auth = quote(username, safe="")
+    if password:
+        auth += ":" + quote(password, safe="")
+    return urlunsplit(parts._replace(netloc=f"{auth}@{parts.netloc}"))
+
+
+def redact_url(text: str, username: str | None, password: str | None) -> str:
+    """Remove credentials from text that may quote a stream URL (ffmpeg's stderr)."""
+    for secret in (password, quote(password or "", safe=""), username):
+        if secret:
+            text = text.replace(secret, "***")
+    return text
+
+
+@dataclass(frozen=True, slots=True)
+class CameraConfig:
+    """What the recorder and the entities need to know about one camera."""
+
+    id: str  # the subentry id: also the camera's folder name and its key in the index
+    name: str
+    url: str | None
+    username: str | None = None
+    password: str | None = field(default=None, repr=False)
+    source: str = SOURCE_MANUAL
+    entity_id: str | None = None
+    unique_id: str | None = None
+    video_codec: str = "h264"
+    audio_codec: str | None = None
+    record_audio: bool = True
+    mode: str = MODE_CONTINUOUS
+    ring_entities: tuple[str, ...] = ()
+    motion_entities: tuple[str, ...] = ()
+    pre_roll: int = DEFAULT_PRE_ROLL
+    post_roll: int = DEFAULT_POST_ROLL
+    mac: str | None = None
+
+    @property
+    def stream_url(self) -> str | None:
+        """The URL with credentials, for ffmpeg."""
+        return with_credentials(self.url, self.username, self.password) if self.url else None
+
+    @classmethod
+    def from_subentry(cls, subentry: ConfigSubentry) -> CameraConfig:
+        """Read a camera subentry."""
+        data: dict[str, Any] = dict(subentry.data)
+        return cls(
+            id=subentry.subentry_id,
+            name=data.get(CONF_NAME) or subentry.title,
+            url=data.get(CONF_URL),
+            username=data.get(CONF_USERNAME) or None,
+            password=data.get(CONF_PASSWORD) or None,
+            source=data.get(CONF_SOURCE, SOURCE_MANUAL),
+            entity_id=data.get(CONF_ENTITY_ID),
+            unique_id=subentry.unique_id,
+            video_codec=data.get(CONF_VIDEO_CODEC) or "h264",
+            audio_codec=data.get(CONF_AUDIO_CODEC),
+            record_audio=data.get(CONF_RECORD_AUDIO, True),
+            mode=data.get(CONF_MODE, MODE_CONTINUOUS),
+            ring_entities=tuple(data.get(CONF_RING_ENTITIES, ())),
+            motion_entities=tuple(data.get(CONF_MOTION_ENTITIES, ())),
+            pre_roll=int(data.get(CONF_PRE_ROLL, DEFAULT_PRE_ROLL)),
+            post_roll=int(data.get(CONF_POST_ROLL, DEFAULT_POST_ROLL)),
+            mac=data.get(CONF_MAC),
+        )

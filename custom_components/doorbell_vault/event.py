@@ -1,0 +1,50 @@
+"""The doorbell's ring, for cameras with a linked ring source."""
+
+from __future__ import annotations
+
+from homeassistant.components.event import EventDeviceClass, EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .entity import CameraEntity
+from .hub import KIND_RING, SIGNAL_RING, DoorbellVaultConfigEntry
+from .store import Event
+
+DOORBELL = EventEntityDescription(
+    key="doorbell",
+    translation_key="doorbell",
+    device_class=EventDeviceClass.DOORBELL,
+    event_types=[KIND_RING],
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DoorbellVaultConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """A doorbell event entity for each camera with a ring source."""
+    vault = entry.runtime_data
+    for camera in vault.cameras.values():
+        if camera.ring_entities:
+            async_add_entities([DoorbellEvent(vault, camera, DOORBELL.key)], config_subentry_id=camera.id)
+
+
+class DoorbellEvent(CameraEntity, EventEntity):
+    """Fires `ring` when a linked ring source triggers; its footage is kept as an event."""
+
+    entity_description = DOORBELL
+    available_while_down = True
+
+    async def async_added_to_hass(self) -> None:
+        """Listen for rings."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(self.hass, SIGNAL_RING.format(self.camera.id), self._ring)
+        )
+
+    @callback
+    def _ring(self, event: Event) -> None:
+        self._trigger_event(KIND_RING, {"source": event.source, "event_id": event.id})
+        self.async_write_ha_state()

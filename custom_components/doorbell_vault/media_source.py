@@ -1,0 +1,179 @@
+"""Recordings in the Media panel: Cameras → days → hours → segments and events.
+
+Identifiers are `|`-joined: `<camera>`, `<camera>|<day>`, `<camera>|<day>|<hour>`, `segment|<id>`,
+`event|<id>`. Playback goes through an authenticated view (signed paths for the player), which serves
+byte ranges.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+from http import HTTPStatus
+from typing import Final
+
+from aiohttp import web
+from homeassistant.components.http.auth import async_sign_path
+from homeassistant.components.media_player.const import MediaClass, MediaType
+from homeassistant.components.media_player.errors import BrowseError
+from homeassistant.components.media_source import (
+    BrowseMediaSource,
+    MediaSource,
+    MediaSourceItem,
+    PlayMedia,
+    Unresolvable,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.util import dt as dt_util
+
+from .const import DOMAIN, NAME
+from .hub import DoorbellVault
+from .store import Segment
+
+SEGMENT_URL: Final = "/api/doorbell_vault/segment/{segment_id}"
+SIGNED_FOR: Final = timedelta(hours=1)
+HOUR_US: Final = 3_600_000_000
+
+
+async def async_get_media_source(hass: HomeAssistant) -> VaultMediaSource:
+    """The Media panel's Doorbell Vault source."""
+    return VaultMediaSource(hass)
+
+
+def _vault(hass: HomeAssistant) -> DoorbellVault:
+    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
+        vault: DoorbellVault = entry.runtime_data
+        return vault
+    raise BrowseError("Doorbell Vault is not set up")
+
+
+def _local(us: int) -> datetime:
+    return dt_util.as_local(datetime.fromtimestamp(us / 1_000_000, UTC))
+
+
+def _folder(
+    identifier: str, title: str, children: list[BrowseMediaSource] | None = None
+) -> BrowseMediaSource:
+    return BrowseMediaSource(
+        domain=DOMAIN,
+        identifier=identifier,
+        media_class=MediaClass.DIRECTORY,
+        media_content_type=MediaType.VIDEO,
+        title=title,
+        can_play=False,
+        can_expand=True,
+        children=children,
+        children_media_class=MediaClass.VIDEO,
+    )
+
+
+def _clip(identifier: str, title: str) -> BrowseMediaSource:
+    return BrowseMediaSource(
+        domain=DOMAIN,
+        identifier=identifier,
+        media_class=MediaClass.VIDEO,
+        media_content_type="video/mp4",
+        title=title,
+        can_play=True,
+        can_expand=False,
+    )
+
+
+class VaultMediaSource(MediaSource):
+    """Browse and play recorded footage."""
+
+    name = NAME
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Keep hass for lookups."""
+        super().__init__(DOMAIN)
+        self.hass = hass
+
+    async def async_resolve_media(self, item: MediaSourceItem) -> PlayMedia:
+        """A signed URL of the segment (or of the first segment of an event)."""
+        vault = _vault(self.hass)
+        kind, _, raw = item.identifier.partition("|")
+        if kind not in ("segment", "event") or not raw.isdigit():
+            raise Unresolvable(f"Unknown recording: {item.identifier}")
+        segment: Segment | None
+        if kind == "segment":
+            segment = await vault.store.async_segment(int(raw))
+        else:
+            segment = await vault.store.async_event_segment(int(raw))
+        if segment is None:
+            raise Unresolvable(f"No footage for {item.identifier}")
+        url = async_sign_path(self.hass, SEGMENT_URL.format(segment_id=segment.id), SIGNED_FOR)
+        return PlayMedia(url, "video/mp4")
+
+    async def async_browse_media(self, item: MediaSourceItem) -> BrowseMediaSource:
+        """Cameras, then UTC days and hours shown in local time, then clips."""
+        vault = _vault(self.hass)
+        parts = item.identifier.split("|") if item.identifier else []
+        if not parts:
+            return _folder(
+                "",
+                NAME,
+                [_folder(c.id, c.name) for c in sorted(vault.cameras.values(), key=lambda c: c.name)],
+            )
+        camera = vault.cameras.get(parts[0])
+        if camera is None or len(parts) > 3:
+            raise BrowseError(f"Unknown folder: {item.identifier}")
+        if len(parts) == 1:
+            days = await vault.store.async_days(camera.id)
+            return _folder(camera.id, camera.name, [_folder(f"{camera.id}|{d}", d) for d in days])
+        try:
+            day = datetime.strptime(parts[1], "%Y-%m-%d").replace(tzinfo=UTC)
+        except ValueError as err:
+            raise BrowseError(f"Unknown day: {parts[1]}") from err
+        day_us = int(day.timestamp() * 1_000_000)
+        if len(parts) == 2:
+            segments = await vault.store.async_segments_in_window(camera.id, day_us, day_us + 24 * HOUR_US)
+            hours = sorted({(s.start_us - day_us) // HOUR_US for s in segments if s.start_us >= day_us})
+            return _folder(
+                item.identifier,
+                f"{camera.name} {parts[1]} (UTC)",
+                [
+                    _folder(
+                        f"{item.identifier}|{h:02d}", f"{_local(day_us + h * HOUR_US):%H:%M} ({h:02d}:00 UTC)"
+                    )
+                    for h in reversed(hours)
+                ],
+            )
+        if not parts[2].isdigit() or not 0 <= int(parts[2]) < 24:
+            raise BrowseError(f"Unknown hour: {parts[2]}")
+        start = day_us + int(parts[2]) * HOUR_US
+        segments = await vault.store.async_segments_in_window(camera.id, start, start + HOUR_US)
+        events = await vault.store.async_events(camera.id, start, start + HOUR_US)
+        children = [
+            _clip(f"event|{e.id}", f"{e.kind.capitalize()} {_local(e.at_us):%H:%M:%S}") for e in events
+        ] + [
+            _clip(f"segment|{s.id}", f"{_local(s.start_us):%H:%M:%S}–{_local(s.end_us):%H:%M:%S}")
+            for s in segments
+            if s.start_us >= start
+        ]
+        return _folder(item.identifier, f"{camera.name} {_local(start):%Y-%m-%d %H:%M}", children)
+
+
+class SegmentView(HomeAssistantView):
+    """Serve one segment to an authenticated user or a signed path, with byte ranges."""
+
+    url = SEGMENT_URL
+    name = "api:doorbell_vault:segment"
+    requires_auth = True
+
+    async def get(self, request: web.Request, segment_id: str) -> web.StreamResponse:
+        """The segment's file."""
+        hass = request.app[KEY_HASS]
+        if not segment_id.isdigit():
+            return web.Response(status=HTTPStatus.NOT_FOUND)
+        try:
+            vault = _vault(hass)
+        except BrowseError:
+            return web.Response(status=HTTPStatus.NOT_FOUND)
+        segment = await vault.store.async_segment(int(segment_id))
+        if segment is None:
+            return web.Response(status=HTTPStatus.NOT_FOUND)
+        path = (vault.storage / segment.path).resolve()
+        if not path.is_relative_to(vault.storage.resolve()):
+            return web.Response(status=HTTPStatus.NOT_FOUND)
+        return web.FileResponse(path, headers={"Content-Type": "video/mp4"})

@@ -1,0 +1,116 @@
+"""ffprobe, run as an asyncio subprocess with a timeout: stream checks and segment durations."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import shutil
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Final
+
+PROBE_TIMEOUT: Final = 15.0
+RTSP_TIMEOUT_US: Final = 10_000_000
+
+
+class ProbeError(Exception):
+    """A candidate stream failed; `reason` is a translation key."""
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class StreamInfo:
+    """What a probe found in a camera's stream."""
+
+    video_codec: str
+    width: int | None
+    height: int | None
+    audio_codec: str | None
+
+
+def ffprobe_binary(ffmpeg_binary: str) -> str:
+    """The ffprobe that sits beside the ffmpeg Home Assistant was told to use."""
+    beside = Path(ffmpeg_binary).with_name("ffprobe")
+    if beside.is_absolute() and beside.exists():
+        return str(beside)
+    return shutil.which("ffprobe") or "ffprobe"
+
+
+async def _run(args: list[str], timeout: float) -> tuple[int, bytes, bytes]:
+    process = await asyncio.create_subprocess_exec(
+        *args,
+        stdin=asyncio.subprocess.DEVNULL,
+        stdout=asyncio.subprocess.PIPE,
+        stderr=asyncio.subprocess.PIPE,
+    )
+    try:
+        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
+    except TimeoutError:
+        with contextlib.suppress(ProcessLookupError):
+            process.kill()
+        await process.wait()
+        raise
+    return process.returncode or 0, stdout, stderr
+
+
+def _classify(stderr: str) -> str:
+    lowered = stderr.lower()
+    if "401" in lowered or "unauthorized" in lowered or "403" in lowered:
+        return "invalid_auth"
+    if "404" in lowered or "not found" in lowered:
+        return "not_found"
+    if "invalid data" in lowered:
+        return "not_a_stream"
+    return "cannot_connect"
+
+
+async def probe_stream(ffprobe: str, url: str, timeout: float = PROBE_TIMEOUT) -> StreamInfo:
+    """Check that `url` is a reachable video stream; raise ProbeError with a translation key."""
+    args = [ffprobe, "-v", "error", "-hide_banner"]
+    if url.startswith(("rtsp://", "rtsps://")):
+        args += ["-rtsp_transport", "tcp", "-timeout", str(RTSP_TIMEOUT_US)]
+    args += ["-show_entries", "stream=codec_type,codec_name,width,height", "-of", "json", url]
+    try:
+        code, stdout, stderr = await _run(args, timeout)
+    except TimeoutError as err:
+        raise ProbeError("timeout") from err
+    except OSError as err:
+        raise ProbeError("ffmpeg_missing") from err
+    if code != 0:
+        raise ProbeError(_classify(stderr.decode(errors="replace")))
+    try:
+        streams = json.loads(stdout).get("streams", [])
+    except ValueError as err:
+        raise ProbeError("not_a_stream") from err
+    video = next((s for s in streams if s.get("codec_type") == "video"), None)
+    if video is None:
+        raise ProbeError("no_video")
+    audio = next((s for s in streams if s.get("codec_type") == "audio"), None)
+    return StreamInfo(
+        video_codec=str(video.get("codec_name") or "unknown"),
+        width=video.get("width"),
+        height=video.get("height"),
+        audio_codec=str(audio.get("codec_name")) if audio else None,
+    )
+
+
+async def probe_duration(ffprobe: str, path: Path, timeout: float = 30) -> float | None:
+    """Seconds of playable footage in a file (a cut-short fragmented MP4 included), or None."""
+    try:
+        code, stdout, _ = await _run(
+            [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+            timeout,
+        )
+    except TimeoutError, OSError:
+        return None
+    if code != 0:
+        return None
+    try:
+        duration = float(stdout.decode().strip())
+    except ValueError:
+        return None
+    return duration if duration > 0 else None

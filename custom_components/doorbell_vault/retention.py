@@ -1,0 +1,136 @@
+"""Pruning by age, size and free space; footage under a hold is never touched.
+
+Every deletion is chosen by one SQL query that excludes held segments, on the store's thread, so a hold
+placed on the event loop is either seen by the query or placed after the file is already gone.
+"""
+
+from __future__ import annotations
+
+import logging
+import shutil
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Final
+
+from .store import HELD, SEGMENT_COLUMNS, Segment, Store
+
+_LOGGER = logging.getLogger(__name__)
+
+DAY_US: Final = 86_400 * 1_000_000
+GB: Final = 1_000_000_000
+BATCH: Final = 200
+# In "events only" mode footage is kept at least this long, so a later event still finds its pre-roll.
+EVENTS_ONLY_GRACE_US: Final = 300 * 1_000_000
+
+TOUCHES_EVENT = """EXISTS (
+    SELECT 1 FROM events e
+    WHERE e.camera = s.camera AND e.start_us < s.end_us AND e.end_us > s.start_us
+)"""
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    """The owner's retention settings."""
+
+    continuous_days: float
+    event_days: float
+    max_size_gb: float = 0
+    min_free_gb: float = 0
+    events_only: frozenset[str] = frozenset()
+
+
+@dataclass(slots=True)
+class PruneReport:
+    """What one pruning pass removed and why."""
+
+    by_age: int = 0
+    by_space: int = 0
+    bytes: int = 0
+    over_cap_held: bool = False
+    removed: list[Segment] = field(default_factory=list)
+
+
+def _delete(store: Store, storage: Path, segments: list[Segment], report: PruneReport) -> None:
+    for segment in segments:
+        (storage / segment.path).unlink(missing_ok=True)
+        report.bytes += segment.bytes
+    store.remove_segments([s.id for s in segments])
+    report.removed.extend(segments)
+
+
+def prune(
+    store: Store,
+    storage: Path,
+    policy: Policy,
+    now_us: int,
+    free_bytes: Callable[[], int] | None = None,
+) -> PruneReport:
+    """One pruning pass (store thread): expired holds, then age, then size cap and free space."""
+    connection = store.connection
+    report = PruneReport()
+    free = free_bytes or (lambda: shutil.disk_usage(storage).free)
+    args = {"now": now_us}
+    connection.execute("DELETE FROM holds WHERE until_us IS NOT NULL AND until_us <= :now", args)
+    connection.execute(
+        "DELETE FROM events WHERE end_us < :cutoff",
+        {"cutoff": now_us - int(policy.event_days * DAY_US)},
+    )
+
+    cameras = sorted(policy.events_only)
+    names = {f"c{i}": camera for i, camera in enumerate(cameras)}
+    events_only = f"s.camera IN ({', '.join(':' + n for n in names)})" if cameras else "0"
+    aged = connection.execute(
+        f"SELECT {SEGMENT_COLUMNS} FROM segments s WHERE NOT {HELD} AND ("
+        "  s.end_us < :event_cutoff"
+        f" OR (s.end_us < :continuous_cutoff AND NOT {TOUCHES_EVENT})"
+        f" OR (s.end_us < :grace_cutoff AND {events_only} AND NOT {TOUCHES_EVENT})"
+        ") ORDER BY s.start_us",
+        {
+            **args,
+            **names,
+            "event_cutoff": now_us - int(policy.event_days * DAY_US),
+            "continuous_cutoff": now_us - int(policy.continuous_days * DAY_US),
+            "grace_cutoff": now_us - EVENTS_ONLY_GRACE_US,
+        },
+    ).fetchall()
+    _delete(store, storage, [Segment(*row) for row in aged], report)
+    report.by_age = len(aged)
+
+    max_bytes = int(policy.max_size_gb * GB)
+    min_free = int(policy.min_free_gb * GB)
+    while True:
+        total: int = connection.execute("SELECT COALESCE(SUM(bytes), 0) FROM segments").fetchone()[0]
+        over_cap = max_bytes > 0 and total > max_bytes
+        low_space = min_free > 0 and free() < min_free
+        if not (over_cap or low_space):
+            break
+        oldest = connection.execute(
+            f"SELECT {SEGMENT_COLUMNS} FROM segments s WHERE NOT {HELD} ORDER BY s.start_us LIMIT :batch",
+            {**args, "batch": BATCH},
+        ).fetchall()
+        if not oldest:
+            report.over_cap_held = True
+            break
+        batch = [Segment(*row) for row in oldest]
+        if over_cap and not low_space:
+            # Remove only as much as the cap needs.
+            excess, keep = total - max_bytes, []
+            for segment in batch:
+                if excess <= 0:
+                    keep.append(segment)
+                excess -= segment.bytes
+            batch = [s for s in batch if s not in keep]
+        _delete(store, storage, batch, report)
+        report.by_space += len(batch)
+    if report.removed:
+        _LOGGER.info(
+            "Retention removed %d segments (%d by age, %d for space), %.1f MB",
+            len(report.removed),
+            report.by_age,
+            report.by_space,
+            report.bytes / 1e6,
+        )
+    if report.over_cap_held:
+        _LOGGER.warning("Held footage alone exceeds the size or free-space limit; it is kept")
+    return report

@@ -1,0 +1,157 @@
+"""Footage size, free space and age: per camera (diagnostic) and for the hub."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from datetime import UTC, datetime
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import EntityCategory, UnitOfInformation
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .camera_config import CameraConfig
+from .entity import CameraEntity, HubEntity
+from .hub import DoorbellVault, DoorbellVaultConfigEntry, FootageCoordinator, FootageData
+
+type Value = int | datetime | None
+
+
+def _time(us: int | None) -> datetime | None:
+    return datetime.fromtimestamp(us / 1_000_000, UTC) if us is not None else None
+
+
+@dataclass(frozen=True, kw_only=True)
+class HubSensorDescription(SensorEntityDescription):
+    """A hub sensor read from the footage statistics."""
+
+    value: Callable[[FootageData], Value]
+
+
+HUB_SENSORS: tuple[HubSensorDescription, ...] = (
+    HubSensorDescription(
+        key="footage_size",
+        translation_key="footage_size",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        suggested_display_precision=2,
+        value=lambda data: data.total.bytes,
+    ),
+    HubSensorDescription(
+        key="free_space",
+        translation_key="free_space",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        state_class=SensorStateClass.MEASUREMENT,
+        native_unit_of_measurement=UnitOfInformation.BYTES,
+        suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
+        suggested_display_precision=1,
+        value=lambda data: data.free_bytes,
+    ),
+    HubSensorDescription(
+        key="oldest_footage",
+        translation_key="oldest_footage",
+        device_class=SensorDeviceClass.TIMESTAMP,
+        value=lambda data: _time(data.total.oldest_us),
+    ),
+)
+
+CAMERA_SIZE = SensorEntityDescription(
+    key="storage_used",
+    translation_key="storage_used",
+    device_class=SensorDeviceClass.DATA_SIZE,
+    state_class=SensorStateClass.MEASUREMENT,
+    native_unit_of_measurement=UnitOfInformation.BYTES,
+    suggested_unit_of_measurement=UnitOfInformation.GIGABYTES,
+    suggested_display_precision=2,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+LAST_SEGMENT = SensorEntityDescription(
+    key="last_segment",
+    translation_key="last_segment",
+    device_class=SensorDeviceClass.TIMESTAMP,
+    entity_category=EntityCategory.DIAGNOSTIC,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DoorbellVaultConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Hub sensors, then two diagnostic sensors per camera."""
+    vault = entry.runtime_data
+    coordinator = vault.coordinator
+    assert coordinator is not None
+    async_add_entities(HubSensor(vault, coordinator, d) for d in HUB_SENSORS)
+    for camera in vault.cameras.values():
+        async_add_entities(
+            [
+                CameraSizeSensor(vault, coordinator, camera),
+                LastSegmentSensor(vault, camera, LAST_SEGMENT.key),
+            ],
+            config_subentry_id=camera.id,
+        )
+
+
+class HubSensor(HubEntity, CoordinatorEntity[FootageCoordinator], SensorEntity):
+    """Totals for all cameras."""
+
+    entity_description: HubSensorDescription
+
+    def __init__(
+        self,
+        vault: DoorbellVault,
+        coordinator: FootageCoordinator,
+        description: HubSensorDescription,
+    ) -> None:
+        """Read one figure from the coordinator."""
+        CoordinatorEntity.__init__(self, coordinator)
+        HubEntity.__init__(self, vault, description)
+
+    @property
+    def native_value(self) -> Value:
+        """The figure."""
+        return self.entity_description.value(self.coordinator.data)
+
+
+class CameraSizeSensor(CameraEntity, CoordinatorEntity[FootageCoordinator], SensorEntity):
+    """Bytes of footage kept for one camera."""
+
+    entity_description = CAMERA_SIZE
+    available_while_down = True
+
+    def __init__(self, vault: DoorbellVault, coordinator: FootageCoordinator, camera: CameraConfig) -> None:
+        """Read the camera's figure from the coordinator."""
+        CoordinatorEntity.__init__(self, coordinator)
+        CameraEntity.__init__(self, vault, camera, CAMERA_SIZE.key)
+
+    @property
+    def native_value(self) -> int | None:
+        """Bytes kept."""
+        stats = self.coordinator.data.cameras.get(self.camera.id)
+        return stats.bytes if stats else None
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the coordinator (not the recorder)."""
+        await CoordinatorEntity.async_added_to_hass(self)
+
+
+class LastSegmentSensor(CameraEntity, SensorEntity):
+    """When the newest segment ended."""
+
+    entity_description = LAST_SEGMENT
+
+    @property
+    def native_value(self) -> datetime | None:
+        """End of the newest segment."""
+        segment = self.recorder.last_segment
+        return _time(segment.end_us) if segment else None

@@ -1,0 +1,52 @@
+"""Pause or resume recording of a camera."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.restore_state import RestoreEntity
+
+from .entity import CameraEntity
+from .hub import DoorbellVaultConfigEntry
+
+RECORD = SwitchEntityDescription(key="record", translation_key="record")
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: DoorbellVaultConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """One switch per camera."""
+    vault = entry.runtime_data
+    for camera in vault.cameras.values():
+        async_add_entities([RecordSwitch(vault, camera, RECORD.key)], config_subentry_id=camera.id)
+
+
+class RecordSwitch(CameraEntity, SwitchEntity, RestoreEntity):
+    """On: the camera records. Off: paused (kept across restarts)."""
+
+    entity_description = RECORD
+    available_while_down = True
+
+    async def async_added_to_hass(self) -> None:
+        """Restore a pause."""
+        await super().async_added_to_hass()
+        if (last := await self.async_get_last_state()) is not None and last.state == "off":
+            await self.recorder.set_paused(True)
+
+    @property
+    def is_on(self) -> bool:
+        """Recording is not paused."""
+        return not self.recorder.paused
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Resume recording."""
+        await self.recorder.set_paused(False)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Pause recording."""
+        await self.recorder.set_paused(True)
