@@ -106,3 +106,4 @@ def main() -> int:
 
 if __name__ == "__main__":
     sys.exit(main())
+

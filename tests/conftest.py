@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+import asyncio
+import inspect
+import subprocess
+from collections.abc import Awaitable, Callable, Iterator
 from pathlib import Path
 
 import pytest
+from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
@@ -44,3 +48,81 @@ def doorbell() -> Iterator[simulator.SimulatedDoorbell]:
     """A simulated doorbell (real RTSP server) shared by the session."""
     with simulator.start() as running:
         yield running
+
+
+def camera_subentry(
+    doorbell: simulator.SimulatedDoorbell, name: str = "Front door", **extra: object
+) -> ConfigSubentryData:
+    """A camera subentry for a simulated doorbell, as the flow would store it."""
+    data: dict[str, object] = {
+        "name": name,
+        "url": doorbell.url,
+        "username": doorbell.username,
+        "password": doorbell.password,
+        "source": "manual",
+        "video_codec": "h264",
+        "audio_codec": "aac",
+        "record_audio": True,
+        "mode": "continuous",
+        "ring_entities": [],
+        "motion_entities": [],
+        "pre_roll": 10,
+        "post_roll": 20,
+    }
+    data.update(extra)
+    return ConfigSubentryData(
+        data=data,
+        subentry_type="camera",
+        title=name,
+        unique_id=f"test-{name}",
+    )
+
+
+def make_hub(
+    hass: HomeAssistant,
+    storage: Path,
+    subentries: list[ConfigSubentryData],
+    **options: object,
+) -> MockConfigEntry:
+    """A hub entry with cameras, added to hass but not set up."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        title="Doorbell Vault",
+        data={CONF_STORAGE_PATH: str(storage)},
+        options={**DEFAULT_OPTIONS, **options},
+        subentries_data=subentries,
+    )
+    entry.add_to_hass(hass)
+    return entry
+
+
+async def wait_for(
+    condition: Callable[[], Awaitable[bool] | bool], timeout: float, step: float = 0.25
+) -> float:
+    """Wait (real time) until `condition` holds; return the seconds it took."""
+    loop = asyncio.get_running_loop()
+    start = loop.time()
+    while True:
+        result = condition()
+        if inspect.isawaitable(result):
+            result = await result
+        if result:
+            return loop.time() - start
+        if loop.time() - start > timeout:
+            raise TimeoutError(f"condition not met within {timeout} s")
+        await asyncio.sleep(step)
+
+
+@pytest.fixture(scope="session")
+def sample_segment(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A 6 s fragmented MP4 (H.264 + AAC, 2 s GOP) like the recorder writes."""
+    path = tmp_path_factory.mktemp("media") / "sample.mp4"
+    subprocess.run(
+        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "testsrc2=size=320x240:rate=15"]
+        + ["-f", "lavfi", "-i", "sine=frequency=440:sample_rate=16000", "-t", "6"]
+        + ["-c:v", "libx264", "-g", "30", "-preset", "ultrafast", "-c:a", "aac"]
+        + ["-movflags", "+frag_keyframe+empty_moov+default_base_moof", str(path)],
+        check=True,
+        timeout=60,
+    )
+    return path

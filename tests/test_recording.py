@@ -1,0 +1,188 @@
+"""Recording from a real RTSP doorbell with Debian's ffmpeg: segments, index, watchdog, entities."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import subprocess
+import time
+from pathlib import Path
+
+import pytest
+from homeassistant.const import STATE_OFF, STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.doorbell_vault import hub as hub_module
+from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.hub import DoorbellVault, offline_issue_id
+from custom_components.doorbell_vault.recorder import SEGMENT_SECONDS
+from custom_components.doorbell_vault.store import Segment
+from devkit import simulator
+
+from .conftest import camera_subentry, make_hub, wait_for
+
+GOP_US = 2_000_000
+
+
+def _entity(hass: HomeAssistant, domain: str, key: str) -> str:
+    registry = er.async_get(hass)
+    entity_id = next(
+        e.entity_id
+        for e in registry.entities.values()
+        if e.domain == domain and e.unique_id.endswith(f"_{key}") and e.platform == DOMAIN
+    )
+    return entity_id
+
+
+def _ffprobe(path: Path) -> dict[str, object]:
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_name", "-of", "json"]
+        + [str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    data: dict[str, object] = json.loads(result.stdout)
+    return data
+
+
+async def _segments(vault: DoorbellVault, camera: str) -> list[Segment]:
+    return await vault.store.async_segments_in_window(camera, 0, 2**62)
+
+
+async def test_records_indexes_and_survives_sigkill(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    storage: Path,
+    doorbell: simulator.SimulatedDoorbell,
+) -> None:
+    await async_setup_component(hass, "media_source", {})
+    entry = make_hub(hass, storage, [camera_subentry(doorbell)])
+    started = time.time()
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault: DoorbellVault = entry.runtime_data
+    camera = next(iter(vault.cameras))
+    recorder = vault.recorders[camera]
+
+    # At least 30 s of recording: at least two finished, indexed segments.
+    await wait_for(lambda: time.time() - started >= 32, timeout=60)
+    segments = await _segments(vault, camera)
+    assert len(segments) >= 2
+    for segment in segments:
+        path = storage / segment.path
+        assert path.parent.parent.parent.name == camera
+        assert segment.bytes == path.stat().st_size > 0
+        probe = _ffprobe(path)
+        duration = float(probe["format"]["duration"])  # type: ignore[index]
+        assert abs(duration - (segment.end_us - segment.start_us) / 1e6) < 1.0
+        assert {s["codec_name"] for s in probe["streams"]} == {"h264", "aac"}  # type: ignore[attr-defined]
+        assert SEGMENT_SECONDS - 1 <= duration <= SEGMENT_SECONDS + 2.5
+        # Named and placed in UTC, close to the wall clock.
+        assert started - 5 <= segment.start_us / 1e6 <= time.time()
+    for before, after in zip(segments, segments[1:], strict=False):
+        assert abs(after.start_us - before.end_us) <= GOP_US
+
+    # Entities show a recording camera.
+    await vault.coordinator.async_refresh()  # type: ignore[union-attr]
+    await hass.async_block_till_done()
+    assert hass.states.get(_entity(hass, "binary_sensor", "recording")).state == STATE_ON
+    assert hass.states.get(_entity(hass, "switch", "record")).state == STATE_ON
+    assert hass.states.get(_entity(hass, "sensor", "last_segment")).state != STATE_UNAVAILABLE
+    assert float(hass.states.get(_entity(hass, "sensor", "footage_size")).state) > 0
+    camera_state = hass.states.get(_entity(hass, "camera", "camera"))
+    assert camera_state.state != STATE_UNAVAILABLE
+    assert doorbell.url not in json.dumps(dict(camera_state.attributes))
+
+    # SIGKILL ffmpeg: recording resumes within 15 s and the gap is at most one segment.
+    before_kill = await _segments(vault, camera)
+    assert recorder.pid is not None
+    os.kill(recorder.pid, signal.SIGKILL)
+    killed_at = time.time()
+
+    async def resumed() -> bool:
+        return any(s.start_us / 1e6 > killed_at for s in await _segments(vault, camera))
+
+    waited = await wait_for(resumed, timeout=30)
+    assert waited <= 15, waited
+    after_kill = await _segments(vault, camera)
+    assert len(after_kill) > len(before_kill)
+    gaps = [b.start_us - a.end_us for a, b in zip(after_kill, after_kill[1:], strict=False)]
+    assert max(gaps) <= SEGMENT_SECONDS * 1_000_000, gaps
+    assert recorder.restarts >= 1
+
+    # The Media panel browses cameras → days → hours → clips and plays through the signed view.
+    from homeassistant.components import media_source
+
+    root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
+    assert [c.title for c in root.children] == ["Front door"]
+    days = await media_source.async_browse_media(hass, root.children[0].media_content_id)
+    hours = await media_source.async_browse_media(hass, days.children[0].media_content_id)
+    clips = await media_source.async_browse_media(hass, hours.children[0].media_content_id)
+    assert clips.children
+    played = await media_source.async_resolve_media(hass, clips.children[-1].media_content_id, None)
+    assert played.mime_type == "video/mp4"
+    client = await hass_client()
+    response = await client.get(played.url, headers={"Range": "bytes=0-99"})
+    assert response.status == 206
+    assert len(await response.read()) == 100
+
+    # Unload stops ffmpeg; its open segment is finished and indexed.
+    pid = recorder.pid
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert pid is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+async def test_camera_offline_goes_unavailable_then_recovers(
+    hass: HomeAssistant, storage: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(hub_module, "OFFLINE_CHECK_INTERVAL", hub_module.timedelta(seconds=1))
+    doorbell = simulator.start(audio="none")
+    port = doorbell.port
+    try:
+        entry = make_hub(hass, storage, [camera_subentry(doorbell, audio_codec=None)], offline_minutes=0.05)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        vault: DoorbellVault = entry.runtime_data
+        camera = next(iter(vault.cameras))
+        recording = _entity(hass, "binary_sensor", "recording")
+        await wait_for(lambda: hass.states.get(recording).state == STATE_ON, timeout=40)
+
+        doorbell.stop()
+        await wait_for(lambda: hass.states.get(recording).state == STATE_UNAVAILABLE, timeout=30)
+        assert hass.states.get(_entity(hass, "camera", "camera")).state == STATE_UNAVAILABLE
+        assert hass.states.get(_entity(hass, "switch", "record")).state == STATE_ON
+        issues = ir.async_get(hass)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is not None, 20)
+        issue = issues.async_get_issue(DOMAIN, offline_issue_id(camera))
+        assert issue.translation_placeholders["camera"] == "Front door"
+
+        doorbell = simulator.start(port=port, audio="none")
+        await wait_for(lambda: hass.states.get(recording).state == STATE_ON, timeout=60)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is None, 10)
+    finally:
+        doorbell.stop()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_pause_switch_stops_and_resumes_recording(
+    hass: HomeAssistant, storage: Path, doorbell: simulator.SimulatedDoorbell
+) -> None:
+    entry = make_hub(hass, storage, [camera_subentry(doorbell)])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    recorder = next(iter(entry.runtime_data.recorders.values()))
+    switch = _entity(hass, "switch", "record")
+    await wait_for(lambda: recorder.pid is not None, timeout=10)
+    await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
+    assert hass.states.get(switch).state == STATE_OFF
+    assert recorder.pid is None
+    assert hass.states.get(_entity(hass, "binary_sensor", "recording")).state == STATE_OFF
+    await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
+    await wait_for(lambda: recorder.pid is not None, timeout=10)
+    assert await hass.config_entries.async_unload(entry.entry_id)
