@@ -112,15 +112,19 @@ def prune(
         if not oldest:
             report.over_cap_held = True
             break
-        batch = [Segment(*row) for row in oldest]
-        if over_cap and not low_space:
+        excess = total - max_bytes if over_cap else 0
+        batch: list[Segment]
+        if low_space:
+            # The disk is what is measured: remove one segment at a time and look again.
+            batch = [Segment(*oldest[0])]
+        else:
             # Remove only as much as the cap needs.
-            excess, keep = total - max_bytes, []
-            for segment in batch:
+            batch = []
+            for row in oldest:
                 if excess <= 0:
-                    keep.append(segment)
-                excess -= segment.bytes
-            batch = [s for s in batch if s not in keep]
+                    break
+                batch.append(Segment(*row))
+                excess -= batch[-1].bytes
         _delete(store, storage, batch, report)
         report.by_space += len(batch)
     if report.removed:

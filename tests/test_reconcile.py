@@ -1,0 +1,67 @@
+"""Startup reconciliation: the index agrees with the disk after a crash."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+from homeassistant.core import HomeAssistant
+
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.recorder import name_time_us
+from custom_components.doorbell_vault.store import Store
+
+from .conftest import camera_subentry, make_hub
+
+NAME = "20261124T101500Z.mp4"
+
+
+class _Offline:
+    url = "rtsp://127.0.0.1:1/nothing-listens-here"
+    username = None
+    password = None
+
+
+async def _setup(hass: HomeAssistant, storage: Path) -> tuple[DoorbellVault, str]:
+    entry = make_hub(hass, storage, [camera_subentry(_Offline())])  # type: ignore[arg-type]
+    # The camera's id is its subentry id, known before setup: lay out its folder first.
+    return entry, next(iter(entry.subentries))  # type: ignore[return-value]
+
+
+async def test_reconciles_the_three_crash_cases(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> None:
+    entry, camera = await _setup(hass, storage)
+    # 1. A finished segment on disk that the index never saw (crash between rename and insert).
+    finished = storage / camera / "2026-11-24" / "10" / NAME
+    finished.parent.mkdir(parents=True)
+    shutil.copy(sample_segment, finished)
+    # 2. A row whose file is gone.
+    storage.mkdir(exist_ok=True)
+    store = Store(storage / "doorbell_vault.db")
+    await store.async_open()
+    await store.async_add_segment(camera, 1, 2, 3, f"{camera}/2026-11-23/09/gone.mp4")
+    await store.async_close()
+    # 3. A half-written segment that ffmpeg was writing when it was killed.
+    data = sample_segment.read_bytes()
+    partial = storage / camera / "incoming" / "20261124T101600Z.mp4"
+    partial.parent.mkdir(parents=True)
+    partial.write_bytes(data[: int(len(data) * 0.6)])
+    # And a segment that never got one whole fragment (nothing playable in it).
+    (storage / camera / "incoming" / "20261124T101700Z.mp4").write_bytes(data[:40])
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault: DoorbellVault = entry.runtime_data
+    segments = await vault.store.async_segments_in_window(camera, 0, 2**62)
+    await hass.config_entries.async_unload(entry.entry_id)
+
+    by_name = {Path(s.path).name: s for s in segments}
+    assert set(by_name) == {NAME, "20261124T101600Z.mp4"}
+    whole = by_name[NAME]
+    assert whole.start_us == name_time_us(NAME)
+    assert 5.5e6 <= whole.end_us - whole.start_us <= 6.5e6
+    half = by_name["20261124T101600Z.mp4"]
+    assert half.path == f"{camera}/2026-11-24/10/20261124T101600Z.mp4"
+    assert (storage / half.path).exists()
+    assert 1e6 <= half.end_us - half.start_us < 6e6  # up to its last whole fragment
+    assert not (storage / camera / "incoming" / "20261124T101700Z.mp4").exists()
