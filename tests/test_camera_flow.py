@@ -100,13 +100,9 @@ async def test_camera_from_a_home_assistant_camera_entity(
 ) -> None:
     entry = make_hub(hass, storage, [camera_subentry(doorbell)])
     assert await hass.config_entries.async_setup(entry.entry_id)
-    source = next(
-        e.entity_id for e in er.async_get(hass).entities.values() if e.domain == "camera"
-    )
+    source = next(e.entity_id for e in er.async_get(hass).entities.values() if e.domain == "camera")
     result = await _start_camera_flow(hass, entry, "entity")
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], {"entity_id": source}
-    )
+    result = await hass.config_entries.subentries.async_configure(result["flow_id"], {"entity_id": source})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
     added = next(s for s in entry.subentries.values() if s.unique_id == f"entity-{source}")
@@ -127,9 +123,7 @@ async def test_zeroconf_discovery_adds_a_camera_to_the_hub(
         properties={"macaddress": "1CCAE3AABBCC"},
         type="_axis-video._tcp.local.",
     )
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": SOURCE_ZEROCONF}, data=info
-    )
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_ZEROCONF}, data=info)
     assert result["step_id"] == "discovery_confirm"
     assert result["description_placeholders"] == {"name": "Front Door", "host": "127.0.0.1"}
     result = await hass.config_entries.flow.async_configure(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 import os
 import signal
@@ -85,7 +86,7 @@ async def test_records_indexes_and_survives_sigkill(
         assert SEGMENT_SECONDS - 1 <= duration <= SEGMENT_SECONDS + 2.5
         # Named and placed in UTC, close to the wall clock.
         assert started - 5 <= segment.start_us / 1e6 <= time.time()
-    for before, after in zip(segments, segments[1:], strict=False):
+    for before, after in itertools.pairwise(segments):
         assert abs(after.start_us - before.end_us) <= GOP_US
 
     # Entities show a recording camera.
@@ -112,7 +113,7 @@ async def test_records_indexes_and_survives_sigkill(
     assert waited <= 15, waited
     after_kill = await _segments(vault, camera)
     assert len(after_kill) > len(before_kill)
-    gaps = [b.start_us - a.end_us for a, b in zip(after_kill, after_kill[1:], strict=False)]
+    gaps = [b.start_us - a.end_us for a, b in itertools.pairwise(after_kill)]
     assert max(gaps) <= SEGMENT_SECONDS * 1_000_000, gaps
     assert recorder.restarts >= 1
 

@@ -1,4 +1,4 @@
-"""Retention: age, size cap and free space remove the oldest unheld footage; a held segment is never pruned."""
+"""Retention: age, size cap and free space remove the oldest unheld footage; held footage stays."""
 
 from __future__ import annotations
 

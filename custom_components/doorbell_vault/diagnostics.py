@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from .hub import DoorbellVaultConfigEntry
 
-TO_REDACT = {"password", "username", "webhook_id", "secret", "url", "stream_source"}
+TO_REDACT = {"password", "username", "webhook_id", "secret", "url", "stream_source", "mac"}
 
 
 async def async_get_config_entry_diagnostics(
@@ -24,4 +24,28 @@ async def async_get_config_entry_diagnostics(
         "entry": async_redact_data({"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT),
         "storage": {"free_bytes": usage.free, "total_bytes": usage.total},
         "store": asdict(await vault.store.async_info()),
+        "ffmpeg": {"binary": vault.ffmpeg_binary, "works": vault.ffmpeg_ok},
+        "cameras": [
+            {
+                "subentry": async_redact_data(dict(camera_sub.data), TO_REDACT),
+                "recording": recorder.recording,
+                "online": recorder.online,
+                "paused": recorder.paused,
+                "restarts": recorder.restarts,
+                "pid": recorder.pid,
+                "stderr_tail": list(recorder.stderr_tail),
+                "footage": asdict(await vault.store.async_stats(camera_id)),
+            }
+            for camera_id, recorder in vault.recorders.items()
+            if (camera_sub := entry.subentries.get(camera_id)) is not None
+        ],
+        "holds": [asdict(hold) for hold in await vault.store.async_holds()],
+        "last_prune": {
+            "by_age": vault.last_prune.by_age,
+            "by_space": vault.last_prune.by_space,
+            "bytes": vault.last_prune.bytes,
+            "over_cap_held": vault.last_prune.over_cap_held,
+        }
+        if vault.last_prune
+        else None,
     }

@@ -41,6 +41,7 @@ _LOGGER = logging.getLogger(__name__)
 RETENTION_INTERVAL: Final = timedelta(minutes=5)
 OFFLINE_CHECK_INTERVAL: Final = timedelta(seconds=15)
 STATS_INTERVAL: Final = timedelta(seconds=60)
+URL_LOOKUP_TIMEOUT: Final = 15
 SIGNAL_RING: Final = f"{DOMAIN}_ring_{{}}"
 KIND_RING: Final = "ring"
 KIND_MOTION: Final = "motion"
@@ -165,7 +166,8 @@ class DoorbellVault:
             from homeassistant.components.camera import async_get_stream_source
 
             try:
-                return await async_get_stream_source(self.hass, entity_id)
+                async with asyncio.timeout(URL_LOOKUP_TIMEOUT):
+                    return await async_get_stream_source(self.hass, entity_id)
             except Exception:
                 _LOGGER.debug("No stream source from %s", entity_id, exc_info=True)
                 return None

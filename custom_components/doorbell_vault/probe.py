@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -57,13 +58,16 @@ async def _run(args: list[str], timeout: float) -> tuple[int, bytes, bytes]:
     return process.returncode or 0, stdout, stderr
 
 
+_STATUS = re.compile(r"(?:failed: |Server returned )(\d{3})")
+
+
 def _classify(stderr: str) -> str:
-    lowered = stderr.lower()
-    if "401" in lowered or "unauthorized" in lowered or "403" in lowered:
+    statuses = set(_STATUS.findall(stderr))
+    if statuses & {"401", "403"}:
         return "invalid_auth"
-    if "404" in lowered or "not found" in lowered:
+    if "404" in statuses:
         return "not_found"
-    if "invalid data" in lowered:
+    if "invalid data" in stderr.lower():
         return "not_a_stream"
     return "cannot_connect"
 

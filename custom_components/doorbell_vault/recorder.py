@@ -175,6 +175,10 @@ class Recorder:
         self._wake.set()
         await self._terminate()
         if self._task:
+            # Normally the loop ends by itself once ffmpeg is gone; a stuck lookup is cancelled.
+            done, _ = await asyncio.wait({self._task}, timeout=STOP_GRACE)
+            if not done:
+                self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
 
@@ -217,9 +221,12 @@ class Recorder:
         self._notify()
 
     async def _sleep(self, seconds: float) -> None:
-        self._wake.clear()
+        # Cleared after waking, not before: a stop or resume that came earlier still counts.
+        if self._stopping:
+            return
         with contextlib.suppress(TimeoutError):
             await asyncio.wait_for(self._wake.wait(), seconds)
+        self._wake.clear()
 
     async def _supervise(self) -> None:
         backoff = BACKOFF_FIRST

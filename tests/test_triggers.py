@@ -1,0 +1,82 @@
+"""Linked ring and motion entities record events with pre- and post-roll; a ring fires the doorbell."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+
+from custom_components.doorbell_vault.hub import DoorbellVault, now_us
+from devkit import simulator
+
+from .conftest import camera_subentry, make_hub
+
+
+async def test_ring_and_motion_are_recorded_as_events(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    storage: Path,
+) -> None:
+    doorbell = simulator.start(username="door", password="pa ss/word")
+    try:
+        hass.states.async_set("binary_sensor.doorbell_button", "off")
+        hass.states.async_set("binary_sensor.porch_motion", "off")
+        hass.states.async_set("event.doorbird_ring", "2026-11-24T10:00:00.000+00:00")
+        entry = make_hub(
+            hass,
+            storage,
+            [
+                camera_subentry(
+                    doorbell,
+                    ring_entities=["binary_sensor.doorbell_button", "event.doorbird_ring"],
+                    motion_entities=["binary_sensor.porch_motion"],
+                    pre_roll=5,
+                    post_roll=15,
+                )
+            ],
+        )
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        vault: DoorbellVault = entry.runtime_data
+        camera = next(iter(vault.cameras))
+        doorbell_entity = next(
+            e.entity_id for e in er.async_get(hass).entities.values() if e.domain == "event"
+        )
+        assert hass.states.get(doorbell_entity).attributes["event_types"] == ["ring"]
+
+        before = now_us()
+        hass.states.async_set("binary_sensor.doorbell_button", "on")
+        hass.states.async_set("binary_sensor.porch_motion", "on")
+        hass.states.async_set("binary_sensor.porch_motion", "on", {"changed": "attribute only"})
+        hass.states.async_set("event.doorbird_ring", "2026-11-24T10:05:00.000+00:00")
+        hass.states.async_set("binary_sensor.doorbell_button", "unavailable")
+        await hass.async_block_till_done()
+
+        events = await vault.store.async_events(camera, before, now_us() + 1)
+        assert sorted((e.kind, e.source) for e in events) == [
+            ("motion", "binary_sensor.porch_motion"),
+            ("ring", "binary_sensor.doorbell_button"),
+            ("ring", "event.doorbird_ring"),
+        ]
+        for event in events:
+            assert event.start_us == event.at_us - 5_000_000
+            assert event.end_us == event.at_us + 15_000_000
+        ring_state = hass.states.get(doorbell_entity)
+        assert ring_state.attributes["event_type"] == "ring"
+        assert ring_state.attributes["source"] in {"binary_sensor.doorbell_button", "event.doorbird_ring"}
+
+        # Diagnostics never show the camera's credentials or address.
+        diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+        text = json.dumps(diagnostics)
+        assert "pa ss/word" not in text
+        assert "pa%20ss%2Fword" not in text
+        assert doorbell.url not in text
+        assert diagnostics["cameras"][0]["subentry"]["password"] == "**REDACTED**"
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        doorbell.stop()
