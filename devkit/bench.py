@@ -1,0 +1,181 @@
+"""Benchmarks that print figures and ratios (never assertions): `scripts/bench recording`.
+
+recording: CPU and peak RSS of Doorbell Vault's recorder (ffmpeg + the Python that supervises and
+indexes it) for one and four simulated doorbells, against bare `ffmpeg -c copy` of the same streams for
+the same time; then p50/p99 of the segment window query over millions of synthetic segments.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import os
+import random
+import resource
+import sqlite3
+import statistics
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+from custom_components.doorbell_vault.camera_config import CameraConfig
+from custom_components.doorbell_vault.recorder import SEGMENT_SECONDS, Recorder
+from custom_components.doorbell_vault.store import Store
+from devkit import simulator
+
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _cpu_seconds(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+def _peak_rss_kb(pid: int) -> int:
+    for line in Path(f"/proc/{pid}/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1])
+    return 0
+
+
+@dataclass
+class Usage:
+    cpu_s: float
+    rss_mb: float
+
+
+async def _sample(pids: list[int], seconds: float) -> tuple[dict[int, float], dict[int, int]]:
+    """CPU seconds and peak RSS of each process, read just before the end (children stay alive)."""
+    await asyncio.sleep(seconds)
+    return (
+        {pid: _cpu_seconds(pid) for pid in pids},
+        {pid: _peak_rss_kb(pid) for pid in pids},
+    )
+
+
+async def bare(urls: list[str], seconds: float, folder: Path) -> Usage:
+    processes = []
+    for index, url in enumerate(urls):
+        out = folder / f"bare{index}"
+        out.mkdir()
+        processes.append(
+            await asyncio.create_subprocess_exec(
+                "ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", "tcp", "-i", url,
+                "-map", "0", "-c", "copy", "-f", "segment", "-segment_time", str(SEGMENT_SECONDS),
+                "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
+                "-reset_timestamps", "1", str(out / "%05d.mp4"),
+            )
+        )
+    cpu, rss = await _sample([p.pid for p in processes], seconds)
+    for process in processes:
+        process.terminate()
+        await process.wait()
+    return Usage(sum(cpu.values()), sum(rss.values()) / 1024)
+
+
+async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Usage, int]:
+    store = Store(folder / "index.db")
+    await store.async_open()
+    recorders = []
+    for index, url in enumerate(urls):
+        camera = CameraConfig(id=f"cam{index}", name=f"Camera {index}", url=url, audio_codec="aac")
+        recorder = Recorder(camera, folder, store, "ffmpeg", "ffprobe")
+        recorder.start()
+        recorders.append(recorder)
+    python_before = time.process_time()
+    await asyncio.sleep(2)
+    pids = [r.pid for r in recorders if r.pid]
+    cpu, rss = await _sample(pids, seconds - 2)
+    python_cpu = time.process_time() - python_before
+    python_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for recorder in recorders:
+        await recorder.stop()
+    segments = (await store.async_stats()).segments
+    await store.async_close()
+    return Usage(sum(cpu.values()), sum(rss.values()) / 1024), Usage(python_cpu, python_rss), segments
+
+
+def window_query(rows: int, queries: int, folder: Path) -> tuple[float, float]:
+    store = Store(folder / "big.db")
+    asyncio.run(store.async_open())
+    connection = sqlite3.connect(folder / "big.db")
+    cameras = 4
+    start = 1_700_000_000_000_000
+    segment_us = SEGMENT_SECONDS * 1_000_000
+    batch = []
+    for i in range(rows):
+        camera = i % cameras
+        begin = start + (i // cameras) * segment_us
+        batch.append((f"cam{camera}", begin, begin + segment_us, 3_000_000, f"cam{camera}/{i}.mp4"))
+        if len(batch) == 100_000:
+            connection.executemany(
+                "INSERT INTO segments (camera, start_us, end_us, bytes, path) VALUES (?, ?, ?, ?, ?)",
+                batch,
+            )
+            batch.clear()
+    if batch:
+        connection.executemany(
+            "INSERT INTO segments (camera, start_us, end_us, bytes, path) VALUES (?, ?, ?, ?, ?)", batch
+        )
+    connection.commit()
+    connection.close()
+    end = start + (rows // cameras) * segment_us
+    timings = []
+
+    def run() -> None:
+        store._longest_us = -1
+        for _ in range(queries):
+            camera = f"cam{random.randrange(cameras)}"  # noqa: S311
+            begin = random.randrange(start, end - 3_600_000_000)  # noqa: S311
+            t0 = time.perf_counter_ns()
+            store.segments_in_window(camera, begin, begin + 3_600_000_000)
+            timings.append((time.perf_counter_ns() - t0) / 1e6)
+
+    asyncio.run(store.async_call(run))
+    asyncio.run(store.async_close())
+    timings.sort()
+    return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
+
+
+async def recording(seconds: float, rows: int) -> None:
+    print(f"Recording benchmark: {seconds:.0f} s per run, segments of {SEGMENT_SECONDS} s")
+    doorbells = [simulator.start() for _ in range(4)]
+    try:
+        await asyncio.sleep(2)
+        for count in (1, 4):
+            urls = [d.url for d in doorbells[:count]]
+            with tempfile.TemporaryDirectory() as tmp:
+                base = await bare(urls, seconds, Path(tmp))
+            with tempfile.TemporaryDirectory() as tmp:
+                ffmpeg_usage, python_usage, segments = await ours(urls, seconds, Path(tmp))
+            total = ffmpeg_usage.cpu_s + python_usage.cpu_s
+            print(
+                f"  {count} camera(s): bare ffmpeg {base.cpu_s:.2f} CPU-s, {base.rss_mb:.0f} MB RSS | "
+                f"Doorbell Vault ffmpeg {ffmpeg_usage.cpu_s:.2f} CPU-s + Python {python_usage.cpu_s:.2f} "
+                f"CPU-s, ffmpeg {ffmpeg_usage.rss_mb:.0f} MB RSS (Python process {python_usage.rss_mb:.0f} MB) | "
+                f"{segments} segments | CPU ratio {total / base.cpu_s:.3f} "
+                f"(overhead {100 * (total / base.cpu_s - 1):+.1f} %)"
+            )
+    finally:
+        for doorbell in doorbells:
+            doorbell.stop()
+    with tempfile.TemporaryDirectory() as tmp:
+        print(f"Window query over {rows:,} segments (1 h windows, 4 cameras):")
+        p50, p99 = window_query(rows, 2000, Path(tmp))
+        print(f"  p50 {p50:.3f} ms, p99 {p99:.3f} ms")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    sub = parser.add_subparsers(dest="what", required=True)
+    rec = sub.add_parser("recording")
+    rec.add_argument("--seconds", type=float, default=30)
+    rec.add_argument("--rows", type=int, default=3_000_000)
+    args = parser.parse_args()
+    if args.what == "recording":
+        asyncio.run(recording(args.seconds, args.rows))
+
+
+if __name__ == "__main__":
+    main()
