@@ -153,7 +153,8 @@ async def recording(seconds: float, rows: int) -> None:
             print(
                 f"  {count} camera(s): bare ffmpeg {base.cpu_s:.2f} CPU-s, {base.rss_mb:.0f} MB RSS | "
                 f"Doorbell Vault ffmpeg {ffmpeg_usage.cpu_s:.2f} CPU-s + Python {python_usage.cpu_s:.2f} "
-                f"CPU-s, ffmpeg {ffmpeg_usage.rss_mb:.0f} MB RSS (Python process {python_usage.rss_mb:.0f} MB) | "
+                f"CPU-s, ffmpeg {ffmpeg_usage.rss_mb:.0f} MB RSS "
+                f"(Python process {python_usage.rss_mb:.0f} MB) | "
                 f"{segments} segments | CPU ratio {total / base.cpu_s:.3f} "
                 f"(overhead {100 * (total / base.cpu_s - 1):+.1f} %)"
             )
