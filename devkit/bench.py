@@ -61,10 +61,27 @@ async def bare(urls: list[str], seconds: float, folder: Path) -> Usage:
         out.mkdir()
         processes.append(
             await asyncio.create_subprocess_exec(
-                "ffmpeg", "-nostdin", "-v", "error", "-rtsp_transport", "tcp", "-i", url,
-                "-map", "0", "-c", "copy", "-f", "segment", "-segment_time", str(SEGMENT_SECONDS),
-                "-segment_format_options", "movflags=+frag_keyframe+empty_moov+default_base_moof",
-                "-reset_timestamps", "1", str(out / "%05d.mp4"),
+                "ffmpeg",
+                "-nostdin",
+                "-v",
+                "error",
+                "-rtsp_transport",
+                "tcp",
+                "-i",
+                url,
+                "-map",
+                "0",
+                "-c",
+                "copy",
+                "-f",
+                "segment",
+                "-segment_time",
+                str(SEGMENT_SECONDS),
+                "-segment_format_options",
+                "movflags=+frag_keyframe+empty_moov+default_base_moof",
+                "-reset_timestamps",
+                "1",
+                str(out / "%05d.mp4"),
             )
         )
     cpu, rss = await _sample([p.pid for p in processes], seconds)

@@ -42,9 +42,7 @@ async def test_probe_of_an_audio_only_file_is_no_video(tmp_path: Path) -> None:
     import subprocess
 
     audio = tmp_path / "a.m4a"
-    subprocess.run(
-        ["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine", "-t", "1", str(audio)], check=True
-    )
+    subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine", "-t", "1", str(audio)], check=True)
     with pytest.raises(ProbeError, match="no_video"):
         await probe_stream("ffprobe", str(audio))
     assert await probe_duration("ffprobe", tmp_path / "missing.mp4") is None
