@@ -25,7 +25,7 @@ def build_launch(args: argparse.Namespace) -> str:
         f"videotestsrc is-live=true pattern={args.pattern} "
         f"! video/x-raw,width={args.width},height={args.height},framerate={args.fps}/1 "
         f"! x264enc tune=zerolatency speed-preset=ultrafast bitrate={args.bitrate} "
-        f"key-int-max={gop} bframes=0 "
+        f'key-int-max={gop} bframes=0 option-string="filler=1:nal-hrd=cbr" '
         "! video/x-h264,profile=baseline ! rtph264pay name=pay0 pt=96 config-interval=1"
     )
     if args.audio == "aac":
