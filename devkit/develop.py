@@ -111,6 +111,7 @@ class Api:
         self.base_url = base_url.rstrip("/")
         self.client_id = f"{self.base_url}/"
         self.token: str | None = None
+        self.tokens: dict[str, Any] = {}
 
     def request(
         self,
@@ -154,6 +155,7 @@ class Api:
             "/auth/token",
             form={"grant_type": "authorization_code", "code": code, "client_id": self.client_id},
         )
+        self.tokens = tokens
         self.token = tokens["access_token"]
 
     def onboard(self) -> bool:
@@ -209,6 +211,17 @@ class Api:
         )
         return result
 
+    def ensure_camera(self, entry_id: str, url: str, name: str = "Simulated doorbell") -> None:
+        """Add the simulated doorbell through the camera flow, as an owner would, unless it is there."""
+        flow = self.request(
+            "POST", "/api/config/config_entries/subentries/flow", {"handler": [entry_id, "camera"]}
+        )
+        path = f"/api/config/config_entries/subentries/flow/{flow['flow_id']}"
+        flow = self.request("POST", path, {"next_step_id": "manual"})
+        flow = self.request("POST", path, {"name": name, "url": url})
+        if flow.get("type") != "create_entry" and flow.get("reason") != "already_configured":
+            raise RuntimeError(f"camera flow did not finish: {flow}")
+
     def ensure_vault(self, storage: Path) -> dict[str, Any]:
         """Set up Doorbell Vault through its config flow unless it already is."""
         if not self.entries():
@@ -254,22 +267,37 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
 
 @contextmanager
 def running(
-    config: Path, port: int, *, quiet: bool
+    config: Path, port: int, *, quiet: bool, doorbell_port: int = 8554
 ) -> Iterator[tuple[Api, simulator.SimulatedDoorbell, subprocess.Popen[bytes]]]:
     """Prepare the config folder, then run a simulated doorbell and Home Assistant."""
     prepare_config(config, port)
-    doorbell = simulator.start(port=0)
+    doorbell = simulator.start(port=doorbell_port)
     hass = start_hass(config, quiet=quiet)
     api = Api(f"http://127.0.0.1:{port}")
     try:
         api.wait_until_up(hass, timeout=240)
         api.onboard()
         api.login(OWNER_USERNAME, OWNER_PASSWORD)
-        api.ensure_vault(config / "doorbell_vault")
+        entry = api.ensure_vault(config / "doorbell_vault")
+        api.ensure_camera(entry["entry_id"], doorbell.url)
         yield api, doorbell, hass
     finally:
         stop(hass)
         doorbell.stop()
+
+
+def wait_for_recording(api: Api, timeout: float) -> bool:
+    """True once the simulated doorbell's Recording sensor is on (a segment was recorded and indexed)."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        states = api.request("GET", "/api/states")
+        if any(
+            s["entity_id"].startswith("binary_sensor.simulated_doorbell") and s["state"] == "on"
+            for s in states
+        ):
+            return True
+        time.sleep(1)
+    return False
 
 
 def check(config: Path, port: int) -> dict[str, Any]:
@@ -277,12 +305,18 @@ def check(config: Path, port: int) -> dict[str, Any]:
     with running(config, port, quiet=True) as (api, doorbell, hass):
         api.login(OWNER_USERNAME, OWNER_PASSWORD)
         entry = api.entries()[0]
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline and api.entries()[0]["state"] != "loaded":
+            time.sleep(0.5)  # the new camera reloads the entry
+        entry = api.entries()[0]
         report = {
             "entry_state": entry["state"],
             "entry_title": entry["title"],
             "logged_in": api.token is not None,
             "doorbell_url": doorbell.url,
             "database": (config / "doorbell_vault" / "doorbell_vault.db").is_file(),
+            "cameras": entry["num_subentries"],
+            "recording": wait_for_recording(api, timeout=60),
         }
         try:
             api.login(OWNER_USERNAME, "wrong password")

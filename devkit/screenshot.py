@@ -37,25 +37,8 @@ CHROMIUM_FLAGS = [
 
 async def capture(url: str, path: str, out: Path, *, width: int, height: int, settle: float) -> None:
     api = Api(url)
-    tokens = api.request(
-        "POST",
-        "/auth/login_flow",
-        {
-            "client_id": api.client_id,
-            "handler": ["homeassistant", None],
-            "redirect_uri": f"{api.base_url}/?auth_callback=1",
-        },
-    )
-    flow = api.request(
-        "POST",
-        f"/auth/login_flow/{tokens['flow_id']}",
-        {"client_id": api.client_id, "username": OWNER_USERNAME, "password": OWNER_PASSWORD},
-    )
-    token = api.request(
-        "POST",
-        "/auth/token",
-        form={"grant_type": "authorization_code", "code": flow["result"], "client_id": api.client_id},
-    )
+    api.login(OWNER_USERNAME, OWNER_PASSWORD)
+    token = api.tokens
     hass_tokens = {
         **token,
         "hassUrl": api.base_url,

@@ -62,6 +62,8 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
         "logged_in": True,
         "doorbell_url": report["doorbell_url"],
         "database": True,
+        "cameras": 1,
+        "recording": True,
         "wrong_password_refused": True,
         "hass_running": True,
     }
