@@ -6,6 +6,7 @@ import shutil
 from pathlib import Path
 
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.recorder import name_time_us
@@ -22,16 +23,16 @@ class _Offline:
     password = None
 
 
-async def _setup(hass: HomeAssistant, storage: Path) -> tuple[DoorbellVault, str]:
+def _setup(hass: HomeAssistant, storage: Path) -> tuple[MockConfigEntry, str]:
+    """A hub with one unreachable camera; its id (the subentry id) is known before setup."""
     entry = make_hub(hass, storage, [camera_subentry(_Offline())])  # type: ignore[arg-type]
-    # The camera's id is its subentry id, known before setup: lay out its folder first.
-    return entry, next(iter(entry.subentries))  # type: ignore[return-value]
+    return entry, next(iter(entry.subentries))
 
 
 async def test_reconciles_the_three_crash_cases(
     hass: HomeAssistant, storage: Path, sample_segment: Path
 ) -> None:
-    entry, camera = await _setup(hass, storage)
+    entry, camera = _setup(hass, storage)
     # 1. A finished segment on disk that the index never saw (crash between rename and insert).
     finished = storage / camera / "2026-11-24" / "10" / NAME
     finished.parent.mkdir(parents=True)

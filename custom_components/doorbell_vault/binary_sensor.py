@@ -7,7 +7,7 @@ from homeassistant.components.binary_sensor.const import BinarySensorDeviceClass
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import CameraEntity
+from .entity import CameraEntity, add_camera_entities
 from .hub import DoorbellVaultConfigEntry
 
 RECORDING = BinarySensorEntityDescription(
@@ -24,8 +24,7 @@ async def async_setup_entry(
 ) -> None:
     """One recording sensor per camera."""
     vault = entry.runtime_data
-    for camera in vault.cameras.values():
-        async_add_entities([RecordingSensor(vault, camera, RECORDING.key)], config_subentry_id=camera.id)
+    add_camera_entities(vault, async_add_entities, lambda c: [RecordingSensor(vault, c, RECORDING.key)])
 
 
 class RecordingSensor(CameraEntity, BinarySensorEntity):

@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .camera_config import CameraConfig
-from .entity import CameraEntity
+from .entity import CameraEntity, add_camera_entities
 from .hub import DoorbellVault, DoorbellVaultConfigEntry
 
 SNAPSHOT_TIMEOUT = 15
@@ -24,8 +24,7 @@ async def async_setup_entry(
 ) -> None:
     """One camera entity per camera."""
     vault = entry.runtime_data
-    for camera in vault.cameras.values():
-        async_add_entities([VaultCamera(vault, camera)], config_subentry_id=camera.id)
+    add_camera_entities(vault, async_add_entities, lambda c: [VaultCamera(vault, c)])
 
 
 class VaultCamera(CameraEntity, Camera):

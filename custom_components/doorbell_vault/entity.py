@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .camera_config import CameraConfig
 from .const import DOMAIN, NAME
@@ -19,6 +22,16 @@ def hub_device(vault: DoorbellVault) -> DeviceInfo:
         manufacturer=NAME,
         entry_type=DeviceEntryType.SERVICE,
     )
+
+
+def add_camera_entities(
+    vault: DoorbellVault,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[CameraConfig], Iterable[Entity]],
+) -> None:
+    """Add each camera's entities to its own subentry (and so to its own device)."""
+    for camera in vault.cameras.values():
+        async_add_entities(list(build(camera)), config_subentry_id=camera.id)
 
 
 class HubEntity(Entity):

@@ -7,7 +7,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import CameraEntity
+from .entity import CameraEntity, add_camera_entities
 from .hub import KIND_RING, SIGNAL_RING, DoorbellVaultConfigEntry
 from .store import Event
 
@@ -26,9 +26,11 @@ async def async_setup_entry(
 ) -> None:
     """A doorbell event entity for each camera with a ring source."""
     vault = entry.runtime_data
-    for camera in vault.cameras.values():
-        if camera.ring_entities:
-            async_add_entities([DoorbellEvent(vault, camera, DOORBELL.key)], config_subentry_id=camera.id)
+    add_camera_entities(
+        vault,
+        async_add_entities,
+        lambda c: [DoorbellEvent(vault, c, DOORBELL.key)] if c.ring_entities else [],
+    )
 
 
 class DoorbellEvent(CameraEntity, EventEntity):

@@ -18,7 +18,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .camera_config import CameraConfig
-from .entity import CameraEntity, HubEntity
+from .entity import CameraEntity, HubEntity, add_camera_entities
 from .hub import DoorbellVault, DoorbellVaultConfigEntry, FootageCoordinator, FootageData
 
 type Value = int | datetime | None
@@ -92,14 +92,11 @@ async def async_setup_entry(
     coordinator = vault.coordinator
     assert coordinator is not None
     async_add_entities(HubSensor(vault, coordinator, d) for d in HUB_SENSORS)
-    for camera in vault.cameras.values():
-        async_add_entities(
-            [
-                CameraSizeSensor(vault, coordinator, camera),
-                LastSegmentSensor(vault, camera, LAST_SEGMENT.key),
-            ],
-            config_subentry_id=camera.id,
-        )
+    add_camera_entities(
+        vault,
+        async_add_entities,
+        lambda c: [CameraSizeSensor(vault, coordinator, c), LastSegmentSensor(vault, c, LAST_SEGMENT.key)],
+    )
 
 
 class HubSensor(HubEntity, CoordinatorEntity[FootageCoordinator], SensorEntity):

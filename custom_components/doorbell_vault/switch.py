@@ -9,7 +9,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .entity import CameraEntity
+from .entity import CameraEntity, add_camera_entities
 from .hub import DoorbellVaultConfigEntry
 
 RECORD = SwitchEntityDescription(key="record", translation_key="record")
@@ -22,8 +22,7 @@ async def async_setup_entry(
 ) -> None:
     """One switch per camera."""
     vault = entry.runtime_data
-    for camera in vault.cameras.values():
-        async_add_entities([RecordSwitch(vault, camera, RECORD.key)], config_subentry_id=camera.id)
+    add_camera_entities(vault, async_add_entities, lambda c: [RecordSwitch(vault, c, RECORD.key)])
 
 
 class RecordSwitch(CameraEntity, SwitchEntity, RestoreEntity):
