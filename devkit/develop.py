@@ -9,6 +9,7 @@ report and stops.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import os
 import shutil
@@ -286,6 +287,63 @@ def running(
         doorbell.stop()
 
 
+# Inside the check's network namespace: a veth pair whose both ends stay in the namespace, so zeroconf
+# runs as on a real LAN (Home Assistant's zeroconf never uses loopback) while nothing leaves it.
+NAMESPACE_LAN = "10.77.0.1"
+NAMESPACE_SETUP = (
+    "link set lo up",
+    "link add dv-lan0 type veth peer name dv-lan1",
+    f"addr add {NAMESPACE_LAN}/24 dev dv-lan0",
+    "link set dv-lan1 up",
+    "link set dv-lan0 up",
+    "route add 224.0.0.0/4 dev dv-lan0",
+)
+
+
+async def _ws_call(api: Api, message: dict[str, Any]) -> Any:
+    import aiohttp
+
+    url = api.base_url.replace("http", "ws", 1) + "/api/websocket"
+    async with aiohttp.ClientSession() as session, session.ws_connect(url) as ws:
+        await ws.receive_json()
+        await ws.send_json({"type": "auth", "access_token": api.token})
+        if (await ws.receive_json())["type"] != "auth_ok":
+            raise PermissionError("websocket auth refused")
+        await ws.send_json({"id": 1, **message})
+        return (await ws.receive_json())["result"]
+
+
+def announce_and_wait_for_discovery(api: Api, port: int, timeout: float) -> dict[str, Any] | None:
+    """Announce a camera over real mDNS and return Doorbell Vault's discovery flow for it."""
+    import socket
+
+    from zeroconf import ServiceInfo, Zeroconf
+
+    zeroconf = Zeroconf(interfaces=[NAMESPACE_LAN])
+    info = ServiceInfo(
+        "_rtsp._tcp.local.",
+        "Porch Camera._rtsp._tcp.local.",
+        addresses=[socket.inet_aton(NAMESPACE_LAN)],
+        port=port,
+        properties={"macaddress": "1CCAE3AABBCC"},
+        server="porch-camera.local.",
+    )
+    zeroconf.register_service(info)
+    try:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            flows = asyncio.run(_ws_call(api, {"type": "config_entries/flow/progress"}))
+            for flow in flows:
+                if flow["handler"] == DOMAIN and flow["context"]["source"] == "zeroconf":
+                    result: dict[str, Any] = flow
+                    return result
+            time.sleep(1)
+        return None
+    finally:
+        zeroconf.unregister_service(info)
+        zeroconf.close()
+
+
 def wait_for_recording(api: Api, timeout: float) -> bool:
     """True once the simulated doorbell's Recording sensor is on (a segment was recorded and indexed)."""
     deadline = time.monotonic() + timeout
@@ -318,6 +376,13 @@ def check(config: Path, port: int) -> dict[str, Any]:
             "cameras": entry["num_subentries"],
             "recording": wait_for_recording(api, timeout=60),
         }
+        if os.environ.get("DOORBELL_VAULT_NAMESPACE_LAN"):
+            flow = announce_and_wait_for_discovery(api, doorbell.port, timeout=30)
+            report["mdns_discovery"] = flow and {
+                "step_id": flow["step_id"],
+                "unique_id": flow["context"].get("unique_id"),
+                "title": flow["context"].get("title_placeholders", {}).get("name"),
+            }
         try:
             api.login(OWNER_USERNAME, "wrong password")
         except PermissionError:
@@ -331,12 +396,27 @@ def main() -> int:
     parser.add_argument("--config", type=Path, default=ROOT / "config")
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--check", action="store_true", help="run the end-to-end check and exit")
+    parser.add_argument(
+        "--in-namespace",
+        action="store_true",
+        help="with --check: we run in a fresh network namespace; give it a LAN for mDNS",
+    )
     args = parser.parse_args()
     if args.check:
-        if shutil.which("ip") and os.geteuid() == 0:
-            # A fresh network namespace has only loopback, down and without multicast (zeroconf).
-            for command in ("link set lo up", "link set lo multicast on", "route add 224.0.0.0/4 dev lo"):
-                subprocess.run(["ip", *command.split()], check=False)
+        if args.in_namespace:
+            # Only ever inside a namespace of our own: these commands would change a real host.
+            results = [
+                subprocess.run(["ip", *command.split()], check=False, capture_output=True)
+                for command in NAMESPACE_SETUP
+            ]
+            failed = [r for r in results if r.returncode != 0]
+            for result in failed:
+                print(" ".join(result.args), "->", result.stderr.decode().strip(), file=sys.stderr)
+            if not failed:
+                os.environ["DOORBELL_VAULT_NAMESPACE_LAN"] = NAMESPACE_LAN
+            else:
+                # No veth here: multicast over loopback still lets Home Assistant start (no mDNS check).
+                subprocess.run(["ip", "route", "add", "224.0.0.0/4", "dev", "lo"], check=False)
         print(json.dumps(check(args.config, args.port)), flush=True)
         return 0
 

@@ -17,7 +17,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 def _isolated() -> list[str]:
-    """Run in a network namespace of our own (loopback only) when the machine allows it."""
+    """Run in a network namespace of our own when the machine allows it: nothing leaves it."""
     unshare = shutil.which("unshare")
     if unshare and subprocess.run([unshare, "--net", "true"], check=False).returncode == 0:
         return [unshare, "--net"]
@@ -42,6 +42,7 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
             "-m",
             "devkit.develop",
             "--check",
+            *(["--in-namespace"] if prefix else []),
             "--config",
             str(tmp_path / "config"),
             "--port",
@@ -66,6 +67,17 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
         "recording": True,
         "wrong_password_refused": True,
         "hass_running": True,
+        **(
+            {
+                "mdns_discovery": {
+                    "step_id": "discovery_confirm",
+                    "unique_id": "mac-1c:ca:e3:aa:bb:cc",
+                    "title": "Porch Camera",
+                }
+            }
+            if prefix
+            else {}
+        ),
     }
     assert report["doorbell_url"].startswith("rtsp://127.0.0.1:")
     config = (tmp_path / "config" / "configuration.yaml").read_text()

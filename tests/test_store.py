@@ -79,3 +79,28 @@ async def test_closed_store_refuses_work(tmp_path: Path) -> None:
     store = Store(tmp_path / "index.db")
     with pytest.raises(StoreError, match="closed"):
         _ = store.connection
+
+
+async def test_footage_totals_follow_every_change(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index.db")
+    await store.async_open()
+    await store.async_add_segment("front", 10, 20, 100, "front/a.mp4")
+    await store.async_add_segment("front", 20, 30, 50, "front/b.mp4")
+    await store.async_add_segment("back", 5, 15, 7, "back/a.mp4")
+    await store.async_add_segment("front", 20, 31, 60, "front/b.mp4")  # re-indexed: replaces
+    first = (await store.async_segments_in_window("front", 0, 100))[0]
+    await store.async_call(store.remove_segments, [first.id])
+
+    front, everything = await store.async_stats("front"), await store.async_stats()
+
+    def direct(where: str) -> tuple[int, int, int | None, int | None]:
+        row = store.connection.execute(
+            "SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(start_us), MAX(end_us) FROM segments " + where
+        ).fetchone()
+        return tuple(row)  # type: ignore[return-value]
+
+    assert (front.segments, front.bytes, front.oldest_us, front.newest_us) == (1, 60, 20, 31)
+    assert await store.async_call(direct, "WHERE camera = 'front'") == (1, 60, 20, 31)
+    assert (everything.segments, everything.bytes, everything.oldest_us) == (2, 67, 5)
+    assert await store.async_stats("nobody") == type(front)(0, 0, None, None)
+    await store.async_close()

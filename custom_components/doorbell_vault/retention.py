@@ -100,7 +100,7 @@ def prune(
     max_bytes = int(policy.max_size_gb * GB)
     min_free = int(policy.min_free_gb * GB)
     while True:
-        total: int = connection.execute("SELECT COALESCE(SUM(bytes), 0) FROM segments").fetchone()[0]
+        total: int = connection.execute("SELECT COALESCE(SUM(bytes), 0) FROM footage_totals").fetchone()[0]
         over_cap = max_bytes > 0 and total > max_bytes
         low_space = min_free > 0 and free() < min_free
         if not (over_cap or low_space):

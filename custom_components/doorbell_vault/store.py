@@ -64,6 +64,30 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     );
     CREATE INDEX holds_ref ON holds (ref);
     """,
+    # 3: window queries answered from the index alone (no table lookups per segment), and running
+    #    totals per camera kept by triggers, so sizes never need a scan of millions of rows
+    """
+    CREATE INDEX segments_window ON segments (camera, start_us, end_us, id, bytes, path);
+    DROP INDEX segments_camera_start;
+    CREATE TABLE footage_totals (
+        camera TEXT PRIMARY KEY, segments INTEGER NOT NULL, bytes INTEGER NOT NULL
+    );
+    INSERT INTO footage_totals SELECT camera, COUNT(*), SUM(bytes) FROM segments GROUP BY camera;
+    CREATE TRIGGER segments_added AFTER INSERT ON segments BEGIN
+        INSERT INTO footage_totals VALUES (new.camera, 1, new.bytes)
+        ON CONFLICT (camera) DO UPDATE SET segments = segments + 1, bytes = bytes + new.bytes;
+    END;
+    CREATE TRIGGER segments_removed AFTER DELETE ON segments BEGIN
+        UPDATE footage_totals SET segments = segments - 1, bytes = bytes - old.bytes
+        WHERE camera = old.camera;
+    END;
+    CREATE TRIGGER segments_changed AFTER UPDATE OF camera, bytes ON segments BEGIN
+        UPDATE footage_totals SET segments = segments - 1, bytes = bytes - old.bytes
+        WHERE camera = old.camera;
+        INSERT INTO footage_totals VALUES (new.camera, 1, new.bytes)
+        ON CONFLICT (camera) DO UPDATE SET segments = segments + 1, bytes = bytes + new.bytes;
+    END;
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
@@ -120,9 +144,12 @@ def migrate(connection: sqlite3.Connection) -> int:
     return found
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Segment:
-    """One recorded file: `path` is relative to the storage folder."""
+    """One recorded file: `path` is relative to the storage folder.
+
+    Not frozen: window queries build hundreds of these, and frozen dataclasses pay for every field.
+    """
 
     id: int
     camera: str
@@ -330,12 +357,18 @@ class Store:
         """Size and span of the footage of one camera, or of all."""
 
         def get() -> FootageStats:
+            # Index seeks and the trigger-kept totals only: no scan, however much footage there is.
             where, args = ("WHERE camera = ?", (camera,)) if camera else ("", ())
-            row = self.connection.execute(
-                f"SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(start_us), MAX(end_us) FROM segments {where}",
+            db = self.connection
+            count, size = db.execute(
+                f"SELECT COALESCE(SUM(segments), 0), COALESCE(SUM(bytes), 0) FROM footage_totals {where}",
                 args,
             ).fetchone()
-            return FootageStats(*row)
+            oldest = db.execute(f"SELECT MIN(start_us) FROM segments {where}", args).fetchone()[0]
+            newest = db.execute(
+                f"SELECT end_us FROM segments {where} ORDER BY start_us DESC LIMIT 1", args
+            ).fetchone()
+            return FootageStats(count, size, oldest, newest[0] if newest else None)
 
         return await self._run(get)
 
