@@ -112,15 +112,35 @@ async def test_options_flow_sets_retention_and_reloads(
             CONF_OFFLINE_MINUTES: 2.0,
         },
     )
+    assert result["step_id"] == "requests"
+    assert result["description_placeholders"]["secret_state"] == "not set"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "require_case_number": False,
+            "max_window_hours": 6.0,
+            "max_radius_m": 500.0,
+            "min_legal_basis": "subpoena",
+            "exigent_as": "warrant",
+            "agency_blocklist": [" Example PD ", ""],
+            "requests_per_minute": 10.0,
+            "webhook_secret": "s3cret-shared",
+        },
+    )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert hub_entry.options == {
+    options = dict(hub_entry.options)
+    assert {k: options[k] for k in (CONF_CONTINUOUS_DAYS, CONF_EVENT_DAYS, CONF_OFFLINE_MINUTES)} == {
         CONF_CONTINUOUS_DAYS: 3,
         CONF_EVENT_DAYS: 14,
-        CONF_MAX_SIZE_GB: 50,
-        CONF_MIN_FREE_GB: 1,
         CONF_OFFLINE_MINUTES: 2,
     }
+    assert options["max_window_hours"] == 6
+    assert options["agency_blocklist"] == ["Example PD"]
+    assert "webhook_secret" not in options
+    secret = Path(hub_entry.data[CONF_STORAGE_PATH]) / ".webhook_secret"
+    assert secret.read_text() == "s3cret-shared"
+    assert secret.stat().st_mode & 0o777 == 0o600
     assert hub_entry.state is ConfigEntryState.LOADED
     assert hub_entry.runtime_data.store is not store_before
 

@@ -6,6 +6,7 @@ import asyncio
 import logging
 from pathlib import Path
 
+from homeassistant.components import webhook
 from homeassistant.components.ffmpeg import get_ffmpeg_manager
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
@@ -17,6 +18,7 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import (
     CONF_STORAGE_PATH,
+    CONF_WEBHOOK_ID,
     DATABASE_FILE,
     DOMAIN,
     ISSUE_FFMPEG_MISSING,
@@ -24,6 +26,12 @@ from .const import (
     NAME,
 )
 from .hub import DoorbellVault, DoorbellVaultConfigEntry
+from .intake import (
+    RequestWebhook,
+    async_listen_notification_actions,
+    async_setup_services,
+    read_secret,
+)
 from .media_source import SegmentView
 from .probe import ffprobe_binary
 from .store import FolderError, Store, StoreError, prepare_folder
@@ -43,6 +51,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the integration (services and views exist before any entry)."""
     hass.http.register_view(SegmentView())
+    async_setup_services(hass)
     return True
 
 
@@ -129,6 +138,18 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         await vault.async_stop()
         await store.async_close()
         raise
+    if CONF_WEBHOOK_ID not in entry.data:
+        hass.config_entries.async_update_entry(
+            entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
+        )
+    intake = RequestWebhook(
+        vault,
+        entry.data[CONF_WEBHOOK_ID],
+        await hass.async_add_executor_job(read_secret, storage),
+    )
+    intake.async_register(hass)
+    entry.async_on_unload(lambda: webhook.async_unregister(hass, intake.webhook_id))
+    entry.async_on_unload(async_listen_notification_actions(hass, vault))
     entry.async_on_unload(entry.add_update_listener(_async_update_listener))
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True

@@ -58,18 +58,30 @@ from .camera_config import (
     with_credentials,
 )
 from .const import (
+    CONF_AGENCY_ALLOWLIST,
+    CONF_AGENCY_BLOCKLIST,
+    CONF_CLEAR_SECRET,
     CONF_CONTINUOUS_DAYS,
     CONF_EVENT_DAYS,
+    CONF_EXIGENT_AS,
+    CONF_MAX_RADIUS_M,
     CONF_MAX_SIZE_GB,
+    CONF_MAX_WINDOW_HOURS,
     CONF_MIN_FREE_GB,
+    CONF_MIN_LEGAL_BASIS,
     CONF_OFFLINE_MINUTES,
+    CONF_RATE_LIMIT,
+    CONF_REQUIRE_CASE_NUMBER,
     CONF_STORAGE_PATH,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
     DEFAULT_OPTIONS,
     DEFAULT_STORAGE_FOLDER,
     DOMAIN,
     NAME,
 )
 from .hub import DoorbellVaultConfigEntry
+from .intake import read_secret, write_secret
 from .probe import ProbeError, StreamInfo, ffprobe_binary, probe_stream
 from .store import FolderError, prepare_folder
 
@@ -368,7 +380,61 @@ def _number(minimum: float, maximum: float, step: float, unit: str) -> selector.
 
 
 class DoorbellVaultOptionsFlow(OptionsFlow):
-    """Retention defaults; the entry reloads when they change (its update listener)."""
+    """Retention, then the request policy; the entry reloads when they change (its update listener)."""
+
+    _options: dict[str, Any]
+
+    async def async_step_requests(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The checks every request must pass, the webhook's secret and rate limit."""
+        options = self._options
+        storage = Path(self.config_entry.data[CONF_STORAGE_PATH])
+        if user_input is not None:
+            secret = user_input.pop(CONF_WEBHOOK_SECRET, None)
+            clear = user_input.pop(CONF_CLEAR_SECRET, False)
+            options.update(user_input)
+            for key in (CONF_MAX_WINDOW_HOURS, CONF_MAX_RADIUS_M, CONF_RATE_LIMIT):
+                options[key] = int(options[key])
+            for key in (CONF_AGENCY_BLOCKLIST, CONF_AGENCY_ALLOWLIST):
+                options[key] = [a.strip() for a in options.get(key) or [] if a.strip()]
+            if secret or clear:
+                # The secret lives in a file with owner-only permissions, never in the entry.
+                await self.hass.async_add_executor_job(write_secret, storage, None if clear else secret)
+            return self.async_create_entry(data=options)
+        basis = selector.SelectSelector(
+            selector.SelectSelectorConfig(
+                options=["voluntary", "subpoena", "warrant"], translation_key="legal_basis"
+            )
+        )
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_REQUIRE_CASE_NUMBER): selector.BooleanSelector(),
+                probatio.Required(CONF_MAX_WINDOW_HOURS): _number(1, 168, 1, "h"),
+                probatio.Required(CONF_MAX_RADIUS_M): _number(10, 50000, 10, "m"),
+                probatio.Required(CONF_MIN_LEGAL_BASIS): basis,
+                probatio.Required(CONF_EXIGENT_AS): basis,
+                probatio.Optional(CONF_AGENCY_BLOCKLIST): selector.TextSelector(
+                    selector.TextSelectorConfig(multiple=True)
+                ),
+                probatio.Optional(CONF_AGENCY_ALLOWLIST): selector.TextSelector(
+                    selector.TextSelectorConfig(multiple=True)
+                ),
+                probatio.Required(CONF_RATE_LIMIT): _number(1, 600, 1, "/min"),
+                probatio.Optional(CONF_WEBHOOK_SECRET): selector.TextSelector(
+                    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+                ),
+                probatio.Optional(CONF_CLEAR_SECRET, default=False): selector.BooleanSelector(),
+            }
+        )
+        webhook_id = self.config_entry.data.get(CONF_WEBHOOK_ID, "")
+        has_secret = await self.hass.async_add_executor_job(read_secret, storage) is not None
+        return self.async_show_form(
+            step_id="requests",
+            data_schema=self.add_suggested_values_to_schema(schema, options),
+            description_placeholders={
+                "webhook_path": f"/api/webhook/{webhook_id}",
+                "secret_state": "set" if has_secret else "not set",
+            },
+        )
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Edit retention."""
@@ -382,7 +448,8 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
             if options[CONF_EVENT_DAYS] < options[CONF_CONTINUOUS_DAYS]:
                 errors[CONF_EVENT_DAYS] = "event_days_too_short"
             else:
-                return self.async_create_entry(data=options)
+                self._options = options
+                return await self.async_step_requests()
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_CONTINUOUS_DAYS): _number(1, 3650, 1, "d"),

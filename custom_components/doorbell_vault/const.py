@@ -18,6 +18,19 @@ CONF_MAX_SIZE_GB: Final = "max_size_gb"
 CONF_MIN_FREE_GB: Final = "min_free_gb"
 CONF_OFFLINE_MINUTES: Final = "offline_minutes"
 
+# Request policy options.
+CONF_REQUIRE_CASE_NUMBER: Final = "require_case_number"
+CONF_MAX_WINDOW_HOURS: Final = "max_window_hours"
+CONF_MAX_RADIUS_M: Final = "max_radius_m"
+CONF_AGENCY_BLOCKLIST: Final = "agency_blocklist"
+CONF_AGENCY_ALLOWLIST: Final = "agency_allowlist"
+CONF_MIN_LEGAL_BASIS: Final = "min_legal_basis"
+CONF_EXIGENT_AS: Final = "exigent_as"
+CONF_RATE_LIMIT: Final = "requests_per_minute"
+CONF_WEBHOOK_ID: Final = "webhook_id"
+CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105 - a form field's name
+CONF_CLEAR_SECRET: Final = "clear_webhook_secret"  # noqa: S105
+
 DEFAULT_CONTINUOUS_DAYS: Final = 7
 DEFAULT_EVENT_DAYS: Final = 30
 DEFAULT_MAX_SIZE_GB: Final = 0.0  # 0 means no size cap; the free-space floor still applies
@@ -30,6 +43,14 @@ DEFAULT_OPTIONS: Final = {
     CONF_MAX_SIZE_GB: DEFAULT_MAX_SIZE_GB,
     CONF_MIN_FREE_GB: DEFAULT_MIN_FREE_GB,
     CONF_OFFLINE_MINUTES: DEFAULT_OFFLINE_MINUTES,
+    CONF_REQUIRE_CASE_NUMBER: True,
+    CONF_MAX_WINDOW_HOURS: 12,
+    CONF_MAX_RADIUS_M: 640,
+    CONF_AGENCY_BLOCKLIST: [],
+    CONF_AGENCY_ALLOWLIST: [],
+    CONF_MIN_LEGAL_BASIS: "voluntary",
+    CONF_EXIGENT_AS: "warrant",
+    CONF_RATE_LIMIT: 30,
 }
 
 ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"

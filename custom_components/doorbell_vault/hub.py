@@ -10,7 +10,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import timedelta
 from pathlib import Path
-from typing import Final
+from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
@@ -23,16 +23,25 @@ from homeassistant.util import dt as dt_util
 
 from .camera_config import SUBENTRY_CAMERA, CameraConfig
 from .const import (
+    CONF_AGENCY_ALLOWLIST,
+    CONF_AGENCY_BLOCKLIST,
     CONF_CONTINUOUS_DAYS,
     CONF_EVENT_DAYS,
+    CONF_EXIGENT_AS,
+    CONF_MAX_RADIUS_M,
     CONF_MAX_SIZE_GB,
+    CONF_MAX_WINDOW_HOURS,
     CONF_MIN_FREE_GB,
+    CONF_MIN_LEGAL_BASIS,
     CONF_OFFLINE_MINUTES,
+    CONF_REQUIRE_CASE_NUMBER,
     DEFAULT_OPTIONS,
     DOMAIN,
 )
 from .reconcile import reconcile
 from .recorder import Recorder
+from .requests import Policy as RequestPolicy
+from .requests import RequestDesk
 from .retention import Policy, PruneReport, prune
 from .store import FootageStats, Segment, Store
 
@@ -102,6 +111,8 @@ class DoorbellVault:
     cameras: dict[str, CameraConfig] = field(default_factory=dict)
     recorders: dict[str, Recorder] = field(default_factory=dict)
     coordinator: FootageCoordinator | None = None
+    desk: RequestDesk | None = None
+    accept_requests: bool = True
     last_prune: PruneReport | None = None
     _unsubs: list[Callable[[], None]] = field(default_factory=list)
     _prune_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
@@ -122,8 +133,33 @@ class DoorbellVault:
             events_only=frozenset(c.id for c in self.cameras.values() if c.mode == "events"),
         )
 
+    def request_policy(self) -> RequestPolicy:
+        """The owner's request checks from the options, the opt-out switch and the home location."""
+        options: dict[str, Any] = {**DEFAULT_OPTIONS, **self.entry.options}
+        home = (self.hass.config.latitude, self.hass.config.longitude)
+        return RequestPolicy(
+            accept_requests=self.accept_requests,
+            require_case_number=bool(options[CONF_REQUIRE_CASE_NUMBER]),
+            max_window_hours=float(options[CONF_MAX_WINDOW_HOURS]),
+            max_radius_m=float(options[CONF_MAX_RADIUS_M]),
+            agency_blocklist=tuple(options[CONF_AGENCY_BLOCKLIST]),
+            agency_allowlist=tuple(options[CONF_AGENCY_ALLOWLIST]),
+            min_legal_basis=str(options[CONF_MIN_LEGAL_BASIS]),
+            exigent_as=str(options[CONF_EXIGENT_AS]),
+            footage_days=float(options[CONF_EVENT_DAYS]),
+            home=home,
+        )
+
+    async def async_set_accept_requests(self, accept: bool) -> None:
+        """The opt-out of all future requests (kept in the index, so no reload)."""
+        await self.store.async_set_meta("accept_requests", "1" if accept else "0")
+        self.accept_requests = accept
+
     async def async_start(self) -> None:
         """Reconcile the index with the disk, start recording and the periodic work."""
+        self.accept_requests = await self.store.async_get_meta("accept_requests") != "0"
+        self.desk = RequestDesk(self.hass, self)
+        await self.desk.async_start()
         for subentry in self.entry.subentries.values():
             if subentry.subentry_type == SUBENTRY_CAMERA:
                 camera = CameraConfig.from_subentry(subentry)
@@ -153,6 +189,8 @@ class DoorbellVault:
         """Stop recorders (each finishes and indexes its open segment) and periodic work."""
         while self._unsubs:
             self._unsubs.pop()()
+        if self.desk is not None:
+            self.desk.async_stop()
         await asyncio.gather(*(r.stop() for r in self.recorders.values()))
 
     # Recording -----------------------------------------------------------------------------------

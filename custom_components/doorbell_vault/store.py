@@ -88,6 +88,36 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         ON CONFLICT (camera) DO UPDATE SET segments = segments + 1, bytes = bytes + new.bytes;
     END;
     """,
+    # 4: footage requests and the hash-chained audit log
+    """
+    CREATE TABLE requests (
+        id TEXT PRIMARY KEY,
+        received_us INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        agency TEXT NOT NULL,
+        case_number TEXT,
+        legal_basis TEXT NOT NULL,
+        start_us INTEGER NOT NULL,
+        end_us INTEGER NOT NULL,
+        fields TEXT NOT NULL,
+        status TEXT NOT NULL,
+        problems TEXT NOT NULL,
+        deadline_us INTEGER NOT NULL,
+        decided_by TEXT,
+        decided_us INTEGER,
+        message TEXT
+    );
+    CREATE INDEX requests_status ON requests (status);
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at_us INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        ref TEXT,
+        data TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
@@ -288,6 +318,27 @@ class Store:
     def remove_segments(self, ids: list[int]) -> None:
         """Forget segments (store thread); their files are already gone."""
         self.connection.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in ids])
+
+    # Settings kept with the footage (not in the config entry) ------------------------------------
+
+    async def async_get_meta(self, key: str) -> str | None:
+        """A setting stored in the index."""
+
+        def get() -> str | None:
+            row = self.connection.execute("SELECT value FROM meta WHERE key = ?", (key,)).fetchone()
+            return str(row[0]) if row else None
+
+        return await self._run(get)
+
+    async def async_set_meta(self, key: str, value: str) -> None:
+        """Store a setting in the index."""
+        await self._run(
+            lambda: self.connection.execute(
+                "INSERT INTO meta (key, value) VALUES (?, ?) "
+                "ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+                (key, value),
+            )
+        )
 
     # Segments ------------------------------------------------------------------------------------
 
