@@ -371,3 +371,58 @@ async def test_fuzzed_webhook_bodies_get_4xx_and_store_nothing(
     assert await _count(entry, "requests") == 0
     assert await _count(entry, "audit") == 0
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_request_entities_and_websocket(
+    hass: HomeAssistant, hass_ws_client: Any, hub: MockConfigEntry
+) -> None:
+    from homeassistant.helpers import entity_registry as er
+
+    registry = er.async_get(hass)
+
+    def entity(domain: str, key: str) -> str:
+        return next(
+            e.entity_id
+            for e in registry.entities.values()
+            if e.domain == domain and e.unique_id == f"{hub.entry_id}_{key}"
+        )
+
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "doorbell_vault/requests/subscribe"})
+    assert (await client.receive_json())["success"]
+
+    request_id = (await _submit(hass))["request_id"]
+    await hass.async_block_till_done()
+    pushed = await client.receive_json()
+    assert pushed["event"]["request_id"] == request_id
+    pending = hass.states.get(entity("sensor", "pending_requests"))
+    assert pending.state == "1"
+    assert pending.attributes["requests"][0]["agency"] == "Springfield PD"
+    assert "requester_email" not in json.dumps(pending.attributes)
+    requests_event = hass.states.get(entity("event", "requests"))
+    assert requests_event.attributes["event_type"] == "received"
+
+    await client.send_json_auto_id({"type": "doorbell_vault/requests/list", "status": "pending"})
+    listed = await client.receive_json()
+    assert [r["request_id"] for r in listed["result"]] == [request_id]
+    await client.send_json_auto_id({"type": "doorbell_vault/requests/get", "request_id": "nope"})
+    assert (await client.receive_json())["error"]["code"] == "not_found"
+    await client.send_json_auto_id(
+        {"type": "doorbell_vault/requests/decide", "request_id": request_id, "decision": "decline"}
+    )
+    # The subscription's event and the command's result may arrive in either order.
+    messages = [await client.receive_json(), await client.receive_json()]
+    by_type = {m["type"]: m for m in messages}
+    assert by_type["result"]["result"]["status"] == "declined"
+    assert by_type["event"]["event"]["status"] == "declined"
+    await hass.async_block_till_done()
+    assert hass.states.get(entity("sensor", "pending_requests")).state == "0"
+    assert hass.states.get(entity("event", "requests")).attributes["event_type"] == "declined"
+
+    # The opt-out switch.
+    switch = entity("switch", "accept_requests")
+    await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
+    assert hass.states.get(switch).state == "off"
+    assert (await _submit(hass))["problems"] == ["requests_paused"]
+    await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
+    assert (await _submit(hass))["status"] == "pending"

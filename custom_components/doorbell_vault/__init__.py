@@ -35,6 +35,7 @@ from .intake import (
 from .media_source import SegmentView
 from .probe import ffprobe_binary
 from .store import FolderError, Store, StoreError, prepare_folder
+from .websocket import async_setup_websocket
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,6 +53,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the integration (services and views exist before any entry)."""
     hass.http.register_view(SegmentView())
     async_setup_services(hass)
+    async_setup_websocket(hass)
     return True
 
 

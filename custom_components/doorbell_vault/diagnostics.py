@@ -40,6 +40,11 @@ async def async_get_config_entry_diagnostics(
             if (camera_sub := entry.subentries.get(camera_id)) is not None
         ],
         "holds": [asdict(hold) for hold in await vault.store.async_holds()],
+        "requests": {
+            "accept_requests": vault.accept_requests,
+            "pending": len(await vault.desk.async_list("pending")) if vault.desk else 0,
+            "audit": asdict(await vault.desk.async_verify_audit()) if vault.desk else None,
+        },
         "last_prune": {
             "by_age": vault.last_prune.by_age,
             "by_space": vault.last_prune.by_space,

@@ -7,9 +7,16 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .entity import CameraEntity, add_camera_entities
+from .entity import CameraEntity, HubEntity, add_camera_entities
 from .hub import KIND_RING, SIGNAL_RING, DoorbellVaultConfigEntry
+from .requests import Request, Status
 from .store import Event
+
+REQUESTS = EventEntityDescription(
+    key="requests",
+    translation_key="requests",
+    event_types=["received", "rejected", "declined", "expired", "withdrawn", "shared", "revoked"],
+)
 
 DOORBELL = EventEntityDescription(
     key="doorbell",
@@ -26,6 +33,7 @@ async def async_setup_entry(
 ) -> None:
     """A doorbell event entity for each camera with a ring source."""
     vault = entry.runtime_data
+    async_add_entities([RequestEvent(vault, REQUESTS)])
     add_camera_entities(
         vault,
         async_add_entities,
@@ -49,4 +57,22 @@ class DoorbellEvent(CameraEntity, EventEntity):
     @callback
     def _ring(self, event: Event) -> None:
         self._trigger_event(KIND_RING, {"source": event.source, "event_id": event.id})
+        self.async_write_ha_state()
+
+
+class RequestEvent(HubEntity, EventEntity):
+    """Fires on every new request and every decision: received, rejected, declined, expired, ..."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow the request desk."""
+        assert self.vault.desk is not None
+        self.async_on_remove(self.vault.desk.add_listener(self._changed))
+
+    @callback
+    def _changed(self, request: Request) -> None:
+        kind = "received" if request.status == Status.PENDING else str(request.status)
+        self._trigger_event(
+            kind,
+            {"request_id": request.id, "agency": request.agency, "case_number": request.case_number},
+        )
         self.async_write_ha_state()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
@@ -13,13 +14,14 @@ from homeassistant.components.sensor import (
     SensorStateClass,
 )
 from homeassistant.const import EntityCategory, UnitOfInformation
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .camera_config import CameraConfig
 from .entity import CameraEntity, HubEntity, add_camera_entities
 from .hub import DoorbellVault, DoorbellVaultConfigEntry, FootageCoordinator, FootageData
+from .requests import Request, Status
 
 type Value = int | datetime | None
 
@@ -64,6 +66,12 @@ HUB_SENSORS: tuple[HubSensorDescription, ...] = (
     ),
 )
 
+PENDING_REQUESTS = SensorEntityDescription(
+    key="pending_requests",
+    translation_key="pending_requests",
+    state_class=SensorStateClass.MEASUREMENT,
+)
+
 CAMERA_SIZE = SensorEntityDescription(
     key="storage_used",
     translation_key="storage_used",
@@ -92,6 +100,7 @@ async def async_setup_entry(
     coordinator = vault.coordinator
     assert coordinator is not None
     async_add_entities(HubSensor(vault, coordinator, d) for d in HUB_SENSORS)
+    async_add_entities([PendingRequestsSensor(vault, PENDING_REQUESTS)])
     add_camera_entities(
         vault,
         async_add_entities,
@@ -152,3 +161,44 @@ class LastSegmentSensor(CameraEntity, SensorEntity):
         """End of the newest segment."""
         segment = self.recorder.last_segment
         return _time(segment.end_us) if segment else None
+
+
+class PendingRequestsSensor(HubEntity, SensorEntity):
+    """How many requests wait for a decision; the attributes list them."""
+
+    _pending: list[Request]
+
+    async def async_added_to_hass(self) -> None:
+        """Load the list, then follow every new request and decision."""
+        assert self.vault.desk is not None
+        desk = self.vault.desk
+        self._pending = await desk.async_list(Status.PENDING)
+
+        @callback
+        def changed(_request: Request) -> None:
+            self.hass.async_create_task(self._async_reload())
+
+        self.async_on_remove(desk.add_listener(changed))
+
+    async def _async_reload(self) -> None:
+        assert self.vault.desk is not None
+        self._pending = await self.vault.desk.async_list(Status.PENDING)
+        self.async_write_ha_state()
+
+    @property
+    def native_value(self) -> int:
+        """Pending requests."""
+        return len(self._pending)
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """The pending requests (no requester contact details)."""
+        return {
+            "requests": [
+                {
+                    k: r.summary()[k]
+                    for k in ("request_id", "agency", "case_number", "start", "end", "deadline", "problems")
+                }
+                for r in self._pending
+            ]
+        }

@@ -9,10 +9,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.restore_state import RestoreEntity
 
-from .entity import CameraEntity, add_camera_entities
+from .entity import CameraEntity, HubEntity, add_camera_entities
 from .hub import DoorbellVaultConfigEntry
 
 RECORD = SwitchEntityDescription(key="record", translation_key="record")
+ACCEPT_REQUESTS = SwitchEntityDescription(key="accept_requests", translation_key="accept_requests")
 
 
 async def async_setup_entry(
@@ -22,6 +23,7 @@ async def async_setup_entry(
 ) -> None:
     """One switch per camera."""
     vault = entry.runtime_data
+    async_add_entities([AcceptRequestsSwitch(vault, ACCEPT_REQUESTS)])
     add_camera_entities(vault, async_add_entities, lambda c: [RecordSwitch(vault, c, RECORD.key)])
 
 
@@ -49,3 +51,22 @@ class RecordSwitch(CameraEntity, SwitchEntity, RestoreEntity):
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Pause recording."""
         await self.recorder.set_paused(True)
+
+
+class AcceptRequestsSwitch(HubEntity, SwitchEntity):
+    """Off: every future request is rejected at once (the opt-out); kept in the index."""
+
+    @property
+    def is_on(self) -> bool:
+        """Requests are accepted for review."""
+        return self.vault.accept_requests
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Accept requests again."""
+        await self.vault.async_set_accept_requests(True)
+        self.async_write_ha_state()
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Opt out of all future requests."""
+        await self.vault.async_set_accept_requests(False)
+        self.async_write_ha_state()
