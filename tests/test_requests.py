@@ -124,9 +124,17 @@ async def test_service_request_is_pending_held_announced_and_declined(
         await hass.services.async_call(DOMAIN, "decline_request", {"request_id": request_id}, blocking=True)
     audit = await hass.services.async_call(DOMAIN, "verify_audit", {}, blocking=True, return_response=True)
     assert audit["ok"] is True
-    kinds = [json.loads(line)["kind"] for line in await vault.desk.async_export_audit()]
-    assert kinds == ["request_received", "hold_placed", "request_declined", "hold_released"]
     assert audit["entries"] == 4
+    exported = await hass.services.async_call(DOMAIN, "export_audit", {}, blocking=True, return_response=True)
+    lines = Path(exported["path"]).read_text().splitlines()
+    assert [json.loads(line)["kind"] for line in lines] == [
+        "request_received",
+        "hold_placed",
+        "request_declined",
+        "hold_released",
+    ]
+    assert json.loads(lines[-1])["hash"] == exported["head"] == audit["head"]
+    assert json.loads(lines[1])["prev"] == json.loads(lines[0])["hash"]
 
 
 @pytest.mark.parametrize(

@@ -52,6 +52,7 @@ EVENT_NOTIFICATION_ACTION: Final = "mobile_app_notification_action"
 SERVICE_SUBMIT: Final = "submit_request"
 SERVICE_DECLINE: Final = "decline_request"
 SERVICE_VERIFY_AUDIT: Final = "verify_audit"
+SERVICE_EXPORT_AUDIT: Final = "export_audit"
 
 
 # Secrets live in a file with owner-only permissions, never in the config entry. ---------------------
@@ -127,6 +128,24 @@ async def _decline(call: ServiceCall) -> ServiceResponse:
     return {"request_id": request.id, "status": request.status}
 
 
+def _write_export(folder: Path, name: str, lines: list[str]) -> Path:
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / name
+    path.write_text("".join(f"{line}\n" for line in lines))
+    path.chmod(0o600)
+    return path
+
+
+async def _export_audit(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    assert vault.desk is not None
+    lines = await vault.desk.async_export_audit()
+    check = await vault.desk.async_verify_audit()
+    name = f"audit-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.jsonl"
+    path = await call.hass.async_add_executor_job(_write_export, vault.storage / "exports", name, lines)
+    return {"path": str(path), "entries": len(lines), "head": check.head, "ok": check.ok}
+
+
 async def _verify_audit(call: ServiceCall) -> ServiceResponse:
     vault = _vault(call.hass)
     assert vault.desk is not None
@@ -160,6 +179,9 @@ def async_setup_services(hass: HomeAssistant) -> None:
     )
     hass.services.async_register(
         DOMAIN, SERVICE_VERIFY_AUDIT, _verify_audit, supports_response=SupportsResponse.ONLY
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_EXPORT_AUDIT, _export_audit, supports_response=SupportsResponse.ONLY
     )
 
 
