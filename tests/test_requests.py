@@ -185,6 +185,21 @@ async def test_policy_rejects_with_named_problems(
     await hass.config_entries.async_unload(entry.entry_id)
 
 
+async def test_decline_from_an_automation_says_so(hass: HomeAssistant, hub: MockConfigEntry) -> None:
+    from homeassistant.core import Context
+
+    decided = async_capture_events(hass, EVENT_DECIDED)
+    request_id = (await _submit(hass))["request_id"]
+    await hass.services.async_call(
+        DOMAIN,
+        "decline_request",
+        {"request_id": request_id},
+        blocking=True,
+        context=Context(parent_id="automation-run"),
+    )
+    assert decided[0].data["decided_by"] == "automation"
+
+
 async def test_opt_out_rejects_everything(hass: HomeAssistant, hub: MockConfigEntry) -> None:
     await hub.runtime_data.async_set_accept_requests(False)
     assert (await _submit(hass))["problems"] == ["requests_paused"]
@@ -311,8 +326,13 @@ async def test_webhook_accepts_and_refuses(
 async def test_webhook_with_a_secret_needs_the_signature(
     hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, hub: MockConfigEntry, storage: Path
 ) -> None:
+    from homeassistant.components.webhook import _HANDLERS
+
+    webhook_id = hub.data["webhook_id"]
+    assert hass.data[_HANDLERS][webhook_id].local_only is True  # no secret: local network only
     await hass.async_add_executor_job(write_secret, storage, "shared-s3cret")
     assert await hass.config_entries.async_reload(hub.entry_id)
+    assert hass.data[_HANDLERS][webhook_id].local_only is False  # the signature is the gate
     client = await hass_client_no_auth()
     body = json.dumps(_body()).encode()
     assert (await _post(client, hub, body))[0] == 401
