@@ -45,7 +45,9 @@ async def test_ring_and_motion_are_recorded_as_events(
         vault: DoorbellVault = entry.runtime_data
         camera = next(iter(vault.cameras))
         doorbell_entity = next(
-            e.entity_id for e in er.async_get(hass).entities.values() if e.domain == "event"
+            e.entity_id
+            for e in er.async_get(hass).entities.values()
+            if e.domain == "event" and e.unique_id.endswith("_doorbell")
         )
         assert hass.states.get(doorbell_entity).attributes["event_types"] == ["ring"]
 
