@@ -302,3 +302,11 @@ class DoorbellVault:
 
 
 type DoorbellVaultConfigEntry = ConfigEntry[DoorbellVault]
+
+
+def loaded_vault(hass: HomeAssistant) -> DoorbellVault | None:
+    """The running hub, if any (services, views, the Media panel and the websocket API use it)."""
+    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
+        vault: DoorbellVault = entry.runtime_data
+        return vault
+    return None

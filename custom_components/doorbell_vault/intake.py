@@ -32,7 +32,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 
 from .const import CONF_RATE_LIMIT, DEFAULT_OPTIONS, DOMAIN
-from .hub import DoorbellVault
+from .hub import DoorbellVault, loaded_vault
 from .requests import (
     ACTION_PREFIX,
     DecidedBy,
@@ -87,10 +87,9 @@ def signature(secret: bytes, body: bytes) -> str:
 
 
 def _vault(hass: HomeAssistant) -> DoorbellVault:
-    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        vault: DoorbellVault = entry.runtime_data
-        return vault
-    raise ServiceValidationError(translation_domain=DOMAIN, translation_key="not_loaded")
+    if (vault := loaded_vault(hass)) is None:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="not_loaded")
+    return vault
 
 
 def _response(request: Request) -> dict[str, Any]:

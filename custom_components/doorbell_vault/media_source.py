@@ -27,7 +27,7 @@ from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, NAME
-from .hub import DoorbellVault
+from .hub import DoorbellVault, loaded_vault
 from .store import Segment
 
 SEGMENT_URL: Final = "/api/doorbell_vault/segment/{segment_id}"
@@ -41,10 +41,9 @@ async def async_get_media_source(hass: HomeAssistant) -> VaultMediaSource:
 
 
 def _vault(hass: HomeAssistant) -> DoorbellVault:
-    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        vault: DoorbellVault = entry.runtime_data
-        return vault
-    raise BrowseError("Doorbell Vault is not set up")
+    if (vault := loaded_vault(hass)) is None:
+        raise BrowseError("Doorbell Vault is not set up")
+    return vault
 
 
 def _local(us: int) -> datetime:

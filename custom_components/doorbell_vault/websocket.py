@@ -16,16 +16,13 @@ from homeassistant.components.websocket_api.decorators import (
 from homeassistant.components.websocket_api.messages import event_message
 from homeassistant.core import HomeAssistant, callback
 
-from .const import DOMAIN
-from .hub import DoorbellVault
+from .hub import loaded_vault
 from .requests import DecidedBy, Request, RequestDesk, RequestNotPending, Status, as_dict
 
 
 def _desk(hass: HomeAssistant) -> RequestDesk | None:
-    for entry in hass.config_entries.async_loaded_entries(DOMAIN):
-        vault: DoorbellVault = entry.runtime_data
-        return vault.desk
-    return None
+    vault = loaded_vault(hass)
+    return vault.desk if vault else None
 
 
 def _public(request: Request) -> dict[str, Any]:
