@@ -454,3 +454,22 @@ async def test_request_entities_and_websocket(
     assert (await _submit(hass))["problems"] == ["requests_paused"]
     await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
     assert (await _submit(hass))["status"] == "pending"
+
+
+async def test_diagnostics_show_the_webhook_but_never_its_secret(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, hub: MockConfigEntry, storage: Path
+) -> None:
+    from pytest_homeassistant_custom_component.components.diagnostics import (
+        get_diagnostics_for_config_entry,
+    )
+
+    await hass.async_add_executor_job(write_secret, storage, "diag-s3cret")
+    await _submit(hass)
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, hub)
+    assert diagnostics["webhook"] == {
+        "path": f"/api/webhook/{hub.data['webhook_id']}",
+        "shared_secret_set": True,
+    }
+    assert "diag-s3cret" not in json.dumps(diagnostics)
+    assert diagnostics["requests"]["pending"] == 1
+    assert diagnostics["requests"]["audit"]["ok"] is True

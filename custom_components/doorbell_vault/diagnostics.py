@@ -9,7 +9,9 @@ from typing import Any
 from homeassistant.components.diagnostics import async_redact_data
 from homeassistant.core import HomeAssistant
 
+from .const import CONF_WEBHOOK_ID
 from .hub import DoorbellVaultConfigEntry
+from .intake import read_secret
 
 TO_REDACT = {"password", "username", "webhook_id", "secret", "url", "stream_source", "mac"}
 
@@ -40,6 +42,12 @@ async def async_get_config_entry_diagnostics(
             if (camera_sub := entry.subentries.get(camera_id)) is not None
         ],
         "holds": [asdict(hold) for hold in await vault.store.async_holds()],
+        "webhook": {
+            # The owner copies the intake address from here or from Configure; the shared secret, which
+            # is the real gate, never appears.
+            "path": f"/api/webhook/{entry.data.get(CONF_WEBHOOK_ID, '')}",
+            "shared_secret_set": await hass.async_add_executor_job(read_secret, vault.storage) is not None,
+        },
         "requests": {
             "accept_requests": vault.accept_requests,
             "pending": len(await vault.desk.async_list("pending")) if vault.desk else 0,
