@@ -127,6 +127,16 @@ async def test_options_flow_sets_retention_and_reloads(
             "webhook_secret": "s3cret-shared",
         },
     )
+    assert result["step_id"] == "sharing"
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "share_days": 3.0,
+            "share_max_downloads": 2.0,
+            "share_include_audio": False,
+            "share_hold_grace_days": 10.0,
+        },
+    )
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     options = dict(hub_entry.options)
@@ -136,6 +146,11 @@ async def test_options_flow_sets_retention_and_reloads(
         CONF_OFFLINE_MINUTES: 2,
     }
     assert options["max_window_hours"] == 6
+    assert (options["share_days"], options["share_max_downloads"], options["share_hold_grace_days"]) == (
+        3,
+        2,
+        10,
+    )
     assert options["agency_blocklist"] == ["Example PD"]
     assert "webhook_secret" not in options
     secret = Path(hub_entry.data[CONF_STORAGE_PATH]) / ".webhook_secret"

@@ -25,7 +25,7 @@ from .const import (
     ISSUE_STORAGE_UNAVAILABLE,
     NAME,
 )
-from .hub import DoorbellVault, DoorbellVaultConfigEntry
+from .hub import DoorbellVault, DoorbellVaultConfigEntry, loaded_vault
 from .intake import (
     RequestWebhook,
     async_listen_notification_actions,
@@ -34,6 +34,7 @@ from .intake import (
 )
 from .media_source import SegmentView
 from .probe import ffprobe_binary
+from .share import ShareDesk, ShareView
 from .store import FolderError, Store, StoreError, prepare_folder
 from .websocket import async_setup_websocket
 
@@ -52,9 +53,15 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the integration (services and views exist before any entry)."""
     hass.http.register_view(SegmentView())
+    hass.http.register_view(ShareView(_share_desk))
     async_setup_services(hass)
     async_setup_websocket(hass)
     return True
+
+
+def _share_desk(hass: HomeAssistant) -> ShareDesk | None:
+    vault = loaded_vault(hass)
+    return vault.shares if vault else None
 
 
 async def _ffmpeg_works(binary: str) -> bool:

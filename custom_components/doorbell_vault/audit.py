@@ -1,7 +1,7 @@
 """The audit log: append-only, each entry carrying the SHA-256 of the one before.
 
 Editing or deleting any entry breaks the chain at that entry, and `verify` names it. Share manifests
-(a later feature) carry the head, so recipients hold checkpoints the household cannot quietly rewrite.
+carry the head, so recipients hold checkpoints the household cannot quietly rewrite.
 """
 
 from __future__ import annotations
@@ -34,6 +34,15 @@ def append(
         (seq, at_us, kind, ref, text, prev, digest),
     )
     return digest
+
+
+def record(
+    connection: sqlite3.Connection, at_us: int, kind: str, ref: str | None, data: dict[str, Any]
+) -> str:
+    """Append one entry in a transaction of its own (store thread)."""
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        return append(connection, at_us, kind, ref, data)
 
 
 @dataclass(frozen=True, slots=True)

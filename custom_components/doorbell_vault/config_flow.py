@@ -72,6 +72,10 @@ from .const import (
     CONF_OFFLINE_MINUTES,
     CONF_RATE_LIMIT,
     CONF_REQUIRE_CASE_NUMBER,
+    CONF_SHARE_AUDIO,
+    CONF_SHARE_DAYS,
+    CONF_SHARE_DOWNLOADS,
+    CONF_SHARE_GRACE_DAYS,
     CONF_STORAGE_PATH,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
@@ -399,7 +403,7 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
             if secret or clear:
                 # The secret lives in a file with owner-only permissions, never in the entry.
                 await self.hass.async_add_executor_job(write_secret, storage, None if clear else secret)
-            return self.async_create_entry(data=options)
+            return await self.async_step_sharing()
         basis = selector.SelectSelector(
             selector.SelectSelectorConfig(
                 options=["voluntary", "subpoena", "warrant"], translation_key="legal_basis"
@@ -434,6 +438,26 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 "webhook_path": f"/api/webhook/{webhook_id}",
                 "secret_state": "set" if has_secret else "not set",
             },
+        )
+
+    async def async_step_sharing(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """The defaults of a share (the phone's Share button uses them) and the hold after it ends."""
+        options = self._options
+        if user_input is not None:
+            options.update(user_input)
+            for key in (CONF_SHARE_DAYS, CONF_SHARE_DOWNLOADS, CONF_SHARE_GRACE_DAYS):
+                options[key] = int(options[key])
+            return self.async_create_entry(data=options)
+        schema = probatio.Schema(
+            {
+                probatio.Required(CONF_SHARE_DAYS): _number(1, 90, 1, "d"),
+                probatio.Required(CONF_SHARE_DOWNLOADS): _number(1, 100, 1, "×"),
+                probatio.Required(CONF_SHARE_AUDIO): selector.BooleanSelector(),
+                probatio.Required(CONF_SHARE_GRACE_DAYS): _number(0, 3650, 1, "d"),
+            }
+        )
+        return self.async_show_form(
+            step_id="sharing", data_schema=self.add_suggested_values_to_schema(schema, options)
         )
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

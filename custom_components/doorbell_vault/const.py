@@ -31,6 +31,12 @@ CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105 - a form field's name
 CONF_CLEAR_SECRET: Final = "clear_webhook_secret"  # noqa: S105
 
+# Sharing defaults (the phone's Share button uses them; the service may override each).
+CONF_SHARE_DAYS: Final = "share_days"
+CONF_SHARE_DOWNLOADS: Final = "share_max_downloads"
+CONF_SHARE_AUDIO: Final = "share_include_audio"
+CONF_SHARE_GRACE_DAYS: Final = "share_hold_grace_days"
+
 DEFAULT_CONTINUOUS_DAYS: Final = 7
 DEFAULT_EVENT_DAYS: Final = 30
 DEFAULT_MAX_SIZE_GB: Final = 0.0  # 0 means no size cap; the free-space floor still applies
@@ -51,6 +57,10 @@ DEFAULT_OPTIONS: Final = {
     CONF_MIN_LEGAL_BASIS: "voluntary",
     CONF_EXIGENT_AS: "warrant",
     CONF_RATE_LIMIT: 30,
+    CONF_SHARE_DAYS: 7,
+    CONF_SHARE_DOWNLOADS: 3,
+    CONF_SHARE_AUDIO: False,
+    CONF_SHARE_GRACE_DAYS: 30,
 }
 
 ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"

@@ -53,6 +53,11 @@ async def async_get_config_entry_diagnostics(
             "pending": len(await vault.desk.async_list("pending")) if vault.desk else 0,
             "audit": asdict(await vault.desk.async_verify_audit()) if vault.desk else None,
         },
+        "sharing": {
+            # Recipients check a package's signature against this key.
+            "public_key": vault.shares.public_key if vault.shares else None,
+            "live_shares": len(await vault.shares.async_list(live=True)) if vault.shares else 0,
+        },
         "last_prune": {
             "by_age": vault.last_prune.by_age,
             "by_space": vault.last_prune.by_space,

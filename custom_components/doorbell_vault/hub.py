@@ -1,4 +1,4 @@
-"""The hub: what one Doorbell Vault config entry runs — cameras, their recorders, retention, triggers."""
+"""The hub: what one Doorbell Vault config entry runs — cameras, recorders, retention, requests, shares."""
 
 from __future__ import annotations
 
@@ -43,6 +43,7 @@ from .recorder import Recorder
 from .requests import Policy as RequestPolicy
 from .requests import RequestDesk
 from .retention import Policy, PruneReport, prune
+from .share import ShareDesk
 from .store import FootageStats, Segment, Store
 
 _LOGGER = logging.getLogger(__name__)
@@ -112,6 +113,7 @@ class DoorbellVault:
     recorders: dict[str, Recorder] = field(default_factory=dict)
     coordinator: FootageCoordinator | None = None
     desk: RequestDesk | None = None
+    shares: ShareDesk | None = None
     accept_requests: bool = True
     last_prune: PruneReport | None = None
     _unsubs: list[Callable[[], None]] = field(default_factory=list)
@@ -160,6 +162,8 @@ class DoorbellVault:
         self.accept_requests = await self.store.async_get_meta("accept_requests") != "0"
         self.desk = RequestDesk(self.hass, self)
         await self.desk.async_start()
+        self.shares = ShareDesk(self.hass, self)
+        await self.shares.async_start()
         for subentry in self.entry.subentries.values():
             if subentry.subentry_type == SUBENTRY_CAMERA:
                 camera = CameraConfig.from_subentry(subentry)
@@ -191,6 +195,8 @@ class DoorbellVault:
             self._unsubs.pop()()
         if self.desk is not None:
             self.desk.async_stop()
+        if self.shares is not None:
+            self.shares.async_stop()
         await asyncio.gather(*(r.stop() for r in self.recorders.values()))
 
     # Recording -----------------------------------------------------------------------------------

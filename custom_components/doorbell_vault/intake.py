@@ -13,6 +13,7 @@ import json
 import logging
 import time
 from collections import deque
+from datetime import timedelta
 from http import HTTPStatus
 from pathlib import Path
 from typing import Any, Final
@@ -21,6 +22,7 @@ import probatio
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import (
+    Context,
     Event,
     HomeAssistant,
     ServiceCall,
@@ -28,10 +30,20 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
 
-from .const import CONF_RATE_LIMIT, DEFAULT_OPTIONS, DOMAIN
+from . import transparency
+from .const import (
+    CONF_RATE_LIMIT,
+    CONF_SHARE_AUDIO,
+    CONF_SHARE_DAYS,
+    CONF_SHARE_DOWNLOADS,
+    DEFAULT_OPTIONS,
+    DOMAIN,
+)
+from .export import ExportError
 from .hub import DoorbellVault, loaded_vault
 from .requests import (
     ACTION_PREFIX,
@@ -41,6 +53,7 @@ from .requests import (
     RequestNotPending,
     Status,
 )
+from .share import NoFootage, ShareResult, UnknownCamera
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -53,6 +66,11 @@ SERVICE_SUBMIT: Final = "submit_request"
 SERVICE_DECLINE: Final = "decline_request"
 SERVICE_VERIFY_AUDIT: Final = "verify_audit"
 SERVICE_EXPORT_AUDIT: Final = "export_audit"
+SERVICE_SHARE: Final = "share_request"
+SERVICE_REVOKE: Final = "revoke_share"
+SERVICE_REPORT: Final = "transparency_report"
+MIN_SHARE: Final = timedelta(hours=1)
+MAX_SHARE: Final = timedelta(days=90)
 
 
 # Secrets live in a file with owner-only permissions, never in the config entry. ---------------------
@@ -119,12 +137,117 @@ async def _decline(call: ServiceCall) -> ServiceResponse:
             call.data["request_id"], Status.DECLINED, decided_by, call.data.get("message")
         )
     except RequestNotPending as err:
+        raise _not_pending(call.data["request_id"]) from err
+    return {"request_id": request.id, "status": request.status}
+
+
+def _not_pending(request_id: str) -> ServiceValidationError:
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="not_pending",
+        translation_placeholders={"request_id": request_id},
+    )
+
+
+async def _decider(hass: HomeAssistant, context: Context) -> tuple[str, str | None]:
+    """Who decided: an automation (a call made by another) or a person, with their name."""
+    if context.parent_id:
+        return DecidedBy.AUTOMATION, None
+    user = await hass.auth.async_get_user(context.user_id) if context.user_id else None
+    return DecidedBy.USER, user.name if user else None
+
+
+async def async_share(
+    vault: DoorbellVault,
+    request_id: str,
+    context: Context,
+    *,
+    cameras: list[str] | None = None,
+    include_audio: bool | None = None,
+    expires_in: timedelta | None = None,
+    max_downloads: int | None = None,
+) -> ShareResult:
+    """Share a pending request, filling what is not given from the owner's defaults.
+
+    The service, the phone's Share button and the websocket API all come here; errors are raised as
+    translated ServiceValidationError (the owner's input) or HomeAssistantError (the build failed).
+    """
+    assert vault.shares is not None
+    options = vault.options
+    decided_by, decider = await _decider(vault.hass, context)
+    try:
+        return await vault.shares.async_share(
+            request_id,
+            cameras=cameras,
+            include_audio=bool(options[CONF_SHARE_AUDIO]) if include_audio is None else include_audio,
+            expires_in=expires_in or timedelta(days=float(options[CONF_SHARE_DAYS])),
+            max_downloads=max_downloads or int(options[CONF_SHARE_DOWNLOADS]),
+            decided_by=decided_by,
+            decider=decider,
+        )
+    except RequestNotPending as err:
+        raise _not_pending(request_id) from err
+    except UnknownCamera as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
-            translation_key="not_pending",
-            translation_placeholders={"request_id": call.data["request_id"]},
+            translation_key="unknown_camera",
+            translation_placeholders={"camera": str(err)},
         ) from err
+    except NoFootage as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_footage",
+            translation_placeholders={"request_id": request_id},
+        ) from err
+    except (ExportError, OSError) as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="share_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
+
+
+async def _share(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    expires_in = call.data.get("expires_in")
+    if expires_in is not None and not MIN_SHARE <= expires_in <= MAX_SHARE:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="share_lifetime")
+    result = await async_share(
+        vault,
+        call.data["request_id"],
+        call.context,
+        cameras=call.data.get("cameras"),
+        include_audio=call.data.get("include_audio"),
+        expires_in=expires_in,
+        max_downloads=call.data.get("max_downloads"),
+    )
+    return result.response()
+
+
+async def _revoke(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    assert vault.shares is not None
+    request = await vault.shares.async_end(call.data["request_id"], "revoked")
+    if request is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_live_share",
+            translation_placeholders={"request_id": call.data["request_id"]},
+        )
     return {"request_id": request.id, "status": request.status}
+
+
+async def _report(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    since = call.data.get("since")
+    since_us = int(dt_util.as_utc(since).timestamp() * 1_000_000) if since else None
+    store = vault.store
+    data = await store.async_call(transparency.report, store.connection, since_us)
+    now = dt_util.utcnow()
+    paths = await call.hass.async_add_executor_job(
+        transparency.write, vault.storage / "exports", f"{now:%Y%m%dT%H%M%SZ}", data, now.isoformat()
+    )
+    return {k: v for k, v in data.items() if k != "rows"} | {"exports": [str(p) for p in paths]}
 
 
 def _write_export(folder: Path, name: str, lines: list[str]) -> Path:
@@ -155,12 +278,30 @@ async def _verify_audit(call: ServiceCall) -> ServiceResponse:
 # Service calls pass whatever the caller sent; the request's own validator judges it (and names every
 # problem), so the service schema only bounds the size of what reaches it.
 SUBMIT_SCHEMA: Final = probatio.Schema({}, extra=probatio.ALLOW_EXTRA)
+REQUEST_ID: Final = probatio.All(cv.string, probatio.Length(min=1, max=64))
 DECLINE_SCHEMA: Final = probatio.Schema(
     {
-        probatio.Required("request_id"): probatio.All(cv.string, probatio.Length(min=1, max=64)),
+        probatio.Required("request_id"): REQUEST_ID,
         probatio.Optional("message"): probatio.All(cv.string, probatio.Length(max=2000)),
     }
 )
+SHARE_SCHEMA: Final = probatio.Schema(
+    {
+        probatio.Required("request_id"): REQUEST_ID,
+        probatio.Optional("cameras"): probatio.All(
+            cv.ensure_list,
+            [probatio.All(cv.string, probatio.Length(min=1, max=120))],
+            probatio.Length(max=32),
+        ),
+        probatio.Optional("include_audio"): cv.boolean,
+        probatio.Optional("expires_in"): cv.positive_time_period,
+        probatio.Optional("max_downloads"): probatio.All(
+            probatio.Coerce(int), probatio.Range(min=1, max=100)
+        ),
+    }
+)
+REVOKE_SCHEMA: Final = probatio.Schema({probatio.Required("request_id"): REQUEST_ID})
+REPORT_SCHEMA: Final = probatio.Schema({probatio.Optional("since"): cv.datetime})
 
 
 @callback
@@ -175,6 +316,15 @@ def async_setup_services(hass: HomeAssistant) -> None:
         _decline,
         schema=DECLINE_SCHEMA,
         supports_response=SupportsResponse.OPTIONAL,
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_SHARE, _share, schema=SHARE_SCHEMA, supports_response=SupportsResponse.OPTIONAL
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_REVOKE, _revoke, schema=REVOKE_SCHEMA, supports_response=SupportsResponse.OPTIONAL
+    )
+    hass.services.async_register(
+        DOMAIN, SERVICE_REPORT, _report, schema=REPORT_SCHEMA, supports_response=SupportsResponse.ONLY
     )
     hass.services.async_register(
         DOMAIN, SERVICE_VERIFY_AUDIT, _verify_audit, supports_response=SupportsResponse.ONLY
@@ -309,8 +459,11 @@ def async_listen_notification_actions(hass: HomeAssistant, vault: DoorbellVault)
         elif verb == "REVIEW":
             _LOGGER.debug("Request %s opened for review from a notification", request_id)
         elif verb == "SHARE":
-            # Sharing (evidence packages) is not built yet: the request stays pending.
-            _LOGGER.warning("Sharing is not available yet; request %s stays pending", request_id)
+            # The owner's defaults; a failure is logged, notified and leaves the request pending.
+            try:
+                await async_share(vault, request_id, event.context)
+            except HomeAssistantError as err:
+                _LOGGER.warning("Could not share request %s: %s", request_id, err)
         else:
             _LOGGER.info("Ignored unknown notification action %s", action)
 

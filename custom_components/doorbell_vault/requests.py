@@ -1,7 +1,7 @@
 """Footage requests: the model, validation of what arrives, the owner's policy, and the lifecycle.
 
-pending → declined | expired | withdrawn | shared (sharing lands later); a request failing the policy is
-rejected at once, still stored and shown. Every transition is written (with its audit entry) in one
+pending → declined | expired | withdrawn | shared (→ revoked); a request failing the policy is rejected
+at once, still stored and shown. Every transition is written (with its audit entry) in one
 transaction before it is announced on the bus.
 """
 
@@ -97,7 +97,7 @@ class RequestInvalid(Exception):
 
 
 class RequestNotPending(Exception):
-    """The request is unknown or already decided."""
+    """The request is unknown, already decided, or its evidence package is being built."""
 
 
 @dataclass(slots=True)
@@ -411,6 +411,8 @@ class RequestDesk:
         self.vault = vault
         self._timers: dict[str, CALLBACK_TYPE] = {}
         self._listeners: list[Listener] = []
+        # Requests whose evidence package is being built, with the stage shown to the owner.
+        self.building: dict[str, str] = {}
 
     def add_listener(self, listener: Listener) -> Callable[[], None]:
         """Call `listener(request)` after every new request and transition."""
@@ -493,20 +495,36 @@ class RequestDesk:
         self, request_id: str, status: str, decided_by: str, message: str | None = None
     ) -> Request:
         """End a pending request (declined, expired, withdrawn); RequestNotPending otherwise."""
+        if request_id in self.building:
+            raise RequestNotPending(request_id)
         store = self.vault.store
         now = _us(dt_util.utcnow())
         request = await store.async_call(
             transition, store.connection, request_id, status, decided_by, now, message
         )
-        if (cancel := self._timers.pop(request_id, None)) is not None:
+        self.decided(request, decided_by)
+        return request
+
+    @callback
+    def decided(self, request: Request, decided_by: str) -> None:
+        """Announce a decision (stored already): event, notification dismissed, listeners."""
+        if (cancel := self._timers.pop(request.id, None)) is not None:
             cancel()
         self.hass.bus.async_fire(
             EVENT_DECIDED,
             {"request_id": request.id, "decision": request.status, "decided_by": decided_by},
         )
         persistent_notification.async_dismiss(self.hass, f"{DOMAIN}_{request.id}")
-        self._notify(request)
-        return request
+        self.notify(request)
+
+    @callback
+    def set_progress(self, request: Request, stage: str | None) -> None:
+        """Show (or clear) the stage of a package being built."""
+        if stage is None:
+            self.building.pop(request.id, None)
+        else:
+            self.building[request.id] = stage
+        self.notify(request)
 
     def _announce_received(self, request: Request) -> None:
         data = request.summary()
@@ -533,9 +551,10 @@ class RequestDesk:
             title="Footage request" if not request.problems else "Footage request rejected",
             notification_id=f"{DOMAIN}_{request.id}",
         )
-        self._notify(request)
+        self.notify(request)
 
-    def _notify(self, request: Request) -> None:
+    def notify(self, request: Request) -> None:
+        """Tell the listeners a request changed."""
         for listener in list(self._listeners):
             listener(request)
 

@@ -1,4 +1,4 @@
-"""Footage size, free space and age: per camera (diagnostic) and for the hub."""
+"""Footage size, free space and age (per camera and hub); pending requests; the transparency numbers."""
 
 from __future__ import annotations
 
@@ -18,6 +18,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
+from . import transparency
 from .camera_config import CameraConfig
 from .entity import CameraEntity, HubEntity, add_camera_entities
 from .hub import DoorbellVault, DoorbellVaultConfigEntry, FootageCoordinator, FootageData
@@ -72,6 +73,12 @@ PENDING_REQUESTS = SensorEntityDescription(
     state_class=SensorStateClass.MEASUREMENT,
 )
 
+FOOTAGE_REQUESTS = SensorEntityDescription(
+    key="footage_requests",
+    translation_key="footage_requests",
+    state_class=SensorStateClass.TOTAL,
+)
+
 CAMERA_SIZE = SensorEntityDescription(
     key="storage_used",
     translation_key="storage_used",
@@ -100,7 +107,9 @@ async def async_setup_entry(
     coordinator = vault.coordinator
     assert coordinator is not None
     async_add_entities(HubSensor(vault, coordinator, d) for d in HUB_SENSORS)
-    async_add_entities([PendingRequestsSensor(vault, PENDING_REQUESTS)])
+    async_add_entities(
+        [PendingRequestsSensor(vault, PENDING_REQUESTS), TransparencySensor(vault, FOOTAGE_REQUESTS)]
+    )
     add_camera_entities(
         vault,
         async_add_entities,
@@ -163,27 +172,36 @@ class LastSegmentSensor(CameraEntity, SensorEntity):
         return _time(segment.end_us) if segment else None
 
 
-class PendingRequestsSensor(HubEntity, SensorEntity):
-    """How many requests wait for a decision; the attributes list them."""
-
-    _pending: list[Request]
+class RequestsFollower(HubEntity, SensorEntity):
+    """A sensor that reloads after every new request, decision, share and download."""
 
     async def async_added_to_hass(self) -> None:
-        """Load the list, then follow every new request and decision."""
+        """Load, then follow the request desk."""
         assert self.vault.desk is not None
-        desk = self.vault.desk
-        self._pending = await desk.async_list(Status.PENDING)
+        await self._async_load()
 
         @callback
         def changed(_request: Request) -> None:
             self.hass.async_create_task(self._async_reload())
 
-        self.async_on_remove(desk.add_listener(changed))
+        self.async_on_remove(self.vault.desk.add_listener(changed))
+
+    async def _async_load(self) -> None:
+        raise NotImplementedError
 
     async def _async_reload(self) -> None:
+        await self._async_load()
+        self.async_write_ha_state()
+
+
+class PendingRequestsSensor(RequestsFollower):
+    """How many requests wait for a decision; the attributes list them."""
+
+    _pending: list[Request]
+
+    async def _async_load(self) -> None:
         assert self.vault.desk is not None
         self._pending = await self.vault.desk.async_list(Status.PENDING)
-        self.async_write_ha_state()
 
     @property
     def native_value(self) -> int:
@@ -192,13 +210,40 @@ class PendingRequestsSensor(HubEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """The pending requests (no requester contact details)."""
+        """The pending requests (no requester contact details), with a package's progress."""
+        assert self.vault.desk is not None
+        building = self.vault.desk.building
         return {
             "requests": [
                 {
                     k: r.summary()[k]
                     for k in ("request_id", "agency", "case_number", "start", "end", "deadline", "problems")
                 }
+                | ({"progress": building[r.id]} if r.id in building else {})
                 for r in self._pending
             ]
+        }
+
+
+class TransparencySensor(RequestsFollower):
+    """All requests ever received; the attributes carry the transparency report's headline numbers."""
+
+    _report: dict[str, Any]
+
+    async def _async_load(self) -> None:
+        store = self.vault.store
+        self._report = await store.async_call(transparency.report, store.connection)
+
+    @property
+    def native_value(self) -> int:
+        """Requests received."""
+        return int(self._report["requests"])
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Outcomes, time to decision, footage shared, downloads."""
+        report = self._report
+        return {
+            **report["by_outcome"],
+            **{k: report[k] for k in ("median_minutes_to_decision", "minutes_shared", "downloads")},
         }

@@ -118,6 +118,23 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         hash TEXT NOT NULL
     );
     """,
+    # 5: shares (evidence packages behind hashed tokens); the token itself is never stored
+    """
+    CREATE TABLE shares (
+        request_id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_us INTEGER NOT NULL,
+        expires_us INTEGER NOT NULL,
+        max_downloads INTEGER NOT NULL,
+        downloads INTEGER NOT NULL DEFAULT 0,
+        ended_us INTEGER,
+        end_reason TEXT,
+        folder TEXT NOT NULL,
+        zip_bytes INTEGER NOT NULL,
+        manifest TEXT NOT NULL
+    );
+    CREATE INDEX shares_live ON shares (ended_us);
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

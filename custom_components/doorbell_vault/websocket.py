@@ -1,7 +1,8 @@
-"""Websocket API for the review panel: list, get, decide, subscribe."""
+"""Websocket API for the review panel: list, get, decide (decline, share, revoke), subscribe."""
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 import probatio
@@ -15,8 +16,10 @@ from homeassistant.components.websocket_api.decorators import (
 )
 from homeassistant.components.websocket_api.messages import event_message
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
 
 from .hub import loaded_vault
+from .intake import async_share
 from .requests import DecidedBy, Request, RequestDesk, RequestNotPending, Status, as_dict
 
 
@@ -25,8 +28,14 @@ def _desk(hass: HomeAssistant) -> RequestDesk | None:
     return vault.desk if vault else None
 
 
-def _public(request: Request) -> dict[str, Any]:
-    return {**request.summary(), "received": as_dict(request)["received_us"], "fields": request.fields}
+def _public(request: Request, desk: RequestDesk | None = None) -> dict[str, Any]:
+    progress = desk.building.get(request.id) if desk else None
+    return {
+        **request.summary(),
+        "received": as_dict(request)["received_us"],
+        "fields": request.fields,
+        "progress": progress,
+    }
 
 
 @callback
@@ -50,7 +59,7 @@ async def ws_list(hass: HomeAssistant, connection: ActiveConnection, msg: dict[s
         connection.send_error(msg["id"], "not_loaded", "Doorbell Vault is not set up")
         return
     requests = await desk.async_list(msg.get("status"))
-    connection.send_result(msg["id"], [_public(r) for r in requests])
+    connection.send_result(msg["id"], [_public(r, desk) for r in requests])
 
 
 @require_admin
@@ -68,7 +77,7 @@ async def ws_get(hass: HomeAssistant, connection: ActiveConnection, msg: dict[st
     if request is None:
         connection.send_error(msg["id"], ERR_NOT_FOUND, "no such request")
         return
-    connection.send_result(msg["id"], _public(request))
+    connection.send_result(msg["id"], _public(request, desk))
 
 
 @require_admin
@@ -76,22 +85,52 @@ async def ws_get(hass: HomeAssistant, connection: ActiveConnection, msg: dict[st
     {
         probatio.Required("type"): "doorbell_vault/requests/decide",
         probatio.Required("request_id"): probatio.All(str, probatio.Length(min=1, max=64)),
-        probatio.Required("decision"): probatio.In(["decline"]),
+        probatio.Required("decision"): probatio.In(["decline", "share", "revoke"]),
         probatio.Optional("message"): probatio.All(str, probatio.Length(max=2000)),
+        probatio.Optional("cameras"): [probatio.All(str, probatio.Length(min=1, max=120))],
+        probatio.Optional("include_audio"): bool,
+        probatio.Optional("expires_in_hours"): probatio.All(int, probatio.Range(min=1, max=90 * 24)),
+        probatio.Optional("max_downloads"): probatio.All(int, probatio.Range(min=1, max=100)),
     }
 )
 @async_response
 async def ws_decide(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
-    """Decide a pending request (sharing arrives with evidence packages)."""
-    if (desk := _desk(hass)) is None:
+    """Decline, share (with the owner's defaults for what is not given) or revoke a request."""
+    vault = loaded_vault(hass)
+    if vault is None or (desk := vault.desk) is None or vault.shares is None:
         connection.send_error(msg["id"], "not_loaded", "Doorbell Vault is not set up")
         return
+    request_id = msg["request_id"]
+    if msg["decision"] == "revoke":
+        revoked = await vault.shares.async_end(request_id, "revoked")
+        if revoked is None:
+            connection.send_error(msg["id"], "no_live_share", "no live share for that request")
+            return
+        connection.send_result(msg["id"], _public(revoked, desk))
+        return
+    if msg["decision"] == "share":
+        hours = msg.get("expires_in_hours")
+        try:
+            result = await async_share(
+                vault,
+                request_id,
+                connection.context(msg),
+                cameras=msg.get("cameras"),
+                include_audio=msg.get("include_audio"),
+                expires_in=timedelta(hours=hours) if hours else None,
+                max_downloads=msg.get("max_downloads"),
+            )
+        except HomeAssistantError as err:
+            connection.send_error(msg["id"], "share_failed", str(err))
+            return
+        connection.send_result(msg["id"], {**_public(result.request, desk), "share": result.response()})
+        return
     try:
-        request = await desk.async_end(msg["request_id"], Status.DECLINED, DecidedBy.USER, msg.get("message"))
+        request = await desk.async_end(request_id, Status.DECLINED, DecidedBy.USER, msg.get("message"))
     except RequestNotPending:
         connection.send_error(msg["id"], "not_pending", "no pending request with that id")
         return
-    connection.send_result(msg["id"], _public(request))
+    connection.send_result(msg["id"], _public(request, desk))
 
 
 @require_admin
@@ -105,7 +144,7 @@ def ws_subscribe(hass: HomeAssistant, connection: ActiveConnection, msg: dict[st
 
     @callback
     def changed(request: Request) -> None:
-        connection.send_message(event_message(msg["id"], _public(request)))
+        connection.send_message(event_message(msg["id"], _public(request, desk)))
 
     connection.subscriptions[msg["id"]] = desk.add_listener(changed)
     connection.send_result(msg["id"])

@@ -1,0 +1,488 @@
+"""The evidence package: the asked window cut by stream copy, hashed, described, signed, zipped.
+
+Everything here blocks (ffmpeg and ffprobe subprocesses, hashing, file writes): it runs on an executor
+thread, never on the event loop. A package is built in a hidden folder and renamed into place only when
+complete, so nothing half-built is ever served.
+
+The zip holds one MP4 per camera (faststart, audio removed unless asked), `CHAIN_OF_CUSTODY.txt`,
+`SHA256SUMS` (for `sha256sum -c`), `public_key.pem`, `manifest.json` and its Ed25519 signature
+`manifest.json.sig`. The signed manifest names the SHA-256 of every other file, so one byte changed
+anywhere fails `verify_package`.
+"""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import json
+import os
+import re
+import shutil
+import subprocess
+import threading
+import zipfile
+from collections.abc import Callable, Iterator
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Any, Final
+
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives import serialization
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+
+from .store import Segment
+
+FORMAT: Final = "doorbell-vault-evidence/1"
+KEY_FILE: Final = ".signing_key"
+SHARES_FOLDER: Final = "shares"
+PACKAGE_FILE: Final = "package.zip"
+MANIFEST: Final = "manifest.json"
+SIGNATURE: Final = "manifest.json.sig"
+SUMS: Final = "SHA256SUMS"
+CUSTODY: Final = "CHAIN_OF_CUSTODY.txt"
+PUBLIC_KEY: Final = "public_key.pem"
+CHUNK: Final = 1 << 20
+GAP_US: Final = 1_000_000
+FFMPEG_TIMEOUT: Final = 3600
+
+
+class ExportError(Exception):
+    """The package could not be built; `reason` says why in words the owner can act on."""
+
+
+# The installation's signing key (a file with owner-only permissions in the storage folder) ----------
+
+
+def signing_key(storage: Path) -> Ed25519PrivateKey:
+    """Load the key, generating it on first use (blocking)."""
+    path = storage / KEY_FILE
+    try:
+        key = serialization.load_pem_private_key(path.read_bytes(), password=None)
+    except FileNotFoundError:
+        key = Ed25519PrivateKey.generate()
+        pem = key.private_bytes(
+            serialization.Encoding.PEM, serialization.PrivateFormat.PKCS8, serialization.NoEncryption()
+        )
+        descriptor = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(descriptor, "wb") as file:
+            file.write(pem)
+            file.flush()
+            os.fsync(file.fileno())
+        return key
+    if not isinstance(key, Ed25519PrivateKey):
+        raise ExportError(f"{path} does not hold an Ed25519 key")
+    return key
+
+
+def public_key_text(key: Ed25519PrivateKey) -> str:
+    """The public half, base64 of the raw 32 bytes (as the manifest and diagnostics show it)."""
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def public_key_pem(key: Ed25519PrivateKey) -> bytes:
+    """The public half as PEM (for `openssl pkeyutl -verify`)."""
+    return key.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+
+
+# What the builder is asked to do ----------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class CameraFootage:
+    """One chosen camera and its indexed segments overlapping the window, in time order."""
+
+    name: str
+    segments: list[Segment]
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """Everything the package needs; built on the loop, handed to the executor."""
+
+    storage: Path
+    request_id: str
+    request: dict[str, Any]
+    decision: dict[str, Any]
+    start_us: int
+    end_us: int
+    cameras: list[CameraFootage]
+    include_audio: bool
+    audit_head: dict[str, Any]
+    software: dict[str, str]
+    ffmpeg: str
+    ffprobe: str
+
+
+@dataclass(slots=True)
+class Package:
+    """A built package: its folder (relative to the storage folder), files and manifest."""
+
+    folder: str
+    zip_bytes: int
+    files: list[dict[str, Any]]
+    manifest: dict[str, Any]
+    manifest_sha256: str
+    seconds: float = field(default=0.0)
+
+
+def iso(us: int) -> str:
+    """UTC ISO 8601 with microseconds."""
+    return datetime.fromtimestamp(us / 1_000_000, UTC).isoformat()
+
+
+def slug(name: str, taken: set[str]) -> str:
+    """A file name for a camera: its name in lower case, unique within the package."""
+    base = re.sub(r"[^a-z0-9]+", "-", name.casefold()).strip("-")[:48] or "camera"
+    candidate, n = base, 2
+    while candidate in taken:
+        candidate, n = f"{base}-{n}", n + 1
+    taken.add(candidate)
+    return candidate
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (flat memory)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+# Cutting ----------------------------------------------------------------------------------------
+
+
+def _run(command: list[str], timeout: float = FFMPEG_TIMEOUT) -> str:
+    try:
+        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+    except (OSError, subprocess.TimeoutExpired) as err:
+        raise ExportError(f"{Path(command[0]).name} failed: {err}") from err
+    if result.returncode != 0:
+        tail = " ".join(result.stderr.strip().splitlines()[-2:])[-300:]
+        raise ExportError(f"{Path(command[0]).name} failed: {tail or result.returncode}")
+    return result.stdout
+
+
+def _video_packets(ffprobe: str, path: Path) -> list[tuple[float, bool]]:
+    """(pts in seconds, is keyframe) of the video packets of a segment."""
+    output = _run(
+        [
+            *(ffprobe, "-v", "error", "-select_streams", "v:0"),
+            *("-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", str(path)),
+        ],
+        timeout=60,
+    )
+    packets = []
+    for line in output.splitlines():
+        pts, _, flags = line.partition(",")
+        try:
+            packets.append((float(pts), "K" in flags))
+        except ValueError:
+            continue
+    if not packets:
+        raise ExportError(f"{path.name} holds no video")
+    return sorted(packets)
+
+
+def _quote(path: Path) -> str:
+    return "'" + str(path).replace("'", "'\\''") + "'"
+
+
+@dataclass(frozen=True, slots=True)
+class Cut:
+    """Where one camera's clip really starts and ends (UTC µs) and the command that makes it."""
+
+    start_us: int
+    end_us: int
+    concat: str
+
+
+def plan_cut(order: Order, footage: CameraFootage) -> Cut:
+    """Start on the keyframe at or before the window's start; end at the window's end (exclusive)."""
+    segments = footage.segments
+    first, last = segments[0], segments[-1]
+    probed: dict[int, list[tuple[float, bool]]] = {}
+
+    def packets(segment: Segment) -> list[tuple[float, bool]]:
+        if segment.id not in probed:
+            probed[segment.id] = _video_packets(order.ffprobe, order.storage / segment.path)
+        return probed[segment.id]
+
+    lines = ["ffconcat version 1.0"]
+    start_us = first.start_us
+    for segment in segments:
+        lines.append(f"file {_quote(order.storage / segment.path)}")
+        if segment is first and order.start_us > first.start_us:
+            origin = packets(first)[0][0]
+            offset = (order.start_us - first.start_us) / 1_000_000 + origin
+            keyframe = max((pts for pts, key in packets(first) if key and pts <= offset), default=origin)
+            lines.append(f"inpoint {keyframe:.6f}")
+            start_us = first.start_us + round((keyframe - origin) * 1_000_000)
+        if segment is last and order.end_us < last.end_us:
+            origin = packets(last)[0][0]
+            lines.append(f"outpoint {(order.end_us - last.start_us) / 1_000_000 + origin:.6f}")
+    end_us = min(order.end_us, last.end_us)
+    return Cut(start_us, end_us, "\n".join(lines) + "\n")
+
+
+def _duration(ffprobe: str, path: Path) -> float:
+    output = _run(
+        [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        timeout=60,
+    )
+    try:
+        return float(output.strip())
+    except ValueError as err:
+        raise ExportError(f"{path.name} has no duration") from err
+
+
+def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
+    """Write one camera's clip by stream copy; return what the manifest says of it."""
+    plan = plan_cut(order, footage)
+    listing = target.with_suffix(".ffconcat")
+    listing.write_text(plan.concat)
+    audio = ["-map", "0:a:0?"] if order.include_audio else []
+    _run(
+        [
+            *(order.ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0"),
+            *("-i", str(listing), "-map", "0:v:0", *audio, "-c", "copy", "-map_metadata", "-1"),
+            *("-movflags", "+faststart", "-f", "mp4", str(target)),
+        ]
+    )
+    listing.unlink()
+    duration = _duration(order.ffprobe, target)
+    gaps = [
+        {"from": iso(a.end_us), "to": iso(b.start_us)}
+        for a, b in zip(footage.segments, footage.segments[1:], strict=False)
+        if b.start_us - a.end_us > GAP_US
+    ]
+    return {
+        "camera": footage.name,
+        "start": iso(plan.start_us),
+        "end": iso(plan.start_us + round(duration * 1_000_000)),
+        "duration_s": round(duration, 3),
+        "starts_before_window_s": round(max(0, order.start_us - plan.start_us) / 1_000_000, 3),
+        "audio": order.include_audio,
+        "gaps": gaps,
+    }
+
+
+def _source_hashes(order: Order) -> list[list[dict[str, Any]]]:
+    return [
+        [
+            {
+                "file": Path(s.path).name,
+                "start": iso(s.start_us),
+                "end": iso(s.end_us),
+                "bytes": s.bytes,
+                "sha256": sha256_file(order.storage / s.path),
+            }
+            for s in footage.segments
+        ]
+        for footage in order.cameras
+    ]
+
+
+# Writing the package ----------------------------------------------------------------------------
+
+
+def _copy_into(archive: zipfile.ZipFile, name: str, source: Path, when: tuple[int, ...]) -> str:
+    """Copy a file into the zip (stored: video does not compress) and hash it in the same pass."""
+    digest = hashlib.sha256()
+    info = zipfile.ZipInfo(name, date_time=when[:6])  # type: ignore[arg-type]
+    info.compress_type = zipfile.ZIP_STORED
+    with source.open("rb") as file, archive.open(info, "w", force_zip64=True) as member:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+            member.write(chunk)
+    return digest.hexdigest()
+
+
+def _write_member(archive: zipfile.ZipFile, name: str, data: bytes, when: tuple[int, ...]) -> str:
+    info = zipfile.ZipInfo(name, date_time=when[:6])  # type: ignore[arg-type]
+    info.compress_type = zipfile.ZIP_DEFLATED
+    archive.writestr(info, data)
+    return hashlib.sha256(data).hexdigest()
+
+
+def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> str:
+    """The human-readable record: who asked, who decided, what was exported, when."""
+    request, decision = order.request, order.decision
+    lines = [
+        "CHAIN OF CUSTODY - Doorbell Vault evidence package",
+        "",
+        f"Request:        {order.request_id}",
+        f"Asked by:       {request['agency']}"
+        + (f" ({request['requester_name']})" if request.get("requester_name") else ""),
+        f"Case number:    {request.get('case_number') or 'none given'}",
+        f"Legal basis:    {request['legal_basis']}",
+        f"Received:       {request['received']}",
+        f"Window asked:   {iso(order.start_us)} to {iso(order.end_us)} (UTC)",
+        f"Decided by:     {decision['decided_by']}"
+        + (f" ({decision['decider']})" if decision.get("decider") else ""),
+        f"Decision:       share {len(files)} camera(s), "
+        + ("audio included" if order.include_audio else "audio removed"),
+        f"Exported:       {exported} by {order.software['name']} {order.software['version']}",
+        f"Audit head:     entry {order.audit_head['entries']}, {order.audit_head['hash']}",
+        "",
+        "Files (cut from the household's own recordings by stream copy; never re-encoded):",
+    ]
+    lines += [
+        f"  {f['name']}  {f['camera']}  {f['start']} to {f['end']}  {f['bytes']} bytes  sha256 {f['sha256']}"
+        for f in files
+    ]
+    lines += [
+        "",
+        "A clip starts on the keyframe at or before the asked start (see starts_before_window_s in",
+        "manifest.json). To check: `sha256sum -c SHA256SUMS`, then verify the signature with",
+        "`openssl pkeyutl -verify -pubin -inkey public_key.pem -rawin -in manifest.json",
+        "-sigfile manifest.json.sig`.",
+        "manifest.json names the SHA-256 of every other file in this package.",
+        "",
+    ]
+    return "\n".join(lines)
+
+
+def build(order: Order, key: Ed25519PrivateKey, progress: Callable[[str], None]) -> Package:
+    """Build the package under `<storage>/shares/<request_id>/` (blocking); ExportError on failure."""
+    started = datetime.now(UTC)
+    shares = order.storage / SHARES_FOLDER
+    shares.mkdir(mode=0o700, exist_ok=True)
+    building = shares / f".building-{order.request_id}"
+    final = shares / order.request_id
+    shutil.rmtree(building, ignore_errors=True)
+    building.mkdir(mode=0o700)
+    try:
+        package = _build(order, key, progress, building, started)
+        if final.exists():
+            shutil.rmtree(final)
+        building.rename(final)
+    except BaseException:
+        shutil.rmtree(building, ignore_errors=True)
+        raise
+    package.seconds = (datetime.now(UTC) - started).total_seconds()
+    return package
+
+
+def _build(
+    order: Order,
+    key: Ed25519PrivateKey,
+    progress: Callable[[str], None],
+    building: Path,
+    started: datetime,
+) -> Package:
+    exported = started.isoformat()
+    when = started.timetuple()[:6]
+    # The sources are hashed on a second thread while ffmpeg cuts (both mostly wait on the disk).
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="doorbell_vault_hash") as pool:
+        sources = pool.submit(_source_hashes, order)
+        taken: set[str] = set()
+        clips: list[tuple[str, Path, dict[str, Any]]] = []
+        for number, footage in enumerate(order.cameras, 1):
+            progress(f"cutting {footage.name} ({number}/{len(order.cameras)})")
+            name = f"{slug(footage.name, taken)}.mp4"
+            target = building / name
+            clips.append((name, target, cut(order, footage, target)))
+        progress("hashing")
+        source_hashes = sources.result()
+    files: list[dict[str, Any]] = []
+    archive_path = building / PACKAGE_FILE
+    with zipfile.ZipFile(archive_path, "w", allowZip64=True) as archive:
+        for (name, target, described), segments in zip(clips, source_hashes, strict=True):
+            size = target.stat().st_size
+            digest = _copy_into(archive, name, target, when)
+            target.unlink()
+            files.append({"name": name, **described, "bytes": size, "sha256": digest, "sources": segments})
+        progress("signing")
+        custody = custody_text(order, files, exported).encode()
+        custody_sha = hashlib.sha256(custody).hexdigest()
+        sums = (
+            "".join(f"{f['sha256']}  {f['name']}\n" for f in files) + f"{custody_sha}  {CUSTODY}\n"
+        ).encode()
+        pem = public_key_pem(key)
+        manifest = {
+            "format": FORMAT,
+            "request": {"id": order.request_id, **order.request},
+            "window": {"start": iso(order.start_us), "end": iso(order.end_us)},
+            "decision": order.decision,
+            "include_audio": order.include_audio,
+            "files": files,
+            "other_files": {
+                CUSTODY: custody_sha,
+                SUMS: hashlib.sha256(sums).hexdigest(),
+                PUBLIC_KEY: hashlib.sha256(pem).hexdigest(),
+            },
+            "audit_head": order.audit_head,
+            "software": order.software,
+            "exported_at": exported,
+            "signature": {
+                "algorithm": "Ed25519",
+                "public_key": public_key_text(key),
+                "file": SIGNATURE,
+                "signs": "the exact bytes of manifest.json",
+            },
+        }
+        manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+        for name, data in (
+            (CUSTODY, custody),
+            (SUMS, sums),
+            (PUBLIC_KEY, pem),
+            (MANIFEST, manifest_bytes),
+            (SIGNATURE, key.sign(manifest_bytes)),
+        ):
+            _write_member(archive, name, data, when)
+    (building / MANIFEST).write_bytes(manifest_bytes)
+    for path in (archive_path, building / MANIFEST):
+        path.chmod(0o600)
+        with path.open("rb") as file:
+            os.fsync(file.fileno())
+    return Package(
+        folder=f"{SHARES_FOLDER}/{order.request_id}",
+        zip_bytes=archive_path.stat().st_size,
+        files=[{k: f[k] for k in ("name", "sha256", "bytes", "camera", "start", "end")} for f in files],
+        manifest=manifest,
+        manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
+    )
+
+
+def remove(storage: Path, request_id: str) -> bool:
+    """Delete a package's files (the index and the audit log keep the hashes); True if there were any."""
+    folder = storage / SHARES_FOLDER / request_id
+    if not folder.exists():
+        return False
+    shutil.rmtree(folder)
+    return True
+
+
+def read_chunks(path: Path, stop: threading.Event) -> Iterator[bytes]:
+    """A file in chunks, until `stop` is set (blocking; used by the download view)."""
+    with path.open("rb") as file:
+        while not stop.is_set() and (chunk := file.read(CHUNK)):
+            yield chunk
+
+
+# Checking a package (what a recipient does; the tests do it too) ---------------------------------
+
+
+def verify_package(folder: Path) -> list[str]:
+    """Problems with an unzipped package; empty when the signature and every hash hold."""
+    try:
+        manifest_bytes = (folder / MANIFEST).read_bytes()
+        manifest = json.loads(manifest_bytes)
+        raw_key = base64.b64decode(manifest["signature"]["public_key"])
+        Ed25519PublicKey.from_public_bytes(raw_key).verify((folder / SIGNATURE).read_bytes(), manifest_bytes)
+    except InvalidSignature:
+        return ["the signature does not match manifest.json"]
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        return [f"manifest.json or its signature cannot be read: {err}"]
+    expected = {f["name"]: f["sha256"] for f in manifest["files"]} | manifest["other_files"]
+    return [
+        f"{name} does not match the manifest"
+        for name, digest in expected.items()
+        if not (folder / name).is_file() or sha256_file(folder / name) != digest
+    ]
