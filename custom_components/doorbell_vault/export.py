@@ -249,7 +249,8 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     audio = ["-map", "0:a:0?"] if order.include_audio else []
     _run(
         [
-            *(order.ffmpeg, "-nostdin", "-v", "error", "-y", "-f", "concat", "-safe", "0"),
+            # -xerror: a damaged source segment fails the build instead of being skipped silently.
+            *(order.ffmpeg, "-nostdin", "-v", "error", "-xerror", "-y", "-f", "concat", "-safe", "0"),
             *("-i", str(listing), "-map", "0:v:0", *audio, "-c", "copy", "-map_metadata", "-1"),
             *("-movflags", "+faststart", "-f", "mp4", str(target)),
         ]

@@ -1,0 +1,534 @@
+"""Sharing: evidence packages (real ffmpeg), the download link, revocation, the transparency report."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import io
+import json
+import shutil
+import subprocess
+import zipfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.exceptions import InvalidSignature
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from homeassistant.core import Context, HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+    async_fire_time_changed,
+)
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
+from yarl import URL
+
+from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
+from custom_components.doorbell_vault.export import verify_package
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.requests import EVENT_DECIDED
+from custom_components.doorbell_vault.retention import Policy, prune
+from custom_components.doorbell_vault.store import Segment
+
+from .conftest import camera_subentry, make_hub, wait_for
+
+SEGMENT_US = 6_000_000  # the sample segment: 6 s, keyframes every ~2 s
+GOP_S = 2.1
+CAMERAS = ("Front door", "Back door", "Garage")
+
+
+class _Offline:
+    url = "rtsp://127.0.0.1:1/nothing-listens-here"
+    username = None
+    password = None
+
+
+def _camera_id(vault: DoorbellVault, name: str) -> str:
+    return next(c.id for c in vault.cameras.values() if c.name == name)
+
+
+async def _index_footage(vault: DoorbellVault, sample: Path, base_us: int, count: int = 5) -> None:
+    """`count` back-to-back copies of the sample segment per camera, indexed as if recorded."""
+
+    def copy(camera: str) -> list[tuple[str, int, int, int, str]]:
+        rows = []
+        for n in range(count):
+            relative = f"{camera}/2026-01-01/00/{n:02d}.mp4"
+            target = vault.storage / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(sample, target)
+            start = base_us + n * SEGMENT_US
+            rows.append((camera, start, start + SEGMENT_US, target.stat().st_size, relative))
+        return rows
+
+    for camera in vault.cameras:
+        for row in await vault.hass.async_add_executor_job(copy, camera):
+            await vault.store.async_add_segment(*row)
+
+
+@pytest.fixture
+async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
+    """A hub with three cameras and 30 s of footage each, an hour ago."""
+    entry = make_hub(hass, storage, [camera_subentry(_Offline(), name) for name in CAMERAS])  # type: ignore[arg-type]
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
+    await _index_footage(entry.runtime_data, sample_segment, int(base.timestamp() * 1_000_000))
+    entry.base = base  # type: ignore[attr-defined]
+    yield entry
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def _submit(hass: HomeAssistant, entry: MockConfigEntry, start_s: float, end_s: float) -> str:
+    base = entry.base  # type: ignore[attr-defined]
+    result = await hass.services.async_call(
+        DOMAIN,
+        "submit_request",
+        {
+            "agency": "Springfield PD",
+            "case_number": "2026-0042",
+            "legal_basis": "warrant",
+            "start": (base + timedelta(seconds=start_s)).isoformat(),
+            "end": (base + timedelta(seconds=end_s)).isoformat(),
+            "requester_name": "Det. Smith",
+            "requester_email": "smith@springfield.example",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert result is not None
+    assert result["status"] == "pending", result
+    return str(result["request_id"])
+
+
+async def _share(hass: HomeAssistant, request_id: str, **fields: Any) -> dict[str, Any]:
+    result = await hass.services.async_call(
+        DOMAIN, "share_request", {"request_id": request_id, **fields}, blocking=True, return_response=True
+    )
+    assert result is not None
+    return dict(result)
+
+
+def _probe(path: Path) -> tuple[float, list[str]]:
+    result = subprocess.run(
+        ["ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json"]
+        + [str(path)],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    data = json.loads(result.stdout)
+    return float(data["format"]["duration"]), [s["codec_type"] for s in data["streams"]]
+
+
+def _unzip(body: bytes, folder: Path) -> Path:
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        assert archive.testzip() is None
+        archive.extractall(folder)
+    return folder
+
+
+async def _audit(vault: DoorbellVault, kind: str) -> list[dict[str, Any]]:
+    rows = await vault.store.async_call(
+        lambda: vault.store.connection.execute(
+            "SELECT data FROM audit WHERE kind = ? ORDER BY seq", (kind,)
+        ).fetchall()
+    )
+    return [json.loads(row[0]) for row in rows]
+
+
+async def test_share_two_of_three_cameras_download_and_verify(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    tmp_path: Path,
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    decided = async_capture_events(hass, EVENT_DECIDED)
+    request_id = await _submit(hass, hub, 7, 19)  # 12 s across three segments
+    shared = await _share(hass, request_id, cameras=["Front door", "back door"], max_downloads=2)
+
+    assert shared["status"] == "shared"
+    assert {f["camera"] for f in shared["files"]} == {"Front door", "Back door"}
+    assert decided[-1].data == {"request_id": request_id, "decision": "shared", "decided_by": "user"}
+    token_path = URL(shared["share_url"]).path
+    assert token_path.startswith("/api/doorbell_vault/share/")
+    token = token_path.rsplit("/", 1)[1]
+    stored = await vault.store.async_call(
+        lambda: vault.store.connection.execute("SELECT token_hash FROM shares").fetchone()[0]
+    )
+    assert stored == hashlib.sha256(token.encode()).hexdigest()
+    assert token not in (vault.storage / "doorbell_vault.db").read_bytes().decode("latin-1")
+
+    client = await hass_client_no_auth()
+    manifest_response = await client.get(f"{token_path}/manifest.json")
+    assert manifest_response.status == 200
+    response = await client.get(token_path, headers={"User-Agent": "agency-downloader/1.0"})
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "application/zip"
+    folder = _unzip(await response.read(), tmp_path / "package")
+
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    assert manifest == await manifest_response.json()
+    names = sorted(p.name for p in folder.iterdir())
+    assert names == sorted(
+        [
+            "front-door.mp4",
+            "back-door.mp4",
+            "manifest.json",
+            "manifest.json.sig",
+            "SHA256SUMS",
+            "CHAIN_OF_CUSTODY.txt",
+            "public_key.pem",
+        ]
+    )
+    assert not any("garage" in name for name in names)
+    # Every file matches the manifest, sha256sum agrees, and the signature verifies.
+    for described in manifest["files"]:
+        data = (folder / described["name"]).read_bytes()
+        assert hashlib.sha256(data).hexdigest() == described["sha256"]
+        assert len(data) == described["bytes"]
+        assert len(described["sources"]) == 3
+    check = subprocess.run(
+        ["sha256sum", "-c", "SHA256SUMS"], cwd=folder, capture_output=True, text=True, check=False
+    )
+    assert check.returncode == 0, check.stdout + check.stderr
+    key = Ed25519PublicKey.from_public_bytes(base64.b64decode(manifest["signature"]["public_key"]))
+    key.verify((folder / "manifest.json.sig").read_bytes(), (folder / "manifest.json").read_bytes())
+    openssl = subprocess.run(
+        ["openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "public_key.pem", "-rawin"]
+        + ["-in", "manifest.json", "-sigfile", "manifest.json.sig"],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert openssl.returncode == 0, openssl.stdout + openssl.stderr
+    assert verify_package(folder) == []
+    diagnostics = await async_get_config_entry_diagnostics(hass, hub)
+    assert diagnostics["sharing"]["public_key"] == manifest["signature"]["public_key"]
+
+    # What was asked, who decided, and nothing that locates the household.
+    assert manifest["request"]["agency"] == "Springfield PD"
+    assert manifest["request"]["case_number"] == "2026-0042"
+    assert manifest["request"]["legal_basis"] == "warrant"
+    assert manifest["decision"]["decided_by"] == "user"
+    assert manifest["include_audio"] is False
+    audit_head = await vault.desk.async_verify_audit()  # type: ignore[union-attr]
+    assert manifest["audit_head"]["hash"] in {
+        e["hash"] for e in map(json.loads, await vault.desk.async_export_audit())
+    }  # type: ignore[union-attr]
+    assert audit_head.ok
+    text = json.dumps(manifest) + (folder / "CHAIN_OF_CUSTODY.txt").read_text()
+    for private in ("rtsp", "127.0.0.1", "latitude", "smith@springfield.example", *vault.cameras):
+        assert private not in text
+    assert "Springfield PD" in (folder / "CHAIN_OF_CUSTODY.txt").read_text()
+
+    # Stream copy from the keyframe at or before the window: [12 s, 12 s + one GOP], no audio.
+    window = 12.0
+    for described in manifest["files"]:
+        duration, streams = _probe(folder / described["name"])
+        assert window - 0.1 <= duration <= window + GOP_S, duration
+        assert streams == ["video"]
+        assert described["starts_before_window_s"] <= GOP_S
+        assert abs(described["duration_s"] - duration) < 0.01
+
+    # One byte changed in any file fails the check.
+    for path in sorted(folder.iterdir()):
+        original = path.read_bytes()
+        flipped = bytearray(original)
+        flipped[len(flipped) // 2] ^= 0x01
+        path.write_bytes(bytes(flipped))
+        assert verify_package(folder), f"{path.name} changed but the package still verifies"
+        if path.name == "manifest.json":
+            with pytest.raises(InvalidSignature):
+                key.verify((folder / "manifest.json.sig").read_bytes(), bytes(flipped))
+        path.write_bytes(original)
+    assert verify_package(folder) == []
+
+    # The download is in the audit log (written as the response ends).
+    await wait_for(lambda: _audit(vault, "share_downloaded"), timeout=10, step=0.05)
+    downloads = await _audit(vault, "share_downloaded")
+    assert downloads == [
+        {
+            "remote": "127.0.0.1",
+            "user_agent": "agency-downloader/1.0",
+            "bytes": int(response.headers["Content-Length"]),
+            "completed": True,
+            "download": 1,
+            "of": 2,
+        }
+    ]
+    assert len(await _audit(vault, "share_manifest_viewed")) == 1
+
+    # Retention never prunes footage under the share; the unshared camera's is fair game.
+    garage = _camera_id(vault, "Garage")
+    now_us = int(dt_util.utcnow().timestamp() * 1_000_000)
+    tiny = Policy(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
+    await vault.store.async_call(prune, vault.store, vault.storage, tiny, now_us)
+    for camera_id in vault.cameras:
+        left: list[Segment] = await vault.store.async_segments_in_window(camera_id, 0, 2**62)
+        if camera_id == garage:
+            assert left == []
+        else:
+            assert len(left) == 3
+            assert all((vault.storage / s.path).exists() for s in left)
+
+    # The second download is the last: the share ends, its files go, the holds lapse later.
+    assert (await client.get(token_path)).status == 200
+    assert (await client.get(token_path)).status == 404
+    await wait_for(lambda: not (vault.storage / "shares" / request_id).exists(), timeout=10, step=0.05)
+    holds = await vault.store.async_holds()
+    assert holds
+    assert all(h.until_us is not None and h.until_us > now_us for h in holds)
+    assert [e["reason"] for e in await _audit(vault, "share_ended")] == ["exhausted"]
+
+    report = hass.states.get("sensor.doorbell_vault_footage_requests")
+    assert report is not None
+    assert report.state == "1"
+    assert report.attributes["shared"] == 1
+    assert report.attributes["downloads"] == 2
+
+
+async def _not_found(client: Any, path: str) -> tuple[int, str, dict[str, str]]:
+    response = await client.get(path)
+    headers = {k: v for k, v in response.headers.items() if k.lower() not in {"date"}}
+    return response.status, await response.text(), headers
+
+
+async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_same_404(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    client = await hass_client_no_auth()
+    paths = {}
+    for label in ("revoked", "expired", "exhausted", "lapsed"):
+        request_id = await _submit(hass, hub, 7, 13)
+        shared = await _share(hass, request_id, cameras=["Garage"], max_downloads=1)
+        paths[label] = (request_id, URL(shared["share_url"]).path)
+
+    exhausted_path = paths["exhausted"][1]
+    assert (await client.get(exhausted_path)).status == 200  # the one download allowed
+
+    revoked_id, revoked_path = paths["revoked"]
+    revoked = await hass.services.async_call(
+        DOMAIN, "revoke_share", {"request_id": revoked_id}, blocking=True, return_response=True
+    )
+    assert revoked == {"request_id": revoked_id, "status": "revoked"}
+    assert not (vault.storage / "shares" / revoked_id).exists()
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(DOMAIN, "revoke_share", {"request_id": revoked_id}, blocking=True)
+
+    # A share whose time ran out is refused even before its timer fires; then the timer ends it.
+    await vault.store.async_call(
+        lambda: vault.store.connection.execute(
+            "UPDATE shares SET expires_us = 1 WHERE request_id = ?", (paths["lapsed"][0],)
+        )
+    )
+    lapsed = await _not_found(client, paths["lapsed"][1])
+    async_fire_time_changed(hass, dt_util.utcnow() + timedelta(days=8))
+    await hass.async_block_till_done()
+    assert not (vault.storage / "shares" / paths["expired"][0]).exists()
+    ended = {s.request_id: s.end_reason for s in await vault.shares.async_list()}  # type: ignore[union-attr]
+    assert sorted(ended.values()) == ["exhausted", "expired", "expired", "revoked"]
+
+    token = exhausted_path.rsplit("/", 1)[1]
+    answers = [
+        await _not_found(client, path)
+        for path in (
+            revoked_path,
+            paths["expired"][1],
+            paths["lapsed"][1],
+            exhausted_path,
+            f"{exhausted_path}/manifest.json",
+            "/api/doorbell_vault/share/" + "A" * 43,
+            "/api/doorbell_vault/share/not-a-token",
+            "/api/doorbell_vault/share/",
+            "/api/doorbell_vault/share/%2e%2e/%2e%2e/.signing_key",
+            f"/api/doorbell_vault/share/{token}/../../.signing_key",
+            f"/api/doorbell_vault/share/{token}/package.zip",
+            f"/api/doorbell_vault/share/{token}/manifest.json/../package.zip",
+        )
+    ]
+    # Encoded traversal ("../" hidden as %2F or %2e%2e%2f) is refused by Home Assistant's own security
+    # filter before any view runs: 400, and nothing from the storage folder.
+    for path in (
+        "/api/doorbell_vault/share/..%2F..%2Fdoorbell_vault.db",
+        f"/api/doorbell_vault/share/{token}/%2e%2e%2f.webhook_secret",
+    ):
+        status, text, _headers = await _not_found(client, path)
+        assert (status, text) == (400, "400: Bad Request")
+    assert lapsed == answers[0]
+    assert all(answer == answers[0] for answer in answers), [
+        (i, a[0]) for i, a in enumerate(answers) if a != answers[0]
+    ]
+    assert answers[0][0] == 404
+    assert answers[0][1] == "404: Not Found"
+
+
+async def test_failed_build_leaves_the_request_pending_and_shares_nothing(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    request_id = await _submit(hass, hub, 7, 19)
+    front = _camera_id(vault, "Front door")
+    segments = await vault.store.async_segments_in_window(front, 0, 2**62)
+    (vault.storage / segments[2].path).write_bytes(b"not a video")
+
+    with pytest.raises(HomeAssistantError, match="could not be built"):
+        await _share(hass, request_id, cameras=["Front door"])
+
+    request = await vault.desk.async_get(request_id)  # type: ignore[union-attr]
+    assert request is not None
+    assert request.status == "pending"
+    assert vault.desk.building == {}  # type: ignore[union-attr]
+    assert list((vault.storage / "shares").iterdir()) == []
+    assert (
+        await vault.store.async_call(
+            lambda: vault.store.connection.execute("SELECT COUNT(*) FROM shares").fetchone()[0]
+        )
+        == 0
+    )
+    assert len(await _audit(vault, "share_failed")) == 1
+    # The request's own hold still keeps the footage; the owner can still decide.
+    assert [h.reason for h in await vault.store.async_holds()] == ["request"]
+    with pytest.raises(ServiceValidationError, match="no camera called"):
+        await _share(hass, request_id, cameras=["Attic"])
+    with pytest.raises(ServiceValidationError, match="between 1 hour and 90 days"):
+        await _share(hass, request_id, expires_in={"minutes": 5})
+    with pytest.raises(ServiceValidationError):
+        await _share(hass, "no-such-request")
+    shared = await _share(hass, request_id, cameras=["Back door"])
+    assert shared["status"] == "shared"
+
+
+async def test_share_needs_footage_in_the_window(hass: HomeAssistant, hub: MockConfigEntry) -> None:
+    request_id = await _submit(hass, hub, 600, 900)  # after the footage ends
+    with pytest.raises(ServiceValidationError, match="has footage in the window"):
+        await _share(hass, request_id)
+    request = await hub.runtime_data.desk.async_get(request_id)
+    assert request.status == "pending"
+
+
+async def test_phone_share_button_uses_the_owners_defaults(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_admin_user: Any
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    request_id = await _submit(hass, hub, 7, 13)
+    decided = async_capture_events(hass, EVENT_DECIDED)
+    hass.bus.async_fire(
+        "mobile_app_notification_action",
+        {"action": f"DOORBELL_VAULT_SHARE_{request_id}"},
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await hass.async_block_till_done()
+    assert decided[-1].data["decision"] == "shared"
+    share = (await vault.shares.async_list())[0]  # type: ignore[union-attr]
+    assert share.max_downloads == 3
+    assert timedelta(microseconds=share.expires_us - share.created_us) == timedelta(days=7)
+    assert share.manifest["include_audio"] is False
+    assert len(share.manifest["files"]) == 3  # every camera with footage
+    assert share.manifest["decision"]["decider"] == hass_admin_user.name
+    notifications = hass.data["persistent_notification"]
+    assert any("shared" in n["title"].lower() for n in notifications.values())
+
+
+async def test_websocket_share_and_revoke(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_ws_client: WebSocketGenerator
+) -> None:
+    request_id = await _submit(hass, hub, 7, 13)
+    client = await hass_ws_client(hass)
+    await client.send_json_auto_id(
+        {
+            "type": "doorbell_vault/requests/decide",
+            "request_id": request_id,
+            "decision": "share",
+            "cameras": ["Garage"],
+            "include_audio": True,
+            "expires_in_hours": 2,
+            "max_downloads": 1,
+        }
+    )
+    answer = await client.receive_json()
+    assert answer["success"], answer
+    assert answer["result"]["status"] == "shared"
+    assert [f["camera"] for f in answer["result"]["share"]["files"]] == ["Garage"]
+    share = (await hub.runtime_data.shares.async_list())[0]
+    assert share.manifest["include_audio"] is True
+    assert timedelta(microseconds=share.expires_us - share.created_us) == timedelta(hours=2)
+
+    await client.send_json_auto_id(
+        {"type": "doorbell_vault/requests/decide", "request_id": request_id, "decision": "revoke"}
+    )
+    answer = await client.receive_json()
+    assert answer["result"]["status"] == "revoked"
+    await client.send_json_auto_id(
+        {"type": "doorbell_vault/requests/decide", "request_id": request_id, "decision": "revoke"}
+    )
+    assert (await client.receive_json())["error"]["code"] == "no_live_share"
+
+
+async def test_transparency_report_counts_and_exports(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    shared_id = await _submit(hass, hub, 7, 19)
+    declined_id = await _submit(hass, hub, 7, 19)
+    await hass.services.async_call(DOMAIN, "decline_request", {"request_id": declined_id}, blocking=True)
+    rejected = await hass.services.async_call(
+        DOMAIN,
+        "submit_request",
+        {
+            "agency": "=HYPERLINK(evil)",
+            "start": (hub.base - timedelta(hours=1)).isoformat(),  # type: ignore[attr-defined]
+            "end": hub.base.isoformat(),  # type: ignore[attr-defined]
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert rejected["status"] == "rejected"
+    shared = await _share(hass, shared_id, cameras=["Front door"])
+    client = await hass_client_no_auth()
+    assert (await client.get(URL(shared["share_url"]).path)).status == 200
+    await wait_for(lambda: _audit(vault, "share_downloaded"), timeout=10, step=0.05)
+
+    report = await hass.services.async_call(
+        DOMAIN, "transparency_report", {}, blocking=True, return_response=True
+    )
+    assert report is not None
+    assert report["requests"] == 3
+    assert report["by_outcome"]["shared"] == 1
+    assert report["by_outcome"]["declined"] == 1
+    assert report["by_outcome"]["rejected"] == 1
+    assert report["by_legal_basis"] == {"voluntary": 1, "warrant": 2}
+    assert report["by_agency"]["Springfield PD"]["total"] == 2
+    assert report["downloads"] == 1
+    assert report["downloads_completed"] == 1
+    assert 0.2 < report["minutes_shared"] < 0.25  # 12 s asked, up to one GOP more
+    assert report["median_minutes_to_decision"] is not None
+    markdown, csv_path = (Path(p) for p in report["exports"])
+    assert markdown.parent == vault.storage / "exports"
+    assert "| shared | 1 |" in markdown.read_text()
+    lines = csv_path.read_text().splitlines()
+    assert lines[0].startswith("received,agency,case_number")
+    assert len(lines) == 4
+    assert "'=HYPERLINK(evil)" in csv_path.read_text()  # no formula injection into spreadsheets
+
+    later = await hass.services.async_call(
+        DOMAIN,
+        "transparency_report",
+        {"since": (dt_util.utcnow() + timedelta(minutes=1)).isoformat()},
+        blocking=True,
+        return_response=True,
+    )
+    assert later["requests"] == 0
