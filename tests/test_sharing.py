@@ -532,3 +532,55 @@ async def test_transparency_report_counts_and_exports(
         return_response=True,
     )
     assert later["requests"] == 0
+
+
+async def test_share_from_a_real_recording(
+    hass: HomeAssistant,
+    storage: Path,
+    doorbell: Any,
+    hass_client_no_auth: ClientSessionGenerator,
+    tmp_path: Path,
+) -> None:
+    """Three cameras record the simulated doorbell; two are shared, cut by stream copy from real segments."""
+    entry = make_hub(hass, storage, [camera_subentry(doorbell, name) for name in CAMERAS])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault: DoorbellVault = entry.runtime_data
+
+    async def recording() -> bool:
+        return all([await vault.store.async_newest_segment(c) for c in vault.cameras])
+
+    await wait_for(recording, timeout=60)
+    starts = [(await vault.store.async_segments_in_window(c, 0, 2**62))[0].start_us for c in vault.cameras]
+    window_start = max(starts) + 3_000_000
+    window_end = window_start + 10_000_000  # crosses the first segment boundary
+
+    async def covered() -> bool:
+        newest = [await vault.store.async_newest_segment(c) for c in vault.cameras]
+        return all(s is not None and s.end_us >= window_end for s in newest)
+
+    await wait_for(covered, timeout=60)
+    entry.base = dt_util.utc_from_timestamp(window_start / 1_000_000)  # type: ignore[attr-defined]
+    video_only = await _submit(hass, entry, 0, 10)
+    with_audio = await _submit(hass, entry, 0, 10)
+    shared = await _share(hass, video_only, cameras=["Front door", "Back door"])
+    audio = await _share(hass, with_audio, cameras=["Garage"], include_audio=True)
+
+    client = await hass_client_no_auth()
+    for result, cameras, streams in (
+        (shared, {"Front door", "Back door"}, ["video"]),
+        (audio, {"Garage"}, ["video", "audio"]),
+    ):
+        response = await client.get(URL(result["share_url"]).path)
+        assert response.status == 200
+        folder = _unzip(await response.read(), tmp_path / result["request_id"])
+        assert verify_package(folder) == []
+        check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, check=False)
+        assert check.returncode == 0
+        manifest = json.loads((folder / "manifest.json").read_text())
+        assert {f["camera"] for f in manifest["files"]} == cameras
+        for described in manifest["files"]:
+            duration, kinds = _probe(folder / described["name"])
+            assert 10 - 0.1 <= duration <= 10 + GOP_S, (described["camera"], duration)
+            assert sorted(kinds) == sorted(streams)
+            assert len(described["sources"]) >= 2
+    assert await hass.config_entries.async_unload(entry.entry_id)
