@@ -13,6 +13,7 @@ import random
 import resource
 import sqlite3
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Callable
@@ -22,7 +23,7 @@ from pathlib import Path
 from custom_components.doorbell_vault.camera_config import CameraConfig
 from custom_components.doorbell_vault.recorder import SEGMENT_SECONDS, Recorder, build_command
 from custom_components.doorbell_vault.store import Store
-from devkit import simulator
+from devkit import bench_export, simulator
 
 
 def _cpu_seconds(pid: int) -> float:
@@ -192,6 +193,10 @@ def main() -> None:
     rec.add_argument("--rows", type=int, default=3_000_000)
     window = sub.add_parser("window", help="only the window query")
     window.add_argument("--rows", type=int, default=3_000_000)
+    if sys.argv[1:2] == ["export"]:
+        sys.argv.pop(1)
+        bench_export.main()
+        return
     args = parser.parse_args()
     if args.what == "recording":
         asyncio.run(recording(args.seconds, args.rows))

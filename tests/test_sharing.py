@@ -30,6 +30,7 @@ from pytest_homeassistant_custom_component.typing import (
 )
 from yarl import URL
 
+from custom_components.doorbell_vault import export
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.export import verify_package
@@ -129,6 +130,18 @@ def _probe(path: Path) -> tuple[float, list[str]]:
     return float(data["format"]["duration"]), [s["codec_type"] for s in data["streams"]]
 
 
+def _boxes(path: Path) -> list[str]:
+    """The top-level MP4 boxes, in file order."""
+    names, data, at = [], path.read_bytes(), 0
+    while at + 8 <= len(data):
+        size, kind = int.from_bytes(data[at : at + 4]), data[at + 4 : at + 8].decode("latin-1")
+        if size == 1:
+            size = int.from_bytes(data[at + 8 : at + 16])
+        names.append(kind)
+        at += size if size else len(data)
+    return names
+
+
 def _unzip(body: bytes, folder: Path) -> Path:
     with zipfile.ZipFile(io.BytesIO(body)) as archive:
         assert archive.testzip() is None
@@ -174,7 +187,8 @@ async def test_share_two_of_three_cameras_download_and_verify(
     response = await client.get(token_path, headers={"User-Agent": "agency-downloader/1.0"})
     assert response.status == 200
     assert response.headers["Content-Type"] == "application/zip"
-    folder = _unzip(await response.read(), tmp_path / "package")
+    body = await response.read()
+    folder = _unzip(body, tmp_path / "package")
 
     manifest = json.loads((folder / "manifest.json").read_bytes())
     assert manifest == await manifest_response.json()
@@ -238,6 +252,8 @@ async def test_share_two_of_three_cameras_download_and_verify(
         duration, streams = _probe(folder / described["name"])
         assert window - 0.1 <= duration <= window + GOP_S, duration
         assert streams == ["video"]
+        boxes = _boxes(folder / described["name"])
+        assert boxes.index("moov") < boxes.index("mdat"), boxes  # faststart: playable while downloading
         assert described["starts_before_window_s"] <= GOP_S
         assert abs(described["duration_s"] - duration) < 0.01
 
@@ -261,7 +277,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
         {
             "remote": "127.0.0.1",
             "user_agent": "agency-downloader/1.0",
-            "bytes": int(response.headers["Content-Length"]),
+            "bytes": len(body),
             "completed": True,
             "download": 1,
             "of": 2,
@@ -319,6 +335,12 @@ async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_sa
 
     exhausted_path = paths["exhausted"][1]
     assert (await client.get(exhausted_path)).status == 200  # the one download allowed
+
+    async def exhausted() -> bool:
+        shares = await vault.shares.async_list()  # type: ignore[union-attr]
+        return any(s.end_reason == "exhausted" for s in shares)
+
+    await wait_for(exhausted, timeout=10, step=0.05)
 
     revoked_id, revoked_path = paths["revoked"]
     revoked = await hass.services.async_call(
@@ -580,7 +602,42 @@ async def test_share_from_a_real_recording(
         assert {f["camera"] for f in manifest["files"]} == cameras
         for described in manifest["files"]:
             duration, kinds = _probe(folder / described["name"])
-            assert 10 - 0.1 <= duration <= 10 + GOP_S, (described["camera"], duration)
+            assert 10 - 0.1 <= duration <= 10 + GOP_S, (duration, described, window_start)
             assert sorted(kinds) == sorted(streams)
             assert len(described["sources"]) >= 2
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_cut_trusts_the_later_segment_when_an_early_one_was_indexed_late(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    """The recorder may index a recording's first segment a little late; the cut must not grow by it."""
+    vault: DoorbellVault = hub.runtime_data
+    front = _camera_id(vault, "Front door")
+    second = (await vault.store.async_segments_in_window(front, 0, 2**62))[1]
+    await vault.store.async_call(
+        lambda: vault.store.connection.execute(
+            "UPDATE segments SET start_us = start_us + 1500000, end_us = end_us + 1500000 WHERE id = ?",
+            (second.id,),
+        )
+    )
+    request_id = await _submit(hass, hub, 10.5, 16.5)  # 6 s, from the shifted segment into the next
+    shared = await _share(hass, request_id, cameras=["Front door"])
+    share = (await vault.shares.async_list())[0]  # type: ignore[union-attr]
+    described = share.manifest["files"][0]
+    assert 6 - 0.1 <= described["duration_s"] <= 6 + GOP_S, described
+    assert described["start"] <= (hub.base + timedelta(seconds=10.5)).isoformat()  # type: ignore[attr-defined]
+    assert shared["files"][0]["sha256"] == described["sha256"]
+
+
+async def test_too_small_an_index_reservation_falls_back_to_a_faststart_pass(
+    hass: HomeAssistant, hub: MockConfigEntry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setattr(export, "MOOV_BASE", 64)
+    monkeypatch.setattr(export, "MOOV_PER_PACKET", 0)
+    request_id = await _submit(hass, hub, 7, 19)
+    await _share(hass, request_id, cameras=["Garage"])
+    clip = hub.runtime_data.storage / "shares" / request_id / "garage.mp4"
+    boxes = _boxes(clip)
+    assert boxes.index("moov") < boxes.index("mdat"), boxes
+    assert 12 - 0.1 <= _probe(clip)[0] <= 12 + GOP_S

@@ -4,24 +4,24 @@ Everything here blocks (ffmpeg and ffprobe subprocesses, hashing, file writes): 
 thread, never on the event loop. A package is built in a hidden folder and renamed into place only when
 complete, so nothing half-built is ever served.
 
-The zip holds one MP4 per camera (faststart, audio removed unless asked), `CHAIN_OF_CUSTODY.txt`,
+The package holds one MP4 per camera (faststart, audio removed unless asked), `CHAIN_OF_CUSTODY.txt`,
 `SHA256SUMS` (for `sha256sum -c`), `public_key.pem`, `manifest.json` and its Ed25519 signature
 `manifest.json.sig`. The signed manifest names the SHA-256 of every other file, so one byte changed
-anywhere fails `verify_package`.
+anywhere fails `verify_package`. The download view zips it on the way out (`write_zip`).
 """
 
 from __future__ import annotations
 
 import base64
 import hashlib
+import io
 import json
 import os
 import re
 import shutil
 import subprocess
-import threading
 import zipfile
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -37,7 +37,6 @@ from .store import Segment
 FORMAT: Final = "doorbell-vault-evidence/1"
 KEY_FILE: Final = ".signing_key"
 SHARES_FOLDER: Final = "shares"
-PACKAGE_FILE: Final = "package.zip"
 MANIFEST: Final = "manifest.json"
 SIGNATURE: Final = "manifest.json.sig"
 SUMS: Final = "SHA256SUMS"
@@ -46,6 +45,10 @@ PUBLIC_KEY: Final = "public_key.pem"
 CHUNK: Final = 1 << 20
 GAP_US: Final = 1_000_000
 FFMPEG_TIMEOUT: Final = 3600
+# moov bytes reserved per packet: sizes, times, offsets and sync tables take at most ~40 per sample.
+MOOV_BASE: Final = 16384
+MOOV_PER_PACKET: Final = 48
+SEGMENT_SLACK_S: Final = 12
 
 
 class ExportError(Exception):
@@ -123,7 +126,7 @@ class Package:
     """A built package: its folder (relative to the storage folder), files and manifest."""
 
     folder: str
-    zip_bytes: int
+    package_bytes: int
     files: list[dict[str, Any]]
     manifest: dict[str, Any]
     manifest_sha256: str
@@ -202,10 +205,31 @@ class Cut:
     concat: str
 
 
+def settled_starts(segments: list[Segment]) -> list[int]:
+    """Each segment's start, taken back from the segment after it when the two are back to back.
+
+    The recorder learns the wall-clock time of a recording's first packet better with every segment,
+    so an early segment may be indexed a little late and overlap the next one. Footage recorded back to
+    back is contiguous in media time, so the later (better) start minus the duration gives the start.
+    """
+    starts = [s.start_us for s in segments]
+    for i in range(len(segments) - 2, -1, -1):
+        here, after = segments[i], segments[i + 1]
+        if after.start_us - here.end_us < GAP_US:
+            starts[i] = starts[i + 1] - (here.end_us - here.start_us)
+    return starts
+
+
 def plan_cut(order: Order, footage: CameraFootage) -> Cut:
     """Start on the keyframe at or before the window's start; end at the window's end (exclusive)."""
-    segments = footage.segments
-    first, last = segments[0], segments[-1]
+    starts = settled_starts(footage.segments)
+    chosen = [
+        (segment, start)
+        for segment, start in zip(footage.segments, starts, strict=True)
+        if start + segment.end_us - segment.start_us > order.start_us and start < order.end_us
+    ] or [(footage.segments[0], starts[0])]
+    (first, first_start), (last, last_start) = chosen[0], chosen[-1]
+    last_end = last_start + last.end_us - last.start_us
     probed: dict[int, list[tuple[float, bool]]] = {}
 
     def packets(segment: Segment) -> list[tuple[float, bool]]:
@@ -214,20 +238,27 @@ def plan_cut(order: Order, footage: CameraFootage) -> Cut:
         return probed[segment.id]
 
     lines = ["ffconcat version 1.0"]
-    start_us = first.start_us
-    for segment in segments:
+    start_us = first_start
+    for segment, _start in chosen:
         lines.append(f"file {_quote(order.storage / segment.path)}")
-        if segment is first and order.start_us > first.start_us:
+        if segment is first and order.start_us > first_start:
             origin = packets(first)[0][0]
-            offset = (order.start_us - first.start_us) / 1_000_000 + origin
+            offset = (order.start_us - first_start) / 1_000_000 + origin
             keyframe = max((pts for pts, key in packets(first) if key and pts <= offset), default=origin)
             lines.append(f"inpoint {keyframe:.6f}")
-            start_us = first.start_us + round((keyframe - origin) * 1_000_000)
-        if segment is last and order.end_us < last.end_us:
+            start_us = first_start + round((keyframe - origin) * 1_000_000)
+        if segment is last and order.end_us < last_end:
             origin = packets(last)[0][0]
-            lines.append(f"outpoint {(order.end_us - last.start_us) / 1_000_000 + origin:.6f}")
-    end_us = min(order.end_us, last.end_us)
-    return Cut(start_us, end_us, "\n".join(lines) + "\n")
+            lines.append(f"outpoint {(order.end_us - last_start) / 1_000_000 + origin:.6f}")
+    return Cut(start_us, min(order.end_us, last_end), "\n".join(lines) + "\n")
+
+
+def _packet_rate(ffprobe: str, path: Path) -> float:
+    """Packets per second (all streams) of a segment."""
+    output = _run(
+        [ffprobe, "-v", "error", "-show_entries", "packet=pts_time", "-of", "csv=p=0", str(path)], timeout=60
+    )
+    return len(output.splitlines()) / max(_duration(ffprobe, path), 1.0)
 
 
 def _duration(ffprobe: str, path: Path) -> float:
@@ -247,14 +278,19 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     listing = target.with_suffix(".ffconcat")
     listing.write_text(plan.concat)
     audio = ["-map", "0:a:0?"] if order.include_audio else []
-    _run(
-        [
-            # -xerror: a damaged source segment fails the build instead of being skipped silently.
-            *(order.ffmpeg, "-nostdin", "-v", "error", "-xerror", "-y", "-f", "concat", "-safe", "0"),
-            *("-i", str(listing), "-map", "0:v:0", *audio, "-c", "copy", "-map_metadata", "-1"),
-            *("-movflags", "+faststart", "-f", "mp4", str(target)),
-        ]
-    )
+    command = [
+        # -xerror: a damaged source segment fails the build instead of being skipped silently.
+        *(order.ffmpeg, "-nostdin", "-v", "error", "-xerror", "-y", "-f", "concat", "-safe", "0"),
+        *("-i", str(listing), "-map", "0:v:0", *audio, "-c", "copy", "-map_metadata", "-1", "-f", "mp4"),
+    ]
+    # The index (moov) goes first, for playback while downloading. Space reserved for it up front saves
+    # the second pass of `-movflags +faststart` over the whole file; that pass remains the fallback.
+    seconds = (plan.end_us - plan.start_us) / 1_000_000 + SEGMENT_SLACK_S
+    rate = _packet_rate(order.ffprobe, order.storage / footage.segments[0].path)
+    try:
+        _run([*command, "-moov_size", str(MOOV_BASE + int(MOOV_PER_PACKET * rate * seconds)), str(target)])
+    except ExportError:
+        _run([*command, "-movflags", "+faststart", str(target)])
     listing.unlink()
     duration = _duration(order.ffprobe, target)
     gaps = [
@@ -290,25 +326,6 @@ def _source_hashes(order: Order) -> list[list[dict[str, Any]]]:
 
 
 # Writing the package ----------------------------------------------------------------------------
-
-
-def _copy_into(archive: zipfile.ZipFile, name: str, source: Path, when: tuple[int, ...]) -> str:
-    """Copy a file into the zip (stored: video does not compress) and hash it in the same pass."""
-    digest = hashlib.sha256()
-    info = zipfile.ZipInfo(name, date_time=when[:6])  # type: ignore[arg-type]
-    info.compress_type = zipfile.ZIP_STORED
-    with source.open("rb") as file, archive.open(info, "w", force_zip64=True) as member:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-            member.write(chunk)
-    return digest.hexdigest()
-
-
-def _write_member(archive: zipfile.ZipFile, name: str, data: bytes, when: tuple[int, ...]) -> str:
-    info = zipfile.ZipInfo(name, date_time=when[:6])  # type: ignore[arg-type]
-    info.compress_type = zipfile.ZIP_DEFLATED
-    archive.writestr(info, data)
-    return hashlib.sha256(data).hexdigest()
 
 
 def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> str:
@@ -378,7 +395,6 @@ def _build(
     started: datetime,
 ) -> Package:
     exported = started.isoformat()
-    when = started.timetuple()[:6]
     # The sources are hashed on a second thread while ffmpeg cuts (both mostly wait on the disk).
     with ThreadPoolExecutor(max_workers=1, thread_name_prefix="doorbell_vault_hash") as pool:
         sources = pool.submit(_source_hashes, order)
@@ -392,59 +408,52 @@ def _build(
         progress("hashing")
         source_hashes = sources.result()
     files: list[dict[str, Any]] = []
-    archive_path = building / PACKAGE_FILE
-    with zipfile.ZipFile(archive_path, "w", allowZip64=True) as archive:
-        for (name, target, described), segments in zip(clips, source_hashes, strict=True):
-            size = target.stat().st_size
-            digest = _copy_into(archive, name, target, when)
-            target.unlink()
-            files.append({"name": name, **described, "bytes": size, "sha256": digest, "sources": segments})
-        progress("signing")
-        custody = custody_text(order, files, exported).encode()
-        custody_sha = hashlib.sha256(custody).hexdigest()
-        sums = (
-            "".join(f"{f['sha256']}  {f['name']}\n" for f in files) + f"{custody_sha}  {CUSTODY}\n"
-        ).encode()
-        pem = public_key_pem(key)
-        manifest = {
-            "format": FORMAT,
-            "request": {"id": order.request_id, **order.request},
-            "window": {"start": iso(order.start_us), "end": iso(order.end_us)},
-            "decision": order.decision,
-            "include_audio": order.include_audio,
-            "files": files,
-            "other_files": {
-                CUSTODY: custody_sha,
-                SUMS: hashlib.sha256(sums).hexdigest(),
-                PUBLIC_KEY: hashlib.sha256(pem).hexdigest(),
-            },
-            "audit_head": order.audit_head,
-            "software": order.software,
-            "exported_at": exported,
-            "signature": {
-                "algorithm": "Ed25519",
-                "public_key": public_key_text(key),
-                "file": SIGNATURE,
-                "signs": "the exact bytes of manifest.json",
-            },
-        }
-        manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
-        for name, data in (
-            (CUSTODY, custody),
-            (SUMS, sums),
-            (PUBLIC_KEY, pem),
-            (MANIFEST, manifest_bytes),
-            (SIGNATURE, key.sign(manifest_bytes)),
-        ):
-            _write_member(archive, name, data, when)
-    (building / MANIFEST).write_bytes(manifest_bytes)
-    for path in (archive_path, building / MANIFEST):
+    for (name, target, described), segments in zip(clips, source_hashes, strict=True):
+        target.chmod(0o600)
+        size = target.stat().st_size
+        digest = sha256_file(target)
+        files.append({"name": name, **described, "bytes": size, "sha256": digest, "sources": segments})
+    progress("signing")
+    custody = custody_text(order, files, exported).encode()
+    custody_sha = hashlib.sha256(custody).hexdigest()
+    sums = ("".join(f"{f['sha256']}  {f['name']}\n" for f in files) + f"{custody_sha}  {CUSTODY}\n").encode()
+    pem = public_key_pem(key)
+    manifest = {
+        "format": FORMAT,
+        "request": {"id": order.request_id, **order.request},
+        "window": {"start": iso(order.start_us), "end": iso(order.end_us)},
+        "decision": order.decision,
+        "include_audio": order.include_audio,
+        "files": files,
+        "other_files": {
+            CUSTODY: custody_sha,
+            SUMS: hashlib.sha256(sums).hexdigest(),
+            PUBLIC_KEY: hashlib.sha256(pem).hexdigest(),
+        },
+        "audit_head": order.audit_head,
+        "software": order.software,
+        "exported_at": exported,
+        "signature": {
+            "algorithm": "Ed25519",
+            "public_key": public_key_text(key),
+            "file": SIGNATURE,
+            "signs": "the exact bytes of manifest.json",
+        },
+    }
+    manifest_bytes = (json.dumps(manifest, indent=2, ensure_ascii=False) + "\n").encode()
+    for name, data in (
+        (CUSTODY, custody),
+        (SUMS, sums),
+        (PUBLIC_KEY, pem),
+        (MANIFEST, manifest_bytes),
+        (SIGNATURE, key.sign(manifest_bytes)),
+    ):
+        path = building / name
+        path.write_bytes(data)
         path.chmod(0o600)
-        with path.open("rb") as file:
-            os.fsync(file.fileno())
     return Package(
         folder=f"{SHARES_FOLDER}/{order.request_id}",
-        zip_bytes=archive_path.stat().st_size,
+        package_bytes=sum(p.stat().st_size for p in building.iterdir()),
         files=[{k: f[k] for k in ("name", "sha256", "bytes", "camera", "start", "end")} for f in files],
         manifest=manifest,
         manifest_sha256=hashlib.sha256(manifest_bytes).hexdigest(),
@@ -460,11 +469,41 @@ def remove(storage: Path, request_id: str) -> bool:
     return True
 
 
-def read_chunks(path: Path, stop: threading.Event) -> Iterator[bytes]:
-    """A file in chunks, until `stop` is set (blocking; used by the download view)."""
-    with path.open("rb") as file:
-        while not stop.is_set() and (chunk := file.read(CHUNK)):
-            yield chunk
+def members(manifest: dict[str, Any]) -> list[str]:
+    """The files of a package, in the order the zip lists them."""
+    return [*(f["name"] for f in manifest["files"]), CUSTODY, SUMS, PUBLIC_KEY, MANIFEST, SIGNATURE]
+
+
+class _Sink(io.RawIOBase):
+    """A write-only, unseekable stream handing each piece to `deliver` (zipfile adapts to it)."""
+
+    def __init__(self, deliver: Callable[[bytes], None]) -> None:
+        super().__init__()
+        self._deliver = deliver
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, data: Any) -> int:
+        chunk = bytes(data)
+        if chunk:
+            self._deliver(chunk)
+        return len(chunk)
+
+
+def write_zip(folder: Path, manifest: dict[str, Any], deliver: Callable[[bytes], None]) -> None:
+    """Stream the package as a zip (blocking): stored, not compressed; video does not compress.
+
+    Zipped on the way out rather than kept zipped, so building a package writes the video once.
+    """
+    when = datetime.fromisoformat(manifest["exported_at"]).timetuple()[:6]
+    with zipfile.ZipFile(_Sink(deliver), "w", allowZip64=True) as archive:
+        for name in members(manifest):
+            info = zipfile.ZipInfo(name, date_time=when)
+            info.compress_type = zipfile.ZIP_STORED
+            with (folder / name).open("rb") as file, archive.open(info, "w", force_zip64=True) as member:
+                while chunk := file.read(CHUNK):
+                    member.write(chunk)
 
 
 # Checking a package (what a recipient does; the tests do it too) ---------------------------------

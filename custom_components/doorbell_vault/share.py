@@ -17,6 +17,7 @@ import logging
 import re
 import secrets
 import sqlite3
+import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -79,13 +80,13 @@ class Share:
     ended_us: int | None
     end_reason: str | None
     folder: str
-    zip_bytes: int
+    package_bytes: int
     manifest: dict[str, Any]
 
 
 SHARE_COLUMNS: Final = (
     "request_id, created_us, expires_us, max_downloads, downloads, ended_us, end_reason, folder, "
-    "zip_bytes, manifest"
+    "package_bytes, manifest"
 )
 
 
@@ -129,7 +130,7 @@ def record_share(
                 expires_us,
                 max_downloads,
                 package.folder,
-                package.zip_bytes,
+                package.package_bytes,
                 json.dumps(package.manifest),
             ),
         )
@@ -249,7 +250,7 @@ class ShareDesk:
         self.vault = vault
         self.key: Ed25519PrivateKey | None = None
         self._timers: dict[str, CALLBACK_TYPE] = {}
-        self._streams: dict[str, set[asyncio.Event]] = {}
+        self._streams: dict[str, set[threading.Event]] = {}
 
     @property
     def public_key(self) -> str | None:
@@ -502,7 +503,7 @@ class ShareDesk:
     @contextlib.contextmanager
     def stream(self, request_id: str) -> Any:
         """Register a running download, so ending the share stops it."""
-        stop = asyncio.Event()
+        stop = threading.Event()
         self._streams.setdefault(request_id, set()).add(stop)
         try:
             yield stop
@@ -551,53 +552,66 @@ class ShareView(HomeAssistantView):
                 return await _not_found(request)
             await desk.async_log(share, "share_manifest_viewed", who)
             return web.Response(body=body, content_type="application/json")
-        return await self._send_zip(hass, desk, share, folder / export.PACKAGE_FILE, request, who)
+        return await self._send_zip(hass, desk, share, folder, request, who)
 
     async def _send_zip(
         self,
         hass: HomeAssistant,
         desk: ShareDesk,
         share: Share,
-        path: Path,
+        folder: Path,
         request: web.Request,
         who: dict[str, Any],
     ) -> web.StreamResponse:
+        """Zip the package on an executor thread straight into the response (flat memory)."""
+        loop = hass.loop
+        queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=8)
         sent, completed = 0, False
-        try:
-            file = await hass.async_add_executor_job(path.open, "rb")
-        except OSError:
-            return await _not_found(request)
         response = web.StreamResponse(
             headers={
                 "Content-Type": "application/zip",
                 "Content-Disposition": f'attachment; filename="evidence-{share.request_id}.zip"',
-                "Content-Length": str(share.zip_bytes),
                 "Cache-Control": "no-store",
             }
         )
-        try:
-            with desk.stream(share.request_id) as stop:
+        with desk.stream(share.request_id) as stop:
+
+            def deliver(chunk: bytes) -> None:
+                if stop.is_set():
+                    raise BrokenPipeError("the download stopped")
+                asyncio.run_coroutine_threadsafe(queue.put(chunk), loop).result()
+
+            def produce() -> None:
+                try:
+                    export.write_zip(folder, share.manifest, deliver)
+                finally:
+                    asyncio.run_coroutine_threadsafe(queue.put(None), loop).result()
+
+            producer = hass.async_add_executor_job(produce)
+            try:
                 await response.prepare(request)
-                while not stop.is_set() and (
-                    chunk := await hass.async_add_executor_job(file.read, export.CHUNK)
-                ):
+                while (chunk := await queue.get()) is not None:
                     await response.write(chunk)
                     sent += len(chunk)
-                completed = sent == share.zip_bytes
-                if completed:
-                    await response.write_eof()
-        except ConnectionError:
-            _LOGGER.info("Download of share %s broke off after %s bytes", share.request_id, sent)
-        finally:
-            await hass.async_add_executor_job(file.close)
-            entry = {
-                **who,
-                "bytes": sent,
-                "completed": completed,
-                "download": share.downloads,
-                "of": share.max_downloads,
-            }
-            await asyncio.shield(self._after(desk, share, entry))
+                await producer
+                await response.write_eof()
+                completed = True
+            except (ConnectionError, OSError) as err:
+                _LOGGER.info("Download of share %s stopped after %s bytes: %s", share.request_id, sent, err)
+            finally:
+                stop.set()
+                while not producer.done():
+                    with contextlib.suppress(asyncio.QueueEmpty):
+                        queue.get_nowait()
+                    await asyncio.sleep(0.01)
+                entry = {
+                    **who,
+                    "bytes": sent,
+                    "completed": completed,
+                    "download": share.downloads,
+                    "of": share.max_downloads,
+                }
+                await asyncio.shield(self._after(desk, share, entry))
         return response
 
     async def _after(self, desk: ShareDesk, share: Share, entry: dict[str, Any]) -> None:

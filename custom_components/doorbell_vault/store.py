@@ -130,7 +130,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         ended_us INTEGER,
         end_reason TEXT,
         folder TEXT NOT NULL,
-        zip_bytes INTEGER NOT NULL,
+        package_bytes INTEGER NOT NULL,
         manifest TEXT NOT NULL
     );
     CREATE INDEX shares_live ON shares (ended_us);
