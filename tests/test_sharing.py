@@ -470,6 +470,8 @@ async def test_websocket_share_and_revoke(
 ) -> None:
     request_id = await _submit(hass, hub, 7, 13)
     client = await hass_ws_client(hass)
+    await client.send_json_auto_id({"type": "doorbell_vault/requests/subscribe"})
+    assert (await client.receive_json())["success"]
     await client.send_json_auto_id(
         {
             "type": "doorbell_vault/requests/decide",
@@ -481,7 +483,11 @@ async def test_websocket_share_and_revoke(
             "max_downloads": 1,
         }
     )
-    answer = await client.receive_json()
+    progress = []
+    while (answer := await client.receive_json())["type"] == "event":
+        progress.append(answer["event"]["progress"])
+    assert "cutting Garage (1/1)" in progress  # the request shows how its package is coming along
+    assert progress[-1] is None
     assert answer["success"], answer
     assert answer["result"]["status"] == "shared"
     assert [f["camera"] for f in answer["result"]["share"]["files"]] == ["Garage"]
@@ -489,15 +495,15 @@ async def test_websocket_share_and_revoke(
     assert share.manifest["include_audio"] is True
     assert timedelta(microseconds=share.expires_us - share.created_us) == timedelta(hours=2)
 
-    await client.send_json_auto_id(
-        {"type": "doorbell_vault/requests/decide", "request_id": request_id, "decision": "revoke"}
-    )
-    answer = await client.receive_json()
-    assert answer["result"]["status"] == "revoked"
-    await client.send_json_auto_id(
-        {"type": "doorbell_vault/requests/decide", "request_id": request_id, "decision": "revoke"}
-    )
-    assert (await client.receive_json())["error"]["code"] == "no_live_share"
+    async def answer_to(message: dict[str, Any]) -> dict[str, Any]:
+        await client.send_json_auto_id(message)
+        while (answer := await client.receive_json())["type"] == "event":
+            pass
+        return answer
+
+    revoke = {"type": "doorbell_vault/requests/decide", "request_id": request_id, "decision": "revoke"}
+    assert (await answer_to(revoke))["result"]["status"] == "revoked"
+    assert (await answer_to(revoke))["error"]["code"] == "no_live_share"
 
 
 async def test_transparency_report_counts_and_exports(
@@ -641,3 +647,17 @@ async def test_too_small_an_index_reservation_falls_back_to_a_faststart_pass(
     boxes = _boxes(clip)
     assert boxes.index("moov") < boxes.index("mdat"), boxes
     assert 12 - 0.1 <= _probe(clip)[0] <= 12 + GOP_S
+
+
+async def test_half_built_and_ended_packages_are_swept_at_start(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    live_id = await _submit(hass, hub, 7, 13)
+    await _share(hass, live_id, cameras=["Garage"])
+    shares = vault.storage / "shares"
+    (shares / ".building-crashed").mkdir()
+    (shares / ".building-crashed" / "garage.mp4").write_bytes(b"half")
+    (shares / "ended-long-ago").mkdir()
+    assert await hass.config_entries.async_reload(hub.entry_id)
+    assert sorted(p.name for p in shares.iterdir()) == [live_id]

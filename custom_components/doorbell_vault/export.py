@@ -469,6 +469,18 @@ def remove(storage: Path, request_id: str) -> bool:
     return True
 
 
+def sweep(storage: Path, live: set[str]) -> list[str]:
+    """Delete half-built packages (a crash during a build) and packages of ended shares (blocking)."""
+    shares = storage / SHARES_FOLDER
+    removed = []
+    if shares.is_dir():
+        for folder in shares.iterdir():
+            if folder.is_dir() and folder.name not in live:
+                shutil.rmtree(folder, ignore_errors=True)
+                removed.append(folder.name)
+    return removed
+
+
 def members(manifest: dict[str, Any]) -> list[str]:
     """The files of a package, in the order the zip lists them."""
     return [*(f["name"] for f in manifest["files"]), CUSTODY, SUMS, PUBLIC_KEY, MANIFEST, SIGNATURE]

@@ -261,7 +261,11 @@ class ShareDesk:
         """Load (or make) the signing key; end shares that expired while stopped, arm the others."""
         self.key = await self.hass.async_add_executor_job(export.signing_key, self.vault.storage)
         now = _us(dt_util.utcnow())
-        for share in await self.async_list(live=True):
+        live = await self.async_list(live=True)
+        await self.hass.async_add_executor_job(
+            export.sweep, self.vault.storage, {share.request_id for share in live}
+        )
+        for share in live:
             if share.expires_us <= now:
                 await self.async_end(share.request_id, "expired")
             else:
