@@ -25,6 +25,12 @@ def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
 
 
 @pytest.fixture
+def hass_config_dir(hass_tmp_config_dir: str) -> str:
+    """A configuration folder of each test's own (the integration writes blueprints into it)."""
+    return hass_tmp_config_dir
+
+
+@pytest.fixture
 def storage(tmp_path: Path) -> Path:
     """A storage folder that does not exist yet."""
     return tmp_path / "vault"

@@ -16,6 +16,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
+from .blueprints import install as install_blueprints
 from .const import (
     CONF_STORAGE_PATH,
     CONF_WEBHOOK_ID,
@@ -54,6 +55,10 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the integration (services and views exist before any entry)."""
     hass.http.register_view(SegmentView())
     hass.http.register_view(ShareView(_share_desk))
+    try:
+        await hass.async_add_executor_job(install_blueprints, Path(hass.config.config_dir))
+    except OSError as err:
+        _LOGGER.warning("Could not install the Doorbell Vault blueprints: %s", err)
     async_setup_services(hass)
     async_setup_websocket(hass)
     return True

@@ -533,7 +533,7 @@ class RequestDesk:
             {k: data[k] for k in (
                 "request_id", "agency", "case_number", "legal_basis", "start", "end",
                 "status", "problems", "cameras_with_footage",
-            )},
+            )} | {"home_in_area": self._home_in_area(request)},
         )  # fmt: skip
         lines = [
             f"**{request.agency}** asks for footage from {_local(request.start_us)} to "
@@ -552,6 +552,14 @@ class RequestDesk:
             notification_id=f"{DOMAIN}_{request.id}",
         )
         self.notify(request)
+
+    def _home_in_area(self, request: Request) -> bool | None:
+        """Whether the request's area contains the home (None when it names no area)."""
+        fields = request.fields
+        if "radius_m" not in fields:
+            return None
+        away = distance(fields["latitude"], fields["longitude"], *self.vault.request_policy().home or (0, 0))
+        return away is not None and away <= fields["radius_m"]
 
     def notify(self, request: Request) -> None:
         """Tell the listeners a request changed."""

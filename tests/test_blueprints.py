@@ -1,0 +1,285 @@
+"""The standing-policy blueprints: validated by Home Assistant, run as automations against real requests.
+
+Only the phone is stood in for, at its notify service (`notify.mobile_app_<name>`).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from homeassistant.components.automation.helpers import async_get_blueprints
+from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.helpers import device_registry as dr
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_capture_events,
+)
+
+from custom_components.doorbell_vault import blueprints
+from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.requests import EVENT_DECIDED
+
+from .conftest import camera_subentry, make_hub
+from .test_sharing import _index_footage
+
+NAMES = sorted(p.name for p in blueprints.BUNDLED.glob("*.yaml"))
+
+
+class _Offline:
+    url = "rtsp://127.0.0.1:1/nothing-listens-here"
+    username = None
+    password = None
+
+
+@pytest.fixture
+async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
+    """A hub with two cameras, 30 s of footage each an hour ago; its blueprints installed."""
+    hass.config.latitude, hass.config.longitude = 52.37, 4.89
+    entry = make_hub(
+        hass,
+        storage,
+        [camera_subentry(_Offline(), "Front door"), camera_subentry(_Offline(), "Garage")],  # type: ignore[arg-type]
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
+    await _index_footage(entry.runtime_data, sample_segment, int(base.timestamp() * 1_000_000))
+    entry.base = base  # type: ignore[attr-defined]
+    yield entry
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.fixture
+def phones(hass: HomeAssistant) -> dict[str, list[dict[str, Any]]]:
+    """Two phones: devices of a mobile_app entry, and the notify services that would reach them."""
+    entry = MockConfigEntry(domain="mobile_app")
+    entry.add_to_hass(hass)
+    registry = dr.async_get(hass)
+    sent: dict[str, list[dict[str, Any]]] = {}
+    for name in ("Pixel 9", "iPhone"):
+        registry.async_get_or_create(
+            config_entry_id=entry.entry_id, identifiers={("mobile_app", name)}, name=name
+        )
+        service = f"mobile_app_{name.lower().replace(' ', '_')}"
+        sent[service] = []
+
+        @callback
+        def record(call: ServiceCall, service: str = service) -> None:
+            sent[service].append(dict(call.data))
+
+        hass.services.async_register("notify", service, record)
+    return sent
+
+
+def _device_ids(hass: HomeAssistant) -> list[str]:
+    return [d.id for d in dr.async_get(hass).devices if d.name in ("Pixel 9", "iPhone")]
+
+
+async def _automation(hass: HomeAssistant, blueprint: str, **inputs: Any) -> None:
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {
+                    "alias": blueprint.removesuffix(".yaml"),
+                    "use_blueprint": {"path": f"{DOMAIN}/{blueprint}", "input": inputs},
+                }
+            ]
+        },
+    )
+    await hass.async_block_till_done()
+    state = hass.states.get(f"automation.{blueprint.removesuffix('.yaml')}")
+    assert state is not None
+    assert state.state == "on", state
+
+
+async def _submit(hass: HomeAssistant, hub: MockConfigEntry, **overrides: Any) -> dict[str, Any]:
+    base = hub.base  # type: ignore[attr-defined]
+    fields = {
+        "agency": "Springfield PD",
+        "case_number": "2026-0042",
+        "legal_basis": "warrant",
+        "start": (base + timedelta(seconds=7)).isoformat(),
+        "end": (base + timedelta(seconds=19)).isoformat(),
+        **overrides,
+    }
+    result = await hass.services.async_call(
+        DOMAIN,
+        "submit_request",
+        {k: v for k, v in fields.items() if v is not None},
+        blocking=True,
+        return_response=True,
+    )
+    assert result is not None
+    await hass.async_block_till_done()
+    return dict(result)
+
+
+async def _status(hub: MockConfigEntry, request_id: str) -> str:
+    request = await hub.runtime_data.desk.async_get(request_id)
+    return str(request.status)
+
+
+async def test_blueprints_are_installed_and_pass_home_assistants_validation(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    installed = blueprints.folder(Path(hass.config.config_dir))
+    assert sorted(p.name for p in installed.glob("*.yaml")) == NAMES
+    assert len(NAMES) == 5
+    domain_blueprints = async_get_blueprints(hass)
+    for name in NAMES:
+        blueprint = await domain_blueprints.async_get_blueprint(f"{DOMAIN}/{name}")
+        assert blueprint.domain == "automation"
+        for key, spec in blueprint.inputs.items():
+            assert spec and spec.get("name") and spec.get("selector"), f"{name}: input {key} explains nothing"
+        assert blueprint.metadata.get("description")
+
+
+def test_an_owners_changes_are_never_overwritten(tmp_path: Path) -> None:
+    assert blueprints.install(tmp_path) == NAMES
+    folder = blueprints.folder(tmp_path)
+    mine = folder / "auto_decline.yaml"
+    mine.write_text(mine.read_text().replace("Doorbell Vault", "My house"))
+    old = folder / "notify_request.yaml"
+    old.write_text("blueprint: {name: an older version we shipped}\n")
+    record = (folder / blueprints.RECORD).read_text()
+    # Pretend we shipped that older version (its hash is on record), so it may be updated.
+    import hashlib
+    import json
+
+    data = json.loads(record)
+    data["notify_request.yaml"] = hashlib.sha256(old.read_bytes()).hexdigest()
+    (folder / blueprints.RECORD).write_text(json.dumps(data))
+    (folder / "deadline_reminder.yaml").unlink()
+
+    assert blueprints.install(tmp_path) == ["deadline_reminder.yaml", "notify_request.yaml"]
+    assert "My house" in mine.read_text()
+    assert old.read_bytes() == (blueprints.BUNDLED / "notify_request.yaml").read_bytes()
+    assert blueprints.install(tmp_path) == []
+
+
+async def test_notify_on_request_sends_actions_and_clears_when_decided(
+    hass: HomeAssistant, hub: MockConfigEntry, phones: dict[str, list[dict[str, Any]]]
+) -> None:
+    await _automation(
+        hass, "notify_request.yaml", notify_devices=_device_ids(hass), outcomes=["rejected"], critical=True
+    )
+    request = await _submit(hass, hub)
+    for sent in phones.values():
+        assert len(sent) == 1
+        message = sent[0]
+        assert "Springfield" not in message["message"] and "2026-0042" not in message["message"]
+        assert message["data"]["tag"] == f"doorbell_vault_{request['request_id']}"
+        assert [a["action"] for a in message["data"]["actions"]] == [
+            f"DOORBELL_VAULT_{verb}_{request['request_id']}" for verb in ("SHARE", "REVIEW", "DECLINE")
+        ]
+        assert message["data"]["push"]["interruption-level"] == "critical"
+
+    # Declined from the phone (the integration handles the action), then cleared on both phones.
+    hass.bus.async_fire(
+        "mobile_app_notification_action", {"action": f"DOORBELL_VAULT_DECLINE_{request['request_id']}"}
+    )
+    await hass.async_block_till_done()
+    assert await _status(hub, request["request_id"]) == "declined"
+    for sent in phones.values():
+        assert sent[-1] == {
+            "message": "clear_notification",
+            "data": {"tag": f"doorbell_vault_{request['request_id']}"},
+        }
+
+    # A rejected request is an outcome asked about: told, without buttons.
+    rejected = await _submit(hass, hub, case_number=None)
+    assert rejected["status"] == "rejected"
+    for sent in phones.values():
+        assert "rejected" in sent[-1]["message"]
+        assert "actions" not in sent[-1]["data"]
+
+
+async def test_auto_decline_declines_what_the_policy_names_and_nothing_else(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    await hass.config_entries.async_unload(hub.entry_id)
+    hass.config_entries.async_update_entry(hub, options={**hub.options, "require_case_number": False})
+    assert await hass.config_entries.async_setup(hub.entry_id)
+    await _automation(
+        hass,
+        "auto_decline.yaml",
+        no_case_number=True,
+        min_legal_basis="subpoena",
+        agencies=["  county sheriff "],
+        max_window_hours=0.005,  # 18 s
+        outside_home_area=False,
+        message="",
+    )
+    decided = async_capture_events(hass, EVENT_DECIDED)
+    cases = {
+        "no case": {"case_number": None},
+        "weak basis": {"legal_basis": "voluntary"},
+        "listed agency": {"agency": "County Sheriff"},
+        "long window": {"end": (hub.base + timedelta(seconds=29)).isoformat()},  # type: ignore[attr-defined]
+        "fine": {},
+        "exigent counts as a warrant": {"legal_basis": "exigent"},
+    }
+    outcome = {}
+    for label, overrides in cases.items():
+        request = await _submit(hass, hub, **overrides)
+        outcome[label] = await _status(hub, request["request_id"])
+    assert outcome == {
+        "no case": "declined",
+        "weak basis": "declined",
+        "listed agency": "declined",
+        "long window": "declined",
+        "fine": "pending",
+        "exigent counts as a warrant": "pending",
+    }
+    assert {e.data["decided_by"] for e in decided} == {"automation"}
+    declined = await hub.runtime_data.desk.async_list("declined")
+    assert {r.message for r in declined} >= {"Declined by standing policy: no case number"}
+
+
+async def test_auto_decline_outside_the_home_area_and_always(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    await _automation(hass, "auto_decline.yaml", outside_home_area=True, message="We do not share footage.")
+    no_area = await _submit(hass, hub)
+    home = await _submit(hass, hub, latitude=52.37, longitude=4.89, radius_m=200)
+    assert await _status(hub, no_area["request_id"]) == "declined"
+    assert await _status(hub, home["request_id"]) == "pending"
+    declined = await hub.runtime_data.desk.async_get(no_area["request_id"])
+    assert declined.message == "We do not share footage."
+
+
+async def test_selective_share_shares_only_what_the_inputs_allow(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    await _automation(
+        hass,
+        "selective_share.yaml",
+        trusted_agencies=["springfield pd"],
+        min_legal_basis="warrant",
+        allowed_cameras=["Garage", "Attic"],
+        max_window_hours=1,
+        include_audio=False,
+        link_lifetime={"days": 2},
+        max_downloads=1,
+    )
+    shared = await _submit(hass, hub)
+    untrusted = await _submit(hass, hub, agency="Shelbyville PD")
+    weak = await _submit(hass, hub, legal_basis="subpoena")
+    base = hub.base  # type: ignore[attr-defined]
+    too_long = await _submit(hass, hub, start=(base - timedelta(hours=2)).isoformat())
+    await hass.async_block_till_done()
+    assert await _status(hub, shared["request_id"]) == "shared"
+    for other in (untrusted, weak, too_long):
+        assert await _status(hub, other["request_id"]) == "pending"
+    share = (await hub.runtime_data.shares.async_list())[0]
+    assert [f["camera"] for f in share.manifest["files"]] == ["Garage"]
+    assert share.manifest["include_audio"] is False
+    assert share.manifest["decision"]["decided_by"] == "automation"
+    assert share.max_downloads == 1
+    assert timedelta(microseconds=share.expires_us - share.created_us) == timedelta(days=2)
