@@ -18,6 +18,7 @@ from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
+    async_fire_time_changed,
 )
 
 from custom_components.doorbell_vault import blueprints
@@ -136,7 +137,8 @@ async def test_blueprints_are_installed_and_pass_home_assistants_validation(
         blueprint = await domain_blueprints.async_get_blueprint(f"{DOMAIN}/{name}")
         assert blueprint.domain == "automation"
         for key, spec in blueprint.inputs.items():
-            assert spec and spec.get("name") and spec.get("selector"), f"{name}: input {key} explains nothing"
+            assert spec.get("name"), f"{name}: input {key} has no name"
+            assert spec.get("selector"), f"{name}: input {key} has no selector"
         assert blueprint.metadata.get("description")
 
 
@@ -147,12 +149,8 @@ def test_an_owners_changes_are_never_overwritten(tmp_path: Path) -> None:
     mine.write_text(mine.read_text().replace("Doorbell Vault", "My house"))
     old = folder / "notify_request.yaml"
     old.write_text("blueprint: {name: an older version we shipped}\n")
-    record = (folder / blueprints.RECORD).read_text()
     # Pretend we shipped that older version (its hash is on record), so it may be updated.
-    import hashlib
-    import json
-
-    data = json.loads(record)
+    data = json.loads((folder / blueprints.RECORD).read_text())
     data["notify_request.yaml"] = hashlib.sha256(old.read_bytes()).hexdigest()
     (folder / blueprints.RECORD).write_text(json.dumps(data))
     (folder / "deadline_reminder.yaml").unlink()
@@ -173,7 +171,8 @@ async def test_notify_on_request_sends_actions_and_clears_when_decided(
     for sent in phones.values():
         assert len(sent) == 1
         message = sent[0]
-        assert "Springfield" not in message["message"] and "2026-0042" not in message["message"]
+        assert "Springfield" not in message["message"]
+        assert "2026-0042" not in message["message"]
         assert message["data"]["tag"] == f"doorbell_vault_{request['request_id']}"
         assert [a["action"] for a in message["data"]["actions"]] == [
             f"DOORBELL_VAULT_{verb}_{request['request_id']}" for verb in ("SHARE", "REVIEW", "DECLINE")
@@ -283,3 +282,113 @@ async def test_selective_share_shares_only_what_the_inputs_allow(
     assert share.manifest["decision"]["decided_by"] == "automation"
     assert share.max_downloads == 1
     assert timedelta(microseconds=share.expires_us - share.created_us) == timedelta(days=2)
+
+
+async def test_deadline_reminder_reminds_once_before_the_deadline(
+    hass: HomeAssistant, hub: MockConfigEntry, phones: dict[str, list[dict[str, Any]]]
+) -> None:
+    sensor = next(
+        s.entity_id for s in hass.states.async_all("sensor") if s.entity_id.endswith("pending_requests")
+    )
+    await _automation(
+        hass,
+        "deadline_reminder.yaml",
+        pending_sensor=sensor,
+        hours_before=6,
+        notify_devices=_device_ids(hass),
+    )
+    now = dt_util.utcnow()
+    soon = await _submit(hass, hub, deadline=(now + timedelta(hours=6, minutes=-2)).isoformat())
+    await _submit(hass, hub, deadline=(now + timedelta(hours=30)).isoformat())
+    await _submit(hass, hub, deadline=(now + timedelta(hours=5)).isoformat())  # reminded earlier already
+
+    async_fire_time_changed(
+        hass, now.replace(second=0, microsecond=0) + timedelta(minutes=5 - now.minute % 5)
+    )
+    await hass.async_block_till_done()
+    for sent in phones.values():
+        assert len(sent) == 1
+        assert sent[0]["data"]["tag"] == f"doorbell_vault_{soon['request_id']}"
+        assert "6 hours" in sent[0]["message"]
+        assert "Springfield" not in sent[0]["message"]
+    await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
+
+
+MAIL = """Agency: Springfield PD
+Case number: 2026-0099
+Legal basis: Warrant
+Start: {start}
+End: {end}
+Requester name: Det. Smith
+Reason: burglary nearby
+
+--
+Springfield Police Department
+"""
+
+
+def _mail(hass: HomeAssistant, sender: str, subject: str, text: str) -> None:
+    hass.bus.async_fire(
+        "imap_content",
+        {
+            "entry_id": "imap",
+            "server": "imap.example",
+            "username": "vault@example",
+            "search": "UnSeen UnDeleted",
+            "folder": "INBOX",
+            "initial": True,
+            "date": dt_util.utcnow().isoformat(),
+            "sender": sender,
+            "subject": subject,
+            "text": text,
+            "uid": "1",
+        },
+    )
+
+
+async def test_email_intake_good_unknown_and_malformed_mail(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    assert await async_setup_component(hass, "persistent_notification", {})
+    await _automation(hass, "email_intake.yaml", senders=["Records@Springfield.example"])
+    received = async_capture_events(hass, "doorbell_vault_request_received")
+    base = hub.base  # type: ignore[attr-defined]
+    window = {
+        "start": (base + timedelta(seconds=7)).isoformat(),
+        "end": (base + timedelta(seconds=19)).isoformat(),
+    }
+
+    _mail(hass, "records@springfield.example", "Footage request 2026-0099", MAIL.format(**window))
+    await hass.async_block_till_done()
+    assert len(received) == 1
+    request = await hub.runtime_data.desk.async_get(received[0].data["request_id"])
+    assert request.status == "pending"
+    assert request.case_number == "2026-0099"
+    assert request.legal_basis == "warrant"
+    assert request.fields["requester_email"] == "records@springfield.example"
+    assert request.source == "service"
+
+    _mail(hass, "someone@else.example", "Footage request", MAIL.format(**window))
+    _mail(hass, "records@springfield.example", "Lunch on Friday?", MAIL.format(**window))
+    await hass.async_block_till_done()
+    assert len(received) == 1
+    notifications = hass.data["persistent_notification"]
+    assert not any("e-mail" in n["title"] for n in notifications.values())
+
+    _mail(
+        hass, "records@springfield.example", "Footage request", "Agency: Springfield PD\nPlease send it all."
+    )
+    await hass.async_block_till_done()
+    _mail(hass, "records@springfield.example", "Footage request", MAIL.format(start="yesterday", end="today"))
+    await hass.async_block_till_done()
+    assert len(received) == 1
+    titles = sorted(
+        n["title"] for n in hass.data["persistent_notification"].values() if "e-mail" in n["title"]
+    )
+    assert titles == ["Footage request e-mail not understood", "Footage request e-mail refused"]
+    assert (
+        await hub.runtime_data.store.async_call(
+            lambda: hub.runtime_data.store.connection.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
+        )
+        == 1
+    )
