@@ -5,6 +5,8 @@ Only the phone is stood in for, at its notify service (`notify.mobile_app_<name>
 
 from __future__ import annotations
 
+import hashlib
+import json
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
