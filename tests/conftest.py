@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import inspect
+import json
+import shutil
 import subprocess
 from collections.abc import Awaitable, Callable, Iterator
+from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
+from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 # Imported before any hass fixture so that our package, not the plugin's testing config, is found.
@@ -56,8 +61,16 @@ def doorbell() -> Iterator[simulator.SimulatedDoorbell]:
         yield running
 
 
+class Offline:
+    """A camera nobody answers for (tests about requests and sharing need cameras, not recordings)."""
+
+    url = "rtsp://127.0.0.1:1/nothing-listens-here"
+    username = None
+    password = None
+
+
 def camera_subentry(
-    doorbell: simulator.SimulatedDoorbell, name: str = "Front door", **extra: object
+    doorbell: simulator.SimulatedDoorbell | Offline, name: str = "Front door", **extra: object
 ) -> ConfigSubentryData:
     """A camera subentry for a simulated doorbell, as the flow would store it."""
     data: dict[str, object] = {
@@ -132,3 +145,53 @@ def sample_segment(tmp_path_factory: pytest.TempPathFactory) -> Path:
         timeout=60,
     )
     return path
+
+
+def ffprobe(path: Path) -> dict[str, Any]:
+    """The format's duration and the streams' codec names and types, as ffprobe reports them."""
+    result = subprocess.run(
+        [
+            *("ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_name,codec_type"),
+            *("-of", "json", str(path)),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=30,
+    )
+    data: dict[str, Any] = json.loads(result.stdout)
+    return data
+
+
+SAMPLE_US = 6_000_000  # the sample segment: 6 s, keyframes every ~2 s
+
+
+async def index_footage(vault: Any, sample: Path, base_us: int, count: int = 5) -> None:
+    """`count` back-to-back copies of the sample segment per camera, indexed as if recorded."""
+
+    def copy(camera: str) -> list[tuple[str, int, int, int, str]]:
+        rows = []
+        for n in range(count):
+            relative = f"{camera}/2026-01-01/00/{n:02d}.mp4"
+            target = vault.storage / relative
+            target.parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(sample, target)
+            start = base_us + n * SAMPLE_US
+            rows.append((camera, start, start + SAMPLE_US, target.stat().st_size, relative))
+        return rows
+
+    for camera in vault.cameras:
+        for row in await vault.hass.async_add_executor_job(copy, camera):
+            await vault.store.async_add_segment(*row)
+
+
+async def footage_hub(
+    hass: HomeAssistant, storage: Path, sample: Path, names: tuple[str, ...]
+) -> MockConfigEntry:
+    """A set-up hub with offline cameras and 30 s of footage each, an hour ago (`entry.base`)."""
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), name) for name in names])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
+    await index_footage(entry.runtime_data, sample, int(base.timestamp() * 1_000_000))
+    entry.base = base  # type: ignore[attr-defined]
+    return entry

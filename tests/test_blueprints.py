@@ -27,31 +27,16 @@ from custom_components.doorbell_vault import blueprints
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.requests import EVENT_DECIDED
 
-from .conftest import camera_subentry, make_hub
-from .test_sharing import _index_footage
+from .conftest import footage_hub
 
 NAMES = sorted(p.name for p in blueprints.BUNDLED.glob("*.yaml"))
-
-
-class _Offline:
-    url = "rtsp://127.0.0.1:1/nothing-listens-here"
-    username = None
-    password = None
 
 
 @pytest.fixture
 async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
     """A hub with two cameras, 30 s of footage each an hour ago; its blueprints installed."""
     hass.config.latitude, hass.config.longitude = 52.37, 4.89
-    entry = make_hub(
-        hass,
-        storage,
-        [camera_subentry(_Offline(), "Front door"), camera_subentry(_Offline(), "Garage")],  # type: ignore[arg-type]
-    )
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
-    await _index_footage(entry.runtime_data, sample_segment, int(base.timestamp() * 1_000_000))
-    entry.base = base  # type: ignore[attr-defined]
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door", "Garage"))
     yield entry
     await hass.config_entries.async_unload(entry.entry_id)
 

@@ -12,20 +12,14 @@ from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.recorder import name_time_us
 from custom_components.doorbell_vault.store import Store
 
-from .conftest import camera_subentry, make_hub
+from .conftest import Offline, camera_subentry, make_hub
 
 NAME = "20261124T101500Z.mp4"
 
 
-class _Offline:
-    url = "rtsp://127.0.0.1:1/nothing-listens-here"
-    username = None
-    password = None
-
-
 def _setup(hass: HomeAssistant, storage: Path) -> tuple[MockConfigEntry, str]:
     """A hub with one unreachable camera; its id (the subentry id) is known before setup."""
-    entry = make_hub(hass, storage, [camera_subentry(_Offline())])  # type: ignore[arg-type]
+    entry = make_hub(hass, storage, [camera_subentry(Offline())])
     return entry, next(iter(entry.subentries))
 
 

@@ -6,7 +6,6 @@ import itertools
 import json
 import os
 import signal
-import subprocess
 import time
 from pathlib import Path
 
@@ -25,7 +24,7 @@ from custom_components.doorbell_vault.recorder import SEGMENT_SECONDS
 from custom_components.doorbell_vault.store import Segment
 from devkit import simulator
 
-from .conftest import camera_subentry, make_hub, wait_for
+from .conftest import camera_subentry, ffprobe, make_hub, wait_for
 
 GOP_US = 2_000_000
 
@@ -38,19 +37,6 @@ def _entity(hass: HomeAssistant, domain: str, key: str) -> str:
         if e.domain == domain and e.unique_id.endswith(f"_{key}") and e.platform == DOMAIN
     )
     return entity_id
-
-
-def _ffprobe(path: Path) -> dict[str, object]:
-    result = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_name", "-of", "json"]
-        + [str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    data: dict[str, object] = json.loads(result.stdout)
-    return data
 
 
 async def _segments(vault: DoorbellVault, camera: str) -> list[Segment]:
@@ -79,10 +65,10 @@ async def test_records_indexes_and_survives_sigkill(
         path = storage / segment.path
         assert path.parent.parent.parent.name == camera
         assert segment.bytes == path.stat().st_size > 0
-        probe = _ffprobe(path)
-        duration = float(probe["format"]["duration"])  # type: ignore[index]
+        probe = ffprobe(path)
+        duration = float(probe["format"]["duration"])
         assert abs(duration - (segment.end_us - segment.start_us) / 1e6) < 1.0
-        assert {s["codec_name"] for s in probe["streams"]} == {"h264", "aac"}  # type: ignore[attr-defined]
+        assert {s["codec_name"] for s in probe["streams"]} == {"h264", "aac"}
         assert SEGMENT_SECONDS - 1 <= duration <= SEGMENT_SECONDS + 2.5
         # Named and placed in UTC, close to the wall clock.
         assert started - 5 <= segment.start_us / 1e6 <= time.time()

@@ -25,13 +25,7 @@ from custom_components.doorbell_vault.intake import signature, write_secret
 from custom_components.doorbell_vault.recorder import segment_folder
 from custom_components.doorbell_vault.requests import EVENT_DECIDED, EVENT_RECEIVED
 
-from .conftest import camera_subentry, make_hub
-
-
-class _Offline:
-    url = "rtsp://127.0.0.1:1/nothing-listens-here"
-    username = None
-    password = None
+from .conftest import Offline, camera_subentry, make_hub
 
 
 def _window(hours_ago: float = 3, length: float = 1) -> tuple[str, str]:
@@ -57,7 +51,7 @@ def _body(**overrides: Any) -> dict[str, Any]:
 @pytest.fixture
 async def hub(hass: HomeAssistant, storage: Path) -> MockConfigEntry:
     hass.config.latitude, hass.config.longitude = 52.37, 4.89
-    entry = make_hub(hass, storage, [camera_subentry(_Offline(), "Front door")])  # type: ignore[arg-type]
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
     assert await hass.config_entries.async_setup(entry.entry_id)
     yield entry  # type: ignore[misc]
     await hass.config_entries.async_unload(entry.entry_id)

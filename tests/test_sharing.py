@@ -6,7 +6,6 @@ import base64
 import hashlib
 import io
 import json
-import shutil
 import subprocess
 import zipfile
 from datetime import timedelta
@@ -39,50 +38,20 @@ from custom_components.doorbell_vault.requests import EVENT_DECIDED
 from custom_components.doorbell_vault.retention import Policy, prune
 from custom_components.doorbell_vault.store import Segment
 
-from .conftest import camera_subentry, make_hub, wait_for
+from .conftest import camera_subentry, ffprobe, footage_hub, make_hub, wait_for
 
-SEGMENT_US = 6_000_000  # the sample segment: 6 s, keyframes every ~2 s
 GOP_S = 2.1
 CAMERAS = ("Front door", "Back door", "Garage")
-
-
-class _Offline:
-    url = "rtsp://127.0.0.1:1/nothing-listens-here"
-    username = None
-    password = None
 
 
 def _camera_id(vault: DoorbellVault, name: str) -> str:
     return next(c.id for c in vault.cameras.values() if c.name == name)
 
 
-async def _index_footage(vault: DoorbellVault, sample: Path, base_us: int, count: int = 5) -> None:
-    """`count` back-to-back copies of the sample segment per camera, indexed as if recorded."""
-
-    def copy(camera: str) -> list[tuple[str, int, int, int, str]]:
-        rows = []
-        for n in range(count):
-            relative = f"{camera}/2026-01-01/00/{n:02d}.mp4"
-            target = vault.storage / relative
-            target.parent.mkdir(parents=True, exist_ok=True)
-            shutil.copyfile(sample, target)
-            start = base_us + n * SEGMENT_US
-            rows.append((camera, start, start + SEGMENT_US, target.stat().st_size, relative))
-        return rows
-
-    for camera in vault.cameras:
-        for row in await vault.hass.async_add_executor_job(copy, camera):
-            await vault.store.async_add_segment(*row)
-
-
 @pytest.fixture
 async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
     """A hub with three cameras and 30 s of footage each, an hour ago."""
-    entry = make_hub(hass, storage, [camera_subentry(_Offline(), name) for name in CAMERAS])  # type: ignore[arg-type]
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
-    await _index_footage(entry.runtime_data, sample_segment, int(base.timestamp() * 1_000_000))
-    entry.base = base  # type: ignore[attr-defined]
+    entry = await footage_hub(hass, storage, sample_segment, CAMERAS)
     yield entry
     await hass.config_entries.async_unload(entry.entry_id)
 
@@ -118,15 +87,7 @@ async def _share(hass: HomeAssistant, request_id: str, **fields: Any) -> dict[st
 
 
 def _probe(path: Path) -> tuple[float, list[str]]:
-    result = subprocess.run(
-        ["ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_type", "-of", "json"]
-        + [str(path)],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    data = json.loads(result.stdout)
+    data = ffprobe(path)
     return float(data["format"]["duration"]), [s["codec_type"] for s in data["streams"]]
 
 
