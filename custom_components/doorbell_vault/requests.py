@@ -13,7 +13,7 @@ import logging
 import re
 import secrets
 import sqlite3
-from collections.abc import Callable, Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime, timedelta
 from enum import StrEnum
@@ -402,6 +402,37 @@ def load(connection: sqlite3.Connection, where: str = "", args: tuple[Any, ...] 
 type Listener = Callable[[Request], None]
 
 
+class Timers:
+    """One point-in-time action per request (a request's deadline, a share's expiry)."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Start with none."""
+        self.hass = hass
+        self._cancel: dict[str, CALLBACK_TYPE] = {}
+
+    def arm(self, request_id: str, at_us: int, action: Callable[[], Awaitable[Any]]) -> None:
+        """Run `action` at `at_us` (at once if that has passed), replacing any earlier one."""
+        self.cancel(request_id)
+
+        async def fire(_now: datetime) -> None:
+            self._cancel.pop(request_id, None)
+            await action()
+
+        self._cancel[request_id] = async_track_point_in_utc_time(
+            self.hass, fire, datetime.fromtimestamp(at_us / 1_000_000, UTC)
+        )
+
+    def cancel(self, request_id: str) -> None:
+        """Forget one."""
+        if (cancel := self._cancel.pop(request_id, None)) is not None:
+            cancel()
+
+    def stop(self) -> None:
+        """Forget all."""
+        while self._cancel:
+            self._cancel.popitem()[1]()
+
+
 class RequestDesk:
     """Receives, checks, stores, announces and ends requests for one hub."""
 
@@ -409,7 +440,7 @@ class RequestDesk:
         """Attach to the hub (its store, cameras and options)."""
         self.hass = hass
         self.vault = vault
-        self._timers: dict[str, CALLBACK_TYPE] = {}
+        self._deadlines = Timers(hass)
         self._listeners: list[Listener] = []
         # Requests whose evidence package is being built, with the stage shown to the owner.
         self.building: dict[str, str] = {}
@@ -427,18 +458,14 @@ class RequestDesk:
     @callback
     def async_stop(self) -> None:
         """Cancel the deadline timers."""
-        while self._timers:
-            self._timers.popitem()[1]()
+        self._deadlines.stop()
 
     def _arm(self, request: Request) -> None:
-        deadline = datetime.fromtimestamp(request.deadline_us / 1_000_000, UTC)
-
-        async def expire(_now: datetime) -> None:
-            self._timers.pop(request.id, None)
+        async def expire() -> None:
             with contextlib.suppress(RequestNotPending):
                 await self.async_end(request.id, Status.EXPIRED, DecidedBy.DEADLINE)
 
-        self._timers[request.id] = async_track_point_in_utc_time(self.hass, expire, deadline)
+        self._deadlines.arm(request.id, request.deadline_us, expire)
 
     async def async_list(self, status: str | None = None) -> list[Request]:
         """Requests (of one status), newest first."""
@@ -508,8 +535,7 @@ class RequestDesk:
     @callback
     def decided(self, request: Request, decided_by: str) -> None:
         """Announce a decision (stored already): event, notification dismissed, listeners."""
-        if (cancel := self._timers.pop(request.id, None)) is not None:
-            cancel()
+        self._deadlines.cancel(request.id)
         self.hass.bus.async_fire(
             EVENT_DECIDED,
             {"request_id": request.id, "decision": request.status, "decided_by": decided_by},

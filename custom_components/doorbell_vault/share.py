@@ -20,7 +20,7 @@ import sqlite3
 import threading
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta
 from http import HTTPStatus
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Final
@@ -29,8 +29,7 @@ from aiohttp import web
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.components import persistent_notification
 from homeassistant.components.http.ban import process_wrong_login
-from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
-from homeassistant.helpers.event import async_track_point_in_utc_time
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.loader import async_get_integration
@@ -38,7 +37,7 @@ from homeassistant.util import dt as dt_util
 
 from . import audit, export
 from .const import CONF_SHARE_GRACE_DAYS, DOMAIN, NAME
-from .requests import COLUMNS, DecidedBy, Request, RequestNotPending, Status, _row
+from .requests import COLUMNS, DecidedBy, Request, RequestNotPending, Status, Timers, _row
 
 if TYPE_CHECKING:
     from .hub import DoorbellVault
@@ -249,7 +248,7 @@ class ShareDesk:
         self.hass = hass
         self.vault = vault
         self.key: Ed25519PrivateKey | None = None
-        self._timers: dict[str, CALLBACK_TYPE] = {}
+        self._expiries = Timers(hass)
         self._streams: dict[str, set[threading.Event]] = {}
 
     @property
@@ -274,16 +273,11 @@ class ShareDesk:
     @callback
     def async_stop(self) -> None:
         """Cancel the expiry timers."""
-        while self._timers:
-            self._timers.popitem()[1]()
+        self._expiries.stop()
 
     def _arm(self, share: Share) -> None:
-        async def expire(_now: datetime) -> None:
-            self._timers.pop(share.request_id, None)
-            await self.async_end(share.request_id, "expired")
-
-        self._timers[share.request_id] = async_track_point_in_utc_time(
-            self.hass, expire, datetime.fromtimestamp(share.expires_us / 1_000_000, UTC)
+        self._expiries.arm(
+            share.request_id, share.expires_us, lambda: self.async_end(share.request_id, "expired")
         )
 
     async def async_list(self, *, live: bool = False) -> list[Share]:
@@ -470,8 +464,7 @@ class ShareDesk:
             _us(dt_util.utcnow()),
             int(grace.total_seconds() * 1_000_000),
         )
-        if (cancel := self._timers.pop(request_id, None)) is not None:
-            cancel()
+        self._expiries.cancel(request_id)
         for stop in self._streams.pop(request_id, set()):
             stop.set()
         await self.hass.async_add_executor_job(export.remove, self.vault.storage, request_id)
