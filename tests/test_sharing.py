@@ -622,3 +622,18 @@ async def test_half_built_and_ended_packages_are_swept_at_start(
     (shares / "ended-long-ago").mkdir()
     assert await hass.config_entries.async_reload(hub.entry_id)
     assert sorted(p.name for p in shares.iterdir()) == [live_id]
+
+
+async def test_no_second_decision_while_a_package_is_being_built(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    request_id = await _submit(hass, hub, 7, 19)
+    building = hass.async_create_task(_share(hass, request_id))
+    await wait_for(lambda: request_id in vault.desk.building, timeout=5, step=0.001)  # type: ignore[union-attr]
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(DOMAIN, "decline_request", {"request_id": request_id}, blocking=True)
+    with pytest.raises(ServiceValidationError):
+        await _share(hass, request_id)
+    assert (await building)["status"] == "shared"
+    assert len(await vault.shares.async_list()) == 1  # type: ignore[union-attr]

@@ -318,20 +318,12 @@ class ShareDesk:
         request = await desk.async_get(request_id)
         if request is None or request.status != Status.PENDING or request_id in desk.building:
             raise RequestNotPending(request_id)
-        footage = []
-        held = []
-        for camera in self.vault.cameras.values():
-            if chosen is not None and camera.id not in chosen:
-                continue
-            segments = await self.vault.store.async_segments_in_window(
-                camera.id, request.start_us, request.end_us
-            )
-            if segments:
-                footage.append(export.CameraFootage(camera.name, segments))
-                held.append((camera.id, segments[0].start_us, segments[-1].end_us))
-        if not footage:
-            raise NoFootage(request_id)
-        desk.set_progress(request, "starting")
+        desk.set_progress(request, "starting")  # from here on, no second decision can start
+        try:
+            footage, held = await self._footage(request, chosen)
+        except BaseException:
+            desk.set_progress(request, None)
+            raise
         try:
             order = await self._order(request, footage, include_audio, decided_by, decider)
 
@@ -378,6 +370,24 @@ class ShareDesk:
         )
         _LOGGER.info("Request %s shared: %s files in %.1f s", request_id, len(package.files), package.seconds)
         return result
+
+    async def _footage(
+        self, request: Request, chosen: list[str] | None
+    ) -> tuple[list[export.CameraFootage], list[tuple[str, int, int]]]:
+        """The chosen cameras' segments in the window, and the spans to hold; NoFootage if none."""
+        footage, held = [], []
+        for camera in self.vault.cameras.values():
+            if chosen is not None and camera.id not in chosen:
+                continue
+            segments = await self.vault.store.async_segments_in_window(
+                camera.id, request.start_us, request.end_us
+            )
+            if segments:
+                footage.append(export.CameraFootage(camera.name, segments))
+                held.append((camera.id, segments[0].start_us, segments[-1].end_us))
+        if not footage:
+            raise NoFootage(request.id)
+        return footage, held
 
     async def _order(
         self,
