@@ -22,6 +22,7 @@ from pytest_homeassistant_custom_component.common import (
     async_capture_events,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault import blueprints
 from custom_components.doorbell_vault.const import DOMAIN
@@ -379,3 +380,28 @@ async def test_email_intake_good_unknown_and_malformed_mail(
         )
         == 1
     )
+
+
+async def test_auto_decline_always_answers_webhook_requests_too(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    await _automation(hass, "auto_decline.yaml", always=True, no_case_number=False)
+    base = hub.base  # type: ignore[attr-defined]
+    client = await hass_client_no_auth()
+    response = await client.post(
+        f"/api/webhook/{hub.data['webhook_id']}",
+        json={
+            "agency": "Springfield PD",
+            "case_number": "2026-0042",
+            "legal_basis": "warrant",
+            "start": (base + timedelta(seconds=7)).isoformat(),
+            "end": (base + timedelta(seconds=19)).isoformat(),
+        },
+    )
+    assert response.status == 202
+    request_id = (await response.json())["request_id"]
+    await hass.async_block_till_done()
+    assert await _status(hub, request_id) == "declined"
+    request = await hub.runtime_data.desk.async_get(request_id)
+    assert request.message == "Declined by standing policy: always"
+    assert request.decided_by == "automation"
