@@ -76,7 +76,7 @@ PENDING_REQUESTS = SensorEntityDescription(
 FOOTAGE_REQUESTS = SensorEntityDescription(
     key="footage_requests",
     translation_key="footage_requests",
-    state_class=SensorStateClass.TOTAL,
+    state_class=SensorStateClass.TOTAL_INCREASING,
 )
 
 CAMERA_SIZE = SensorEntityDescription(
