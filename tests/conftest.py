@@ -186,12 +186,12 @@ async def index_footage(vault: Any, sample: Path, base_us: int, count: int = 5) 
 
 
 async def footage_hub(
-    hass: HomeAssistant, storage: Path, sample: Path, names: tuple[str, ...]
+    hass: HomeAssistant, storage: Path, sample: Path, names: tuple[str, ...], segments: int = 5
 ) -> MockConfigEntry:
-    """A set-up hub with offline cameras and 30 s of footage each, an hour ago (`entry.base`)."""
+    """A set-up hub with offline cameras and `segments` x 6 s of footage each, an hour ago (`entry.base`)."""
     entry = make_hub(hass, storage, [camera_subentry(Offline(), name) for name in names])
     assert await hass.config_entries.async_setup(entry.entry_id)
     base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
-    await index_footage(entry.runtime_data, sample, int(base.timestamp() * 1_000_000))
+    await index_footage(entry.runtime_data, sample, int(base.timestamp() * 1_000_000), segments)
     entry.base = base  # type: ignore[attr-defined]
     return entry

@@ -12,6 +12,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import aiohttp
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
@@ -637,3 +638,34 @@ async def test_no_second_decision_while_a_package_is_being_built(
         await _share(hass, request_id)
     assert (await building)["status"] == "shared"
     assert len(await vault.shares.async_list()) == 1  # type: ignore[union-attr]
+
+
+async def test_revoking_stops_a_running_download(
+    hass: HomeAssistant,
+    storage: Path,
+    sample_segment: Path,
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=80)
+    vault: DoorbellVault = entry.runtime_data
+    request_id = await _submit(hass, entry, 1, 470)
+    shared = await _share(hass, request_id)
+    client = await hass_client_no_auth()
+    response = await client.get(URL(shared["share_url"]).path)
+    assert response.status == 200
+    assert await response.content.read(65536)
+    await hass.services.async_call(DOMAIN, "revoke_share", {"request_id": request_id}, blocking=True)
+
+    async def read_the_rest() -> None:
+        while await response.content.read(1 << 20):
+            pass
+
+    with pytest.raises(aiohttp.ClientPayloadError):  # cut off, not a clean end
+        await read_the_rest()
+    await wait_for(lambda: _audit(vault, "share_downloaded"), timeout=10, step=0.05)
+    (logged,) = await _audit(vault, "share_downloaded")
+    assert logged["completed"] is False
+    total = sum(f["bytes"] for f in shared["files"])
+    assert logged["bytes"] < total
+    assert (await client.get(URL(shared["share_url"]).path)).status == 404
+    await hass.config_entries.async_unload(entry.entry_id)

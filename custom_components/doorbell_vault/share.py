@@ -605,6 +605,9 @@ class ShareView(HomeAssistantView):
                 completed = True
             except (ConnectionError, OSError) as err:
                 _LOGGER.info("Download of share %s stopped after %s bytes: %s", share.request_id, sent, err)
+                # Drop the connection, so the client cannot take a cut-off zip for a whole one.
+                if request.transport is not None:
+                    request.transport.abort()
             finally:
                 stop.set()
                 while not producer.done():
