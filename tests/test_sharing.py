@@ -16,8 +16,10 @@ import aiohttp
 import pytest
 from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+from homeassistant.components import media_source
 from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
@@ -669,3 +671,40 @@ async def test_revoking_stops_a_running_download(
     assert logged["bytes"] < total
     assert (await client.get(URL(shared["share_url"]).path)).status == 404
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_the_media_panel_shows_exactly_what_is_shared(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_client: ClientSessionGenerator
+) -> None:
+    assert await async_setup_component(hass, "media_source", {})
+    request_id = await _submit(hass, hub, 7, 19)
+    shared = await _share(hass, request_id, cameras=["Front door", "Garage"], max_downloads=2)
+
+    root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
+    assert [c.title for c in root.children][-1] == "Shared footage"
+    shares = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}/shares")
+    (folder,) = shares.children
+    assert folder.title.startswith("Springfield PD")
+    assert "(0/2 downloads)" in folder.title
+    clips = (
+        await media_source.async_browse_media(hass, f"media-source://{DOMAIN}/{folder.identifier}")
+    ).children
+    assert [c.title.split(" ")[0] for c in clips] == ["Front", "Garage"]
+    played = await media_source.async_resolve_media(
+        hass, f"media-source://{DOMAIN}/{clips[0].identifier}", None
+    )
+    client = await hass_client()
+    response = await client.get(played.url)
+    assert response.status == 200
+    assert hashlib.sha256(await response.read()).hexdigest() == shared["files"][0]["sha256"]
+    assert (await client.get(f"/api/doorbell_vault/shared/{request_id}/..%2Fdoorbell_vault.db")).status in (
+        400,
+        404,
+    )
+    assert (await client.get(f"/api/doorbell_vault/shared/{request_id}/CHAIN_OF_CUSTODY.txt")).status == 404
+
+    await hass.services.async_call(DOMAIN, "revoke_share", {"request_id": request_id}, blocking=True)
+    assert (await media_source.async_browse_media(hass, f"media-source://{DOMAIN}/shares")).children == []
+    with pytest.raises(media_source.Unresolvable):
+        await media_source.async_resolve_media(hass, f"media-source://{DOMAIN}/{clips[0].identifier}", None)
+    assert (await client.get(played.url)).status == 404

@@ -33,7 +33,7 @@ from .intake import (
     async_setup_services,
     read_secret,
 )
-from .media_source import SegmentView
+from .media_source import SegmentView, SharedClipView
 from .probe import ffprobe_binary
 from .share import ShareDesk, ShareView
 from .store import FolderError, Store, StoreError, prepare_folder
@@ -54,6 +54,7 @@ CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Set up the integration (services and views exist before any entry)."""
     hass.http.register_view(SegmentView())
+    hass.http.register_view(SharedClipView())
     hass.http.register_view(ShareView(_share_desk))
     try:
         await hass.async_add_executor_job(install_blueprints, Path(hass.config.config_dir))

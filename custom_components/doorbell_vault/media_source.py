@@ -1,8 +1,8 @@
-"""Recordings in the Media panel: Cameras → days → hours → segments and events.
+"""Recordings in the Media panel: Cameras → days → hours → segments and events; and what is shared.
 
 Identifiers are `|`-joined: `<camera>`, `<camera>|<day>`, `<camera>|<day>|<hour>`, `segment|<id>`,
-`event|<id>`. Playback goes through an authenticated view (signed paths for the player), which serves
-byte ranges.
+`event|<id>`; `shares`, `shares|<request>`, `share|<request>|<file>` for the clips of live shares.
+Playback goes through authenticated views (signed paths for the player), which serve byte ranges.
 """
 
 from __future__ import annotations
@@ -28,9 +28,12 @@ from homeassistant.util import dt as dt_util
 
 from .const import DOMAIN, NAME
 from .hub import DoorbellVault, loaded_vault
+from .share import Share
 from .store import Segment
 
 SEGMENT_URL: Final = "/api/doorbell_vault/segment/{segment_id}"
+SHARED_CLIP_URL: Final = "/api/doorbell_vault/shared/{request_id}/{name}"
+SHARES: Final = "shares"
 SIGNED_FOR: Final = timedelta(hours=1)
 HOUR_US: Final = 3_600_000_000
 
@@ -89,9 +92,15 @@ class VaultMediaSource(MediaSource):
         self.hass = hass
 
     async def async_resolve_media(self, item: MediaSourceItem) -> PlayMedia:
-        """A signed URL of the segment (or of the first segment of an event)."""
+        """A signed URL of the segment (or of the first segment of an event, or of a shared clip)."""
         vault = _vault(self.hass)
         kind, _, raw = item.identifier.partition("|")
+        if kind == "share":
+            request_id, _, name = raw.partition("|")
+            if await _shared_clip(vault, request_id, name) is None:
+                raise Unresolvable(f"No live share holds {item.identifier}")
+            url = SHARED_CLIP_URL.format(request_id=request_id, name=name)
+            return PlayMedia(async_sign_path(self.hass, url, SIGNED_FOR), "video/mp4")
         if kind not in ("segment", "event") or not raw.isdigit():
             raise Unresolvable(f"Unknown recording: {item.identifier}")
         segment: Segment | None
@@ -112,8 +121,11 @@ class VaultMediaSource(MediaSource):
             return _folder(
                 "",
                 NAME,
-                [_folder(c.id, c.name) for c in sorted(vault.cameras.values(), key=lambda c: c.name)],
+                [_folder(c.id, c.name) for c in sorted(vault.cameras.values(), key=lambda c: c.name)]
+                + [_folder(SHARES, "Shared footage")],
             )
+        if parts[0] == SHARES:
+            return await _browse_shares(vault, parts[1:])
         camera = vault.cameras.get(parts[0])
         if camera is None or len(parts) > 3:
             raise BrowseError(f"Unknown folder: {item.identifier}")
@@ -151,6 +163,67 @@ class VaultMediaSource(MediaSource):
             if s.start_us >= start
         ]
         return _folder(item.identifier, f"{camera.name} {_local(start):%Y-%m-%d %H:%M}", children)
+
+
+async def _live(vault: DoorbellVault) -> list[Share]:
+    return await vault.shares.async_list(live=True) if vault.shares else []
+
+
+async def _shared_clip(vault: DoorbellVault, request_id: str, name: str) -> Share | None:
+    """The live share holding the clip `name` (names come from its manifest, never from the caller)."""
+    for share in await _live(vault):
+        if share.request_id == request_id and name in {f["name"] for f in share.manifest["files"]}:
+            return share
+    return None
+
+
+async def _browse_shares(vault: DoorbellVault, parts: list[str]) -> BrowseMediaSource:
+    """Live shares, then the clips of one: exactly what the agency can download."""
+    shares = await _live(vault)
+    if not parts:
+        return _folder(
+            SHARES,
+            "Shared footage",
+            [
+                _folder(
+                    f"{SHARES}|{s.request_id}",
+                    f"{s.manifest['request']['agency']} – until {_local(s.expires_us):%Y-%m-%d %H:%M} "
+                    f"({s.downloads}/{s.max_downloads} downloads)",
+                )
+                for s in shares
+            ],
+        )
+    share = next((s for s in shares if s.request_id == parts[0]), None)
+    if share is None or len(parts) > 1:
+        raise BrowseError(f"No live share {'|'.join(parts)}")
+    return _folder(
+        f"{SHARES}|{share.request_id}",
+        share.manifest["request"]["agency"],
+        [
+            _clip(
+                f"share|{share.request_id}|{f['name']}",
+                f"{f['camera']} {dt_util.as_local(datetime.fromisoformat(f['start'])):%Y-%m-%d %H:%M:%S}",
+            )
+            for f in share.manifest["files"]
+        ],
+    )
+
+
+class SharedClipView(HomeAssistantView):
+    """Serve one clip of a live share to an authenticated user or a signed path (the owner's review)."""
+
+    url = SHARED_CLIP_URL
+    name = "api:doorbell_vault:shared"
+    requires_auth = True
+
+    async def get(self, request: web.Request, request_id: str, name: str) -> web.StreamResponse:
+        """The clip's file, as the package holds it."""
+        hass = request.app[KEY_HASS]
+        vault = loaded_vault(hass)
+        share = await _shared_clip(vault, request_id, name) if vault else None
+        if vault is None or share is None:
+            return web.Response(status=HTTPStatus.NOT_FOUND)
+        return web.FileResponse(vault.storage / share.folder / name, headers={"Content-Type": "video/mp4"})
 
 
 class SegmentView(HomeAssistantView):
