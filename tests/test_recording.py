@@ -107,7 +107,7 @@ async def test_records_indexes_and_survives_sigkill(
     from homeassistant.components import media_source
 
     root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
-    assert [c.title for c in root.children] == ["Front door"]
+    assert [c.title for c in root.children] == ["Front door", "Shared footage"]
     days = await media_source.async_browse_media(hass, root.children[0].media_content_id)
     hours = await media_source.async_browse_media(hass, days.children[0].media_content_id)
     clips = await media_source.async_browse_media(hass, hours.children[0].media_content_id)
