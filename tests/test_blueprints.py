@@ -87,7 +87,8 @@ async def _automation(hass: HomeAssistant, blueprint: str, **inputs: Any) -> Non
     assert state.state == "on", state
 
 
-async def _submit(hass: HomeAssistant, hub: MockConfigEntry, **overrides: Any) -> dict[str, Any]:
+def _fields(hub: MockConfigEntry, **overrides: Any) -> dict[str, Any]:
+    """A request that passes the default policy, 12 s of the hub's footage; None drops a field."""
     base = hub.base  # type: ignore[attr-defined]
     fields = {
         "agency": "Springfield PD",
@@ -97,10 +98,14 @@ async def _submit(hass: HomeAssistant, hub: MockConfigEntry, **overrides: Any) -
         "end": (base + timedelta(seconds=19)).isoformat(),
         **overrides,
     }
+    return {k: v for k, v in fields.items() if v is not None}
+
+
+async def _submit(hass: HomeAssistant, hub: MockConfigEntry, **overrides: Any) -> dict[str, Any]:
     result = await hass.services.async_call(
         DOMAIN,
         "submit_request",
-        {k: v for k, v in fields.items() if v is not None},
+        _fields(hub, **overrides),
         blocking=True,
         return_response=True,
     )
@@ -386,18 +391,8 @@ async def test_auto_decline_always_answers_webhook_requests_too(
     hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
 ) -> None:
     await _automation(hass, "auto_decline.yaml", always=True, no_case_number=False)
-    base = hub.base  # type: ignore[attr-defined]
     client = await hass_client_no_auth()
-    response = await client.post(
-        f"/api/webhook/{hub.data['webhook_id']}",
-        json={
-            "agency": "Springfield PD",
-            "case_number": "2026-0042",
-            "legal_basis": "warrant",
-            "start": (base + timedelta(seconds=7)).isoformat(),
-            "end": (base + timedelta(seconds=19)).isoformat(),
-        },
-    )
+    response = await client.post(f"/api/webhook/{hub.data['webhook_id']}", json=_fields(hub))
     assert response.status == 202
     request_id = (await response.json())["request_id"]
     await hass.async_block_till_done()

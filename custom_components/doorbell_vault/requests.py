@@ -297,7 +297,8 @@ COLUMNS: Final = (
 )
 
 
-def _row(row: tuple[Any, ...]) -> Request:
+def from_row(row: tuple[Any, ...]) -> Request:
+    """A request from a row of COLUMNS."""
     values = list(row)
     values[8] = json.loads(values[8])
     values[10] = json.loads(values[10])
@@ -385,7 +386,7 @@ def transition(
         if released:
             audit.append(connection, at_us, "hold_released", request_id, {"holds": released})
         row = connection.execute(f"SELECT {COLUMNS} FROM requests WHERE id = ?", (request_id,)).fetchone()
-    return _row(row)
+    return from_row(row)
 
 
 def load(connection: sqlite3.Connection, where: str = "", args: tuple[Any, ...] = ()) -> list[Request]:
@@ -393,7 +394,7 @@ def load(connection: sqlite3.Connection, where: str = "", args: tuple[Any, ...] 
     rows = connection.execute(
         f"SELECT {COLUMNS} FROM requests {where} ORDER BY received_us DESC", args
     ).fetchall()
-    return [_row(row) for row in rows]
+    return [from_row(row) for row in rows]
 
 
 # The desk: where requests arrive and are decided -------------------------------------------------

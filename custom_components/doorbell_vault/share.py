@@ -37,7 +37,7 @@ from homeassistant.util import dt as dt_util
 
 from . import audit, export
 from .const import CONF_SHARE_GRACE_DAYS, DOMAIN, NAME
-from .requests import COLUMNS, DecidedBy, Request, RequestNotPending, Status, Timers, _row
+from .requests import COLUMNS, DecidedBy, Request, RequestNotPending, Status, Timers, from_row
 
 if TYPE_CHECKING:
     from .hub import DoorbellVault
@@ -160,7 +160,7 @@ def record_share(
         )
         audit.append(connection, at_us, "hold_placed", request_id, {"cameras": len(held), "reason": "share"})
         row = connection.execute(f"SELECT {COLUMNS} FROM requests WHERE id = ?", (request_id,)).fetchone()
-    return _row(row)
+    return from_row(row)
 
 
 def end_share(
@@ -189,7 +189,7 @@ def end_share(
             {"reason": reason, "holds_until": export.iso(at_us + grace_us)},
         )
         row = connection.execute(f"SELECT {COLUMNS} FROM requests WHERE id = ?", (request_id,)).fetchone()
-    return _row(row)
+    return from_row(row)
 
 
 LIVE: Final = "token_hash = ? AND ended_us IS NULL AND expires_us > ? AND downloads < max_downloads"
