@@ -17,7 +17,7 @@ from hypothesis import HealthCheck, given, settings
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.requests import EVENT_RECEIVED
+from custom_components.doorbell_vault.requests.lifecycle import EVENT_RECEIVED
 from tests.conftest import make_hub
 from tests.test_requests import _malformed
 

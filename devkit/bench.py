@@ -20,9 +20,9 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-from custom_components.doorbell_vault.camera_config import CameraConfig
-from custom_components.doorbell_vault.recorder import SEGMENT_SECONDS, Recorder, build_command
-from custom_components.doorbell_vault.store import Store
+from custom_components.doorbell_vault.recording.camera_config import CameraConfig
+from custom_components.doorbell_vault.recording.recorder import SEGMENT_SECONDS, Recorder, build_command
+from custom_components.doorbell_vault.store import Store, segments
 from devkit import bench_export, simulator
 
 
@@ -102,9 +102,9 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
     python_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     for recorder in recorders:
         await recorder.stop()
-    segments = (await store.async_stats()).segments
+    count = (await store.async_call(segments.stats)).segments
     await store.async_close()
-    return Usage(sum(cpu.values()), sum(rss.values()) / 1024), Usage(python_cpu, python_rss), segments
+    return Usage(sum(cpu.values()), sum(rss.values()) / 1024), Usage(python_cpu, python_rss), count
 
 
 def window_query(rows: int, queries: int, folder: Path) -> tuple[float, float]:

@@ -19,8 +19,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from custom_components.doorbell_vault import export
-from custom_components.doorbell_vault.store import Segment
+from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.store.segments import Segment
 
 SEGMENT_S = 10
 BASE_US = 1_767_225_600_000_000  # 2026-01-01T00:00:00Z

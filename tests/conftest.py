@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 # Imported before any hass fixture so that our package, not the plugin's testing config, is found.
 import custom_components.doorbell_vault  # noqa: F401
 from custom_components.doorbell_vault.const import CONF_STORAGE_PATH, DEFAULT_OPTIONS, DOMAIN
+from custom_components.doorbell_vault.store import segments
 from devkit import simulator
 
 
@@ -182,7 +183,7 @@ async def index_footage(vault: Any, sample: Path, base_us: int, count: int = 5) 
 
     for camera in vault.cameras:
         for row in await vault.hass.async_add_executor_job(copy, camera):
-            await vault.store.async_add_segment(*row)
+            await vault.store.async_call(segments.add, *row)
 
 
 async def footage_hub(

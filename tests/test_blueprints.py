@@ -26,7 +26,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault import blueprints
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.requests import EVENT_DECIDED
+from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED
 
 from .conftest import footage_hub
 
@@ -115,7 +115,7 @@ async def _submit(hass: HomeAssistant, hub: MockConfigEntry, **overrides: Any) -
 
 
 async def _status(hub: MockConfigEntry, request_id: str) -> str:
-    request = await hub.runtime_data.desk.async_get(request_id)
+    request = await hub.runtime_data.lifecycle.async_get(request_id)
     return str(request.status)
 
 
@@ -230,7 +230,7 @@ async def test_auto_decline_declines_what_the_policy_names_and_nothing_else(
         "exigent counts as a warrant": "pending",
     }
     assert {e.data["decided_by"] for e in decided} == {"automation"}
-    declined = await hub.runtime_data.desk.async_list("declined")
+    declined = await hub.runtime_data.lifecycle.async_list("declined")
     assert {r.message for r in declined} >= {"Declined by standing policy: no case number"}
 
 
@@ -242,7 +242,7 @@ async def test_auto_decline_outside_the_home_area_and_always(
     home = await _submit(hass, hub, latitude=52.37, longitude=4.89, radius_m=200)
     assert await _status(hub, no_area["request_id"]) == "declined"
     assert await _status(hub, home["request_id"]) == "pending"
-    declined = await hub.runtime_data.desk.async_get(no_area["request_id"])
+    declined = await hub.runtime_data.lifecycle.async_get(no_area["request_id"])
     assert declined.message == "We do not share footage."
 
 
@@ -269,7 +269,7 @@ async def test_selective_share_shares_only_what_the_inputs_allow(
     assert await _status(hub, shared["request_id"]) == "shared"
     for other in (untrusted, weak, too_long):
         assert await _status(hub, other["request_id"]) == "pending"
-    share = (await hub.runtime_data.shares.async_list())[0]
+    share = (await hub.runtime_data.lifecycle.async_shares())[0]
     assert [f["camera"] for f in share.manifest["files"]] == ["Garage"]
     assert share.manifest["include_audio"] is False
     assert share.manifest["decision"]["decided_by"] == "automation"
@@ -354,7 +354,7 @@ async def test_email_intake_good_unknown_and_malformed_mail(
     _mail(hass, "records@springfield.example", "Footage request 2026-0099", MAIL.format(**window))
     await hass.async_block_till_done()
     assert len(received) == 1
-    request = await hub.runtime_data.desk.async_get(received[0].data["request_id"])
+    request = await hub.runtime_data.lifecycle.async_get(received[0].data["request_id"])
     assert request.status == "pending"
     assert request.case_number == "2026-0099"
     assert request.legal_basis == "warrant"
@@ -381,7 +381,7 @@ async def test_email_intake_good_unknown_and_malformed_mail(
     assert titles == ["Footage request e-mail not understood", "Footage request e-mail refused"]
     assert (
         await hub.runtime_data.store.async_call(
-            lambda: hub.runtime_data.store.connection.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
+            lambda db: db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
         )
         == 1
     )
@@ -397,6 +397,6 @@ async def test_auto_decline_always_answers_webhook_requests_too(
     request_id = (await response.json())["request_id"]
     await hass.async_block_till_done()
     assert await _status(hub, request_id) == "declined"
-    request = await hub.runtime_data.desk.async_get(request_id)
+    request = await hub.runtime_data.lifecycle.async_get(request_id)
     assert request.message == "Declined by standing policy: always"
     assert request.decided_by == "automation"

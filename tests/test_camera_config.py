@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from custom_components.doorbell_vault.camera_config import (
+from custom_components.doorbell_vault.config_flow import url_unique_id, validate_stream_url
+from custom_components.doorbell_vault.recording.camera_config import (
     redact_url,
     strip_credentials,
     with_credentials,
 )
-from custom_components.doorbell_vault.config_flow import url_unique_id, validate_stream_url
 
 
 def test_credentials_are_split_joined_and_redacted() -> None:

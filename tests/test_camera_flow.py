@@ -16,8 +16,8 @@ from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.doorbell_vault import discovery
 from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.recording import discovery
 from devkit import simulator
 
 from .conftest import camera_subentry, make_hub

@@ -15,7 +15,7 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.const import DOMAIN, ISSUE_STORAGE_UNAVAILABLE
-from custom_components.doorbell_vault.store import SCHEMA_VERSION
+from custom_components.doorbell_vault.store.schema import SCHEMA_VERSION
 
 
 async def test_setup_opens_store_and_unload_closes_it(

@@ -15,7 +15,8 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.const import DOMAIN, ISSUE_FFMPEG_MISSING
-from custom_components.doorbell_vault.probe import ProbeError, probe_duration, probe_stream
+from custom_components.doorbell_vault.recording.probe import ProbeError, probe_duration, probe_stream
+from custom_components.doorbell_vault.store import segments
 from devkit import simulator
 
 from .conftest import camera_subentry, make_hub, wait_for
@@ -77,7 +78,7 @@ async def test_snapshot_browse_errors_and_view_refusals(
     entity = next(e.entity_id for e in er.async_get(hass).entities.values() if e.domain == "camera")
 
     async def has_segment() -> bool:
-        return await vault.store.async_newest_segment(camera) is not None
+        return await vault.store.async_call(segments.newest, camera) is not None
 
     await wait_for(has_segment, timeout=40)
     image = await async_get_image(hass, entity)

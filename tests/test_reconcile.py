@@ -9,8 +9,8 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recorder import name_time_us
-from custom_components.doorbell_vault.store import Store
+from custom_components.doorbell_vault.recording.recorder import name_time_us
+from custom_components.doorbell_vault.store import Store, segments
 
 from .conftest import Offline, camera_subentry, make_hub
 
@@ -35,7 +35,7 @@ async def test_reconciles_the_three_crash_cases(
     storage.mkdir(exist_ok=True)
     store = Store(storage / "doorbell_vault.db")
     await store.async_open()
-    await store.async_add_segment(camera, 1, 2, 3, f"{camera}/2026-11-23/09/gone.mp4")
+    await store.async_call(segments.add, camera, 1, 2, 3, f"{camera}/2026-11-23/09/gone.mp4")
     await store.async_close()
     # 3. A half-written segment that ffmpeg was writing when it was killed.
     data = sample_segment.read_bytes()
@@ -47,10 +47,10 @@ async def test_reconciles_the_three_crash_cases(
 
     assert await hass.config_entries.async_setup(entry.entry_id)
     vault: DoorbellVault = entry.runtime_data
-    segments = await vault.store.async_segments_in_window(camera, 0, 2**62)
+    found = await vault.store.async_call(segments.in_window, camera, 0, 2**62)
     await hass.config_entries.async_unload(entry.entry_id)
 
-    by_name = {Path(s.path).name: s for s in segments}
+    by_name = {Path(s.path).name: s for s in found}
     assert set(by_name) == {NAME, "20261124T101600Z.mp4"}
     whole = by_name[NAME]
     assert whole.start_us == name_time_us(NAME)

@@ -20,8 +20,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.doorbell_vault import hub as hub_module
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.hub import DoorbellVault, offline_issue_id
-from custom_components.doorbell_vault.recorder import SEGMENT_SECONDS
-from custom_components.doorbell_vault.store import Segment
+from custom_components.doorbell_vault.recording.recorder import SEGMENT_SECONDS
+from custom_components.doorbell_vault.store import segments
+from custom_components.doorbell_vault.store.segments import Segment
 from devkit import simulator
 
 from .conftest import camera_subentry, ffprobe, make_hub, wait_for
@@ -40,7 +41,7 @@ def _entity(hass: HomeAssistant, domain: str, key: str) -> str:
 
 
 async def _segments(vault: DoorbellVault, camera: str) -> list[Segment]:
-    return await vault.store.async_segments_in_window(camera, 0, 2**62)
+    return await vault.store.async_call(segments.in_window, camera, 0, 2**62)
 
 
 async def test_records_indexes_and_survives_sigkill(
@@ -76,7 +77,7 @@ async def test_records_indexes_and_survives_sigkill(
         assert abs(after.start_us - before.end_us) <= GOP_US
 
     # Entities show a recording camera.
-    await vault.coordinator.async_refresh()  # type: ignore[union-attr]
+    await vault.coordinator.async_refresh()
     await hass.async_block_till_done()
     assert hass.states.get(_entity(hass, "binary_sensor", "recording")).state == STATE_ON
     assert hass.states.get(_entity(hass, "switch", "record")).state == STATE_ON

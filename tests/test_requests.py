@@ -21,9 +21,10 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.intake import signature, write_secret
-from custom_components.doorbell_vault.recorder import segment_folder
-from custom_components.doorbell_vault.requests import EVENT_DECIDED, EVENT_RECEIVED
+from custom_components.doorbell_vault.recording.recorder import segment_folder
+from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED, EVENT_RECEIVED
+from custom_components.doorbell_vault.requests.secret import signature, write_secret
+from custom_components.doorbell_vault.store import holds, segments
 
 from .conftest import Offline, camera_subentry, make_hub
 
@@ -67,9 +68,7 @@ async def _submit(hass: HomeAssistant, **fields: Any) -> dict[str, Any]:
 
 async def _count(entry: MockConfigEntry, table: str) -> int:
     store = entry.runtime_data.store
-    return await store.async_call(
-        lambda: store.connection.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
-    )
+    return await store.async_call(lambda db: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
 async def test_service_request_is_pending_held_announced_and_declined(
@@ -79,8 +78,8 @@ async def test_service_request_is_pending_held_announced_and_declined(
     camera = next(iter(vault.cameras))
     start, end = _window()
     begin = int(dt_util.parse_datetime(start).timestamp() * 1e6) + 60_000_000
-    await vault.store.async_add_segment(
-        camera, begin, begin + 10_000_000, 1, f"{segment_folder(camera, begin)}/a.mp4"
+    await vault.store.async_call(
+        segments.add, camera, begin, begin + 10_000_000, 1, f"{segment_folder(camera, begin)}/a.mp4"
     )
     received = async_capture_events(hass, EVENT_RECEIVED)
     decided = async_capture_events(hass, EVENT_DECIDED)
@@ -95,8 +94,8 @@ async def test_service_request_is_pending_held_announced_and_declined(
     assert event["agency"] == "Springfield PD"
     assert event["legal_basis"] == "warrant"
     assert event["cameras_with_footage"] == ["Front door"]
-    holds = await vault.store.async_holds()
-    assert [(h.camera, h.ref, h.reason) for h in holds] == [(None, request_id, "request")]
+    held = await vault.store.async_call(holds.every)
+    assert [(h.camera, h.ref, h.reason) for h in held] == [(None, request_id, "request")]
     from homeassistant.components.persistent_notification import _async_get_or_create_notifications
 
     notes = _async_get_or_create_notifications(hass)
@@ -112,7 +111,7 @@ async def test_service_request_is_pending_held_announced_and_declined(
     )
     assert response == {"request_id": request_id, "status": "declined"}
     assert decided[0].data == {"request_id": request_id, "decision": "declined", "decided_by": "user"}
-    assert await vault.store.async_holds() == []
+    assert await vault.store.async_call(holds.every) == []
     assert f"doorbell_vault_{request_id}" not in _async_get_or_create_notifications(hass)
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call(DOMAIN, "decline_request", {"request_id": request_id}, blocking=True)
@@ -173,9 +172,9 @@ async def test_policy_rejects_with_named_problems(
     result = await _submit(hass, **fields)
     assert result["status"] == "rejected"
     assert result["problems"] == [problem]
-    stored = await entry.runtime_data.desk.async_get(result["request_id"])
+    stored = await entry.runtime_data.lifecycle.async_get(result["request_id"])
     assert stored.decided_by == "policy"
-    assert await entry.runtime_data.store.async_holds() == []
+    assert await entry.runtime_data.store.async_call(holds.every) == []
     await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -240,7 +239,7 @@ async def test_deadline_expires_the_request_even_after_a_restart(
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(hours=73))
     await hass.async_block_till_done()
     assert decided[-1].data["request_id"] == second["request_id"]
-    assert await hub.runtime_data.store.async_holds() == []
+    assert await hub.runtime_data.store.async_call(holds.every) == []
 
 
 async def test_notification_actions(
@@ -268,14 +267,14 @@ async def test_audit_chain_names_an_edited_or_deleted_entry(
     await _submit(hass)
     await _submit(hass, case_number="")
     store = hub.runtime_data.store
-    desk = hub.runtime_data.desk
+    desk = hub.runtime_data.lifecycle
     assert (await desk.async_verify_audit()).ok
     await store.async_call(
-        lambda: store.connection.execute('UPDATE audit SET data = \'{"agency":"nobody"}\' WHERE seq = 2')
+        lambda db: db.execute('UPDATE audit SET data = \'{"agency":"nobody"}\' WHERE seq = 2')
     )
     result = await desk.async_verify_audit()
     assert (result.ok, result.problem) == (False, "entry 2 was altered")
-    await store.async_call(lambda: store.connection.execute("DELETE FROM audit WHERE seq = 2"))
+    await store.async_call(lambda db: db.execute("DELETE FROM audit WHERE seq = 2"))
     assert (await desk.async_verify_audit()).problem == "entry 2 is missing"
 
 

@@ -6,8 +6,8 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.doorbell_vault.retention import DAY_US, GB, Policy, prune
-from custom_components.doorbell_vault.store import Store
+from custom_components.doorbell_vault.recording.retention import DAY_US, GB, Policy, prune
+from custom_components.doorbell_vault.store import Store, holds, segments
 
 NOW = 1_800_000_000 * 1_000_000
 SEG = 10_000_000
@@ -29,13 +29,13 @@ async def _record(store: Store, root: Path, camera: str, start_us: int, count: i
         (root / camera).mkdir(parents=True, exist_ok=True)
         with (root / path).open("wb") as file:
             file.truncate(size)  # sparse: the index's byte counts are what retention reads
-        ids.append(await store.async_add_segment(camera, start, start + SEG, size, path))
+        ids.append(await store.async_call(segments.add, camera, start, start + SEG, size, path))
     return ids
 
 
 async def _ids(store: Store) -> set[int]:
-    return {s.id for s in await store.async_segments_in_window("front", 0, 2**62)} | {
-        s.id for s in await store.async_segments_in_window("back", 0, 2**62)
+    return {s.id for s in await store.async_call(segments.in_window, "front", 0, 2**62)} | {
+        s.id for s in await store.async_call(segments.in_window, "back", 0, 2**62)
     }
 
 
@@ -45,12 +45,12 @@ async def test_size_cap_removes_oldest_unheld_and_keeps_every_held_segment(
     start = NOW - 100 * SEG
     ids = await _record(store, tmp_path, "front", start, 100, 10_000_000)  # 1 GB in all
     # Hold the oldest 20 segments (a pending request) and 5 in the middle for one camera only.
-    await store.async_add_hold(None, start, start + 20 * SEG, "request", "req-1")
-    await store.async_add_hold("front", start + 50 * SEG, start + 55 * SEG, "share", "share-1")
-    await store.async_add_hold("back", start + 20 * SEG, start + 50 * SEG, "other camera")
+    await store.async_call(holds.add, None, start, start + 20 * SEG, "request", "req-1")
+    await store.async_call(holds.add, "front", start + 50 * SEG, start + 55 * SEG, "share", "share-1")
+    await store.async_call(holds.add, "back", start + 20 * SEG, start + 50 * SEG, "other camera")
     policy = Policy(continuous_days=7, event_days=30, max_size_gb=0.5)
 
-    report = await store.async_call(prune, store, tmp_path, policy, NOW, lambda: 10**12)
+    report = await store.async_job(prune, store, tmp_path, policy, NOW, lambda: 10**12)
 
     remaining = await _ids(store)
     held = set(ids[:20]) | set(ids[50:55])
@@ -65,8 +65,8 @@ async def test_size_cap_removes_oldest_unheld_and_keeps_every_held_segment(
 
 async def test_held_footage_alone_over_the_cap_is_kept(store: Store, tmp_path: Path) -> None:
     ids = await _record(store, tmp_path, "front", NOW - 10 * SEG, 10, 200_000_000)
-    await store.async_add_hold(None, NOW - 10 * SEG, NOW, "request", "req-1")
-    report = await store.async_call(
+    await store.async_call(holds.add, None, NOW - 10 * SEG, NOW, "request", "req-1")
+    report = await store.async_job(
         prune, store, tmp_path, Policy(7, 30, max_size_gb=0.1), NOW, lambda: 10**12
     )
     assert report.over_cap_held
@@ -80,7 +80,7 @@ async def test_low_free_space_prunes_until_the_floor_is_met(store: Store, tmp_pa
         # 1 GB free, and each removed segment frees another (a stand-in for a nearly full disk).
         return GB * (1 + len(ids) - len(list((tmp_path / "front").iterdir())))
 
-    report = await store.async_call(prune, store, tmp_path, Policy(7, 30, min_free_gb=3), NOW, disk_free)
+    report = await store.async_job(prune, store, tmp_path, Policy(7, 30, min_free_gb=3), NOW, disk_free)
     assert report.by_space == 2
     assert await _ids(store) == set(ids[2:])
 
@@ -92,11 +92,11 @@ async def test_age_keeps_event_footage_longer_and_honours_holds(store: Store, tm
     with_event = await _record(store, tmp_path, "back", old, 3, 100)
     ancient = await _record(store, tmp_path, "back", very_old, 2, 100)
     held = await _record(store, tmp_path, "front", very_old + 100 * SEG, 1, 100)
-    await store.async_add_event("back", "ring", "event.door", old + SEG, 5_000_000, 5_000_000)
-    await store.async_add_hold("front", very_old + 100 * SEG, very_old + 101 * SEG, "share", "s")
-    await store.async_add_hold("front", 0, 1, "expired", "x", until_us=NOW - 1)
+    await store.async_call(segments.add_event, "back", "ring", "event.door", old + SEG, 5_000_000, 5_000_000)
+    await store.async_call(holds.add, "front", very_old + 100 * SEG, very_old + 101 * SEG, "share", "s")
+    await store.async_call(holds.add, "front", 0, 1, "expired", "x", until_us=NOW - 1)
 
-    report = await store.async_call(prune, store, tmp_path, Policy(7, 30), NOW, lambda: 10**12)
+    report = await store.async_job(prune, store, tmp_path, Policy(7, 30), NOW, lambda: 10**12)
 
     remaining = await _ids(store)
     assert not set(plain) & remaining  # continuous footage past 7 days
@@ -105,14 +105,14 @@ async def test_age_keeps_event_footage_longer_and_honours_holds(store: Store, tm
     # Only the segments touching the ring (pre/post-roll) are event footage.
     assert remaining & set(with_event) == set(with_event[:2])
     assert report.by_age == len(plain) + len(ancient) + 1
-    assert [h.reason for h in await store.async_holds()] == ["share"]  # the expired hold is gone
+    assert [h.reason for h in await store.async_call(holds.every)] == ["share"]  # the expired hold is gone
 
 
 async def test_events_only_camera_drops_footage_without_events(store: Store, tmp_path: Path) -> None:
     start = NOW - 60 * SEG
     ids = await _record(store, tmp_path, "front", start, 10, 100)
-    await store.async_add_event("front", "motion", None, start + 5 * SEG, 1_000_000, 1_000_000)
-    await store.async_call(
+    await store.async_call(segments.add_event, "front", "motion", None, start + 5 * SEG, 1_000_000, 1_000_000)
+    await store.async_job(
         prune, store, tmp_path, Policy(7, 30, events_only=frozenset({"front"})), NOW, lambda: 10**12
     )
     assert await _ids(store) == {ids[4], ids[5]}
@@ -120,10 +120,10 @@ async def test_events_only_camera_drops_footage_without_events(store: Store, tmp
 
 async def test_window_query_bounds_and_release(store: Store, tmp_path: Path) -> None:
     ids = await _record(store, tmp_path, "front", NOW, 6, 10)
-    window = await store.async_segments_in_window("front", NOW + 15_000_000, NOW + 31_000_000)
+    window = await store.async_call(segments.in_window, "front", NOW + 15_000_000, NOW + 31_000_000)
     assert [s.id for s in window] == ids[1:4]
-    hold = await store.async_add_hold("front", NOW, NOW + SEG, "request", "req-9")
-    assert await store.async_release_holds("req-9") == 1
-    assert not await store.async_release_hold(hold.id)
+    hold = await store.async_call(holds.add, "front", NOW, NOW + SEG, "request", "req-9")
+    assert await store.async_call(holds.release_for, "req-9") == 1
+    assert not await store.async_call(holds.release, hold.id)
     with pytest.raises(ValueError, match="end after"):
-        await store.async_add_hold("front", NOW, NOW, "bad")
+        await store.async_call(holds.add, "front", NOW, NOW, "bad")

@@ -32,14 +32,15 @@ from pytest_homeassistant_custom_component.typing import (
 )
 from yarl import URL
 
-from custom_components.doorbell_vault import export
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.export import verify_package
+from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.evidence.export import verify_package
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.requests import EVENT_DECIDED
-from custom_components.doorbell_vault.retention import Policy, prune
-from custom_components.doorbell_vault.store import Segment
+from custom_components.doorbell_vault.recording.retention import Policy, prune
+from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED
+from custom_components.doorbell_vault.store import holds, segments
+from custom_components.doorbell_vault.store.segments import Segment
 
 from .conftest import camera_subentry, ffprobe, footage_hub, make_hub, wait_for
 
@@ -115,9 +116,7 @@ def _unzip(body: bytes, folder: Path) -> Path:
 
 async def _audit(vault: DoorbellVault, kind: str) -> list[dict[str, Any]]:
     rows = await vault.store.async_call(
-        lambda: vault.store.connection.execute(
-            "SELECT data FROM audit WHERE kind = ? ORDER BY seq", (kind,)
-        ).fetchall()
+        lambda db: db.execute("SELECT data FROM audit WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
     )
     return [json.loads(row[0]) for row in rows]
 
@@ -140,7 +139,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
     assert token_path.startswith("/api/doorbell_vault/share/")
     token = token_path.rsplit("/", 1)[1]
     stored = await vault.store.async_call(
-        lambda: vault.store.connection.execute("SELECT token_hash FROM shares").fetchone()[0]
+        lambda db: db.execute("SELECT token_hash FROM shares").fetchone()[0]
     )
     assert stored == hashlib.sha256(token.encode()).hexdigest()
     assert token not in (vault.storage / "doorbell_vault.db").read_bytes().decode("latin-1")
@@ -200,10 +199,10 @@ async def test_share_two_of_three_cameras_download_and_verify(
     assert manifest["request"]["legal_basis"] == "warrant"
     assert manifest["decision"]["decided_by"] == "user"
     assert manifest["include_audio"] is False
-    audit_head = await vault.desk.async_verify_audit()  # type: ignore[union-attr]
+    audit_head = await vault.lifecycle.async_verify_audit()
     assert manifest["audit_head"]["hash"] in {
-        e["hash"] for e in map(json.loads, await vault.desk.async_export_audit())
-    }  # type: ignore[union-attr]
+        e["hash"] for e in map(json.loads, await vault.lifecycle.async_export_audit())
+    }
     assert audit_head.ok
     text = json.dumps(manifest) + (folder / "CHAIN_OF_CUSTODY.txt").read_text()
     for private in ("rtsp", "127.0.0.1", "latitude", "smith@springfield.example", *vault.cameras):
@@ -253,9 +252,9 @@ async def test_share_two_of_three_cameras_download_and_verify(
     garage = _camera_id(vault, "Garage")
     now_us = int(dt_util.utcnow().timestamp() * 1_000_000)
     tiny = Policy(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
-    await vault.store.async_call(prune, vault.store, vault.storage, tiny, now_us)
+    await vault.store.async_job(prune, vault.store, vault.storage, tiny, now_us)
     for camera_id in vault.cameras:
-        left: list[Segment] = await vault.store.async_segments_in_window(camera_id, 0, 2**62)
+        left: list[Segment] = await vault.store.async_call(segments.in_window, camera_id, 0, 2**62)
         if camera_id == garage:
             assert left == []
         else:
@@ -266,9 +265,9 @@ async def test_share_two_of_three_cameras_download_and_verify(
     assert (await client.get(token_path)).status == 200
     assert (await client.get(token_path)).status == 404
     await wait_for(lambda: not (vault.storage / "shares" / request_id).exists(), timeout=10, step=0.05)
-    holds = await vault.store.async_holds()
-    assert holds
-    assert all(h.until_us is not None and h.until_us > now_us for h in holds)
+    held = await vault.store.async_call(holds.every)
+    assert held
+    assert all(h.until_us is not None and h.until_us > now_us for h in held)
     assert [e["reason"] for e in await _audit(vault, "share_ended")] == ["exhausted"]
 
     report = hass.states.get("sensor.doorbell_vault_footage_requests")
@@ -301,7 +300,7 @@ async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_sa
     assert (await client.get(exhausted_path)).status == 200  # the one download allowed
 
     async def exhausted() -> bool:
-        shares = await vault.shares.async_list()  # type: ignore[union-attr]
+        shares = await vault.lifecycle.async_shares()
         return any(s.end_reason == "exhausted" for s in shares)
 
     await wait_for(exhausted, timeout=10, step=0.05)
@@ -317,15 +316,13 @@ async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_sa
 
     # A share whose time ran out is refused even before its timer fires; then the timer ends it.
     await vault.store.async_call(
-        lambda: vault.store.connection.execute(
-            "UPDATE shares SET expires_us = 1 WHERE request_id = ?", (paths["lapsed"][0],)
-        )
+        lambda db: db.execute("UPDATE shares SET expires_us = 1 WHERE request_id = ?", (paths["lapsed"][0],))
     )
     lapsed = await _not_found(client, paths["lapsed"][1])
     async_fire_time_changed(hass, dt_util.utcnow() + timedelta(days=8))
     await hass.async_block_till_done()
     assert not (vault.storage / "shares" / paths["expired"][0]).exists()
-    ended = {s.request_id: s.end_reason for s in await vault.shares.async_list()}  # type: ignore[union-attr]
+    ended = {s.request_id: s.end_reason for s in await vault.lifecycle.async_shares()}
     assert sorted(ended.values()) == ["exhausted", "expired", "expired", "revoked"]
 
     token = exhausted_path.rsplit("/", 1)[1]
@@ -368,26 +365,23 @@ async def test_failed_build_leaves_the_request_pending_and_shares_nothing(
     vault: DoorbellVault = hub.runtime_data
     request_id = await _submit(hass, hub, 7, 19)
     front = _camera_id(vault, "Front door")
-    segments = await vault.store.async_segments_in_window(front, 0, 2**62)
-    (vault.storage / segments[2].path).write_bytes(b"not a video")
+    found = await vault.store.async_call(segments.in_window, front, 0, 2**62)
+    (vault.storage / found[2].path).write_bytes(b"not a video")
 
     with pytest.raises(HomeAssistantError, match="could not be built"):
         await _share(hass, request_id, cameras=["Front door"])
 
-    request = await vault.desk.async_get(request_id)  # type: ignore[union-attr]
+    request = await vault.lifecycle.async_get(request_id)
     assert request is not None
     assert request.status == "pending"
-    assert vault.desk.building == {}  # type: ignore[union-attr]
+    assert vault.lifecycle.building == {}
     assert list((vault.storage / "shares").iterdir()) == []
     assert (
-        await vault.store.async_call(
-            lambda: vault.store.connection.execute("SELECT COUNT(*) FROM shares").fetchone()[0]
-        )
-        == 0
+        await vault.store.async_call(lambda db: db.execute("SELECT COUNT(*) FROM shares").fetchone()[0]) == 0
     )
     assert len(await _audit(vault, "share_failed")) == 1
     # The request's own hold still keeps the footage; the owner can still decide.
-    assert [h.reason for h in await vault.store.async_holds()] == ["request"]
+    assert [h.reason for h in await vault.store.async_call(holds.every)] == ["request"]
     with pytest.raises(ServiceValidationError, match="no camera called"):
         await _share(hass, request_id, cameras=["Attic"])
     with pytest.raises(ServiceValidationError, match="between 1 hour and 90 days"):
@@ -402,7 +396,7 @@ async def test_share_needs_footage_in_the_window(hass: HomeAssistant, hub: MockC
     request_id = await _submit(hass, hub, 600, 900)  # after the footage ends
     with pytest.raises(ServiceValidationError, match="has footage in the window"):
         await _share(hass, request_id)
-    request = await hub.runtime_data.desk.async_get(request_id)
+    request = await hub.runtime_data.lifecycle.async_get(request_id)
     assert request.status == "pending"
 
 
@@ -419,7 +413,7 @@ async def test_phone_share_button_uses_the_owners_defaults(
     )
     await hass.async_block_till_done()
     assert decided[-1].data["decision"] == "shared"
-    share = (await vault.shares.async_list())[0]  # type: ignore[union-attr]
+    share = (await vault.lifecycle.async_shares())[0]
     assert share.max_downloads == 3
     assert timedelta(microseconds=share.expires_us - share.created_us) == timedelta(days=7)
     assert share.manifest["include_audio"] is False
@@ -455,7 +449,7 @@ async def test_websocket_share_and_revoke(
     assert answer["success"], answer
     assert answer["result"]["status"] == "shared"
     assert [f["camera"] for f in answer["result"]["share"]["files"]] == ["Garage"]
-    share = (await hub.runtime_data.shares.async_list())[0]
+    share = (await hub.runtime_data.lifecycle.async_shares())[0]
     assert share.manifest["include_audio"] is True
     assert timedelta(microseconds=share.expires_us - share.created_us) == timedelta(hours=2)
 
@@ -539,15 +533,17 @@ async def test_share_from_a_real_recording(
     vault: DoorbellVault = entry.runtime_data
 
     async def recording() -> bool:
-        return all([await vault.store.async_newest_segment(c) for c in vault.cameras])
+        return all([await vault.store.async_call(segments.newest, c) for c in vault.cameras])
 
     await wait_for(recording, timeout=60)
-    starts = [(await vault.store.async_segments_in_window(c, 0, 2**62))[0].start_us for c in vault.cameras]
+    starts = [
+        (await vault.store.async_call(segments.in_window, c, 0, 2**62))[0].start_us for c in vault.cameras
+    ]
     window_start = max(starts) + 3_000_000
     window_end = window_start + 10_000_000  # crosses the first segment boundary
 
     async def covered() -> bool:
-        newest = [await vault.store.async_newest_segment(c) for c in vault.cameras]
+        newest = [await vault.store.async_call(segments.newest, c) for c in vault.cameras]
         return all(s is not None and s.end_us >= window_end for s in newest)
 
     await wait_for(covered, timeout=60)
@@ -584,16 +580,16 @@ async def test_cut_trusts_the_later_segment_when_an_early_one_was_indexed_late(
     """The recorder may index a recording's first segment a little late; the cut must not grow by it."""
     vault: DoorbellVault = hub.runtime_data
     front = _camera_id(vault, "Front door")
-    second = (await vault.store.async_segments_in_window(front, 0, 2**62))[1]
+    second = (await vault.store.async_call(segments.in_window, front, 0, 2**62))[1]
     await vault.store.async_call(
-        lambda: vault.store.connection.execute(
+        lambda db: db.execute(
             "UPDATE segments SET start_us = start_us + 1500000, end_us = end_us + 1500000 WHERE id = ?",
             (second.id,),
         )
     )
     request_id = await _submit(hass, hub, 10.5, 16.5)  # 6 s, from the shifted segment into the next
     shared = await _share(hass, request_id, cameras=["Front door"])
-    share = (await vault.shares.async_list())[0]  # type: ignore[union-attr]
+    share = (await vault.lifecycle.async_shares())[0]
     described = share.manifest["files"][0]
     assert 6 - 0.1 <= described["duration_s"] <= 6 + GOP_S, described
     assert described["start"] <= (hub.base + timedelta(seconds=10.5)).isoformat()  # type: ignore[attr-defined]
@@ -633,13 +629,13 @@ async def test_no_second_decision_while_a_package_is_being_built(
     vault: DoorbellVault = hub.runtime_data
     request_id = await _submit(hass, hub, 7, 19)
     building = hass.async_create_task(_share(hass, request_id))
-    await wait_for(lambda: request_id in vault.desk.building, timeout=5, step=0.001)  # type: ignore[union-attr]
+    await wait_for(lambda: request_id in vault.lifecycle.building, timeout=5, step=0.001)
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call(DOMAIN, "decline_request", {"request_id": request_id}, blocking=True)
     with pytest.raises(ServiceValidationError):
         await _share(hass, request_id)
     assert (await building)["status"] == "shared"
-    assert len(await vault.shares.async_list()) == 1  # type: ignore[union-attr]
+    assert len(await vault.lifecycle.async_shares()) == 1
 
 
 async def test_revoking_stops_a_running_download(

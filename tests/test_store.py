@@ -7,13 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.doorbell_vault.store import (
-    MIGRATIONS,
-    SCHEMA_VERSION,
-    Store,
-    StoreError,
-    migrate,
-)
+from custom_components.doorbell_vault.store import Store, StoreError, segments
+from custom_components.doorbell_vault.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 
 def _tables(database: Path) -> set[str]:
@@ -58,8 +53,8 @@ def test_failed_migration_step_leaves_previous_version(
     database = tmp_path / "index.db"
     connection = sqlite3.connect(database, isolation_level=None)
     broken = (*MIGRATIONS, "CREATE TABLE half_done (x); THIS IS NOT SQL")
-    monkeypatch.setattr("custom_components.doorbell_vault.store.MIGRATIONS", broken)
-    monkeypatch.setattr("custom_components.doorbell_vault.store.SCHEMA_VERSION", len(broken))
+    monkeypatch.setattr("custom_components.doorbell_vault.store.schema.MIGRATIONS", broken)
+    monkeypatch.setattr("custom_components.doorbell_vault.store.schema.SCHEMA_VERSION", len(broken))
     with pytest.raises(sqlite3.Error):
         migrate(connection)
     assert connection.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
@@ -78,23 +73,26 @@ async def test_unopenable_database_is_a_store_error(tmp_path: Path) -> None:
 async def test_closed_store_refuses_work(tmp_path: Path) -> None:
     store = Store(tmp_path / "index.db")
     with pytest.raises(StoreError, match="closed"):
-        _ = store.connection
+        store.call(segments.stats)
 
 
 async def test_footage_totals_follow_every_change(tmp_path: Path) -> None:
     store = Store(tmp_path / "index.db")
     await store.async_open()
-    await store.async_add_segment("front", 10, 20, 100, "front/a.mp4")
-    await store.async_add_segment("front", 20, 30, 50, "front/b.mp4")
-    await store.async_add_segment("back", 5, 15, 7, "back/a.mp4")
-    await store.async_add_segment("front", 20, 31, 60, "front/b.mp4")  # re-indexed: replaces
-    first = (await store.async_segments_in_window("front", 0, 100))[0]
-    await store.async_call(store.remove_segments, [first.id])
+    await store.async_call(segments.add, "front", 10, 20, 100, "front/a.mp4")
+    await store.async_call(segments.add, "front", 20, 30, 50, "front/b.mp4")
+    await store.async_call(segments.add, "back", 5, 15, 7, "back/a.mp4")
+    await store.async_call(segments.add, "front", 20, 31, 60, "front/b.mp4")  # re-indexed: replaces
+    first = (await store.async_call(segments.in_window, "front", 0, 100))[0]
+    await store.async_call(segments.remove, [first.id])
 
-    front, everything = await store.async_stats("front"), await store.async_stats()
+    front, everything = (
+        await store.async_call(segments.stats, "front"),
+        await store.async_call(segments.stats),
+    )
 
-    def direct(where: str) -> tuple[int, int, int | None, int | None]:
-        row = store.connection.execute(
+    def direct(db: sqlite3.Connection, where: str) -> tuple[int, int, int | None, int | None]:
+        row = db.execute(
             "SELECT COUNT(*), COALESCE(SUM(bytes), 0), MIN(start_us), MAX(end_us) FROM segments " + where
         ).fetchone()
         return tuple(row)  # type: ignore[return-value]
@@ -102,5 +100,5 @@ async def test_footage_totals_follow_every_change(tmp_path: Path) -> None:
     assert (front.segments, front.bytes, front.oldest_us, front.newest_us) == (1, 60, 20, 31)
     assert await store.async_call(direct, "WHERE camera = 'front'") == (1, 60, 20, 31)
     assert (everything.segments, everything.bytes, everything.oldest_us) == (2, 67, 5)
-    assert await store.async_stats("nobody") == type(front)(0, 0, None, None)
+    assert await store.async_call(segments.stats, "nobody") == type(front)(0, 0, None, None)
     await store.async_close()

@@ -17,7 +17,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.recorder import name_time_us, segment_folder
+from custom_components.doorbell_vault.recording.recorder import name_time_us, segment_folder
+from custom_components.doorbell_vault.store import segments
 
 from .conftest import camera_subentry, make_hub
 
@@ -62,7 +63,7 @@ async def test_repeated_local_hour_at_the_dst_change_stays_two_hours(
     for start in ("2026-11-01T01:10:00-04:00", "2026-11-01T01:10:00-05:00"):  # EDT, then EST
         begin = _us(start)
         path = f"{segment_folder(camera, begin)}/x{begin}.mp4"
-        await vault.store.async_add_segment(camera, begin, begin + 10_000_000, 1, path)
+        await vault.store.async_call(segments.add, camera, begin, begin + 10_000_000, 1, path)
 
     day = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}/{camera}|2026-11-01")
     assert [c.title for c in day.children] == ["01:00 (06:00 UTC)", "01:00 (05:00 UTC)"]

@@ -12,7 +12,9 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.doorbell_vault.hub import DoorbellVault, now_us
+from custom_components.doorbell_vault.clock import now_us
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.store import segments
 from devkit import simulator
 
 from .conftest import camera_subentry, make_hub
@@ -59,7 +61,7 @@ async def test_ring_and_motion_are_recorded_as_events(
         hass.states.async_set("binary_sensor.doorbell_button", "unavailable")
         await hass.async_block_till_done()
 
-        events = await vault.store.async_events(camera, before, now_us() + 1)
+        events = await vault.store.async_call(segments.events, camera, before, now_us() + 1)
         assert sorted((e.kind, e.source) for e in events) == [
             ("motion", "binary_sensor.porch_motion"),
             ("ring", "binary_sensor.doorbell_button"),

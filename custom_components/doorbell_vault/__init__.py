@@ -26,16 +26,15 @@ from .const import (
     ISSUE_STORAGE_UNAVAILABLE,
     NAME,
 )
+from .evidence.sharing import ShareDesk
+from .evidence.views import ShareView
 from .hub import DoorbellVault, DoorbellVaultConfigEntry, loaded_vault
-from .intake import (
-    RequestWebhook,
-    async_listen_notification_actions,
-    async_setup_services,
-    read_secret,
-)
+from .intake import RequestWebhook
 from .media_source import SegmentView, SharedClipView
-from .probe import ffprobe_binary
-from .share import ShareDesk, ShareView
+from .phone import async_listen_notification_actions
+from .recording.probe import ffprobe_binary
+from .requests.secret import read_secret
+from .services import async_setup_services
 from .store import FolderError, Store, StoreError, prepare_folder
 from .websocket import async_setup_websocket
 
@@ -78,8 +77,13 @@ async def _ffmpeg_works(binary: str) -> bool:
             stdout=asyncio.subprocess.DEVNULL,
             stderr=asyncio.subprocess.DEVNULL,
         )
+    except OSError:
+        return False
+    try:
         return await asyncio.wait_for(process.wait(), 10) == 0
-    except OSError, TimeoutError:
+    except TimeoutError:
+        process.kill()
+        await process.wait()
         return False
 
 
@@ -137,36 +141,37 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         entry_type=dr.DeviceEntryType.SERVICE,
     )
     vault = DoorbellVault(
-        hass=hass,
-        entry=entry,
-        storage=storage,
-        store=store,
-        ffmpeg_binary=binary,
-        ffprobe_binary=ffprobe_binary(binary),
+        hass,
+        entry,
+        storage,
+        store,
+        binary,
+        await hass.async_add_executor_job(ffprobe_binary, binary),
         ffmpeg_ok=ffmpeg_ok,
         hub_device_id=hub_device.id,
     )
     entry.runtime_data = vault
     try:
         await vault.async_start()
+        if CONF_WEBHOOK_ID not in entry.data:
+            hass.config_entries.async_update_entry(
+                entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
+            )
+        intake = RequestWebhook(
+            vault,
+            entry.data[CONF_WEBHOOK_ID],
+            await hass.async_add_executor_job(read_secret, storage),
+        )
+        intake.async_register(hass)
+        entry.async_on_unload(lambda: webhook.async_unregister(hass, intake.webhook_id))
+        entry.async_on_unload(async_listen_notification_actions(hass, vault))
+        entry.async_on_unload(entry.add_update_listener(_async_update_listener))
+        await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     except BaseException:
+        # Nothing may outlive a failed setup: no recorder, no timer, no store thread.
         await vault.async_stop()
         await store.async_close()
         raise
-    if CONF_WEBHOOK_ID not in entry.data:
-        hass.config_entries.async_update_entry(
-            entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
-        )
-    intake = RequestWebhook(
-        vault,
-        entry.data[CONF_WEBHOOK_ID],
-        await hass.async_add_executor_job(read_secret, storage),
-    )
-    intake.async_register(hass)
-    entry.async_on_unload(lambda: webhook.async_unregister(hass, intake.webhook_id))
-    entry.async_on_unload(async_listen_notification_actions(hass, vault))
-    entry.async_on_unload(entry.add_update_listener(_async_update_listener))
-    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     return True
 
 

@@ -10,9 +10,10 @@ from homeassistant.components.camera.const import CameraEntityFeature
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .camera_config import CameraConfig
 from .entity import CameraEntity, add_camera_entities
 from .hub import DoorbellVault, DoorbellVaultConfigEntry
+from .recording.camera_config import CameraConfig
+from .store import segments
 
 SNAPSHOT_TIMEOUT = 15
 
@@ -45,7 +46,7 @@ class VaultCamera(CameraEntity, Camera):
 
     async def async_camera_image(self, width: int | None = None, height: int | None = None) -> bytes | None:
         """A JPEG of the last frames of the newest segment."""
-        segment = await self.vault.store.async_newest_segment(self.camera.id)
+        segment = await self.vault.store.async_call(segments.newest, self.camera.id)
         if segment is None:
             return None
         process = await asyncio.create_subprocess_exec(

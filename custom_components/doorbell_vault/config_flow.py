@@ -25,8 +25,36 @@ from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
-from . import discovery
-from .camera_config import (
+from .const import (
+    CONF_AGENCY_ALLOWLIST,
+    CONF_AGENCY_BLOCKLIST,
+    CONF_CLEAR_SECRET,
+    CONF_CONTINUOUS_DAYS,
+    CONF_EVENT_DAYS,
+    CONF_EXIGENT_AS,
+    CONF_MAX_RADIUS_M,
+    CONF_MAX_SIZE_GB,
+    CONF_MAX_WINDOW_HOURS,
+    CONF_MIN_FREE_GB,
+    CONF_MIN_LEGAL_BASIS,
+    CONF_OFFLINE_MINUTES,
+    CONF_RATE_LIMIT,
+    CONF_REQUIRE_CASE_NUMBER,
+    CONF_SHARE_AUDIO,
+    CONF_SHARE_DAYS,
+    CONF_SHARE_DOWNLOADS,
+    CONF_SHARE_GRACE_DAYS,
+    CONF_STORAGE_PATH,
+    CONF_WEBHOOK_ID,
+    CONF_WEBHOOK_SECRET,
+    DEFAULT_OPTIONS,
+    DEFAULT_STORAGE_FOLDER,
+    DOMAIN,
+    NAME,
+    hub_options,
+)
+from .recording import discovery
+from .recording.camera_config import (
     CONF_AUDIO_CODEC,
     CONF_ENTITY_ID,
     CONF_HEIGHT,
@@ -57,36 +85,8 @@ from .camera_config import (
     strip_credentials,
     with_credentials,
 )
-from .const import (
-    CONF_AGENCY_ALLOWLIST,
-    CONF_AGENCY_BLOCKLIST,
-    CONF_CLEAR_SECRET,
-    CONF_CONTINUOUS_DAYS,
-    CONF_EVENT_DAYS,
-    CONF_EXIGENT_AS,
-    CONF_MAX_RADIUS_M,
-    CONF_MAX_SIZE_GB,
-    CONF_MAX_WINDOW_HOURS,
-    CONF_MIN_FREE_GB,
-    CONF_MIN_LEGAL_BASIS,
-    CONF_OFFLINE_MINUTES,
-    CONF_RATE_LIMIT,
-    CONF_REQUIRE_CASE_NUMBER,
-    CONF_SHARE_AUDIO,
-    CONF_SHARE_DAYS,
-    CONF_SHARE_DOWNLOADS,
-    CONF_SHARE_GRACE_DAYS,
-    CONF_STORAGE_PATH,
-    CONF_WEBHOOK_ID,
-    CONF_WEBHOOK_SECRET,
-    DEFAULT_OPTIONS,
-    DEFAULT_STORAGE_FOLDER,
-    DOMAIN,
-    NAME,
-)
-from .hub import DoorbellVaultConfigEntry
-from .intake import read_secret, write_secret
-from .probe import ProbeError, StreamInfo, ffprobe_binary, probe_stream
+from .recording.probe import ProbeError, StreamInfo, ffprobe_binary, probe_stream
+from .requests.secret import read_secret, write_secret
 from .store import FolderError, prepare_folder
 
 GIB = 1024**3
@@ -120,7 +120,8 @@ def validate_stream_url(url: str) -> str | None:
 
 async def async_probe(hass: HomeAssistant, url: str) -> StreamInfo:
     """Test-before-configure with the ffprobe beside Home Assistant's ffmpeg."""
-    return await probe_stream(ffprobe_binary(get_ffmpeg_manager(hass).binary), url)
+    binary = await hass.async_add_executor_job(ffprobe_binary, get_ffmpeg_manager(hass).binary)
+    return await probe_stream(binary, url)
 
 
 def camera_data(
@@ -366,7 +367,7 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: DoorbellVaultConfigEntry) -> DoorbellVaultOptionsFlow:
+    def async_get_options_flow(config_entry: ConfigEntry) -> DoorbellVaultOptionsFlow:
         """Retention options."""
         return DoorbellVaultOptionsFlow()
 
@@ -463,7 +464,7 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Edit retention."""
         errors: dict[str, str] = {}
-        options = {**DEFAULT_OPTIONS, **self.config_entry.options}
+        options = hub_options(self.config_entry.options)
         if user_input is not None:
             options.update(user_input)
             options[CONF_CONTINUOUS_DAYS] = int(options[CONF_CONTINUOUS_DAYS])

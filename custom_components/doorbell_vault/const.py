@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Final
+from collections.abc import Mapping
+from typing import Any, Final
 
 DOMAIN: Final = "doorbell_vault"
 NAME: Final = "Doorbell Vault"
@@ -65,3 +66,8 @@ DEFAULT_OPTIONS: Final = {
 
 ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"
 ISSUE_FFMPEG_MISSING: Final = "ffmpeg_missing"
+
+
+def hub_options(options: Mapping[str, Any]) -> dict[str, Any]:
+    """The hub entry's options with every default filled in."""
+    return {**DEFAULT_OPTIONS, **options}

@@ -11,7 +11,8 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_WEBHOOK_ID
 from .hub import DoorbellVaultConfigEntry
-from .intake import read_secret
+from .requests.secret import read_secret
+from .store import holds, segments
 
 TO_REDACT = {"password", "username", "webhook_id", "secret", "url", "stream_source", "mac"}
 
@@ -36,12 +37,12 @@ async def async_get_config_entry_diagnostics(
                 "restarts": recorder.restarts,
                 "pid": recorder.pid,
                 "stderr_tail": list(recorder.stderr_tail),
-                "footage": asdict(await vault.store.async_stats(camera_id)),
+                "footage": asdict(await vault.store.async_call(segments.stats, camera_id)),
             }
             for camera_id, recorder in vault.recorders.items()
             if (camera_sub := entry.subentries.get(camera_id)) is not None
         ],
-        "holds": [asdict(hold) for hold in await vault.store.async_holds()],
+        "holds": [asdict(hold) for hold in await vault.store.async_call(holds.every)],
         "webhook": {
             # The owner copies the intake address from here or from Configure; the shared secret, which
             # is the real gate, never appears.
@@ -50,13 +51,13 @@ async def async_get_config_entry_diagnostics(
         },
         "requests": {
             "accept_requests": vault.accept_requests,
-            "pending": len(await vault.desk.async_list("pending")) if vault.desk else 0,
-            "audit": asdict(await vault.desk.async_verify_audit()) if vault.desk else None,
+            "pending": len(await vault.lifecycle.async_list("pending")),
+            "audit": asdict(await vault.lifecycle.async_verify_audit()),
         },
         "sharing": {
             # Recipients check a package's signature against this key.
-            "public_key": vault.shares.public_key if vault.shares else None,
-            "live_shares": len(await vault.shares.async_list(live=True)) if vault.shares else 0,
+            "public_key": vault.shares.public_key,
+            "live_shares": len(await vault.lifecycle.async_shares(live=True)),
         },
         "last_prune": {
             "by_age": vault.last_prune.by_age,

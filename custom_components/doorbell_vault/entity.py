@@ -8,10 +8,10 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .camera_config import CameraConfig
 from .const import DOMAIN, NAME
 from .hub import DoorbellVault
-from .recorder import Recorder
+from .recording.camera_config import CameraConfig
+from .recording.recorder import Recorder
 
 
 def hub_device(vault: DoorbellVault) -> DeviceInfo:

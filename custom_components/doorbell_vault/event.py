@@ -8,9 +8,11 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import CameraEntity, HubEntity, add_camera_entities
-from .hub import KIND_RING, SIGNAL_RING, DoorbellVaultConfigEntry
-from .requests import Request, Status
-from .store import Event
+from .hub import KIND_RING, DoorbellVaultConfigEntry
+from .requests.lifecycle import Change
+from .signals import SIGNAL_REQUEST_CHANGED, SIGNAL_RING
+from .store.requests import Request, Status
+from .store.segments import Event
 
 REQUESTS = EventEntityDescription(
     key="requests",
@@ -64,12 +66,13 @@ class RequestEvent(HubEntity, EventEntity):
     """Fires on every new request and every decision: received, rejected, declined, expired, ..."""
 
     async def async_added_to_hass(self) -> None:
-        """Follow the request desk."""
-        assert self.vault.desk is not None
-        self.async_on_remove(self.vault.desk.add_listener(self._changed))
+        """Follow the requests: once when one arrives, once when one is decided."""
+        self.async_on_remove(async_dispatcher_connect(self.hass, SIGNAL_REQUEST_CHANGED, self._changed))
 
     @callback
-    def _changed(self, request: Request) -> None:
+    def _changed(self, request: Request, change: Change) -> None:
+        if change not in (Change.RECEIVED, Change.DECIDED):
+            return
         kind = "received" if request.status == Status.PENDING else str(request.status)
         self._trigger_event(
             kind,

@@ -1,4 +1,8 @@
-"""The hub: what one Doorbell Vault config entry runs — cameras, recorders, retention, requests, shares."""
+"""The hub: what one Doorbell Vault config entry runs — cameras, recorders, retention, requests, shares.
+
+It builds each desk with what that desk needs (store, storage folder, a view of the cameras, the owner's
+options) and starts and stops them; the desks never reach back into the hub.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +11,7 @@ import logging
 import shutil
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
@@ -21,7 +25,7 @@ from homeassistant.helpers.event import async_track_state_change_event, async_tr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
-from .camera_config import SUBENTRY_CAMERA, CameraConfig
+from .clock import now_us
 from .const import (
     CONF_AGENCY_ALLOWLIST,
     CONF_AGENCY_BLOCKLIST,
@@ -35,16 +39,20 @@ from .const import (
     CONF_MIN_LEGAL_BASIS,
     CONF_OFFLINE_MINUTES,
     CONF_REQUIRE_CASE_NUMBER,
-    DEFAULT_OPTIONS,
+    CONF_SHARE_GRACE_DAYS,
     DOMAIN,
+    hub_options,
 )
-from .reconcile import reconcile
-from .recorder import Recorder
-from .requests import Policy as RequestPolicy
-from .requests import RequestDesk
-from .retention import Policy, PruneReport, prune
-from .share import ShareDesk
-from .store import FootageStats, Segment, Store
+from .evidence.sharing import ShareDesk
+from .recording.camera_config import SUBENTRY_CAMERA, CameraConfig
+from .recording.reconcile import reconcile
+from .recording.recorder import Recorder
+from .recording.retention import Policy, PruneReport, prune
+from .requests.lifecycle import Lifecycle
+from .requests.policy import Policy as RequestPolicy
+from .signals import SIGNAL_RING
+from .store import Store, meta, segments
+from .store.segments import FootageStats, Segment
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -52,14 +60,8 @@ RETENTION_INTERVAL: Final = timedelta(minutes=5)
 OFFLINE_CHECK_INTERVAL: Final = timedelta(seconds=15)
 STATS_INTERVAL: Final = timedelta(seconds=60)
 URL_LOOKUP_TIMEOUT: Final = 15
-SIGNAL_RING: Final = f"{DOMAIN}_ring_{{}}"
 KIND_RING: Final = "ring"
 KIND_MOTION: Final = "motion"
-
-
-def now_us() -> int:
-    """Wall-clock time in UTC microseconds."""
-    return time.time_ns() // 1000
 
 
 def offline_issue_id(camera_id: str) -> str:
@@ -92,37 +94,78 @@ class FootageCoordinator(DataUpdateCoordinator[FootageData]):
 
     async def _async_update_data(self) -> FootageData:
         store = self.vault.store
-        cameras = {camera_id: await store.async_stats(camera_id) for camera_id in self.vault.cameras}
+        cameras = {
+            camera_id: await store.async_call(segments.stats, camera_id) for camera_id in self.vault.cameras
+        }
         usage = await self.hass.async_add_executor_job(shutil.disk_usage, self.vault.storage)
-        return FootageData(cameras, await store.async_stats(), usage.free)
+        return FootageData(cameras, await store.async_call(segments.stats), usage.free)
 
 
-@dataclass(slots=True)
 class DoorbellVault:
     """Runtime data of the hub entry."""
 
-    hass: HomeAssistant
-    entry: ConfigEntry
-    storage: Path
-    store: Store
-    ffmpeg_binary: str
-    ffprobe_binary: str
-    ffmpeg_ok: bool = True
-    hub_device_id: str = ""
-    cameras: dict[str, CameraConfig] = field(default_factory=dict)
-    recorders: dict[str, Recorder] = field(default_factory=dict)
-    coordinator: FootageCoordinator | None = None
-    desk: RequestDesk | None = None
-    shares: ShareDesk | None = None
-    accept_requests: bool = True
-    last_prune: PruneReport | None = None
-    _unsubs: list[Callable[[], None]] = field(default_factory=list)
-    _prune_lock: asyncio.Lock = field(default_factory=asyncio.Lock)
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        storage: Path,
+        store: Store,
+        ffmpeg_binary: str,
+        ffprobe_binary: str,
+        *,
+        ffmpeg_ok: bool = True,
+        hub_device_id: str = "",
+    ) -> None:
+        """Build the desks (nothing runs until async_start)."""
+        self.hass = hass
+        self.entry = entry
+        self.storage = storage
+        self.store = store
+        self.ffmpeg_binary = ffmpeg_binary
+        self.ffprobe_binary = ffprobe_binary
+        self.ffmpeg_ok = ffmpeg_ok
+        self.hub_device_id = hub_device_id
+        self.accept_requests = True
+        self.last_prune: PruneReport | None = None
+        self._unsubs: list[Callable[[], None]] = []
+        self._prune_lock = asyncio.Lock()
+        self.cameras: dict[str, CameraConfig] = {
+            camera.id: camera
+            for camera in (
+                CameraConfig.from_subentry(subentry)
+                for subentry in entry.subentries.values()
+                if subentry.subentry_type == SUBENTRY_CAMERA
+            )
+        }
+        self.recorders: dict[str, Recorder] = {
+            camera.id: Recorder(
+                camera,
+                storage,
+                store,
+                ffmpeg_binary,
+                ffprobe_binary,
+                resolve_url=self._url_resolver(camera),
+                on_segment=self._segment_indexed,
+            )
+            for camera in self.cameras.values()
+        }
+        self.coordinator = FootageCoordinator(hass, entry, self)
+        self.lifecycle = Lifecycle(hass, store, self.cameras.values, self.request_policy)
+        self.shares = ShareDesk(
+            hass,
+            store,
+            storage,
+            self.lifecycle,
+            self.cameras.values,
+            lambda: timedelta(days=float(self.options[CONF_SHARE_GRACE_DAYS])),
+            ffmpeg_binary,
+            ffprobe_binary,
+        )
 
     @property
-    def options(self) -> dict[str, float]:
+    def options(self) -> dict[str, Any]:
         """Hub options with defaults filled in."""
-        return {**DEFAULT_OPTIONS, **self.entry.options}
+        return hub_options(self.entry.options)
 
     def policy(self) -> Policy:
         """The retention policy from the options and the cameras' modes."""
@@ -137,8 +180,7 @@ class DoorbellVault:
 
     def request_policy(self) -> RequestPolicy:
         """The owner's request checks from the options, the opt-out switch and the home location."""
-        options: dict[str, Any] = {**DEFAULT_OPTIONS, **self.entry.options}
-        home = (self.hass.config.latitude, self.hass.config.longitude)
+        options = self.options
         return RequestPolicy(
             accept_requests=self.accept_requests,
             require_case_number=bool(options[CONF_REQUIRE_CASE_NUMBER]),
@@ -149,42 +191,26 @@ class DoorbellVault:
             min_legal_basis=str(options[CONF_MIN_LEGAL_BASIS]),
             exigent_as=str(options[CONF_EXIGENT_AS]),
             footage_days=float(options[CONF_EVENT_DAYS]),
-            home=home,
+            home=(self.hass.config.latitude, self.hass.config.longitude),
         )
 
     async def async_set_accept_requests(self, accept: bool) -> None:
         """The opt-out of all future requests (kept in the index, so no reload)."""
-        await self.store.async_set_meta("accept_requests", "1" if accept else "0")
+        await self.store.async_call(meta.put, "accept_requests", "1" if accept else "0")
         self.accept_requests = accept
 
     async def async_start(self) -> None:
         """Reconcile the index with the disk, start recording and the periodic work."""
-        self.accept_requests = await self.store.async_get_meta("accept_requests") != "0"
-        self.desk = RequestDesk(self.hass, self)
-        await self.desk.async_start()
-        self.shares = ShareDesk(self.hass, self)
+        self.accept_requests = await self.store.async_call(meta.get, "accept_requests") != "0"
+        await self.lifecycle.async_start()
         await self.shares.async_start()
-        for subentry in self.entry.subentries.values():
-            if subentry.subentry_type == SUBENTRY_CAMERA:
-                camera = CameraConfig.from_subentry(subentry)
-                self.cameras[camera.id] = camera
-        self.coordinator = FootageCoordinator(self.hass, self.entry, self)
         for camera in self.cameras.values():
-            recorder = Recorder(
-                camera,
-                self.storage,
-                self.store,
-                self.ffmpeg_binary,
-                self.ffprobe_binary,
-                resolve_url=self._url_resolver(camera),
-                on_segment=self._segment_indexed,
-            )
-            self.recorders[camera.id] = recorder
+            recorder = self.recorders[camera.id]
             await reconcile(recorder)
             if self.ffmpeg_ok:
                 recorder.start()
             self._track_triggers(camera)
-        await self.coordinator.async_refresh()
+        await self.coordinator.async_config_entry_first_refresh()
         await self.async_prune()
         self._unsubs.append(async_track_time_interval(self.hass, self._prune_tick, RETENTION_INTERVAL))
         self._unsubs.append(async_track_time_interval(self.hass, self._offline_tick, OFFLINE_CHECK_INTERVAL))
@@ -193,10 +219,8 @@ class DoorbellVault:
         """Stop recorders (each finishes and indexes its open segment) and periodic work."""
         while self._unsubs:
             self._unsubs.pop()()
-        if self.desk is not None:
-            self.desk.async_stop()
-        if self.shares is not None:
-            self.shares.async_stop()
+        self.lifecycle.async_stop()
+        self.shares.async_stop()
         await asyncio.gather(*(r.stop() for r in self.recorders.values()))
 
     # Recording -----------------------------------------------------------------------------------
@@ -220,13 +244,12 @@ class DoorbellVault:
 
     @callback
     def _segment_indexed(self, segment: Segment) -> None:
-        if self.coordinator:
-            self.hass.async_create_task(self.coordinator.async_request_refresh())
+        self.hass.async_create_task(self.coordinator.async_request_refresh())
 
     async def async_prune(self) -> PruneReport:
         """One retention pass."""
         async with self._prune_lock:
-            report = await self.store.async_call(prune, self.store, self.storage, self.policy(), now_us())
+            report = await self.store.async_job(prune, self.store, self.storage, self.policy(), now_us())
         self.last_prune = report
         return report
 
@@ -294,7 +317,8 @@ class DoorbellVault:
 
     async def async_trigger(self, camera: CameraConfig, kind: str, source: str | None) -> None:
         """Record an event with the camera's pre- and post-roll; a ring also fires the event entity."""
-        event = await self.store.async_add_event(
+        event = await self.store.async_call(
+            segments.add_event,
             camera.id,
             kind,
             source,

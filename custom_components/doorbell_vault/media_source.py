@@ -26,10 +26,12 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.util import dt as dt_util
 
+from .clock import local as _local
 from .const import DOMAIN, NAME
 from .hub import DoorbellVault, loaded_vault
-from .share import Share
-from .store import Segment
+from .store import segments
+from .store.segments import Segment
+from .store.shares import Share
 
 SEGMENT_URL: Final = "/api/doorbell_vault/segment/{segment_id}"
 SHARED_CLIP_URL: Final = "/api/doorbell_vault/shared/{request_id}/{name}"
@@ -47,10 +49,6 @@ def _vault(hass: HomeAssistant) -> DoorbellVault:
     if (vault := loaded_vault(hass)) is None:
         raise BrowseError("Doorbell Vault is not set up")
     return vault
-
-
-def _local(us: int) -> datetime:
-    return dt_util.as_local(datetime.fromtimestamp(us / 1_000_000, UTC))
 
 
 def _folder(
@@ -105,9 +103,9 @@ class VaultMediaSource(MediaSource):
             raise Unresolvable(f"Unknown recording: {item.identifier}")
         segment: Segment | None
         if kind == "segment":
-            segment = await vault.store.async_segment(int(raw))
+            segment = await vault.store.async_call(segments.get, int(raw))
         else:
-            segment = await vault.store.async_event_segment(int(raw))
+            segment = await vault.store.async_call(segments.event_segment, int(raw))
         if segment is None:
             raise Unresolvable(f"No footage for {item.identifier}")
         url = async_sign_path(self.hass, SEGMENT_URL.format(segment_id=segment.id), SIGNED_FOR)
@@ -130,7 +128,7 @@ class VaultMediaSource(MediaSource):
         if camera is None or len(parts) > 3:
             raise BrowseError(f"Unknown folder: {item.identifier}")
         if len(parts) == 1:
-            days = await vault.store.async_days(camera.id)
+            days = await vault.store.async_call(segments.days, camera.id)
             return _folder(camera.id, camera.name, [_folder(f"{camera.id}|{d}", d) for d in days])
         try:
             day = datetime.strptime(parts[1], "%Y-%m-%d").replace(tzinfo=UTC)
@@ -138,8 +136,8 @@ class VaultMediaSource(MediaSource):
             raise BrowseError(f"Unknown day: {parts[1]}") from err
         day_us = int(day.timestamp() * 1_000_000)
         if len(parts) == 2:
-            segments = await vault.store.async_segments_in_window(camera.id, day_us, day_us + 24 * HOUR_US)
-            hours = sorted({(s.start_us - day_us) // HOUR_US for s in segments if s.start_us >= day_us})
+            found = await vault.store.async_call(segments.in_window, camera.id, day_us, day_us + 24 * HOUR_US)
+            hours = sorted({(s.start_us - day_us) // HOUR_US for s in found if s.start_us >= day_us})
             return _folder(
                 item.identifier,
                 f"{camera.name} {parts[1]} (UTC)",
@@ -153,20 +151,20 @@ class VaultMediaSource(MediaSource):
         if not parts[2].isdigit() or not 0 <= int(parts[2]) < 24:
             raise BrowseError(f"Unknown hour: {parts[2]}")
         start = day_us + int(parts[2]) * HOUR_US
-        segments = await vault.store.async_segments_in_window(camera.id, start, start + HOUR_US)
-        events = await vault.store.async_events(camera.id, start, start + HOUR_US)
+        found = await vault.store.async_call(segments.in_window, camera.id, start, start + HOUR_US)
+        events = await vault.store.async_call(segments.events, camera.id, start, start + HOUR_US)
         children = [
             _clip(f"event|{e.id}", f"{e.kind.capitalize()} {_local(e.at_us):%H:%M:%S}") for e in events
         ] + [
             _clip(f"segment|{s.id}", f"{_local(s.start_us):%H:%M:%S}–{_local(s.end_us):%H:%M:%S}")
-            for s in segments
+            for s in found
             if s.start_us >= start
         ]
         return _folder(item.identifier, f"{camera.name} {_local(start):%Y-%m-%d %H:%M}", children)
 
 
 async def _live(vault: DoorbellVault) -> list[Share]:
-    return await vault.shares.async_list(live=True) if vault.shares else []
+    return await vault.lifecycle.async_shares(live=True)
 
 
 async def _shared_clip(vault: DoorbellVault, request_id: str, name: str) -> Share | None:
@@ -242,7 +240,7 @@ class SegmentView(HomeAssistantView):
             vault = _vault(hass)
         except BrowseError:
             return web.Response(status=HTTPStatus.NOT_FOUND)
-        segment = await vault.store.async_segment(int(segment_id))
+        segment = await vault.store.async_call(segments.get, int(segment_id))
         if segment is None:
             return web.Response(status=HTTPStatus.NOT_FOUND)
         # Paths come from our own index; refuse anything that could leave the storage folder anyway,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import datetime
 from typing import Any
 
 from homeassistant.components.sensor import (
@@ -15,20 +15,24 @@ from homeassistant.components.sensor import (
 )
 from homeassistant.const import EntityCategory, UnitOfInformation
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from . import transparency
-from .camera_config import CameraConfig
+from .clock import from_us
 from .entity import CameraEntity, HubEntity, add_camera_entities
 from .hub import DoorbellVault, DoorbellVaultConfigEntry, FootageCoordinator, FootageData
-from .requests import Request, Status
+from .recording.camera_config import CameraConfig
+from .requests.lifecycle import Change
+from .signals import SIGNAL_REQUEST_CHANGED
+from .store import reports
+from .store.requests import Request, Status
 
 type Value = int | datetime | None
 
 
 def _time(us: int | None) -> datetime | None:
-    return datetime.fromtimestamp(us / 1_000_000, UTC) if us is not None else None
+    return from_us(us) if us is not None else None
 
 
 @dataclass(frozen=True, kw_only=True)
@@ -105,7 +109,6 @@ async def async_setup_entry(
     """Hub sensors, then two diagnostic sensors per camera."""
     vault = entry.runtime_data
     coordinator = vault.coordinator
-    assert coordinator is not None
     async_add_entities(HubSensor(vault, coordinator, d) for d in HUB_SENSORS)
     async_add_entities(
         [PendingRequestsSensor(vault, PENDING_REQUESTS), TransparencySensor(vault, FOOTAGE_REQUESTS)]
@@ -176,15 +179,14 @@ class RequestsFollower(HubEntity, SensorEntity):
     """A sensor that reloads after every new request, decision, share and download."""
 
     async def async_added_to_hass(self) -> None:
-        """Load, then follow the request desk."""
-        assert self.vault.desk is not None
+        """Load, then follow every change of a request."""
         await self._async_load()
 
         @callback
-        def changed(_request: Request) -> None:
+        def changed(_request: Request, _change: Change) -> None:
             self.hass.async_create_task(self._async_reload())
 
-        self.async_on_remove(self.vault.desk.add_listener(changed))
+        self.async_on_remove(async_dispatcher_connect(self.hass, SIGNAL_REQUEST_CHANGED, changed))
 
     async def _async_load(self) -> None:
         raise NotImplementedError
@@ -200,8 +202,7 @@ class PendingRequestsSensor(RequestsFollower):
     _pending: list[Request]
 
     async def _async_load(self) -> None:
-        assert self.vault.desk is not None
-        self._pending = await self.vault.desk.async_list(Status.PENDING)
+        self._pending = await self.vault.lifecycle.async_list(Status.PENDING)
 
     @property
     def native_value(self) -> int:
@@ -211,8 +212,7 @@ class PendingRequestsSensor(RequestsFollower):
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """The pending requests (no requester contact details), with a package's progress."""
-        assert self.vault.desk is not None
-        building = self.vault.desk.building
+        building = self.vault.lifecycle.building
         return {
             "requests": [
                 {
@@ -231,8 +231,7 @@ class TransparencySensor(RequestsFollower):
     _report: dict[str, Any]
 
     async def _async_load(self) -> None:
-        store = self.vault.store
-        self._report = await store.async_call(transparency.report, store.connection)
+        self._report = await self.vault.store.async_call(reports.report)
 
     @property
     def native_value(self) -> int:

@@ -17,24 +17,27 @@ from homeassistant.components.websocket_api.decorators import (
 from homeassistant.components.websocket_api.messages import event_message
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
+from . import decide
 from .hub import loaded_vault
-from .intake import async_share
-from .requests import DecidedBy, Request, RequestDesk, RequestNotPending, Status, as_dict
+from .requests.lifecycle import Change, Lifecycle
+from .signals import SIGNAL_REQUEST_CHANGED
+from .store.requests import Request, Status
 
 
-def _desk(hass: HomeAssistant) -> RequestDesk | None:
+def _desk(hass: HomeAssistant) -> Lifecycle | None:
     vault = loaded_vault(hass)
-    return vault.desk if vault else None
+    return vault.lifecycle if vault else None
 
 
-def _public(request: Request, desk: RequestDesk | None = None) -> dict[str, Any]:
-    progress = desk.building.get(request.id) if desk else None
+def _public(hass: HomeAssistant, request: Request) -> dict[str, Any]:
+    desk = _desk(hass)
     return {
         **request.summary(),
-        "received": as_dict(request)["received_us"],
+        "received": request.received_us,
         "fields": request.fields,
-        "progress": progress,
+        "progress": desk.building.get(request.id) if desk else None,
     }
 
 
@@ -59,7 +62,7 @@ async def ws_list(hass: HomeAssistant, connection: ActiveConnection, msg: dict[s
         connection.send_error(msg["id"], "not_loaded", "Doorbell Vault is not set up")
         return
     requests = await desk.async_list(msg.get("status"))
-    connection.send_result(msg["id"], [_public(r, desk) for r in requests])
+    connection.send_result(msg["id"], [_public(hass, r) for r in requests])
 
 
 @require_admin
@@ -77,7 +80,7 @@ async def ws_get(hass: HomeAssistant, connection: ActiveConnection, msg: dict[st
     if request is None:
         connection.send_error(msg["id"], ERR_NOT_FOUND, "no such request")
         return
-    connection.send_result(msg["id"], _public(request, desk))
+    connection.send_result(msg["id"], _public(hass, request))
 
 
 @require_admin
@@ -97,54 +100,43 @@ async def ws_get(hass: HomeAssistant, connection: ActiveConnection, msg: dict[st
 async def ws_decide(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
     """Decline, share (with the owner's defaults for what is not given) or revoke a request."""
     vault = loaded_vault(hass)
-    if vault is None or (desk := vault.desk) is None or vault.shares is None:
+    if vault is None:
         connection.send_error(msg["id"], "not_loaded", "Doorbell Vault is not set up")
         return
     request_id = msg["request_id"]
-    if msg["decision"] == "revoke":
-        revoked = await vault.shares.async_end(request_id, "revoked")
-        if revoked is None:
-            connection.send_error(msg["id"], "no_live_share", "no live share for that request")
-            return
-        connection.send_result(msg["id"], _public(revoked, desk))
-        return
-    if msg["decision"] == "share":
-        hours = msg.get("expires_in_hours")
-        try:
-            result = await async_share(
+    context = connection.context(msg)
+    try:
+        if msg["decision"] == "revoke":
+            connection.send_result(msg["id"], _public(hass, await decide.async_revoke(vault, request_id)))
+        elif msg["decision"] == "decline":
+            request = await decide.async_decline(vault, request_id, context, msg.get("message"))
+            connection.send_result(msg["id"], _public(hass, request))
+        else:
+            hours = msg.get("expires_in_hours")
+            result = await decide.async_share(
                 vault,
                 request_id,
-                connection.context(msg),
+                context,
                 cameras=msg.get("cameras"),
                 include_audio=msg.get("include_audio"),
                 expires_in=timedelta(hours=hours) if hours else None,
                 max_downloads=msg.get("max_downloads"),
             )
-        except HomeAssistantError as err:
-            connection.send_error(msg["id"], "share_failed", str(err))
-            return
-        connection.send_result(msg["id"], {**_public(result.request, desk), "share": result.response()})
-        return
-    try:
-        request = await desk.async_end(request_id, Status.DECLINED, DecidedBy.USER, msg.get("message"))
-    except RequestNotPending:
-        connection.send_error(msg["id"], "not_pending", "no pending request with that id")
-        return
-    connection.send_result(msg["id"], _public(request, desk))
+            connection.send_result(msg["id"], {**_public(hass, result.request), "share": result.response()})
+    except HomeAssistantError as err:
+        code = err.translation_key if err.translation_key else "failed"
+        connection.send_error(msg["id"], code, str(err))
 
 
 @require_admin
 @websocket_command({probatio.Required("type"): "doorbell_vault/requests/subscribe"})
 @callback
 def ws_subscribe(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
-    """Send every new request and every decision as it happens."""
-    if (desk := _desk(hass)) is None:
-        connection.send_error(msg["id"], "not_loaded", "Doorbell Vault is not set up")
-        return
+    """Send every new request, decision, build stage and download as it happens (across reloads)."""
 
     @callback
-    def changed(request: Request) -> None:
-        connection.send_message(event_message(msg["id"], _public(request, desk)))
+    def changed(request: Request, _change: Change) -> None:
+        connection.send_message(event_message(msg["id"], _public(hass, request)))
 
-    connection.subscriptions[msg["id"]] = desk.add_listener(changed)
+    connection.subscriptions[msg["id"]] = async_dispatcher_connect(hass, SIGNAL_REQUEST_CHANGED, changed)
     connection.send_result(msg["id"])

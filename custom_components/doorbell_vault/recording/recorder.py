@@ -17,14 +17,16 @@ import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Final
 
 import ffmpeg  # type: ignore[import-untyped]
 
+from ..store import Store, segments
+from ..store.segments import Segment
 from .camera_config import CameraConfig, redact_url
 from .probe import probe_duration
-from .store import Segment, Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -99,7 +101,7 @@ def file_segment(
     if source != target:
         source.replace(target)
     size = target.stat().st_size
-    segment_id = store.add_segment(camera, start_us, end_us, size, relative)
+    segment_id = store.call(segments.add, camera, start_us, end_us, size, relative)
     return Segment(segment_id, camera, start_us, end_us, size, relative)
 
 
@@ -251,7 +253,7 @@ class Recorder:
         self._set_online(False)
 
     async def _run_once(self, url: str) -> bool:
-        self.incoming.mkdir(parents=True, exist_ok=True)
+        await self.store.async_job(partial(self.incoming.mkdir, parents=True, exist_ok=True))
         command = build_command(
             self.ffmpeg_binary,
             url,
@@ -321,7 +323,7 @@ class Recorder:
 
     async def _index(self, path: Path, start_us: int, end_us: int) -> None:
         try:
-            segment = await self.store.async_call(
+            segment = await self.store.async_job(
                 file_segment, self.store, self.storage, self.camera.id, path, start_us, end_us
             )
         except FileNotFoundError:
@@ -337,7 +339,7 @@ class Recorder:
     async def salvage(self) -> int:
         """Index what a stopped or killed ffmpeg left in `incoming/`, up to its last whole fragment."""
         try:
-            names = await self.store.async_call(_list_mp4, self.incoming)
+            names = await self.store.async_job(_list_mp4, self.incoming)
         except FileNotFoundError:
             return 0
         indexed = 0
@@ -346,7 +348,7 @@ class Recorder:
             duration = await probe_duration(self.ffprobe_binary, path)
             if duration is None:
                 # Not one whole fragment: no playable footage in it.
-                await self.store.async_call(_remove, path)
+                await self.store.async_job(_remove, path)
                 _LOGGER.debug("%s: removed empty segment %s", self.camera.name, name)
                 continue
             start_us = name_time_us(name)
@@ -356,7 +358,7 @@ class Recorder:
                 # The segment that followed the last finished one: start exactly where it ended.
                 start_us = self._expected_start_us
             if start_us is None:
-                start_us = int((await self.store.async_call(_mtime, path) - duration) * 1_000_000)
+                start_us = int((await self.store.async_job(_mtime, path) - duration) * 1_000_000)
             await self._index(path, start_us, start_us + round(duration * 1_000_000))
             indexed += 1
         self._expected_start_us = None

@@ -32,7 +32,8 @@ from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
 
-from .store import Segment
+from ..clock import iso
+from ..store.segments import Segment
 
 FORMAT: Final = "doorbell-vault-evidence/1"
 KEY_FILE: Final = ".signing_key"
@@ -131,11 +132,6 @@ class Package:
     manifest: dict[str, Any]
     manifest_sha256: str
     seconds: float = field(default=0.0)
-
-
-def iso(us: int) -> str:
-    """UTC ISO 8601 with microseconds."""
-    return datetime.fromtimestamp(us / 1_000_000, UTC).isoformat()
 
 
 def slug(name: str, taken: set[str]) -> str:

@@ -7,9 +7,10 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
+from ..store import Store, segments
+from ..store.segments import Segment
 from .probe import probe_duration
 from .recorder import Recorder, file_segment, name_time_us
-from .store import SEGMENT_COLUMNS, Segment, Store
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -26,7 +27,7 @@ class Reconciliation:
 def _scan(store: Store, storage: Path, camera: str) -> tuple[list[Path], list[Segment]]:
     """Unindexed files in the hour folders, and rows whose file is gone (store thread)."""
     root = storage / camera
-    indexed = store.indexed_paths(camera)
+    indexed = store.call(segments.indexed_paths, camera)
     on_disk: list[Path] = []
     if root.is_dir():
         for day in os.scandir(root):
@@ -37,10 +38,7 @@ def _scan(store: Store, storage: Path, camera: str) -> tuple[list[Path], list[Se
                     on_disk.extend(Path(f.path) for f in os.scandir(hour.path) if f.name.endswith(".mp4"))
     unindexed = [p for p in on_disk if str(p.relative_to(storage)) not in indexed]
     present = {str(p.relative_to(storage)) for p in on_disk}
-    rows = store.connection.execute(
-        f"SELECT {SEGMENT_COLUMNS} FROM segments WHERE camera = ?", (camera,)
-    ).fetchall()
-    missing = [Segment(*row) for row in rows if row[5] not in present]
+    missing = [s for s in store.call(segments.of_camera, camera) if s.path not in present]
     return sorted(unindexed), missing
 
 
@@ -48,7 +46,7 @@ async def reconcile(recorder: Recorder) -> Reconciliation:
     """Index what ffmpeg left behind, index finished files the index lacks, forget rows without files."""
     store, storage, camera = recorder.store, recorder.storage, recorder.camera
     salvaged = await recorder.salvage()
-    unindexed, missing = await store.async_call(_scan, store, storage, camera.id)
+    unindexed, missing = await store.async_job(_scan, store, storage, camera.id)
     indexed = 0
     for path in unindexed:
         start_us = name_time_us(path.name)
@@ -57,10 +55,10 @@ async def reconcile(recorder: Recorder) -> Reconciliation:
             _LOGGER.warning("%s: %s is not a playable segment; left in place", camera.name, path)
             continue
         end_us = start_us + round(duration * 1_000_000)
-        await store.async_call(file_segment, store, storage, camera.id, path, start_us, end_us)
+        await store.async_job(file_segment, store, storage, camera.id, path, start_us, end_us)
         indexed += 1
     if missing:
-        await store.async_call(store.remove_segments, [s.id for s in missing])
+        await store.async_call(segments.remove, [s.id for s in missing])
         _LOGGER.warning(
             "%s: %d indexed segments were missing on disk and were removed from the index: %s",
             camera.name,

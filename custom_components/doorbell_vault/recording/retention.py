@@ -13,7 +13,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from .store import HELD, SEGMENT_COLUMNS, Segment, Store
+from ..store import Store, segments
+from ..store.segments import Segment
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -22,11 +23,6 @@ GB: Final = 1_000_000_000
 BATCH: Final = 200
 # In "events only" mode footage is kept at least this long, so a later event still finds its pre-roll.
 EVENTS_ONLY_GRACE_US: Final = 300 * 1_000_000
-
-TOUCHES_EVENT = """EXISTS (
-    SELECT 1 FROM events e
-    WHERE e.camera = s.camera AND e.start_us < s.end_us AND e.end_us > s.start_us
-)"""
 
 
 @dataclass(frozen=True, slots=True)
@@ -51,12 +47,12 @@ class PruneReport:
     removed: list[Segment] = field(default_factory=list)
 
 
-def _delete(store: Store, storage: Path, segments: list[Segment], report: PruneReport) -> None:
-    for segment in segments:
+def _delete(store: Store, storage: Path, found: list[Segment], report: PruneReport) -> None:
+    for segment in found:
         (storage / segment.path).unlink(missing_ok=True)
         report.bytes += segment.bytes
-    store.remove_segments([s.id for s in segments])
-    report.removed.extend(segments)
+    store.call(segments.remove, [s.id for s in found])
+    report.removed.extend(found)
 
 
 def prune(
@@ -67,48 +63,29 @@ def prune(
     free_bytes: Callable[[], int] | None = None,
 ) -> PruneReport:
     """One pruning pass (store thread): expired holds, then age, then size cap and free space."""
-    connection = store.connection
     report = PruneReport()
     free = free_bytes or (lambda: shutil.disk_usage(storage).free)
-    args = {"now": now_us}
-    connection.execute("DELETE FROM holds WHERE until_us IS NOT NULL AND until_us <= :now", args)
-    connection.execute(
-        "DELETE FROM events WHERE end_us < :cutoff",
-        {"cutoff": now_us - int(policy.event_days * DAY_US)},
+    store.call(segments.drop_lapsed, now_us, now_us - int(policy.event_days * DAY_US))
+    aged = store.call(
+        segments.aged_unheld,
+        now_us,
+        now_us - int(policy.event_days * DAY_US),
+        now_us - int(policy.continuous_days * DAY_US),
+        now_us - EVENTS_ONLY_GRACE_US,
+        sorted(policy.events_only),
     )
-
-    cameras = sorted(policy.events_only)
-    names = {f"c{i}": camera for i, camera in enumerate(cameras)}
-    events_only = f"s.camera IN ({', '.join(':' + n for n in names)})" if cameras else "0"
-    aged = connection.execute(
-        f"SELECT {SEGMENT_COLUMNS} FROM segments s WHERE NOT {HELD} AND ("
-        "  s.end_us < :event_cutoff"
-        f" OR (s.end_us < :continuous_cutoff AND NOT {TOUCHES_EVENT})"
-        f" OR (s.end_us < :grace_cutoff AND {events_only} AND NOT {TOUCHES_EVENT})"
-        ") ORDER BY s.start_us",
-        {
-            **args,
-            **names,
-            "event_cutoff": now_us - int(policy.event_days * DAY_US),
-            "continuous_cutoff": now_us - int(policy.continuous_days * DAY_US),
-            "grace_cutoff": now_us - EVENTS_ONLY_GRACE_US,
-        },
-    ).fetchall()
-    _delete(store, storage, [Segment(*row) for row in aged], report)
+    _delete(store, storage, aged, report)
     report.by_age = len(aged)
 
     max_bytes = int(policy.max_size_gb * GB)
     min_free = int(policy.min_free_gb * GB)
     while True:
-        total: int = connection.execute("SELECT COALESCE(SUM(bytes), 0) FROM footage_totals").fetchone()[0]
+        total = store.call(segments.total_bytes)
         over_cap = max_bytes > 0 and total > max_bytes
         low_space = min_free > 0 and free() < min_free
         if not (over_cap or low_space):
             break
-        oldest = connection.execute(
-            f"SELECT {SEGMENT_COLUMNS} FROM segments s WHERE NOT {HELD} ORDER BY s.start_us LIMIT :batch",
-            {**args, "batch": BATCH},
-        ).fetchall()
+        oldest = store.call(segments.oldest_unheld, now_us, BATCH)
         if not oldest:
             report.over_cap_held = True
             break
@@ -116,14 +93,14 @@ def prune(
         batch: list[Segment]
         if low_space:
             # The disk is what is measured: remove one segment at a time and look again.
-            batch = [Segment(*oldest[0])]
+            batch = [oldest[0]]
         else:
             # Remove only as much as the cap needs.
             batch = []
-            for row in oldest:
+            for segment in oldest:
                 if excess <= 0:
                     break
-                batch.append(Segment(*row))
+                batch.append(segment)
                 excess -= batch[-1].bytes
         _delete(store, storage, batch, report)
         report.by_space += len(batch)

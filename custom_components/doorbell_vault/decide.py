@@ -1,0 +1,113 @@
+"""The one place a request is decided: decline, share, revoke, withdraw.
+
+Services, the phone's notification actions, the websocket API (the review panel) and blueprints (through
+the services) all come here; the clock ends requests (deadline) and shares (expiry) through the same
+lifecycle. Errors are raised as translated ServiceValidationError (the caller's input) or
+HomeAssistantError (a package could not be built).
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from homeassistant.core import Context
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+
+from .const import CONF_SHARE_AUDIO, CONF_SHARE_DAYS, CONF_SHARE_DOWNLOADS, DOMAIN
+from .evidence.export import ExportError
+from .evidence.sharing import NoFootage, ShareResult, UnknownCamera
+from .hub import DoorbellVault
+from .store.requests import DecidedBy, Request, RequestNotPending, Status
+
+
+def not_pending(request_id: str) -> ServiceValidationError:
+    """There is no pending request with that id (or it is being shared)."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="not_pending",
+        translation_placeholders={"request_id": request_id},
+    )
+
+
+async def async_decider(vault: DoorbellVault, context: Context) -> tuple[str, str | None]:
+    """Who decides: an automation (a call made by another) or a person, with their name."""
+    if context.parent_id:
+        return DecidedBy.AUTOMATION, None
+    user = await vault.hass.auth.async_get_user(context.user_id) if context.user_id else None
+    return DecidedBy.USER, user.name if user else None
+
+
+async def async_decline(
+    vault: DoorbellVault, request_id: str, context: Context, message: str | None = None
+) -> Request:
+    """Decline a pending request (its hold is released)."""
+    decided_by, _name = await async_decider(vault, context)
+    try:
+        return await vault.lifecycle.async_end(request_id, Status.DECLINED, decided_by, message)
+    except RequestNotPending as err:
+        raise not_pending(request_id) from err
+
+
+async def async_withdraw(vault: DoorbellVault, request_id: str, message: str | None = None) -> Request:
+    """The requester withdraws a pending request."""
+    try:
+        return await vault.lifecycle.async_end(request_id, Status.WITHDRAWN, DecidedBy.REQUESTER, message)
+    except RequestNotPending as err:
+        raise not_pending(request_id) from err
+
+
+async def async_share(
+    vault: DoorbellVault,
+    request_id: str,
+    context: Context,
+    *,
+    cameras: list[str] | None = None,
+    include_audio: bool | None = None,
+    expires_in: timedelta | None = None,
+    max_downloads: int | None = None,
+) -> ShareResult:
+    """Share a pending request, filling what is not given from the owner's defaults."""
+    options = vault.options
+    decided_by, decider = await async_decider(vault, context)
+    try:
+        return await vault.shares.async_share(
+            request_id,
+            cameras=cameras,
+            include_audio=bool(options[CONF_SHARE_AUDIO]) if include_audio is None else include_audio,
+            expires_in=expires_in or timedelta(days=float(options[CONF_SHARE_DAYS])),
+            max_downloads=max_downloads or int(options[CONF_SHARE_DOWNLOADS]),
+            decided_by=decided_by,
+            decider=decider,
+        )
+    except RequestNotPending as err:
+        raise not_pending(request_id) from err
+    except UnknownCamera as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_camera",
+            translation_placeholders={"camera": str(err)},
+        ) from err
+    except NoFootage as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_footage",
+            translation_placeholders={"request_id": request_id},
+        ) from err
+    except (ExportError, OSError) as err:
+        raise HomeAssistantError(
+            translation_domain=DOMAIN,
+            translation_key="share_failed",
+            translation_placeholders={"error": str(err)},
+        ) from err
+
+
+async def async_revoke(vault: DoorbellVault, request_id: str) -> Request:
+    """End a live share at once (the request becomes revoked)."""
+    request = await vault.shares.async_end(request_id, "revoked")
+    if request is None:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="no_live_share",
+            translation_placeholders={"request_id": request_id},
+        )
+    return request

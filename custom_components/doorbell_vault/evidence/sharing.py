@@ -1,0 +1,335 @@
+"""Shares: a decided request's evidence package behind a time-limited, revocable, counted link.
+
+The link's token is 256 random bits, handed out once and stored only as its SHA-256. Footage under a
+live share is held; when the share ends (revoked, expired, downloads used up) the package files are
+deleted, the index and the audit log keep the hashes, and the holds lapse after the grace period.
+Every status change goes through the request lifecycle.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import hashlib
+import logging
+import secrets
+import threading
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Final
+
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from homeassistant.components import persistent_notification
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.network import NoURLAvailableError, get_url
+from homeassistant.loader import async_get_integration
+from homeassistant.util import dt as dt_util
+
+from ..clock import iso, local_text, now_us, to_us
+from ..const import DOMAIN, NAME
+from ..recording.camera_config import CameraConfig
+from ..requests.lifecycle import Lifecycle
+from ..requests.timers import Timers
+from ..store import Store, segments
+from ..store import shares as stored_shares
+from ..store.requests import Request, RequestNotPending
+from ..store.shares import NewShare, Share
+from ..texts import async_text
+from . import export
+
+_LOGGER = logging.getLogger(__name__)
+
+SHARE_PATH: Final = "/api/doorbell_vault/share"
+
+
+class NoFootage(Exception):
+    """None of the chosen cameras has footage in the window."""
+
+
+class UnknownCamera(Exception):
+    """A chosen camera is not one of the hub's cameras."""
+
+
+def token_hash(token: str) -> str:
+    """What the index keeps of a token."""
+    return hashlib.sha256(token.encode()[:256]).hexdigest()
+
+
+def share_notification_id(request_id: str) -> str:
+    """The persistent notification about one request's share."""
+    return f"{DOMAIN}_share_{request_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class ShareResult:
+    """What share_request answers (the token only ever appears here)."""
+
+    request: Request
+    share_url: str
+    expires_us: int
+    files: list[dict[str, Any]]
+
+    def response(self) -> dict[str, Any]:
+        """The service response of the public contract."""
+        return {
+            "request_id": self.request.id,
+            "status": self.request.status,
+            "share_url": self.share_url,
+            "expires_at": iso(self.expires_us),
+            "files": self.files,
+        }
+
+
+class ShareDesk:
+    """Builds packages, hands out links, counts downloads and ends shares for one hub."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        store: Store,
+        storage: Path,
+        lifecycle: Lifecycle,
+        cameras: Callable[[], Iterable[CameraConfig]],
+        grace: Callable[[], timedelta],
+        ffmpeg_binary: str,
+        ffprobe_binary: str,
+    ) -> None:
+        """`cameras` gives the hub's cameras, `grace` how long footage stays held after a share ends."""
+        self.hass = hass
+        self.store = store
+        self.storage = storage
+        self.lifecycle = lifecycle
+        self._cameras = cameras
+        self._grace = grace
+        self._ffmpeg = ffmpeg_binary
+        self._ffprobe = ffprobe_binary
+        self.key: Ed25519PrivateKey | None = None
+        self._expiries = Timers(hass)
+        self._streams: dict[str, set[threading.Event]] = {}
+
+    @property
+    def public_key(self) -> str | None:
+        """The installation's public key (base64 of the raw Ed25519 key)."""
+        return export.public_key_text(self.key) if self.key else None
+
+    async def async_start(self) -> None:
+        """Load (or make) the signing key; end shares that expired while stopped, arm the others."""
+        self.key = await self.hass.async_add_executor_job(export.signing_key, self.storage)
+        live = await self.lifecycle.async_shares(live=True)
+        await self.hass.async_add_executor_job(export.sweep, self.storage, {s.request_id for s in live})
+        now = now_us()
+        for share in live:
+            if share.expires_us <= now:
+                await self.async_end(share.request_id, "expired")
+            else:
+                self._arm(share)
+
+    @callback
+    def async_stop(self) -> None:
+        """Cancel the expiry timers."""
+        self._expiries.stop()
+
+    def _arm(self, share: Share) -> None:
+        self._expiries.arm(
+            share.request_id, share.expires_us, lambda: self.async_end(share.request_id, "expired")
+        )
+
+    def resolve_cameras(self, names: list[str] | None) -> list[str] | None:
+        """Camera ids for names or ids as the owner gave them; UnknownCamera names the first stranger."""
+        if names is None:
+            return None
+        cameras = {c.id: c for c in self._cameras()}
+        by_name = {c.name.casefold(): c.id for c in cameras.values()}
+        chosen = []
+        for name in names:
+            camera_id = name if name in cameras else by_name.get(name.casefold())
+            if camera_id is None:
+                raise UnknownCamera(name)
+            chosen.append(camera_id)
+        return list(dict.fromkeys(chosen))
+
+    async def async_share(
+        self,
+        request_id: str,
+        *,
+        cameras: list[str] | None,
+        include_audio: bool,
+        expires_in: timedelta,
+        max_downloads: int,
+        decided_by: str,
+        decider: str | None = None,
+    ) -> ShareResult:
+        """Build the package in the background and share it; the request stays pending on failure."""
+        assert self.key is not None
+        chosen = self.resolve_cameras(cameras)
+        request = await self.lifecycle.async_get(request_id)
+        if request is None:
+            raise RequestNotPending(request_id)
+        lifecycle = self.lifecycle
+        lifecycle.claim_for_sharing(request)  # from here on, no second decision can start
+        try:
+            footage, held = await self._footage(request, chosen)
+        except BaseException:
+            lifecycle.set_progress(request, None)
+            raise
+        try:
+            order = await self._order(request, footage, include_audio, decided_by, decider)
+
+            def progress(stage: str) -> None:
+                self.hass.loop.call_soon_threadsafe(lifecycle.set_progress, request, stage)
+
+            package = await self.hass.async_add_executor_job(export.build, order, self.key, progress)
+        except BaseException as err:
+            lifecycle.set_progress(request, None)
+            await self._failed(request, err)
+            raise
+        token = secrets.token_urlsafe(32)
+        now = dt_util.utcnow()
+        expires_us = to_us(now + expires_in)
+        try:
+            shared = await lifecycle.async_shared(
+                NewShare(
+                    request_id=request_id,
+                    token_hash=token_hash(token),
+                    folder=package.folder,
+                    package_bytes=package.package_bytes,
+                    manifest=package.manifest,
+                    manifest_sha256=package.manifest_sha256,
+                    files=package.files,
+                    expires_us=expires_us,
+                    max_downloads=max_downloads,
+                    decided_by=decided_by,
+                    held=held,
+                ),
+                to_us(now),
+            )
+        except BaseException:
+            await self.hass.async_add_executor_job(export.remove, self.storage, request_id)
+            raise
+        finally:
+            lifecycle.set_progress(request, None)
+        result = ShareResult(shared, self._url(token), expires_us, package.files)
+        if (stored := await self.lifecycle.async_share_of(request_id)) is not None:
+            self._arm(stored)
+        persistent_notification.async_create(
+            self.hass,
+            await async_text(
+                self.hass,
+                "notify_shared",
+                cameras=len(package.files),
+                agency=request.agency,
+                expires=local_text(expires_us),
+                downloads=max_downloads,
+                url=result.share_url,
+            ),
+            title=await async_text(self.hass, "notify_shared_title"),
+            notification_id=share_notification_id(request_id),
+        )
+        _LOGGER.info("Request %s shared: %s files in %.1f s", request_id, len(package.files), package.seconds)
+        return result
+
+    async def _footage(
+        self, request: Request, chosen: list[str] | None
+    ) -> tuple[list[export.CameraFootage], list[tuple[str, int, int]]]:
+        """The chosen cameras' segments in the window, and the spans to hold; NoFootage if none."""
+        footage, held = [], []
+        for camera in self._cameras():
+            if chosen is not None and camera.id not in chosen:
+                continue
+            found = await self.store.async_call(
+                segments.in_window, camera.id, request.start_us, request.end_us
+            )
+            if found:
+                footage.append(export.CameraFootage(camera.name, found))
+                held.append((camera.id, found[0].start_us, found[-1].end_us))
+        if not footage:
+            raise NoFootage(request.id)
+        return footage, held
+
+    async def _order(
+        self,
+        request: Request,
+        footage: list[export.CameraFootage],
+        include_audio: bool,
+        decided_by: str,
+        decider: str | None,
+    ) -> export.Order:
+        head = await self.lifecycle.async_verify_audit()
+        integration = await async_get_integration(self.hass, DOMAIN)
+        fields = request.fields
+        return export.Order(
+            storage=self.storage,
+            request_id=request.id,
+            request={
+                "agency": request.agency,
+                "case_number": request.case_number,
+                "legal_basis": request.legal_basis,
+                "requester_name": fields.get("requester_name"),
+                "reason": fields.get("reason"),
+                "received": iso(request.received_us),
+            },
+            decision={
+                "decided_by": decided_by,
+                "decider": decider,
+                "decided_at": dt_util.utcnow().isoformat(),
+            },
+            start_us=request.start_us,
+            end_us=request.end_us,
+            cameras=footage,
+            include_audio=include_audio,
+            audit_head={"entries": head.entries, "hash": head.head, "intact": head.ok},
+            software={"name": NAME, "version": str(integration.version)},
+            ffmpeg=self._ffmpeg,
+            ffprobe=self._ffprobe,
+        )
+
+    async def _failed(self, request: Request, err: BaseException) -> None:
+        reason = str(err) or type(err).__name__
+        _LOGGER.error("Sharing request %s failed: %s", request.id, reason)
+        await self.lifecycle.async_share_failed(request, reason)
+        persistent_notification.async_create(
+            self.hass,
+            await async_text(self.hass, "notify_share_failed", agency=request.agency, error=reason),
+            title=await async_text(self.hass, "notify_share_failed_title"),
+            notification_id=share_notification_id(request.id),
+        )
+
+    def _url(self, token: str) -> str:
+        try:
+            base = get_url(self.hass, prefer_external=True, allow_cloud=False)
+        except NoURLAvailableError:
+            base = ""
+        return f"{base}{SHARE_PATH}/{token}"
+
+    async def async_end(self, request_id: str, reason: str) -> Request | None:
+        """End a live share at once: stop running downloads, delete the package, let the holds lapse."""
+        grace_us = int(self._grace().total_seconds() * 1_000_000)
+        request = await self.lifecycle.async_end_share(request_id, reason, grace_us)
+        self._expiries.cancel(request_id)
+        for stop in self._streams.pop(request_id, set()):
+            stop.set()
+        await self.hass.async_add_executor_job(export.remove, self.storage, request_id)
+        if request is not None:
+            persistent_notification.async_dismiss(self.hass, share_notification_id(request_id))
+        return request
+
+    # Downloads ------------------------------------------------------------------------------------
+
+    async def async_find(self, token: str, *, count: bool) -> Share | None:
+        """The live share of a token (after the same lookup whatever the token is)."""
+        return await self.store.async_call(stored_shares.find_live, token_hash(token), now_us(), count=count)
+
+    async def async_log(self, share: Share, kind: str, data: dict[str, Any]) -> None:
+        """Append a download entry to the audit log."""
+        await self.lifecycle.async_log_share_use(share.request_id, kind, data)
+
+    @contextlib.contextmanager
+    def stream(self, request_id: str) -> Iterator[threading.Event]:
+        """Register a running download, so ending the share stops it."""
+        stop = threading.Event()
+        self._streams.setdefault(request_id, set()).add(stop)
+        try:
+            yield stop
+        finally:
+            self._streams.get(request_id, set()).discard(stop)

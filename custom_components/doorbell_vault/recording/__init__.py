@@ -1,0 +1,1 @@
+"""Recording: camera configuration, stream probing, discovery, the recorder, retention, reconciliation."""

@@ -1,0 +1,159 @@
+"""The integration's services: a table of (name, handler, schema, response), registered from async_setup."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Coroutine
+from datetime import timedelta
+from pathlib import Path
+from typing import Any, Final
+
+import probatio
+from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse, callback
+from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import config_validation as cv
+from homeassistant.util import dt as dt_util
+
+from . import decide
+from .clock import to_us
+from .const import DOMAIN
+from .evidence import transparency
+from .hub import DoorbellVault, loaded_vault
+from .requests.validation import RequestInvalid
+from .store import reports
+from .store.requests import Request
+
+MIN_SHARE: Final = timedelta(hours=1)
+MAX_SHARE: Final = timedelta(days=90)
+
+
+def _vault(hass: HomeAssistant) -> DoorbellVault:
+    if (vault := loaded_vault(hass)) is None:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="not_loaded")
+    return vault
+
+
+def _status(request: Request) -> dict[str, Any]:
+    return {"request_id": request.id, "status": request.status}
+
+
+async def _submit(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    try:
+        request = await vault.lifecycle.async_submit(dict(call.data), "service", naive_ok=True)
+    except RequestInvalid as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="invalid_request",
+            translation_placeholders={"errors": str(err)},
+        ) from err
+    return _status(request) | {"problems": list(request.problems)}
+
+
+async def _decline(call: ServiceCall) -> ServiceResponse:
+    request = await decide.async_decline(
+        _vault(call.hass), call.data["request_id"], call.context, call.data.get("message")
+    )
+    return _status(request)
+
+
+async def _share(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    expires_in = call.data.get("expires_in")
+    if expires_in is not None and not MIN_SHARE <= expires_in <= MAX_SHARE:
+        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="share_lifetime")
+    result = await decide.async_share(
+        vault,
+        call.data["request_id"],
+        call.context,
+        cameras=call.data.get("cameras"),
+        include_audio=call.data.get("include_audio"),
+        expires_in=expires_in,
+        max_downloads=call.data.get("max_downloads"),
+    )
+    return result.response()
+
+
+async def _revoke(call: ServiceCall) -> ServiceResponse:
+    return _status(await decide.async_revoke(_vault(call.hass), call.data["request_id"]))
+
+
+async def _report(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    since = call.data.get("since")
+    data = await vault.store.async_call(reports.report, to_us(dt_util.as_utc(since)) if since else None)
+    now = dt_util.utcnow()
+    paths = await call.hass.async_add_executor_job(
+        transparency.write, vault.storage / "exports", f"{now:%Y%m%dT%H%M%SZ}", data, now.isoformat()
+    )
+    return {k: v for k, v in data.items() if k != "rows"} | {"exports": [str(p) for p in paths]}
+
+
+def _write_export(folder: Path, name: str, lines: list[str]) -> Path:
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / name
+    path.write_text("".join(f"{line}\n" for line in lines))
+    path.chmod(0o600)
+    return path
+
+
+async def _export_audit(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    lines = await vault.lifecycle.async_export_audit()
+    check = await vault.lifecycle.async_verify_audit()
+    name = f"audit-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.jsonl"
+    path = await call.hass.async_add_executor_job(_write_export, vault.storage / "exports", name, lines)
+    return {"path": str(path), "entries": len(lines), "head": check.head, "ok": check.ok}
+
+
+async def _verify_audit(call: ServiceCall) -> ServiceResponse:
+    result = await _vault(call.hass).lifecycle.async_verify_audit()
+    return {"ok": result.ok, "entries": result.entries, "head": result.head, "problem": result.problem}
+
+
+# Service calls pass whatever the caller sent; the request's own validator judges it (and names every
+# problem), so the service schema only bounds the size of what reaches it.
+SUBMIT_SCHEMA: Final = probatio.Schema({}, extra=probatio.ALLOW_EXTRA)
+REQUEST_ID: Final = probatio.All(cv.string, probatio.Length(min=1, max=64))
+DECLINE_SCHEMA: Final = probatio.Schema(
+    {
+        probatio.Required("request_id"): REQUEST_ID,
+        probatio.Optional("message"): probatio.All(cv.string, probatio.Length(max=2000)),
+    }
+)
+SHARE_SCHEMA: Final = probatio.Schema(
+    {
+        probatio.Required("request_id"): REQUEST_ID,
+        probatio.Optional("cameras"): probatio.All(
+            cv.ensure_list,
+            [probatio.All(cv.string, probatio.Length(min=1, max=120))],
+            probatio.Length(max=32),
+        ),
+        probatio.Optional("include_audio"): cv.boolean,
+        probatio.Optional("expires_in"): cv.positive_time_period,
+        probatio.Optional("max_downloads"): probatio.All(
+            probatio.Coerce(int), probatio.Range(min=1, max=100)
+        ),
+    }
+)
+REVOKE_SCHEMA: Final = probatio.Schema({probatio.Required("request_id"): REQUEST_ID})
+REPORT_SCHEMA: Final = probatio.Schema({probatio.Optional("since"): cv.datetime})
+
+type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
+
+SERVICES: Final[tuple[tuple[str, Handler, probatio.Schema | None, SupportsResponse], ...]] = (
+    ("submit_request", _submit, SUBMIT_SCHEMA, SupportsResponse.ONLY),
+    ("decline_request", _decline, DECLINE_SCHEMA, SupportsResponse.OPTIONAL),
+    ("share_request", _share, SHARE_SCHEMA, SupportsResponse.OPTIONAL),
+    ("revoke_share", _revoke, REVOKE_SCHEMA, SupportsResponse.OPTIONAL),
+    ("transparency_report", _report, REPORT_SCHEMA, SupportsResponse.ONLY),
+    ("verify_audit", _verify_audit, None, SupportsResponse.ONLY),
+    ("export_audit", _export_audit, None, SupportsResponse.ONLY),
+)
+
+
+@callback
+def async_setup_services(hass: HomeAssistant) -> None:
+    """Register the services (from async_setup, so they exist before any entry)."""
+    for name, handler, schema, response in SERVICES:
+        hass.services.async_register(DOMAIN, name, handler, schema=schema, supports_response=response)

@@ -1,0 +1,10 @@
+"""SQL behind one door: the index's thread (`index.py`) and one repository module per table.
+
+Nothing outside this package executes SQL or holds a connection: callers pass a repository function to
+`Store.async_call` (or `Store.call` from a job already on the store's thread).
+"""
+
+from .errors import FolderError, StoreError
+from .index import Store, StoreInfo, prepare_folder
+
+__all__ = ["FolderError", "Store", "StoreError", "StoreInfo", "prepare_folder"]

@@ -1,0 +1,182 @@
+"""Footage requests as stored: the `requests` table, and every change of a request's status.
+
+pending → declined | expired | withdrawn | shared (→ revoked); a request failing the owner's policy is
+stored as rejected. Each change is written with its audit entries and holds in one transaction;
+`requests/lifecycle.py` is the only caller that changes a status.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from enum import StrEnum
+from typing import Any, Final
+
+from ..clock import iso
+from . import audit, holds
+
+
+class Status(StrEnum):
+    """Where a request stands."""
+
+    PENDING = "pending"
+    SHARED = "shared"
+    DECLINED = "declined"
+    REJECTED = "rejected"
+    EXPIRED = "expired"
+    WITHDRAWN = "withdrawn"
+    REVOKED = "revoked"
+
+
+class DecidedBy(StrEnum):
+    """Who ended a request."""
+
+    USER = "user"
+    POLICY = "policy"
+    AUTOMATION = "automation"
+    DEADLINE = "deadline"
+    REQUESTER = "requester"
+
+
+class RequestNotPending(Exception):
+    """The request is unknown, already decided, or its evidence package is being built."""
+
+
+@dataclass(slots=True)
+class Request:
+    """A footage request as stored."""
+
+    id: str
+    received_us: int
+    source: str
+    agency: str
+    case_number: str | None
+    legal_basis: str
+    start_us: int
+    end_us: int
+    fields: dict[str, Any]
+    status: str
+    problems: list[str]
+    deadline_us: int
+    decided_by: str | None = None
+    decided_us: int | None = None
+    message: str | None = None
+    cameras_with_footage: list[str] = field(default_factory=list)
+
+    def summary(self) -> dict[str, Any]:
+        """What events, sensors and the websocket API show."""
+        return {
+            "request_id": self.id,
+            "agency": self.agency,
+            "case_number": self.case_number,
+            "legal_basis": self.legal_basis,
+            "start": iso(self.start_us),
+            "end": iso(self.end_us),
+            "status": self.status,
+            "problems": list(self.problems),
+            "deadline": iso(self.deadline_us),
+            "decided_by": self.decided_by,
+            "cameras_with_footage": list(self.cameras_with_footage),
+        }
+
+
+COLUMNS: Final = (
+    "id, received_us, source, agency, case_number, legal_basis, start_us, end_us, fields, status, "
+    "problems, deadline_us, decided_by, decided_us, message"
+)
+
+
+def _from_row(row: tuple[Any, ...]) -> Request:
+    values = list(row)
+    values[8] = json.loads(values[8])
+    values[10] = json.loads(values[10])
+    return Request(*values)
+
+
+def jsonable(fields: Mapping[str, Any]) -> dict[str, Any]:
+    """Fields as stored: datetimes in ISO 8601."""
+    return {k: v.isoformat() if isinstance(v, datetime) else v for k, v in fields.items()}
+
+
+def get(connection: sqlite3.Connection, request_id: str) -> Request | None:
+    """One request."""
+    row = connection.execute(f"SELECT {COLUMNS} FROM requests WHERE id = ?", (request_id,)).fetchone()
+    return _from_row(row) if row else None
+
+
+def load(connection: sqlite3.Connection, status: str | None = None) -> list[Request]:
+    """Requests (of one status), newest first."""
+    where, args = ("WHERE status = ?", (status,)) if status else ("", ())
+    rows = connection.execute(f"SELECT {COLUMNS} FROM requests {where} ORDER BY received_us DESC", args)
+    return [_from_row(row) for row in rows]
+
+
+def insert(connection: sqlite3.Connection, request: Request) -> None:
+    """Store a new request with its audit entries (and, when pending, its hold), in one transaction."""
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            f"INSERT INTO requests ({COLUMNS}) VALUES ({', '.join('?' * 15)})",
+            (
+                request.id,
+                request.received_us,
+                request.source,
+                request.agency,
+                request.case_number,
+                request.legal_basis,
+                request.start_us,
+                request.end_us,
+                json.dumps(request.fields),
+                request.status,
+                json.dumps(request.problems),
+                request.deadline_us,
+                request.decided_by,
+                request.decided_us,
+                request.message,
+            ),
+        )
+        at = request.received_us
+        audit.append(connection, at, "request_received", request.id, request.fields)
+        if request.problems:
+            audit.append(connection, at, "problems_found", request.id, {"problems": request.problems})
+        if request.status == Status.REJECTED:
+            audit.append(connection, at, "request_rejected", request.id, {})
+        else:
+            holds.add(connection, None, request.start_us, request.end_us, "request", request.id)
+            audit.append(
+                connection,
+                at,
+                "hold_placed",
+                request.id,
+                {"start": iso(request.start_us), "end": iso(request.end_us), "cameras": "all"},
+            )
+
+
+def end(
+    connection: sqlite3.Connection,
+    request_id: str,
+    status: str,
+    decided_by: str,
+    at_us: int,
+    message: str | None,
+) -> Request:
+    """End a pending request and release its holds, in one transaction; RequestNotPending otherwise."""
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        if not connection.execute(
+            "UPDATE requests SET status = ?, decided_by = ?, decided_us = ?, message = ? "
+            "WHERE id = ? AND status = 'pending'",
+            (status, decided_by, at_us, message, request_id),
+        ).rowcount:
+            raise RequestNotPending(request_id)
+        audit.append(
+            connection, at_us, f"request_{status}", request_id, {"decided_by": decided_by, "message": message}
+        )
+        if released := holds.release_for(connection, request_id, "request"):
+            audit.append(connection, at_us, "hold_released", request_id, {"holds": released})
+        found = get(connection, request_id)
+    assert found is not None
+    return found

@@ -1,0 +1,147 @@
+"""The index's schema: append-only migrations, one transaction each."""
+
+from __future__ import annotations
+
+import logging
+import sqlite3
+from typing import Final
+
+from .errors import StoreError
+
+_LOGGER = logging.getLogger(__name__)
+
+# Each entry upgrades the schema by one version; never edit a released entry, append a new one.
+# Times are integer microseconds since the Unix epoch, UTC.
+MIGRATIONS: Final[tuple[str, ...]] = (
+    # 1: installation metadata
+    """
+    CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
+    INSERT INTO meta (key, value) VALUES ('created_us', CAST(unixepoch('subsec') * 1000000 AS INTEGER));
+    """,
+    # 2: recorded footage, events and holds
+    """
+    CREATE TABLE segments (
+        id INTEGER PRIMARY KEY,
+        camera TEXT NOT NULL,
+        start_us INTEGER NOT NULL,
+        end_us INTEGER NOT NULL,
+        bytes INTEGER NOT NULL,
+        path TEXT NOT NULL UNIQUE,
+        CHECK (end_us >= start_us)
+    );
+    CREATE INDEX segments_camera_start ON segments (camera, start_us);
+    CREATE INDEX segments_start ON segments (start_us);
+    CREATE TABLE events (
+        id INTEGER PRIMARY KEY,
+        camera TEXT NOT NULL,
+        kind TEXT NOT NULL,
+        source TEXT,
+        at_us INTEGER NOT NULL,
+        start_us INTEGER NOT NULL,
+        end_us INTEGER NOT NULL
+    );
+    CREATE INDEX events_camera_start ON events (camera, start_us);
+    CREATE TABLE holds (
+        id INTEGER PRIMARY KEY,
+        camera TEXT,
+        start_us INTEGER NOT NULL,
+        end_us INTEGER NOT NULL,
+        reason TEXT NOT NULL,
+        ref TEXT,
+        until_us INTEGER,
+        created_us INTEGER NOT NULL
+    );
+    CREATE INDEX holds_ref ON holds (ref);
+    """,
+    # 3: window queries answered from the index alone (no table lookups per segment), and running
+    #    totals per camera kept by triggers, so sizes never need a scan of millions of rows
+    """
+    CREATE INDEX segments_window ON segments (camera, start_us, end_us, id, bytes, path);
+    DROP INDEX segments_camera_start;
+    CREATE TABLE footage_totals (
+        camera TEXT PRIMARY KEY, segments INTEGER NOT NULL, bytes INTEGER NOT NULL
+    );
+    INSERT INTO footage_totals SELECT camera, COUNT(*), SUM(bytes) FROM segments GROUP BY camera;
+    CREATE TRIGGER segments_added AFTER INSERT ON segments BEGIN
+        INSERT INTO footage_totals VALUES (new.camera, 1, new.bytes)
+        ON CONFLICT (camera) DO UPDATE SET segments = segments + 1, bytes = bytes + new.bytes;
+    END;
+    CREATE TRIGGER segments_removed AFTER DELETE ON segments BEGIN
+        UPDATE footage_totals SET segments = segments - 1, bytes = bytes - old.bytes
+        WHERE camera = old.camera;
+    END;
+    CREATE TRIGGER segments_changed AFTER UPDATE OF camera, bytes ON segments BEGIN
+        UPDATE footage_totals SET segments = segments - 1, bytes = bytes - old.bytes
+        WHERE camera = old.camera;
+        INSERT INTO footage_totals VALUES (new.camera, 1, new.bytes)
+        ON CONFLICT (camera) DO UPDATE SET segments = segments + 1, bytes = bytes + new.bytes;
+    END;
+    """,
+    # 4: footage requests and the hash-chained audit log
+    """
+    CREATE TABLE requests (
+        id TEXT PRIMARY KEY,
+        received_us INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        agency TEXT NOT NULL,
+        case_number TEXT,
+        legal_basis TEXT NOT NULL,
+        start_us INTEGER NOT NULL,
+        end_us INTEGER NOT NULL,
+        fields TEXT NOT NULL,
+        status TEXT NOT NULL,
+        problems TEXT NOT NULL,
+        deadline_us INTEGER NOT NULL,
+        decided_by TEXT,
+        decided_us INTEGER,
+        message TEXT
+    );
+    CREATE INDEX requests_status ON requests (status);
+    CREATE TABLE audit (
+        seq INTEGER PRIMARY KEY,
+        at_us INTEGER NOT NULL,
+        kind TEXT NOT NULL,
+        ref TEXT,
+        data TEXT NOT NULL,
+        prev TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    """,
+    # 5: shares (evidence packages behind hashed tokens); the token itself is never stored
+    """
+    CREATE TABLE shares (
+        request_id TEXT PRIMARY KEY,
+        token_hash TEXT NOT NULL UNIQUE,
+        created_us INTEGER NOT NULL,
+        expires_us INTEGER NOT NULL,
+        max_downloads INTEGER NOT NULL,
+        downloads INTEGER NOT NULL DEFAULT 0,
+        ended_us INTEGER,
+        end_reason TEXT,
+        folder TEXT NOT NULL,
+        package_bytes INTEGER NOT NULL,
+        manifest TEXT NOT NULL
+    );
+    CREATE INDEX shares_live ON shares (ended_us);
+    """,
+)
+SCHEMA_VERSION: Final = len(MIGRATIONS)
+
+
+def migrate(connection: sqlite3.Connection) -> int:
+    """Bring a database to SCHEMA_VERSION, one transaction per step; return the version found."""
+    found: int = connection.execute("PRAGMA user_version").fetchone()[0]
+    if found > SCHEMA_VERSION:
+        raise StoreError(f"database schema {found} is newer than this version ({SCHEMA_VERSION})")
+    for version in range(found + 1, SCHEMA_VERSION + 1):
+        _LOGGER.info("Migrating the Doorbell Vault index to schema %s", version)
+        # executescript() commits first; BEGIN makes each step all-or-nothing.
+        try:
+            connection.executescript(
+                f"BEGIN; {MIGRATIONS[version - 1]}; PRAGMA user_version = {version}; COMMIT;"
+            )
+        except sqlite3.Error:
+            if connection.in_transaction:
+                connection.execute("ROLLBACK")
+            raise
+    return found

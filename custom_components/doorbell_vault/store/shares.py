@@ -1,0 +1,165 @@
+"""Shares as stored: the `shares` table (the token itself is never stored, only its SHA-256)."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from dataclasses import dataclass
+from typing import Any, Final
+
+from ..clock import iso
+from . import audit, holds
+from .requests import Request, RequestNotPending, get
+
+
+@dataclass(frozen=True, slots=True)
+class Share:
+    """A share as stored."""
+
+    request_id: str
+    created_us: int
+    expires_us: int
+    max_downloads: int
+    downloads: int
+    ended_us: int | None
+    end_reason: str | None
+    folder: str
+    package_bytes: int
+    manifest: dict[str, Any]
+
+
+@dataclass(frozen=True, slots=True)
+class NewShare:
+    """What sharing a request writes: the built package and the link's limits."""
+
+    request_id: str
+    token_hash: str
+    folder: str
+    package_bytes: int
+    manifest: dict[str, Any]
+    manifest_sha256: str
+    files: list[dict[str, Any]]
+    expires_us: int
+    max_downloads: int
+    decided_by: str
+    # (camera id, start, end) of the footage the share holds
+    held: list[tuple[str, int, int]]
+
+
+COLUMNS: Final = (
+    "request_id, created_us, expires_us, max_downloads, downloads, ended_us, end_reason, folder, "
+    "package_bytes, manifest"
+)
+LIVE: Final = "token_hash = ? AND ended_us IS NULL AND expires_us > ? AND downloads < max_downloads"
+
+
+def _from_row(row: tuple[Any, ...]) -> Share:
+    request_id, created, expires, most, downloads, ended, reason, folder, size, manifest = row
+    return Share(
+        request_id, created, expires, most, downloads, ended, reason, folder, size, json.loads(manifest)
+    )
+
+
+def record(connection: sqlite3.Connection, share: NewShare, at_us: int) -> Request:
+    """Pending → shared with its share row, audit entries and holds, in one transaction."""
+    request_id = share.request_id
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        if not connection.execute(
+            "UPDATE requests SET status = 'shared', decided_by = ?, decided_us = ? "
+            "WHERE id = ? AND status = 'pending'",
+            (share.decided_by, at_us, request_id),
+        ).rowcount:
+            raise RequestNotPending(request_id)
+        connection.execute(
+            f"INSERT INTO shares ({COLUMNS.replace('request_id,', 'request_id, token_hash,')}) "
+            "VALUES (?, ?, ?, ?, ?, 0, NULL, NULL, ?, ?, ?)",
+            (
+                request_id,
+                share.token_hash,
+                at_us,
+                share.expires_us,
+                share.max_downloads,
+                share.folder,
+                share.package_bytes,
+                json.dumps(share.manifest),
+            ),
+        )
+        audit.append(
+            connection,
+            at_us,
+            "request_shared",
+            request_id,
+            {
+                "decided_by": share.decided_by,
+                "include_audio": share.manifest["include_audio"],
+                "expires": iso(share.expires_us),
+                "max_downloads": share.max_downloads,
+            },
+        )
+        audit.append(
+            connection,
+            at_us,
+            "package_built",
+            request_id,
+            {"files": share.files, "manifest_sha256": share.manifest_sha256},
+        )
+        holds.release_for(connection, request_id, "request")
+        for camera, start, end in share.held:
+            holds.add(connection, camera, start, end, "share", request_id)
+        audit.append(
+            connection, at_us, "hold_placed", request_id, {"cameras": len(share.held), "reason": "share"}
+        )
+        found = get(connection, request_id)
+    assert found is not None
+    return found
+
+
+def end(
+    connection: sqlite3.Connection, request_id: str, reason: str, at_us: int, grace_us: int
+) -> Request | None:
+    """End a live share (revoked, expired, exhausted); None if it was not live."""
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        if not connection.execute(
+            "UPDATE shares SET ended_us = ?, end_reason = ? WHERE request_id = ? AND ended_us IS NULL",
+            (at_us, reason, request_id),
+        ).rowcount:
+            return None
+        if reason == "revoked":
+            connection.execute(
+                "UPDATE requests SET status = 'revoked' WHERE id = ? AND status = 'shared'", (request_id,)
+            )
+        holds.lapse_for(connection, request_id, "share", at_us + grace_us)
+        audit.append(
+            connection,
+            at_us,
+            "share_ended",
+            request_id,
+            {"reason": reason, "holds_until": iso(at_us + grace_us)},
+        )
+        return get(connection, request_id)
+
+
+def find_live(connection: sqlite3.Connection, digest: str, now_us: int, *, count: bool) -> Share | None:
+    """The live share of a token hash; `count` claims one download (atomically)."""
+    if count:
+        row = connection.execute(
+            f"UPDATE shares SET downloads = downloads + 1 WHERE {LIVE} RETURNING {COLUMNS}", (digest, now_us)
+        ).fetchone()
+    else:
+        row = connection.execute(f"SELECT {COLUMNS} FROM shares WHERE {LIVE}", (digest, now_us)).fetchone()
+    return _from_row(row) if row else None
+
+
+def load(connection: sqlite3.Connection, *, live: bool = False) -> list[Share]:
+    """Shares (only live ones), newest first."""
+    where = "WHERE ended_us IS NULL" if live else ""
+    rows = connection.execute(f"SELECT {COLUMNS} FROM shares {where} ORDER BY created_us DESC")
+    return [_from_row(row) for row in rows]
+
+
+def of_request(connection: sqlite3.Connection, request_id: str) -> Share | None:
+    """The share of a request, if it was shared."""
+    row = connection.execute(f"SELECT {COLUMNS} FROM shares WHERE request_id = ?", (request_id,)).fetchone()
+    return _from_row(row) if row else None
