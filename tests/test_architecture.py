@@ -1,0 +1,73 @@
+"""The house rules of ARCHITECTURE.md: imports only go down the layers, and only store/ executes SQL."""
+
+from __future__ import annotations
+
+import ast
+import re
+from pathlib import Path
+
+PACKAGE = Path(__file__).parent.parent / "custom_components" / "doorbell_vault"
+# From the bottom up; a module's layer is its folder, or its own name at the top level.
+LAYERS: tuple[frozenset[str], ...] = (
+    frozenset({"const", "clock", "signals", "texts"}),
+    frozenset({"store"}),
+    frozenset({"recording"}),
+    frozenset({"requests"}),
+    frozenset({"evidence"}),
+    frozenset({"hub"}),
+    frozenset({"decide"}),
+)
+TOP = len(LAYERS)  # entry points and platforms
+SQL = re.compile(r"\.(execute|executemany|executescript)\(")
+
+
+def _layer(parts: tuple[str, ...]) -> int:
+    for rank, names in enumerate(LAYERS):
+        if parts and parts[0] in names:
+            return rank
+    return TOP
+
+
+def _modules() -> list[tuple[tuple[str, ...], Path]]:
+    found = []
+    for path in sorted(PACKAGE.rglob("*.py")):
+        parts = path.relative_to(PACKAGE).with_suffix("").parts
+        found.append((parts[:-1] if parts[-1] == "__init__" else parts, path))
+    return found
+
+
+def _imports(parts: tuple[str, ...], path: Path) -> set[tuple[str, ...]]:
+    package = parts if path.name == "__init__.py" else parts[:-1]
+    targets = set()
+    for node in ast.walk(ast.parse(path.read_text())):
+        if isinstance(node, ast.ImportFrom) and node.level:
+            base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
+            stem = (*base, *(node.module.split(".") if node.module else ()))
+            targets.update((*stem, alias.name) if not node.module else stem for alias in node.names)
+    return targets
+
+
+def test_imports_only_go_down() -> None:
+    upward = []
+    for parts, path in _modules():
+        own = _layer(parts)
+        for target in _imports(parts, path):
+            if target and _layer(target) > own:
+                upward.append(f"{'/'.join(parts)} imports {'.'.join(target)}")
+    assert upward == []
+
+
+def test_config_flow_loads_no_evidence() -> None:
+    parts = ("config_flow",)
+    assert not {t for t in _imports(parts, PACKAGE / "config_flow.py") if t[:1] in {("evidence",), ("hub",)}}
+
+
+def test_only_the_store_executes_sql() -> None:
+    outside = [
+        f"{path.relative_to(PACKAGE)}:{n}"
+        for parts, path in _modules()
+        if parts[:1] != ("store",)
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if SQL.search(line)
+    ]
+    assert outside == []
