@@ -165,6 +165,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
             "SHA256SUMS",
             "CHAIN_OF_CUSTODY.txt",
             "public_key.pem",
+            "verify_package.py",
         ]
     )
     assert not any("garage" in name for name in names)
@@ -192,6 +193,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
     assert verify_package(folder) == []
     diagnostics = await async_get_config_entry_diagnostics(hass, hub)
     assert diagnostics["sharing"]["public_key"] == manifest["signature"]["public_key"]
+    assert diagnostics["sharing"]["fingerprint"] == manifest["signature"]["fingerprint"]
 
     # What was asked, who decided, and nothing that locates the household.
     assert manifest["request"]["agency"] == "Springfield PD"
@@ -418,7 +420,9 @@ async def test_phone_share_button_uses_the_owners_defaults(
     assert timedelta(microseconds=share.expires_us - share.created_us) == timedelta(days=7)
     assert share.manifest["include_audio"] is False
     assert len(share.manifest["files"]) == 3  # every camera with footage
-    assert share.manifest["decision"]["decider"] == hass_admin_user.name
+    # A role, not the person's name, unless the owner chose to give it (tests/test_evidence_trust.py).
+    assert share.manifest["decision"]["decider_role"] == "household member"
+    assert share.manifest["decision"]["decider"] is None
     notifications = hass.data["persistent_notification"]
     assert any("shared" in n["title"].lower() for n in notifications.values())
 

@@ -42,8 +42,10 @@ from .const import (
     CONF_REQUIRE_CASE_NUMBER,
     CONF_SHARE_AUDIO,
     CONF_SHARE_DAYS,
+    CONF_SHARE_DECIDER_NAME,
     CONF_SHARE_DOWNLOADS,
     CONF_SHARE_GRACE_DAYS,
+    CONF_SHARE_RETENTION_DAYS,
     CONF_STORAGE_PATH,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
@@ -446,7 +448,12 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
         options = self._options
         if user_input is not None:
             options.update(user_input)
-            for key in (CONF_SHARE_DAYS, CONF_SHARE_DOWNLOADS, CONF_SHARE_GRACE_DAYS):
+            for key in (
+                CONF_SHARE_DAYS,
+                CONF_SHARE_DOWNLOADS,
+                CONF_SHARE_GRACE_DAYS,
+                CONF_SHARE_RETENTION_DAYS,
+            ):
                 options[key] = int(options[key])
             return self.async_create_entry(data=options)
         schema = probatio.Schema(
@@ -455,6 +462,8 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 probatio.Required(CONF_SHARE_DOWNLOADS): _number(1, 100, 1, "×"),
                 probatio.Required(CONF_SHARE_AUDIO): selector.BooleanSelector(),
                 probatio.Required(CONF_SHARE_GRACE_DAYS): _number(0, 3650, 1, "d"),
+                probatio.Required(CONF_SHARE_RETENTION_DAYS): _number(1, 3650, 1, "d"),
+                probatio.Required(CONF_SHARE_DECIDER_NAME): selector.BooleanSelector(),
             }
         )
         return self.async_show_form(

@@ -37,6 +37,9 @@ CONF_SHARE_DAYS: Final = "share_days"
 CONF_SHARE_DOWNLOADS: Final = "share_max_downloads"
 CONF_SHARE_AUDIO: Final = "share_include_audio"
 CONF_SHARE_GRACE_DAYS: Final = "share_hold_grace_days"
+# What a package says about the household and the recipient's duties.
+CONF_SHARE_DECIDER_NAME: Final = "share_include_decider_name"
+CONF_SHARE_RETENTION_DAYS: Final = "share_recipient_retention_days"
 
 DEFAULT_CONTINUOUS_DAYS: Final = 7
 DEFAULT_EVENT_DAYS: Final = 30
@@ -62,6 +65,8 @@ DEFAULT_OPTIONS: Final = {
     CONF_SHARE_DOWNLOADS: 3,
     CONF_SHARE_AUDIO: False,
     CONF_SHARE_GRACE_DAYS: 30,
+    CONF_SHARE_DECIDER_NAME: False,
+    CONF_SHARE_RETENTION_DAYS: 90,
 }
 
 ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"

@@ -39,7 +39,6 @@ from .const import (
     CONF_MIN_LEGAL_BASIS,
     CONF_OFFLINE_MINUTES,
     CONF_REQUIRE_CASE_NUMBER,
-    CONF_SHARE_GRACE_DAYS,
     DOMAIN,
     hub_options,
 )
@@ -157,7 +156,7 @@ class DoorbellVault:
             storage,
             self.lifecycle,
             self.cameras.values,
-            lambda: timedelta(days=float(self.options[CONF_SHARE_GRACE_DAYS])),
+            lambda: self.options,
             ffmpeg_binary,
             ffprobe_binary,
         )

@@ -5,9 +5,11 @@ thread, never on the event loop. A package is built in a hidden folder and renam
 complete, so nothing half-built is ever served.
 
 The package holds one MP4 per camera (faststart, audio removed unless asked), `CHAIN_OF_CUSTODY.txt`,
-`SHA256SUMS` (for `sha256sum -c`), `public_key.pem`, `manifest.json` and its Ed25519 signature
-`manifest.json.sig`. The signed manifest names the SHA-256 of every other file, so one byte changed
-anywhere fails `verify_package`. The download view zips it on the way out (`write_zip`).
+`SHA256SUMS` (for `sha256sum -c`), `public_key.pem`, `verify_package.py` (the recipient's own checker),
+`manifest.json` and its Ed25519 signature `manifest.json.sig`. The signed manifest names the SHA-256 of
+every other file, so one byte changed anywhere fails `verify_package`; checked against the fingerprint the
+household gave the recipient in advance, a package re-signed with another key fails too. The download
+view zips it on the way out (`write_zip`).
 """
 
 from __future__ import annotations
@@ -28,12 +30,12 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, Final
 
-from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import serialization
-from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey, Ed25519PublicKey
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..clock import iso
 from ..store.segments import Segment
+from . import verify_package as checker
 
 FORMAT: Final = "doorbell-vault-evidence/1"
 KEY_FILE: Final = ".signing_key"
@@ -43,6 +45,7 @@ SIGNATURE: Final = "manifest.json.sig"
 SUMS: Final = "SHA256SUMS"
 CUSTODY: Final = "CHAIN_OF_CUSTODY.txt"
 PUBLIC_KEY: Final = "public_key.pem"
+VERIFIER: Final = "verify_package.py"
 CHUNK: Final = 1 << 20
 GAP_US: Final = 1_000_000
 FFMPEG_TIMEOUT: Final = 3600
@@ -82,8 +85,18 @@ def signing_key(storage: Path) -> Ed25519PrivateKey:
 
 def public_key_text(key: Ed25519PrivateKey) -> str:
     """The public half, base64 of the raw 32 bytes (as the manifest and diagnostics show it)."""
-    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
-    return base64.b64encode(raw).decode()
+    return base64.b64encode(public_raw(key)).decode()
+
+
+def public_raw(key: Ed25519PrivateKey) -> bytes:
+    """The raw 32 bytes of the public half."""
+    return key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+
+
+def key_fingerprint(key: Ed25519PrivateKey) -> dict[str, str]:
+    """What the household gives a recipient once, in advance: hex and words of the key's SHA-256."""
+    raw = public_raw(key)
+    return {"hex": checker.fingerprint(raw), "words": checker.fingerprint_words(raw)}
 
 
 def public_key_pem(key: Ed25519PrivateKey) -> bytes:
@@ -118,6 +131,9 @@ class Order:
     include_audio: bool
     audit_head: dict[str, Any]
     software: dict[str, str]
+    # The recipient's duties (retention, no onward sharing, what was granted), stated and signed.
+    terms: dict[str, Any]
+    key_fingerprint: dict[str, str]
     ffmpeg: str
     ffprobe: str
 
@@ -337,12 +353,17 @@ def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> st
         f"Legal basis:    {request['legal_basis']}",
         f"Received:       {request['received']}",
         f"Window asked:   {iso(order.start_us)} to {iso(order.end_us)} (UTC)",
-        f"Decided by:     {decision['decided_by']}"
+        f"Decided by:     {decision['decider_role']}"
         + (f" ({decision['decider']})" if decision.get("decider") else ""),
         f"Decision:       share {len(files)} camera(s), "
         + ("audio included" if order.include_audio else "audio removed"),
         f"Exported:       {exported} by {order.software['name']} {order.software['version']}",
         f"Audit head:     entry {order.audit_head['entries']}, {order.audit_head['hash']}",
+        f"Signing key:    {order.key_fingerprint['hex']}",
+        f"                ({order.key_fingerprint['words']})",
+        "",
+        "Terms of this disclosure:",
+        *(f"  - {term}" for term in order.terms["text"]),
         "",
         "Files (cut from the household's own recordings by stream copy; never re-encoded):",
     ]
@@ -353,9 +374,11 @@ def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> st
     lines += [
         "",
         "A clip starts on the keyframe at or before the asked start (see starts_before_window_s in",
-        "manifest.json). To check: `sha256sum -c SHA256SUMS`, then verify the signature with",
+        "manifest.json). To check: `python3 verify_package.py . --fingerprint '<the key fingerprint",
+        "the household gave you>'`, or `sha256sum -c SHA256SUMS`, then verify the signature with",
         "`openssl pkeyutl -verify -pubin -inkey public_key.pem -rawin -in manifest.json",
-        "-sigfile manifest.json.sig`.",
+        "-sigfile manifest.json.sig` and compare the key's fingerprint with the one you were given:",
+        "a key that only this package vouches for proves nothing about who signed it.",
         "manifest.json names the SHA-256 of every other file in this package.",
         "",
     ]
@@ -412,7 +435,12 @@ def _build(
     progress("signing")
     custody = custody_text(order, files, exported).encode()
     custody_sha = hashlib.sha256(custody).hexdigest()
-    sums = ("".join(f"{f['sha256']}  {f['name']}\n" for f in files) + f"{custody_sha}  {CUSTODY}\n").encode()
+    verifier = Path(checker.__file__).read_bytes()
+    verifier_sha = hashlib.sha256(verifier).hexdigest()
+    sums = (
+        "".join(f"{f['sha256']}  {f['name']}\n" for f in files)
+        + f"{custody_sha}  {CUSTODY}\n{verifier_sha}  {VERIFIER}\n"
+    ).encode()
     pem = public_key_pem(key)
     manifest = {
         "format": FORMAT,
@@ -420,11 +448,13 @@ def _build(
         "window": {"start": iso(order.start_us), "end": iso(order.end_us)},
         "decision": order.decision,
         "include_audio": order.include_audio,
+        "terms": order.terms,
         "files": files,
         "other_files": {
             CUSTODY: custody_sha,
             SUMS: hashlib.sha256(sums).hexdigest(),
             PUBLIC_KEY: hashlib.sha256(pem).hexdigest(),
+            VERIFIER: verifier_sha,
         },
         "audit_head": order.audit_head,
         "software": order.software,
@@ -432,6 +462,7 @@ def _build(
         "signature": {
             "algorithm": "Ed25519",
             "public_key": public_key_text(key),
+            "fingerprint": order.key_fingerprint,
             "file": SIGNATURE,
             "signs": "the exact bytes of manifest.json",
         },
@@ -441,6 +472,7 @@ def _build(
         (CUSTODY, custody),
         (SUMS, sums),
         (PUBLIC_KEY, pem),
+        (VERIFIER, verifier),
         (MANIFEST, manifest_bytes),
         (SIGNATURE, key.sign(manifest_bytes)),
     ):
@@ -479,7 +511,7 @@ def sweep(storage: Path, live: set[str]) -> list[str]:
 
 def members(manifest: dict[str, Any]) -> list[str]:
     """The files of a package, in the order the zip lists them."""
-    return [*(f["name"] for f in manifest["files"]), CUSTODY, SUMS, PUBLIC_KEY, MANIFEST, SIGNATURE]
+    return [*(f["name"] for f in manifest["files"]), *manifest["other_files"], MANIFEST, SIGNATURE]
 
 
 class _Sink(io.RawIOBase):
@@ -517,20 +549,6 @@ def write_zip(folder: Path, manifest: dict[str, Any], deliver: Callable[[bytes],
 # Checking a package (what a recipient does; the tests do it too) ---------------------------------
 
 
-def verify_package(folder: Path) -> list[str]:
-    """Problems with an unzipped package; empty when the signature and every hash hold."""
-    try:
-        manifest_bytes = (folder / MANIFEST).read_bytes()
-        manifest = json.loads(manifest_bytes)
-        raw_key = base64.b64decode(manifest["signature"]["public_key"])
-        Ed25519PublicKey.from_public_bytes(raw_key).verify((folder / SIGNATURE).read_bytes(), manifest_bytes)
-    except InvalidSignature:
-        return ["the signature does not match manifest.json"]
-    except (OSError, ValueError, KeyError, TypeError) as err:
-        return [f"manifest.json or its signature cannot be read: {err}"]
-    expected = {f["name"]: f["sha256"] for f in manifest["files"]} | manifest["other_files"]
-    return [
-        f"{name} does not match the manifest"
-        for name, digest in expected.items()
-        if not (folder / name).is_file() or sha256_file(folder / name) != digest
-    ]
+def verify_package(folder: Path, fingerprint: str | None = None) -> list[str]:
+    """Problems with an unzipped package; empty when the signature, every hash and the pin hold."""
+    return checker.verify(folder, fingerprint)[0]

@@ -13,7 +13,7 @@ import hashlib
 import logging
 import secrets
 import threading
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
@@ -27,7 +27,13 @@ from homeassistant.loader import async_get_integration
 from homeassistant.util import dt as dt_util
 
 from ..clock import iso, local_text, now_us, to_us
-from ..const import DOMAIN, NAME
+from ..const import (
+    CONF_SHARE_DECIDER_NAME,
+    CONF_SHARE_GRACE_DAYS,
+    CONF_SHARE_RETENTION_DAYS,
+    DOMAIN,
+    NAME,
+)
 from ..recording.camera_config import CameraConfig
 from ..requests.lifecycle import Lifecycle
 from ..requests.timers import Timers
@@ -54,6 +60,30 @@ class UnknownCamera(Exception):
 def token_hash(token: str) -> str:
     """What the index keeps of a token."""
     return hashlib.sha256(token.encode()[:256]).hexdigest()
+
+
+# How the package names who decided, unless the owner chose to give their name.
+DECIDER_ROLES: Final = {"user": "household member", "automation": "automation", "policy": "standing policy"}
+
+
+def terms(request: Request, cameras: list[str], retention_days: int) -> dict[str, Any]:
+    """The recipient's duties, as the signed manifest and the custody record state them."""
+    case = request.case_number or "the case named in the request"
+    delete_by = iso(now_us() + retention_days * 86_400 * 1_000_000)
+    return {
+        "retention_days": retention_days,
+        "delete_by": delete_by,
+        "case_number": request.case_number,
+        "cameras": cameras,
+        "window": {"start": iso(request.start_us), "end": iso(request.end_us)},
+        "text": [
+            f"Delete this footage and every copy of it by {delete_by} unless it has been entered as "
+            f"evidence in {case}.",
+            f"Do not share it with anyone beyond what {case} requires.",
+            f"Granted: cameras {', '.join(cameras)}; window {iso(request.start_us)} to "
+            f"{iso(request.end_us)} (UTC); nothing else.",
+        ],
+    }
 
 
 def share_notification_id(request_id: str) -> str:
@@ -91,17 +121,17 @@ class ShareDesk:
         storage: Path,
         lifecycle: Lifecycle,
         cameras: Callable[[], Iterable[CameraConfig]],
-        grace: Callable[[], timedelta],
+        options: Callable[[], Mapping[str, Any]],
         ffmpeg_binary: str,
         ffprobe_binary: str,
     ) -> None:
-        """`cameras` gives the hub's cameras, `grace` how long footage stays held after a share ends."""
+        """`cameras` gives the hub's cameras, `options` the owner's current options (hub_options)."""
         self.hass = hass
         self.store = store
         self.storage = storage
         self.lifecycle = lifecycle
         self._cameras = cameras
-        self._grace = grace
+        self._options = options
         self._ffmpeg = ffmpeg_binary
         self._ffprobe = ffprobe_binary
         self.key: Ed25519PrivateKey | None = None
@@ -112,6 +142,11 @@ class ShareDesk:
     def public_key(self) -> str | None:
         """The installation's public key (base64 of the raw Ed25519 key)."""
         return export.public_key_text(self.key) if self.key else None
+
+    @property
+    def fingerprint(self) -> dict[str, str] | None:
+        """The key's fingerprint (hex and words) the household gives each recipient once, in advance."""
+        return export.key_fingerprint(self.key) if self.key else None
 
     async def async_start(self) -> None:
         """Load (or make) the signing key; end shares that expired while stopped, arm the others."""
@@ -255,9 +290,11 @@ class ShareDesk:
         decided_by: str,
         decider: str | None,
     ) -> export.Order:
+        assert self.key is not None
         head = await self.lifecycle.async_verify_audit()
         integration = await async_get_integration(self.hass, DOMAIN)
         fields = request.fields
+        options = self._options()
         return export.Order(
             storage=self.storage,
             request_id=request.id,
@@ -271,9 +308,13 @@ class ShareDesk:
             },
             decision={
                 "decided_by": decided_by,
-                "decider": decider,
+                "decider_role": DECIDER_ROLES.get(decided_by, decided_by),
+                # The person's name goes to the agency only when the owner chose so.
+                "decider": decider if options[CONF_SHARE_DECIDER_NAME] else None,
                 "decided_at": dt_util.utcnow().isoformat(),
             },
+            terms=terms(request, [f.name for f in footage], int(options[CONF_SHARE_RETENTION_DAYS])),
+            key_fingerprint=export.key_fingerprint(self.key),
             start_us=request.start_us,
             end_us=request.end_us,
             cameras=footage,
@@ -304,7 +345,7 @@ class ShareDesk:
 
     async def async_end(self, request_id: str, reason: str) -> Request | None:
         """End a live share at once: stop running downloads, delete the package, let the holds lapse."""
-        grace_us = int(self._grace().total_seconds() * 1_000_000)
+        grace_us = int(float(self._options()[CONF_SHARE_GRACE_DAYS]) * 86_400 * 1_000_000)
         request = await self.lifecycle.async_end_share(request_id, reason, grace_us)
         self._expiries.cancel(request_id)
         for stop in self._streams.pop(request_id, set()):

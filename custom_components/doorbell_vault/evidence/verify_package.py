@@ -1,0 +1,204 @@
+#!/usr/bin/env python3
+"""Check a Doorbell Vault evidence package without Home Assistant and without trusting the household.
+
+Usage: python3 verify_package.py PACKAGE [--fingerprint FINGERPRINT]
+
+PACKAGE is the downloaded zip or the folder it was unzipped into. FINGERPRINT is the installation key's
+fingerprint the household gave you once, in advance (64 hex digits, spaces and colons ignored, or its
+words). Without it the key inside the package vouches for itself ("self-asserted key"): whoever altered
+the package could have re-signed it. Exit status 0 only when the signature, every hash and (when given)
+the pinned fingerprint hold.
+
+Needs only Python 3.9+ (keep this file free of newer syntax) and either the `cryptography` package or
+the `openssl` command. This file is shipped inside every package, and is part of the integration
+(`evidence/verify_package.py`).
+"""
+
+from __future__ import annotations
+
+import argparse
+import base64
+import hashlib
+import json
+import subprocess
+import sys
+import tempfile
+import zipfile
+from pathlib import Path
+
+MANIFEST = "manifest.json"
+SIGNATURE = "manifest.json.sig"
+PUBLIC_KEY = "public_key.pem"
+# DER prefix of an Ed25519 SubjectPublicKeyInfo: the raw 32-byte key follows.
+ED25519_SPKI = bytes.fromhex("302a300506032b6570032100")
+CHUNK = 1 << 20
+
+# 256 short, distinct English words: byte n of the fingerprint reads as WORDS[n].
+_WORD_TEXT = (
+    "acid acorn actor adult agent alarm album alley amber angle ankle apple apron arena armor arrow "
+    "atlas attic audio autumn avenue award bacon badge bagel baker balloon bamboo banana banjo "
+    "barrel basket beach beacon beaver bench berry bicycle bishop blanket blossom border bottle "
+    "bracket breeze bridge broom bucket buffalo butter cabin cactus camel candle canyon carpet "
+    "castle cattle cedar cellar cement chalk channel cherry chimney circle citrus clover cobalt "
+    "coconut collar comet copper coral cotton cradle crater cricket crystal curtain dagger dancer "
+    "dentist desert diamond dinner dolphin domino donkey dragon drawer eagle easel echo eclipse "
+    "elbow ember engine falcon feather fender ferry fiddle finch fjord flannel flute forest fossil "
+    "frost garden garlic gazelle ginger glacier goblet gopher granite gravel guitar hammer harbor "
+    "harvest hazel helmet heron honey hornet iceberg igloo indigo island ivory jacket jaguar jelly "
+    "jigsaw jungle kayak kernel kettle kitten koala ladder lagoon lantern lava lemon lilac linen "
+    "lizard lobster locket magnet mango maple marble meadow melon meteor mirror mitten monsoon "
+    "mosaic muffin mustard napkin nectar needle nickel nutmeg oasis ocean olive onion orbit orchid "
+    "otter oyster paddle palace panther papaya parcel parrot peach pebble pelican pepper piano "
+    "pickle pigeon pillow pilot pine planet plaza pocket poppy potato prairie pretzel pumpkin puzzle "
+    "quartz quiver rabbit radish raven ribbon river robin rocket saddle salmon sandal satin scarf "
+    "shovel silver sketch sleigh sparrow spider sponge spruce statue summit sunset swan tablet tango "
+    "teapot temple thunder tiger timber tomato tractor tulip tunnel turtle valley velvet violin "
+    "volcano wafer walnut walrus wheat willow window winter yogurt zebra zephyr"
+)
+WORDS = tuple(_WORD_TEXT.split())
+if len(set(WORDS)) != 256:  # a broken list must never ship
+    raise ImportError("the fingerprint word list must hold 256 distinct words")
+
+
+def fingerprint(raw_key: bytes) -> str:
+    """The key's fingerprint: SHA-256 of the raw 32-byte public key, hex in groups of four."""
+    digest = hashlib.sha256(raw_key).hexdigest()
+    return " ".join(digest[i : i + 4] for i in range(0, 64, 4))
+
+
+def fingerprint_words(raw_key: bytes) -> str:
+    """The first 16 bytes (128 bits) of the fingerprint as words, easier to read over the phone."""
+    return " ".join(WORDS[b] for b in hashlib.sha256(raw_key).digest()[:16])
+
+
+def _normalise(pinned: str) -> str:
+    """Hex digits of a pinned fingerprint, or the prefix a word fingerprint stands for."""
+    words = pinned.lower().split()
+    if words and all(w in WORDS for w in words):
+        return "".join(f"{WORDS.index(w):02x}" for w in words)
+    return "".join(c for c in pinned.lower() if c in "0123456789abcdef")
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(CHUNK):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _signature_holds(raw_key: bytes, signature: bytes, message: bytes) -> bool:
+    try:
+        from cryptography.exceptions import InvalidSignature
+        from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PublicKey
+    except ImportError:
+        return _openssl_verify(raw_key, signature, message)
+    try:
+        Ed25519PublicKey.from_public_bytes(raw_key).verify(signature, message)
+    except InvalidSignature:
+        return False
+    except ValueError:
+        return False
+    return True
+
+
+def _openssl_verify(raw_key: bytes, signature: bytes, message: bytes) -> bool:
+    pem = (
+        b"-----BEGIN PUBLIC KEY-----\n"
+        + base64.b64encode(ED25519_SPKI + raw_key)
+        + b"\n-----END PUBLIC KEY-----\n"
+    )
+    with tempfile.TemporaryDirectory() as scratch:
+        files = {"key.pem": pem, "sig": signature, "msg": message}
+        for name, data in files.items():
+            (Path(scratch) / name).write_bytes(data)
+        result = subprocess.run(
+            [
+                *("openssl", "pkeyutl", "-verify", "-pubin", "-inkey", "key.pem", "-rawin"),
+                *("-in", "msg", "-sigfile", "sig"),
+            ],
+            cwd=scratch,
+            capture_output=True,
+            check=False,
+        )
+    return result.returncode == 0
+
+
+def _pem_key(pem: bytes) -> bytes | None:
+    body = b"".join(line for line in pem.splitlines() if line and not line.startswith(b"-----"))
+    try:
+        der = base64.b64decode(body, validate=True)
+    except ValueError:
+        return None
+    return der[len(ED25519_SPKI) :] if der.startswith(ED25519_SPKI) and len(der) == 44 else None
+
+
+def verify(folder: Path, pinned: str | None = None) -> tuple[list[str], list[str]]:
+    """(problems, notes) for an unzipped package; no problems means everything checked holds."""
+    try:
+        manifest_bytes = (folder / MANIFEST).read_bytes()
+        manifest = json.loads(manifest_bytes)
+        raw_key = base64.b64decode(manifest["signature"]["public_key"], validate=True)
+        signature = (folder / SIGNATURE).read_bytes()
+    except (OSError, ValueError, KeyError, TypeError) as err:
+        return [f"manifest.json or its signature cannot be read: {err}"], []
+    if len(raw_key) != 32 or not _signature_holds(raw_key, signature, manifest_bytes):
+        return ["the signature does not match manifest.json"], []
+    problems, notes = [], []
+    key_print = fingerprint(raw_key)
+    if pinned:
+        wanted = _normalise(pinned)
+        if len(wanted) < 32 or not key_print.replace(" ", "").startswith(wanted):
+            problems.append(
+                f"signed by key {key_print}, not by the key you pinned: the package may have been re-signed"
+            )
+        else:
+            notes.append(f"signed by the pinned key {key_print}")
+    else:
+        notes.append(
+            f"self-asserted key: the package vouches for itself. Compare its fingerprint {key_print} "
+            f"({fingerprint_words(raw_key)}) with the one the household gave you, or pass --fingerprint"
+        )
+    if (folder / PUBLIC_KEY).is_file() and _pem_key((folder / PUBLIC_KEY).read_bytes()) != raw_key:
+        problems.append(f"{PUBLIC_KEY} holds another key than the manifest")
+    try:
+        expected = {f["name"]: f["sha256"] for f in manifest["files"]} | dict(manifest["other_files"])
+    except (KeyError, TypeError) as err:  # `as` keeps the parentheses older Pythons need
+        del err
+        return [*problems, "manifest.json does not list the package's files"], notes
+    problems += [
+        f"{name} does not match the manifest"
+        for name, digest in expected.items()
+        if "/" in name or not (folder / name).is_file() or _sha256(folder / name) != digest
+    ]
+    return problems, notes
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Command line: prints what was checked; exit status 0 only when everything holds."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("package", type=Path, help="the zip, or the folder it was unzipped into")
+    parser.add_argument("--fingerprint", help="the key fingerprint the household gave you (hex or words)")
+    args = parser.parse_args(argv)
+    with tempfile.TemporaryDirectory() as scratch:
+        folder = args.package
+        if folder.is_file():
+            with zipfile.ZipFile(folder) as archive:
+                for member in archive.namelist():
+                    if "/" in member or member.startswith("."):
+                        print(f"FAIL: unexpected member {member!r} in the zip")
+                        return 1
+                archive.extractall(scratch)
+            folder = Path(scratch)
+        problems, notes = verify(folder, args.fingerprint)
+    for note in notes:
+        print(f"note: {note}")
+    for problem in problems:
+        print(f"FAIL: {problem}")
+    if not problems:
+        print("OK: the signature and every hash hold")
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
