@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import inspect
 import json
 import shutil
@@ -170,7 +171,7 @@ SAMPLE_US = 6_000_000  # the sample segment: 6 s, keyframes every ~2 s
 async def index_footage(vault: Any, sample: Path, base_us: int, count: int = 5) -> None:
     """`count` back-to-back copies of the sample segment per camera, indexed as if recorded."""
 
-    def copy(camera: str) -> list[tuple[str, int, int, int, str]]:
+    def copy(camera: str) -> list[tuple[str, int, int, int, str, str]]:
         rows = []
         for n in range(count):
             relative = f"{camera}/2026-01-01/00/{n:02d}.mp4"
@@ -178,7 +179,8 @@ async def index_footage(vault: Any, sample: Path, base_us: int, count: int = 5) 
             target.parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(sample, target)
             start = base_us + n * SAMPLE_US
-            rows.append((camera, start, start + SAMPLE_US, target.stat().st_size, relative))
+            digest = hashlib.sha256(target.read_bytes()).hexdigest()  # hashed when "recorded"
+            rows.append((camera, start, start + SAMPLE_US, target.stat().st_size, relative, digest))
         return rows
 
     for camera in vault.cameras:

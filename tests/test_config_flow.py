@@ -135,6 +135,8 @@ async def test_options_flow_sets_retention_and_reloads(
             "share_max_downloads": 2.0,
             "share_include_audio": False,
             "share_hold_grace_days": 10.0,
+            "share_recipient_retention_days": 45.0,
+            "share_include_decider_name": True,
         },
     )
     await hass.async_block_till_done()
@@ -151,6 +153,7 @@ async def test_options_flow_sets_retention_and_reloads(
         2,
         10,
     )
+    assert (options["share_recipient_retention_days"], options["share_include_decider_name"]) == (45, True)
     assert options["agency_blocklist"] == ["Example PD"]
     assert "webhook_secret" not in options
     secret = Path(hub_entry.data[CONF_STORAGE_PATH]) / ".webhook_secret"

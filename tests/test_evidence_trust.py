@@ -4,25 +4,32 @@ and a signing key the recipient pins instead of trusting the key inside the pack
 from __future__ import annotations
 
 import base64
+import hashlib
 import json
 import shutil
+import sqlite3
 import subprocess
 from pathlib import Path
 from typing import Any
 
+import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
+from custom_components.doorbell_vault import merkle
 from custom_components.doorbell_vault.const import (
     CONF_SHARE_DECIDER_NAME,
     CONF_SHARE_RETENTION_DAYS,
 )
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
+from custom_components.doorbell_vault.evidence import verify_package as checker
 from custom_components.doorbell_vault.evidence.export import verify_package
+from custom_components.doorbell_vault.store import Store, seals, segments
 
 from .conftest import footage_hub
 from .test_sharing import _share, _submit, _unzip
@@ -186,5 +193,133 @@ def test_the_shipped_verifier_runs_on_older_pythons() -> None:
         "tempfile",
         "zipfile",
         "pathlib",
+        "datetime",
+        "typing",
         "cryptography",  # optional: openssl is used without it
     }
+
+
+async def _audit_kinds(entry: MockConfigEntry, kind: str) -> list[dict[str, Any]]:
+    rows = await entry.runtime_data.store.async_call(
+        lambda db: db.execute("SELECT data FROM audit WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
+    )
+    return [json.loads(row[0]) for row in rows]
+
+
+async def test_capture_time_proofs_and_an_edit_after_recording(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    storage: Path,
+    sample_segment: Path,
+    tmp_path: Path,
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
+    vault = entry.runtime_data
+    # The hourly seal folds the recorded segments' hashes into the audit chain.
+    sealed = await vault.async_seal()
+    assert sealed is not None
+    assert sealed.segments == 5
+    assert (await _audit_kinds(entry, "footage_sealed"))[0]["root"] == sealed.root
+    assert await vault.async_seal() is None  # nothing new to seal
+
+    client = await hass_client_no_auth()
+    folder, manifest = await _package(hass, entry, client, tmp_path / "genuine")
+    sources = [s for clip in manifest["files"] for s in clip["sources"]]
+    assert sources
+    assert all(s["capture"]["seal"] == sealed.seq for s in sources)
+    assert str(sealed.seq) in manifest["seals"]
+    result = _run_verifier(folder)
+    assert result.returncode == 0, result.stdout
+    assert "sealed in the household's audit chain" in result.stdout
+
+    # A source segment edited after it was recorded: the package built from it says so.
+    request_id = await _submit(hass, entry, 7, 19)
+    segment = (await vault.store.async_call(segments.in_window, next(iter(vault.cameras)), 0, 2**62))[1]
+    path = vault.storage / segment.path
+    data = bytearray(path.read_bytes())
+    data[len(data) - 100] ^= 0x01  # one byte of the last video sample
+    path.write_bytes(bytes(data))
+    shared = await _share(hass, request_id)
+    response = await client.get(URL(shared["share_url"]).path)
+    edited = _unzip(await response.read(), tmp_path / "edited")
+    problems = verify_package(edited)
+    assert any("is not what was recorded" in problem for problem in problems), problems
+    assert _run_verifier(edited).returncode == 1
+
+    # A proof altered in the manifest (and the manifest re-signed by the household's own key) fails too.
+    forged = json.loads((folder / "manifest.json").read_bytes())
+    forged["files"][0]["sources"][0]["capture"]["path"][0] = "00" * 32
+    assert any("capture-time proof" in p for p in checker.verify_manifest_proofs(forged))
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_dropped_in_file_is_foreign_and_never_exported(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=0)
+    camera = next(iter(entry.runtime_data.cameras))
+    base = entry.base  # type: ignore[attr-defined]
+    name = f"{base:%Y%m%dT%H%M%SZ}.mp4"
+    dropped = storage / camera / f"{base:%Y-%m-%d}" / f"{base:%H}" / name
+    dropped.parent.mkdir(parents=True, exist_ok=True)
+    shutil.copyfile(sample_segment, dropped)
+    gone = await entry.runtime_data.store.async_call(
+        segments.add, camera, 1_000_000, 2_000_000, 10, f"{camera}/2026-01-01/00/gone.mp4", "ab" * 32
+    )
+    assert gone
+    # A restart reconciles the index with the disk.
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    vault = entry.runtime_data
+    found = await vault.store.async_call(segments.in_window, camera, 0, 2**62)
+    assert [s.path.rsplit("/", 1)[1] for s in found] == [name]
+    assert await vault.store.async_call(segments.foreign_ids, [found[0].id]) == {found[0].id}
+    assert (await _audit_kinds(entry, "footage_found"))[0]["origin"] == "foreign"
+    assert (await _audit_kinds(entry, "footage_missing"))[0]["paths"] == [f"{camera}/2026-01-01/00/gone.mp4"]
+    notifications = hass.data["persistent_notification"]
+    assert any("did not record" in n["title"] for n in notifications.values())
+    # The foreign file is never sealed, and never exported.
+    assert await vault.async_seal() is None
+    request_id = await _submit(hass, entry, 0, 5)
+    with pytest.raises(ServiceValidationError, match="None of the chosen cameras has footage"):
+        await _share(hass, request_id)
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_pruned_segments_leave_the_others_provable(tmp_path: Path) -> None:
+    store = Store(tmp_path / "index.db")
+    await store.async_open()
+    digests = [hashlib.sha256(bytes([n])).hexdigest() for n in range(7)]
+    ids = [
+        await store.async_call(segments.add, "front", n * 10, n * 10 + 10, 1, f"front/{n}.mp4", digests[n])
+        for n in range(7)
+    ]
+    sealed = await store.async_call(seals.seal, 1)
+    assert sealed is not None
+    await store.async_call(segments.remove, ids[:3])
+    assert await store.async_call(seals.forget_empty) == 0
+    proofs = await store.async_call(seals.proofs, ids[3:])
+    assert set(proofs) == set(ids[3:])
+    for segment_id, proof in proofs.items():
+        digest = digests[ids.index(segment_id)]
+        assert merkle.verify(
+            bytes.fromhex(digest),
+            proof.index,
+            7,
+            [bytes.fromhex(p) for p in proof.path],
+            bytes.fromhex(sealed.root),
+        )
+    await store.async_call(segments.remove, ids[3:])
+    assert await store.async_call(seals.forget_empty) == 1
+    await store.async_close()
+
+
+async def test_shutdown_seals_the_last_segments(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    with sqlite3.connect(storage / "doorbell_vault.db") as db:
+        unsealed = db.execute("SELECT COUNT(*) FROM segments WHERE seal IS NULL").fetchone()[0]
+        kinds = [row[0] for row in db.execute("SELECT kind FROM audit")]
+    assert unsealed == 0
+    assert "footage_sealed" in kinds

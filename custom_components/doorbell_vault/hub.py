@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
+import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -16,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 from typing import Any, Final
 
+from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
@@ -50,14 +52,16 @@ from .recording.retention import Policy, PruneReport, prune
 from .requests.lifecycle import Lifecycle
 from .requests.policy import Policy as RequestPolicy
 from .signals import SIGNAL_RING
-from .store import Store, meta, segments
+from .store import Store, StoreError, meta, seals, segments
 from .store.segments import FootageStats, Segment
+from .texts import async_text
 
 _LOGGER = logging.getLogger(__name__)
 
 RETENTION_INTERVAL: Final = timedelta(minutes=5)
 OFFLINE_CHECK_INTERVAL: Final = timedelta(seconds=15)
 STATS_INTERVAL: Final = timedelta(seconds=60)
+SEAL_INTERVAL: Final = timedelta(hours=1)
 URL_LOOKUP_TIMEOUT: Final = 15
 KIND_RING: Final = "ring"
 KIND_MOTION: Final = "motion"
@@ -205,13 +209,21 @@ class DoorbellVault:
         await self.shares.async_start()
         for camera in self.cameras.values():
             recorder = self.recorders[camera.id]
-            await reconcile(recorder)
+            found = await reconcile(recorder)
+            if found.indexed:
+                persistent_notification.async_create(
+                    self.hass,
+                    await async_text(self.hass, "notify_foreign", camera=camera.name, files=found.indexed),
+                    title=await async_text(self.hass, "notify_foreign_title"),
+                    notification_id=f"{DOMAIN}_foreign_{camera.id}",
+                )
             if self.ffmpeg_ok:
                 recorder.start()
             self._track_triggers(camera)
         await self.coordinator.async_config_entry_first_refresh()
         await self.async_prune()
         self._unsubs.append(async_track_time_interval(self.hass, self._prune_tick, RETENTION_INTERVAL))
+        self._unsubs.append(async_track_time_interval(self.hass, self._seal_tick, SEAL_INTERVAL))
         self._unsubs.append(async_track_time_interval(self.hass, self._offline_tick, OFFLINE_CHECK_INTERVAL))
 
     async def async_stop(self) -> None:
@@ -221,6 +233,19 @@ class DoorbellVault:
         self.lifecycle.async_stop()
         self.shares.async_stop()
         await asyncio.gather(*(r.stop() for r in self.recorders.values()))
+        # The last segments (finished as the recorders stopped) are sealed too.
+        await self.async_seal()
+
+    async def async_seal(self) -> seals.Seal | None:
+        """Fold the hashes of the segments recorded since the last seal into the audit chain."""
+        try:
+            return await self.store.async_call(seals.seal, now_us())
+        except (StoreError, sqlite3.Error) as err:
+            _LOGGER.warning("Could not seal the newest footage: %s", err)
+            return None
+
+    async def _seal_tick(self, _now: object) -> None:
+        await self.async_seal()
 
     # Recording -----------------------------------------------------------------------------------
 

@@ -34,6 +34,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..clock import iso
+from ..store.seals import Proof
 from ..store.segments import Segment
 from . import verify_package as checker
 
@@ -134,8 +135,11 @@ class Order:
     # The recipient's duties (retention, no onward sharing, what was granted), stated and signed.
     terms: dict[str, Any]
     key_fingerprint: dict[str, str]
+    # Capture-time proofs of the source segments (by segment id) and the audit entries of their seals.
     ffmpeg: str
     ffprobe: str
+    proofs: dict[int, Proof] = field(default_factory=dict)
+    seals: dict[int, dict[str, Any]] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -321,6 +325,19 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     }
 
 
+def _capture(proof: Proof | None) -> dict[str, Any] | None:
+    """Where a source's capture-time hash sits in the audit chain (None: not sealed)."""
+    if proof is None:
+        return None
+    return {
+        "seal": proof.seq,
+        "sha256": proof.sha256,
+        "leaf_index": proof.index,
+        "tree_size": proof.size,
+        "path": proof.path,
+    }
+
+
 def _source_hashes(order: Order) -> list[list[dict[str, Any]]]:
     return [
         [
@@ -330,6 +347,7 @@ def _source_hashes(order: Order) -> list[list[dict[str, Any]]]:
                 "end": iso(s.end_us),
                 "bytes": s.bytes,
                 "sha256": sha256_file(order.storage / s.path),
+                "capture": _capture(order.proofs.get(s.id)),
             }
             for s in footage.segments
         ]
@@ -457,6 +475,8 @@ def _build(
             VERIFIER: verifier_sha,
         },
         "audit_head": order.audit_head,
+        # The audit entries that sealed the sources' capture-time hashes (recipients recompute them).
+        "seals": {str(seq): entry for seq, entry in sorted(order.seals.items())},
         "software": order.software,
         "exported_at": exported,
         "signature": {

@@ -37,7 +37,7 @@ from ..const import (
 from ..recording.camera_config import CameraConfig
 from ..requests.lifecycle import Lifecycle
 from ..requests.timers import Timers
-from ..store import Store, segments
+from ..store import Store, seals, segments
 from ..store import shares as stored_shares
 from ..store.requests import Request, RequestNotPending
 from ..store.shares import NewShare, Share
@@ -275,6 +275,9 @@ class ShareDesk:
             found = await self.store.async_call(
                 segments.in_window, camera.id, request.start_us, request.end_us
             )
+            # Files found in the folder that Doorbell Vault did not record are never evidence.
+            foreign = await self.store.async_call(segments.foreign_ids, [s.id for s in found])
+            found = [s for s in found if s.id not in foreign]
             if found:
                 footage.append(export.CameraFootage(camera.name, found))
                 held.append((camera.id, found[0].start_us, found[-1].end_us))
@@ -291,6 +294,12 @@ class ShareDesk:
         decider: str | None,
     ) -> export.Order:
         assert self.key is not None
+        # Seal what was recorded since the last hourly seal, so every source has a capture-time proof.
+        await self.store.async_call(seals.seal, now_us())
+        proofs = await self.store.async_call(
+            seals.proofs, [s.id for camera in footage for s in camera.segments]
+        )
+        sealed = await self.store.async_call(seals.entries, [p.seq for p in proofs.values()])
         head = await self.lifecycle.async_verify_audit()
         integration = await async_get_integration(self.hass, DOMAIN)
         fields = request.fields
@@ -315,6 +324,8 @@ class ShareDesk:
             },
             terms=terms(request, [f.name for f in footage], int(options[CONF_SHARE_RETENTION_DAYS])),
             key_fingerprint=export.key_fingerprint(self.key),
+            proofs=proofs,
+            seals=sealed,
             start_us=request.start_us,
             end_us=request.end_us,
             cameras=footage,

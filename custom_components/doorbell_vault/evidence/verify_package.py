@@ -25,6 +25,7 @@ import sys
 import tempfile
 import zipfile
 from pathlib import Path
+from typing import Any
 
 MANIFEST = "manifest.json"
 SIGNATURE = "manifest.json.sig"
@@ -124,6 +125,100 @@ def _openssl_verify(raw_key: bytes, signature: bytes, message: bytes) -> bool:
     return result.returncode == 0
 
 
+def _entry_hash(entry: dict[str, Any]) -> str:
+    """An audit entry's hash as the household's audit chain computes it (store/audit.py)."""
+    canonical = json.dumps(
+        [entry["seq"], entry["at_us"], entry["kind"], entry["ref"], entry["data"]],
+        separators=(",", ":"),
+        ensure_ascii=False,
+    )
+    return hashlib.sha256(f"{entry['prev']}\n{canonical}".encode()).hexdigest()
+
+
+def _node(left: bytes, right: bytes) -> bytes:
+    return hashlib.sha256(b"\x01" + left + right).digest()
+
+
+def _in_tree(leaf: bytes, index: int, size: int, path: list[str], root: bytes) -> bool:
+    """Whether `path` proves `leaf` at `index` in a tree of `size` with head `root` (RFC 9162 2.1.3.2)."""
+    if not 0 <= index < size:
+        return False
+    node, at, last = hashlib.sha256(b"\x00" + leaf).digest(), index, size - 1
+    for sibling in (bytes.fromhex(p) for p in path):
+        if last == 0:
+            return False
+        if at & 1 or at == last:
+            node = _node(sibling, node)
+            while not at & 1 and at != 0:
+                at, last = at >> 1, last >> 1
+        else:
+            node = _node(node, sibling)
+        at, last = at >> 1, last >> 1
+    return last == 0 and node == root
+
+
+def verify_manifest_proofs(manifest: dict[str, Any]) -> list[str]:
+    """The capture-time problems of a manifest alone (no files needed)."""
+    return _capture_proofs(manifest)[0]
+
+
+def _capture_proofs(manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
+    """Check that every source segment was hashed when it was recorded (sealed in the audit chain)."""
+    problems, notes, seals = [], [], {}
+    for key, entry in manifest.get("seals", {}).items():
+        try:
+            sealed = json.loads(entry["data"])
+            if _entry_hash(entry) != entry["hash"] or str(entry["seq"]) != key:
+                problems.append(f"audit entry {key} (a capture-time seal) was altered")
+                continue
+            seals[key] = (bytes.fromhex(sealed["root"]), int(entry["at_us"]))
+        except (KeyError, TypeError, ValueError) as err:
+            problems.append(f"audit entry {key} (a capture-time seal) cannot be read: {err}")
+    unsealed, latest = 0, 0
+    for clip in manifest.get("files", []):
+        for source in clip.get("sources", []):
+            capture = source.get("capture")
+            if not capture:
+                unsealed += 1
+                continue
+            seal = seals.get(str(capture.get("seal")))
+            try:
+                holds = seal is not None and _in_tree(
+                    bytes.fromhex(source["sha256"]),
+                    int(capture["leaf_index"]),
+                    int(capture["tree_size"]),
+                    capture["path"],
+                    seal[0],
+                )
+            except (KeyError, TypeError, ValueError) as err:  # `as` keeps the parentheses older Pythons need
+                del err
+                holds = False
+            if not holds:
+                problems.append(
+                    f"source segment {source.get('file')} of {clip.get('name')} is not what was recorded: "
+                    "its capture-time proof fails"
+                )
+            elif seal is not None:
+                latest = max(latest, seal[1])
+    if unsealed:
+        notes.append(
+            f"{unsealed} source segment(s) carry no capture-time proof (recorded before proofs existed)"
+        )
+    if latest:
+        received = manifest.get("request", {}).get("received", "")
+        notes.append(
+            f"source segments were sealed in the household's audit chain by "
+            f"{_iso(latest)} (request received {received})"
+        )
+    return problems, notes
+
+
+def _iso(us: int) -> str:
+    import datetime
+
+    return datetime.datetime.fromtimestamp(us / 1_000_000, datetime.UTC).isoformat()
+
+
 def _pem_key(pem: bytes) -> bytes | None:
     body = b"".join(line for line in pem.splitlines() if line and not line.startswith(b"-----"))
     try:
@@ -171,7 +266,8 @@ def verify(folder: Path, pinned: str | None = None) -> tuple[list[str], list[str
         for name, digest in expected.items()
         if "/" in name or not (folder / name).is_file() or _sha256(folder / name) != digest
     ]
-    return problems, notes
+    captured, captured_notes = _capture_proofs(manifest)
+    return problems + captured, notes + captured_notes
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -7,7 +7,8 @@ import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..store import Store, segments
+from ..clock import now_us
+from ..store import Store, audit, segments
 from ..store.segments import Segment
 from .probe import probe_duration
 from .recorder import Recorder, file_segment, name_time_us
@@ -20,7 +21,7 @@ class Reconciliation:
     """What reconciliation changed for one camera."""
 
     salvaged: int
-    indexed: int
+    indexed: int  # files found in the folder that the index lacked: marked foreign
     forgotten: int
 
 
@@ -55,10 +56,23 @@ async def reconcile(recorder: Recorder) -> Reconciliation:
             _LOGGER.warning("%s: %s is not a playable segment; left in place", camera.name, path)
             continue
         end_us = start_us + round(duration * 1_000_000)
-        await store.async_job(file_segment, store, storage, camera.id, path, start_us, end_us)
+        # Not recorded by us (or not indexed when it was): kept and shown, never exported as evidence.
+        found = await store.async_job(
+            file_segment, store, storage, camera.id, path, start_us, end_us, segments.FOREIGN
+        )
+        await store.async_call(
+            audit.record,
+            now_us(),
+            "footage_found",
+            camera.id,
+            {"path": found.path, "origin": segments.FOREIGN},
+        )
         indexed += 1
     if missing:
         await store.async_call(segments.remove, [s.id for s in missing])
+        await store.async_call(
+            audit.record, now_us(), "footage_missing", camera.id, {"paths": [s.path for s in missing]}
+        )
         _LOGGER.warning(
             "%s: %d indexed segments were missing on disk and were removed from the index: %s",
             camera.name,
@@ -66,5 +80,10 @@ async def reconcile(recorder: Recorder) -> Reconciliation:
             ", ".join(s.path for s in missing[:5]),
         )
     if salvaged or indexed:
-        _LOGGER.info("%s: indexed %d interrupted and %d unindexed segments", camera.name, salvaged, indexed)
+        _LOGGER.info(
+            "%s: indexed %d interrupted segments, and %d files it did not record (marked foreign)",
+            camera.name,
+            salvaged,
+            indexed,
+        )
     return Reconciliation(salvaged, indexed, len(missing))

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import hashlib
 import logging
 import os
 import signal
@@ -91,17 +92,33 @@ def segment_folder(camera: str, start_us: int) -> str:
     return f"{camera}/{moment:%Y-%m-%d}/{moment:%H}"
 
 
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (flat memory)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
 def file_segment(
-    store: Store, storage: Path, camera: str, source: Path, start_us: int, end_us: int
+    store: Store,
+    storage: Path,
+    camera: str,
+    source: Path,
+    start_us: int,
+    end_us: int,
+    origin: str = segments.RECORDED,
 ) -> Segment:
-    """Move a finished file to its hour folder and index it (runs on the store's thread)."""
+    """Move a finished file to its hour folder, hash it and index it (runs on the store's thread)."""
     relative = f"{segment_folder(camera, start_us)}/{source.name}"
     target = storage / relative
     target.parent.mkdir(parents=True, exist_ok=True)
     if source != target:
         source.replace(target)
     size = target.stat().st_size
-    segment_id = store.call(segments.add, camera, start_us, end_us, size, relative)
+    digest = sha256_file(target)
+    segment_id = store.call(segments.add, camera, start_us, end_us, size, relative, digest, origin)
     return Segment(segment_id, camera, start_us, end_us, size, relative)
 
 

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Final
 
-from ..store import Store, segments
+from ..store import Store, seals, segments
 from ..store.segments import Segment
 
 _LOGGER = logging.getLogger(__name__)
@@ -105,6 +105,7 @@ def prune(
         _delete(store, storage, batch, report)
         report.by_space += len(batch)
     if report.removed:
+        store.call(seals.forget_empty)
         _LOGGER.info(
             "Retention removed %d segments (%d by age, %d for space), %.1f MB",
             len(report.removed),

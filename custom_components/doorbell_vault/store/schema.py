@@ -124,6 +124,15 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     );
     CREATE INDEX shares_live ON shares (ended_us);
     """,
+    # 6: capture-time proofs: each segment's SHA-256 when it was indexed, where it came from (recorded by
+    #    us, or found in the folder: foreign, never exported), and the audit seal that holds its hash
+    """
+    ALTER TABLE segments ADD COLUMN sha256 TEXT;
+    ALTER TABLE segments ADD COLUMN origin TEXT NOT NULL DEFAULT 'recorded';
+    ALTER TABLE segments ADD COLUMN seal INTEGER;
+    CREATE INDEX segments_seal ON segments (seal, id);
+    CREATE TABLE seal_leaves (seal INTEGER PRIMARY KEY, leaves BLOB NOT NULL);
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

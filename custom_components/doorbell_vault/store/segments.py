@@ -78,13 +78,32 @@ def _longest_us(connection: sqlite3.Connection) -> int:
     return known
 
 
-def add(connection: sqlite3.Connection, camera: str, start_us: int, end_us: int, size: int, path: str) -> int:
-    """Index a finished segment (again, if its path is indexed already); return its id."""
+# Where an indexed file came from: recorded by Doorbell Vault, or found in the folder (never exported).
+RECORDED: Final = "recorded"
+FOREIGN: Final = "foreign"
+
+
+def add(
+    connection: sqlite3.Connection,
+    camera: str,
+    start_us: int,
+    end_us: int,
+    size: int,
+    path: str,
+    sha256: str | None = None,
+    origin: str = RECORDED,
+) -> int:
+    """Index a finished segment (again, if its path is indexed already); return its id.
+
+    `sha256` is the file's hash at indexing time: what the hourly seal puts into the audit chain.
+    """
     cursor = connection.execute(
-        "INSERT INTO segments (camera, start_us, end_us, bytes, path) VALUES (?, ?, ?, ?, ?) "
+        "INSERT INTO segments (camera, start_us, end_us, bytes, path, sha256, origin) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (path) DO UPDATE SET start_us = excluded.start_us, end_us = excluded.end_us, "
-        "bytes = excluded.bytes RETURNING id",
-        (camera, start_us, end_us, size, path),
+        "bytes = excluded.bytes, sha256 = excluded.sha256, origin = excluded.origin, seal = NULL "
+        "RETURNING id",
+        (camera, start_us, end_us, size, path, sha256, origin),
     )
     segment_id: int = cursor.fetchone()[0]
     _longest[id(connection)] = max(_longest_us(connection), end_us - start_us)
@@ -94,6 +113,19 @@ def add(connection: sqlite3.Connection, camera: str, start_us: int, end_us: int,
 def remove(connection: sqlite3.Connection, ids: list[int]) -> None:
     """Forget segments; their files are already gone."""
     connection.executemany("DELETE FROM segments WHERE id = ?", [(i,) for i in ids])
+
+
+def foreign_ids(connection: sqlite3.Connection, ids: list[int]) -> set[int]:
+    """Which of these segments were found in the folder rather than recorded (never exported)."""
+    found: set[int] = set()
+    for at in range(0, len(ids), 500):
+        chunk = ids[at : at + 500]
+        rows = connection.execute(
+            f"SELECT id FROM segments WHERE origin != 'recorded' AND id IN ({', '.join('?' * len(chunk))})",
+            chunk,
+        )
+        found.update(row[0] for row in rows)
+    return found
 
 
 def indexed_paths(connection: sqlite3.Connection, camera: str) -> set[str]:
