@@ -425,7 +425,7 @@ async def test_request_entities_and_websocket(
 
     await client.send_json_auto_id({"type": "doorbell_vault/requests/list", "status": "pending"})
     listed = await client.receive_json()
-    assert [r["request_id"] for r in listed["result"]] == [request_id]
+    assert [r["request_id"] for r in listed["result"]["requests"]] == [request_id]
     await client.send_json_auto_id({"type": "doorbell_vault/requests/get", "request_id": "nope"})
     assert (await client.receive_json())["error"]["code"] == "not_found"
     await client.send_json_auto_id(

@@ -34,6 +34,7 @@ from .media_source import SegmentView, SharedClipView
 from .phone import async_listen_notification_actions
 from .recording.probe import ffprobe_binary
 from .requests.secret import read_secret
+from .review import ExportView
 from .services import async_setup_services
 from .store import FolderError, Store, StoreError, prepare_folder
 from .websocket import async_setup_websocket
@@ -55,6 +56,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.http.register_view(SegmentView())
     hass.http.register_view(SharedClipView())
     hass.http.register_view(ShareView(_share_desk))
+    hass.http.register_view(ExportView())
     try:
         await hass.async_add_executor_job(install_blueprints, Path(hass.config.config_dir))
     except OSError as err:

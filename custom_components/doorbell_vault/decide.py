@@ -13,9 +13,9 @@ from datetime import timedelta
 from homeassistant.core import Context
 from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 
-from .const import CONF_SHARE_AUDIO, CONF_SHARE_DAYS, CONF_SHARE_DOWNLOADS, DOMAIN
+from .const import CONF_AGENCY_BLOCKLIST, CONF_SHARE_AUDIO, CONF_SHARE_DAYS, CONF_SHARE_DOWNLOADS, DOMAIN
 from .evidence.export import ExportError
-from .evidence.sharing import NoFootage, ShareResult, UnknownCamera
+from .evidence.sharing import NoFootage, ShareResult, UnknownCamera, WindowWidened
 from .hub import DoorbellVault
 from .store.requests import DecidedBy, Request, RequestNotPending, Status
 
@@ -29,6 +29,15 @@ def not_pending(request_id: str) -> ServiceValidationError:
     )
 
 
+def window_widened(request_id: str) -> ServiceValidationError:
+    """A chosen start or end lies outside the asked window."""
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="window_widened",
+        translation_placeholders={"request_id": request_id},
+    )
+
+
 async def async_decider(vault: DoorbellVault, context: Context) -> tuple[str, str | None]:
     """Who decides: an automation (a call made by another) or a person, with their name."""
     if context.parent_id:
@@ -38,14 +47,35 @@ async def async_decider(vault: DoorbellVault, context: Context) -> tuple[str, st
 
 
 async def async_decline(
-    vault: DoorbellVault, request_id: str, context: Context, message: str | None = None
+    vault: DoorbellVault,
+    request_id: str,
+    context: Context,
+    message: str | None = None,
+    *,
+    always: bool = False,
 ) -> Request:
-    """Decline a pending request (its hold is released)."""
+    """Decline a pending request (its hold is released); `always` blocks its agency from now on."""
     decided_by, _name = await async_decider(vault, context)
     try:
-        return await vault.lifecycle.async_end(request_id, Status.DECLINED, decided_by, message)
+        request = await vault.lifecycle.async_end(request_id, Status.DECLINED, decided_by, message)
     except RequestNotPending as err:
         raise not_pending(request_id) from err
+    if always:
+        block_agency(vault, request.agency)
+    return request
+
+
+def block_agency(vault: DoorbellVault, agency: str) -> None:
+    """Put an agency on the owner's block list, so its next requests are rejected by the policy.
+
+    The options change reloads the entry.
+    """
+    blocked = [str(name) for name in vault.entry.options.get(CONF_AGENCY_BLOCKLIST, [])]
+    if any(name.casefold().strip() == agency.casefold() for name in blocked):
+        return
+    vault.hass.config_entries.async_update_entry(
+        vault.entry, options={**vault.entry.options, CONF_AGENCY_BLOCKLIST: [*blocked, agency]}
+    )
 
 
 async def async_withdraw(vault: DoorbellVault, request_id: str, message: str | None = None) -> Request:
@@ -65,8 +95,13 @@ async def async_share(
     include_audio: bool | None = None,
     expires_in: timedelta | None = None,
     max_downloads: int | None = None,
+    start_us: int | None = None,
+    end_us: int | None = None,
 ) -> ShareResult:
-    """Share a pending request, filling what is not given from the owner's defaults."""
+    """Share a pending request, filling what is not given from the owner's defaults.
+
+    `start_us` and `end_us` may narrow the asked window, never widen it.
+    """
     options = vault.options
     decided_by, decider = await async_decider(vault, context)
     try:
@@ -78,6 +113,8 @@ async def async_share(
             max_downloads=max_downloads or int(options[CONF_SHARE_DOWNLOADS]),
             decided_by=decided_by,
             decider=decider,
+            start_us=start_us,
+            end_us=end_us,
         )
     except RequestNotPending as err:
         raise not_pending(request_id) from err
@@ -87,6 +124,8 @@ async def async_share(
             translation_key="unknown_camera",
             translation_placeholders={"camera": str(err)},
         ) from err
+    except WindowWidened as err:
+        raise window_widened(request_id) from err
     except NoFootage as err:
         raise ServiceValidationError(
             translation_domain=DOMAIN,

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Coroutine
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -57,6 +57,11 @@ async def _decline(call: ServiceCall) -> ServiceResponse:
     return _status(request)
 
 
+def _us(moment: datetime | None) -> int | None:
+    """UTC microseconds of a service's date and time (a naive one is local time)."""
+    return to_us(dt_util.as_utc(moment)) if moment is not None else None
+
+
 async def _share(call: ServiceCall) -> ServiceResponse:
     vault = _vault(call.hass)
     expires_in = call.data.get("expires_in")
@@ -70,6 +75,8 @@ async def _share(call: ServiceCall) -> ServiceResponse:
         include_audio=call.data.get("include_audio"),
         expires_in=expires_in,
         max_downloads=call.data.get("max_downloads"),
+        start_us=_us(call.data.get("start")),
+        end_us=_us(call.data.get("end")),
     )
     return result.response()
 
@@ -129,6 +136,8 @@ SHARE_SCHEMA: Final = probatio.Schema(
             [probatio.All(cv.string, probatio.Length(min=1, max=120))],
             probatio.Length(max=32),
         ),
+        probatio.Optional("start"): cv.datetime,
+        probatio.Optional("end"): cv.datetime,
         probatio.Optional("include_audio"): cv.boolean,
         probatio.Optional("expires_in"): cv.positive_time_period,
         probatio.Optional("max_downloads"): probatio.All(

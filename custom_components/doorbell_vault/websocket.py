@@ -1,9 +1,15 @@
-"""Websocket API for the review panel: list, get, decide (decline, share, revoke), subscribe."""
+"""Websocket API of the review panel (admins only).
+
+requests/list, requests/get, requests/preview, requests/decide (decline, share, revoke),
+requests/subscribe, audit/verify, audit/export, report. The shapes are built in `review`.
+"""
 
 from __future__ import annotations
 
-from datetime import timedelta
-from typing import Any
+from collections.abc import Awaitable, Callable
+from datetime import datetime, timedelta
+from functools import wraps
+from typing import Any, Final
 
 import probatio
 from homeassistant.components.websocket_api import async_register_command
@@ -17,34 +23,59 @@ from homeassistant.components.websocket_api.decorators import (
 from homeassistant.components.websocket_api.messages import event_message
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
-from . import decide
-from .hub import loaded_vault
-from .requests.lifecycle import Change, Lifecycle
+from . import decide, review
+from .evidence.sharing import UnknownCamera, WindowWidened
+from .hub import DoorbellVault, loaded_vault
+from .requests.lifecycle import Change
 from .signals import SIGNAL_REQUEST_CHANGED
+from .store import StoreError
 from .store.requests import Request, Status
 
+REQUEST_ID: Final = probatio.All(str, probatio.Length(min=1, max=64))
+CAMERAS: Final = probatio.All(
+    [probatio.All(str, probatio.Length(min=1, max=120))], probatio.Length(min=1, max=32)
+)
+CHOICE: Final[dict[probatio.Marker | str, Any]] = {
+    probatio.Optional("cameras"): CAMERAS,
+    probatio.Optional("start"): cv.datetime,
+    probatio.Optional("end"): cv.datetime,
+    probatio.Optional("include_audio"): bool,
+}
 
-def _desk(hass: HomeAssistant) -> Lifecycle | None:
-    vault = loaded_vault(hass)
-    return vault.lifecycle if vault else None
+type Handler = Callable[[HomeAssistant, ActiveConnection, dict[str, Any], DoorbellVault], Awaitable[None]]
 
 
-def _public(hass: HomeAssistant, request: Request) -> dict[str, Any]:
-    desk = _desk(hass)
-    return {
-        **request.summary(),
-        "received": request.received_us,
-        "fields": request.fields,
-        "progress": desk.building.get(request.id) if desk else None,
-    }
+def _with_vault(
+    handler: Handler,
+) -> Callable[[HomeAssistant, ActiveConnection, dict[str, Any]], Awaitable[None]]:
+    """Answer `not_loaded` when no hub runs; otherwise hand the running hub to the handler."""
+
+    @wraps(handler)
+    async def run(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
+        if (vault := loaded_vault(hass)) is None:
+            connection.send_error(msg["id"], "not_loaded", "Doorbell Vault is not set up")
+            return
+        await handler(hass, connection, msg, vault)
+
+    return run
 
 
 @callback
 def async_setup_websocket(hass: HomeAssistant) -> None:
     """Register the commands."""
-    for command in (ws_list, ws_get, ws_decide, ws_subscribe):
+    for command in (
+        ws_list,
+        ws_get,
+        ws_preview,
+        ws_decide,
+        ws_subscribe,
+        ws_audit_verify,
+        ws_audit_export,
+        ws_report,
+    ):
         async_register_command(hass, command)
 
 
@@ -53,90 +84,197 @@ def async_setup_websocket(hass: HomeAssistant) -> None:
     {
         probatio.Required("type"): "doorbell_vault/requests/list",
         probatio.Optional("status"): probatio.In([s.value for s in Status]),
+        probatio.Optional("agency"): probatio.All(str, probatio.Length(min=1, max=120)),
+        probatio.Optional("offset", default=0): probatio.All(int, probatio.Range(min=0)),
+        probatio.Optional("limit", default=50): probatio.All(int, probatio.Range(min=1, max=review.MAX_PAGE)),
     }
 )
 @async_response
-async def ws_list(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
-    """Requests, newest first."""
-    if (desk := _desk(hass)) is None:
-        connection.send_error(msg["id"], "not_loaded", "Doorbell Vault is not set up")
+@_with_vault
+async def ws_list(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
+) -> None:
+    """A page of requests: pending first (soonest deadline first), then decided (newest first)."""
+    page = await review.async_inbox(vault, msg.get("status"), msg.get("agency"), msg["offset"], msg["limit"])
+    connection.send_result(msg["id"], page)
+
+
+@require_admin
+@websocket_command(
+    {probatio.Required("type"): "doorbell_vault/requests/get", probatio.Required("request_id"): REQUEST_ID}
+)
+@async_response
+@_with_vault
+async def ws_get(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
+) -> None:
+    """One request in full."""
+    detail = await review.async_detail(vault, msg["request_id"])
+    if detail is None:
+        connection.send_error(msg["id"], ERR_NOT_FOUND, "no such request")
         return
-    requests = await desk.async_list(msg.get("status"))
-    connection.send_result(msg["id"], [_public(hass, r) for r in requests])
+    connection.send_result(msg["id"], detail)
+
+
+def _choice(
+    connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault, request: Request
+) -> review.Choice | None:
+    """The owner's cameras and window, or None after answering with the error."""
+    start: datetime | None = msg.get("start")
+    end: datetime | None = msg.get("end")
+    if start is not None and end is not None and start >= end:
+        connection.send_error(msg["id"], "invalid_window", "end must be after start")
+        return None
+    try:
+        return review.choose(vault, request, msg.get("cameras"), start, end)
+    except UnknownCamera as err:
+        connection.send_error(msg["id"], "unknown_camera", f"no camera called {err}")
+    except WindowWidened:
+        connection.send_error(msg["id"], "window_widened", "start and end may only narrow the asked window")
+    return None
 
 
 @require_admin
 @websocket_command(
     {
-        probatio.Required("type"): "doorbell_vault/requests/get",
-        probatio.Required("request_id"): probatio.All(str, probatio.Length(min=1, max=64)),
+        probatio.Required("type"): "doorbell_vault/requests/preview",
+        probatio.Required("request_id"): REQUEST_ID,
+        **CHOICE,
     }
 )
 @async_response
-async def ws_get(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
-    """One request."""
-    desk = _desk(hass)
-    request = await desk.async_get(msg["request_id"]) if desk else None
+@_with_vault
+async def ws_preview(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
+) -> None:
+    """The package a share would build, estimated from the index; nothing is built."""
+    request = await review.async_request(vault, msg["request_id"])
     if request is None:
         connection.send_error(msg["id"], ERR_NOT_FOUND, "no such request")
         return
-    connection.send_result(msg["id"], _public(hass, request))
+    if (choice := _choice(connection, msg, vault, request)) is None:
+        return
+    connection.send_result(msg["id"], await review.async_preview(vault, choice))
 
 
 @require_admin
 @websocket_command(
     {
         probatio.Required("type"): "doorbell_vault/requests/decide",
-        probatio.Required("request_id"): probatio.All(str, probatio.Length(min=1, max=64)),
+        probatio.Required("request_id"): REQUEST_ID,
         probatio.Required("decision"): probatio.In(["decline", "share", "revoke"]),
         probatio.Optional("message"): probatio.All(str, probatio.Length(max=2000)),
-        probatio.Optional("cameras"): [probatio.All(str, probatio.Length(min=1, max=120))],
-        probatio.Optional("include_audio"): bool,
+        probatio.Optional("always_decline_agency"): bool,
+        **CHOICE,
         probatio.Optional("expires_in_hours"): probatio.All(int, probatio.Range(min=1, max=90 * 24)),
         probatio.Optional("max_downloads"): probatio.All(int, probatio.Range(min=1, max=100)),
     }
 )
 @async_response
-async def ws_decide(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
-    """Decline, share (with the owner's defaults for what is not given) or revoke a request."""
-    vault = loaded_vault(hass)
-    if vault is None:
-        connection.send_error(msg["id"], "not_loaded", "Doorbell Vault is not set up")
-        return
+@_with_vault
+async def ws_decide(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
+) -> None:
+    """Decline (perhaps always declining the agency), share (as chosen, else the defaults) or revoke."""
     request_id = msg["request_id"]
     context = connection.context(msg)
     try:
         if msg["decision"] == "revoke":
-            connection.send_result(msg["id"], _public(hass, await decide.async_revoke(vault, request_id)))
+            request = await decide.async_revoke(vault, request_id)
         elif msg["decision"] == "decline":
-            request = await decide.async_decline(vault, request_id, context, msg.get("message"))
-            connection.send_result(msg["id"], _public(hass, request))
-        else:
-            hours = msg.get("expires_in_hours")
-            result = await decide.async_share(
-                vault,
-                request_id,
-                context,
-                cameras=msg.get("cameras"),
-                include_audio=msg.get("include_audio"),
-                expires_in=timedelta(hours=hours) if hours else None,
-                max_downloads=msg.get("max_downloads"),
+            request = await decide.async_decline(
+                vault, request_id, context, msg.get("message"), always=msg.get("always_decline_agency", False)
             )
-            connection.send_result(msg["id"], {**_public(hass, result.request), "share": result.response()})
+        else:
+            await _share(connection, msg, vault)
+            return
     except HomeAssistantError as err:
-        code = err.translation_key if err.translation_key else "failed"
-        connection.send_error(msg["id"], code, str(err))
+        connection.send_error(msg["id"], err.translation_key or "failed", str(err))
+        return
+    connection.send_result(msg["id"], (await review.async_summaries(vault, [request]))[0])
+
+
+async def _share(connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault) -> None:
+    """Share as the owner chose; errors answer with their translation key as the code."""
+    request = await review.async_request(vault, msg["request_id"])
+    if request is None or request.status != Status.PENDING:
+        raise decide.not_pending(msg["request_id"])
+    if (choice := _choice(connection, msg, vault, request)) is None:
+        return
+    hours = msg.get("expires_in_hours")
+    result = await decide.async_share(
+        vault,
+        request.id,
+        connection.context(msg),
+        cameras=choice.cameras,
+        include_audio=msg.get("include_audio"),
+        expires_in=timedelta(hours=hours) if hours else None,
+        max_downloads=msg.get("max_downloads"),
+        start_us=choice.start_us,
+        end_us=choice.end_us,
+    )
+    expires = review.iso(result.expires_us)
+    share = {"share_url": result.share_url, "expires_at": expires, "files": result.files}
+    summary = (await review.async_summaries(vault, [result.request]))[0]
+    connection.send_result(msg["id"], {**summary, "share": share})
 
 
 @require_admin
 @websocket_command({probatio.Required("type"): "doorbell_vault/requests/subscribe"})
 @callback
 def ws_subscribe(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
-    """Send every new request, decision, build stage and download as it happens (across reloads)."""
+    """Send R on every new request, transition, build progress and download, across entry reloads."""
+
+    async def send(request: Request, progress: str | None) -> None:
+        if (vault := loaded_vault(hass)) is None:
+            return
+        try:
+            summary = (await review.async_summaries(vault, [request]))[0]
+        except StoreError, RuntimeError:  # the entry is being unloaded: the reloaded one will speak
+            return
+        connection.send_message(event_message(msg["id"], summary | {"progress": progress}))
 
     @callback
     def changed(request: Request, _change: Change) -> None:
-        connection.send_message(event_message(msg["id"], _public(hass, request)))
+        # The stage now, not when the summary is ready; an eager task keeps the events in order.
+        vault = loaded_vault(hass)
+        progress = vault.lifecycle.building.get(request.id) if vault else None
+        hass.async_create_task(send(request, progress), eager_start=True)
 
     connection.subscriptions[msg["id"]] = async_dispatcher_connect(hass, SIGNAL_REQUEST_CHANGED, changed)
     connection.send_result(msg["id"])
+
+
+@require_admin
+@websocket_command({probatio.Required("type"): "doorbell_vault/audit/verify"})
+@async_response
+@_with_vault
+async def ws_audit_verify(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
+) -> None:
+    """Check the audit chain; name the first bad entry."""
+    connection.send_result(msg["id"], await review.async_verify(vault))
+
+
+@require_admin
+@websocket_command({probatio.Required("type"): "doorbell_vault/audit/export"})
+@async_response
+@_with_vault
+async def ws_audit_export(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
+) -> None:
+    """Export the audit log as JSON Lines (downloadable by admins from `url`)."""
+    connection.send_result(msg["id"], await review.async_export_audit(vault))
+
+
+@require_admin
+@websocket_command(
+    {probatio.Required("type"): "doorbell_vault/report", probatio.Optional("since"): cv.datetime}
+)
+@async_response
+@_with_vault
+async def ws_report(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
+) -> None:
+    """The transparency report's figures, with the Markdown and CSV to download."""
+    connection.send_result(msg["id"], await review.async_report(vault, msg.get("since")))

@@ -361,6 +361,7 @@ def _source_hashes(order: Order) -> list[list[dict[str, Any]]]:
 def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> str:
     """The human-readable record: who asked, who decided, what was exported, when."""
     request, decision = order.request, order.decision
+    shared = f"{iso(order.start_us)} to {iso(order.end_us)}"
     lines = [
         "CHAIN OF CUSTODY - Doorbell Vault evidence package",
         "",
@@ -370,7 +371,8 @@ def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> st
         f"Case number:    {request.get('case_number') or 'none given'}",
         f"Legal basis:    {request['legal_basis']}",
         f"Received:       {request['received']}",
-        f"Window asked:   {iso(order.start_us)} to {iso(order.end_us)} (UTC)",
+        f"Window asked:   {request.get('window_asked') or shared} (UTC)",
+        f"Window shared:  {shared} (UTC)",
         f"Decided by:     {decision['decider_role']}"
         + (f" ({decision['decider']})" if decision.get("decider") else ""),
         f"Decision:       share {len(files)} camera(s), "

@@ -57,6 +57,19 @@ class UnknownCamera(Exception):
     """A chosen camera is not one of the hub's cameras."""
 
 
+class WindowWidened(Exception):
+    """A chosen start or end lies outside the asked window (a window may only be narrowed)."""
+
+
+def narrow(request: Request, start_us: int | None, end_us: int | None) -> tuple[int, int]:
+    """The window to share: the asked one, or a part of it; WindowWidened otherwise."""
+    start = request.start_us if start_us is None else start_us
+    end = request.end_us if end_us is None else end_us
+    if start < request.start_us or end > request.end_us or start >= end:
+        raise WindowWidened(request.id)
+    return start, end
+
+
 def token_hash(token: str) -> str:
     """What the index keeps of a token."""
     return hashlib.sha256(token.encode()[:256]).hexdigest()
@@ -66,8 +79,11 @@ def token_hash(token: str) -> str:
 DECIDER_ROLES: Final = {"user": "household member", "automation": "automation", "policy": "standing policy"}
 
 
-def terms(request: Request, cameras: list[str], retention_days: int) -> dict[str, Any]:
+def terms(
+    request: Request, cameras: list[str], retention_days: int, window: tuple[int, int]
+) -> dict[str, Any]:
     """The recipient's duties, as the signed manifest and the custody record state them."""
+    start_us, end_us = window
     case = request.case_number or "the case named in the request"
     delete_by = iso(now_us() + retention_days * 86_400 * 1_000_000)
     return {
@@ -75,13 +91,13 @@ def terms(request: Request, cameras: list[str], retention_days: int) -> dict[str
         "delete_by": delete_by,
         "case_number": request.case_number,
         "cameras": cameras,
-        "window": {"start": iso(request.start_us), "end": iso(request.end_us)},
+        "window": {"start": iso(start_us), "end": iso(end_us)},
         "text": [
             f"Delete this footage and every copy of it by {delete_by} unless it has been entered as "
             f"evidence in {case}.",
             f"Do not share it with anyone beyond what {case} requires.",
-            f"Granted: cameras {', '.join(cameras)}; window {iso(request.start_us)} to "
-            f"{iso(request.end_us)} (UTC); nothing else.",
+            f"Granted: cameras {', '.join(cameras)}; window {iso(start_us)} to {iso(end_us)} (UTC); "
+            "nothing else.",
         ],
     }
 
@@ -194,22 +210,29 @@ class ShareDesk:
         max_downloads: int,
         decided_by: str,
         decider: str | None = None,
+        start_us: int | None = None,
+        end_us: int | None = None,
     ) -> ShareResult:
-        """Build the package in the background and share it; the request stays pending on failure."""
+        """Build the package in the background and share it; the request stays pending on failure.
+
+        `start_us`/`end_us` narrow the asked window (WindowWidened if they would widen it): the package,
+        its manifest's window and the holds all use the narrowed one.
+        """
         assert self.key is not None
         chosen = self.resolve_cameras(cameras)
         request = await self.lifecycle.async_get(request_id)
         if request is None:
             raise RequestNotPending(request_id)
+        window = narrow(request, start_us, end_us)
         lifecycle = self.lifecycle
         lifecycle.claim_for_sharing(request)  # from here on, no second decision can start
         try:
-            footage, held = await self._footage(request, chosen)
+            footage, held = await self._footage(request, chosen, window)
         except BaseException:
             lifecycle.set_progress(request, None)
             raise
         try:
-            order = await self._order(request, footage, include_audio, decided_by, decider)
+            order = await self._order(request, footage, window, include_audio, decided_by, decider)
 
             def progress(stage: str) -> None:
                 self.hass.loop.call_soon_threadsafe(lifecycle.set_progress, request, stage)
@@ -265,16 +288,14 @@ class ShareDesk:
         return result
 
     async def _footage(
-        self, request: Request, chosen: list[str] | None
+        self, request: Request, chosen: list[str] | None, window: tuple[int, int]
     ) -> tuple[list[export.CameraFootage], list[tuple[str, int, int]]]:
         """The chosen cameras' segments in the window, and the spans to hold; NoFootage if none."""
         footage, held = [], []
         for camera in self._cameras():
             if chosen is not None and camera.id not in chosen:
                 continue
-            found = await self.store.async_call(
-                segments.in_window, camera.id, request.start_us, request.end_us
-            )
+            found = await self.store.async_call(segments.in_window, camera.id, *window)
             # Files found in the folder that Doorbell Vault did not record are never evidence.
             foreign = await self.store.async_call(segments.foreign_ids, [s.id for s in found])
             found = [s for s in found if s.id not in foreign]
@@ -289,6 +310,7 @@ class ShareDesk:
         self,
         request: Request,
         footage: list[export.CameraFootage],
+        window: tuple[int, int],
         include_audio: bool,
         decided_by: str,
         decider: str | None,
@@ -314,6 +336,7 @@ class ShareDesk:
                 "requester_name": fields.get("requester_name"),
                 "reason": fields.get("reason"),
                 "received": iso(request.received_us),
+                "window_asked": f"{iso(request.start_us)} to {iso(request.end_us)}",
             },
             decision={
                 "decided_by": decided_by,
@@ -322,12 +345,12 @@ class ShareDesk:
                 "decider": decider if options[CONF_SHARE_DECIDER_NAME] else None,
                 "decided_at": dt_util.utcnow().isoformat(),
             },
-            terms=terms(request, [f.name for f in footage], int(options[CONF_SHARE_RETENTION_DAYS])),
+            terms=terms(request, [f.name for f in footage], int(options[CONF_SHARE_RETENTION_DAYS]), window),
             key_fingerprint=export.key_fingerprint(self.key),
             proofs=proofs,
             seals=sealed,
-            start_us=request.start_us,
-            end_us=request.end_us,
+            start_us=window[0],
+            end_us=window[1],
             cameras=footage,
             include_audio=include_audio,
             audit_head={"entries": head.entries, "hash": head.head, "intact": head.ok},

@@ -248,8 +248,11 @@ class Lifecycle:
         return request
 
     async def async_log_share_use(self, request_id: str, kind: str, data: dict[str, Any]) -> None:
-        """A download or manifest view of a share, into the audit log."""
-        await self.store.async_call(audit.record, now_us(), kind, request_id, data)
+        """A download (into the download log too) or manifest view of a share, into the audit log."""
+        if kind == "share_downloaded":
+            await self.store.async_call(stored_shares.record_download, request_id, now_us(), data)
+        else:
+            await self.store.async_call(audit.record, now_us(), kind, request_id, data)
         if (request := await self.async_get(request_id)) is not None:
             self._changed(request, Change.SHARE)
 

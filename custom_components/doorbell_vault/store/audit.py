@@ -53,6 +53,11 @@ class Verification:
     entries: int
     head: str
     problem: str | None = None
+    # The first bad entry: its number, kind (None when it is missing) and what is wrong with it
+    # ("missing", "broken_link", "altered").
+    seq: int | None = None
+    kind: str | None = None
+    reason: str | None = None
 
 
 def verify(connection: sqlite3.Connection) -> Verification:
@@ -62,11 +67,15 @@ def verify(connection: sqlite3.Connection) -> Verification:
         "SELECT seq, at_us, kind, ref, data, prev, hash FROM audit ORDER BY seq"
     ):
         if seq != expected_seq:
-            return Verification(False, count, prev, f"entry {expected_seq} is missing")
+            return Verification(
+                False, count, prev, f"entry {expected_seq} is missing", expected_seq, None, "missing"
+            )
         if stored_prev != prev:
-            return Verification(False, count, prev, f"entry {seq} does not follow entry {seq - 1}")
+            return Verification(
+                False, count, prev, f"entry {seq} does not follow entry {seq - 1}", seq, kind, "broken_link"
+            )
         if entry_hash(prev, seq, at_us, kind, ref, data) != stored_hash:
-            return Verification(False, count, prev, f"entry {seq} was altered")
+            return Verification(False, count, prev, f"entry {seq} was altered", seq, kind, "altered")
         prev, expected_seq, count = stored_hash, seq + 1, count + 1
     return Verification(True, count, prev)
 

@@ -1,4 +1,4 @@
-"""The household's transparency report, counted from the index (requests, shares) and the audit log.
+"""The household's transparency report, counted from the index (requests, shares, the download log).
 
 Every function takes the connection first and runs on the store's thread.
 """
@@ -39,11 +39,11 @@ def report(connection: sqlite3.Connection, since_us: int | None = None) -> dict[
         shared_seconds[request_id] = sum(f.get("duration_s", 0.0) for f in json.loads(manifest)["files"])
     downloads: Counter[str] = Counter()
     completed = 0
-    for ref, data in connection.execute(
-        "SELECT ref, data FROM audit WHERE kind = 'share_downloaded' AND at_us >= ?", (since,)
+    for request_id, done in connection.execute(
+        "SELECT request_id, completed FROM downloads WHERE at_us >= ?", (since,)
     ):
-        downloads[ref] += 1
-        completed += bool(json.loads(data).get("completed"))
+        downloads[request_id] += 1
+        completed += bool(done)
     by_agency: dict[str, Counter[str]] = defaultdict(Counter)
     waits, rows = [], []
     for request_id, received, agency, case, basis, status, decided_by, decided_us in requests:

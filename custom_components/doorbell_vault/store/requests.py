@@ -65,6 +65,8 @@ class Request:
     decided_us: int | None = None
     message: str | None = None
     cameras_with_footage: list[str] = field(default_factory=list)
+    # Whether the requester proved who they are (keyed agencies); no request is verified yet.
+    verified: bool = False
 
     def summary(self) -> dict[str, Any]:
         """What events, sensors and the websocket API show."""
@@ -112,6 +114,49 @@ def load(connection: sqlite3.Connection, status: str | None = None) -> list[Requ
     where, args = ("WHERE status = ?", (status,)) if status else ("", ())
     rows = connection.execute(f"SELECT {COLUMNS} FROM requests {where} ORDER BY received_us DESC", args)
     return [_from_row(row) for row in rows]
+
+
+# Pending first, soonest deadline first; then decided, newest decision first. The same expressions as
+# the requests_inbox index (schema 6), so a page is read in index order.
+INBOX_ORDER: Final = (
+    "status <> 'pending', "
+    "(CASE WHEN status = 'pending' THEN deadline_us ELSE -COALESCE(decided_us, received_us) END), id"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class InboxPage:
+    """One page of requests, how many match in all, and every agency that ever asked."""
+
+    requests: list[Request]
+    total: int
+    agencies: list[str]
+
+
+def inbox(
+    connection: sqlite3.Connection, status: str | None, agency: str | None, offset: int, limit: int
+) -> InboxPage:
+    """A page of requests in inbox order, filtered by status and agency (exact, case-insensitive)."""
+    clauses, args = [], []
+    if status:
+        clauses.append("status = ?")
+        args.append(status)
+    if agency:
+        clauses.append("agency = ? COLLATE NOCASE")
+        args.append(agency)
+    where = f"WHERE {' AND '.join(clauses)}" if clauses else ""
+    rows = connection.execute(
+        f"SELECT {COLUMNS} FROM requests {where} ORDER BY {INBOX_ORDER} LIMIT ? OFFSET ?",
+        (*args, limit, offset),
+    ).fetchall()
+    total: int = connection.execute(f"SELECT COUNT(*) FROM requests {where}", args).fetchone()[0]
+    agencies = [
+        row[0]
+        for row in connection.execute(
+            "SELECT agency FROM requests GROUP BY agency COLLATE NOCASE ORDER BY agency COLLATE NOCASE"
+        )
+    ]
+    return InboxPage([_from_row(row) for row in rows], total, agencies)
 
 
 def insert(connection: sqlite3.Connection, request: Request) -> None:

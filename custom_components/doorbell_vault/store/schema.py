@@ -133,6 +133,31 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     CREATE INDEX segments_seal ON segments (seal, id);
     CREATE TABLE seal_leaves (seal INTEGER PRIMARY KEY, leaves BLOB NOT NULL);
     """,
+    # 7: the download log of shares in a table of its own (the audit chain keeps its entries too), so a
+    #    request's log is an index lookup, not a scan of the chain; and the review panel's inbox order
+    #    (pending first by deadline, then decided newest first) as an index
+    """
+    CREATE TABLE downloads (
+        id INTEGER PRIMARY KEY,
+        request_id TEXT NOT NULL,
+        at_us INTEGER NOT NULL,
+        remote TEXT,
+        user_agent TEXT,
+        bytes INTEGER NOT NULL,
+        completed INTEGER NOT NULL
+    );
+    CREATE INDEX downloads_request ON downloads (request_id, at_us);
+    CREATE INDEX downloads_at ON downloads (at_us);
+    INSERT INTO downloads (request_id, at_us, remote, user_agent, bytes, completed)
+    SELECT ref, at_us, json_extract(data, '$.remote'), json_extract(data, '$.user_agent'),
+           COALESCE(json_extract(data, '$.bytes'), 0), COALESCE(json_extract(data, '$.completed'), 0)
+    FROM audit WHERE kind = 'share_downloaded' AND ref IS NOT NULL ORDER BY seq;
+    CREATE INDEX requests_inbox ON requests (
+        status <> 'pending',
+        (CASE WHEN status = 'pending' THEN deadline_us ELSE -COALESCE(decided_us, received_us) END)
+    );
+    CREATE INDEX requests_agency ON requests (agency);
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -153,6 +153,36 @@ def in_window(connection: sqlite3.Connection, camera: str, start_us: int, end_us
     return [Segment(*row) for row in rows]
 
 
+def in_windows(
+    connection: sqlite3.Connection, cameras: list[str], start_us: int, end_us: int
+) -> dict[str, list[Segment]]:
+    """Each camera's segments overlapping [start, end), read together."""
+    return {camera: in_window(connection, camera, start_us, end_us) for camera in cameras}
+
+
+def with_footage(
+    connection: sqlite3.Connection, cameras: list[str], windows: list[tuple[int, int]]
+) -> list[list[str]]:
+    """For each window, the cameras (of `cameras`, in that order) with a segment overlapping it.
+
+    One index seek per camera and window: the last segment starting before the window's end (a
+    camera's segments are recorded one after another, so it is the one reaching furthest).
+    """
+    found = []
+    for start_us, end_us in windows:
+        having = []
+        for camera in cameras:
+            row = connection.execute(
+                "SELECT end_us FROM segments WHERE camera = ? AND start_us < ? "
+                "ORDER BY start_us DESC LIMIT 1",
+                (camera, end_us),
+            ).fetchone()
+            if row is not None and row[0] > start_us:
+                having.append(camera)
+        found.append(having)
+    return found
+
+
 def get(connection: sqlite3.Connection, segment_id: int) -> Segment | None:
     """One segment by id."""
     row = connection.execute(f"SELECT {COLUMNS} FROM segments WHERE id = ?", (segment_id,)).fetchone()

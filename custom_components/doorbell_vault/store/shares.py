@@ -141,6 +141,48 @@ def end(
         return get(connection, request_id)
 
 
+@dataclass(frozen=True, slots=True)
+class Download:
+    """One download of a share's package (or an attempt cut short)."""
+
+    at_us: int
+    remote: str | None
+    user_agent: str | None
+    bytes: int
+    completed: bool
+
+
+def record_download(
+    connection: sqlite3.Connection, request_id: str, at_us: int, entry: dict[str, Any]
+) -> None:
+    """One download into the download log and the audit chain, in one transaction."""
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        connection.execute(
+            "INSERT INTO downloads (request_id, at_us, remote, user_agent, bytes, completed) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                request_id,
+                at_us,
+                entry.get("remote"),
+                entry.get("user_agent"),
+                int(entry.get("bytes", 0)),
+                bool(entry.get("completed")),
+            ),
+        )
+        audit.append(connection, at_us, "share_downloaded", request_id, entry)
+
+
+def downloads_of(connection: sqlite3.Connection, request_id: str, limit: int = 1000) -> list[Download]:
+    """The newest downloads of a request's share, newest first."""
+    rows = connection.execute(
+        "SELECT at_us, remote, user_agent, bytes, completed FROM downloads WHERE request_id = ? "
+        "ORDER BY at_us DESC, id DESC LIMIT ?",
+        (request_id, limit),
+    ).fetchall()
+    return [Download(at, remote, agent, size, bool(done)) for at, remote, agent, size, done in rows]
+
+
 def find_live(connection: sqlite3.Connection, digest: str, now_us: int, *, count: bool) -> Share | None:
     """The live share of a token hash; `count` claims one download (atomically)."""
     if count:
