@@ -156,7 +156,7 @@ MIGRATIONS: Final[tuple[str, ...]] = (
         status <> 'pending',
         (CASE WHEN status = 'pending' THEN deadline_us ELSE -COALESCE(decided_us, received_us) END)
     );
-    CREATE INDEX requests_agency ON requests (agency);
+    CREATE INDEX requests_agency ON requests (agency COLLATE NOCASE);
     """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
