@@ -592,6 +592,9 @@ async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
     assert broken["problem"]["reason"] == "altered"
     assert broken["problem"]["kind"] == "hold_placed"
     assert broken["entries"] == 1
+    await vault.store.async_call(lambda db: db.execute("DELETE FROM audit WHERE seq = 2"))
+    missing = await ws.result({"type": f"{DOMAIN}/audit/verify"})
+    assert missing["problem"] == {"seq": 2, "kind": None, "reason": "missing"}
 
 
 # Who may call ------------------------------------------------------------------------------------
