@@ -166,6 +166,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
             "CHAIN_OF_CUSTODY.txt",
             "public_key.pem",
             "verify_package.py",
+            "verify.html",
         ]
     )
     assert not any("garage" in name for name in names)

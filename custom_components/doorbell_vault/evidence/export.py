@@ -47,6 +47,7 @@ SUMS: Final = "SHA256SUMS"
 CUSTODY: Final = "CHAIN_OF_CUSTODY.txt"
 PUBLIC_KEY: Final = "public_key.pem"
 VERIFIER: Final = "verify_package.py"
+VERIFY_PAGE: Final = "verify.html"
 CHUNK: Final = 1 << 20
 GAP_US: Final = 1_000_000
 FFMPEG_TIMEOUT: Final = 3600
@@ -457,9 +458,11 @@ def _build(
     custody_sha = hashlib.sha256(custody).hexdigest()
     verifier = Path(checker.__file__).read_bytes()
     verifier_sha = hashlib.sha256(verifier).hexdigest()
+    page = (Path(__file__).parent / VERIFY_PAGE).read_bytes()
+    page_sha = hashlib.sha256(page).hexdigest()
     sums = (
         "".join(f"{f['sha256']}  {f['name']}\n" for f in files)
-        + f"{custody_sha}  {CUSTODY}\n{verifier_sha}  {VERIFIER}\n"
+        + f"{custody_sha}  {CUSTODY}\n{verifier_sha}  {VERIFIER}\n{page_sha}  {VERIFY_PAGE}\n"
     ).encode()
     pem = public_key_pem(key)
     manifest = {
@@ -475,6 +478,7 @@ def _build(
             SUMS: hashlib.sha256(sums).hexdigest(),
             PUBLIC_KEY: hashlib.sha256(pem).hexdigest(),
             VERIFIER: verifier_sha,
+            VERIFY_PAGE: page_sha,
         },
         "audit_head": order.audit_head,
         # The audit entries that sealed the sources' capture-time hashes (recipients recompute them).
@@ -495,6 +499,7 @@ def _build(
         (SUMS, sums),
         (PUBLIC_KEY, pem),
         (VERIFIER, verifier),
+        (VERIFY_PAGE, page),
         (MANIFEST, manifest_bytes),
         (SIGNATURE, key.sign(manifest_bytes)),
     ):
