@@ -9,6 +9,7 @@ Warm page cache for both sides: the segments are read once before timing.
 from __future__ import annotations
 
 import argparse
+import hashlib
 import json
 import resource
 import shutil
@@ -19,7 +20,9 @@ import tempfile
 import time
 from pathlib import Path
 
+from custom_components.doorbell_vault import merkle
 from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.store.seals import Proof
 from custom_components.doorbell_vault.store.segments import Segment
 
 SEGMENT_S = 10
@@ -64,26 +67,43 @@ def indexed(storage: Path, count: int) -> list[Segment]:
     return segments
 
 
+def _digests(storage: Path, segments: list[Segment]) -> list[bytes]:
+    """What the recorder stored when it indexed each segment (not part of the export's cost)."""
+    return [hashlib.sha256((storage / s.path).read_bytes()).digest() for s in segments]
+
+
 def run_once(storage: Path, count: int) -> dict[str, float]:
-    """Build one package (this process); print wall time and peak RSS."""
+    """Build one package with capture-time proofs (this process); print wall time and peak RSS."""
     segments = indexed(storage, count)
+    digests = _digests(storage, segments)
     half = SEGMENT_S * 500_000
+    key = export.signing_key(storage)
+    started = time.perf_counter()
+    # The capture-time proofs, as the share builder gets them from the index: one tree over the seal.
+    tree = merkle.Tree(digests)
+    root = tree.root().hex()
+    proofs = {
+        s.id: Proof(1, digests[i].hex(), i, tree.size, [n.hex() for n in tree.path(i)], root)
+        for i, s in enumerate(segments)
+    }
     order = export.Order(
         storage=storage,
         request_id=f"bench{count}{time.monotonic_ns()}",
         request={"agency": "Bench PD", "case_number": "1", "legal_basis": "warrant", "received": "-"},
-        decision={"decided_by": "user"},
+        decision={"decided_by": "user", "decider_role": "household member"},
         start_us=segments[0].start_us + half,
         end_us=segments[-1].end_us - half,
         cameras=[export.CameraFootage("Front door", segments)],
         include_audio=False,
         audit_head={"entries": 0, "hash": "0" * 64},
         software={"name": "Doorbell Vault", "version": "bench"},
+        terms={"text": ["Delete within 90 days."]},
+        key_fingerprint=export.key_fingerprint(key),
         ffmpeg="ffmpeg",
         ffprobe="ffprobe",
+        proofs=proofs,
+        seals={1: {"seq": 1, "root": root}},
     )
-    key = export.signing_key(storage)
-    started = time.perf_counter()
     package = export.build(order, key, lambda _stage: None)
     seconds = time.perf_counter() - started
     export.remove(storage, order.request_id)
