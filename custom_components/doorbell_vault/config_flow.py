@@ -47,6 +47,7 @@ from .const import (
     CONF_SHARE_GRACE_DAYS,
     CONF_SHARE_RETENTION_DAYS,
     CONF_STORAGE_PATH,
+    CONF_TSA_URL,
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
     DEFAULT_OPTIONS,
@@ -118,6 +119,17 @@ def validate_stream_url(url: str) -> str | None:
     if parts.scheme not in STREAM_SCHEMES or not parts.hostname or len(url) > 2048:
         return "invalid_url"
     return None
+
+
+def _tsa_url_ok(url: str) -> bool:
+    """Empty (no timestamps), or an http(s) URL with a host."""
+    if not url.strip():
+        return True
+    try:
+        parts = urlsplit(url.strip())
+    except ValueError:
+        return False
+    return parts.scheme in ("http", "https") and bool(parts.hostname) and len(url) <= 500
 
 
 async def async_probe(hass: HomeAssistant, url: str) -> StreamInfo:
@@ -446,8 +458,12 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
     async def async_step_sharing(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """The defaults of a share (the phone's Share button uses them) and the hold after it ends."""
         options = self._options
-        if user_input is not None:
+        errors: dict[str, str] = {}
+        if user_input is not None and not _tsa_url_ok(user_input.get(CONF_TSA_URL, "")):
+            errors[CONF_TSA_URL] = "tsa_url_invalid"
+        elif user_input is not None:
             options.update(user_input)
+            options[CONF_TSA_URL] = str(options.get(CONF_TSA_URL) or "").strip()
             for key in (
                 CONF_SHARE_DAYS,
                 CONF_SHARE_DOWNLOADS,
@@ -464,10 +480,15 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 probatio.Required(CONF_SHARE_GRACE_DAYS): _number(0, 3650, 1, "d"),
                 probatio.Required(CONF_SHARE_RETENTION_DAYS): _number(1, 3650, 1, "d"),
                 probatio.Required(CONF_SHARE_DECIDER_NAME): selector.BooleanSelector(),
+                probatio.Optional(CONF_TSA_URL): selector.TextSelector(
+                    selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
+                ),
             }
         )
         return self.async_show_form(
-            step_id="sharing", data_schema=self.add_suggested_values_to_schema(schema, options)
+            step_id="sharing",
+            data_schema=self.add_suggested_values_to_schema(schema, options),
+            errors=errors,
         )
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:

@@ -40,6 +40,8 @@ CONF_SHARE_GRACE_DAYS: Final = "share_hold_grace_days"
 # What a package says about the household and the recipient's duties.
 CONF_SHARE_DECIDER_NAME: Final = "share_include_decider_name"
 CONF_SHARE_RETENTION_DAYS: Final = "share_recipient_retention_days"
+# An RFC 3161 time-stamp authority (empty: no trusted timestamps).
+CONF_TSA_URL: Final = "tsa_url"
 
 DEFAULT_CONTINUOUS_DAYS: Final = 7
 DEFAULT_EVENT_DAYS: Final = 30
@@ -67,6 +69,7 @@ DEFAULT_OPTIONS: Final = {
     CONF_SHARE_GRACE_DAYS: 30,
     CONF_SHARE_DECIDER_NAME: False,
     CONF_SHARE_RETENTION_DAYS: 90,
+    CONF_TSA_URL: "",
 }
 
 ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"

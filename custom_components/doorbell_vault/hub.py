@@ -22,6 +22,7 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -41,9 +42,11 @@ from .const import (
     CONF_MIN_LEGAL_BASIS,
     CONF_OFFLINE_MINUTES,
     CONF_REQUIRE_CASE_NUMBER,
+    CONF_TSA_URL,
     DOMAIN,
     hub_options,
 )
+from .evidence import timestamp
 from .evidence.sharing import ShareDesk
 from .recording.camera_config import SUBENTRY_CAMERA, CameraConfig
 from .recording.reconcile import reconcile
@@ -61,10 +64,21 @@ _LOGGER = logging.getLogger(__name__)
 RETENTION_INTERVAL: Final = timedelta(minutes=5)
 OFFLINE_CHECK_INTERVAL: Final = timedelta(seconds=15)
 STATS_INTERVAL: Final = timedelta(seconds=60)
+STAMP_INTERVAL: Final = timedelta(days=1)
+TIMESTAMPS_FOLDER: Final = "timestamps"
 SEAL_INTERVAL: Final = timedelta(hours=1)
 URL_LOOKUP_TIMEOUT: Final = 15
 KIND_RING: Final = "ring"
 KIND_MOTION: Final = "motion"
+
+
+def _keep_timestamp(storage: Path, name: str, reply: bytes) -> Path:
+    folder = storage / TIMESTAMPS_FOLDER
+    folder.mkdir(mode=0o700, exist_ok=True)
+    path = folder / name
+    path.write_bytes(reply)
+    path.chmod(0o600)
+    return path
 
 
 def offline_issue_id(camera_id: str) -> str:
@@ -224,6 +238,11 @@ class DoorbellVault:
         await self.async_prune()
         self._unsubs.append(async_track_time_interval(self.hass, self._prune_tick, RETENTION_INTERVAL))
         self._unsubs.append(async_track_time_interval(self.hass, self._seal_tick, SEAL_INTERVAL))
+        self._unsubs.append(async_track_time_interval(self.hass, self._stamp_tick, STAMP_INTERVAL))
+        if self.options[CONF_TSA_URL]:
+            self.entry.async_create_background_task(
+                self.hass, self.async_stamp_audit_head(), "doorbell_vault audit head timestamp"
+            )
         self._unsubs.append(async_track_time_interval(self.hass, self._offline_tick, OFFLINE_CHECK_INTERVAL))
 
     async def async_stop(self) -> None:
@@ -246,6 +265,36 @@ class DoorbellVault:
 
     async def _seal_tick(self, _now: object) -> None:
         await self.async_seal()
+
+    async def async_stamp_audit_head(self) -> Path | None:
+        """Have the owner's time-stamp authority stamp the audit log's head (RFC 3161), if one is set.
+
+        The stamp's message imprint is SHA-256 of the head's 32 bytes; the reply is kept in
+        `<storage>/timestamps/audit-<entries>.tsr` and noted in the audit log itself.
+        """
+        url = str(self.options[CONF_TSA_URL] or "")
+        check = await self.lifecycle.async_verify_audit()
+        if not url or not check.entries:
+            return None
+        try:
+            reply = await timestamp.async_stamp(
+                async_get_clientsession(self.hass), url, bytes.fromhex(check.head)
+            )
+            path = await self.hass.async_add_executor_job(
+                _keep_timestamp, self.storage, f"audit-{check.entries}.tsr", reply
+            )
+        except (timestamp.TimestampError, OSError) as err:
+            _LOGGER.warning("The audit log's head could not be timestamped: %s", err)
+            return None
+        await self.lifecycle.async_note(
+            None,
+            "audit_head_timestamped",
+            {"entries": check.entries, "head": check.head, "tsa": url, "file": path.name},
+        )
+        return path
+
+    async def _stamp_tick(self, _now: object) -> None:
+        await self.async_stamp_audit_head()
 
     # Recording -----------------------------------------------------------------------------------
 

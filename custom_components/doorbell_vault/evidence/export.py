@@ -48,6 +48,8 @@ CUSTODY: Final = "CHAIN_OF_CUSTODY.txt"
 PUBLIC_KEY: Final = "public_key.pem"
 VERIFIER: Final = "verify_package.py"
 VERIFY_PAGE: Final = "verify.html"
+# The RFC 3161 timestamp of manifest.json, when the owner set a time-stamp authority (outside the manifest).
+TIMESTAMP: Final = "manifest.json.tsr"
 CHUNK: Final = 1 << 20
 GAP_US: Final = 1_000_000
 FFMPEG_TIMEOUT: Final = 3600
@@ -515,6 +517,13 @@ def _build(
     )
 
 
+def add_timestamp(storage: Path, folder: str, reply: bytes) -> None:
+    """Put the authority's timestamp of manifest.json into a built package (blocking)."""
+    path = storage / folder / TIMESTAMP
+    path.write_bytes(reply)
+    path.chmod(0o600)
+
+
 def remove(storage: Path, request_id: str) -> bool:
     """Delete a package's files (the index and the audit log keep the hashes); True if there were any."""
     folder = storage / SHARES_FOLDER / request_id
@@ -564,8 +573,9 @@ def write_zip(folder: Path, manifest: dict[str, Any], deliver: Callable[[bytes],
     Zipped on the way out rather than kept zipped, so building a package writes the video once.
     """
     when = datetime.fromisoformat(manifest["exported_at"]).timetuple()[:6]
+    stamped = [TIMESTAMP] if (folder / TIMESTAMP).is_file() else []
     with zipfile.ZipFile(_Sink(deliver), "w", allowZip64=True) as archive:
-        for name in members(manifest):
+        for name in [*members(manifest), *stamped]:
             info = zipfile.ZipInfo(name, date_time=when)
             info.compress_type = zipfile.ZIP_STORED
             with (folder / name).open("rb") as file, archive.open(info, "w", force_zip64=True) as member:

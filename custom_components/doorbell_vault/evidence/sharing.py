@@ -22,6 +22,7 @@ from typing import Any, Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.network import NoURLAvailableError, get_url
 from homeassistant.loader import async_get_integration
 from homeassistant.util import dt as dt_util
@@ -31,6 +32,7 @@ from ..const import (
     CONF_SHARE_DECIDER_NAME,
     CONF_SHARE_GRACE_DAYS,
     CONF_SHARE_RETENTION_DAYS,
+    CONF_TSA_URL,
     DOMAIN,
     NAME,
 )
@@ -42,7 +44,7 @@ from ..store import shares as stored_shares
 from ..store.requests import Request, RequestNotPending
 from ..store.shares import NewShare, Share
 from ..texts import async_text
-from . import export
+from . import export, timestamp
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -242,6 +244,7 @@ class ShareDesk:
             lifecycle.set_progress(request, None)
             await self._failed(request, err)
             raise
+        await self._timestamp(request, package)
         token = secrets.token_urlsafe(32)
         now = dt_util.utcnow()
         expires_us = to_us(now + expires_in)
@@ -286,6 +289,25 @@ class ShareDesk:
         )
         _LOGGER.info("Request %s shared: %s files in %.1f s", request_id, len(package.files), package.seconds)
         return result
+
+    async def _timestamp(self, request: Request, package: export.Package) -> None:
+        """Have the owner's time-stamp authority stamp the manifest (optional; a failure is logged)."""
+        url = str(self._options()[CONF_TSA_URL] or "")
+        if not url:
+            return
+        manifest = self.storage / package.folder / export.MANIFEST
+        try:
+            data = await self.hass.async_add_executor_job(manifest.read_bytes)
+            reply = await timestamp.async_stamp(async_get_clientsession(self.hass), url, data)
+            await self.hass.async_add_executor_job(export.add_timestamp, self.storage, package.folder, reply)
+        except (timestamp.TimestampError, OSError) as err:
+            _LOGGER.warning("Request %s: the manifest could not be timestamped: %s", request.id, err)
+            await self.lifecycle.async_note(request.id, "timestamp_failed", {"error": str(err)})
+            return
+        digest = hashlib.sha256(reply).hexdigest()
+        await self.lifecycle.async_note(
+            request.id, "manifest_timestamped", {"tsa": url, "tsr_sha256": digest}
+        )
 
     async def _footage(
         self, request: Request, chosen: list[str] | None, window: tuple[int, int]

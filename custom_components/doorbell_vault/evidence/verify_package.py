@@ -33,6 +33,9 @@ PUBLIC_KEY = "public_key.pem"
 # DER prefix of an Ed25519 SubjectPublicKeyInfo: the raw 32-byte key follows.
 ED25519_SPKI = bytes.fromhex("302a300506032b6570032100")
 CHUNK = 1 << 20
+TIMESTAMP = "manifest.json.tsr"
+# DER of AlgorithmIdentifier { id-sha256, NULL }: a timestamp's message imprint starts with it.
+SHA256_ALGORITHM = bytes.fromhex("300d06096086480165030402010500")
 
 # 256 short, distinct English words: byte n of the fingerprint reads as WORDS[n].
 _WORD_TEXT = (
@@ -267,6 +270,16 @@ def verify(folder: Path, pinned: str | None = None) -> tuple[list[str], list[str
         if "/" in name or not (folder / name).is_file() or _sha256(folder / name) != digest
     ]
     captured, captured_notes = _capture_proofs(manifest)
+    stamp = folder / TIMESTAMP
+    if stamp.is_file():
+        imprint = SHA256_ALGORITHM + b"\x04\x20" + hashlib.sha256(manifest_bytes).digest()
+        if imprint in stamp.read_bytes():
+            notes.append(
+                f"{TIMESTAMP} stamps this manifest; check the authority's signature with `openssl ts -verify "
+                f"-data manifest.json -in {TIMESTAMP} -CAfile <the authority's CA certificate>`"
+            )
+        else:
+            problems.append(f"{TIMESTAMP} does not stamp this manifest.json")
     return problems + captured, notes + captured_notes
 
 

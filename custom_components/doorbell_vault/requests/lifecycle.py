@@ -232,6 +232,10 @@ class Lifecycle:
         self._decided(request, share.decided_by)
         return request
 
+    async def async_note(self, request_id: str | None, kind: str, data: dict[str, Any]) -> None:
+        """An entry about a request that changes no status (a timestamp, say), into the audit log."""
+        await self.store.async_call(audit.record, now_us(), kind, request_id, data)
+
     async def async_share_failed(self, request: Request, error: str) -> None:
         """A package could not be built: logged; the request stays pending."""
         await self.store.async_call(audit.record, now_us(), "share_failed", request.id, {"error": error})
