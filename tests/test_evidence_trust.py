@@ -21,7 +21,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
-from custom_components.doorbell_vault import merkle
 from custom_components.doorbell_vault.const import (
     CONF_SHARE_DECIDER_NAME,
     CONF_SHARE_RETENTION_DAYS,
@@ -301,13 +300,7 @@ async def test_pruned_segments_leave_the_others_provable(tmp_path: Path) -> None
     assert set(proofs) == set(ids[3:])
     for segment_id, proof in proofs.items():
         digest = digests[ids.index(segment_id)]
-        assert merkle.verify(
-            bytes.fromhex(digest),
-            proof.index,
-            7,
-            [bytes.fromhex(p) for p in proof.path],
-            bytes.fromhex(sealed.root),
-        )
+        assert checker.in_tree(bytes.fromhex(digest), proof.index, 7, proof.path, bytes.fromhex(sealed.root))
     await store.async_call(segments.remove, ids[3:])
     assert await store.async_call(seals.forget_empty) == 1
     await store.async_close()
@@ -323,3 +316,19 @@ async def test_shutdown_seals_the_last_segments(
         kinds = [row[0] for row in db.execute("SELECT kind FROM audit")]
     assert unsealed == 0
     assert "footage_sealed" in kinds
+
+
+def test_every_audit_path_proves_its_leaf_and_only_it() -> None:
+    """The store's trees (merkle.Tree) and the recipient's check (verify_package.in_tree) agree, RFC 6962."""
+    from custom_components.doorbell_vault.merkle import Tree
+
+    for size in range(1, 34):
+        leaves = [hashlib.sha256(bytes([n])).digest() for n in range(size)]
+        tree = Tree(leaves)
+        root = tree.root()
+        for index in range(size):
+            path = [node.hex() for node in tree.path(index)]
+            assert checker.in_tree(leaves[index], index, size, path, root)
+            assert not checker.in_tree(b"\0" * 32, index, size, path, root)
+            if size > 1:
+                assert not checker.in_tree(leaves[index], (index + 1) % size, size, path, root)

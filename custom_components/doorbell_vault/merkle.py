@@ -4,7 +4,7 @@ A leaf is SHA-256(0x00 ‖ data), a node SHA-256(0x01 ‖ left ‖ right), split
 below the size. Hourly seals of the recorded segments' hashes go into the audit chain as such roots; a
 package carries each source segment's audit path.
 
-`evidence/verify_package.py` checks the same paths with its own copy of `verify` (it must stand alone).
+Recipients check the paths with `evidence/verify_package.py` (`in_tree`), which must stand alone.
 """
 
 from __future__ import annotations
@@ -67,21 +67,3 @@ class Tree:
                 path.append(self._subtree(start, middle))
                 start = middle
         return path[::-1]
-
-
-def verify(leaf: bytes, index: int, size: int, path: list[bytes], root: bytes) -> bool:
-    """Whether `path` proves leaf data `leaf` at `index` in a tree of `size` leaves with head `root`."""
-    if not 0 <= index < size:
-        return False
-    node, at, last = leaf_hash(leaf), index, size - 1
-    for sibling in path:
-        if last == 0:
-            return False
-        if at & 1 or at == last:
-            node = _node(sibling, node)
-            while not at & 1 and at != 0:
-                at, last = at >> 1, last >> 1
-        else:
-            node = _node(node, sibling)
-        at, last = at >> 1, last >> 1
-    return last == 0 and node == root

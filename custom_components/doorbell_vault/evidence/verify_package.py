@@ -142,7 +142,7 @@ def _node(left: bytes, right: bytes) -> bytes:
     return hashlib.sha256(b"\x01" + left + right).digest()
 
 
-def _in_tree(leaf: bytes, index: int, size: int, path: list[str], root: bytes) -> bool:
+def in_tree(leaf: bytes, index: int, size: int, path: list[str], root: bytes) -> bool:
     """Whether `path` proves `leaf` at `index` in a tree of `size` with head `root` (RFC 9162 2.1.3.2)."""
     if not 0 <= index < size:
         return False
@@ -186,7 +186,7 @@ def _capture_proofs(manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
                 continue
             seal = seals.get(str(capture.get("seal")))
             try:
-                holds = seal is not None and _in_tree(
+                holds = seal is not None and in_tree(
                     bytes.fromhex(source["sha256"]),
                     int(capture["leaf_index"]),
                     int(capture["tree_size"]),
