@@ -332,3 +332,94 @@ def test_every_audit_path_proves_its_leaf_and_only_it() -> None:
             assert not checker.in_tree(b"\0" * 32, index, size, path, root)
             if size > 1:
                 assert not checker.in_tree(leaves[index], (index + 1) % size, size, path, root)
+
+
+def _signed_folder(folder: Path, files: dict[str, bytes]) -> tuple[Path, Ed25519PrivateKey]:
+    """A minimal package signed with a fresh key (no Home Assistant needed)."""
+    key = Ed25519PrivateKey.generate()
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    folder.mkdir()
+    for name, data in files.items():
+        (folder / name).write_bytes(data)
+    manifest = {
+        "files": [{"name": name, "sha256": hashlib.sha256(data).hexdigest()} for name, data in files.items()],
+        "other_files": {},
+        "signature": {"public_key": base64.b64encode(raw).decode()},
+    }
+    body = json.dumps(manifest).encode()
+    (folder / "manifest.json").write_bytes(body)
+    (folder / "manifest.json.sig").write_bytes(key.sign(body))
+    return folder, key
+
+
+def test_the_verifier_checks_zips_and_works_with_openssl_alone(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
+    folder, key = _signed_folder(tmp_path / "package", {"clip.mp4": b"video"})
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    archive = tmp_path / "package.zip"
+    shutil.make_archive(str(archive.with_suffix("")), "zip", folder)
+    assert checker.main([str(archive), "--fingerprint", checker.fingerprint(raw)]) == 0
+    assert "OK: the signature and every hash hold" in capsys.readouterr().out
+    assert checker.main([str(archive), "--fingerprint", checker.fingerprint(b"\1" * 32)]) == 1
+    assert "not by the key you pinned" in capsys.readouterr().out
+
+    # A zip that would write outside the folder is refused before anything is extracted.
+    import zipfile
+
+    evil = tmp_path / "evil.zip"
+    with zipfile.ZipFile(evil, "w") as writer:
+        writer.writestr("../outside.txt", b"x")
+    assert checker.main([str(evil)]) == 1
+    assert "unexpected member" in capsys.readouterr().out
+
+    # Without the cryptography package, openssl checks the signature.
+    message, signature = b"manifest", key.sign(b"manifest")
+    assert checker._openssl_verify(raw, signature, message)
+    assert not checker._openssl_verify(raw, signature, b"manifest!")
+    import builtins
+
+    real_import = builtins.__import__
+
+    def no_cryptography(name: str, *args: Any, **kwargs: Any) -> Any:
+        if name.startswith("cryptography"):
+            raise ImportError(name)
+        return real_import(name, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "__import__", no_cryptography)
+    assert checker.verify(folder)[0] == []
+    (folder / "manifest.json.sig").write_bytes(b"\0" * 64)
+    assert checker.verify(folder)[0] == ["the signature does not match manifest.json"]
+
+
+def test_the_verifier_names_unreadable_and_inconsistent_packages(tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    assert "cannot be read" in checker.verify(empty)[0][0]
+    folder, key = _signed_folder(tmp_path / "package", {"clip.mp4": b"video"})
+    other = Ed25519PrivateKey.generate().public_key()
+    (folder / "public_key.pem").write_bytes(
+        other.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
+    )
+    assert "public_key.pem holds another key than the manifest" in checker.verify(folder)[0]
+    (folder / "public_key.pem").write_bytes(b"-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----\n")
+    assert "public_key.pem holds another key than the manifest" in checker.verify(folder)[0]
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    del manifest["files"]
+    body = json.dumps(manifest).encode()
+    (folder / "manifest.json").write_bytes(body)
+    (folder / "manifest.json.sig").write_bytes(key.sign(body))
+    assert "manifest.json does not list the package's files" in checker.verify(folder)[0]
+    # Seals: an altered or unreadable sealing entry, and a source without any proof.
+    problems, notes = checker._capture_proofs(
+        {
+            "seals": {"3": {"seq": 3, "at_us": 1, "kind": "footage_sealed", "ref": None, "data": "{}",
+                            "prev": "0", "hash": "bad"}, "4": {"seq": 4}},
+            "files": [{"name": "a.mp4", "sources": [{"file": "s", "capture": None}]}],
+        }
+    )  # fmt: skip
+    assert "audit entry 3 (a capture-time seal) was altered" in problems
+    assert any("audit entry 4" in p and "cannot be read" in p for p in problems)
+    assert any("no capture-time proof" in n for n in notes)
+    assert checker._normalise(f"{checker.WORDS[1]} {checker.WORDS[255]}") == "01ff"
+    assert checker._normalise("AB:cd ef") == "abcdef"
