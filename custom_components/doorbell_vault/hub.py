@@ -371,18 +371,29 @@ class DoorbellVault:
         )
         if not sources:
             return
+        # The last real state of each source, kept across unavailable and removal: an entity that comes
+        # back (a reload, a restart, a dropped connection) with the state it had is no new ring.
+        last: dict[str, str] = {}
+        for entity_id in sources:
+            if (state := self.hass.states.get(entity_id)) is not None and state.state != STATE_UNAVAILABLE:
+                last[entity_id] = state.state
 
         @callback
         def changed(event: Event[EventStateChangedData]) -> None:
-            new, old = event.data["new_state"], event.data["old_state"]
-            if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            new = event.data["new_state"]
+            if new is None or new.state == STATE_UNAVAILABLE:
                 return
             entity_id = event.data["entity_id"]
+            before = last.get(entity_id)
+            last[entity_id] = new.state
+            if new.state == STATE_UNKNOWN or new.state == before:
+                return
             if entity_id.startswith("event."):
-                # An event entity's state is the time of its last event: every new value is one.
-                if old is None or old.state == new.state:
+                # An event entity's state is the time of its last event: every new value is one, unless
+                # it was unavailable since it was first seen (then its old time may come back restored).
+                if before is None:
                     return
-            elif new.state != STATE_ON or (old is not None and old.state == STATE_ON):
+            elif new.state != STATE_ON:
                 return
             self.hass.async_create_task(self.async_trigger(camera, sources[entity_id], entity_id))
 
