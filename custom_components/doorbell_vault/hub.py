@@ -386,7 +386,7 @@ class DoorbellVault:
             entity_id = event.data["entity_id"]
             before = last.get(entity_id)
             last[entity_id] = new.state
-            if new.state == STATE_UNKNOWN or new.state == before:
+            if new.state in (STATE_UNKNOWN, before):
                 return
             if entity_id.startswith("event."):
                 # An event entity's state is the time of its last event: every new value is one, unless
