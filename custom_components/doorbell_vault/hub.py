@@ -48,7 +48,7 @@ from .const import (
 )
 from .evidence import timestamp
 from .evidence.sharing import ShareDesk
-from .recording.camera_config import SUBENTRY_CAMERA, CameraConfig
+from .recording.camera_config import REAUTH_CAMERA, SUBENTRY_CAMERA, CameraConfig
 from .recording.reconcile import reconcile
 from .recording.recorder import Recorder
 from .recording.retention import Policy, PruneReport, prune
@@ -163,6 +163,7 @@ class DoorbellVault:
                 ffprobe_binary,
                 resolve_url=self._url_resolver(camera),
                 on_segment=self._segment_indexed,
+                on_credentials_refused=self._credentials_refused(camera),
             )
             for camera in self.cameras.values()
         }
@@ -314,6 +315,22 @@ class DoorbellVault:
                 return None
 
         return resolve  # type: ignore[return-value]
+
+    def _credentials_refused(self, camera: CameraConfig) -> Callable[[], None] | None:
+        """Ask the owner for new credentials (a camera entity's belong to its own integration)."""
+        if camera.url is None:
+            return None
+
+        @callback
+        def refused() -> None:
+            # One reauth flow per hub at a time: a second camera asks again at its next retry.
+            self.entry.async_start_reauth(
+                self.hass,
+                context={"title_placeholders": {"name": camera.name}},
+                data={REAUTH_CAMERA: camera.id},
+            )
+
+        return refused
 
     @callback
     def _segment_indexed(self, segment: Segment) -> None:

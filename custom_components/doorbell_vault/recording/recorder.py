@@ -27,7 +27,7 @@ import ffmpeg  # type: ignore[import-untyped]
 from ..store import Store, segments
 from ..store.segments import Segment
 from .camera_config import CameraConfig, redact_url
-from .probe import probe_duration
+from .probe import probe_duration, refuses_credentials
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -138,6 +138,7 @@ class Recorder:
         *,
         resolve_url: Callable[[], Awaitable[str | None]] | None = None,
         on_segment: Callable[[Segment], None] | None = None,
+        on_credentials_refused: Callable[[], None] | None = None,
     ) -> None:
         """Prepare, without starting."""
         self.camera = camera
@@ -148,6 +149,7 @@ class Recorder:
         self.incoming = storage / camera.id / INCOMING
         self._resolve_url = resolve_url
         self._on_segment = on_segment
+        self._on_credentials_refused = on_credentials_refused
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
         self._process: asyncio.subprocess.Process | None = None
@@ -158,6 +160,8 @@ class Recorder:
         self.down_since: float | None = time.monotonic()
         self.last_segment: Segment | None = None
         self.restarts = 0
+        self.credentials_refused = False
+        self._refused_this_run = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
         self._expected_start_us: int | None = None
 
@@ -258,6 +262,7 @@ class Recorder:
             if url:
                 produced = await self._run_once(url)
                 await self.salvage()
+                self._check_credentials(produced)
             else:
                 self.stderr_tail.append("no stream source")
             if self.stopping():
@@ -269,7 +274,18 @@ class Recorder:
             await self._sleep(backoff)
         self._set_online(False)
 
+    def _check_credentials(self, produced: bool) -> None:
+        refused = self._refused_this_run and not produced
+        if refused != self.credentials_refused:
+            self.credentials_refused = refused
+            self._notify()
+        if refused and not self._stopping:
+            _LOGGER.warning("%s refuses its user name or password", self.camera.name)
+            if self._on_credentials_refused:
+                self._on_credentials_refused()
+
     async def _run_once(self, url: str) -> bool:
+        self._refused_this_run = False
         await self.store.async_job(partial(self.incoming.mkdir, parents=True, exist_ok=True))
         command = build_command(
             self.ffmpeg_binary,
@@ -322,6 +338,7 @@ class Recorder:
         async for raw in stream:
             text = raw.decode(errors="replace").strip()
             if text:
+                self._refused_this_run |= refuses_credentials(text)
                 self.stderr_tail.append(redact_url(text, self.camera.username, self.camera.password))
 
     async def _terminate(self) -> None:
