@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import importlib
-from datetime import timedelta
+import json
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from homeassistant.components import media_source
 from homeassistant.components.recorder import Recorder
 from homeassistant.components.recorder.history import get_significant_states
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.components.recorder.common import (
     async_wait_recording_done,
@@ -20,6 +23,7 @@ from pytest_homeassistant_custom_component.components.recorder.common import (
 
 from custom_components.doorbell_vault import PLATFORMS
 from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.store import segments
 
 from .conftest import Offline, camera_subentry, make_hub
 
@@ -156,3 +160,32 @@ async def test_pending_requests_keep_agencies_out_of_the_history(
         assert "Springfield PD" not in str(state.attributes)
         assert "2026-1234" not in str(state.attributes)
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_media_panel_titles_come_from_the_translations(hass: HomeAssistant, storage: Path) -> None:
+    texts = json.loads((PACKAGE / "translations" / "en.json").read_text())["exceptions"]
+    strings = {k.removeprefix("media_"): v["message"] for k, v in texts.items()}
+    # A language the integration has no file for falls back to English, never to a key.
+    hass.config.language = "de"
+    await hass.config.async_set_time_zone("UTC")
+    await async_setup_component(hass, "media_source", {})
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault = entry.runtime_data
+    camera = next(iter(vault.cameras))
+    at = int(datetime(2026, 11, 24, 10, 5, 7, tzinfo=UTC).timestamp() * 1_000_000)
+    await vault.store.async_call(segments.add, camera, at - 5_000_000, at + 5_000_000, 1, f"{camera}/x.mp4")
+    await vault.store.async_call(segments.add_event, camera, "ring", None, at, 0, 0)
+    await vault.store.async_call(segments.add_event, camera, "motion", None, at + 1_000_000, 0, 0)
+
+    root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
+    assert [c.title for c in root.children] == ["Front door", strings["shared_footage"]]
+    day = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}/{camera}|2026-11-24")
+    assert day.title == strings["day"].format(camera="Front door", day="2026-11-24")
+    assert [c.title for c in day.children] == [strings["hour"].format(local="10:00", utc="10:00")]
+    hour = await media_source.async_browse_media(hass, day.children[0].media_content_id)
+    assert [c.title for c in hour.children][:2] == [
+        strings["event_ring"].format(time="10:05:07"),
+        strings["event_motion"].format(time="10:05:08"),
+    ]
+    assert await hass.config_entries.async_unload(entry.entry_id)

@@ -2,16 +2,19 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
+import pytest
 from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 
+from custom_components.doorbell_vault import hub as hub_module
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.hub import DoorbellVault, offline_issue_id
 from devkit import simulator
 
 from .conftest import Offline, camera_subentry, make_hub, wait_for
@@ -26,11 +29,12 @@ def _reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
 
 
 async def test_camera_refusing_its_password_asks_for_new_credentials_and_records_again(
-    hass: HomeAssistant, storage: Path
+    hass: HomeAssistant, storage: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(hub_module, "OFFLINE_CHECK_INTERVAL", timedelta(seconds=1))
     doorbell = simulator.start(username="door", password="old password")
     try:
-        entry = make_hub(hass, storage, [camera_subentry(doorbell)])
+        entry = make_hub(hass, storage, [camera_subentry(doorbell)], offline_minutes=0.05)
         assert await hass.config_entries.async_setup(entry.entry_id)
         camera = next(iter(entry.subentries))
         vault: DoorbellVault = entry.runtime_data
@@ -50,6 +54,11 @@ async def test_camera_refusing_its_password_asks_for_new_credentials_and_records
         # Home Assistant tells the owner through its repairs that the hub needs attention.
         issues = ir.async_get(hass)
         assert issues.async_get_issue("homeassistant", f"config_entry_reauth_{DOMAIN}_{entry.entry_id}")
+        # The camera's own repair says why in words, not ffmpeg's.
+        offline = offline_issue_id(camera)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, timeout=20)
+        placeholders = issues.async_get_issue(DOMAIN, offline).translation_placeholders
+        assert placeholders["error"] == "the camera refuses its user name or password"
 
         result = await hass.config_entries.flow.async_configure(flow["flow_id"])
         assert result["step_id"] == "reauth_confirm"
@@ -77,6 +86,7 @@ async def test_camera_refusing_its_password_asks_for_new_credentials_and_records
         reloaded: DoorbellVault = entry.runtime_data
         await wait_for(lambda: reloaded.recorders[camera].last_segment is not None, timeout=40)
         assert not reloaded.recorders[camera].credentials_refused
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is None, timeout=10)
         assert _reauth_flows(hass) == []
         assert await hass.config_entries.async_unload(entry.entry_id)
     finally:

@@ -109,7 +109,7 @@ async def test_a_ring_is_not_counted_when_its_entity_comes_back_with_its_old_sta
 
     async def rings() -> list[str | None]:
         await hass.async_block_till_done()
-        return sorted(e.source or "" for e in await vault.store.async_events(camera, before, now_us() + 1))
+        return sorted(e.source or "" for e in await vault.store.async_call(segments.events, camera, before, now_us() + 1))
 
     # The integration behind the entities drops out and comes back: its entities return with old states.
     for entity_id, state in (

@@ -57,7 +57,7 @@ from .requests.policy import Policy as RequestPolicy
 from .signals import SIGNAL_RING
 from .store import Store, StoreError, meta, seals, segments
 from .store.segments import FootageStats, Segment
-from .texts import async_text
+from .texts import Texts, async_text, async_texts
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -144,6 +144,7 @@ class DoorbellVault:
         self.hub_device_id = hub_device_id
         self.accept_requests = True
         self.last_prune: PruneReport | None = None
+        self.texts = Texts({}, {})
         self._unsubs: list[Callable[[], None]] = []
         self._prune_lock = asyncio.Lock()
         self.cameras: dict[str, CameraConfig] = {
@@ -220,6 +221,7 @@ class DoorbellVault:
     async def async_start(self) -> None:
         """Reconcile the index with the disk, start recording and the periodic work."""
         self.accept_requests = await self.store.async_call(meta.get, "accept_requests") != "0"
+        self.texts = await async_texts(self.hass)
         await self.lifecycle.async_start()
         await self.shares.async_start()
         for camera in self.cameras.values():
@@ -374,11 +376,18 @@ class DoorbellVault:
                     translation_placeholders={
                         "camera": recorder.camera.name,
                         "minutes": f"{(time.monotonic() - down) / 60:.0f}",
-                        "error": recorder.stderr_tail[-1] if recorder.stderr_tail else "-",
+                        "error": self._offline_reason(recorder),
                     },
                 )
             else:
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+    def _offline_reason(self, recorder: Recorder) -> str:
+        if recorder.problem is not None:
+            return self.texts(f"offline_{recorder.problem}")
+        if recorder.stderr_tail:
+            return recorder.stderr_tail[-1]  # ffmpeg's own words, as it wrote them
+        return self.texts("offline_unknown")
 
     # Triggers (doorbell rings and motion from linked entities) ---------------------------------
 

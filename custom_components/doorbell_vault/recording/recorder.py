@@ -40,6 +40,10 @@ STOP_GRACE: Final = 5.0
 INCOMING: Final = "incoming"
 NAME_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 G711: Final = frozenset({"pcm_alaw", "pcm_mulaw"})
+# Why the recorder itself stopped (keys of `common.offline_*`); None: see ffmpeg's own last message.
+PROBLEM_STALLED: Final = "stalled"
+PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
+PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
 
 
 def build_command(
@@ -161,6 +165,7 @@ class Recorder:
         self.last_segment: Segment | None = None
         self.restarts = 0
         self.credentials_refused = False
+        self.problem: str | None = None
         self._refused_this_run = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
         self._expected_start_us: int | None = None
@@ -264,6 +269,7 @@ class Recorder:
                 await self.salvage()
                 self._check_credentials(produced)
             else:
+                self.problem = PROBLEM_NO_STREAM_SOURCE
                 self.stderr_tail.append("no stream source")
             if self.stopping():
                 break
@@ -280,12 +286,14 @@ class Recorder:
             self.credentials_refused = refused
             self._notify()
         if refused and not self._stopping:
+            self.problem = PROBLEM_CREDENTIALS_REFUSED
             _LOGGER.warning("%s refuses its user name or password", self.camera.name)
             if self._on_credentials_refused:
                 self._on_credentials_refused()
 
     async def _run_once(self, url: str) -> bool:
         self._refused_this_run = False
+        self.problem = None
         await self.store.async_job(partial(self.incoming.mkdir, parents=True, exist_ok=True))
         command = build_command(
             self.ffmpeg_binary,
@@ -312,6 +320,7 @@ class Recorder:
                 try:
                     line = await asyncio.wait_for(process.stdout.readline(), timeout)
                 except TimeoutError:
+                    self.problem = PROBLEM_STALLED
                     self.stderr_tail.append(f"no new segment for {timeout:.0f} s")
                     _LOGGER.debug("%s: watchdog fired", self.camera.name)
                     break
