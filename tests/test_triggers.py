@@ -107,9 +107,10 @@ async def test_a_ring_is_not_counted_when_its_entity_comes_back_with_its_old_sta
     camera = next(iter(vault.cameras))
     before = now_us()
 
-    async def rings() -> list[str | None]:
+    async def rings() -> list[str]:
         await hass.async_block_till_done()
-        return sorted(e.source or "" for e in await vault.store.async_call(segments.events, camera, before, now_us() + 1))
+        found = await vault.store.async_call(segments.events, camera, before, now_us() + 1)
+        return sorted(e.source or "" for e in found)
 
     # The integration behind the entities drops out and comes back: its entities return with old states.
     for entity_id, state in (
