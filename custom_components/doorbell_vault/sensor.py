@@ -101,6 +101,8 @@ LAST_SEGMENT = SensorEntityDescription(
     translation_key="last_segment",
     device_class=SensorDeviceClass.TIMESTAMP,
     entity_category=EntityCategory.DIAGNOSTIC,
+    # It changes with every segment (every 10 s): history only for those who turn it on.
+    entity_registry_enabled_default=False,
 )
 
 
