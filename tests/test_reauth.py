@@ -13,8 +13,10 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.doorbell_vault import hub as hub_module
+from custom_components.doorbell_vault.config_flow import url_unique_id
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.hub import DoorbellVault, offline_issue_id
+from custom_components.doorbell_vault.recording.camera_config import REAUTH_CAMERA
 from devkit import simulator
 
 from .conftest import Offline, camera_subentry, make_hub, wait_for
@@ -135,3 +137,47 @@ async def test_reconfigure_changes_the_stream_url_and_credentials(hass: HomeAssi
         assert result["reason"] == "reconfigure_successful"
         data = entry.subentries[subentry.subentry_id].data
         assert (data["password"], data["mode"]) == ("s3cret", "events")
+
+
+async def test_a_camera_known_by_its_url_takes_the_new_one_unless_another_camera_has_it(
+    hass: HomeAssistant, storage: Path
+) -> None:
+    recording = {"mode": "continuous", "record_audio": True, "pre_roll": 10, "post_roll": 20}
+    with simulator.start() as doorbell, simulator.start() as other:
+        front = camera_subentry(Offline())
+        front["unique_id"] = url_unique_id(Offline.url)
+        back = camera_subentry(other, "Back")
+        back["unique_id"] = url_unique_id(other.url)
+        entry = make_hub(hass, storage, [front, back])
+        subentry = next(s for s in entry.subentries.values() if s.title == "Front door")
+
+        result = await entry.start_subentry_reconfigure_flow(hass, subentry.subentry_id)
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {"url": doorbell.url, **recording}
+        )
+        assert result["reason"] == "reconfigure_successful"
+        assert entry.subentries[subentry.subentry_id].unique_id == url_unique_id(doorbell.url)
+
+        result = await entry.start_subentry_reconfigure_flow(hass, subentry.subentry_id)
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {"url": other.url, **recording}
+        )
+        assert result["reason"] == "already_configured"
+        assert entry.subentries[subentry.subentry_id].data["url"] == doorbell.url
+
+
+async def test_a_camera_entity_is_reconfigured_without_url_or_credentials(
+    hass: HomeAssistant, storage: Path
+) -> None:
+    camera = camera_subentry(Offline(), url=None, source="entity", entity_id="camera.porch")
+    entry = make_hub(hass, storage, [camera])
+    subentry = next(iter(entry.subentries.values()))
+    result = await entry.start_subentry_reconfigure_flow(hass, subentry.subentry_id)
+    assert {str(key) for key in result["data_schema"].schema}.isdisjoint({"url", "username", "password"})
+
+
+async def test_reauth_for_a_camera_that_is_gone_aborts(hass: HomeAssistant, storage: Path) -> None:
+    entry = make_hub(hass, storage, [camera_subentry(Offline())])
+    result = await entry.start_reauth_flow(hass, data={REAUTH_CAMERA: "removed-meanwhile"})
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "camera_gone"
