@@ -89,19 +89,14 @@ async def test_ring_and_motion_are_recorded_as_events(
 async def test_a_ring_is_not_counted_when_its_entity_comes_back_with_its_old_state(
     hass: HomeAssistant, storage: Path
 ) -> None:
-    hass.states.async_set("event.doorbird_ring", "2026-11-24T10:00:00.000+00:00")
-    hass.states.async_set("event.new_doorbell", "unknown")
-    hass.states.async_set("binary_sensor.doorbell_button", "on")
-    entry = make_hub(
-        hass,
-        storage,
-        [
-            camera_subentry(
-                Offline(),
-                ring_entities=["event.doorbird_ring", "event.new_doorbell", "binary_sensor.doorbell_button"],
-            )
-        ],
-    )
+    sources = {
+        "event.doorbird_ring": "2026-11-24T10:00:00.000+00:00",
+        "event.new_doorbell": "unknown",  # never rang yet
+        "binary_sensor.doorbell_button": "on",
+    }
+    for entity_id, state in sources.items():
+        hass.states.async_set(entity_id, state)
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), ring_entities=list(sources))])
     assert await hass.config_entries.async_setup(entry.entry_id)
     vault: DoorbellVault = entry.runtime_data
     camera = next(iter(vault.cameras))
