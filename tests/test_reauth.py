@@ -181,3 +181,28 @@ async def test_reauth_for_a_camera_that_is_gone_aborts(hass: HomeAssistant, stor
     result = await entry.start_reauth_flow(hass, data={REAUTH_CAMERA: "removed-meanwhile"})
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "camera_gone"
+
+
+async def test_a_camera_that_accepts_its_credentials_again_records_by_itself(
+    hass: HomeAssistant, storage: Path
+) -> None:
+    doorbell = simulator.start(username="door", password="changed")
+    try:
+        camera = camera_subentry(doorbell)
+        camera["data"] = {**camera["data"], "password": "ours"}
+        entry = make_hub(hass, storage, [camera])
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        vault: DoorbellVault = entry.runtime_data
+        recorder = next(iter(vault.recorders.values()))
+        await wait_for(lambda: recorder.credentials_refused, timeout=30)
+        await wait_for(lambda: recorder.problem == "credentials_refused", timeout=10)
+
+        # The owner sets the camera's password back: the recorder's next retry records again.
+        port = doorbell.port
+        doorbell.stop()
+        doorbell = simulator.start(port=port, username="door", password="ours")
+        await wait_for(lambda: recorder.last_segment is not None, timeout=60)
+        assert not recorder.credentials_refused
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        doorbell.stop()

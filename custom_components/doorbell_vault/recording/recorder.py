@@ -166,6 +166,7 @@ class Recorder:
         self.restarts = 0
         self.credentials_refused = False
         self.problem: str | None = None
+        self._run_problem: str | None = None
         self._refused_this_run = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
         self._expected_start_us: int | None = None
@@ -268,6 +269,8 @@ class Recorder:
                 produced = await self._run_once(url)
                 await self.salvage()
                 self._check_credentials(produced)
+                # Kept until the next run ends, so a repair raised meanwhile reads a settled reason.
+                self.problem = self._run_problem
             else:
                 self.problem = PROBLEM_NO_STREAM_SOURCE
                 self.stderr_tail.append("no stream source")
@@ -282,18 +285,20 @@ class Recorder:
 
     def _check_credentials(self, produced: bool) -> None:
         refused = self._refused_this_run and not produced
-        if refused != self.credentials_refused:
-            self.credentials_refused = refused
+        changed = refused != self.credentials_refused
+        self.credentials_refused = refused
+        if changed:
             self._notify()
         if refused and not self._stopping:
-            self.problem = PROBLEM_CREDENTIALS_REFUSED
-            _LOGGER.warning("%s refuses its user name or password", self.camera.name)
+            self._run_problem = PROBLEM_CREDENTIALS_REFUSED
+            if changed:
+                _LOGGER.warning("%s refuses its user name or password", self.camera.name)
             if self._on_credentials_refused:
                 self._on_credentials_refused()
 
     async def _run_once(self, url: str) -> bool:
         self._refused_this_run = False
-        self.problem = None
+        self._run_problem = None
         await self.store.async_job(partial(self.incoming.mkdir, parents=True, exist_ok=True))
         command = build_command(
             self.ffmpeg_binary,
@@ -320,7 +325,7 @@ class Recorder:
                 try:
                     line = await asyncio.wait_for(process.stdout.readline(), timeout)
                 except TimeoutError:
-                    self.problem = PROBLEM_STALLED
+                    self._run_problem = PROBLEM_STALLED
                     self.stderr_tail.append(f"no new segment for {timeout:.0f} s")
                     _LOGGER.debug("%s: watchdog fired", self.camera.name)
                     break
@@ -374,6 +379,7 @@ class Recorder:
             return
         self._expected_start_us = end_us
         self.last_segment = segment
+        self.credentials_refused = False  # footage arrives: whatever was refused is accepted now
         self._set_online(True)
         if self._on_segment:
             self._on_segment(segment)
