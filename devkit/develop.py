@@ -22,6 +22,7 @@ import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -35,10 +36,10 @@ OWNER_NAME = "Developer"
 OWNER_USERNAME = "dev"
 OWNER_PASSWORD = "doorbell-vault-dev"
 
-CONFIGURATION = """\
-# Written by scripts/develop. Edit freely: it is only written when absent.
-default_config:
-
+WRITTEN_BY = "# Written by scripts/develop. Edit freely: it is only written when absent.\n"
+# Below Home Assistant's own default configuration (its automations.yaml, scripts.yaml, scenes.yaml
+# includes: an automation made in the UI from one of our blueprints is saved there and must load).
+LOGGING = """
 logger:
   default: info
   logs:
@@ -55,15 +56,26 @@ go2rtc:
 
 def prepare_config(config: Path, port: int) -> None:
     """Create the configuration folder: configuration.yaml and a link to our integration."""
-    config.mkdir(parents=True, exist_ok=True)
-    yaml = config / "configuration.yaml"
-    if not yaml.exists():
-        from homeassistant.util.package import is_docker_env
+    from homeassistant import config as ha_config
+    from homeassistant.util.package import is_docker_env
 
-        text = CONFIGURATION
+    config.mkdir(parents=True, exist_ok=True)
+    yaml = config / ha_config.YAML_CONFIG_FILE
+    if not yaml.exists():
+        text = WRITTEN_BY + ha_config.DEFAULT_CONFIG + LOGGING
         if is_docker_env() and not shutil.which("go2rtc"):
             text += GO2RTC_IN_CONTAINER
         yaml.write_text(text)
+    elif (text := yaml.read_text()).startswith(WRITTEN_BY) and "\nautomation:" not in text:
+        # Written by an earlier scripts/develop, which left the includes out.
+        yaml.write_text(text + ha_config.DEFAULT_CONFIG.split("default_config:\n", 1)[1])
+    for name, empty in (
+        (ha_config.AUTOMATION_CONFIG_PATH, "[]"),
+        (ha_config.SCRIPT_CONFIG_PATH, ""),
+        (ha_config.SCENE_CONFIG_PATH, ""),
+    ):
+        if not (config / name).exists():
+            (config / name).write_text(empty)
     write_http_config(config, port)
     custom = config / "custom_components"
     custom.mkdir(exist_ok=True)
@@ -358,6 +370,57 @@ def wait_for_recording(api: Api, timeout: float) -> bool:
     return False
 
 
+def decide_by_blueprint(api: Api, entry_id: str, timeout: float) -> dict[str, Any]:
+    """Create an automation from our auto-decline blueprint through the config API (as the UI does), send
+    a footage request through the webhook as an agency would, and report how it was decided."""
+    automation_id = "doorbell_vault_decline_every_request"
+    api.request(
+        "POST",
+        f"/api/config/automation/config/{automation_id}",
+        {
+            "alias": "Decline every footage request",
+            "description": "",
+            "use_blueprint": {"path": f"{DOMAIN}/auto_decline.yaml", "input": {"always": True}},
+        },
+    )
+    report: dict[str, Any] = {"automation": None}
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline and report["automation"] != "on":
+        report["automation"] = next(
+            (
+                s["state"]
+                for s in api.request("GET", "/api/states")
+                if s["entity_id"].startswith("automation.") and s["attributes"].get("id") == automation_id
+            ),
+            None,
+        )
+        time.sleep(0.5)
+    webhook = api.request("GET", f"/api/diagnostics/config_entry/{entry_id}")["data"]["webhook"]["path"]
+    now = datetime.now(UTC)
+    agency = Api(api.base_url)  # no token: an agency's system knows only the webhook's address
+    answer = agency.request(
+        "POST",
+        webhook,
+        {
+            "agency": "Springfield PD",
+            "case_number": "2026-0042",
+            "legal_basis": "warrant",
+            "start": (now - timedelta(minutes=2)).isoformat(),
+            "end": (now - timedelta(minutes=1)).isoformat(),
+        },
+    )
+    request: dict[str, Any] = {}
+    while time.monotonic() < deadline:
+        request = asyncio.run(
+            _ws_call(api, {"type": "doorbell_vault/requests/get", "request_id": answer["request_id"]})
+        )
+        if request["status"] != "pending":
+            break
+        time.sleep(0.5)
+    report |= {"request_status": request.get("status"), "decided_by": request.get("decided_by")}
+    return report
+
+
 def check(config: Path, port: int) -> dict[str, Any]:
     """What the end-to-end test asserts, gathered from a real `hass`."""
     with running(config, port, quiet=True) as (api, doorbell, hass):
@@ -375,6 +438,7 @@ def check(config: Path, port: int) -> dict[str, Any]:
             "database": (config / "doorbell_vault" / "doorbell_vault.db").is_file(),
             "cameras": entry["num_subentries"],
             "recording": wait_for_recording(api, timeout=60),
+            "blueprint": decide_by_blueprint(api, entry["entry_id"], timeout=30),
         }
         if os.environ.get("DOORBELL_VAULT_NAMESPACE_LAN"):
             flow = announce_and_wait_for_discovery(api, doorbell.port, timeout=30)

@@ -65,6 +65,8 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
         "database": True,
         "cameras": 1,
         "recording": True,
+        # An automation made from our blueprint through the config API loads and decides.
+        "blueprint": {"automation": "on", "request_status": "declined", "decided_by": "automation"},
         "wrong_password_refused": True,
         "hass_running": True,
         **(
@@ -82,6 +84,11 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
     assert report["doorbell_url"].startswith("rtsp://127.0.0.1:")
     config = (tmp_path / "config" / "configuration.yaml").read_text()
     assert "default_config:" in config
+    # Home Assistant's own default includes: what the UI saves is loaded.
+    for include in ("automation: !include automations.yaml", "script: !include scripts.yaml"):
+        assert include in config
+    assert "scene: !include scenes.yaml" in config
+    assert "doorbell_vault_decline_every_request" in (tmp_path / "config" / "automations.yaml").read_text()
     http = json.loads((tmp_path / "config" / ".storage" / "http").read_text())["data"]
     assert http["stable"]["server_host"] == ["127.0.0.1"]
     assert http["pending"] is None
@@ -92,3 +99,24 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
     readme = (ROOT / "README.md").read_text()
     assert OWNER_USERNAME in readme
     assert OWNER_PASSWORD in readme
+
+
+def test_develop_adds_home_assistants_includes_to_a_configuration_it_wrote_before(tmp_path: Path) -> None:
+    from devkit.develop import WRITTEN_BY, prepare_config
+
+    config = tmp_path / "config"
+    config.mkdir()
+    before = WRITTEN_BY + "default_config:\n\nlogger:\n  default: info\n"
+    (config / "configuration.yaml").write_text(before)
+    (config / "automations.yaml").write_text("- id: mine\n")
+    prepare_config(config, 8123)
+    text = (config / "configuration.yaml").read_text()
+    assert text.startswith(before)
+    assert "automation: !include automations.yaml" in text
+    assert text.count("default_config:") == 1
+    assert (config / "automations.yaml").read_text() == "- id: mine\n"
+    assert (config / "scripts.yaml").read_text() == ""
+    # The owner's own configuration is never touched.
+    (config / "configuration.yaml").write_text("homeassistant:\n")
+    prepare_config(config, 8123)
+    assert (config / "configuration.yaml").read_text() == "homeassistant:\n"

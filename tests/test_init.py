@@ -54,7 +54,11 @@ async def test_unusable_storage_raises_repair_then_recovers(
     assert hub_entry.state is ConfigEntryState.SETUP_RETRY
     issue = ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_STORAGE_UNAVAILABLE)
     assert issue is not None
-    assert issue.translation_placeholders == {"path": str(storage), "reason": "not_a_folder"}
+    # The owner reads why in words (the flow's own text for it), not a key.
+    assert issue.translation_placeholders == {
+        "path": str(storage),
+        "reason": "This path exists but is not a folder.",
+    }
 
     storage.unlink()
     assert await hass.config_entries.async_reload(hub_entry.entry_id)

@@ -17,7 +17,7 @@ from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.store import segments
 from devkit import simulator
 
-from .conftest import camera_subentry, make_hub
+from .conftest import Offline, camera_subentry, make_hub
 
 
 async def test_ring_and_motion_are_recorded_as_events(
@@ -84,3 +84,45 @@ async def test_ring_and_motion_are_recorded_as_events(
         assert await hass.config_entries.async_unload(entry.entry_id)
     finally:
         doorbell.stop()
+
+
+async def test_a_ring_is_not_counted_when_its_entity_comes_back_with_its_old_state(
+    hass: HomeAssistant, storage: Path
+) -> None:
+    sources = {
+        "event.doorbird_ring": "2026-11-24T10:00:00.000+00:00",
+        "event.new_doorbell": "unknown",  # never rang yet
+        "binary_sensor.doorbell_button": "on",
+    }
+    for entity_id, state in sources.items():
+        hass.states.async_set(entity_id, state)
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), ring_entities=list(sources))])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault: DoorbellVault = entry.runtime_data
+    camera = next(iter(vault.cameras))
+    before = now_us()
+
+    async def rings() -> list[str]:
+        await hass.async_block_till_done()
+        found = await vault.store.async_call(segments.events, camera, before, now_us() + 1)
+        return sorted(e.source or "" for e in found)
+
+    # The integration behind the entities drops out and comes back: its entities return with old states.
+    for entity_id, state in (
+        ("event.doorbird_ring", "2026-11-24T10:00:00.000+00:00"),
+        ("binary_sensor.doorbell_button", "on"),
+    ):
+        hass.states.async_set(entity_id, "unavailable")
+        hass.states.async_set(entity_id, state)
+        hass.states.async_remove(entity_id)
+        hass.states.async_set(entity_id, state)
+    assert await rings() == []
+
+    # A real ring afterwards still counts, and so does the very first ring of a new doorbell.
+    hass.states.async_set("event.doorbird_ring", "unavailable")
+    hass.states.async_set("event.doorbird_ring", "2026-11-24T10:07:00.000+00:00")
+    hass.states.async_set("event.new_doorbell", "2026-11-24T10:08:00.000+00:00")
+    hass.states.async_set("binary_sensor.doorbell_button", "off")
+    hass.states.async_set("binary_sensor.doorbell_button", "on")
+    assert await rings() == ["binary_sensor.doorbell_button", "event.doorbird_ring", "event.new_doorbell"]
+    assert await hass.config_entries.async_unload(entry.entry_id)

@@ -37,6 +37,7 @@ from .requests.secret import read_secret
 from .review import ExportView
 from .services import async_setup_services
 from .store import FolderError, Store, StoreError, prepare_folder
+from .texts import async_text
 from .websocket import async_setup_websocket
 
 _LOGGER = logging.getLogger(__name__)
@@ -95,6 +96,8 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
     try:
         await hass.async_add_executor_job(prepare_folder, storage)
     except FolderError as err:
+        # The owner reads why in words, not the reason's key.
+        placeholders = {"path": str(storage), "reason": await async_text(hass, f"folder_{err.reason}")}
         ir.async_create_issue(
             hass,
             DOMAIN,
@@ -102,12 +105,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
             is_fixable=False,
             severity=ir.IssueSeverity.ERROR,
             translation_key=ISSUE_STORAGE_UNAVAILABLE,
-            translation_placeholders={"path": str(storage), "reason": err.reason},
+            translation_placeholders=placeholders,
         )
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
             translation_key=ISSUE_STORAGE_UNAVAILABLE,
-            translation_placeholders={"path": str(storage), "reason": err.reason},
+            translation_placeholders=placeholders,
         ) from err
     ir.async_delete_issue(hass, DOMAIN, ISSUE_STORAGE_UNAVAILABLE)
 

@@ -10,6 +10,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .entity import CameraEntity, add_camera_entities
 from .hub import DoorbellVaultConfigEntry
 
+# Pushed by the recorder, never polled.
+PARALLEL_UPDATES = 0
+
 RECORDING = BinarySensorEntityDescription(
     key="recording",
     translation_key="recording",

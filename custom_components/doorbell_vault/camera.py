@@ -15,6 +15,9 @@ from .hub import DoorbellVault, DoorbellVaultConfigEntry
 from .recording.camera_config import CameraConfig
 from .store import segments
 
+# Pushed by the recorder; snapshots are bounded by their own timeout.
+PARALLEL_UPDATES = 0
+
 SNAPSHOT_TIMEOUT = 15
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
 from typing import Any
@@ -79,6 +80,7 @@ from .recording.camera_config import (
     DEFAULT_PRE_ROLL,
     MODE_CONTINUOUS,
     MODE_EVENTS,
+    REAUTH_CAMERA,
     SOURCE_DHCP,
     SOURCE_ENTITY,
     SOURCE_MANUAL,
@@ -204,6 +206,18 @@ async def async_check_stream(
     return {}, (url, username, password, info)
 
 
+def credentials_schema(username: str = "") -> probatio.Schema:
+    """New credentials for a known stream."""
+    return probatio.Schema(
+        {
+            probatio.Optional(CONF_USERNAME, default=username): selector.TextSelector(),
+            probatio.Optional(CONF_PASSWORD, default=""): selector.TextSelector(
+                selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+            ),
+        }
+    )
+
+
 def existing_camera(entry: ConfigEntry, unique_id: str) -> ConfigSubentry | None:
     """The hub's camera with this unique id."""
     return next(
@@ -227,6 +241,7 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         self._storage: Path | None = None
         self._free_bytes = 0
         self._discovered: dict[str, Any] = {}
+        self._reauth_camera = ""
 
     @classmethod
     @callback
@@ -283,6 +298,43 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
                 "path": str(self._storage),
                 "free": format_gib(self._free_bytes),
             },
+        )
+
+    # Reauthentication: a camera started refusing its credentials (the recorder saw 401 or 403).
+
+    async def async_step_reauth(self, entry_data: Mapping[str, Any]) -> ConfigFlowResult:
+        """Remember which camera refuses its credentials."""
+        self._reauth_camera = str(entry_data.get(REAUTH_CAMERA, ""))
+        return await self.async_step_reauth_confirm()
+
+    async def async_step_reauth_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Ask for the camera's new user name and password; probe them before they are stored."""
+        entry = self._get_reauth_entry()
+        subentry = entry.subentries.get(self._reauth_camera)
+        if subentry is None or not subentry.data.get(CONF_URL):
+            return self.async_abort(reason="camera_gone")
+        url = str(subentry.data[CONF_URL])
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            username = str(user_input.get(CONF_USERNAME) or "").strip() or None
+            password = str(user_input.get(CONF_PASSWORD) or "") or None
+            try:
+                await async_probe(self.hass, with_credentials(url, username, password))
+            except ProbeError as err:
+                errors["base"] = err.reason
+            else:
+                # The hub's update listener reloads it: the recorder starts again with these.
+                self.hass.config_entries.async_update_subentry(
+                    entry,
+                    subentry,
+                    data={**subentry.data, CONF_USERNAME: username, CONF_PASSWORD: password},
+                )
+                return self.async_abort(reason="reauth_successful")
+        return self.async_show_form(
+            step_id="reauth_confirm",
+            data_schema=credentials_schema(str(subentry.data.get(CONF_USERNAME) or "")),
+            description_placeholders={"camera": subentry.title, "url": url},
+            errors=errors,
         )
 
     # Discovery: a camera found on the network becomes a camera of the hub (which it creates if needed).
@@ -643,8 +695,11 @@ class CameraSubentryFlow(ConfigSubentryFlow):
         return await self.async_step_manual()
 
     async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
-        """Recording mode, audio, linked ring and motion entities, pre- and post-roll."""
+        """Stream URL and credentials (probed when they change), recording mode, audio, linked entities."""
+        entry = self._get_entry()
         subentry = self._get_reconfigure_subentry()
+        has_url = subentry.data.get(CONF_URL) is not None
+        errors: dict[str, str] = {}
         if user_input is not None:
             data = {
                 **subentry.data,
@@ -655,9 +710,42 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 CONF_PRE_ROLL: int(user_input[CONF_PRE_ROLL]),
                 CONF_POST_ROLL: int(user_input[CONF_POST_ROLL]),
             }
-            return self.async_update_and_abort(self._get_entry(), subentry, data=data)
+            unique_id = subentry.unique_id
+            if has_url and (stream := self._stream_change(subentry, user_input)) is not None:
+                errors, checked = await async_check_stream(self.hass, stream)
+                if checked is not None:
+                    url, username, password, info = checked
+                    data |= {
+                        CONF_URL: url,
+                        CONF_USERNAME: username,
+                        CONF_PASSWORD: password,
+                        CONF_VIDEO_CODEC: info.video_codec,
+                        CONF_AUDIO_CODEC: info.audio_codec,
+                        CONF_WIDTH: info.width,
+                        CONF_HEIGHT: info.height,
+                    }
+                    if unique_id is not None and unique_id.startswith("url-"):
+                        # A camera known only by its URL is now known by the new one.
+                        unique_id = url_unique_id(url)
+                        other = existing_camera(entry, unique_id)
+                        if other is not None and other.subentry_id != subentry.subentry_id:
+                            return self.async_abort(reason="already_configured")
+            if not errors:
+                return self.async_update_and_abort(entry, subentry, data=data, unique_id=unique_id)
+        fields: dict[Any, Any] = {}
+        if has_url:
+            fields = {
+                probatio.Optional(CONF_URL): selector.TextSelector(
+                    selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
+                ),
+                probatio.Optional(CONF_USERNAME): selector.TextSelector(),
+                probatio.Optional(CONF_PASSWORD): selector.TextSelector(
+                    selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
+                ),
+            }
         schema = probatio.Schema(
             {
+                **fields,
                 probatio.Required(CONF_MODE): selector.SelectSelector(
                     selector.SelectSelectorConfig(
                         options=[MODE_CONTINUOUS, MODE_EVENTS], translation_key=CONF_MODE
@@ -674,7 +762,23 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 probatio.Required(CONF_POST_ROLL): _number(0, 600, 1, "s"),
             }
         )
+        # The password is never sent back to the browser: left empty, it stays as it is.
+        suggested = {k: v for k, v in {**subentry.data, **(user_input or {})}.items() if k != CONF_PASSWORD}
         return self.async_show_form(
             step_id="reconfigure",
-            data_schema=self.add_suggested_values_to_schema(schema, dict(subentry.data)),
+            data_schema=self.add_suggested_values_to_schema(schema, suggested),
+            errors=errors,
         )
+
+    @staticmethod
+    def _stream_change(subentry: ConfigSubentry, user_input: dict[str, Any]) -> dict[str, Any] | None:
+        """The stream form to probe when the URL or the credentials changed, else None."""
+        url = str(user_input.get(CONF_URL) or subentry.data[CONF_URL]).strip()
+        old_username = str(subentry.data.get(CONF_USERNAME) or "")
+        username = str(user_input.get(CONF_USERNAME, old_username) or "").strip()
+        password = str(user_input.get(CONF_PASSWORD) or "")
+        if url == subentry.data[CONF_URL] and username == old_username and not password:
+            return None
+        if username == old_username and not password:
+            password = str(subentry.data.get(CONF_PASSWORD) or "")
+        return {CONF_URL: url, CONF_USERNAME: username, CONF_PASSWORD: password}

@@ -14,6 +14,9 @@ from .signals import SIGNAL_REQUEST_CHANGED, SIGNAL_RING
 from .store.requests import Request, Status
 from .store.segments import Event
 
+# Pushed by dispatcher signals, never polled.
+PARALLEL_UPDATES = 0
+
 REQUESTS = EventEntityDescription(
     key="requests",
     translation_key="requests",

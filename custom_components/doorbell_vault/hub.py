@@ -48,7 +48,7 @@ from .const import (
 )
 from .evidence import timestamp
 from .evidence.sharing import ShareDesk
-from .recording.camera_config import SUBENTRY_CAMERA, CameraConfig
+from .recording.camera_config import REAUTH_CAMERA, SUBENTRY_CAMERA, CameraConfig
 from .recording.reconcile import reconcile
 from .recording.recorder import Recorder
 from .recording.retention import Policy, PruneReport, prune
@@ -57,7 +57,7 @@ from .requests.policy import Policy as RequestPolicy
 from .signals import SIGNAL_RING
 from .store import Store, StoreError, meta, seals, segments
 from .store.segments import FootageStats, Segment
-from .texts import async_text
+from .texts import Texts, async_text, async_texts
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -144,6 +144,7 @@ class DoorbellVault:
         self.hub_device_id = hub_device_id
         self.accept_requests = True
         self.last_prune: PruneReport | None = None
+        self.texts = Texts({}, {})
         self._unsubs: list[Callable[[], None]] = []
         self._prune_lock = asyncio.Lock()
         self.cameras: dict[str, CameraConfig] = {
@@ -163,6 +164,7 @@ class DoorbellVault:
                 ffprobe_binary,
                 resolve_url=self._url_resolver(camera),
                 on_segment=self._segment_indexed,
+                on_credentials_refused=self._credentials_refused(camera),
             )
             for camera in self.cameras.values()
         }
@@ -219,6 +221,7 @@ class DoorbellVault:
     async def async_start(self) -> None:
         """Reconcile the index with the disk, start recording and the periodic work."""
         self.accept_requests = await self.store.async_call(meta.get, "accept_requests") != "0"
+        self.texts = await async_texts(self.hass)
         await self.lifecycle.async_start()
         await self.shares.async_start()
         for camera in self.cameras.values():
@@ -315,6 +318,22 @@ class DoorbellVault:
 
         return resolve  # type: ignore[return-value]
 
+    def _credentials_refused(self, camera: CameraConfig) -> Callable[[], None] | None:
+        """Ask the owner for new credentials (a camera entity's belong to its own integration)."""
+        if camera.url is None:
+            return None
+
+        @callback
+        def refused() -> None:
+            # One reauth flow per hub at a time: a second camera asks again at its next retry.
+            self.entry.async_start_reauth(
+                self.hass,
+                context={"title_placeholders": {"name": camera.name}},
+                data={REAUTH_CAMERA: camera.id},
+            )
+
+        return refused
+
     @callback
     def _segment_indexed(self, segment: Segment) -> None:
         self.hass.async_create_task(self.coordinator.async_request_refresh())
@@ -357,11 +376,18 @@ class DoorbellVault:
                     translation_placeholders={
                         "camera": recorder.camera.name,
                         "minutes": f"{(time.monotonic() - down) / 60:.0f}",
-                        "error": recorder.stderr_tail[-1] if recorder.stderr_tail else "-",
+                        "error": self._offline_reason(recorder),
                     },
                 )
             else:
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+
+    def _offline_reason(self, recorder: Recorder) -> str:
+        if recorder.problem is not None:
+            return self.texts(f"offline_{recorder.problem}")
+        if recorder.stderr_tail:
+            return recorder.stderr_tail[-1]  # ffmpeg's own words, as it wrote them
+        return self.texts("offline_unknown")
 
     # Triggers (doorbell rings and motion from linked entities) ---------------------------------
 
@@ -371,18 +397,29 @@ class DoorbellVault:
         )
         if not sources:
             return
+        # The last real state of each source, kept across unavailable and removal: an entity that comes
+        # back (a reload, a restart, a dropped connection) with the state it had is no new ring.
+        last: dict[str, str] = {}
+        for entity_id in sources:
+            if (state := self.hass.states.get(entity_id)) is not None and state.state != STATE_UNAVAILABLE:
+                last[entity_id] = state.state
 
         @callback
         def changed(event: Event[EventStateChangedData]) -> None:
-            new, old = event.data["new_state"], event.data["old_state"]
-            if new is None or new.state in (STATE_UNAVAILABLE, STATE_UNKNOWN):
+            new = event.data["new_state"]
+            if new is None or new.state == STATE_UNAVAILABLE:
                 return
             entity_id = event.data["entity_id"]
+            before = last.get(entity_id)
+            last[entity_id] = new.state
+            if new.state in (STATE_UNKNOWN, before):
+                return
             if entity_id.startswith("event."):
-                # An event entity's state is the time of its last event: every new value is one.
-                if old is None or old.state == new.state:
+                # An event entity's state is the time of its last event: every new value is one, unless
+                # it was unavailable since it was first seen (then its old time may come back restored).
+                if before is None:
                     return
-            elif new.state != STATE_ON or (old is not None and old.state == STATE_ON):
+            elif new.state != STATE_ON:
                 return
             self.hass.async_create_task(self.async_trigger(camera, sources[entity_id], entity_id))
 

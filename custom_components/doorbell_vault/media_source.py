@@ -32,6 +32,7 @@ from .hub import DoorbellVault, loaded_vault
 from .store import segments
 from .store.segments import Segment
 from .store.shares import Share
+from .texts import Texts, async_texts
 
 SEGMENT_URL: Final = "/api/doorbell_vault/segment/{segment_id}"
 SHARED_CLIP_URL: Final = "/api/doorbell_vault/shared/{request_id}/{name}"
@@ -114,16 +115,17 @@ class VaultMediaSource(MediaSource):
     async def async_browse_media(self, item: MediaSourceItem) -> BrowseMediaSource:
         """Cameras, then UTC days and hours shown in local time, then clips."""
         vault = _vault(self.hass)
+        text = await async_texts(self.hass)
         parts = item.identifier.split("|") if item.identifier else []
         if not parts:
             return _folder(
                 "",
                 NAME,
                 [_folder(c.id, c.name) for c in sorted(vault.cameras.values(), key=lambda c: c.name)]
-                + [_folder(SHARES, "Shared footage")],
+                + [_folder(SHARES, text("media_shared_footage"))],
             )
         if parts[0] == SHARES:
-            return await _browse_shares(vault, parts[1:])
+            return await _browse_shares(vault, text, parts[1:])
         camera = vault.cameras.get(parts[0])
         if camera is None or len(parts) > 3:
             raise BrowseError(f"Unknown folder: {item.identifier}")
@@ -140,10 +142,11 @@ class VaultMediaSource(MediaSource):
             hours = sorted({(s.start_us - day_us) // HOUR_US for s in found if s.start_us >= day_us})
             return _folder(
                 item.identifier,
-                f"{camera.name} {parts[1]} (UTC)",
+                text("media_day", camera=camera.name, day=parts[1]),
                 [
                     _folder(
-                        f"{item.identifier}|{h:02d}", f"{_local(day_us + h * HOUR_US):%H:%M} ({h:02d}:00 UTC)"
+                        f"{item.identifier}|{h:02d}",
+                        text("media_hour", local=f"{_local(day_us + h * HOUR_US):%H:%M}", utc=f"{h:02d}:00"),
                     )
                     for h in reversed(hours)
                 ],
@@ -154,7 +157,8 @@ class VaultMediaSource(MediaSource):
         found = await vault.store.async_call(segments.in_window, camera.id, start, start + HOUR_US)
         events = await vault.store.async_call(segments.events, camera.id, start, start + HOUR_US)
         children = [
-            _clip(f"event|{e.id}", f"{e.kind.capitalize()} {_local(e.at_us):%H:%M:%S}") for e in events
+            _clip(f"event|{e.id}", text(f"media_event_{e.kind}", time=f"{_local(e.at_us):%H:%M:%S}"))
+            for e in events
         ] + [
             _clip(f"segment|{s.id}", f"{_local(s.start_us):%H:%M:%S}–{_local(s.end_us):%H:%M:%S}")
             for s in found
@@ -175,18 +179,23 @@ async def _shared_clip(vault: DoorbellVault, request_id: str, name: str) -> Shar
     return None
 
 
-async def _browse_shares(vault: DoorbellVault, parts: list[str]) -> BrowseMediaSource:
+async def _browse_shares(vault: DoorbellVault, text: Texts, parts: list[str]) -> BrowseMediaSource:
     """Live shares, then the clips of one: exactly what the agency can download."""
     shares = await _live(vault)
     if not parts:
         return _folder(
             SHARES,
-            "Shared footage",
+            text("media_shared_footage"),
             [
                 _folder(
                     f"{SHARES}|{s.request_id}",
-                    f"{s.manifest['request']['agency']} – until {_local(s.expires_us):%Y-%m-%d %H:%M} "
-                    f"({s.downloads}/{s.max_downloads} downloads)",
+                    text(
+                        "media_share",
+                        agency=s.manifest["request"]["agency"],
+                        until=f"{_local(s.expires_us):%Y-%m-%d %H:%M}",
+                        downloads=s.downloads,
+                        max_downloads=s.max_downloads,
+                    ),
                 )
                 for s in shares
             ],

@@ -28,6 +28,9 @@ from .signals import SIGNAL_REQUEST_CHANGED
 from .store import reports
 from .store.requests import Request, Status
 
+# The coordinator and the request desk push updates; nothing here is polled.
+PARALLEL_UPDATES = 0
+
 type Value = int | datetime | None
 
 
@@ -98,6 +101,8 @@ LAST_SEGMENT = SensorEntityDescription(
     translation_key="last_segment",
     device_class=SensorDeviceClass.TIMESTAMP,
     entity_category=EntityCategory.DIAGNOSTIC,
+    # It changes with every segment (every 10 s): history only for those who turn it on.
+    entity_registry_enabled_default=False,
 )
 
 
@@ -199,6 +204,8 @@ class RequestsFollower(HubEntity, SensorEntity):
 class PendingRequestsSensor(RequestsFollower):
     """How many requests wait for a decision; the attributes list them."""
 
+    # Agencies and case numbers belong to the index and its audit chain, not to the recorder's history.
+    _unrecorded_attributes = frozenset({"requests"})
     _pending: list[Request]
 
     async def _async_load(self) -> None:

@@ -12,6 +12,9 @@ from homeassistant.helpers.restore_state import RestoreEntity
 from .entity import CameraEntity, HubEntity, add_camera_entities
 from .hub import DoorbellVaultConfigEntry
 
+# Actions go through the store's own thread, which serialises them.
+PARALLEL_UPDATES = 0
+
 RECORD = SwitchEntityDescription(key="record", translation_key="record")
 ACCEPT_REQUESTS = SwitchEntityDescription(key="accept_requests", translation_key="accept_requests")
 

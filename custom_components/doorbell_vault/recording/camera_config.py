@@ -9,6 +9,7 @@ from urllib.parse import quote, urlsplit, urlunsplit
 from homeassistant.config_entries import ConfigSubentry
 
 SUBENTRY_CAMERA: Final = "camera"
+REAUTH_CAMERA: Final = "reauth_camera"  # the reauth flow's data: which camera refused its credentials
 
 CONF_NAME: Final = "name"
 CONF_URL: Final = "url"

@@ -72,6 +72,11 @@ def _classify(stderr: str) -> str:
     return "cannot_connect"
 
 
+def refuses_credentials(stderr: str) -> bool:
+    """True when ffmpeg's or ffprobe's messages say the camera refused the credentials (401/403)."""
+    return _classify(stderr) == "invalid_auth"
+
+
 async def probe_stream(ffprobe: str, url: str, timeout: float = PROBE_TIMEOUT) -> StreamInfo:
     """Check that `url` is a reachable video stream; raise ProbeError with a translation key."""
     args = [ffprobe, "-v", "error", "-hide_banner"]

@@ -27,7 +27,7 @@ import ffmpeg  # type: ignore[import-untyped]
 from ..store import Store, segments
 from ..store.segments import Segment
 from .camera_config import CameraConfig, redact_url
-from .probe import probe_duration
+from .probe import probe_duration, refuses_credentials
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,6 +40,10 @@ STOP_GRACE: Final = 5.0
 INCOMING: Final = "incoming"
 NAME_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 G711: Final = frozenset({"pcm_alaw", "pcm_mulaw"})
+# Why the recorder itself stopped (keys of `common.offline_*`); None: see ffmpeg's own last message.
+PROBLEM_STALLED: Final = "stalled"
+PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
+PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
 
 
 def build_command(
@@ -138,6 +142,7 @@ class Recorder:
         *,
         resolve_url: Callable[[], Awaitable[str | None]] | None = None,
         on_segment: Callable[[Segment], None] | None = None,
+        on_credentials_refused: Callable[[], None] | None = None,
     ) -> None:
         """Prepare, without starting."""
         self.camera = camera
@@ -148,6 +153,7 @@ class Recorder:
         self.incoming = storage / camera.id / INCOMING
         self._resolve_url = resolve_url
         self._on_segment = on_segment
+        self._on_credentials_refused = on_credentials_refused
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
         self._process: asyncio.subprocess.Process | None = None
@@ -158,6 +164,10 @@ class Recorder:
         self.down_since: float | None = time.monotonic()
         self.last_segment: Segment | None = None
         self.restarts = 0
+        self.credentials_refused = False
+        self.problem: str | None = None
+        self._run_problem: str | None = None
+        self._refused_this_run = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
         self._expected_start_us: int | None = None
 
@@ -258,7 +268,11 @@ class Recorder:
             if url:
                 produced = await self._run_once(url)
                 await self.salvage()
+                self._check_credentials(produced)
+                # Kept until the next run ends, so a repair raised meanwhile reads a settled reason.
+                self.problem = self._run_problem
             else:
+                self.problem = PROBLEM_NO_STREAM_SOURCE
                 self.stderr_tail.append("no stream source")
             if self.stopping():
                 break
@@ -269,7 +283,22 @@ class Recorder:
             await self._sleep(backoff)
         self._set_online(False)
 
+    def _check_credentials(self, produced: bool) -> None:
+        refused = self._refused_this_run and not produced
+        changed = refused != self.credentials_refused
+        self.credentials_refused = refused
+        if changed:
+            self._notify()
+        if refused and not self._stopping:
+            self._run_problem = PROBLEM_CREDENTIALS_REFUSED
+            if changed:
+                _LOGGER.warning("%s refuses its user name or password", self.camera.name)
+            if self._on_credentials_refused:
+                self._on_credentials_refused()
+
     async def _run_once(self, url: str) -> bool:
+        self._refused_this_run = False
+        self._run_problem = None
         await self.store.async_job(partial(self.incoming.mkdir, parents=True, exist_ok=True))
         command = build_command(
             self.ffmpeg_binary,
@@ -296,6 +325,7 @@ class Recorder:
                 try:
                     line = await asyncio.wait_for(process.stdout.readline(), timeout)
                 except TimeoutError:
+                    self._run_problem = PROBLEM_STALLED
                     self.stderr_tail.append(f"no new segment for {timeout:.0f} s")
                     _LOGGER.debug("%s: watchdog fired", self.camera.name)
                     break
@@ -322,6 +352,7 @@ class Recorder:
         async for raw in stream:
             text = raw.decode(errors="replace").strip()
             if text:
+                self._refused_this_run |= refuses_credentials(text)
                 self.stderr_tail.append(redact_url(text, self.camera.username, self.camera.password))
 
     async def _terminate(self) -> None:
@@ -348,6 +379,7 @@ class Recorder:
             return
         self._expected_start_us = end_us
         self.last_segment = segment
+        self.credentials_refused = False  # footage arrives: whatever was refused is accepted now
         self._set_online(True)
         if self._on_segment:
             self._on_segment(segment)

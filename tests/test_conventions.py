@@ -1,0 +1,191 @@
+"""Home Assistant's conventions: the quality scale's rules, parallel updates, the recorder's history."""
+
+from __future__ import annotations
+
+import importlib
+import json
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from homeassistant.components import media_source
+from homeassistant.components.recorder import Recorder
+from homeassistant.components.recorder.history import get_significant_states
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
+
+from custom_components.doorbell_vault import PLATFORMS
+from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.store import segments
+
+from .conftest import Offline, camera_subentry, make_hub
+
+PACKAGE = Path(__file__).resolve().parent.parent / "custom_components" / DOMAIN
+
+# Home Assistant's Integration Quality Scale, as hassfest (script/hassfest/quality_scale.py) lists it.
+RULES = {
+    "bronze": [
+        "action-setup",
+        "appropriate-polling",
+        "brands",
+        "common-modules",
+        "config-flow",
+        "config-flow-test-coverage",
+        "dependency-transparency",
+        "docs-actions",
+        "docs-conditions",
+        "docs-high-level-description",
+        "docs-installation-instructions",
+        "docs-removal-instructions",
+        "docs-triggers",
+        "entity-event-setup",
+        "entity-unique-id",
+        "has-entity-name",
+        "runtime-data",
+        "test-before-configure",
+        "test-before-setup",
+        "unique-config-entry",
+    ],
+    "silver": [
+        "action-exceptions",
+        "config-entry-unloading",
+        "docs-configuration-parameters",
+        "docs-installation-parameters",
+        "entity-unavailable",
+        "integration-owner",
+        "log-when-unavailable",
+        "parallel-updates",
+        "reauthentication-flow",
+        "test-coverage",
+    ],
+    "gold": [
+        "devices",
+        "diagnostics",
+        "discovery",
+        "discovery-update-info",
+        "docs-data-update",
+        "docs-examples",
+        "docs-known-limitations",
+        "docs-supported-devices",
+        "docs-supported-functions",
+        "docs-troubleshooting",
+        "docs-use-cases",
+        "dynamic-devices",
+        "entity-category",
+        "entity-device-class",
+        "entity-disabled-by-default",
+        "entity-translations",
+        "exception-translations",
+        "icon-translations",
+        "reconfiguration-flow",
+        "repair-issues",
+        "stale-devices",
+    ],
+    "platinum": ["async-dependency", "inject-websession", "strict-typing"],
+}
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(recorder_db_url: str, enable_custom_integrations: None) -> None:
+    """The recorder's database must be chosen before Home Assistant starts."""
+
+
+def test_quality_scale_names_every_rule_with_a_status() -> None:
+    rules: dict[str, Any] = yaml.safe_load((PACKAGE / "quality_scale.yaml").read_text())["rules"]
+    expected = [rule for tier in RULES.values() for rule in tier]
+    assert sorted(rules) == sorted(expected)
+    for name, value in rules.items():
+        status = value if isinstance(value, str) else value["status"]
+        assert status in ("done", "exempt", "todo"), name
+        if status == "exempt":
+            assert isinstance(value, dict), name
+            assert value.get("comment", "").strip(), f"{name}: no reason"
+    # Everything that applies is done.
+    assert [name for name, value in rules.items() if value == "todo"] == []
+
+
+@pytest.mark.parametrize("platform", [str(p) for p in PLATFORMS])
+def test_every_platform_sets_parallel_updates(platform: str) -> None:
+    module = importlib.import_module(f"custom_components.{DOMAIN}.{platform}")
+    assert isinstance(module.PARALLEL_UPDATES, int)
+
+
+async def test_pending_requests_keep_agencies_out_of_the_history(
+    recorder_mock: Recorder, hass: HomeAssistant, storage: Path
+) -> None:
+    hass.config.latitude, hass.config.longitude = 52.37, 4.89
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    pending = next(
+        e.entity_id
+        for e in er.async_get(hass).entities.values()
+        if e.domain == "sensor" and e.unique_id == f"{entry.entry_id}_pending_requests"
+    )
+    began = dt_util.utcnow() - timedelta(seconds=1)
+    start = dt_util.utcnow() - timedelta(hours=3)
+    await hass.services.async_call(
+        DOMAIN,
+        "submit_request",
+        {
+            "agency": "Springfield PD",
+            "case_number": "2026-1234",
+            "legal_basis": "warrant",
+            "start": start.isoformat(),
+            "end": (start + timedelta(hours=1)).isoformat(),
+            "requester_name": "Det. Smith",
+            "requester_email": "smith@springfield.example",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    await hass.async_block_till_done()
+    # The owner sees the request on the sensor ...
+    assert hass.states.get(pending).attributes["requests"][0]["agency"] == "Springfield PD"
+    await async_wait_recording_done(hass)
+
+    history = await recorder_mock.async_add_executor_job(
+        get_significant_states, hass, began, None, [pending], None, True, False
+    )
+    # ... but the recorder kept the count, never the agency or the case number.
+    assert [s.state for s in history[pending]][-1] == "1"
+    for state in history[pending]:
+        assert "requests" not in state.attributes
+        assert "Springfield PD" not in str(state.attributes)
+        assert "2026-1234" not in str(state.attributes)
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_media_panel_titles_come_from_the_translations(hass: HomeAssistant, storage: Path) -> None:
+    texts = json.loads((PACKAGE / "translations" / "en.json").read_text())["exceptions"]
+    strings = {k.removeprefix("media_"): v["message"] for k, v in texts.items()}
+    # A language the integration has no file for falls back to English, never to a key.
+    hass.config.language = "de"
+    await hass.config.async_set_time_zone("UTC")
+    await async_setup_component(hass, "media_source", {})
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault = entry.runtime_data
+    camera = next(iter(vault.cameras))
+    at = int(datetime(2026, 11, 24, 10, 5, 7, tzinfo=UTC).timestamp() * 1_000_000)
+    await vault.store.async_call(segments.add, camera, at - 5_000_000, at + 5_000_000, 1, f"{camera}/x.mp4")
+    await vault.store.async_call(segments.add_event, camera, "ring", None, at, 0, 0)
+    await vault.store.async_call(segments.add_event, camera, "motion", None, at + 1_000_000, 0, 0)
+
+    root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
+    assert [c.title for c in root.children] == ["Front door", strings["shared_footage"]]
+    day = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}/{camera}|2026-11-24")
+    assert day.title == strings["day"].format(camera="Front door", day="2026-11-24")
+    assert [c.title for c in day.children] == [strings["hour"].format(local="10:00", utc="10:00")]
+    hour = await media_source.async_browse_media(hass, day.children[0].media_content_id)
+    assert [c.title for c in hour.children][:2] == [
+        strings["event_ring"].format(time="10:05:07"),
+        strings["event_motion"].format(time="10:05:08"),
+    ]
+    assert await hass.config_entries.async_unload(entry.entry_id)
