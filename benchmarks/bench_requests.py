@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.requests.lifecycle import EVENT_RECEIVED
 from tests.conftest import make_hub
-from tests.test_requests import _malformed
+from tests.test_requests import _malformed, _tricky
 
 COUNT = int(os.environ.get("BENCH_COUNT", "500"))
 
@@ -43,7 +43,7 @@ def _body(i: int) -> dict[str, Any]:
 async def test_request_latency(
     hass: HomeAssistant, hass_client_no_auth: ClientSessionGenerator, storage: Path
 ) -> None:
-    entry = make_hub(hass, storage, [], requests_per_minute=100_000)
+    entry = make_hub(hass, storage, [], requests_per_minute=100_000, max_pending_per_source=1_000_000)
     assert await hass.config_entries.async_setup(entry.entry_id)
     arrived: dict[str, int] = {}
     noted: dict[str, int] = {}
@@ -92,7 +92,7 @@ async def test_fuzz(hass: HomeAssistant, hass_client_no_auth: ClientSessionGener
     bodies: list[bytes] = []
 
     @settings(max_examples=COUNT, database=None, suppress_health_check=list(HealthCheck))
-    @given(_malformed)
+    @given(_malformed | _tricky)
     def collect(body: bytes) -> None:
         bodies.append(body)
 
@@ -110,9 +110,7 @@ async def test_fuzz(hass: HomeAssistant, hass_client_no_auth: ClientSessionGener
         statuses[response.status] = statuses.get(response.status, 0) + 1
     elapsed = time.perf_counter() - started
     store = entry.runtime_data.store
-    stored = await store.async_call(
-        lambda: store.connection.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
-    )
+    stored = await store.async_call(lambda db: db.execute("SELECT COUNT(*) FROM requests").fetchone()[0])
     print(
         f"\nFuzz: {len(bodies)} malformed bodies in {elapsed:.1f} s "
         f"({len(bodies) / elapsed:.0f}/s); answers {dict(sorted(statuses.items()))}; "

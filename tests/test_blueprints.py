@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from homeassistant.components.automation.helpers import async_get_blueprints
-from homeassistant.core import HomeAssistant, ServiceCall, callback
+from homeassistant.core import Context, HomeAssistant, ServiceCall, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -43,9 +43,9 @@ async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
 
 
 @pytest.fixture
-def phones(hass: HomeAssistant) -> dict[str, list[dict[str, Any]]]:
+def phones(hass: HomeAssistant, hass_admin_user: Any) -> dict[str, list[dict[str, Any]]]:
     """Two phones: devices of a mobile_app entry, and the notify services that would reach them."""
-    entry = MockConfigEntry(domain="mobile_app")
+    entry = MockConfigEntry(domain="mobile_app", data={"user_id": hass_admin_user.id})
     entry.add_to_hass(hass)
     registry = dr.async_get(hass)
     sent: dict[str, list[dict[str, Any]]] = {}
@@ -155,8 +155,10 @@ def test_an_owners_changes_are_never_overwritten(tmp_path: Path) -> None:
 
 
 async def test_notify_on_request_sends_actions_and_clears_when_decided(
-    hass: HomeAssistant, hub: MockConfigEntry, phones: dict[str, list[dict[str, Any]]]
+    hass: HomeAssistant, hub: MockConfigEntry, phones: dict[str, list[dict[str, Any]]], hass_admin_user: Any
 ) -> None:
+    hass.config_entries.async_update_entry(hub, options={**hub.options, "deciding_phones": _device_ids(hass)})
+    await hass.async_block_till_done()
     await _automation(
         hass, "notify_request.yaml", notify_devices=_device_ids(hass), outcomes=["rejected"], critical=True
     )
@@ -167,15 +169,27 @@ async def test_notify_on_request_sends_actions_and_clears_when_decided(
         assert "Springfield" not in message["message"]
         assert "2026-0042" not in message["message"]
         assert message["data"]["tag"] == f"doorbell_vault_{request['request_id']}"
-        assert [a["action"] for a in message["data"]["actions"]] == [
+        actions = message["data"]["actions"]
+        assert [a["action"].rsplit("_", 1)[0] for a in actions] == [
             f"DOORBELL_VAULT_{verb}_{request['request_id']}" for verb in ("SHARE", "REVIEW", "DECLINE")
         ]
+        assert len({a["action"].rsplit("_", 1)[1] for a in actions}) == 1  # the notification's nonce
+        # Deciding from a locked phone asks to unlock it first.
+        assert [a.get("authenticationRequired") for a in actions] == [True, None, True]
         assert message["data"]["push"]["interruption-level"] == "critical"
 
-    # Declined from the phone (the integration handles the action), then cleared on both phones.
+    # The old action id (no nonce) does nothing.
+    context = Context(user_id=hass_admin_user.id)
     hass.bus.async_fire(
-        "mobile_app_notification_action", {"action": f"DOORBELL_VAULT_DECLINE_{request['request_id']}"}
+        "mobile_app_notification_action",
+        {"action": f"DOORBELL_VAULT_DECLINE_{request['request_id']}"},
+        context=context,
     )
+    await hass.async_block_till_done()
+    assert await _status(hub, request["request_id"]) == "pending"
+    # Declined from the phone (the integration handles the action), then cleared on both phones.
+    decline = next(iter(phones.values()))[0]["data"]["actions"][2]["action"]
+    hass.bus.async_fire("mobile_app_notification_action", {"action": decline}, context=context)
     await hass.async_block_till_done()
     assert await _status(hub, request["request_id"]) == "declined"
     for sent in phones.values():
@@ -304,6 +318,9 @@ async def test_deadline_reminder_reminds_once_before_the_deadline(
         assert sent[0]["data"]["tag"] == f"doorbell_vault_{soon['request_id']}"
         assert "6 hours" in sent[0]["message"]
         assert "Springfield" not in sent[0]["message"]
+        share = sent[0]["data"]["actions"][0]
+        assert share["action"].startswith(f"DOORBELL_VAULT_SHARE_{soon['request_id']}_")
+        assert share["authenticationRequired"] is True
     await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
 
 

@@ -127,7 +127,7 @@ async def test_zeroconf_discovery_adds_a_camera_to_the_hub(
     assert result["step_id"] == "discovery_confirm"
     assert result["description_placeholders"] == {"name": "Front Door", "host": "127.0.0.1"}
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {"name": "Front Door", "url": doorbell.url}
+        result["flow_id"], {"name": "Front Door", "url": doorbell.url.replace("127.0.0.1", "localhost")}
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "camera_added"
@@ -135,7 +135,8 @@ async def test_zeroconf_discovery_adds_a_camera_to_the_hub(
     assert camera.unique_id == "mac-1c:ca:e3:aa:bb:cc"
     assert camera.data["source"] == "zeroconf"
 
-    # The same camera at a new address: its URL follows, no second camera.
+    # The same camera at a new address: nothing changes until the owner confirms old → new (a forged
+    # announcement must not re-point a camera); then the new address is probed and used.
     moved = ZeroconfServiceInfo(
         ip_address=ip_address("127.0.0.2"),
         ip_addresses=[ip_address("127.0.0.2")],
@@ -148,9 +149,37 @@ async def test_zeroconf_discovery_adds_a_camera_to_the_hub(
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_ZEROCONF}, data=moved
     )
-    assert result["reason"] == "already_configured"
+    assert result["step_id"] == "discovery_moved"
+    assert result["description_placeholders"] == {
+        "camera": "Front Door",
+        "old": "localhost",
+        "new": "127.0.0.2",
+    }
+    assert next(iter(hub_entry.subentries.values())).data["url"].startswith("rtsp://localhost:")
+    # Confirmed, but nothing answers there: the camera keeps its address.
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["errors"] == {"base": "cannot_connect"}
+    assert next(iter(hub_entry.subentries.values())).data["url"].startswith("rtsp://localhost:")
+    hass.config_entries.flow.async_abort(result["flow_id"])
+    # Where the stream really is, once confirmed and probed, the camera follows.
+    result = await hass.config_entries.flow.async_init(
+        DOMAIN,
+        context={"source": SOURCE_ZEROCONF},
+        data=ZeroconfServiceInfo(
+            ip_address=ip_address("127.0.0.1"),
+            ip_addresses=[ip_address("127.0.0.1")],
+            hostname="doorbird-1.local.",
+            name="Front Door._axis-video._tcp.local.",
+            port=554,
+            properties={"macaddress": "1ccae3aabbcc"},
+            type="_axis-video._tcp.local.",
+        ),
+    )
+    assert result["step_id"] == "discovery_moved"
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+    assert result["reason"] == "camera_moved"
     assert len(hub_entry.subentries) == 1
-    assert next(iter(hub_entry.subentries.values())).data["url"].startswith("rtsp://127.0.0.2:")
+    assert next(iter(hub_entry.subentries.values())).data["url"].startswith("rtsp://127.0.0.1:")
 
 
 async def test_dhcp_discovery_without_a_hub_creates_it(

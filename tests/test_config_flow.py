@@ -124,7 +124,9 @@ async def test_options_flow_sets_retention_and_reloads(
             "exigent_as": "warrant",
             "agency_blocklist": [" Example PD ", ""],
             "requests_per_minute": 10.0,
-            "webhook_secret": "s3cret-shared",
+            "max_deadline_days": 7.0,
+            "max_pending_per_source": 3.0,
+            "webhook_secret": "Kq3-vX9_mT2wLr8ZpN5sYb",  # 22 random base64url characters: 132 bits
         },
     )
     assert result["step_id"] == "sharing"
@@ -157,7 +159,7 @@ async def test_options_flow_sets_retention_and_reloads(
     assert options["agency_blocklist"] == ["Example PD"]
     assert "webhook_secret" not in options
     secret = Path(hub_entry.data[CONF_STORAGE_PATH]) / ".webhook_secret"
-    assert secret.read_text() == "s3cret-shared"
+    assert secret.read_text() == "Kq3-vX9_mT2wLr8ZpN5sYb"
     assert secret.stat().st_mode & 0o777 == 0o600
     assert hub_entry.state is ConfigEntryState.LOADED
     assert hub_entry.runtime_data.store is not store_before

@@ -78,7 +78,7 @@ async def test_request_event_entity_fires_once_per_arrival_and_per_decision(
     await hass.services.async_call(DOMAIN, "decline_request", {"request_id": declined}, blocking=True)
     client = await hass_client_no_auth()
     path = result["share_url"][result["share_url"].index("/api/") :]
-    response = await client.get(path)
+    response = await client.post(path)
     assert response.status == 200
     await response.read()
     await hass.async_block_till_done()

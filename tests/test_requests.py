@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import json
+import secrets
+import time
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
 import pytest
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.util import dt as dt_util
 from hypothesis import HealthCheck, given, settings
@@ -23,10 +25,11 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.recording.recorder import segment_folder
 from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED, EVENT_RECEIVED
-from custom_components.doorbell_vault.requests.secret import signature, write_secret
+from custom_components.doorbell_vault.requests.secret import sign, write_secret
 from custom_components.doorbell_vault.store import holds, segments
 
 from .conftest import Offline, camera_subentry, make_hub
+from .phones import add_phone
 
 
 def _window(hours_ago: float = 3, length: float = 1) -> tuple[str, str]:
@@ -243,20 +246,33 @@ async def test_deadline_expires_the_request_even_after_a_restart(
 
 
 async def test_notification_actions(
-    hass: HomeAssistant, hub: MockConfigEntry, caplog: pytest.LogCaptureFixture
+    hass: HomeAssistant, hub: MockConfigEntry, caplog: pytest.LogCaptureFixture, hass_admin_user: Any
 ) -> None:
+    phone = add_phone(hass, hass_admin_user.id, "Pixel 9")
+    hass.config_entries.async_update_entry(hub, options={**hub.options, "deciding_phones": [phone]})
+    await hass.async_block_till_done()
     decided = async_capture_events(hass, EVENT_DECIDED)
     request_id = (await _submit(hass))["request_id"]
-    hass.bus.async_fire("mobile_app_notification_action", {"action": f"DOORBELL_VAULT_REVIEW_{request_id}"})
-    hass.bus.async_fire("mobile_app_notification_action", {"action": "DOORBELL_VAULT_DECLINE_unknown"})
-    hass.bus.async_fire("mobile_app_notification_action", {"action": "SOMETHING_ELSE"})
+    ids = await hass.services.async_call(
+        DOMAIN, "notification_actions", {"request_id": request_id}, blocking=True, return_response=True
+    )
+    assert ids is not None
+    assert str(ids["decline"]).startswith(f"DOORBELL_VAULT_DECLINE_{request_id}_")
+    context = Context(user_id=hass_admin_user.id)
+
+    def fire(action: str) -> None:
+        hass.bus.async_fire("mobile_app_notification_action", {"action": action}, context=context)
+
+    fire(str(ids["review"]))
+    fire(f"DOORBELL_VAULT_DECLINE_unknown_{str(ids['decline']).rsplit('_', 1)[1]}")
+    fire("SOMETHING_ELSE")
     await hass.async_block_till_done()
     assert decided == []
-    assert "no pending request unknown" in caplog.text
-    hass.bus.async_fire("mobile_app_notification_action", {"action": f"DOORBELL_VAULT_DECLINE_{request_id}"})
+    assert "nonce is missing or wrong" in caplog.text
+    fire(str(ids["decline"]))
     await hass.async_block_till_done()
     assert decided[0].data == {"request_id": request_id, "decision": "declined", "decided_by": "user"}
-    hass.bus.async_fire("mobile_app_notification_action", {"action": f"DOORBELL_VAULT_DECLINE_{request_id}"})
+    fire(str(ids["decline"]))
     await hass.async_block_till_done()
     assert len(decided) == 1
 
@@ -281,7 +297,7 @@ async def test_audit_chain_names_an_edited_or_deleted_entry(
 # Webhook -------------------------------------------------------------------------------------------
 
 
-async def _post(client: Any, entry: MockConfigEntry, body: bytes | str, **headers: str) -> tuple[int, Any]:
+async def _post(client: Any, entry: MockConfigEntry, body: Any, **headers: str) -> tuple[int, Any]:
     data = body.encode() if isinstance(body, str) else body
     response = await client.post(
         f"/api/webhook/{entry.data['webhook_id']}",
@@ -304,7 +320,10 @@ async def test_webhook_accepts_and_refuses(
     assert (await _post(client, hub, "agency=x", **{"Content-Type": "text/plain"}))[0] == 415
     assert (await _post(client, hub, json.dumps({"reason": "x" * 70_000})))[0] == 413
     status, answer = await _post(client, hub, "{not json")
-    assert (status, answer) == (400, {"errors": [{"field": "", "message": "body is not JSON"}]})
+    assert (status, answer) == (
+        400,
+        {"errors": [{"field": "", "message": "body is not JSON (or nested too deeply)"}]},
+    )
     status, answer = await _post(client, hub, json.dumps({"start": "2026-11-24T10:00:00", "colour": 1}))
     assert status == 400
     assert {e["field"] for e in answer["errors"]} == {"colour", "agency", "start", "end"}
@@ -314,6 +333,19 @@ async def test_webhook_accepts_and_refuses(
     assert (status, answer) == (202, {"request_id": request_id, "status": "withdrawn"})
     assert (await _post(client, hub, json.dumps({"action": "withdraw", "request_id": request_id})))[0] == 400
     assert await _count(hub, "requests") == 1
+
+
+def signed(
+    secret: bytes, body: bytes, *, timestamp: int | None = None, nonce: str | None = None
+) -> dict[str, str]:
+    """The three headers of a signed body (now, with a fresh nonce unless given)."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    once = nonce or secrets.token_urlsafe(18)
+    return {
+        "X-Doorbell-Vault-Timestamp": str(stamp),
+        "X-Doorbell-Vault-Nonce": once,
+        "X-Doorbell-Vault-Signature": sign(secret, stamp, once, body),
+    }
 
 
 async def test_webhook_with_a_secret_needs_the_signature(
@@ -329,13 +361,13 @@ async def test_webhook_with_a_secret_needs_the_signature(
     client = await hass_client_no_auth()
     body = json.dumps(_body()).encode()
     assert (await _post(client, hub, body))[0] == 401
-    wrong = signature(b"other", body)
-    assert (await _post(client, hub, body, **{"X-Doorbell-Vault-Signature": wrong}))[0] == 401
+    wrong = signed(b"other", body)
+    assert (await _post(client, hub, body, **wrong))[0] == 401
     tampered = body.replace(b"Springfield", b"Shelbyville")
-    good = signature(b"shared-s3cret", body)
-    assert (await _post(client, hub, tampered, **{"X-Doorbell-Vault-Signature": good}))[0] == 401
+    good = signed(b"shared-s3cret", body)
+    assert (await _post(client, hub, tampered, **good))[0] == 401
     assert await _count(hub, "requests") == 0
-    assert (await _post(client, hub, body, **{"X-Doorbell-Vault-Signature": good}))[0] == 202
+    assert (await _post(client, hub, body, **good))[0] == 202
 
 
 async def test_webhook_rate_limit(
@@ -368,6 +400,32 @@ _malformed = st.one_of(
     .flatmap(lambda d: st.builds(lambda extra, v: {**d, f"x_{extra}": v}, st.text(max_size=8), _json_values))
     .map(lambda d: json.dumps(d).encode()),
 )
+# Well-formed requests but for one trick: invisible, direction-changing, line-breaking or lone-surrogate
+# characters in a field, a number no float can hold, or nesting deep enough to exhaust a parser.
+_TRICKS = ("\u200b", "\u202e", "\u2066", "\u2028", "\ufeff", "\x85", "\x00", "\ud800", "\n")
+
+
+def _with_number(field: str, digits: int) -> bytes:
+    numbers = {"latitude": "0", "longitude": "0", "radius_m": "1"} | {field: "9" * digits}
+    extra = ", ".join(f'"{k}": {v}' for k, v in numbers.items())
+    return (json.dumps(_body())[:-1] + ", " + extra + "}").encode()
+
+
+def _nested(depth: int, array: bool) -> bytes:
+    inner = b"[" * depth + b"1" + b"]" * depth if array else b'{"a": ' * depth + b"1" + b"}" * depth
+    return b'{"agency": ' + inner + b"}"
+
+
+_tricky = st.one_of(
+    st.builds(
+        lambda field, trick: json.dumps({**_body(), field: f"Acme{trick}Police"}).encode(),
+        st.sampled_from(["agency", "case_number", "requester_name", "requester_email"]),
+        st.sampled_from(_TRICKS),
+    ),
+    st.builds(_with_number, st.sampled_from(["latitude", "longitude", "radius_m"]), st.integers(310, 6000)),
+    st.builds(_nested, st.integers(100, 50_000), st.booleans()),
+    st.integers(1000, 60_000).map(lambda n: b"[" * n + b"]" * n),
+)
 
 
 async def test_fuzzed_webhook_bodies_get_4xx_and_store_nothing(
@@ -380,14 +438,26 @@ async def test_fuzzed_webhook_bodies_get_4xx_and_store_nothing(
     def collect(body: bytes) -> None:
         bodies.append(body)
 
+    @settings(max_examples=300, database=None, derandomize=True, suppress_health_check=list(HealthCheck))
+    @given(_tricky)
+    def collect_tricks(body: bytes) -> None:
+        bodies.append(body)
+
     collect()
-    assert len(bodies) >= 1000
+    collect_tricks()
+    assert len(bodies) >= 1300
     entry = make_hub(hass, storage, [], requests_per_minute=100_000)
     assert await hass.config_entries.async_setup(entry.entry_id)
     client = await hass_client_no_auth()
     statuses = set()
-    for body in bodies:
-        statuses.add((await _post(client, entry, body))[0])
+
+    async def chunked(data: bytes) -> Any:
+        for at in range(0, len(data), 61):
+            yield data[at : at + 61]
+
+    for number, body in enumerate(bodies):
+        # Every third body arrives chunked (no Content-Length), in small pieces.
+        statuses.add((await _post(client, entry, chunked(body) if number % 3 == 0 else body))[0])
     assert statuses <= {400, 413, 415}
     assert await _count(entry, "requests") == 0
     assert await _count(entry, "audit") == 0
@@ -459,10 +529,8 @@ async def test_diagnostics_show_the_webhook_but_never_its_secret(
     await hass.async_add_executor_job(write_secret, storage, "diag-s3cret")
     await _submit(hass)
     diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, hub)
-    assert diagnostics["webhook"] == {
-        "path": f"/api/webhook/{hub.data['webhook_id']}",
-        "shared_secret_set": True,
-    }
+    assert diagnostics["webhook"] == {"registered": True, "shared_secret_set": True}
     assert "diag-s3cret" not in json.dumps(diagnostics)
+    assert hub.data["webhook_id"] not in json.dumps(diagnostics)
     assert diagnostics["requests"]["pending"] == 1
     assert diagnostics["requests"]["audit"]["ok"] is True

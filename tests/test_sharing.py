@@ -25,6 +25,7 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_capture_events,
     async_fire_time_changed,
+    async_mock_service,
 )
 from pytest_homeassistant_custom_component.typing import (
     ClientSessionGenerator,
@@ -43,6 +44,7 @@ from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.segments import Segment
 
 from .conftest import camera_subentry, ffprobe, footage_hub, make_hub, wait_for
+from .phones import add_phone
 
 GOP_S = 2.1
 CAMERAS = ("Front door", "Back door", "Garage")
@@ -147,7 +149,10 @@ async def test_share_two_of_three_cameras_download_and_verify(
     client = await hass_client_no_auth()
     manifest_response = await client.get(f"{token_path}/manifest.json")
     assert manifest_response.status == 200
-    response = await client.get(token_path, headers={"User-Agent": "agency-downloader/1.0"})
+    page = await client.get(token_path)
+    assert page.status == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    response = await client.post(token_path, headers={"User-Agent": "agency-downloader/1.0"})
     assert response.status == 200
     assert response.headers["Content-Type"] == "application/zip"
     body = await response.read()
@@ -265,8 +270,13 @@ async def test_share_two_of_three_cameras_download_and_verify(
             assert all((vault.storage / s.path).exists() for s in left)
 
     # The second download is the last: the share ends, its files go, the holds lapse later.
+    # A scanner's GET spends nothing; only completed downloads count.
     assert (await client.get(token_path)).status == 200
-    assert (await client.get(token_path)).status == 404
+    second = await client.post(token_path)
+    assert second.status == 200
+    await second.read()
+    await wait_for(lambda: not (vault.storage / "shares" / request_id).exists(), timeout=10, step=0.05)
+    assert (await client.post(token_path)).status == 404
     await wait_for(lambda: not (vault.storage / "shares" / request_id).exists(), timeout=10, step=0.05)
     held = await vault.store.async_call(holds.every)
     assert held
@@ -300,7 +310,9 @@ async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_sa
         paths[label] = (request_id, URL(shared["share_url"]).path)
 
     exhausted_path = paths["exhausted"][1]
-    assert (await client.get(exhausted_path)).status == 200  # the one download allowed
+    only = await client.post(exhausted_path)  # the one download allowed
+    assert only.status == 200
+    await only.read()
 
     async def exhausted() -> bool:
         shares = await vault.lifecycle.async_shares()
@@ -340,12 +352,17 @@ async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_sa
             "/api/doorbell_vault/share/" + "A" * 43,
             "/api/doorbell_vault/share/not-a-token",
             "/api/doorbell_vault/share/",
-            "/api/doorbell_vault/share/%2e%2e/%2e%2e/.signing_key",
-            f"/api/doorbell_vault/share/{token}/../../.signing_key",
             f"/api/doorbell_vault/share/{token}/package.zip",
             f"/api/doorbell_vault/share/{token}/manifest.json/../package.zip",
         )
     ]
+    # Dot segments that climb out of the share path never reach the share view: Home Assistant's own 404.
+    for path in (
+        "/api/doorbell_vault/share/%2e%2e/%2e%2e/.signing_key",
+        f"/api/doorbell_vault/share/{token}/../../.signing_key",
+    ):
+        status, text, _headers = await _not_found(client, path)
+        assert (status, text) == (404, "404: Not Found")
     # Encoded traversal ("../" hidden as %2F or %2e%2e%2f) is refused by Home Assistant's own security
     # filter before any view runs: 400, and nothing from the storage folder.
     for path in (
@@ -406,16 +423,27 @@ async def test_share_needs_footage_in_the_window(hass: HomeAssistant, hub: MockC
 async def test_phone_share_button_uses_the_owners_defaults(
     hass: HomeAssistant, hub: MockConfigEntry, hass_admin_user: Any
 ) -> None:
+    phone = add_phone(hass, hass_admin_user.id, "Pixel 9")
+    sent = async_mock_service(hass, "notify", "mobile_app_pixel_9")
+    hass.config_entries.async_update_entry(hub, options={**hub.options, "deciding_phones": [phone]})
+    await hass.async_block_till_done()
     vault: DoorbellVault = hub.runtime_data
     request_id = await _submit(hass, hub, 7, 13)
     decided = async_capture_events(hass, EVENT_DECIDED)
+    ids = await hass.services.async_call(
+        DOMAIN, "notification_actions", {"request_id": request_id}, blocking=True, return_response=True
+    )
+    assert ids is not None
     hass.bus.async_fire(
         "mobile_app_notification_action",
-        {"action": f"DOORBELL_VAULT_SHARE_{request_id}"},
+        {"action": ids["share"]},
         context=Context(user_id=hass_admin_user.id),
     )
     await hass.async_block_till_done()
     assert decided[-1].data["decision"] == "shared"
+    # The link goes to the phone that shared, and nowhere else.
+    (link,) = sent
+    assert "/api/doorbell_vault/share/" in link.data["message"]
     share = (await vault.lifecycle.async_shares())[0]
     assert share.max_downloads == 3
     assert timedelta(microseconds=share.expires_us - share.created_us) == timedelta(days=7)
@@ -426,6 +454,7 @@ async def test_phone_share_button_uses_the_owners_defaults(
     assert share.manifest["decision"]["decider"] is None
     notifications = hass.data["persistent_notification"]
     assert any("shared" in n["title"].lower() for n in notifications.values())
+    assert "/api/doorbell_vault/share/" not in json.dumps(list(notifications.values()), default=str)
 
 
 async def test_websocket_share_and_revoke(
@@ -490,7 +519,9 @@ async def test_transparency_report_counts_and_exports(
     assert rejected["status"] == "rejected"
     shared = await _share(hass, shared_id, cameras=["Front door"])
     client = await hass_client_no_auth()
-    assert (await client.get(URL(shared["share_url"]).path)).status == 200
+    downloaded = await client.post(URL(shared["share_url"]).path)
+    assert downloaded.status == 200
+    await downloaded.read()
     await wait_for(lambda: _audit(vault, "share_downloaded"), timeout=10, step=0.05)
 
     report = await hass.services.async_call(
@@ -563,7 +594,7 @@ async def test_share_from_a_real_recording(
         (shared, {"Front door", "Back door"}, ["video"]),
         (audio, {"Garage"}, ["video", "audio"]),
     ):
-        response = await client.get(URL(result["share_url"]).path)
+        response = await client.post(URL(result["share_url"]).path)
         assert response.status == 200
         folder = _unzip(await response.read(), tmp_path / result["request_id"])
         assert verify_package(folder) == []
@@ -654,7 +685,7 @@ async def test_revoking_stops_a_running_download(
     request_id = await _submit(hass, entry, 1, 470)
     shared = await _share(hass, request_id)
     client = await hass_client_no_auth()
-    response = await client.get(URL(shared["share_url"]).path)
+    response = await client.post(URL(shared["share_url"]).path)
     assert response.status == 200
     assert await response.content.read(65536)
     await hass.services.async_call(DOMAIN, "revoke_share", {"request_id": request_id}, blocking=True)

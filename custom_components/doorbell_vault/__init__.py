@@ -23,6 +23,7 @@ from .const import (
     DATABASE_FILE,
     DOMAIN,
     ISSUE_FFMPEG_MISSING,
+    ISSUE_SECRET_UNREADABLE,
     ISSUE_STORAGE_UNAVAILABLE,
     NAME,
 )
@@ -33,7 +34,7 @@ from .intake import RequestWebhook
 from .media_source import SegmentView, SharedClipView
 from .phone import async_listen_notification_actions
 from .recording.probe import ffprobe_binary
-from .requests.secret import read_secret
+from .requests.secret import SecretUnreadable, read_secret
 from .review import ExportView
 from .services import async_setup_services
 from .store import FolderError, Store, StoreError, prepare_folder
@@ -162,11 +163,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
             hass.config_entries.async_update_entry(
                 entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
             )
-        intake = RequestWebhook(
-            vault,
-            entry.data[CONF_WEBHOOK_ID],
-            await hass.async_add_executor_job(read_secret, storage),
-        )
+        intake = await _async_intake(hass, vault, entry.data[CONF_WEBHOOK_ID])
         intake.async_register(hass)
         entry.async_on_unload(lambda: webhook.async_unregister(hass, intake.webhook_id))
         entry.async_on_unload(async_listen_notification_actions(hass, vault))
@@ -178,6 +175,26 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         await store.async_close()
         raise
     return True
+
+
+async def _async_intake(hass: HomeAssistant, vault: DoorbellVault, webhook_id: str) -> RequestWebhook:
+    """The webhook, closed (and a repair issue raised) when its secret file cannot be read."""
+    try:
+        secret = await hass.async_add_executor_job(read_secret, vault.storage)
+    except SecretUnreadable as err:
+        _LOGGER.error("The webhook's shared secret cannot be read (%s): the webhook stays closed", err)
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            ISSUE_SECRET_UNREADABLE,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=ISSUE_SECRET_UNREADABLE,
+            translation_placeholders={"error": str(err)},
+        )
+        return RequestWebhook(vault, webhook_id, None, closed=True)
+    ir.async_delete_issue(hass, DOMAIN, ISSUE_SECRET_UNREADABLE)
+    return RequestWebhook(vault, webhook_id, secret)
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> None:

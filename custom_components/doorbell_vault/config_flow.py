@@ -31,8 +31,12 @@ from .const import (
     CONF_AGENCY_BLOCKLIST,
     CONF_CLEAR_SECRET,
     CONF_CONTINUOUS_DAYS,
+    CONF_DECIDING_PHONES,
     CONF_EVENT_DAYS,
     CONF_EXIGENT_AS,
+    CONF_GENERATE_SECRET,
+    CONF_MAX_DEADLINE_DAYS,
+    CONF_MAX_PENDING_PER_SOURCE,
     CONF_MAX_RADIUS_M,
     CONF_MAX_SIZE_GB,
     CONF_MAX_WINDOW_HOURS,
@@ -91,12 +95,26 @@ from .recording.camera_config import (
     with_credentials,
 )
 from .recording.probe import ProbeError, StreamInfo, ffprobe_binary, probe_stream
-from .requests.secret import read_secret, write_secret
+from .requests.secret import generate_secret, secret_is_set, strong_enough, write_secret
 from .store import FolderError, prepare_folder
 
 GIB = 1024**3
 STREAM_SCHEMES = ("rtsp", "rtsps")
 DEFAULT_RTSP_PORT = 554
+
+
+CONF_ONVIF_ENDPOINT = "onvif_endpoint"
+
+
+async def _same_onvif_device(host: str, endpoint: str | None) -> bool:
+    """Whether the camera at `host` answers with the ONVIF endpoint it was added with (True without one).
+
+    Checked before the stored credentials are sent to a new address.
+    """
+    if not endpoint:
+        return True
+    found = await discovery.scan(target=(host, discovery.WSD_TARGET[1]))
+    return any(device.endpoint == endpoint for device in found)
 
 
 def format_gib(free_bytes: int) -> str:
@@ -242,6 +260,7 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         self._free_bytes = 0
         self._discovered: dict[str, Any] = {}
         self._reauth_camera = ""
+        self._moved: dict[str, str] = {}
 
     @classmethod
     @callback
@@ -366,16 +385,52 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         if (hub := self._hub()) is not None and (known := existing_camera(hub, unique_id)):
             url = known.data.get(CONF_URL)
             if url and urlsplit(url).hostname != host:
+                # An announcement or a DHCP request is easily forged: a camera never follows one by
+                # itself (its credentials and its footage would go to whoever sent it). The owner
+                # confirms old → new, and the new address is probed before anything changes.
                 parts = urlsplit(url)
                 port = f":{parts.port}" if parts.port else ""
-                new_url = parts._replace(netloc=f"{host}{port}").geturl()
-                self.hass.config_entries.async_update_subentry(
-                    hub, known, data={**known.data, CONF_URL: new_url}
-                )
+                new_host = f"[{host}]" if ":" in host else host
+                self._moved = {
+                    "subentry_id": known.subentry_id,
+                    "camera": known.title,
+                    "old": str(parts.hostname),
+                    "new": host,
+                    "url": parts._replace(netloc=f"{new_host}{port}").geturl(),
+                }
+                self.context["title_placeholders"] = {"name": known.title}
+                return await self.async_step_discovery_moved()
             return self.async_abort(reason="already_configured")
         self._discovered = {"source": source, "host": host, "name": name, "mac": mac}
         self.context["title_placeholders"] = {"name": name}
         return await self.async_step_discovery_confirm()
+
+    async def async_step_discovery_moved(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """A configured camera seems to have moved: show old → new, probe the new address, then update."""
+        moved = self._moved
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            hub = self._hub()
+            known = hub.subentries.get(moved["subentry_id"]) if hub is not None else None
+            if hub is None or known is None:
+                return self.async_abort(reason="camera_gone")
+            url = with_credentials(moved["url"], known.data.get(CONF_USERNAME), known.data.get(CONF_PASSWORD))
+            try:
+                if not await _same_onvif_device(moved["new"], known.data.get(CONF_ONVIF_ENDPOINT)):
+                    raise ProbeError("identity_changed")
+                await async_probe(self.hass, url)
+            except ProbeError as err:
+                errors["base"] = err.reason
+            else:
+                self.hass.config_entries.async_update_subentry(
+                    hub, known, data={**known.data, CONF_URL: moved["url"]}
+                )
+                return self.async_abort(reason="camera_moved")
+        return self.async_show_form(
+            step_id="discovery_moved",
+            description_placeholders={k: moved[k] for k in ("camera", "old", "new")},
+            errors=errors,
+        )
 
     async def async_step_discovery_confirm(
         self, user_input: dict[str, Any] | None = None
@@ -450,27 +505,45 @@ def _number(minimum: float, maximum: float, step: float, unit: str) -> selector.
     )
 
 
+_UNCHANGED: Any = object()
+
+
 class DoorbellVaultOptionsFlow(OptionsFlow):
     """Retention, then the request policy; the entry reloads when they change (its update listener)."""
 
     _options: dict[str, Any]
+    # The new webhook secret: _UNCHANGED, None (remove it), or the text to write.
+    _secret: Any = _UNCHANGED
+    _generated: str | None = None
 
     async def async_step_requests(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """The checks every request must pass, the webhook's secret and rate limit."""
+        """The checks every request must pass, the webhook's secret and limits."""
         options = self._options
         storage = Path(self.config_entry.data[CONF_STORAGE_PATH])
+        errors: dict[str, str] = {}
         if user_input is not None:
-            secret = user_input.pop(CONF_WEBHOOK_SECRET, None)
-            clear = user_input.pop(CONF_CLEAR_SECRET, False)
-            options.update(user_input)
-            for key in (CONF_MAX_WINDOW_HOURS, CONF_MAX_RADIUS_M, CONF_RATE_LIMIT):
-                options[key] = int(options[key])
-            for key in (CONF_AGENCY_BLOCKLIST, CONF_AGENCY_ALLOWLIST):
-                options[key] = [a.strip() for a in options.get(key) or [] if a.strip()]
-            if secret or clear:
-                # The secret lives in a file with owner-only permissions, never in the entry.
-                await self.hass.async_add_executor_job(write_secret, storage, None if clear else secret)
-            return await self.async_step_sharing()
+            secret = str(user_input.pop(CONF_WEBHOOK_SECRET, "") or "").strip()
+            clear = bool(user_input.pop(CONF_CLEAR_SECRET, False))
+            generate = bool(user_input.pop(CONF_GENERATE_SECRET, False))
+            if secret and not strong_enough(secret):
+                errors[CONF_WEBHOOK_SECRET] = "secret_too_weak"
+            else:
+                options.update(user_input)
+                for key in (
+                    CONF_MAX_WINDOW_HOURS,
+                    CONF_MAX_RADIUS_M,
+                    CONF_RATE_LIMIT,
+                    CONF_MAX_DEADLINE_DAYS,
+                    CONF_MAX_PENDING_PER_SOURCE,
+                ):
+                    options[key] = int(options[key])
+                for key in (CONF_AGENCY_BLOCKLIST, CONF_AGENCY_ALLOWLIST):
+                    options[key] = [a.strip() for a in options.get(key) or [] if a.strip()]
+                if generate:
+                    self._secret = self._generated = generate_secret()
+                elif secret or clear:
+                    self._secret = None if clear else secret
+                return await self.async_step_sharing()
         basis = selector.SelectSelector(
             selector.SelectSelectorConfig(
                 options=["voluntary", "subpoena", "warrant"], translation_key="legal_basis"
@@ -489,7 +562,10 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 probatio.Optional(CONF_AGENCY_ALLOWLIST): selector.TextSelector(
                     selector.TextSelectorConfig(multiple=True)
                 ),
+                probatio.Required(CONF_MAX_DEADLINE_DAYS): _number(1, 90, 1, "d"),
+                probatio.Required(CONF_MAX_PENDING_PER_SOURCE): _number(1, 100, 1, "×"),
                 probatio.Required(CONF_RATE_LIMIT): _number(1, 600, 1, "/min"),
+                probatio.Optional(CONF_GENERATE_SECRET, default=False): selector.BooleanSelector(),
                 probatio.Optional(CONF_WEBHOOK_SECRET): selector.TextSelector(
                     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
                 ),
@@ -497,7 +573,7 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
             }
         )
         webhook_id = self.config_entry.data.get(CONF_WEBHOOK_ID, "")
-        has_secret = await self.hass.async_add_executor_job(read_secret, storage) is not None
+        has_secret = await self.hass.async_add_executor_job(secret_is_set, storage)
         return self.async_show_form(
             step_id="requests",
             data_schema=self.add_suggested_values_to_schema(schema, options),
@@ -505,10 +581,11 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 "webhook_path": f"/api/webhook/{webhook_id}",
                 "secret_state": "set" if has_secret else "not set",
             },
+            errors=errors,
         )
 
     async def async_step_sharing(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """The defaults of a share (the phone's Share button uses them) and the hold after it ends."""
+        """The defaults of a share, the phones that may decide, and the hold after a share ends."""
         options = self._options
         errors: dict[str, str] = {}
         if user_input is not None and not _tsa_url_ok(user_input.get(CONF_TSA_URL, "")):
@@ -523,7 +600,10 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 CONF_SHARE_RETENTION_DAYS,
             ):
                 options[key] = int(options[key])
-            return self.async_create_entry(data=options)
+            options[CONF_DECIDING_PHONES] = list(options.get(CONF_DECIDING_PHONES) or [])
+            if self._secret is _UNCHANGED:
+                return self.async_create_entry(data=options)
+            return await self.async_step_secret()
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_SHARE_DAYS): _number(1, 90, 1, "d"),
@@ -535,6 +615,9 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 probatio.Optional(CONF_TSA_URL): selector.TextSelector(
                     selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
                 ),
+                probatio.Optional(CONF_DECIDING_PHONES): selector.DeviceSelector(
+                    selector.DeviceSelectorConfig(integration="mobile_app", multiple=True)
+                ),
             }
         )
         return self.async_show_form(
@@ -542,6 +625,23 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
             data_schema=self.add_suggested_values_to_schema(schema, options),
             errors=errors,
         )
+
+    async def async_step_secret(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Write the new secret (atomically, owner-only) and make it count at once.
+
+        A generated secret is shown here, once.
+        """
+        secret = self._secret
+        assert secret is not _UNCHANGED
+        if user_input is None and isinstance(secret, str) and secret == self._generated:
+            return self.async_show_form(step_id="secret", description_placeholders={"secret": secret})
+        storage = Path(self.config_entry.data[CONF_STORAGE_PATH])
+        await self.hass.async_add_executor_job(write_secret, storage, secret)
+        if self._options == dict(self.config_entry.options):
+            # Only a file changed: no option change reloads the entry, so reload it here; the webhook
+            # is registered again with the new secret (or none) at once.
+            self.hass.config_entries.async_schedule_reload(self.config_entry.entry_id)
+        return self.async_create_entry(data=self._options)
 
     async def async_step_init(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Edit retention."""
@@ -582,6 +682,7 @@ class CameraSubentryFlow(ConfigSubentryFlow):
         self._prefill: dict[str, str] = {}
         self._source = SOURCE_MANUAL
         self._mac: str | None = None
+        self._endpoint: str | None = None
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Choose how to add the camera."""
@@ -611,6 +712,9 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                     info=info,
                     mac=self._mac,
                 )
+                if self._endpoint:
+                    # The camera's ONVIF identity, checked before it may ever move to a new address.
+                    data[CONF_ONVIF_ENDPOINT] = self._endpoint
                 return self._create(data, unique_id)
         prefill = {**self._prefill, **(user_input or {})}
         return self.async_show_form(
@@ -691,6 +795,7 @@ class CameraSubentryFlow(ConfigSubentryFlow):
         device = self._found[int(user_input["device"])]
         self._source = SOURCE_ONVIF
         self._mac = format_mac(device.mac) if device.mac else None
+        self._endpoint = device.endpoint or None
         self._prefill = {CONF_NAME: device.name, CONF_URL: f"rtsp://{device.host}:{DEFAULT_RTSP_PORT}/"}
         return await self.async_step_manual()
 

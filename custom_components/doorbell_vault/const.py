@@ -31,6 +31,11 @@ CONF_RATE_LIMIT: Final = "requests_per_minute"
 CONF_WEBHOOK_ID: Final = "webhook_id"
 CONF_WEBHOOK_SECRET: Final = "webhook_secret"  # noqa: S105 - a form field's name
 CONF_CLEAR_SECRET: Final = "clear_webhook_secret"  # noqa: S105
+CONF_GENERATE_SECRET: Final = "generate_webhook_secret"  # noqa: S105
+CONF_MAX_DEADLINE_DAYS: Final = "max_deadline_days"
+CONF_MAX_PENDING_PER_SOURCE: Final = "max_pending_per_source"
+# The phones (mobile_app device ids) whose notification actions may decide; none: no phone may.
+CONF_DECIDING_PHONES: Final = "deciding_phones"
 
 # Sharing defaults (the phone's Share button uses them; the service may override each).
 CONF_SHARE_DAYS: Final = "share_days"
@@ -63,6 +68,9 @@ DEFAULT_OPTIONS: Final = {
     CONF_MIN_LEGAL_BASIS: "voluntary",
     CONF_EXIGENT_AS: "warrant",
     CONF_RATE_LIMIT: 30,
+    CONF_MAX_DEADLINE_DAYS: 14,
+    CONF_MAX_PENDING_PER_SOURCE: 5,
+    CONF_DECIDING_PHONES: [],
     CONF_SHARE_DAYS: 7,
     CONF_SHARE_DOWNLOADS: 3,
     CONF_SHARE_AUDIO: False,
@@ -74,6 +82,7 @@ DEFAULT_OPTIONS: Final = {
 
 ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"
 ISSUE_FFMPEG_MISSING: Final = "ffmpeg_missing"
+ISSUE_SECRET_UNREADABLE: Final = "webhook_secret_unreadable"  # noqa: S105 - an issue id
 
 
 def hub_options(options: Mapping[str, Any]) -> dict[str, Any]:

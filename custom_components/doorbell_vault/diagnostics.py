@@ -11,7 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_WEBHOOK_ID
 from .hub import DoorbellVaultConfigEntry
-from .requests.secret import read_secret
+from .requests.secret import secret_is_set
 from .store import holds, segments
 
 TO_REDACT = {"password", "username", "webhook_id", "secret", "url", "stream_source", "mac"}
@@ -44,10 +44,9 @@ async def async_get_config_entry_diagnostics(
         ],
         "holds": [asdict(hold) for hold in await vault.store.async_call(holds.every)],
         "webhook": {
-            # The owner copies the intake address from here or from Configure; the shared secret, which
-            # is the real gate, never appears.
-            "path": f"/api/webhook/{entry.data.get(CONF_WEBHOOK_ID, '')}",
-            "shared_secret_set": await hass.async_add_executor_job(read_secret, vault.storage) is not None,
+            # Whether the intake exists and is signed; never its id (the address) nor the secret.
+            "registered": bool(entry.data.get(CONF_WEBHOOK_ID)),
+            "shared_secret_set": await hass.async_add_executor_job(secret_is_set, vault.storage),
         },
         "requests": {
             "accept_requests": vault.accept_requests,

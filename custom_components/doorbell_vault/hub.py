@@ -35,6 +35,7 @@ from .const import (
     CONF_CONTINUOUS_DAYS,
     CONF_EVENT_DAYS,
     CONF_EXIGENT_AS,
+    CONF_MAX_DEADLINE_DAYS,
     CONF_MAX_RADIUS_M,
     CONF_MAX_SIZE_GB,
     CONF_MAX_WINDOW_HOURS,
@@ -211,6 +212,7 @@ class DoorbellVault:
             exigent_as=str(options[CONF_EXIGENT_AS]),
             footage_days=float(options[CONF_EVENT_DAYS]),
             home=(self.hass.config.latitude, self.hass.config.longitude),
+            max_deadline_days=float(options[CONF_MAX_DEADLINE_DAYS]),
         )
 
     async def async_set_accept_requests(self, accept: bool) -> None:

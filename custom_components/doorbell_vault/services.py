@@ -12,9 +12,10 @@ import probatio
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse, callback
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
+from homeassistant.helpers.service import async_register_admin_service
 from homeassistant.util import dt as dt_util
 
-from . import decide
+from . import decide, phone
 from .clock import to_us
 from .const import DOMAIN
 from .evidence import transparency
@@ -85,6 +86,14 @@ async def _revoke(call: ServiceCall) -> ServiceResponse:
     return _status(await decide.async_revoke(_vault(call.hass), call.data["request_id"]))
 
 
+async def _actions(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    request = await vault.lifecycle.async_get(call.data["request_id"])
+    if request is None:
+        raise decide.not_pending(call.data["request_id"])
+    return dict(await phone.async_action_ids(vault, request.id))
+
+
 async def _report(call: ServiceCall) -> ServiceResponse:
     vault = _vault(call.hass)
     since = call.data.get("since")
@@ -150,19 +159,29 @@ REPORT_SCHEMA: Final = probatio.Schema({probatio.Optional("since"): cv.datetime}
 
 type Handler = Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]]
 
-SERVICES: Final[tuple[tuple[str, Handler, probatio.Schema | None, SupportsResponse], ...]] = (
-    ("submit_request", _submit, SUBMIT_SCHEMA, SupportsResponse.ONLY),
-    ("decline_request", _decline, DECLINE_SCHEMA, SupportsResponse.OPTIONAL),
-    ("share_request", _share, SHARE_SCHEMA, SupportsResponse.OPTIONAL),
-    ("revoke_share", _revoke, REVOKE_SCHEMA, SupportsResponse.OPTIONAL),
-    ("transparency_report", _report, REPORT_SCHEMA, SupportsResponse.ONLY),
-    ("verify_audit", _verify_audit, None, SupportsResponse.ONLY),
-    ("export_audit", _export_audit, None, SupportsResponse.ONLY),
+ADMIN: Final = True
+ANYONE: Final = False
+
+# (name, handler, schema, response, admin only). Everything that submits, decides, shares, revokes or
+# writes an export is for administrators: a call by any other user raises Unauthorized (automations and
+# scripts run without a user and are allowed; only an administrator can write them).
+SERVICES: Final[tuple[tuple[str, Handler, probatio.Schema, SupportsResponse, bool], ...]] = (
+    ("submit_request", _submit, SUBMIT_SCHEMA, SupportsResponse.ONLY, ADMIN),
+    ("decline_request", _decline, DECLINE_SCHEMA, SupportsResponse.OPTIONAL, ADMIN),
+    ("share_request", _share, SHARE_SCHEMA, SupportsResponse.OPTIONAL, ADMIN),
+    ("revoke_share", _revoke, REVOKE_SCHEMA, SupportsResponse.OPTIONAL, ADMIN),
+    ("transparency_report", _report, REPORT_SCHEMA, SupportsResponse.ONLY, ADMIN),
+    ("notification_actions", _actions, REVOKE_SCHEMA, SupportsResponse.ONLY, ADMIN),
+    ("verify_audit", _verify_audit, probatio.Schema({}), SupportsResponse.ONLY, ANYONE),
+    ("export_audit", _export_audit, probatio.Schema({}), SupportsResponse.ONLY, ADMIN),
 )
 
 
 @callback
 def async_setup_services(hass: HomeAssistant) -> None:
     """Register the services (from async_setup, so they exist before any entry)."""
-    for name, handler, schema, response in SERVICES:
-        hass.services.async_register(DOMAIN, name, handler, schema=schema, supports_response=response)
+    for name, handler, schema, response, admin in SERVICES:
+        if admin:
+            async_register_admin_service(hass, DOMAIN, name, handler, schema, response)
+        else:
+            hass.services.async_register(DOMAIN, name, handler, schema=schema, supports_response=response)

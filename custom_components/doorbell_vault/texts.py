@@ -6,6 +6,7 @@ translation files allow), keyed `<key>.message`, with `{placeholders}`.
 
 from __future__ import annotations
 
+import string
 from collections.abc import Mapping
 from dataclasses import dataclass
 
@@ -44,3 +45,12 @@ async def async_texts(hass: HomeAssistant) -> Texts:
 async def async_text(hass: HomeAssistant, key: str, **placeholders: object) -> str:
     """One text in Home Assistant's language (English when it has no translation)."""
     return (await async_texts(hass))(key, **placeholders)
+
+
+def markdown_escape(text: object) -> str:
+    """Text from outside as plain text in a Markdown notification.
+
+    Every ASCII punctuation character is backslash-escaped (no link, image, emphasis or HTML can form);
+    line breaks are folded to spaces.
+    """
+    return "".join(f"\\{c}" if c in string.punctuation else " " if c in "\r\n" else c for c in str(text))

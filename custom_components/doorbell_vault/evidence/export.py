@@ -22,6 +22,7 @@ import os
 import re
 import shutil
 import subprocess
+import unicodedata
 import zipfile
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
@@ -361,23 +362,40 @@ def _source_hashes(order: Order) -> list[list[dict[str, Any]]]:
 # Writing the package ----------------------------------------------------------------------------
 
 
+def quoted(value: object) -> str:
+    """A value from outside as one quoted line.
+
+    Quotes, backslashes and every control, format (bidi, zero-width) and line-separator character are
+    escaped, so the value can never forge or hide a line.
+    """
+    text = json.dumps(str(value), ensure_ascii=False)
+    return "".join(
+        f"\\u{ord(c):04x}" if unicodedata.category(c) in {"Cc", "Cf", "Cs", "Zl", "Zp"} else c for c in text
+    )
+
+
 def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> str:
-    """The human-readable record: who asked, who decided, what was exported, when."""
+    """The human-readable record: who asked, who decided, what was exported, when.
+
+    What the requester wrote (and the decider's name) is quoted: a newline or a direction override in
+    a case number cannot forge a line of this record.
+    """
     request, decision = order.request, order.decision
     shared = f"{iso(order.start_us)} to {iso(order.end_us)}"
+    case_number = request.get("case_number")
     lines = [
         "CHAIN OF CUSTODY - Doorbell Vault evidence package",
         "",
         f"Request:        {order.request_id}",
-        f"Asked by:       {request['agency']}"
-        + (f" ({request['requester_name']})" if request.get("requester_name") else ""),
-        f"Case number:    {request.get('case_number') or 'none given'}",
+        f"Asked by:       {quoted(request['agency'])}"
+        + (f" ({quoted(request['requester_name'])})" if request.get("requester_name") else ""),
+        f"Case number:    {quoted(case_number) if case_number else 'none given'}",
         f"Legal basis:    {request['legal_basis']}",
         f"Received:       {request['received']}",
         f"Window asked:   {request.get('window_asked') or shared} (UTC)",
         f"Window shared:  {shared} (UTC)",
         f"Decided by:     {decision['decider_role']}"
-        + (f" ({decision['decider']})" if decision.get("decider") else ""),
+        + (f" ({quoted(decision['decider'])})" if decision.get("decider") else ""),
         f"Decision:       share {len(files)} camera(s), "
         + ("audio included" if order.include_audio else "audio removed"),
         f"Exported:       {exported} by {order.software['name']} {order.software['version']}",
@@ -391,7 +409,8 @@ def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> st
         "Files (cut from the household's own recordings by stream copy; never re-encoded):",
     ]
     lines += [
-        f"  {f['name']}  {f['camera']}  {f['start']} to {f['end']}  {f['bytes']} bytes  sha256 {f['sha256']}"
+        f"  {f['name']}  {quoted(f['camera'])}  {f['start']} to {f['end']}  {f['bytes']} bytes  "
+        f"sha256 {f['sha256']}"
         for f in files
     ]
     lines += [

@@ -43,7 +43,7 @@ from ..store import Store, seals, segments
 from ..store import shares as stored_shares
 from ..store.requests import Request, RequestNotPending
 from ..store.shares import NewShare, Share
-from ..texts import async_text
+from ..texts import async_text, markdown_escape
 from . import export, timestamp
 
 _LOGGER = logging.getLogger(__name__)
@@ -86,7 +86,8 @@ def terms(
 ) -> dict[str, Any]:
     """The recipient's duties, as the signed manifest and the custody record state them."""
     start_us, end_us = window
-    case = request.case_number or "the case named in the request"
+    # Quoted: what the requester wrote can never forge a line of the signed terms.
+    case = export.quoted(request.case_number) if request.case_number else "the case named in the request"
     delete_by = iso(now_us() + retention_days * 86_400 * 1_000_000)
     return {
         "retention_days": retention_days,
@@ -104,6 +105,11 @@ def terms(
     }
 
 
+def max_attempts(max_downloads: int) -> int:
+    """How many download attempts a link allows: its own, higher cap (interrupted downloads retry)."""
+    return max(10, 5 * max_downloads)
+
+
 def share_notification_id(request_id: str) -> str:
     """The persistent notification about one request's share."""
     return f"{DOMAIN}_share_{request_id}"
@@ -117,6 +123,8 @@ class ShareResult:
     share_url: str
     expires_us: int
     files: list[dict[str, Any]]
+    # Why the link works only on the household's network (no https:// external URL), or None.
+    link_warning: str | None = None
 
     def response(self) -> dict[str, Any]:
         """The service response of the public contract."""
@@ -124,6 +132,8 @@ class ShareResult:
             "request_id": self.request.id,
             "status": self.request.status,
             "share_url": self.share_url,
+            "link_scope": "local" if self.link_warning else "external",
+            "link_warning": self.link_warning,
             "expires_at": iso(self.expires_us),
             "files": self.files,
         }
@@ -155,6 +165,8 @@ class ShareDesk:
         self.key: Ed25519PrivateKey | None = None
         self._expiries = Timers(hass)
         self._streams: dict[str, set[threading.Event]] = {}
+        # Ended shares whose files wait for their running downloads to finish.
+        self._remove_later: set[str] = set()
 
     @property
     def public_key(self) -> str | None:
@@ -261,6 +273,7 @@ class ShareDesk:
                     expires_us=expires_us,
                     max_downloads=max_downloads,
                     decided_by=decided_by,
+                    max_attempts=max_attempts(max_downloads),
                     held=held,
                 ),
                 to_us(now),
@@ -270,19 +283,21 @@ class ShareDesk:
             raise
         finally:
             lifecycle.set_progress(request, None)
-        result = ShareResult(shared, self._url(token), expires_us, package.files)
+        url, external = self._url(token)
+        warning = None if external else await async_text(self.hass, "share_local_only")
+        result = ShareResult(shared, url, expires_us, package.files, warning)
         if (stored := await self.lifecycle.async_share_of(request_id)) is not None:
             self._arm(stored)
+        # Every user sees persistent notifications: the link itself goes only to who shared.
         persistent_notification.async_create(
             self.hass,
             await async_text(
                 self.hass,
                 "notify_shared",
                 cameras=len(package.files),
-                agency=request.agency,
+                agency=markdown_escape(request.agency),
                 expires=local_text(expires_us),
                 downloads=max_downloads,
-                url=result.share_url,
             ),
             title=await async_text(self.hass, "notify_shared_title"),
             notification_id=share_notification_id(request_id),
@@ -387,35 +402,78 @@ class ShareDesk:
         await self.lifecycle.async_share_failed(request, reason)
         persistent_notification.async_create(
             self.hass,
-            await async_text(self.hass, "notify_share_failed", agency=request.agency, error=reason),
+            await async_text(
+                self.hass,
+                "notify_share_failed",
+                agency=markdown_escape(request.agency),
+                error=markdown_escape(reason),
+            ),
             title=await async_text(self.hass, "notify_share_failed_title"),
             notification_id=share_notification_id(request.id),
         )
 
-    def _url(self, token: str) -> str:
+    def _url(self, token: str) -> tuple[str, bool]:
+        """The link, and whether it is an https:// external one (an agency can open it from outside)."""
+        path = f"{SHARE_PATH}/{token}"
+        try:
+            base = get_url(
+                self.hass, allow_internal=False, allow_cloud=False, require_ssl=True, prefer_external=True
+            )
+        except NoURLAvailableError:
+            pass
+        else:
+            return f"{base}{path}", True
         try:
             base = get_url(self.hass, prefer_external=True, allow_cloud=False)
         except NoURLAvailableError:
             base = ""
-        return f"{base}{SHARE_PATH}/{token}"
+        return f"{base}{path}", False
 
     async def async_end(self, request_id: str, reason: str) -> Request | None:
-        """End a live share at once: stop running downloads, delete the package, let the holds lapse."""
+        """End a live share: no new download starts; the package is deleted; the holds lapse.
+
+        Revoking also stops the downloads running; any other ending (expired, exhausted) lets them
+        finish and deletes the package after the last one.
+        """
         grace_us = int(float(self._options()[CONF_SHARE_GRACE_DAYS]) * 86_400 * 1_000_000)
         request = await self.lifecycle.async_end_share(request_id, reason, grace_us)
         self._expiries.cancel(request_id)
-        for stop in self._streams.pop(request_id, set()):
-            stop.set()
-        await self.hass.async_add_executor_job(export.remove, self.storage, request_id)
+        if reason == "revoked":
+            for stop in self._streams.pop(request_id, set()):
+                stop.set()
+        if self._streams.get(request_id):
+            self._remove_later.add(request_id)
+        else:
+            await self.hass.async_add_executor_job(export.remove, self.storage, request_id)
         if request is not None:
             persistent_notification.async_dismiss(self.hass, share_notification_id(request_id))
         return request
 
     # Downloads ------------------------------------------------------------------------------------
 
-    async def async_find(self, token: str, *, count: bool) -> Share | None:
-        """The live share of a token (after the same lookup whatever the token is)."""
-        return await self.store.async_call(stored_shares.find_live, token_hash(token), now_us(), count=count)
+    async def async_find(self, token: str, *, attempt: bool = False) -> Share | None:
+        """The live share of a token (after the same lookup whatever the token is).
+
+        `attempt` claims one download attempt.
+        """
+        return await self.store.async_call(
+            stored_shares.find_live, token_hash(token), now_us(), attempt=attempt
+        )
+
+    async def async_downloaded(self, share: Share, entry: dict[str, Any]) -> None:
+        """A download ended: logged; a completed one counts, and the last one allowed ends the share."""
+        counted: Share | None = share
+        if entry.get("completed"):
+            counted = await self.store.async_call(stored_shares.count_download, share.request_id)
+        counted = counted or share
+        await self.async_log(
+            share, "share_downloaded", {**entry, "download": counted.downloads, "of": counted.max_downloads}
+        )
+        if entry.get("completed") and counted.downloads >= counted.max_downloads:
+            await self.async_end(share.request_id, "exhausted")
+        if share.request_id in self._remove_later and not self._streams.get(share.request_id):
+            self._remove_later.discard(share.request_id)
+            await self.hass.async_add_executor_job(export.remove, self.storage, share.request_id)
 
     async def async_log(self, share: Share, kind: str, data: dict[str, Any]) -> None:
         """Append a download entry to the audit log."""

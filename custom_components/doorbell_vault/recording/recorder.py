@@ -313,6 +313,7 @@ class Recorder:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env={**os.environ, "TZ": "UTC"},
+            umask=0o077,  # segments are the household's: owner-only (0600)
         )
         assert process.stdout is not None
         assert process.stderr is not None

@@ -30,7 +30,7 @@ from ..store import requests as stored
 from ..store import shares as stored_shares
 from ..store.requests import DecidedBy, Request, RequestNotPending, Status
 from ..store.shares import NewShare, Share
-from ..texts import async_text
+from ..texts import async_text, markdown_escape
 from .policy import Policy, check, home_in_area
 from .timers import Timers
 from .validation import validate
@@ -104,6 +104,10 @@ class Lifecycle:
         """Shares (only live ones), newest first."""
         return await self.store.async_call(stored_shares.load, live=live)
 
+    async def async_pending_from(self, origin: str) -> int:
+        """How many pending requests came from one origin."""
+        return await self.store.async_call(stored.pending_from, origin)
+
     async def async_share_of(self, request_id: str) -> Share | None:
         """The share of a request, if it was shared."""
         return await self.store.async_call(stored_shares.of_request, request_id)
@@ -114,8 +118,13 @@ class Lifecycle:
 
     # Arriving ----------------------------------------------------------------------------------
 
-    async def async_submit(self, raw: Mapping[str, Any], source: str, *, naive_ok: bool = False) -> Request:
-        """Validate, check against the policy, store (with holds), announce. RequestInvalid stores nothing."""
+    async def async_submit(
+        self, raw: Mapping[str, Any], source: str, *, naive_ok: bool = False, origin: str | None = None
+    ) -> Request:
+        """Validate, check against the policy, store (with holds), announce. RequestInvalid stores nothing.
+
+        `origin` (a webhook caller's address) is stored, so its pending requests can be counted.
+        """
         fields = validate(raw, naive_ok=naive_ok)
         now = dt_util.utcnow()
         problems = check(self._policy(), fields, now)
@@ -135,6 +144,7 @@ class Lifecycle:
             deadline_us=to_us(fields["deadline"]) if "deadline" in fields else received + DEFAULT_DEADLINE_US,
             decided_by=DecidedBy.POLICY if problems else None,
             decided_us=received if problems else None,
+            origin=origin,
         )
         request.cameras_with_footage = await self._cameras_with_footage(request)
         await self.store.async_call(stored.insert, request)
@@ -160,12 +170,12 @@ class Lifecycle:
             )} | {"home_in_area": self.home_in_area(request)},
         )  # fmt: skip
         placeholders = {
-            "agency": request.agency,
+            "agency": markdown_escape(request.agency),
             "start": local_text(request.start_us),
             "end": local_text(request.end_us),
-            "case_number": request.case_number or "-",
+            "case_number": markdown_escape(request.case_number or "-"),
             "legal_basis": request.legal_basis,
-            "cameras": ", ".join(request.cameras_with_footage) or "-",
+            "cameras": markdown_escape(", ".join(request.cameras_with_footage) or "-"),
             "problems": ", ".join(request.problems),
             "deadline": local_text(request.deadline_us),
         }

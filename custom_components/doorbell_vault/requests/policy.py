@@ -9,6 +9,8 @@ from typing import Any, Final
 
 from homeassistant.util.location import distance
 
+from .confusables import same_agency
+
 LEGAL_RANK: Final = {"voluntary": 0, "subpoena": 1, "warrant": 2}
 
 
@@ -26,11 +28,12 @@ class Policy:
     exigent_as: str = "warrant"
     footage_days: float = 30
     home: tuple[float, float] | None = None
+    max_deadline_days: float = 14
 
 
-def _agency_in(agency: str, names: tuple[str, ...]) -> bool:
-    folded = agency.casefold()
-    return any(name.casefold().strip() == folded for name in names if name.strip())
+def _agency_in(agency: str, names: tuple[str, ...], *, loose: bool) -> bool:
+    """Compared on the confusable skeleton (look-alike letters, invisible characters, spacing, case)."""
+    return any(same_agency(agency, name, loose=loose) for name in names)
 
 
 def check(policy: Policy, fields: Mapping[str, Any], now: datetime) -> list[str]:
@@ -47,14 +50,16 @@ def check(policy: Policy, fields: Mapping[str, Any], now: datetime) -> list[str]
         problems.append("window_in_future")
     if start < now - timedelta(days=policy.footage_days):
         problems.append("window_before_footage")
+    if "deadline" in fields and fields["deadline"] > now + timedelta(days=policy.max_deadline_days):
+        problems.append("deadline_too_far")
     if "radius_m" in fields:
         if fields["radius_m"] > policy.max_radius_m:
             problems.append("area_too_large")
         if home_in_area(policy, fields) is False:
             problems.append("area_excludes_home")
-    if _agency_in(fields["agency"], policy.agency_blocklist):
+    if _agency_in(fields["agency"], policy.agency_blocklist, loose=True):
         problems.append("agency_blocked")
-    if policy.agency_allowlist and not _agency_in(fields["agency"], policy.agency_allowlist):
+    if policy.agency_allowlist and not _agency_in(fields["agency"], policy.agency_allowlist, loose=False):
         problems.append("agency_not_allowed")
     basis = fields["legal_basis"]
     if basis == "exigent":

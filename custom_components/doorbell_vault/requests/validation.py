@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Mapping
 from datetime import datetime
 from typing import Any, Final
@@ -33,6 +34,11 @@ MAX_LENGTH: Final = {
     "requester_email": 254,
     "reason": 2000,
 }
+SINGLE_LINE: Final = frozenset({"agency", "case_number", "requester_name", "requester_email"})
+# Control (C0, C1), format (bidi overrides and isolates, zero-width), surrogate, private-use and
+# unassigned characters, and line and paragraph separators: none belongs in a name or a case number.
+REFUSED_SINGLE_LINE: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp"})
+BIDI_CONTROLS: Final = frozenset("\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f\u061c")
 EMAIL: Final = re.compile(r"^[^@\s]{1,64}@[^@\s]{1,189}\.[^@\s]{2,}$")
 
 
@@ -64,11 +70,33 @@ def _datetime(value: Any, name: str, errors: list[dict[str, str]], *, naive_ok: 
     return moment
 
 
+def clean_text(name: str, value: str, limit: int) -> tuple[str | None, str | None]:
+    """(the NFKC-normalised text, None) or (None, what is wrong with it)."""
+    single = name in SINGLE_LINE
+    for c in value:
+        category = unicodedata.category(c)
+        if single and category in REFUSED_SINGLE_LINE:
+            return None, f"contains an invisible, control or line-break character (U+{ord(c):04X})"
+        if not single and (
+            c in BIDI_CONTROLS or category in {"Cs", "Zl", "Zp"} or (category == "Cc" and c not in "\n\t")
+        ):
+            return None, f"contains a control or direction-changing character (U+{ord(c):04X})"
+    text = unicodedata.normalize("NFKC", value)
+    text = " ".join(text.split()) if single else text.strip()
+    if len(text) > limit:
+        return None, f"longer than {limit} characters"
+    return text, None
+
+
 def _number(value: Any, name: str, low: float, high: float, errors: list[dict[str, str]]) -> float | None:
     if isinstance(value, bool) or not isinstance(value, int | float):
         errors.append({"field": name, "message": "must be a number"})
         return None
-    if not low <= float(value) <= high:
+    try:
+        inside = low <= float(value) <= high
+    except OverflowError:
+        inside = False
+    if not inside:
         errors.append({"field": name, "message": f"must be between {low:g} and {high:g}"})
         return None
     return float(value)
@@ -92,10 +120,12 @@ def validate(raw: Mapping[str, Any], *, naive_ok: bool = False) -> dict[str, Any
             errors.append({"field": name, "message": "must be text"})
         elif len(value) > limit:
             errors.append({"field": name, "message": f"longer than {limit} characters"})
-        elif any(ord(c) < 32 and c not in "\n\t" for c in value):
-            errors.append({"field": name, "message": "contains control characters"})
         else:
-            clean[name] = value.strip()
+            text, problem = clean_text(name, value, limit)
+            if problem is not None:
+                errors.append({"field": name, "message": problem})
+            elif text:
+                clean[name] = text
     if not clean.get("agency") and not any(e["field"] == "agency" for e in errors):
         errors.append({"field": "agency", "message": "required"})
     if (email := clean.get("requester_email")) and not EMAIL.match(email):

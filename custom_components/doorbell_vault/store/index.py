@@ -9,6 +9,7 @@ connection never leaves this package: callers hand a repository function (`segme
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import os
 import shutil
 import sqlite3
@@ -35,9 +36,13 @@ def prepare_folder(path: Path) -> int:
     if path.exists() and not path.is_dir():
         raise FolderError("not_a_folder", path)
     try:
-        path.mkdir(parents=True, exist_ok=True)
+        path.mkdir(mode=0o700, parents=True, exist_ok=True)
     except OSError as err:
         raise FolderError("cannot_create", path) from err
+    # Footage, the index, the keys and the exports are the household's: no other local user may
+    # list or read them (files inside inherit nothing, but cannot be reached through a 0700 folder).
+    with contextlib.suppress(OSError):
+        path.chmod(0o700)
     try:
         with tempfile.NamedTemporaryFile(dir=path, prefix=".write-test-") as probe:
             probe.write(b"doorbell vault")
@@ -81,6 +86,9 @@ class Store:
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
             self.migrated_from = migrate(connection)
+            for suffix in ("", "-wal", "-shm"):
+                with contextlib.suppress(OSError):
+                    Path(f"{self.database}{suffix}").chmod(0o600)
         except BaseException:
             connection.close()
             raise

@@ -67,6 +67,8 @@ class Request:
     cameras_with_footage: list[str] = field(default_factory=list)
     # Whether the requester proved who they are (keyed agencies); no request is verified yet.
     verified: bool = False
+    # Where a webhook request came from (its address); pending requests per origin are capped.
+    origin: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """What events, sensors and the websocket API show."""
@@ -159,6 +161,14 @@ def inbox(
     return InboxPage([_from_row(row) for row in rows], total, agencies)
 
 
+def pending_from(connection: sqlite3.Connection, origin: str) -> int:
+    """How many pending requests came from one origin."""
+    row = connection.execute(
+        "SELECT COUNT(*) FROM requests WHERE origin = ? AND status = 'pending'", (origin,)
+    ).fetchone()
+    return int(row[0])
+
+
 def insert(connection: sqlite3.Connection, request: Request) -> None:
     """Store a new request with its audit entries (and, when pending, its hold), in one transaction."""
     with connection:
@@ -183,6 +193,8 @@ def insert(connection: sqlite3.Connection, request: Request) -> None:
                 request.message,
             ),
         )
+        if request.origin is not None:
+            connection.execute("UPDATE requests SET origin = ? WHERE id = ?", (request.origin, request.id))
         at = request.received_us
         audit.append(connection, at, "request_received", request.id, request.fields)
         if request.problems:

@@ -158,6 +158,16 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     );
     CREATE INDEX requests_agency ON requests (agency COLLATE NOCASE);
     """,
+    # 8: hardening (issue 12): webhook nonces against replay; where a request came from (its pending
+    # requests are capped); a share's download attempts, counted apart from completed downloads
+    """
+    CREATE TABLE nonces (nonce TEXT PRIMARY KEY, until_us INTEGER NOT NULL);
+    ALTER TABLE requests ADD COLUMN origin TEXT;
+    CREATE INDEX requests_origin ON requests (origin, status);
+    ALTER TABLE shares ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE shares ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 0;
+    UPDATE shares SET max_attempts = max(10, 5 * max_downloads);
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -26,6 +26,9 @@ class Share:
     folder: str
     package_bytes: int
     manifest: dict[str, Any]
+    # Download attempts started (a POST from the link's page), capped apart from completed downloads.
+    attempts: int = 0
+    max_attempts: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,21 +45,33 @@ class NewShare:
     expires_us: int
     max_downloads: int
     decided_by: str
+    max_attempts: int
     # (camera id, start, end) of the footage the share holds
     held: list[tuple[str, int, int]]
 
 
 COLUMNS: Final = (
     "request_id, created_us, expires_us, max_downloads, downloads, ended_us, end_reason, folder, "
-    "package_bytes, manifest"
+    "package_bytes, manifest, attempts, max_attempts"
 )
 LIVE: Final = "token_hash = ? AND ended_us IS NULL AND expires_us > ? AND downloads < max_downloads"
 
 
 def _from_row(row: tuple[Any, ...]) -> Share:
-    request_id, created, expires, most, downloads, ended, reason, folder, size, manifest = row
+    request_id, created, expires, most, downloads, ended, reason, folder, size, manifest, tries, cap = row
     return Share(
-        request_id, created, expires, most, downloads, ended, reason, folder, size, json.loads(manifest)
+        request_id,
+        created,
+        expires,
+        most,
+        downloads,
+        ended,
+        reason,
+        folder,
+        size,
+        json.loads(manifest),
+        tries,
+        cap,
     )
 
 
@@ -73,7 +88,7 @@ def record(connection: sqlite3.Connection, share: NewShare, at_us: int) -> Reque
             raise RequestNotPending(request_id)
         connection.execute(
             f"INSERT INTO shares ({COLUMNS.replace('request_id,', 'request_id, token_hash,')}) "
-            "VALUES (?, ?, ?, ?, ?, 0, NULL, NULL, ?, ?, ?)",
+            "VALUES (?, ?, ?, ?, ?, 0, NULL, NULL, ?, ?, ?, 0, ?)",
             (
                 request_id,
                 share.token_hash,
@@ -83,6 +98,7 @@ def record(connection: sqlite3.Connection, share: NewShare, at_us: int) -> Reque
                 share.folder,
                 share.package_bytes,
                 json.dumps(share.manifest),
+                share.max_attempts,
             ),
         )
         audit.append(
@@ -183,14 +199,24 @@ def downloads_of(connection: sqlite3.Connection, request_id: str, limit: int = 1
     return [Download(at, remote, agent, size, bool(done)) for at, remote, agent, size, done in rows]
 
 
-def find_live(connection: sqlite3.Connection, digest: str, now_us: int, *, count: bool) -> Share | None:
-    """The live share of a token hash; `count` claims one download (atomically)."""
-    if count:
+def find_live(connection: sqlite3.Connection, digest: str, now_us: int, *, attempt: bool) -> Share | None:
+    """The live share of a token hash; `attempt` claims one download attempt (atomically, capped)."""
+    if attempt:
         row = connection.execute(
-            f"UPDATE shares SET downloads = downloads + 1 WHERE {LIVE} RETURNING {COLUMNS}", (digest, now_us)
+            f"UPDATE shares SET attempts = attempts + 1 WHERE {LIVE} AND attempts < max_attempts "
+            f"RETURNING {COLUMNS}",
+            (digest, now_us),
         ).fetchone()
     else:
         row = connection.execute(f"SELECT {COLUMNS} FROM shares WHERE {LIVE}", (digest, now_us)).fetchone()
+    return _from_row(row) if row else None
+
+
+def count_download(connection: sqlite3.Connection, request_id: str) -> Share | None:
+    """One download completed (counted even if the share ended meanwhile)."""
+    row = connection.execute(
+        f"UPDATE shares SET downloads = downloads + 1 WHERE request_id = ? RETURNING {COLUMNS}", (request_id,)
+    ).fetchone()
     return _from_row(row) if row else None
 
 
