@@ -41,7 +41,7 @@ async def _package(
 ) -> tuple[Path, dict[str, Any]]:
     request_id = await _submit(hass, entry, 7, 19)
     shared = await _share(hass, request_id, **share)
-    response = await client.get(URL(shared["share_url"]).path)
+    response = await client.post(URL(shared["share_url"]).path)
     assert response.status == 200
     _unzip(await response.read(), folder)
     return folder, json.loads((folder / "manifest.json").read_bytes())
@@ -83,7 +83,7 @@ async def test_decider_is_a_role_and_terms_are_signed(
             context=Context(user_id=hass_admin_user.id),
         )
         assert shared is not None
-        response = await client.get(URL(str(shared["share_url"])).path)
+        response = await client.post(URL(str(shared["share_url"])).path)
         _unzip(await response.read(), folder)
         return dict(json.loads((folder / "manifest.json").read_bytes()))
 
@@ -239,7 +239,7 @@ async def test_capture_time_proofs_and_an_edit_after_recording(
     data[len(data) - 100] ^= 0x01  # one byte of the last video sample
     path.write_bytes(bytes(data))
     shared = await _share(hass, request_id)
-    response = await client.get(URL(shared["share_url"]).path)
+    response = await client.post(URL(shared["share_url"]).path)
     edited = _unzip(await response.read(), tmp_path / "edited")
     problems = verify_package(edited)
     assert any("is not what was recorded" in problem for problem in problems), problems

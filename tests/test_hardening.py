@@ -273,19 +273,21 @@ def test_custody_record_quotes_what_the_requester_wrote(tmp_path: Path) -> None:
             "requester_name": "Smith\u202e",
             "received": "2026-11-25T12:00:00+00:00",
         },
-        decision={"decided_by": "user", "decider": "Owner"},
+        decision={"decided_by": "user", "decider_role": "household member", "decider": "Owner"},
         start_us=0,
         end_us=1,
         cameras=[],
         include_audio=False,
         audit_head={"entries": 1, "hash": "x"},
         software={"name": "Doorbell Vault", "version": "1"},
+        terms={"text": ["Delete this footage."]},
+        key_fingerprint={"hex": "ab", "words": "a b"},
         ffmpeg="ffmpeg",
         ffprobe="ffprobe",
     )
     text = export.custody_text(order, [], "now")
     assert [line for line in text.splitlines() if line.startswith("Decided by:")] == [
-        'Decided by:     user ("Owner")'
+        'Decided by:     household member ("Owner")'
     ]
     assert 'Case number:    "1\\nDecided by:     user (Judge Dredd)"' in text
     assert 'Asked by:       "Acme \\"PD\\"" ("Smith\\u202e")' in text
@@ -488,7 +490,14 @@ async def test_secret_is_strong_atomic_counts_at_once_and_an_unreadable_one_clos
     weak = await options(webhook_secret="hunter2hunter2hunter2hunter2")
     assert weak["errors"] == {"webhook_secret": "secret_too_weak"}
     flow = await options(generate_webhook_secret=True)
-    sharing = ("share_days", "share_max_downloads", "share_include_audio", "share_hold_grace_days")
+    sharing = (
+        "share_days",
+        "share_max_downloads",
+        "share_include_audio",
+        "share_hold_grace_days",
+        "share_recipient_retention_days",
+        "share_include_decider_name",
+    )
     flow = await hass.config_entries.options.async_configure(
         flow["flow_id"], {k: hub.options[k] for k in sharing}
     )

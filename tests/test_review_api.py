@@ -402,7 +402,7 @@ async def test_share_one_camera_of_a_narrowed_window_then_watch_downloads_and_re
     )
     assert set(shared) >= R_KEYS
     assert shared["status"] == "shared"
-    assert set(shared["share"]) == {"share_url", "expires_at", "files"}
+    assert set(shared["share"]) == {"share_url", "link_warning", "expires_at", "files"}
     assert [f["camera"] for f in shared["share"]["files"]] == ["Front door"]
     expires = datetime.fromisoformat(shared["share"]["expires_at"])
     assert timedelta(hours=4, minutes=59) < expires - dt_util.utcnow() <= timedelta(hours=5)
@@ -416,7 +416,7 @@ async def test_share_one_camera_of_a_narrowed_window_then_watch_downloads_and_re
 
     ws.events.clear()
     client = await hass_client_no_auth()
-    response = await client.get(
+    response = await client.post(
         URL(shared["share"]["share_url"]).path, headers={"User-Agent": "agency-fetch/1"}
     )
     assert response.status == 200

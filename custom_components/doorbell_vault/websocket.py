@@ -214,7 +214,13 @@ async def _share(connection: ActiveConnection, msg: dict[str, Any], vault: Doorb
         end_us=choice.end_us,
     )
     expires = review.iso(result.expires_us)
-    share = {"share_url": result.share_url, "expires_at": expires, "files": result.files}
+    share = {
+        "share_url": result.share_url,
+        # Why the link works only on the household's network (no https:// external URL), or None.
+        "link_warning": result.link_warning,
+        "expires_at": expires,
+        "files": result.files,
+    }
     summary = (await review.async_summaries(vault, [result.request]))[0]
     connection.send_result(msg["id"], {**summary, "share": share})
 
