@@ -370,7 +370,7 @@ def wait_for_recording(api: Api, timeout: float) -> bool:
     return False
 
 
-def decide_by_blueprint(api: Api, entry_id: str, timeout: float) -> dict[str, Any]:
+def decide_by_blueprint(api: Api, config: Path, entry_id: str, timeout: float) -> dict[str, Any]:
     """Create an automation from our auto-decline blueprint through the config API (as the UI does), send
     a footage request through the webhook as an agency would, and report how it was decided."""
     automation_id = "doorbell_vault_decline_every_request"
@@ -395,7 +395,10 @@ def decide_by_blueprint(api: Api, entry_id: str, timeout: float) -> dict[str, An
             None,
         )
         time.sleep(0.5)
-    webhook = api.request("GET", f"/api/diagnostics/config_entry/{entry_id}")["data"]["webhook"]["path"]
+    # The webhook's id is in the entry's data (diagnostics never show it): read it as the owner would copy it.
+    stored = json.loads((config / ".storage" / "core.config_entries").read_text())["data"]["entries"]
+    webhook_id = next(e["data"]["webhook_id"] for e in stored if e["entry_id"] == entry_id)
+    webhook = f"/api/webhook/{webhook_id}"
     now = datetime.now(UTC)
     agency = Api(api.base_url)  # no token: an agency's system knows only the webhook's address
     answer = agency.request(
@@ -438,7 +441,7 @@ def check(config: Path, port: int) -> dict[str, Any]:
             "database": (config / "doorbell_vault" / "doorbell_vault.db").is_file(),
             "cameras": entry["num_subentries"],
             "recording": wait_for_recording(api, timeout=60),
-            "blueprint": decide_by_blueprint(api, entry["entry_id"], timeout=30),
+            "blueprint": decide_by_blueprint(api, config, entry["entry_id"], timeout=30),
         }
         if os.environ.get("DOORBELL_VAULT_NAMESPACE_LAN"):
             flow = announce_and_wait_for_discovery(api, doorbell.port, timeout=30)
