@@ -5,12 +5,14 @@ Shared by `scripts/simulate-doorbell`, `scripts/develop` and the tests.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import signal
 import subprocess
 import sys
 import threading
+import time
 from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -30,6 +32,16 @@ class SimulatedDoorbell:
     username: str | None = None
     password: str | None = None
     stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=50))
+    epochs: list[float] = field(default_factory=list)
+
+    def epoch(self, timeout: float = 20) -> float:
+        """Wall-clock time of the stream's running time 0 (known once a client made the media play)."""
+        deadline = time.monotonic() + timeout
+        while not self.epochs:
+            if time.monotonic() > deadline:
+                raise TimeoutError("the simulated doorbell's media never played")
+            time.sleep(0.05)
+        return self.epochs[-1]
 
     @property
     def authenticated_url(self) -> str:
@@ -63,14 +75,24 @@ def start(
     fps: int = 15,
     bitrate: int = 3000,
     audio: str = "aac",
+    codec: str = "h264",
+    bframes: int = 0,
+    gop_seconds: float = 2.0,
+    cheap: bool = False,
     username: str | None = None,
     password: str | None = None,
-    timeout: float = 20,
+    timeout: float = 60,
 ) -> SimulatedDoorbell:
-    """Start a simulated doorbell and return once it listens (port 0 picks a free port)."""
+    """Start a simulated doorbell and return once it listens (port 0 picks a free port).
+
+    `cheap` serves a pre-encoded loop (encoded once per setting, then cached) without encoding.
+    """
     args = [SYSTEM_PYTHON, str(SERVER), "--port", str(port), "--path", path]
     args += ["--width", str(width), "--height", str(height), "--fps", str(fps)]
-    args += ["--bitrate", str(bitrate), "--audio", audio]
+    args += ["--bitrate", str(bitrate), "--audio", audio, "--codec", codec, "--bframes", str(bframes)]
+    args += ["--gop-seconds", str(gop_seconds)]
+    if cheap:
+        args.append("--cheap")
     if username and password:
         args += ["--username", username, "--password", password]
     # Keep the virtual environment's interpreter settings away from Debian's Python.
@@ -96,7 +118,16 @@ def start(
         process.wait()
         raise RuntimeError("simulated doorbell did not start: " + " | ".join(tail))
     info = json.loads(ready[0])
-    return SimulatedDoorbell(process, info["url"], info["port"], username, password, tail)
+    doorbell = SimulatedDoorbell(process, info["url"], info["port"], username, password, tail)
+    stdout = process.stdout
+
+    def follow() -> None:
+        for line in stdout:
+            with contextlib.suppress(ValueError, KeyError):
+                doorbell.epochs.append(float(json.loads(line)["epoch"]))
+
+    threading.Thread(target=follow, daemon=True).start()
+    return doorbell
 
 
 def main() -> int:
