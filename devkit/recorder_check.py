@@ -1,0 +1,173 @@
+"""The recorder's life cycle against a real `hass`: SIGKILL, restart, SIGTERM (see its e2e test).
+
+`python -m devkit.recorder_check <folder>` prints one JSON report of what it saw; the test asserts it.
+Real processes only: Home Assistant, two simulated cameras, Debian's ffmpeg.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import sqlite3
+import subprocess
+import sys
+import time
+import urllib.error
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from devkit import simulator
+from devkit.develop import OWNER_PASSWORD, OWNER_USERNAME, Api, prepare_config, start_hass, stop
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+def _recorders(storage: Path) -> list[int]:
+    """Process ids of every ffmpeg writing into this storage folder."""
+    marker = f"{storage}/".encode()
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit():
+            continue
+        try:
+            arguments = Path(entry.path, "cmdline").read_bytes().split(b"\0")
+            state = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[0]
+        except OSError:
+            continue
+        is_ffmpeg = state != "Z" and Path(arguments[0].decode()).name == "ffmpeg"
+        if is_ffmpeg and any(a.startswith(marker) for a in arguments[1:]):
+            found.append(int(entry.name))
+    return found
+
+
+def _indexed(storage: Path) -> dict[str, tuple[str, int]]:
+    """path -> (camera, end) of every indexed segment."""
+    with sqlite3.connect(f"file:{storage / 'doorbell_vault.db'}?mode=ro", uri=True) as db:
+        return {
+            path: (camera, end)
+            for path, camera, end in db.execute("SELECT path, camera, end_us FROM segments")
+        }
+
+
+def _files(storage: Path) -> set[str]:
+    """Every segment file outside `incoming/`."""
+    return {
+        str(p.relative_to(storage)) for p in storage.glob("*/*/*/*.mp4") if p.parent.parent.name != "incoming"
+    }
+
+
+def _until(condition: Callable[[], bool], timeout: float, what: str) -> None:
+    deadline = time.monotonic() + timeout
+    while not condition():
+        if time.monotonic() > deadline:
+            raise TimeoutError(what)
+        time.sleep(0.5)
+
+
+def _recording(api: Api, names: tuple[str, ...]) -> bool:
+    states = {s["entity_id"]: s["state"] for s in api.request("GET", "/api/states")}
+    return all(states.get(f"binary_sensor.{name}_recording") == "on" for name in names)
+
+
+def _up(config: Path, port: int) -> tuple[subprocess.Popen[bytes], Api]:
+    """Start `hass` and wait until its HTTP server answers (after onboarding, any answer counts)."""
+    hass = start_hass(config, quiet=True)
+    api = Api(f"http://127.0.0.1:{port}")
+    deadline = time.monotonic() + 240
+    while True:
+        if hass.poll() is not None:
+            raise RuntimeError(f"hass exited with code {hass.returncode}")
+        try:
+            api.request("GET", "/api/", timeout=5)
+            break
+        except urllib.error.HTTPError:
+            break
+        except urllib.error.URLError, ConnectionError, TimeoutError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.5)
+    return hass, api
+
+
+def check(folder: Path) -> dict[str, Any]:
+    """Record two cameras, SIGKILL `hass`, restart it, then stop it with SIGTERM; report what was seen."""
+    config, port = folder / "config", _free_port()
+    storage = config / "doorbell_vault"
+    prepare_config(config, port)
+    cameras = (
+        simulator.start(cheap=True, fps=15, width=640, height=360, bitrate=800, audio="pcma"),
+        simulator.start(cheap=True, codec="h265", fps=15, width=640, height=360, bitrate=800, audio="none"),
+    )
+    names = ("porch", "garage")
+    report: dict[str, Any] = {}
+    hass, api = _up(config, port)
+    try:
+        api.onboard()
+        api.login(OWNER_USERNAME, OWNER_PASSWORD)
+        entry = api.ensure_vault(storage)
+        for name, doorbell in zip(names, cameras, strict=True):
+            api.ensure_camera(entry["entry_id"], doorbell.url, name=name.title())
+        _until(lambda: _recording(api, names), 120, "both cameras recording")
+        report["ffmpeg_while_recording"] = len(_recorders(storage))
+        before = _indexed(storage)
+        report["indexed_before_kill"] = len(before)
+
+        hass.kill()
+        hass.wait()
+        killed = time.monotonic()
+        # The parent-death signal ends each ffmpeg with its Home Assistant.
+        _until(lambda: not _recorders(storage), 15, "ffmpeg outlived a SIGKILLed hass")
+        report["seconds_until_no_ffmpeg_after_sigkill"] = round(time.monotonic() - killed, 2)
+
+        hass, api = _up(config, port)
+        api.login(OWNER_USERNAME, OWNER_PASSWORD)
+        _until(lambda: _recording(api, names), 120, "recording after the restart")
+        newest = max(end for _, end in before.values())
+        _until(lambda: sum(end > newest for _, end in _indexed(storage).values()) >= 2, 60, "new segments")
+        report["ffmpeg_after_restart"] = len(_recorders(storage))
+        after = _indexed(storage)
+        report["indexed_lost"] = sorted(set(before) - set(after))
+        report["indexed_without_file"] = sorted(p for p in after if not (storage / p).is_file())
+        report["files_not_indexed_after_restart"] = sorted(_files(storage) - set(after))
+
+        # Home Assistant handles SIGTERM only once it has started: before that the signal kills it.
+        _until(lambda: api.request("GET", "/api/config")["state"] == "RUNNING", 300, "hass running")
+        sigterm = time.time()
+        stop(hass)
+        report["hass_exit_code"] = hass.returncode
+        report["ffmpeg_after_sigterm"] = len(_recorders(storage))
+        report["left_in_incoming"] = [str(p) for p in storage.glob("*/incoming/*.mp4")]
+        final = _indexed(storage)
+        report["files_not_indexed_after_sigterm"] = sorted(_files(storage) - set(final))
+        last = max(final, key=lambda path: final[path][1])
+        played = subprocess.run(
+            ["ffmpeg", "-v", "error", "-i", str(storage / last), "-f", "null", "-"],
+            capture_output=True,
+            text=True,
+            check=False,
+            timeout=60,
+        )
+        report["last_segment_plays"] = played.returncode == 0 and played.stderr == ""
+        # The open segment ran up to the SIGTERM.
+        report["last_segment_end_minus_sigterm_s"] = round(final[last][1] / 1e6 - sigterm, 1)
+    finally:
+        stop(hass)
+        for doorbell in cameras:
+            doorbell.stop()
+    return report
+
+
+def main() -> int:
+    print(json.dumps(check(Path(sys.argv[1]))))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
