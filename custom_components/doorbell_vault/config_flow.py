@@ -152,10 +152,10 @@ def _tsa_url_ok(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and len(url) <= 500
 
 
-async def async_probe(hass: HomeAssistant, url: str) -> StreamInfo:
+async def async_probe(hass: HomeAssistant, url: str, *, allow_http: bool = False) -> StreamInfo:
     """Test-before-configure with the ffprobe beside Home Assistant's ffmpeg."""
     binary = await hass.async_add_executor_job(ffprobe_binary, get_ffmpeg_manager(hass).binary)
-    return await probe_stream(binary, url)
+    return await probe_stream(binary, url, allow_http=allow_http)
 
 
 def camera_data(
@@ -743,7 +743,7 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 errors[CONF_ENTITY_ID] = "no_stream_source"
             else:
                 try:
-                    info = await async_probe(self.hass, source)
+                    info = await async_probe(self.hass, source, allow_http=True)
                 except ProbeError as err:
                     errors["base"] = err.reason
                 else:

@@ -11,6 +11,7 @@ from homeassistant.core import HomeAssistant
 
 from .const import CONF_WEBHOOK_ID
 from .hub import DoorbellVaultConfigEntry
+from .recording.camera_config import redact
 from .requests.secret import secret_is_set
 from .store import holds, segments
 
@@ -36,7 +37,7 @@ async def async_get_config_entry_diagnostics(
                 "paused": recorder.paused,
                 "restarts": recorder.restarts,
                 "pid": recorder.pid,
-                "stderr_tail": list(recorder.stderr_tail),
+                "stderr_tail": [redact(line) for line in recorder.stderr_tail],
                 "footage": asdict(await vault.store.async_call(segments.stats, camera_id)),
             }
             for camera_id, recorder in vault.recorders.items()

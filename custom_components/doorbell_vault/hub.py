@@ -19,7 +19,7 @@ from typing import Any, Final
 
 from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
@@ -49,9 +49,9 @@ from .const import (
 )
 from .evidence import timestamp
 from .evidence.sharing import ShareDesk
-from .recording.camera_config import REAUTH_CAMERA, SUBENTRY_CAMERA, CameraConfig
+from .recording.camera_config import REAUTH_CAMERA, SUBENTRY_CAMERA, CameraConfig, redact
 from .recording.reconcile import reconcile
-from .recording.recorder import Recorder
+from .recording.recorder import Recorder, end_stale_recorders
 from .recording.retention import Policy, PruneReport, prune
 from .requests.lifecycle import Lifecycle
 from .requests.policy import Policy as RequestPolicy
@@ -80,6 +80,16 @@ def _keep_timestamp(storage: Path, name: str, reply: bytes) -> Path:
     path.write_bytes(reply)
     path.chmod(0o600)
     return path
+
+
+STORAGE_FULL_ISSUE: Final = "storage_full"
+# Room a camera needs to record again after the disk ran full, when its segment sizes are not known yet.
+ROOM_PER_CAMERA: Final = 8_000_000
+
+
+def paused_key(camera_id: str) -> str:
+    """The index's meta key that keeps a camera's pause."""
+    return f"paused_{camera_id}"
 
 
 def offline_issue_id(camera_id: str) -> str:
@@ -147,6 +157,7 @@ class DoorbellVault:
         self.last_prune: PruneReport | None = None
         self.texts = Texts({}, {})
         self._unsubs: list[Callable[[], None]] = []
+        self._stop_unsub: Callable[[], None] | None = None
         self._prune_lock = asyncio.Lock()
         self.cameras: dict[str, CameraConfig] = {
             camera.id: camera
@@ -166,6 +177,7 @@ class DoorbellVault:
                 resolve_url=self._url_resolver(camera),
                 on_segment=self._segment_indexed,
                 on_credentials_refused=self._credentials_refused(camera),
+                on_disk_full=self.async_make_room,
             )
             for camera in self.cameras.values()
         }
@@ -226,8 +238,15 @@ class DoorbellVault:
         self.texts = await async_texts(self.hass)
         await self.lifecycle.async_start()
         await self.shares.async_start()
+        # A config entry is not unloaded when Home Assistant stops: end the recorders on its stop event,
+        # so each open segment is finished and indexed.
+        self._stop_unsub = self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._ha_stopping)
         for camera in self.cameras.values():
             recorder = self.recorders[camera.id]
+            # Before reconciliation: a recorder left by a killed Home Assistant may still be writing.
+            ended = await self.hass.async_add_executor_job(end_stale_recorders, self.storage, camera.id)
+            if ended:
+                _LOGGER.warning("%s: ended %d recorder(s) left by an earlier run", camera.name, len(ended))
             found = await reconcile(recorder)
             if found.indexed:
                 persistent_notification.async_create(
@@ -236,6 +255,7 @@ class DoorbellVault:
                     title=await async_text(self.hass, "notify_foreign_title"),
                     notification_id=f"{DOMAIN}_foreign_{camera.id}",
                 )
+            recorder.paused = await self.store.async_call(meta.get, paused_key(camera.id)) == "1"
             if self.ffmpeg_ok:
                 recorder.start()
             self._track_triggers(camera)
@@ -250,8 +270,49 @@ class DoorbellVault:
             )
         self._unsubs.append(async_track_time_interval(self.hass, self._offline_tick, OFFLINE_CHECK_INTERVAL))
 
+    async def _ha_stopping(self, _event: Event) -> None:
+        self._stop_unsub = None
+        await asyncio.gather(*(r.stop() for r in self.recorders.values()))
+        await self.async_seal()
+
+    def room_to_record(self) -> int:
+        """Free bytes that let every camera record a few segments again."""
+        need = sum(
+            3 * r.last_segment.bytes if r.last_segment else ROOM_PER_CAMERA for r in self.recorders.values()
+        )
+        return max(need, int(float(self.options[CONF_MIN_FREE_GB]) * 1_000_000_000))
+
+    async def async_set_paused(self, camera_id: str, paused: bool) -> None:
+        """Pause or resume a camera; the pause is kept in the index and applied before the next start."""
+        await self.store.async_call(meta.put, paused_key(camera_id), "1" if paused else "0")
+        await self.recorders[camera_id].set_paused(paused)
+
+    async def async_make_room(self) -> bool:
+        """The disk is full: prune unheld footage; True once there is room, else a repair says so."""
+        async with self._prune_lock:
+            report = await self.store.async_job(
+                prune, self.store, self.storage, self.policy(), now_us(), None, self.room_to_record()
+            )
+        self.last_prune = report
+        if not report.over_cap_held:
+            ir.async_delete_issue(self.hass, DOMAIN, STORAGE_FULL_ISSUE)
+            return True
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            STORAGE_FULL_ISSUE,
+            is_fixable=False,
+            severity=ir.IssueSeverity.ERROR,
+            translation_key=STORAGE_FULL_ISSUE,
+            translation_placeholders={"path": str(self.storage)},
+        )
+        return False
+
     async def async_stop(self) -> None:
         """Stop recorders (each finishes and indexes its open segment) and periodic work."""
+        if self._stop_unsub is not None:
+            self._stop_unsub()
+            self._stop_unsub = None
         while self._unsubs:
             self._unsubs.pop()()
         self.lifecycle.async_stop()
@@ -378,7 +439,7 @@ class DoorbellVault:
                     translation_placeholders={
                         "camera": recorder.camera.name,
                         "minutes": f"{(time.monotonic() - down) / 60:.0f}",
-                        "error": self._offline_reason(recorder),
+                        "error": redact(self._offline_reason(recorder)),
                     },
                 )
             else:

@@ -7,7 +7,6 @@ from typing import Any
 from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
-from homeassistant.helpers.restore_state import RestoreEntity
 
 from .entity import CameraEntity, HubEntity, add_camera_entities
 from .hub import DoorbellVaultConfigEntry
@@ -30,17 +29,11 @@ async def async_setup_entry(
     add_camera_entities(vault, async_add_entities, lambda c: [RecordSwitch(vault, c, RECORD.key)])
 
 
-class RecordSwitch(CameraEntity, SwitchEntity, RestoreEntity):
-    """On: the camera records. Off: paused (kept across restarts)."""
+class RecordSwitch(CameraEntity, SwitchEntity):
+    """On: the camera records. Off: paused (kept in the index, applied before recording starts)."""
 
     entity_description = RECORD
     available_while_down = True
-
-    async def async_added_to_hass(self) -> None:
-        """Restore a pause."""
-        await super().async_added_to_hass()
-        if (last := await self.async_get_last_state()) is not None and last.state == "off":
-            await self.recorder.set_paused(True)
 
     @property
     def is_on(self) -> bool:
@@ -49,11 +42,11 @@ class RecordSwitch(CameraEntity, SwitchEntity, RestoreEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Resume recording."""
-        await self.recorder.set_paused(False)
+        await self.vault.async_set_paused(self.recorder.camera.id, False)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Pause recording."""
-        await self.recorder.set_paused(True)
+        await self.vault.async_set_paused(self.recorder.camera.id, True)
 
 
 class AcceptRequestsSwitch(HubEntity, SwitchEntity):

@@ -21,6 +21,7 @@ import json
 import os
 import re
 import shutil
+import statistics
 import subprocess
 import unicodedata
 import zipfile
@@ -42,6 +43,8 @@ from . import verify_package as checker
 FORMAT: Final = "doorbell-vault-evidence/1"
 KEY_FILE: Final = ".signing_key"
 SHARES_FOLDER: Final = "shares"
+# Export reads the household's own segment files and nothing else.
+FILES_ONLY: Final = ("-protocol_whitelist", "file")
 MANIFEST: Final = "manifest.json"
 SIGNATURE: Final = "manifest.json.sig"
 SUMS: Final = "SHA256SUMS"
@@ -191,25 +194,42 @@ def _run(command: list[str], timeout: float = FFMPEG_TIMEOUT) -> str:
     return result.stdout
 
 
-def _video_packets(ffprobe: str, path: Path) -> list[tuple[float, bool]]:
-    """(pts in seconds, is keyframe) of the video packets of a segment."""
+def _video_packets(ffprobe: str, path: Path) -> list[tuple[float, float, bool]]:
+    """(pts, dts in seconds, is keyframe) of the video packets of a segment, in decode order."""
     output = _run(
         [
-            *(ffprobe, "-v", "error", "-select_streams", "v:0"),
-            *("-show_entries", "packet=pts_time,flags", "-of", "csv=p=0", str(path)),
+            *(ffprobe, "-v", "error", *FILES_ONLY, "-select_streams", "v:0"),
+            *("-show_entries", "packet=pts_time,dts_time,flags", "-of", "csv=p=0", str(path)),
         ],
         timeout=60,
     )
     packets = []
     for line in output.splitlines():
-        pts, _, flags = line.partition(",")
+        fields = line.split(",")
         try:
-            packets.append((float(pts), "K" in flags))
-        except ValueError:
+            pts = float(fields[0])
+            dts = float(fields[1]) if fields[1] not in ("", "N/A") else pts
+            packets.append((pts, dts, "K" in fields[2]))
+        except ValueError, IndexError:
             continue
     if not packets:
         raise ExportError(f"{path.name} holds no video")
-    return sorted(packets)
+    return packets
+
+
+def clean_outpoint(packets: list[tuple[float, float, bool]], end: float) -> float:
+    """Where to stop reading (a decode time) so the clip ends on whole frames, with no B-frame missing.
+
+    Reading stops at a decode time: stopping at the decode time of the first reference frame shown at
+    or after `end` keeps every frame shown before it, and nothing shown after it.
+    """
+    shown = float("-inf")
+    for pts, dts, _key in packets:
+        if pts > shown:
+            if pts >= end:
+                return dts
+            shown = pts
+    return end
 
 
 def _quote(path: Path) -> str:
@@ -250,9 +270,9 @@ def plan_cut(order: Order, footage: CameraFootage) -> Cut:
     ] or [(footage.segments[0], starts[0])]
     (first, first_start), (last, last_start) = chosen[0], chosen[-1]
     last_end = last_start + last.end_us - last.start_us
-    probed: dict[int, list[tuple[float, bool]]] = {}
+    probed: dict[int, list[tuple[float, float, bool]]] = {}
 
-    def packets(segment: Segment) -> list[tuple[float, bool]]:
+    def packets(segment: Segment) -> list[tuple[float, float, bool]]:
         if segment.id not in probed:
             probed[segment.id] = _video_packets(order.ffprobe, order.storage / segment.path)
         return probed[segment.id]
@@ -260,30 +280,60 @@ def plan_cut(order: Order, footage: CameraFootage) -> Cut:
     lines = ["ffconcat version 1.0"]
     start_us = first_start
     for segment, _start in chosen:
-        lines.append(f"file {_quote(order.storage / segment.path)}")
+        # Every file is read from an explicit in point: audio may start a little before the video's first
+        # keyframe (B-frames), and an in point makes the file's place in the clip start at that keyframe,
+        # so the next file's video follows on exactly.
+        inpoint = 0.0
         if segment is first and order.start_us > first_start:
-            origin = packets(first)[0][0]
-            offset = (order.start_us - first_start) / 1_000_000 + origin
-            keyframe = max((pts for pts, key in packets(first) if key and pts <= offset), default=origin)
-            lines.append(f"inpoint {keyframe:.6f}")
-            start_us = first_start + round((keyframe - origin) * 1_000_000)
+            # A segment's time 0 is its indexed start (the video may begin later, after a reconnect).
+            offset = (order.start_us - first_start) / 1_000_000
+            keyframes = [pts for pts, _, key in packets(first) if key]
+            inpoint = max((pts for pts in keyframes if pts <= offset), default=min(keyframes, default=0.0))
+            start_us = first_start + round(inpoint * 1_000_000)
+        lines.append(f"file {_quote(order.storage / segment.path)}")
+        lines.append(f"inpoint {inpoint:.6f}")
+        if segment.time_source in EXACT_SPANS:
+            # From keyframe to keyframe, as ffmpeg reported it; the audio may run on a little and the
+            # next file's audio starts where it ends, so the next video follows on exactly.
+            lines.append(f"duration {(segment.end_us - segment.start_us) / 1_000_000 - inpoint:.6f}")
         if segment is last and order.end_us < last_end:
-            origin = packets(last)[0][0]
-            lines.append(f"outpoint {(order.end_us - last_start) / 1_000_000 + origin:.6f}")
+            end = (order.end_us - last_start) / 1_000_000
+            lines.append(f"outpoint {clean_outpoint(packets(last), end):.6f}")
     return Cut(start_us, min(order.end_us, last_end), "\n".join(lines) + "\n")
 
 
 def _packet_rate(ffprobe: str, path: Path) -> float:
     """Packets per second (all streams) of a segment."""
     output = _run(
-        [ffprobe, "-v", "error", "-show_entries", "packet=pts_time", "-of", "csv=p=0", str(path)], timeout=60
+        [
+            ffprobe,
+            "-v",
+            "error",
+            *FILES_ONLY,
+            "-show_entries",
+            "packet=pts_time",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
+        timeout=60,
     )
     return len(output.splitlines()) / max(_duration(ffprobe, path), 1.0)
 
 
 def _duration(ffprobe: str, path: Path) -> float:
     output = _run(
-        [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+        [
+            ffprobe,
+            "-v",
+            "error",
+            *FILES_ONLY,
+            "-show_entries",
+            "format=duration",
+            "-of",
+            "csv=p=0",
+            str(path),
+        ],
         timeout=60,
     )
     try:
@@ -300,7 +350,19 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     audio = ["-map", "0:a:0?"] if order.include_audio else []
     command = [
         # -xerror: a damaged source segment fails the build instead of being skipped silently.
-        *(order.ffmpeg, "-nostdin", "-v", "error", "-xerror", "-y", "-f", "concat", "-safe", "0"),
+        *(
+            order.ffmpeg,
+            "-nostdin",
+            "-v",
+            "error",
+            "-xerror",
+            "-y",
+            *FILES_ONLY,
+            "-f",
+            "concat",
+            "-safe",
+            "0",
+        ),
         *("-i", str(listing), "-map", "0:v:0", *audio, "-c", "copy", "-map_metadata", "-1", "-f", "mp4"),
     ]
     # The index (moov) goes first, for playback while downloading. Space reserved for it up front saves
@@ -320,6 +382,7 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     ]
     return {
         "camera": footage.name,
+        **clock_of(footage.segments),
         "start": iso(plan.start_us),
         "end": iso(plan.start_us + round(duration * 1_000_000)),
         "duration_s": round(duration, 3),
@@ -342,6 +405,26 @@ def _capture(proof: Proof | None) -> dict[str, Any] | None:
     }
 
 
+# Segments indexed from ffmpeg's segment list: their span is exactly keyframe to keyframe.
+EXACT_SPANS: Final = frozenset({"rtcp", "arrival"})
+TIME_SOURCES: Final = {
+    "rtcp": "the camera's own clock, mapped to UTC by its RTCP sender reports",
+    "arrival": "the camera's own clock, anchored to UTC at the arrival of its first packet",
+    "file_name": "the time the recorder opened the file (recording cut short)",
+    "wallclock": "the arrival time of every packet (recorded by an earlier version)",
+}
+
+
+def clock_of(segments: list[Segment]) -> dict[str, Any]:
+    """How the clip's times were mapped to UTC, and the camera clock's offset from true time."""
+    sources = sorted({s.time_source or "unknown" for s in segments})
+    offsets = [s.clock_offset_us for s in segments if s.clock_offset_us is not None]
+    return {
+        "time_source": sources[0] if len(sources) == 1 else "+".join(sources),
+        "camera_clock_offset_ms": round(statistics.median(offsets) / 1000, 1) if offsets else None,
+    }
+
+
 def _source_hashes(order: Order) -> list[list[dict[str, Any]]]:
     return [
         [
@@ -350,6 +433,8 @@ def _source_hashes(order: Order) -> list[list[dict[str, Any]]]:
                 "start": iso(s.start_us),
                 "end": iso(s.end_us),
                 "bytes": s.bytes,
+                "time_source": s.time_source,
+                "camera_clock_offset_ms": None if s.clock_offset_us is None else s.clock_offset_us / 1000,
                 "sha256": sha256_file(order.storage / s.path),
                 "capture": _capture(order.proofs.get(s.id)),
             }
@@ -408,11 +493,20 @@ def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> st
         "",
         "Files (cut from the household's own recordings by stream copy; never re-encoded):",
     ]
-    lines += [
-        f"  {f['name']}  {quoted(f['camera'])}  {f['start']} to {f['end']}  {f['bytes']} bytes  "
-        f"sha256 {f['sha256']}"
-        for f in files
-    ]
+    for f in files:
+        lines.append(
+            f"  {f['name']}  {quoted(f['camera'])}  {f['start']} to {f['end']}  {f['bytes']} bytes  "
+            f"sha256 {f['sha256']}"
+        )
+        offset = f["camera_clock_offset_ms"]
+        lines.append(
+            f"    time source: {f['time_source']} ({TIME_SOURCES.get(f['time_source'], 'mixed sources')}); "
+            + (
+                f"camera clock offset from true time: {offset:+.1f} ms"
+                if offset is not None
+                else "camera clock offset from true time: not measured"
+            )
+        )
     lines += [
         "",
         "A clip starts on the keyframe at or before the asked start (see starts_before_window_s in",

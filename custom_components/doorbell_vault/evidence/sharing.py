@@ -337,6 +337,7 @@ class ShareDesk:
             foreign = await self.store.async_call(segments.foreign_ids, [s.id for s in found])
             found = [s for s in found if s.id not in foreign]
             if found:
+                found = await self.store.async_call(segments.timing, found)
                 footage.append(export.CameraFootage(camera.name, found))
                 held.append((camera.id, found[0].start_us, found[-1].end_us))
         if not footage:

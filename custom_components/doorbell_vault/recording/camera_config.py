@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote, urlsplit, urlunsplit
@@ -64,12 +65,51 @@ def with_credentials(url: str, username: str | None, password: str | None) -> st
     return urlunsplit(parts._replace(netloc=f"{auth}@{parts.netloc}"))
 
 
+# A URL's user information: from the scheme's `//` to the last `@` before a space or a quote (a raw
+# password may itself hold `@ : / #`).
+_USERINFO: Final = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s'\"]*@")
+
+
+def redact(text: str, *secrets: str | None) -> str:
+    """Text that may quote a stream URL, with any `scheme://user:pass@` (and the given secrets) removed.
+
+    Applied to everything that leaves the process: log lines, repairs, diagnostics, ffmpeg's stderr.
+    """
+    text = _USERINFO.sub(r"\1***@", text)
+    for secret in secrets:
+        for form in (secret, quote(secret or "", safe="")):
+            if form and len(form) > 2:
+                text = text.replace(form, "***")
+    return text
+
+
 def redact_url(text: str, username: str | None, password: str | None) -> str:
     """Remove credentials from text that may quote a stream URL (ffmpeg's stderr)."""
-    for secret in (password, quote(password or "", safe=""), username):
-        if secret:
-            text = text.replace(secret, "***")
-    return text
+    return redact(text, password, username)
+
+
+# Protocols ffmpeg may open for a camera's stream; http/https only for a camera entity's HLS source.
+RECORDING_PROTOCOLS: Final = ("rtsp", "rtsps", "rtp", "srtp", "tcp", "udp", "tls")
+HTTP_PROTOCOLS: Final = ("http", "https")
+
+
+class SourceRefused(ValueError):
+    """A stream source whose protocol is not a camera's (`file:`, `concat:`, ...)."""
+
+    def __init__(self, scheme: str, allowed: tuple[str, ...]) -> None:
+        super().__init__(
+            f"stream source refused: protocol '{scheme or 'none'}' is not one of {', '.join(allowed)}"
+        )
+        self.scheme = scheme
+
+
+def checked_source(url: str, *, allow_http: bool = False) -> str:
+    """The protocol whitelist for ffmpeg/ffprobe reading `url`; SourceRefused for any other protocol."""
+    allowed = RECORDING_PROTOCOLS + (HTTP_PROTOCOLS if allow_http else ())
+    scheme = url.split(":", 1)[0].lower() if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", url) else ""
+    if scheme not in allowed or not url[len(scheme) :].startswith("://"):
+        raise SourceRefused(scheme, allowed)
+    return ",".join(allowed)
 
 
 @dataclass(frozen=True, slots=True)

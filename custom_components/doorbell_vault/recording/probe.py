@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
+from .camera_config import SourceRefused, checked_source
+
 PROBE_TIMEOUT: Final = 15.0
 RTSP_TIMEOUT_US: Final = 10_000_000
 
@@ -77,9 +79,18 @@ def refuses_credentials(stderr: str) -> bool:
     return _classify(stderr) == "invalid_auth"
 
 
-async def probe_stream(ffprobe: str, url: str, timeout: float = PROBE_TIMEOUT) -> StreamInfo:
-    """Check that `url` is a reachable video stream; raise ProbeError with a translation key."""
-    args = [ffprobe, "-v", "error", "-hide_banner"]
+async def probe_stream(
+    ffprobe: str, url: str, timeout: float = PROBE_TIMEOUT, *, allow_http: bool = False
+) -> StreamInfo:
+    """Check that `url` is a reachable video stream; raise ProbeError with a translation key.
+
+    Only a camera's protocols are opened (http/https with `allow_http`, for a camera entity's HLS).
+    """
+    try:
+        protocols = checked_source(url, allow_http=allow_http)
+    except SourceRefused as err:
+        raise ProbeError("source_refused") from err
+    args = [ffprobe, "-v", "error", "-hide_banner", "-protocol_whitelist", protocols]
     if url.startswith(("rtsp://", "rtsps://")):
         args += ["-rtsp_transport", "tcp", "-timeout", str(RTSP_TIMEOUT_US)]
     args += ["-show_entries", "stream=codec_type,codec_name,width,height", "-of", "json", url]
@@ -111,7 +122,18 @@ async def probe_duration(ffprobe: str, path: Path, timeout: float = 30) -> float
     """Seconds of playable footage in a file (a cut-short fragmented MP4 included), or None."""
     try:
         code, stdout, _ = await _run(
-            [ffprobe, "-v", "error", "-show_entries", "format=duration", "-of", "csv=p=0", str(path)],
+            [
+                ffprobe,
+                "-v",
+                "error",
+                "-protocol_whitelist",
+                "file",
+                "-show_entries",
+                "format=duration",
+                "-of",
+                "csv=p=0",
+                str(path),
+            ],
             timeout,
         )
     except TimeoutError, OSError:

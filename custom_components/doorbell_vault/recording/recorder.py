@@ -1,24 +1,33 @@
 """One supervised ffmpeg per camera: stream copy into fragmented-MP4 segments, indexed as they finish.
 
 ffmpeg writes `<camera>/incoming/<UTC start>.mp4` and prints each finished segment on stdout (a CSV
-segment list); the recorder moves it to `<camera>/<UTC day>/<hour>/` and indexes it. With
-`use_wallclock_as_timestamps` the segment list's times are arrival times relative to the first packet,
-so the first packet's wall-clock time is recovered from when each line arrives (never later than it).
+segment list); the recorder moves it to `<camera>/<UTC day>/<hour>/` and indexes it.
+
+The camera's own timestamps are recorded untouched (B-frames and their reordering intact). They are
+mapped to UTC separately, per connection: the segment list gives each segment's start and end in the
+camera's time since the first packet, and a segment ends when the keyframe that starts the next one
+arrives, so `arrival - end` measures when the camera's time 0 was, never earlier than it truly was;
+the smallest such value of a connection is its anchor.
+
+ffmpeg runs in its own process group, dies with its parent (a parent-death signal), and leaves a pid
+file per camera, so a recorder of a killed Home Assistant is found and ended at the next start.
 """
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
+import errno
 import hashlib
 import logging
 import os
+import shutil
 import signal
+import sqlite3
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
-from functools import partial
 from pathlib import Path
 from typing import Final
 
@@ -26,7 +35,7 @@ import ffmpeg  # type: ignore[import-untyped]
 
 from ..store import Store, segments
 from ..store.segments import Segment
-from .camera_config import CameraConfig, redact_url
+from .camera_config import CameraConfig, checked_source, redact
 from .probe import probe_duration, refuses_credentials
 
 _LOGGER = logging.getLogger(__name__)
@@ -38,47 +47,75 @@ BACKOFF_FIRST: Final = 0.5
 BACKOFF_MAX: Final = 60.0
 STOP_GRACE: Final = 5.0
 INCOMING: Final = "incoming"
+PID_FILE: Final = "recorder.pid"
 NAME_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 G711: Final = frozenset({"pcm_alaw", "pcm_mulaw"})
-# Why the recorder itself stopped (keys of `common.offline_*`); None: see ffmpeg's own last message.
+# Why a camera is down, for the repair (translated by the hub); None: ffmpeg's own words say it.
 PROBLEM_STALLED: Final = "stalled"
 PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
 PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
+TIME_ARRIVAL: Final = "arrival"
+TIME_RTCP: Final = "rtcp"
+TIME_FILE_NAME: Final = "file_name"
+# ffmpeg's first packet of an RTSP session can lack timestamps; everything before the first keyframe
+# that has them is dropped (the expression's register 0 remembers that it came).
+DROP_UNTIMED_START: Final = r"if(ld(0)\,0\,if(key*not(eq(pts\,nopts))\,st(0\,1)*0\,1))"
+SETPRIV: Final = shutil.which("setpriv")
 
 
 def build_command(
-    binary: str, url: str, incoming: Path, audio_codec: str | None, record_audio: bool
+    binary: str,
+    url: str,
+    incoming: Path,
+    audio_codec: str | None,
+    record_audio: bool,
+    video_codec: str = "h264",
+    *,
+    allow_http: bool = False,
 ) -> list[str]:
-    """The ffmpeg command: RTSP over TCP with timeouts, video always copied, audio copied or made AAC."""
-    options: dict[str, object] = {}
+    """The ffmpeg command: RTSP over TCP with timeouts, video always copied, audio copied or made AAC.
+
+    Raises SourceRefused for a URL whose protocol is not a camera's.
+    """
+    protocols = checked_source(url, allow_http=allow_http)
+    options: dict[str, object] = {"protocol_whitelist": protocols}
     if url.startswith(("rtsp://", "rtsps://")):
-        options = {"rtsp_transport": "tcp", "timeout": 10_000_000}
-    source = ffmpeg.input(url, use_wallclock_as_timestamps=1, fflags="+genpts+discardcorrupt", **options)
+        options |= {"rtsp_transport": "tcp", "timeout": 10_000_000}
+    source = ffmpeg.input(url, fflags="+discardcorrupt", **options)
     streams = [source["v:0"]]
-    codecs: dict[str, object] = {"c:v": "copy"}
+    codecs: dict[str, object] = {"c:v": "copy", "bsf:v": f"noise=drop={DROP_UNTIMED_START}"}
+    if video_codec in ("hevc", "h265"):
+        # The tag QuickTime and Safari need to play H.265.
+        codecs["tag:v"] = "hvc1"
     if record_audio and audio_codec:
         streams.append(source["a:0"])
         # MP4 cannot hold G.711: convert the audio alone, never the video.
         codecs["c:a"] = "copy" if audio_codec == "aac" else "aac"
         if audio_codec != "aac":
             codecs["b:a"] = "64k"
+            codecs["ar"] = 48000
     output = ffmpeg.output(
         *streams,
         str(incoming / f"{NAME_FORMAT}.mp4"),
         f="segment",
         segment_time=SEGMENT_SECONDS,
         segment_format="mp4",
-        segment_format_options="movflags=+frag_keyframe+empty_moov+default_base_moof",
+        # delay_moov: the moov waits for the first fragment, so it can hold the edit list that keeps
+        # B-frames' presentation times (and a late first video frame) exact.
+        segment_format_options="movflags=+frag_keyframe+delay_moov+default_base_moof",
         segment_list="pipe:1",
         segment_list_type="csv",
         segment_list_flags="live",
         reset_timestamps=1,
         strftime=1,
-        avoid_negative_ts="make_zero",
         **codecs,
     )
     args: list[str] = output.compile(cmd=binary)
-    return [args[0], "-nostdin", "-hide_banner", "-loglevel", "warning", *args[1:]]
+    command = [args[0], "-nostdin", "-hide_banner", "-loglevel", "warning", *args[1:]]
+    if SETPRIV:
+        # Ended with its parent, even one killed with SIGKILL; SIGTERM lets it close the segment.
+        command = [SETPRIV, "--pdeathsig", "TERM", "--", *command]
+    return command
 
 
 def name_time_us(name: str) -> int | None:
@@ -113,6 +150,8 @@ def file_segment(
     start_us: int,
     end_us: int,
     origin: str = segments.RECORDED,
+    time_source: str | None = None,
+    clock_offset_us: int | None = None,
 ) -> Segment:
     """Move a finished file to its hour folder, hash it and index it (runs on the store's thread)."""
     relative = f"{segment_folder(camera, start_us)}/{source.name}"
@@ -122,15 +161,75 @@ def file_segment(
         source.replace(target)
     size = target.stat().st_size
     digest = sha256_file(target)
-    segment_id = store.call(segments.add, camera, start_us, end_us, size, relative, digest, origin)
-    return Segment(segment_id, camera, start_us, end_us, size, relative)
+    segment_id = store.call(
+        segments.add, camera, start_us, end_us, size, relative, digest, origin, time_source, clock_offset_us
+    )
+    return Segment(segment_id, camera, start_us, end_us, size, relative, time_source, clock_offset_us)
+
+
+# Recorders left by a killed Home Assistant ---------------------------------------------------------
+
+
+def _recorders_writing_to(folder: Path) -> list[int]:
+    """Process ids of every ffmpeg whose output lies in `folder` (its pid file may be gone)."""
+    marker = f"{folder}/".encode()
+    found = []
+    for entry in os.scandir("/proc"):
+        if not entry.name.isdigit() or int(entry.name) == os.getpid():
+            continue
+        try:
+            arguments = Path(entry.path, "cmdline").read_bytes().split(b"\0")
+        except OSError:
+            continue
+        if any(argument.startswith(marker) for argument in arguments[1:]):
+            found.append(int(entry.name))
+    return found
+
+
+def end_stale_recorders(storage: Path, camera: str) -> list[int]:
+    """End recorders of this storage folder's camera that this process did not start (blocking).
+
+    Runs at start-up before reconciliation, so their partial files can be salvaged afterwards.
+    """
+    incoming = storage / camera / INCOMING
+    pid_file = storage / camera / PID_FILE
+    pids = set(_recorders_writing_to(incoming)) if Path("/proc").is_dir() else set()
+    with contextlib.suppress(OSError, ValueError):
+        recorded = int(pid_file.read_text().strip())
+        if recorded in _recorders_writing_to(incoming):
+            pids.add(recorded)
+    for sig in (signal.SIGTERM, signal.SIGKILL):
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, sig)
+        deadline = time.monotonic() + STOP_GRACE
+        while pids and time.monotonic() < deadline:
+            pids = {pid for pid in pids if _alive(pid)}
+            if pids:
+                time.sleep(0.05)
+        if not pids:
+            break
+    pid_file.unlink(missing_ok=True)
+    return sorted(pids)
+
+
+def _alive(pid: int) -> bool:
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except OSError, IndexError:
+        return False
+    return state != "Z"
 
 
 type Listener = Callable[[], None]
 
 
 class Recorder:
-    """Supervise one camera's ffmpeg: restart with capped backoff, watch for stalls, index segments."""
+    """Supervise one camera's ffmpeg: restart with capped backoff, watch for stalls, index segments.
+
+    Whatever goes wrong (ffmpeg, the disk, the index) is logged once, shows the camera offline and is
+    retried with backoff; the supervisor itself never ends before stop().
+    """
 
     def __init__(
         self,
@@ -142,6 +241,7 @@ class Recorder:
         *,
         resolve_url: Callable[[], Awaitable[str | None]] | None = None,
         on_segment: Callable[[Segment], None] | None = None,
+        on_disk_full: Callable[[], Awaitable[bool]] | None = None,
         on_credentials_refused: Callable[[], None] | None = None,
     ) -> None:
         """Prepare, without starting."""
@@ -151,8 +251,10 @@ class Recorder:
         self.ffmpeg_binary = ffmpeg_binary
         self.ffprobe_binary = ffprobe_binary
         self.incoming = storage / camera.id / INCOMING
+        self.pid_file = storage / camera.id / PID_FILE
         self._resolve_url = resolve_url
         self._on_segment = on_segment
+        self._on_disk_full = on_disk_full
         self._on_credentials_refused = on_credentials_refused
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
@@ -164,12 +266,15 @@ class Recorder:
         self.down_since: float | None = time.monotonic()
         self.last_segment: Segment | None = None
         self.restarts = 0
+        self.disk_full = False
         self.credentials_refused = False
         self.problem: str | None = None
         self._run_problem: str | None = None
         self._refused_this_run = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
         self._expected_start_us: int | None = None
+        self._logged_errors: set[str] = set()
+        self._anchor_us: int | None = None
 
     # Public ------------------------------------------------------------------------------------
 
@@ -239,6 +344,7 @@ class Recorder:
             if self.down_since is not None and self.restarts:
                 _LOGGER.info("%s is recording again", self.camera.name)
             self.down_since = None
+            self.disk_full = False
         else:
             self.down_since = time.monotonic()
             if not self._stopping and not self.paused:
@@ -248,6 +354,9 @@ class Recorder:
                     self.stderr_tail[-1] if self.stderr_tail else "ffmpeg exited",
                 )
         self._notify()
+
+    def _note(self, text: str) -> None:
+        self.stderr_tail.append(redact(text, self.camera.password, self.camera.username))
 
     async def _sleep(self, seconds: float) -> None:
         # Cleared after waking, not before: a stop or resume that came earlier still counts.
@@ -263,25 +372,38 @@ class Recorder:
             if self.paused:
                 await self._sleep(3600)
                 continue
-            url = await self.current_url()
             produced = False
-            if url:
-                produced = await self._run_once(url)
-                await self.salvage()
-                self._check_credentials(produced)
-                # Kept until the next run ends, so a repair raised meanwhile reads a settled reason.
-                self.problem = self._run_problem
-            else:
-                self.problem = PROBLEM_NO_STREAM_SOURCE
-                self.stderr_tail.append("no stream source")
+            try:
+                produced = await self._attempt()
+            except Exception as err:  # whatever it is: the camera shows offline and it is retried
+                self._failed(err)
             if self.stopping():
                 break
             if not self.paused:
                 self._set_online(False)
+            if self.disk_full and self._on_disk_full is not None:
+                with contextlib.suppress(Exception):
+                    if await self._on_disk_full():
+                        produced = True  # room was made: try again at once
             self.restarts += 1
             backoff = BACKOFF_FIRST if produced else min(backoff * 2, BACKOFF_MAX)
             await self._sleep(backoff)
         self._set_online(False)
+
+    async def _attempt(self) -> bool:
+        url = await self.current_url()
+        if not url:
+            self.problem = PROBLEM_NO_STREAM_SOURCE
+            self._note("no stream source")
+            return False
+        try:
+            produced = await self._run_once(url)
+        finally:
+            await self.salvage()
+        self._check_credentials(produced)
+        # Kept until the next run ends, so a repair raised meanwhile reads a settled reason.
+        self.problem = self._run_problem
+        return produced
 
     def _check_credentials(self, produced: bool) -> None:
         refused = self._refused_this_run and not produced
@@ -296,16 +418,33 @@ class Recorder:
             if self._on_credentials_refused:
                 self._on_credentials_refused()
 
+    def _failed(self, err: Exception) -> None:
+        full = _is_disk_full(err)
+        self.disk_full = self.disk_full or full
+        self.problem = None  # the repair quotes what went wrong
+        text = "disk full" if full else redact(f"{type(err).__name__}: {err}", self.camera.password)
+        self._note(text)
+        key = f"{type(err).__name__}:{getattr(err, 'errno', '')}"
+        if key in self._logged_errors:
+            _LOGGER.debug("%s: recorder failed again: %s", self.camera.name, text)
+            return
+        self._logged_errors.add(key)
+        _LOGGER.error(
+            "%s: recording failed (%s); retrying with backoff", self.camera.name, text, exc_info=not full
+        )
+
     async def _run_once(self, url: str) -> bool:
         self._refused_this_run = False
         self._run_problem = None
-        await self.store.async_job(partial(self.incoming.mkdir, parents=True, exist_ok=True))
+        await self.store.async_job(_make_folder, self.incoming)
         command = build_command(
             self.ffmpeg_binary,
             url,
             self.incoming,
             self.camera.audio_codec,
             self.camera.record_audio,
+            self.camera.video_codec,
+            allow_http=self._resolve_url is not None,
         )
         self._process = process = await asyncio.create_subprocess_exec(
             *command,
@@ -313,48 +452,58 @@ class Recorder:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env={**os.environ, "TZ": "UTC"},
-            umask=0o077,  # segments are the household's: owner-only (0600)
+            # Its own process group: a Ctrl-C or a signal to Home Assistant's group never cuts a segment.
+            process_group=0,
         )
         assert process.stdout is not None
         assert process.stderr is not None
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
-        first_packet: float | None = None
-        produced = False
-        timeout = 2 * SEGMENT_SECONDS + WATCHDOG_MARGIN + CONNECT_GRACE
         try:
-            while True:
-                try:
-                    line = await asyncio.wait_for(process.stdout.readline(), timeout)
-                except TimeoutError:
-                    self._run_problem = PROBLEM_STALLED
-                    self.stderr_tail.append(f"no new segment for {timeout:.0f} s")
-                    _LOGGER.debug("%s: watchdog fired", self.camera.name)
-                    break
-                if not line:
-                    break
-                arrived = time.time()
-                parsed = _parse_list_line(line.decode(errors="replace"))
-                if parsed is None:
-                    continue
-                name, rel_start, rel_end = parsed
-                estimate = arrived - rel_end
-                first_packet = estimate if first_packet is None else min(first_packet, estimate)
-                start_us = round((first_packet + rel_start) * 1_000_000)
-                end_us = round((first_packet + rel_end) * 1_000_000)
-                await self._index(self.incoming / name, start_us, end_us)
-                produced = True
-                timeout = 2 * SEGMENT_SECONDS + WATCHDOG_MARGIN
+            await self.store.async_job(_write_pid, self.pid_file, process.pid)
+            return await self._follow(process.stdout)
         finally:
             await self._terminate()
             await stderr_task
-        return produced
+            with contextlib.suppress(Exception):
+                await self.store.async_job(_remove, self.pid_file)
+
+    async def _follow(self, stdout: asyncio.StreamReader) -> bool:
+        """Index each segment ffmpeg finishes; the connection's anchor gets better with each."""
+        anchor: float | None = None
+        produced = False
+        timeout = 2 * SEGMENT_SECONDS + WATCHDOG_MARGIN + CONNECT_GRACE
+        while True:
+            try:
+                line = await asyncio.wait_for(stdout.readline(), timeout)
+            except TimeoutError:
+                self._run_problem = PROBLEM_STALLED
+                self._note(f"no new segment for {timeout:.0f} s")
+                _LOGGER.debug("%s: watchdog fired", self.camera.name)
+                return produced
+            if not line:
+                return produced
+            arrived = time.time()
+            parsed = _parse_list_line(line.decode(errors="replace"))
+            if parsed is None:
+                continue
+            name, rel_start, rel_end = parsed
+            estimate = arrived - rel_end
+            anchor = estimate if anchor is None else min(anchor, estimate)
+            start_us = round((anchor + rel_start) * 1_000_000)
+            end_us = round((anchor + rel_end) * 1_000_000)
+            self._anchor_us = round(anchor * 1_000_000)
+            await self._index(self.incoming / name, start_us, end_us, TIME_ARRIVAL)
+            produced = True
+            timeout = 2 * SEGMENT_SECONDS + WATCHDOG_MARGIN
 
     async def _read_stderr(self, stream: asyncio.StreamReader) -> None:
         async for raw in stream:
             text = raw.decode(errors="replace").strip()
             if text:
                 self._refused_this_run |= refuses_credentials(text)
-                self.stderr_tail.append(redact_url(text, self.camera.username, self.camera.password))
+                self._note(text)
+                if "No space left on device" in text:
+                    self.disk_full = True
 
     async def _terminate(self) -> None:
         process = self._process
@@ -367,13 +516,24 @@ class Recorder:
             await asyncio.wait_for(process.wait(), STOP_GRACE)
         except TimeoutError:
             with contextlib.suppress(ProcessLookupError):
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
             await process.wait()
 
-    async def _index(self, path: Path, start_us: int, end_us: int) -> None:
+    async def _index(
+        self, path: Path, start_us: int, end_us: int, time_source: str, clock_offset_us: int | None = None
+    ) -> None:
         try:
             segment = await self.store.async_job(
-                file_segment, self.store, self.storage, self.camera.id, path, start_us, end_us
+                file_segment,
+                self.store,
+                self.storage,
+                self.camera.id,
+                path,
+                start_us,
+                end_us,
+                segments.RECORDED,
+                time_source,
+                clock_offset_us,
             )
         except FileNotFoundError:
             _LOGGER.warning("%s: segment %s vanished before indexing", self.camera.name, path.name)
@@ -402,17 +562,25 @@ class Recorder:
                 _LOGGER.debug("%s: removed empty segment %s", self.camera.name, name)
                 continue
             start_us = name_time_us(name)
+            source = TIME_FILE_NAME
             if self._expected_start_us is not None and (
                 start_us is None or abs(start_us - self._expected_start_us) < 1_500_000
             ):
                 # The segment that followed the last finished one: start exactly where it ended.
                 start_us = self._expected_start_us
+                source = TIME_ARRIVAL
             if start_us is None:
                 start_us = int((await self.store.async_job(_mtime, path) - duration) * 1_000_000)
-            await self._index(path, start_us, start_us + round(duration * 1_000_000))
+            await self._index(path, start_us, start_us + round(duration * 1_000_000), source)
             indexed += 1
         self._expected_start_us = None
         return indexed
+
+
+def _is_disk_full(err: BaseException) -> bool:
+    if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
+        return True
+    return isinstance(err, sqlite3.OperationalError) and "disk is full" in str(err)
 
 
 def _parse_list_line(line: str) -> tuple[str, float, float] | None:
@@ -426,6 +594,14 @@ def _parse_list_line(line: str) -> tuple[str, float, float] | None:
         return name, float(parts[1]), float(parts[2])
     except ValueError:
         return None
+
+
+def _make_folder(folder: Path) -> None:
+    folder.mkdir(parents=True, exist_ok=True)
+
+
+def _write_pid(path: Path, pid: int) -> None:
+    path.write_text(f"{pid}\n")
 
 
 def _list_mp4(folder: Path) -> list[str]:

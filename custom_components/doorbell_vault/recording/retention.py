@@ -61,8 +61,12 @@ def prune(
     policy: Policy,
     now_us: int,
     free_bytes: Callable[[], int] | None = None,
+    need_free: int = 0,
 ) -> PruneReport:
-    """One pruning pass (store thread): expired holds, then age, then size cap and free space."""
+    """One pruning pass (store thread): expired holds, then age, then size cap and free space.
+
+    `need_free`: free bytes wanted now (the disk ran full), on top of the policy's minimum.
+    """
     report = PruneReport()
     free = free_bytes or (lambda: shutil.disk_usage(storage).free)
     store.call(segments.drop_lapsed, now_us, now_us - int(policy.event_days * DAY_US))
@@ -78,7 +82,7 @@ def prune(
     report.by_age = len(aged)
 
     max_bytes = int(policy.max_size_gb * GB)
-    min_free = int(policy.min_free_gb * GB)
+    min_free = max(int(policy.min_free_gb * GB), need_free)
     while True:
         total = store.call(segments.total_bytes)
         over_cap = max_bytes > 0 and total > max_bytes

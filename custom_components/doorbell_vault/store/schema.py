@@ -168,6 +168,15 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE shares ADD COLUMN max_attempts INTEGER NOT NULL DEFAULT 0;
     UPDATE shares SET max_attempts = max(10, 5 * max_downloads);
     """,
+    # 9: how each segment's times were mapped to UTC: 'rtcp' (the camera's sender reports, with the
+    #    measured offset of its clock from the server's), 'arrival' (the first packet's arrival at
+    #    each connect), 'file_name' (salvaged: the time ffmpeg opened the file); earlier recordings
+    #    used ffmpeg's arrival stamps on every packet: 'wallclock'
+    """
+    ALTER TABLE segments ADD COLUMN time_source TEXT;
+    ALTER TABLE segments ADD COLUMN clock_offset_us INTEGER;
+    UPDATE segments SET time_source = 'wallclock' WHERE origin = 'recorded';
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -23,6 +23,9 @@ class Segment:
     end_us: int
     bytes: int
     path: str
+    # Only filled where asked for (window queries stay on their covering index): see `timing`.
+    time_source: str | None = None
+    clock_offset_us: int | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -92,22 +95,37 @@ def add(
     path: str,
     sha256: str | None = None,
     origin: str = RECORDED,
+    time_source: str | None = None,
+    clock_offset_us: int | None = None,
 ) -> int:
     """Index a finished segment (again, if its path is indexed already); return its id.
 
     `sha256` is the file's hash at indexing time: what the hourly seal puts into the audit chain.
+    `time_source` and `clock_offset_us` say how its times were mapped to UTC (schema 8).
     """
     cursor = connection.execute(
-        "INSERT INTO segments (camera, start_us, end_us, bytes, path, sha256, origin) "
-        "VALUES (?, ?, ?, ?, ?, ?, ?) "
+        "INSERT INTO segments (camera, start_us, end_us, bytes, path, sha256, origin, time_source, "
+        "clock_offset_us) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) "
         "ON CONFLICT (path) DO UPDATE SET start_us = excluded.start_us, end_us = excluded.end_us, "
-        "bytes = excluded.bytes, sha256 = excluded.sha256, origin = excluded.origin, seal = NULL "
+        "bytes = excluded.bytes, sha256 = excluded.sha256, origin = excluded.origin, seal = NULL, "
+        "time_source = excluded.time_source, clock_offset_us = excluded.clock_offset_us "
         "RETURNING id",
-        (camera, start_us, end_us, size, path, sha256, origin),
+        (camera, start_us, end_us, size, path, sha256, origin, time_source, clock_offset_us),
     )
     segment_id: int = cursor.fetchone()[0]
     _longest[id(connection)] = max(_longest_us(connection), end_us - start_us)
     return segment_id
+
+
+def timing(connection: sqlite3.Connection, found: list[Segment]) -> list[Segment]:
+    """The same segments with their time source and camera clock offset filled in."""
+    for segment in found:
+        row = connection.execute(
+            "SELECT time_source, clock_offset_us FROM segments WHERE id = ?", (segment.id,)
+        ).fetchone()
+        if row:
+            segment.time_source, segment.clock_offset_us = row
+    return found
 
 
 def remove(connection: sqlite3.Connection, ids: list[int]) -> None:

@@ -1,0 +1,178 @@
+"""The recording is what the camera sent: its own clock, B-frames, H.265 tagged for Apple players.
+
+Two cameras the project never saw (H.264 High with B-frames at 800x600 25 fps, G.711 µ-law, 4 s GOP,
+a password with `@ : / #`; H.265 960x540 15 fps) recorded by a real Home Assistant, then exported.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import statistics
+import subprocess
+import time
+from pathlib import Path
+from typing import Any
+
+from homeassistant.core import HomeAssistant
+
+from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.recording.recorder import TIME_ARRIVAL
+from custom_components.doorbell_vault.store import segments as segments_repo
+from custom_components.doorbell_vault.store.segments import Segment
+from devkit import simulator
+
+from .conftest import camera_subentry, make_hub, wait_for
+
+PASSWORD = "p@ss:/#w"
+
+
+def _packets(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
+    result = subprocess.run(
+        [
+            *("ffprobe", "-v", "error", "-select_streams", "v:0"),
+            *("-show_entries", "stream=codec_name,codec_tag_string,has_b_frames,duration,start_time"),
+            *("-show_entries", "packet=pts_time,dts_time,flags", "-of", "json", str(path)),
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+        timeout=60,
+    )
+    data = json.loads(result.stdout)
+    return data["streams"][0], data["packets"]
+
+
+def _decode_errors(path: Path) -> str:
+    result = subprocess.run(
+        ["ffmpeg", "-v", "error", "-i", str(path), "-f", "null", "-"],
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,
+    )
+    return result.stderr.strip()
+
+
+def _check_clip(path: Path, fps: int, b_frames: bool) -> dict[str, float]:
+    """Assert what the issue asks of a clip; return the measured figures."""
+    assert _decode_errors(path) == ""
+    _stream, packets = _packets(path)
+    pts = [float(p["pts_time"]) for p in packets]
+    dts = [float(p["dts_time"]) for p in packets]
+    reordered = sum(1 for p, d in zip(pts, dts, strict=True) if abs(p - d) > 1e-6)
+    if b_frames:
+        assert any(b < a for a, b in itertools.pairwise(pts)), "no B-frames: pts in decode order"
+        assert reordered > len(pts) // 2
+    ordered = sorted(pts)
+    intervals = [b - a for a, b in itertools.pairwise(ordered)]
+    assert all(i > 0 for i in intervals), "pts not strictly increasing"
+    gaps = [(round(ordered[i], 3), round(v, 3)) for i, v in enumerate(intervals) if v > 1.5 / fps]
+    assert not gaps, (gaps, len(ordered), ordered[0], ordered[-1])
+    stdev_ms = statistics.pstdev(intervals) * 1000
+    assert stdev_ms < 1.0, stdev_ms
+    duration = ordered[-1] - ordered[0] + 1 / fps
+    assert abs(len(pts) - fps * duration) <= 0.01 * fps * duration, (len(pts), duration)
+    return {"frames": len(pts), "seconds": duration, "stdev_ms": stdev_ms, "reordered": reordered}
+
+
+async def _segments(vault: DoorbellVault, camera: str) -> list[Segment]:
+    found = await vault.store.async_call(segments_repo.in_window, camera, 0, 2**62)
+    return await vault.store.async_call(segments_repo.timing, found)
+
+
+async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
+    hass: HomeAssistant, storage: Path
+) -> None:
+    cameras = {
+        "Porch": (
+            simulator.start(
+                cheap=True,
+                codec="h264",
+                bframes=2,
+                fps=25,
+                width=800,
+                height=600,
+                audio="pcmu",
+                gop_seconds=4,
+                bitrate=1500,
+                path="/Streaming/Channels/101",
+                username="admin",
+                password=PASSWORD,
+            ),
+            {"video_codec": "h264", "audio_codec": "pcm_mulaw"},
+            25,
+        ),
+        "Garage": (
+            simulator.start(
+                cheap=True, codec="h265", fps=15, width=960, height=540, audio="aac", bitrate=1000
+            ),
+            {"video_codec": "hevc", "audio_codec": "aac"},
+            15,
+        ),
+    }
+    try:
+        entry = make_hub(
+            hass,
+            storage,
+            [camera_subentry(doorbell, name, **extra) for name, (doorbell, extra, _) in cameras.items()],
+        )
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        vault: DoorbellVault = entry.runtime_data
+        ids = {c.name: c.id for c in vault.cameras.values()}
+
+        async def enough() -> bool:
+            counts = [len(await _segments(vault, ids[name])) for name in cameras]
+            return min(counts) >= 4
+
+        await wait_for(enough, timeout=120, step=1)
+        epochs = {name: doorbell.epoch() for name, (doorbell, _, _) in cameras.items()}
+        figures: dict[str, Any] = {}
+        for name, (_doorbell, extra, fps) in cameras.items():
+            segments = await _segments(vault, ids[name])
+            assert {s.time_source for s in segments} == {TIME_ARRIVAL}
+            for segment in segments:
+                path = storage / segment.path
+                assert _decode_errors(path) == "", segment.path
+                stream, _ = _packets(path)
+                if extra["video_codec"] == "hevc":
+                    assert (stream["codec_name"], stream["codec_tag_string"]) == ("hevc", "hvc1")
+            # A window across three segment joins, cut as a share would be.
+            window = segments[1:4]
+            order = export.Order(
+                storage=storage,
+                request_id="clock",
+                request={},
+                decision={},
+                start_us=window[0].start_us + 500_000,
+                end_us=window[-1].end_us - 500_000,
+                cameras=[export.CameraFootage(name, window)],
+                include_audio=True,
+                audit_head={},
+                software={},
+                terms={},
+                key_fingerprint={},
+                ffmpeg="ffmpeg",
+                ffprobe="ffprobe",
+            )
+            target = storage / f"{name}.mp4"
+            described = await hass.async_add_executor_job(export.cut, order, order.cameras[0], target)
+            assert described["time_source"] == TIME_ARRIVAL
+            figures[name] = _check_clip(target, fps, b_frames=extra["video_codec"] == "h264")
+            # The clip starts on a keyframe; the simulator sent keyframe k at epoch + k * GOP.
+            gop = 4.0 if name == "Porch" else 2.0
+            start = export.datetime.fromisoformat(described["start"]).timestamp()
+            since = start - epochs[name]
+            error = abs(since - round(since / gop) * gop)
+            figures[name]["utc_start_error_ms"] = error * 1000
+            assert error < 0.1, figures
+        print("camera clock figures:", json.dumps(figures))
+        # Nothing prints the password, and the log has no credentials.
+        diagnostics = json.dumps([list(r.stderr_tail) for r in vault.recorders.values()])
+        assert PASSWORD not in diagnostics
+        await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        for doorbell, _, _ in cameras.values():
+            doorbell.stop()
+    assert time.time() > 0
