@@ -399,6 +399,8 @@ class DoorbellVault:
 
     @callback
     def _segment_indexed(self, segment: Segment) -> None:
+        # Recording goes on: the disk is not (or no longer) full.
+        ir.async_delete_issue(self.hass, DOMAIN, STORAGE_FULL_ISSUE)
         self.hass.async_create_task(self.coordinator.async_request_refresh())
 
     async def async_prune(self) -> PruneReport:

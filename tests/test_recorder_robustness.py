@@ -1,0 +1,262 @@
+"""Never dead while showing alive; a pause that holds across restarts; no credential ever printed.
+
+A real Home Assistant, the simulated doorbell (pre-encoded, so cheap), Debian's ffmpeg, and for the full
+disk a real small tmpfs as the storage folder.
+"""
+
+from __future__ import annotations
+
+import errno
+import hashlib
+import json
+import logging
+import shutil
+import subprocess
+from pathlib import Path
+from typing import Any
+
+import pytest
+from homeassistant.const import STATE_ON, STATE_UNAVAILABLE
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er
+from homeassistant.helpers import issue_registry as ir
+
+from custom_components.doorbell_vault import hub as hub_module
+from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
+from custom_components.doorbell_vault.hub import STORAGE_FULL_ISSUE, DoorbellVault, offline_issue_id
+from custom_components.doorbell_vault.recording import recorder as recorder_module
+from custom_components.doorbell_vault.recording.probe import ProbeError, probe_stream
+from custom_components.doorbell_vault.store import holds, segments
+from custom_components.doorbell_vault.store.segments import Segment
+from devkit import simulator
+
+from .conftest import camera_subentry, make_hub, wait_for
+
+PASSWORD = "p@ss:/#w"
+
+
+def _entity(hass: HomeAssistant, domain: str, key: str) -> str:
+    registry = er.async_get(hass)
+    return next(
+        e.entity_id
+        for e in registry.entities.values()
+        if e.domain == domain and e.unique_id.endswith(f"_{key}") and e.platform == DOMAIN
+    )
+
+
+async def _segments(vault: DoorbellVault, camera: str) -> list[Segment]:
+    return await vault.store.async_call(segments.in_window, camera, 0, 2**62)
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+@pytest.fixture
+def fast_checks(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The offline check every second (the repair comes after `offline_minutes`)."""
+    monkeypatch.setattr(hub_module, "OFFLINE_CHECK_INTERVAL", hub_module.timedelta(seconds=1))
+    monkeypatch.setattr(recorder_module, "BACKOFF_MAX", 4.0)
+
+
+@pytest.fixture
+def cheap_doorbell() -> Any:
+    with simulator.start(cheap=True, fps=15, width=640, height=360, bitrate=1000, audio="none") as running:
+        yield running
+
+
+async def test_any_supervisor_error_shows_offline_raises_the_repair_and_recovers(
+    hass: HomeAssistant,
+    storage: Path,
+    cheap_doorbell: simulator.SimulatedDoorbell,
+    fast_checks: None,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = make_hub(hass, storage, [camera_subentry(cheap_doorbell, audio_codec=None)], offline_minutes=0.05)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault: DoorbellVault = entry.runtime_data
+    camera = next(iter(vault.cameras))
+    recording = _entity(hass, "binary_sensor", "recording")
+    await wait_for(lambda: hass.states.get(recording).state == STATE_ON, timeout=60)
+    first = (await _segments(vault, camera))[0]
+    await vault.store.async_call(holds.add, camera, first.start_us, first.start_us + 1_000_000, "test")
+    held = _sha(storage / first.path)
+
+    # The index (or the disk under it) fails: every filing raises.
+    real = recorder_module.file_segment
+
+    def failing(*args: Any) -> Any:
+        raise OSError(errno.EIO, "Input/output error")
+
+    monkeypatch.setattr(recorder_module, "file_segment", failing)
+    await wait_for(lambda: hass.states.get(recording).state == STATE_UNAVAILABLE, timeout=40)
+    issues = ir.async_get(hass)
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is not None, 20)
+    recorder = vault.recorders[camera]
+    assert any("Input/output error" in line for line in recorder.stderr_tail)
+    # Retried with backoff, logged once.
+    await wait_for(lambda: recorder.restarts >= 3, timeout=60)
+    failures = [r for r in caplog.records if r.levelno >= logging.ERROR and "recording failed" in r.message]
+    assert len(failures) == 1
+
+    monkeypatch.setattr(recorder_module, "file_segment", real)
+    await wait_for(lambda: hass.states.get(recording).state == STATE_ON, timeout=60)
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is None, 10)
+    assert _sha(storage / first.path) == held
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.fixture
+def small_disk(tmp_path: Path) -> Any:
+    """A real 20 MB tmpfs (needs root), unmounted afterwards."""
+    mount = tmp_path / "disk"
+    mount.mkdir()
+    result = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=20m", "tmpfs", str(mount)], capture_output=True, check=False
+    )
+    if result.returncode != 0:
+        pytest.skip(f"cannot mount a tmpfs here: {result.stderr.decode().strip()}")
+    try:
+        yield mount
+    finally:
+        subprocess.run(["umount", "-l", str(mount)], check=False)
+
+
+async def test_full_disk_prunes_unheld_footage_then_repairs_and_resumes_by_itself(
+    hass: HomeAssistant, small_disk: Path, fast_checks: None
+) -> None:
+    storage = small_disk / "vault"
+    with simulator.start(cheap=True, fps=15, width=640, height=360, bitrate=2500, audio="none") as doorbell:
+        entry = make_hub(hass, storage, [camera_subentry(doorbell, audio_codec=None)], offline_minutes=0.05)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        vault: DoorbellVault = entry.runtime_data
+        camera = next(iter(vault.cameras))
+
+        async def recorded(count: int) -> bool:
+            return len(await _segments(vault, camera)) >= count
+
+        await wait_for(lambda: recorded(3), timeout=90, step=1)
+        found = await _segments(vault, camera)
+        first = found[0]
+        # A hold on the first second (a segment's indexed end may overlap the next one's start a little).
+        await vault.store.async_call(holds.add, camera, first.start_us, first.start_us + 1_000_000, "test")
+        held = _sha(storage / first.path)
+        unheld = {s.path for s in found[1:]}
+
+        # Something else fills the disk, to the last few hundred kilobytes.
+        filler = small_disk / "filler"
+        free = shutil.disk_usage(small_disk).free
+        await hass.async_add_executor_job(filler.write_bytes, b"\0" * max(0, free - 300_000))
+        issues = ir.async_get(hass)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, STORAGE_FULL_ISSUE) is not None, timeout=60)
+        # Unheld footage was pruned first; what is held is untouched.
+        remaining = {s.path for s in await _segments(vault, camera)}
+        assert not (unheld & remaining)
+        assert first.path in remaining
+        assert _sha(storage / first.path) == held
+
+        # Room again: recording resumes by itself and the repair goes.
+        await hass.async_add_executor_job(filler.unlink)
+        newest = max(s.end_us for s in await _segments(vault, camera))
+
+        async def resumed() -> bool:
+            return any(s.start_us >= newest for s in await _segments(vault, camera))
+
+        await wait_for(resumed, timeout=90, step=1)
+        assert issues.async_get_issue(DOMAIN, STORAGE_FULL_ISSUE) is None
+        assert _sha(storage / first.path) == held
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_paused_camera_stays_paused_across_a_restart(
+    hass: HomeAssistant, storage: Path, cheap_doorbell: simulator.SimulatedDoorbell
+) -> None:
+    entry = make_hub(hass, storage, [camera_subentry(cheap_doorbell, audio_codec=None)])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    switch = _entity(hass, "switch", "record")
+    recorder = next(iter(entry.runtime_data.recorders.values()))
+    await wait_for(lambda: recorder.pid is not None, timeout=20)
+    await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
+    assert recorder.pid is None
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    # The pause is in the index: applied before the recorder starts, so no ffmpeg ever runs.
+    started: list[list[str]] = []
+    real = recorder_module.build_command
+
+    def watching(*args: Any, **kwargs: Any) -> list[str]:
+        command: list[str] = real(*args, **kwargs)
+        started.append(command)
+        return command
+
+    recorder_module.build_command = watching  # type: ignore[assignment]
+    try:
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        recorder = next(iter(entry.runtime_data.recorders.values()))
+        assert recorder.paused
+        assert hass.states.get(switch).state == "off"
+        await hass.async_block_till_done()
+        with pytest.raises(TimeoutError):
+            await wait_for(lambda: recorder.pid is not None or bool(started), timeout=3)
+        await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
+        await wait_for(lambda: recorder.pid is not None, timeout=20)
+    finally:
+        recorder_module.build_command = real
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_credentials_in_an_entity_source_are_never_printed(
+    hass: HomeAssistant,
+    storage: Path,
+    fast_checks: None,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    # Another camera entity whose stream source embeds credentials, at a port that refuses.
+    source = f"rtsp://admin:{PASSWORD}@127.0.0.1:1/Streaming/Channels/101"
+
+    async def stream_source(_hass: HomeAssistant, entity_id: str) -> str:
+        return source
+
+    monkeypatch.setattr("homeassistant.components.camera.async_get_stream_source", stream_source)
+    subentry = camera_subentry(
+        simulator_offline(), "Porch", source="entity", entity_id="camera.porch", url=None
+    )
+    entry = make_hub(hass, storage, [subentry], offline_minutes=0.05)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault: DoorbellVault = entry.runtime_data
+    camera = next(iter(vault.cameras))
+    issues = ir.async_get(hass)
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is not None, 30)
+    recorder = vault.recorders[camera]
+    await wait_for(lambda: recorder.restarts >= 2, timeout=30)
+    issue = issues.async_get_issue(DOMAIN, offline_issue_id(camera))
+    diagnostics = json.dumps(await async_get_config_entry_diagnostics(hass, entry))
+    for text in (caplog.text, json.dumps(issue.translation_placeholders), diagnostics):
+        assert PASSWORD not in text
+        assert "admin:" not in text
+    assert recorder.stderr_tail
+
+    # A `file:` or `concat:` source is refused with a clear error; ffmpeg never starts.
+    for refused in ("file:/etc/passwd", "concat:/etc/passwd|/etc/hosts"):
+        source = refused
+        restarts = recorder.restarts
+        await wait_for(lambda r=restarts: recorder.restarts > r + 1, timeout=30)
+        assert f"protocol '{refused.split(':')[0]}' is not one of rtsp" in recorder.stderr_tail[-1]
+        assert recorder.pid is None
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_probe_refuses_a_file_source() -> None:
+    for url in ("file:/etc/passwd", "concat:a.mp4|b.mp4", "http://127.0.0.1:1/x.m3u8"):
+        with pytest.raises(ProbeError) as raised:
+            await probe_stream("ffprobe", url)
+        assert raised.value.reason == "source_refused"
+
+
+def simulator_offline() -> Any:
+    from .conftest import Offline
+
+    return Offline()
