@@ -1,8 +1,10 @@
 """Benchmarks that print figures and ratios (never assertions): `scripts/bench recording`.
 
 recording: CPU and peak RSS of Doorbell Vault's recorder (ffmpeg + the Python that supervises and
-indexes it) for one and four simulated doorbells, against bare `ffmpeg -c copy` of the same streams for
-the same time; then p50/p99 of the segment window query over millions of synthetic segments.
+indexes it) for one and four simulated doorbells, and for sixteen pre-encoded ones at 2 Mbit/s (the
+simulator's cheap mode, so the cameras themselves cost almost nothing), against bare `ffmpeg -c copy` of
+the same streams for the same time; the Python CPU per camera-hour and whether its RSS stays flat; then
+p50/p99 of the segment window query over millions of synthetic segments.
 """
 
 from __future__ import annotations
@@ -64,7 +66,7 @@ def plain_copy(url: str, out: Path) -> list[str]:
 
 
 def same_command(url: str, out: Path) -> list[str]:
-    """The recorder's own ffmpeg command (timeouts, wall-clock stamps, segment list), unsupervised."""
+    """The recorder's own ffmpeg command (timeouts, protocol whitelist, segment list), unsupervised."""
     return build_command("ffmpeg", url, out, "aac", record_audio=True)
 
 
@@ -85,6 +87,13 @@ async def bare(
     return Usage(sum(cpu.values()), sum(rss.values()) / 1024)
 
 
+def _rss_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmRSS:"):
+            return int(line.split()[1]) / 1024
+    return 0.0
+
+
 async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Usage, int]:
     store = Store(folder / "index.db")
     await store.async_open()
@@ -96,10 +105,12 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
         recorders.append(recorder)
     python_before = time.process_time()
     await asyncio.sleep(2)
+    rss_start = _rss_mb()
     pids = [r.pid for r in recorders if r.pid]
     cpu, rss = await _sample(pids, seconds - 2)
     python_cpu = time.process_time() - python_before
     python_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    print(f"      Python RSS {rss_start:.1f} MB after 2 s, {_rss_mb():.1f} MB at the end")
     for recorder in recorders:
         await recorder.stop()
     count = (await store.async_call(segments.stats)).segments
@@ -134,13 +145,13 @@ def window_query(rows: int, queries: int, folder: Path) -> tuple[float, float]:
     end = start + (rows // cameras) * segment_us
     timings = []
 
-    def run() -> None:
-        store._longest_us = -1
+    def run(db: sqlite3.Connection) -> None:
+        segments.forget(db)
         for _ in range(queries):
             camera = f"cam{random.randrange(cameras)}"  # noqa: S311
             begin = random.randrange(start, end - 3_600_000_000)  # noqa: S311
             t0 = time.perf_counter_ns()
-            store.segments_in_window(camera, begin, begin + 3_600_000_000)
+            segments.in_window(db, camera, begin, begin + 3_600_000_000)
             timings.append((time.perf_counter_ns() - t0) / 1e6)
 
     asyncio.run(store.async_call(run))
@@ -149,36 +160,52 @@ def window_query(rows: int, queries: int, folder: Path) -> tuple[float, float]:
     return statistics.median(timings), timings[int(len(timings) * 0.99) - 1]
 
 
-async def recording(seconds: float, rows: int) -> None:
+async def _compare(doorbells: list[simulator.SimulatedDoorbell], seconds: float) -> None:
+    count = len(doorbells)
+    urls = [d.url for d in doorbells]
+    with tempfile.TemporaryDirectory() as tmp:
+        base = await bare(urls, seconds, Path(tmp), plain_copy)
+    with tempfile.TemporaryDirectory() as tmp:
+        same = await bare(urls, seconds, Path(tmp), same_command)
+    with tempfile.TemporaryDirectory() as tmp:
+        ffmpeg_usage, python_usage, segments_made = await ours(urls, seconds, Path(tmp))
+    total = ffmpeg_usage.cpu_s + python_usage.cpu_s
+    print(
+        f"  {count} camera(s): bare ffmpeg {base.cpu_s:.3f} CPU-s, {base.rss_mb:.0f} MB RSS | "
+        f"Doorbell Vault ffmpeg {ffmpeg_usage.cpu_s:.3f} CPU-s + Python {python_usage.cpu_s:.3f} "
+        f"CPU-s, ffmpeg {ffmpeg_usage.rss_mb:.0f} MB RSS "
+        f"(Python process {python_usage.rss_mb:.0f} MB) | "
+        f"{segments_made} segments | CPU ratio {total / base.cpu_s:.3f} "
+        f"(overhead {100 * (total / base.cpu_s - 1):+.1f} %)"
+    )
+    print(
+        f"      same ffmpeg command unsupervised {same.cpu_s:.3f} CPU-s: supervision and "
+        f"indexing add {100 * (total / same.cpu_s - 1):+.1f} %; the recorder's input and "
+        f"segment-list flags cost {100 * (same.cpu_s / base.cpu_s - 1):+.1f} % over a plain copy; "
+        f"Python {python_usage.cpu_s / (count * seconds / 3600):.2f} CPU-s per camera-hour"
+    )
+
+
+async def recording(seconds: float, rows: int, counts: list[int]) -> None:
     print(f"Recording benchmark: {seconds:.0f} s per run, segments of {SEGMENT_SECONDS} s")
-    doorbells = [simulator.start() for _ in range(4)]
+    live = [c for c in counts if c <= 4]
+    doorbells = [simulator.start() for _ in range(max(live, default=0))]
     try:
         await asyncio.sleep(2)
-        for count in (1, 4):
-            urls = [d.url for d in doorbells[:count]]
-            with tempfile.TemporaryDirectory() as tmp:
-                base = await bare(urls, seconds, Path(tmp), plain_copy)
-            with tempfile.TemporaryDirectory() as tmp:
-                same = await bare(urls, seconds, Path(tmp), same_command)
-            with tempfile.TemporaryDirectory() as tmp:
-                ffmpeg_usage, python_usage, segments = await ours(urls, seconds, Path(tmp))
-            total = ffmpeg_usage.cpu_s + python_usage.cpu_s
-            print(
-                f"  {count} camera(s): bare ffmpeg {base.cpu_s:.3f} CPU-s, {base.rss_mb:.0f} MB RSS | "
-                f"Doorbell Vault ffmpeg {ffmpeg_usage.cpu_s:.3f} CPU-s + Python {python_usage.cpu_s:.3f} "
-                f"CPU-s, ffmpeg {ffmpeg_usage.rss_mb:.0f} MB RSS "
-                f"(Python process {python_usage.rss_mb:.0f} MB) | "
-                f"{segments} segments | CPU ratio {total / base.cpu_s:.3f} "
-                f"(overhead {100 * (total / base.cpu_s - 1):+.1f} %)"
-            )
-            print(
-                f"      same ffmpeg command unsupervised {same.cpu_s:.3f} CPU-s: supervision and "
-                f"indexing add {100 * (total / same.cpu_s - 1):+.1f} %; the recorder's input and "
-                f"segment-list flags cost {100 * (same.cpu_s / base.cpu_s - 1):+.1f} % over a plain copy"
-            )
+        for count in live:
+            await _compare(doorbells[:count], seconds)
     finally:
         for doorbell in doorbells:
             doorbell.stop()
+    for count in (c for c in counts if c > 4):
+        # Many cameras at 2 Mbit/s: pre-encoded loops, so that two cores can serve them.
+        doorbells = [simulator.start(cheap=True, bitrate=2000, audio="aac") for _ in range(count)]
+        try:
+            await asyncio.sleep(2)
+            await _compare(doorbells, seconds)
+        finally:
+            for doorbell in doorbells:
+                doorbell.stop()
     with tempfile.TemporaryDirectory() as tmp:
         print(f"Window query over {rows:,} segments (1 h windows, 4 cameras):")
         p50, p99 = await asyncio.to_thread(window_query, rows, 2000, Path(tmp))
@@ -191,6 +218,7 @@ def main() -> None:
     rec = sub.add_parser("recording")
     rec.add_argument("--seconds", type=float, default=30)
     rec.add_argument("--rows", type=int, default=3_000_000)
+    rec.add_argument("--cameras", default="1,4,16", help="camera counts; above 4 they are pre-encoded")
     window = sub.add_parser("window", help="only the window query")
     window.add_argument("--rows", type=int, default=3_000_000)
     if sys.argv[1:2] == ["export"]:
@@ -199,7 +227,7 @@ def main() -> None:
         return
     args = parser.parse_args()
     if args.what == "recording":
-        asyncio.run(recording(args.seconds, args.rows))
+        asyncio.run(recording(args.seconds, args.rows, [int(c) for c in args.cameras.split(",")]))
     else:
         with tempfile.TemporaryDirectory() as tmp:
             p50, p99 = window_query(args.rows, 2000, Path(tmp))
