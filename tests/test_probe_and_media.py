@@ -44,7 +44,8 @@ async def test_probe_of_an_audio_only_file_is_no_video(tmp_path: Path) -> None:
 
     audio = tmp_path / "a.m4a"
     subprocess.run(["ffmpeg", "-v", "error", "-f", "lavfi", "-i", "sine", "-t", "1", str(audio)], check=True)
-    with pytest.raises(ProbeError, match="no_video"):
+    # A local file is never a camera's stream: refused before ffprobe opens it.
+    with pytest.raises(ProbeError, match="source_refused"):
         await probe_stream("ffprobe", str(audio))
     assert await probe_duration("ffprobe", tmp_path / "missing.mp4") is None
     (tmp_path / "junk.mp4").write_bytes(b"junk")
