@@ -72,6 +72,8 @@ DEVELOP_DOMAINS = (
     "ffmpeg",
     "http",
     "webhook",
+    # The e-mail intake's end-to-end test sets up Home Assistant's own IMAP integration.
+    "imap",
 )
 
 if __name__ == "__main__":
