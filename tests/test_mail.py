@@ -1,0 +1,141 @@
+"""Reading a footage request out of a mail, and what the receiving server vouches for (no Home Assistant)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+import pytest
+
+from custom_components.doorbell_vault import mail
+
+from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
+
+WINDOW = {"start": "2026-11-24T08:00:00+00:00", "end": "2026-11-24T09:00:00+00:00"}
+EXPECTED = {
+    "agency": "Springfield PD",
+    "case_number": "2026-0099",
+    "legal_basis": "warrant",
+    "start": WINDOW["start"],
+    "end": WINDOW["end"],
+    "requester_name": "Det. Smith",
+}
+
+
+def _parsed(event: dict[str, object]) -> mail.ParsedMail:
+    text = str(event["text"])
+    html = mail.is_html(text, event.get("headers"), event.get("parts"))  # type: ignore[arg-type]
+    return mail.parse_fields(text, html=html)
+
+
+def test_a_plain_text_mail_as_the_imap_integration_sends_it() -> None:
+    event = imap_event(request_mail("Detective@Springfield.example", "Footage request", REQUEST.format(**WINDOW)))
+    assert isinstance(event["date"], datetime)
+    assert event["parts"] == {}
+    parsed = _parsed(event)
+    assert not parsed.html
+    assert parsed.fields == EXPECTED | {"reason": "burglary nearby"}
+    assert parsed.problems == []
+
+
+def test_an_html_only_mail_reads_like_its_text() -> None:
+    event = imap_event(
+        request_mail("detective@springfield.example", "Footage request", REQUEST_HTML.format(**WINDOW), html=True),
+        max_message_size=30000,
+    )
+    assert event["text"].lstrip().startswith("<!DOCTYPE html>")
+    parsed = _parsed(event)
+    assert parsed.html
+    assert parsed.fields == EXPECTED | {"reason": "burglary & theft nearby"}
+    assert parsed.problems == []
+
+
+def test_html_is_recognised_without_headers_and_in_multipart_mail() -> None:
+    html = REQUEST_HTML.format(**WINDOW)
+    assert mail.is_html(html)
+    assert not mail.is_html(REQUEST.format(**WINDOW))
+    assert mail.is_html("x", parts={"0": {"content_type": "text/html"}})
+    assert not mail.is_html(html, parts={"0": {"content_type": "text/plain"}, "1": {"content_type": "text/html"}})
+    assert mail.is_html("x", headers={"Content-Type": ("text/html; charset=utf-8",)})
+
+
+def test_html_text_breaks_lines_only_at_blocks() -> None:
+    assert mail.html_text("<p>Agency:\n Springfield\tPD</p><p>Case: 1<br>Start: x</p>") == (
+        "Agency: Springfield PD\nCase: 1\nStart: x"
+    )
+    assert mail.html_text("<style>Agency: no</style><ul><li>Agency: yes</li></ul>") == "Agency: yes"
+    assert mail.html_text("a &lt;b&gt; &amp; c<br/>d") == "a <b> & c\nd"
+
+
+def test_field_names_are_read_loosely_and_the_first_one_wins() -> None:
+    parsed = mail.parse_fields(
+        "**Agency:** Springfield PD\nCASE-NUMBER: 7\nRadius (m): 300\nlatitude: 52,37\nLongitude: 4.89\n"
+        "Start: a\nEnd: b\n> Agency: Shelbyville PD\nNo colon here\nUnknown: field\nReason:\n"
+    )
+    assert parsed.fields == {
+        "agency": "Springfield PD",
+        "case_number": "7",
+        "radius_m": 300.0,
+        "latitude": 52.37,
+        "longitude": 4.89,
+        "start": "a",
+        "end": "b",
+    }
+    assert parsed.problems == []
+
+
+def test_missing_fields_and_bad_numbers_are_named() -> None:
+    parsed = mail.parse_fields("Agency: Springfield PD\nRadius: wide\nPlease send it all.")
+    assert parsed.problems == [
+        {"field": "radius_m", "message": "not a number"},
+        {"field": "start", "message": "missing"},
+        {"field": "end", "message": "missing"},
+    ]
+    assert parsed.missing == ["start", "end"]
+    assert mail.parse_fields("").missing == ["agency", "start", "end"]
+
+
+@pytest.mark.parametrize(
+    ("headers", "dkim", "dmarc"),
+    [
+        (["mx.home.example; dkim=pass header.d=springfield.example header.s=s1; dmarc=pass header.from=springfield.example"], True, True),
+        (["mx.home.example; dkim=pass (good signature) header.i=@pd.springfield.example"], False, False),
+        (["mx.home.example;\r\n dkim=fail (bad signature) header.d=springfield.example; dmarc=fail header.from=springfield.example"], False, False),
+        (["mx.home.example; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=springfield.example"], False, False),
+        # The sender's own header below the receiving server's counts for nothing.
+        (["mx.home.example; dkim=none", "mx.home.example; dkim=pass header.d=springfield.example"], False, False),
+        ([], False, False),
+    ],
+)
+def test_only_the_receiving_servers_verdict_counts(headers: list[str], dkim: bool, dmarc: bool) -> None:
+    event = imap_event(
+        request_mail("detective@springfield.example", "Footage request", "x", authentication_results=headers)
+    )
+    verdict = mail.authenticate(event["sender"], event["headers"])
+    assert (verdict.dkim, verdict.dmarc) == (dkim, dmarc)
+    assert verdict.domain == "springfield.example"
+    assert verdict.header_found == bool(headers)
+    assert verdict.passes("dkim") is dkim
+    assert verdict.passes("dmarc") is dmarc
+    assert verdict.passes("off")
+
+
+def test_a_named_authserv_id_picks_the_servers_own_headers() -> None:
+    headers = {
+        "Authentication-Results": (
+            "forged.example; dkim=pass header.d=springfield.example",
+            "mx.home.example; dkim=pass header.d=springfield.example",
+        )
+    }
+    assert mail.authenticate("a@springfield.example", headers, "mx.home.example").dkim
+    assert not mail.authenticate("a@springfield.example", headers, "other.example").dkim
+    # A parent domain's signature is aligned (relaxed), another domain's is not.
+    assert mail.authenticate("a@pd.springfield.example", headers, "MX.home.example").dkim
+    assert not mail.authenticate("a@springfield.example.evil", headers, "mx.home.example").dkim
+
+
+def test_listed_domains_match_themselves_and_below() -> None:
+    assert mail.domain_listed("springfield.example", ["  @Springfield.Example "])
+    assert mail.domain_listed("pd.springfield.example", ["springfield.example"])
+    assert not mail.domain_listed("notspringfield.example", ["springfield.example"])
+    assert not mail.domain_listed("springfield.example", ["", " "])
+    assert mail.sender_domain("no-domain") == ""
