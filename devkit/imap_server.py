@@ -32,7 +32,7 @@ from pathlib import Path
 
 DOVECOT = "dovecot"
 USERNAME = "vault@example.test"
-PASSWORD = "doorbell-vault-imap"  # noqa: S105 - a throwaway test account
+PASSWORD = "doorbell-vault-imap"
 
 
 class ImapServerUnavailable(Exception):
@@ -212,7 +212,7 @@ def start(*, timeout: float = 30) -> ImapServer:
         for path in (root / "mail", maildir, *(maildir / s for s in ("cur", "new", "tmp")), root / "home"):
             os.chown(path, *owner)
         (root / "dovecot.conf").write_text(_config(root, port, login_user, internal_user, internal_user))
-        process = subprocess.Popen(  # noqa: S603 - our own binary and config
+        process = subprocess.Popen(
             [binary, "-F", "-c", str(root / "dovecot.conf")],
             stdin=subprocess.DEVNULL,
             stdout=subprocess.DEVNULL,

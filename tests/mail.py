@@ -1,4 +1,4 @@
-"""Mails as agencies send them, and the `imap_content` event Home Assistant's IMAP integration makes of them."""
+"""Mails as agencies send them, and the `imap_content` event that Home Assistant's IMAP integration makes."""
 
 from __future__ import annotations
 

@@ -29,6 +29,7 @@ from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED
 
 from .conftest import footage_hub
+from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
 
 NAMES = sorted(p.name for p in blueprints.BUNDLED.glob("*.yaml"))
 
@@ -324,43 +325,17 @@ async def test_deadline_reminder_reminds_once_before_the_deadline(
     await hass.services.async_call("automation", "turn_off", {"entity_id": "all"}, blocking=True)
 
 
-MAIL = """Agency: Springfield PD
-Case number: 2026-0099
-Legal basis: Warrant
-Start: {start}
-End: {end}
-Requester name: Det. Smith
-Reason: burglary nearby
-
---
-Springfield Police Department
-"""
-
-
-def _mail(hass: HomeAssistant, sender: str, subject: str, text: str) -> None:
-    hass.bus.async_fire(
-        "imap_content",
-        {
-            "entry_id": "imap",
-            "server": "imap.example",
-            "username": "vault@example",
-            "search": "UnSeen UnDeleted",
-            "folder": "INBOX",
-            "initial": True,
-            "date": dt_util.utcnow().isoformat(),
-            "sender": sender,
-            "subject": subject,
-            "text": text,
-            "uid": "1",
-        },
-    )
+def _mail(hass: HomeAssistant, sender: str, subject: str, text: str, **event: Any) -> None:
+    """An `imap_content` event shaped exactly like the IMAP integration's (a datetime, parts, headers)."""
+    html = event.pop("html", False)
+    hass.bus.async_fire("imap_content", imap_event(request_mail(sender, subject, text, html=html), **event))
 
 
 async def test_email_intake_good_unknown_and_malformed_mail(
     hass: HomeAssistant, hub: MockConfigEntry
 ) -> None:
     assert await async_setup_component(hass, "persistent_notification", {})
-    await _automation(hass, "email_intake.yaml", senders=["Records@Springfield.example"])
+    await _automation(hass, "email_intake.yaml", senders=["Records@Springfield.example"], mark_seen=False)
     received = async_capture_events(hass, "doorbell_vault_request_received")
     base = hub.base  # type: ignore[attr-defined]
     window = {
@@ -368,39 +343,72 @@ async def test_email_intake_good_unknown_and_malformed_mail(
         "end": (base + timedelta(seconds=19)).isoformat(),
     }
 
-    _mail(hass, "records@springfield.example", "Footage request 2026-0099", MAIL.format(**window))
+    _mail(hass, "records@springfield.example", "Footage request 2026-0099", REQUEST.format(**window))
     await hass.async_block_till_done()
     assert len(received) == 1
+    assert received[0].data["source"] == "email"
+    assert received[0].data["sender"] == "records@springfield.example"
+    assert received[0].data["verified"] is False
     request = await hub.runtime_data.lifecycle.async_get(received[0].data["request_id"])
     assert request.status == "pending"
     assert request.case_number == "2026-0099"
     assert request.legal_basis == "warrant"
     assert request.fields["requester_email"] == "records@springfield.example"
-    assert request.source == "service"
+    assert (request.source, request.sender, request.verified) == (
+        "email",
+        "records@springfield.example",
+        False,
+    )
 
-    _mail(hass, "someone@else.example", "Footage request", MAIL.format(**window))
-    _mail(hass, "records@springfield.example", "Lunch on Friday?", MAIL.format(**window))
+    _mail(
+        hass, "records@springfield.example", "Footage request", REQUEST_HTML.format(**window), html=True,
+        max_message_size=30000,
+    )  # fmt: skip
     await hass.async_block_till_done()
-    assert len(received) == 1
+    assert len(received) == 2
+    html = await hub.runtime_data.lifecycle.async_get(received[1].data["request_id"])
+    assert html.fields["reason"] == "burglary & theft nearby"
+    assert html.status == "pending"
+
+    _mail(hass, "someone@else.example", "Footage request", REQUEST.format(**window))
+    _mail(hass, "records@springfield.example", "Lunch on Friday?", REQUEST.format(**window))
+    await hass.async_block_till_done()
+    assert len(received) == 2
     notifications = hass.data["persistent_notification"]
     assert not any("e-mail" in n["title"] for n in notifications.values())
 
     _mail(
-        hass, "records@springfield.example", "Footage request", "Agency: Springfield PD\nPlease send it all."
-    )
+        hass, "records@springfield.example", "Footage request", "Agency: Springfield PD\nPlease send it all.",
+        uid="2",
+    )  # fmt: skip
+    _mail(
+        hass, "records@springfield.example", "Footage request", REQUEST.format(start="yesterday", end="today"),
+        uid="3",
+    )  # fmt: skip
+    _mail(hass, "records@springfield.example", "Footage request", "x", message_data=(), uid="4")
     await hass.async_block_till_done()
-    _mail(hass, "records@springfield.example", "Footage request", MAIL.format(start="yesterday", end="today"))
-    await hass.async_block_till_done()
-    assert len(received) == 1
-    titles = sorted(
-        n["title"] for n in hass.data["persistent_notification"].values() if "e-mail" in n["title"]
+    assert len(received) == 2
+    messages = {
+        n["title"]: n["message"]
+        for n in hass.data["persistent_notification"].values()
+        if "e-mail" in n["title"]
+    }
+    assert sorted(messages) == [
+        "Footage request e-mail not understood",
+        "Footage request e-mail refused",
+        "Footage request e-mail without its text",
+    ]
+    assert "lacks start, end" in messages["Footage request e-mail not understood"]
+    assert "start: not an ISO 8601 date and time" in messages["Footage request e-mail refused"]
+    assert (
+        "Message data to include*: **text** and **headers**"
+        in messages["Footage request e-mail without its text"]
     )
-    assert titles == ["Footage request e-mail not understood", "Footage request e-mail refused"]
     assert (
         await hub.runtime_data.store.async_call(
             lambda db: db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
         )
-        == 1
+        == 2
     )
 
 

@@ -6,7 +6,7 @@ from datetime import datetime
 
 import pytest
 
-from custom_components.doorbell_vault import mail
+from custom_components.doorbell_vault.requests import mail
 
 from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
 
@@ -28,7 +28,9 @@ def _parsed(event: dict[str, object]) -> mail.ParsedMail:
 
 
 def test_a_plain_text_mail_as_the_imap_integration_sends_it() -> None:
-    event = imap_event(request_mail("Detective@Springfield.example", "Footage request", REQUEST.format(**WINDOW)))
+    event = imap_event(
+        request_mail("Detective@Springfield.example", "Footage request", REQUEST.format(**WINDOW))
+    )
     assert isinstance(event["date"], datetime)
     assert event["parts"] == {}
     parsed = _parsed(event)
@@ -39,7 +41,9 @@ def test_a_plain_text_mail_as_the_imap_integration_sends_it() -> None:
 
 def test_an_html_only_mail_reads_like_its_text() -> None:
     event = imap_event(
-        request_mail("detective@springfield.example", "Footage request", REQUEST_HTML.format(**WINDOW), html=True),
+        request_mail(
+            "detective@springfield.example", "Footage request", REQUEST_HTML.format(**WINDOW), html=True
+        ),
         max_message_size=30000,
     )
     assert event["text"].lstrip().startswith("<!DOCTYPE html>")
@@ -54,7 +58,9 @@ def test_html_is_recognised_without_headers_and_in_multipart_mail() -> None:
     assert mail.is_html(html)
     assert not mail.is_html(REQUEST.format(**WINDOW))
     assert mail.is_html("x", parts={"0": {"content_type": "text/html"}})
-    assert not mail.is_html(html, parts={"0": {"content_type": "text/plain"}, "1": {"content_type": "text/html"}})
+    assert not mail.is_html(
+        html, parts={"0": {"content_type": "text/plain"}, "1": {"content_type": "text/html"}}
+    )
     assert mail.is_html("x", headers={"Content-Type": ("text/html; charset=utf-8",)})
 
 
@@ -97,12 +103,34 @@ def test_missing_fields_and_bad_numbers_are_named() -> None:
 @pytest.mark.parametrize(
     ("headers", "dkim", "dmarc"),
     [
-        (["mx.home.example; dkim=pass header.d=springfield.example header.s=s1; dmarc=pass header.from=springfield.example"], True, True),
+        (
+            [
+                "mx.home.example; dkim=pass header.d=springfield.example header.s=s1;"
+                " dmarc=pass header.from=springfield.example"
+            ],
+            True,
+            True,
+        ),
         (["mx.home.example; dkim=pass (good signature) header.i=@pd.springfield.example"], False, False),
-        (["mx.home.example;\r\n dkim=fail (bad signature) header.d=springfield.example; dmarc=fail header.from=springfield.example"], False, False),
-        (["mx.home.example; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=springfield.example"], False, False),
+        (
+            [
+                "mx.home.example;\r\n dkim=fail (bad signature) header.d=springfield.example;"
+                " dmarc=fail header.from=springfield.example"
+            ],
+            False,
+            False,
+        ),
+        (
+            ["mx.home.example; dkim=pass header.d=evil.example; spf=pass smtp.mailfrom=springfield.example"],
+            False,
+            False,
+        ),
         # The sender's own header below the receiving server's counts for nothing.
-        (["mx.home.example; dkim=none", "mx.home.example; dkim=pass header.d=springfield.example"], False, False),
+        (
+            ["mx.home.example; dkim=none", "mx.home.example; dkim=pass header.d=springfield.example"],
+            False,
+            False,
+        ),
         ([], False, False),
     ],
 )

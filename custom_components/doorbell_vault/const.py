@@ -36,6 +36,10 @@ CONF_MAX_DEADLINE_DAYS: Final = "max_deadline_days"
 CONF_MAX_PENDING_PER_SOURCE: Final = "max_pending_per_source"
 # The phones (mobile_app device ids) whose notification actions may decide; none: no phone may.
 CONF_DECIDING_PHONES: Final = "deciding_phones"
+# Requests by e-mail: what the receiving server must vouch for, and whose DKIM makes a request verified.
+CONF_MAIL_AUTHENTICATION: Final = "mail_authentication"
+CONF_MAIL_AUTHSERV_ID: Final = "mail_authserv_id"
+CONF_MAIL_TRUSTED_DOMAINS: Final = "mail_trusted_domains"
 
 # Sharing defaults (the phone's Share button uses them; the service may override each).
 CONF_SHARE_DAYS: Final = "share_days"
@@ -71,6 +75,9 @@ DEFAULT_OPTIONS: Final = {
     CONF_MAX_DEADLINE_DAYS: 14,
     CONF_MAX_PENDING_PER_SOURCE: 5,
     CONF_DECIDING_PHONES: [],
+    CONF_MAIL_AUTHENTICATION: "off",
+    CONF_MAIL_AUTHSERV_ID: "",
+    CONF_MAIL_TRUSTED_DOMAINS: [],
     CONF_SHARE_DAYS: 7,
     CONF_SHARE_DOWNLOADS: 3,
     CONF_SHARE_AUDIO: False,
@@ -83,6 +90,7 @@ DEFAULT_OPTIONS: Final = {
 ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"
 ISSUE_FFMPEG_MISSING: Final = "ffmpeg_missing"
 ISSUE_SECRET_UNREADABLE: Final = "webhook_secret_unreadable"  # noqa: S105 - an issue id
+ISSUE_IMAP_MESSAGE_DATA: Final = "imap_message_data"
 
 
 def hub_options(options: Mapping[str, Any]) -> dict[str, Any]:

@@ -224,7 +224,18 @@ class PendingRequestsSensor(RequestsFollower):
             "requests": [
                 {
                     k: r.summary()[k]
-                    for k in ("request_id", "agency", "case_number", "start", "end", "deadline", "problems")
+                    for k in (
+                        "request_id",
+                        "agency",
+                        "case_number",
+                        "start",
+                        "end",
+                        "deadline",
+                        "problems",
+                        "source",
+                        "sender",
+                        "verified",
+                    )
                 }
                 | ({"progress": building[r.id]} if r.id in building else {})
                 for r in self._pending

@@ -17,9 +17,10 @@ from homeassistant.util import dt as dt_util
 
 from . import decide, phone
 from .clock import to_us
-from .const import DOMAIN
+from .const import CONF_MAIL_AUTHENTICATION, CONF_MAIL_AUTHSERV_ID, CONF_MAIL_TRUSTED_DOMAINS, DOMAIN
 from .evidence import transparency
 from .hub import DoorbellVault, loaded_vault
+from .requests.mail import MAX_TEXT, Mail, MailRefused, async_submit_mail, authenticate, domain_listed
 from .requests.validation import RequestInvalid
 from .store import reports
 from .store.requests import Request
@@ -49,6 +50,52 @@ async def _submit(call: ServiceCall) -> ServiceResponse:
             translation_placeholders={"errors": str(err)},
         ) from err
     return _status(request) | {"problems": list(request.problems)}
+
+
+def _mail(data: dict[str, Any]) -> Mail:
+    return Mail(
+        sender=data["sender"],
+        subject=data.get("subject") or "",
+        text=data.get("text"),
+        headers=data.get("headers") or {},
+        parts=data.get("parts") or {},
+        entry_id=data.get("entry_id"),
+        uid=data.get("uid"),
+    )
+
+
+async def _submit_mail(call: ServiceCall) -> ServiceResponse:
+    vault = _vault(call.hass)
+    try:
+        request = await async_submit_mail(call.hass, vault.lifecycle, vault.options, _mail(dict(call.data)))
+    except MailRefused as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key=err.translation_key,
+            translation_placeholders=err.placeholders,
+        ) from err
+    return _status(request) | {"problems": list(request.problems), "verified": request.verified}
+
+
+async def _parse_mail(call: ServiceCall) -> ServiceResponse:
+    """What Doorbell Vault reads in a mail, without submitting anything."""
+    mail = _mail(dict(call.data))
+    parsed = mail.parsed()
+    options = _vault(call.hass).options
+    verdict = authenticate(mail.sender, mail.headers, str(options[CONF_MAIL_AUTHSERV_ID]))
+    trusted = [str(d) for d in options[CONF_MAIL_TRUSTED_DOMAINS]]
+    problems: list[Any] = list(parsed.problems)
+    return {
+        "fields": parsed.fields,
+        "problems": problems,
+        "html": parsed.html,
+        "has_text": mail.text is not None,
+        "authentication": verdict.as_dict()
+        | {
+            "accepted": verdict.passes(str(options[CONF_MAIL_AUTHENTICATION])),
+            "verified": verdict.dkim and domain_listed(verdict.domain, trusted),
+        },
+    }
 
 
 async def _decline(call: ServiceCall) -> ServiceResponse:
@@ -131,6 +178,52 @@ async def _verify_audit(call: ServiceCall) -> ServiceResponse:
 # problem), so the service schema only bounds the size of what reaches it.
 SUBMIT_SCHEMA: Final = probatio.Schema({}, extra=probatio.ALLOW_EXTRA)
 REQUEST_ID: Final = probatio.All(cv.string, probatio.Length(min=1, max=64))
+
+
+def _headers(value: Any) -> dict[str, list[str]]:
+    """{name: value or [values]} as the IMAP integration sends them; bounded."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > 500:
+        raise probatio.Invalid("expected a mapping of at most 500 header names to their values")
+    headers: dict[str, list[str]] = {}
+    for name, given in value.items():
+        values = [given] if isinstance(given, str) else given
+        if not isinstance(values, list | tuple) or len(values) > 100:
+            raise probatio.Invalid(f"header {str(name)[:40]}: expected text or a list of texts")
+        headers[str(name)[:200]] = [str(v)[:8000] for v in values]
+    return headers
+
+
+def _parts(value: Any) -> dict[str, dict[str, str]]:
+    """{index: {content_type, ...}} as the IMAP integration sends them; only the content types are kept."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict) or len(value) > 200:
+        raise probatio.Invalid("expected a mapping of at most 200 parts")
+    return {
+        str(key)[:40]: {"content_type": str(part.get("content_type", ""))[:200]}
+        for key, part in value.items()
+        if isinstance(part, dict)
+    }
+
+
+def _optional_text(limit: int) -> Any:
+    return probatio.Any(None, probatio.All(cv.string, probatio.Length(max=limit)))
+
+
+# A mail as the e-mail blueprint hands it over, each value read from the IMAP integration's event.
+MAIL_SCHEMA: Final = probatio.Schema(
+    {
+        probatio.Required("sender"): probatio.All(cv.string, probatio.Length(min=1, max=320)),
+        probatio.Optional("subject"): _optional_text(2000),
+        probatio.Optional("text"): _optional_text(MAX_TEXT),
+        probatio.Optional("headers"): _headers,
+        probatio.Optional("parts"): _parts,
+        probatio.Optional("entry_id"): _optional_text(64),
+        probatio.Optional("uid"): _optional_text(64),
+    }
+)
 DECLINE_SCHEMA: Final = probatio.Schema(
     {
         probatio.Required("request_id"): REQUEST_ID,
@@ -167,6 +260,8 @@ ANYONE: Final = False
 # scripts run without a user and are allowed; only an administrator can write them).
 SERVICES: Final[tuple[tuple[str, Handler, probatio.Schema, SupportsResponse, bool], ...]] = (
     ("submit_request", _submit, SUBMIT_SCHEMA, SupportsResponse.ONLY, ADMIN),
+    ("submit_request_mail", _submit_mail, MAIL_SCHEMA, SupportsResponse.OPTIONAL, ADMIN),
+    ("parse_request_mail", _parse_mail, MAIL_SCHEMA, SupportsResponse.ONLY, ANYONE),
     ("decline_request", _decline, DECLINE_SCHEMA, SupportsResponse.OPTIONAL, ADMIN),
     ("share_request", _share, SHARE_SCHEMA, SupportsResponse.OPTIONAL, ADMIN),
     ("revoke_share", _revoke, REVOKE_SCHEMA, SupportsResponse.OPTIONAL, ADMIN),

@@ -119,11 +119,20 @@ class Lifecycle:
     # Arriving ----------------------------------------------------------------------------------
 
     async def async_submit(
-        self, raw: Mapping[str, Any], source: str, *, naive_ok: bool = False, origin: str | None = None
+        self,
+        raw: Mapping[str, Any],
+        source: str,
+        *,
+        naive_ok: bool = False,
+        origin: str | None = None,
+        sender: str | None = None,
+        verified: bool = False,
     ) -> Request:
         """Validate, check against the policy, store (with holds), announce. RequestInvalid stores nothing.
 
-        `origin` (a webhook caller's address) is stored, so its pending requests can be counted.
+        `origin` (a webhook caller's address, an e-mail's sender) is stored, so its pending requests can be
+        counted. `sender` and `verified`: who sent it, when the source names one, and whether that is
+        vouched for.
         """
         fields = validate(raw, naive_ok=naive_ok)
         now = dt_util.utcnow()
@@ -145,6 +154,8 @@ class Lifecycle:
             decided_by=DecidedBy.POLICY if problems else None,
             decided_us=received if problems else None,
             origin=origin,
+            sender=sender,
+            verified=verified,
         )
         request.cameras_with_footage = await self._cameras_with_footage(request)
         await self.store.async_call(stored.insert, request)
@@ -166,7 +177,7 @@ class Lifecycle:
             EVENT_RECEIVED,
             {k: data[k] for k in (
                 "request_id", "agency", "case_number", "legal_basis", "start", "end",
-                "status", "problems", "cameras_with_footage",
+                "status", "problems", "cameras_with_footage", "source", "sender", "verified",
             )} | {"home_in_area": self.home_in_area(request)},
         )  # fmt: skip
         placeholders = {

@@ -64,9 +64,11 @@ class Request:
     decided_by: str | None = None
     decided_us: int | None = None
     message: str | None = None
-    cameras_with_footage: list[str] = field(default_factory=list)
-    # Whether the requester proved who they are (keyed agencies); no request is verified yet.
+    # Who sent it, when the source names one (the From address of an e-mail), and whether the requester is
+    # vouched for (an e-mail: DKIM passed for an agency domain the owner listed; keyed agencies later).
+    sender: str | None = None
     verified: bool = False
+    cameras_with_footage: list[str] = field(default_factory=list)
     # Where a webhook request came from (its address); pending requests per origin are capped.
     origin: str | None = None
 
@@ -74,6 +76,9 @@ class Request:
         """What events, sensors and the websocket API show."""
         return {
             "request_id": self.id,
+            "source": self.source,
+            "sender": self.sender,
+            "verified": self.verified,
             "agency": self.agency,
             "case_number": self.case_number,
             "legal_basis": self.legal_basis,
@@ -89,7 +94,7 @@ class Request:
 
 COLUMNS: Final = (
     "id, received_us, source, agency, case_number, legal_basis, start_us, end_us, fields, status, "
-    "problems, deadline_us, decided_by, decided_us, message"
+    "problems, deadline_us, decided_by, decided_us, message, sender, verified"
 )
 
 
@@ -97,6 +102,7 @@ def _from_row(row: tuple[Any, ...]) -> Request:
     values = list(row)
     values[8] = json.loads(values[8])
     values[10] = json.loads(values[10])
+    values[16] = bool(values[16])
     return Request(*values)
 
 
@@ -174,7 +180,7 @@ def insert(connection: sqlite3.Connection, request: Request) -> None:
     with connection:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
-            f"INSERT INTO requests ({COLUMNS}) VALUES ({', '.join('?' * 15)})",
+            f"INSERT INTO requests ({COLUMNS}) VALUES ({', '.join('?' * 17)})",
             (
                 request.id,
                 request.received_us,
@@ -191,6 +197,8 @@ def insert(connection: sqlite3.Connection, request: Request) -> None:
                 request.decided_by,
                 request.decided_us,
                 request.message,
+                request.sender,
+                request.verified,
             ),
         )
         if request.origin is not None:

@@ -177,6 +177,11 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE segments ADD COLUMN clock_offset_us INTEGER;
     UPDATE segments SET time_source = 'wallclock' WHERE origin = 'recorded';
     """,
+    # 10: who sent a request (an e-mail's From address) and whether the sender is vouched for
+    """
+    ALTER TABLE requests ADD COLUMN sender TEXT;
+    ALTER TABLE requests ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -1,4 +1,4 @@
-"""Footage requests by e-mail: the request's fields in a mail, and what the receiving server says of its sender.
+"""Footage requests by e-mail: a request's fields in a mail, and what the receiving server says of its sender.
 
 A mail arrives as Home Assistant's IMAP integration sends it on its `imap_content` event: `sender` (the
 From address), `subject`, `text` (the text/plain part, else the text/html part as HTML source; absent
@@ -22,7 +22,26 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from enum import StrEnum
 from html.parser import HTMLParser
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
+
+from homeassistant.components import persistent_notification
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+
+from ..const import (
+    CONF_MAIL_AUTHENTICATION,
+    CONF_MAIL_AUTHSERV_ID,
+    CONF_MAIL_TRUSTED_DOMAINS,
+    DOMAIN,
+    ISSUE_IMAP_MESSAGE_DATA,
+    hub_options,
+)
+from ..store.requests import Request
+from ..texts import async_text
+from .validation import RequestInvalid
+
+if TYPE_CHECKING:
+    from .lifecycle import Lifecycle
 
 # Field names as a person writes them (folded: lower case, punctuation as spaces) → the request's fields.
 FIELD_NAMES: Final = {
@@ -112,8 +131,10 @@ def _header(headers: Mapping[str, Any], name: str) -> list[str]:
     return found
 
 
-def is_html(text: str, headers: Mapping[str, Any] | None = None, parts: Mapping[str, Any] | None = None) -> bool:
-    """Whether the IMAP integration's `text` is HTML source (it sends text/html when there is no text/plain)."""
+def is_html(
+    text: str, headers: Mapping[str, Any] | None = None, parts: Mapping[str, Any] | None = None
+) -> bool:
+    """Whether the IMAP integration's `text` is HTML source (sent when there is no plain text)."""
     types = [str(p.get("content_type", "")) for p in (parts or {}).values() if isinstance(p, Mapping)]
     if types:
         return "text/plain" not in types and "text/html" in types
@@ -159,7 +180,9 @@ def parse_fields(text: str, *, html: bool = False) -> ParsedMail:
                 parsed.fields[key] = value
             continue
         parsed.fields[key] = value.lower() if key == "legal_basis" else value
-    parsed.problems.extend({"field": name, "message": "missing"} for name in REQUIRED if name not in parsed.fields)
+    parsed.problems.extend(
+        {"field": name, "message": "missing"} for name in REQUIRED if name not in parsed.fields
+    )
     return parsed
 
 
@@ -167,11 +190,15 @@ def parse_fields(text: str, *, html: bool = False) -> ParsedMail:
 
 
 class Authentication(StrEnum):
-    """What the owner requires of a mail's Authentication-Results before it is submitted."""
+    """What the owner requires of a mail's Authentication-Results before it is submitted.
+
+    The options flow offers const.MAIL_AUTHENTICATIONS (config_flow does not import this module).
+    """
 
     OFF = "off"
     DKIM = "dkim"
     DMARC = "dmarc"
+
 
 
 @dataclass(frozen=True, slots=True)
@@ -193,7 +220,12 @@ class Verdict:
 
     def as_dict(self) -> dict[str, Any]:
         """For a service response."""
-        return {"domain": self.domain, "dkim": self.dkim, "dmarc": self.dmarc, "header_found": self.header_found}
+        return {
+            "domain": self.domain,
+            "dkim": self.dkim,
+            "dmarc": self.dmarc,
+            "header_found": self.header_found,
+        }
 
 
 _COMMENT: Final = re.compile(r"\([^()]*\)")
@@ -268,3 +300,175 @@ def domain_listed(domain: str, listed: Iterable[str]) -> bool:
         if name and (domain == name or domain.endswith("." + name)):
             return True
     return False
+
+
+# The intake: a mail handed over by an automation (the e-mail blueprint) becomes a request, or the owner is
+# told why not. ---------------------------------------------------------------------------------------
+
+IMAP_DOMAIN: Final = "imap"
+IMAP_MESSAGE_DATA: Final = "event_message_data"
+IMAP_MAX_MESSAGE_SIZE: Final = "max_message_size"
+IMAP_DEFAULT_MAX_MESSAGE_SIZE: Final = 2048
+IMAP_SIZE_LIMIT: Final = 30000
+
+
+class MailRefused(Exception):
+    """The mail submitted nothing; `translation_key` and `placeholders` say why (the owner was told)."""
+
+    def __init__(self, translation_key: str, placeholders: dict[str, str]) -> None:
+        super().__init__(f"{translation_key}: {placeholders}")
+        self.translation_key = translation_key
+        self.placeholders = placeholders
+
+
+@dataclass(frozen=True, slots=True)
+class Mail:
+    """A mail as the IMAP integration's event carries it (`text` None: the entry passes on no text)."""
+
+    sender: str
+    subject: str = ""
+    text: str | None = None
+    headers: Mapping[str, Any] = field(default_factory=dict)
+    parts: Mapping[str, Any] = field(default_factory=dict)
+    entry_id: str | None = None
+    uid: str | None = None
+
+    def parsed(self) -> ParsedMail:
+        """The request's fields in the text."""
+        text = self.text or ""
+        return parse_fields(text, html=is_html(text, self.headers, self.parts))
+
+
+@dataclass(frozen=True, slots=True)
+class ImapEntry:
+    """What the owner set on the IMAP entry a mail came through."""
+
+    title: str
+    message_data: tuple[str, ...]
+    max_message_size: int
+
+    @property
+    def missing(self) -> list[str]:
+        """The message data the e-mail intake needs and the entry does not pass on."""
+        return [key for key in ("text", "headers") if key not in self.message_data]
+
+
+def imap_entry(hass: HomeAssistant, entry_id: str | None) -> ImapEntry | None:
+    """The IMAP entry's settings (kept in its data by the IMAP integration; absent: its old defaults)."""
+    entry = hass.config_entries.async_get_entry(entry_id) if entry_id else None
+    if entry is None or entry.domain != IMAP_DOMAIN:
+        return None
+    return ImapEntry(
+        entry.title,
+        tuple(entry.data.get(IMAP_MESSAGE_DATA, ("text", "headers"))),
+        int(entry.data.get(IMAP_MAX_MESSAGE_SIZE, IMAP_DEFAULT_MAX_MESSAGE_SIZE)),
+    )
+
+
+def issue_id(entry_id: str) -> str:
+    """The repair issue of an IMAP entry that withholds what the e-mail intake needs."""
+    return f"{ISSUE_IMAP_MESSAGE_DATA}_{entry_id}"
+
+
+def _check_imap_entry(hass: HomeAssistant, mail: Mail, needs_headers: bool) -> ImapEntry | None:
+    """Raise (or clear) the repair issue of the IMAP entry the mail came through."""
+    entry = imap_entry(hass, mail.entry_id)
+    if entry is None or mail.entry_id is None:
+        return entry
+    missing = entry.missing if needs_headers or "text" in entry.missing else []
+    if missing:
+        ir.async_create_issue(
+            hass,
+            DOMAIN,
+            issue_id(mail.entry_id),
+            is_fixable=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=ISSUE_IMAP_MESSAGE_DATA,
+            translation_placeholders={
+                "entry": entry.title,
+                "missing": ", ".join(missing),
+                "size": str(entry.max_message_size),
+                "limit": str(IMAP_SIZE_LIMIT),
+            },
+        )
+    else:
+        ir.async_delete_issue(hass, DOMAIN, issue_id(mail.entry_id))
+    return entry
+
+
+class _Teller:
+    """Tells the household about one mail that submitted nothing (a translated persistent notification)."""
+
+    def __init__(self, hass: HomeAssistant, mail: Mail, sender: str, entry: ImapEntry | None) -> None:
+        self.hass = hass
+        self.mail = mail
+        self.placeholders = {
+            "sender": sender,
+            "subject": mail.subject,
+            "entry": f" ({entry.title})" if entry else "",
+            "limit": str(IMAP_SIZE_LIMIT),
+        }
+
+    async def __call__(self, key: str, notification_id: str | None = None, **placeholders: str) -> None:
+        if notification_id is None and self.mail.uid:
+            notification_id = f"{DOMAIN}_mail_{self.mail.entry_id or ''}_{self.mail.uid}"
+        values = self.placeholders | placeholders
+        persistent_notification.async_create(
+            self.hass,
+            await async_text(self.hass, f"notify_{key}", **values),
+            title=await async_text(self.hass, f"notify_{key}_title"),
+            notification_id=notification_id,
+        )
+
+
+async def async_submit_mail(
+    hass: HomeAssistant, lifecycle: Lifecycle, options: Mapping[str, Any], mail: Mail
+) -> Request:
+    """Submit a mail as a request (source `email`); MailRefused (the household told why) when it is not one.
+
+    `options`: the hub's options (what the receiving server must vouch for, the trusted agency domains).
+    """
+    options = hub_options(options)
+    required = str(options[CONF_MAIL_AUTHENTICATION])
+    trusted = [str(d) for d in options[CONF_MAIL_TRUSTED_DOMAINS]]
+    entry = _check_imap_entry(hass, mail, required != Authentication.OFF or bool(trusted))
+    sender = mail.sender.strip().lower()
+    tell = _Teller(hass, mail, sender, entry)
+    if mail.text is None:
+        await tell("mail_without_text", f"{DOMAIN}_mail_without_text_{mail.entry_id or ''}")
+        raise MailRefused("mail_without_text", {"sender": sender})
+
+    verdict = authenticate(sender, mail.headers, str(options[CONF_MAIL_AUTHSERV_ID]))
+    if not verdict.passes(required):
+        method = required.upper()
+        if not mail.headers:
+            await tell("mail_no_headers", method=method)
+        elif not verdict.header_found:
+            await tell("mail_no_verdict", method=method)
+        else:
+            await tell("mail_not_vouched", method=method, result=f"{required}=pass", domain=verdict.domain)
+        raise MailRefused("mail_not_authenticated", {"sender": sender, "method": method})
+
+    parsed = mail.parsed()
+    if parsed.problems:
+        problems = ", ".join(f"{p['field']} ({p['message']})" for p in parsed.problems)
+        cut = entry is not None and len(mail.text) >= entry.max_message_size
+        await tell(
+            "mail_cut" if cut else "mail_not_understood",
+            problems=problems,
+            size=str(entry.max_message_size if entry else ""),
+        )
+        raise MailRefused("mail_not_understood", {"sender": sender, "problems": problems})
+
+    verified = verdict.dkim and domain_listed(verdict.domain, trusted)
+    try:
+        return await lifecycle.async_submit(
+            parsed.fields | {"requester_email": sender},
+            "email",
+            naive_ok=True,
+            sender=sender,
+            verified=verified,
+        )
+    except RequestInvalid as err:
+        await tell("mail_refused", errors=str(err))
+        raise MailRefused("invalid_request", {"errors": str(err)}) from err
