@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import inspect
 import json
+import os
 import shutil
 import subprocess
 from collections.abc import Awaitable, Callable, Iterator
@@ -23,6 +24,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 import custom_components.doorbell_vault  # noqa: F401
 from custom_components.doorbell_vault.const import CONF_STORAGE_PATH, DEFAULT_OPTIONS, DOMAIN
 from custom_components.doorbell_vault.store import segments
+from devkit import imap_server as dovecot
 from devkit import simulator
 
 
@@ -61,6 +63,20 @@ def doorbell() -> Iterator[simulator.SimulatedDoorbell]:
     """A simulated doorbell (real RTSP server) shared by the session."""
     with simulator.start() as running:
         yield running
+
+
+@pytest.fixture
+def imap_server(socket_enabled: None) -> Iterator[dovecot.ImapServer]:
+    """A real IMAP server (dovecot, IMAPS on 127.0.0.1, a self-signed certificate) with an empty INBOX.
+
+    Sockets are allowed (the test talks to it over loopback TCP).
+    """
+    if dovecot.dovecot_binary() is None:
+        if os.geteuid() != 0:
+            pytest.skip("dovecot is not installed: run scripts/setup as root (Debian package dovecot-imapd)")
+        pytest.fail("dovecot is not installed: scripts/setup installs the Debian package dovecot-imapd")
+    with dovecot.start() as server:
+        yield server
 
 
 class Offline:
