@@ -29,8 +29,11 @@ AGENCY = "detective@springfield.example"
 
 
 @pytest.fixture
-async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
-    """A hub with a camera holding 30 s of footage an hour ago."""
+async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path, imap_server: ImapServer) -> Any:
+    """A hub with a camera holding 30 s of footage an hour ago.
+
+    The IMAP entries are unloaded while dovecot still runs (against a stopped server that takes 10 s).
+    """
     assert await async_setup_component(hass, "persistent_notification", {})
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
     yield entry
