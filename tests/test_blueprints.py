@@ -377,15 +377,10 @@ async def test_email_intake_good_unknown_and_malformed_mail(
     notifications = hass.data["persistent_notification"]
     assert not any("e-mail" in n["title"] for n in notifications.values())
 
-    _mail(
-        hass, "records@springfield.example", "Footage request", "Agency: Springfield PD\nPlease send it all.",
-        uid="2",
-    )  # fmt: skip
-    _mail(
-        hass, "records@springfield.example", "Footage request", REQUEST.format(start="yesterday", end="today"),
-        uid="3",
-    )  # fmt: skip
-    _mail(hass, "records@springfield.example", "Footage request", "x", message_data=(), uid="4")
+    agency = "records@springfield.example"
+    _mail(hass, agency, "Footage request", "Agency: Springfield PD\nPlease send it all.", uid="2")
+    _mail(hass, agency, "Footage request", REQUEST.format(start="yesterday", end="today"), uid="3")
+    _mail(hass, agency, "Footage request", "x", message_data=(), uid="4")
     await hass.async_block_till_done()
     assert len(received) == 2
     messages = {

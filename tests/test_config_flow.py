@@ -127,6 +127,28 @@ async def test_options_flow_sets_retention_and_reloads(
             "max_deadline_days": 7.0,
             "max_pending_per_source": 3.0,
             "webhook_secret": "Kq3-vX9_mT2wLr8ZpN5sYb",  # 22 random base64url characters: 132 bits
+            "mail_authentication": "dkim",
+            "mail_trusted_domains": ["not a domain"],
+        },
+    )
+    assert result["step_id"] == "requests"
+    assert result["errors"] == {"mail_trusted_domains": "invalid_mail_domain"}
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"],
+        {
+            "require_case_number": False,
+            "max_window_hours": 6.0,
+            "max_radius_m": 500.0,
+            "min_legal_basis": "subpoena",
+            "exigent_as": "warrant",
+            "agency_blocklist": [" Example PD ", ""],
+            "requests_per_minute": 10.0,
+            "max_deadline_days": 7.0,
+            "max_pending_per_source": 3.0,
+            "webhook_secret": "Kq3-vX9_mT2wLr8ZpN5sYb",  # 22 random base64url characters: 132 bits
+            "mail_authentication": "dkim",
+            "mail_trusted_domains": [" @Springfield.Example ", ""],
+            "mail_authserv_id": " mx.home.example ",
         },
     )
     assert result["step_id"] == "sharing"
@@ -157,6 +179,11 @@ async def test_options_flow_sets_retention_and_reloads(
     )
     assert (options["share_recipient_retention_days"], options["share_include_decider_name"]) == (45, True)
     assert options["agency_blocklist"] == ["Example PD"]
+    assert (options["mail_authentication"], options["mail_trusted_domains"], options["mail_authserv_id"]) == (
+        "dkim",
+        ["springfield.example"],
+        "mx.home.example",
+    )
     assert "webhook_secret" not in options
     secret = Path(hub_entry.data[CONF_STORAGE_PATH]) / ".webhook_secret"
     assert secret.read_text() == "Kq3-vX9_mT2wLr8ZpN5sYb"

@@ -1,12 +1,17 @@
-"""Reading a footage request out of a mail, and what the receiving server vouches for (no Home Assistant)."""
+"""Reading a footage request out of a mail, what the receiving server vouches for, and the mail services."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
+import probatio
 import pytest
+from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import ServiceValidationError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.requests import mail
+from custom_components.doorbell_vault.const import DOMAIN
 
 from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
 
@@ -167,3 +172,101 @@ def test_listed_domains_match_themselves_and_below() -> None:
     assert not mail.domain_listed("notspringfield.example", ["springfield.example"])
     assert not mail.domain_listed("springfield.example", ["", " "])
     assert mail.sender_domain("no-domain") == ""
+
+
+# The services (a real Home Assistant with the hub) ------------------------------------------------
+
+
+@pytest.fixture
+async def hub(hass: HomeAssistant, hub_entry: MockConfigEntry) -> MockConfigEntry:
+    """A loaded hub that requires DKIM and trusts one agency domain."""
+    hass.config_entries.async_update_entry(
+        hub_entry,
+        options={
+            **hub_entry.options,
+            "mail_authentication": "dkim",
+            "mail_trusted_domains": ["springfield.example"],
+        },
+    )
+    assert await hass.config_entries.async_setup(hub_entry.entry_id)
+    return hub_entry
+
+
+async def test_parse_request_mail_answers_what_it_reads_and_submits_nothing(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    event = imap_event(
+        request_mail(
+            "detective@springfield.example",
+            "Footage request",
+            REQUEST_HTML.format(**WINDOW),
+            html=True,
+            authentication_results=["mx.home.example; dkim=pass header.d=springfield.example"],
+        ),
+        max_message_size=30000,
+    )
+    data = {k: event[k] for k in ("sender", "subject", "text", "headers", "parts")}
+    answer = await hass.services.async_call(
+        DOMAIN, "parse_request_mail", data, blocking=True, return_response=True
+    )
+    assert answer == {
+        "fields": EXPECTED | {"reason": "burglary & theft nearby"},
+        "problems": [],
+        "html": True,
+        "has_text": True,
+        "authentication": {
+            "domain": "springfield.example",
+            "dkim": True,
+            "dmarc": False,
+            "header_found": True,
+            "accepted": True,
+            "verified": True,
+        },
+    }
+    assert await hub.runtime_data.lifecycle.async_list() == []
+
+
+async def test_mail_services_refuse_malformed_input_with_a_clear_error(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    for data, message in (
+        ({"subject": "x"}, "required key not provided"),
+        ({"sender": "a@b.example", "headers": ["not", "a", "mapping"]}, "expected a mapping"),
+        ({"sender": "a@b.example", "headers": {"From": 5}}, "expected text or a list of texts"),
+        ({"sender": "a@b.example", "parts": "x"}, "expected a mapping of at most 200 parts"),
+        ({"sender": "a@b.example", "text": "x" * (mail.MAX_TEXT + 1)}, "not a valid value at .text."),
+    ):
+        with pytest.raises(probatio.Invalid, match=message):
+            await hass.services.async_call(
+                DOMAIN, "submit_request_mail", data, blocking=True, return_response=True
+            )
+    assert await hub.runtime_data.lifecycle.async_list() == []
+
+
+async def test_submit_request_mail_without_authentication_is_refused_and_named(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    event = imap_event(
+        request_mail("detective@springfield.example", "Footage request", REQUEST.format(**WINDOW))
+    )
+    data = {k: event[k] for k in ("sender", "subject", "text", "headers", "parts")}
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN, "submit_request_mail", data, blocking=True, return_response=True
+        )
+    assert refused.value.translation_key == "mail_not_authenticated"
+    assert refused.value.translation_placeholders == {
+        "sender": "detective@springfield.example",
+        "method": "DKIM",
+    }
+    (notification,) = hass.data["persistent_notification"].values()
+    assert "the mail carries no Authentication-Results header" in notification["message"]
+
+    data["headers"] = {}
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(
+            DOMAIN, "submit_request_mail", data, blocking=True, return_response=True
+        )
+    messages = [n["message"] for n in hass.data["persistent_notification"].values()]
+    assert any("passes on no headers" in m for m in messages)
+    assert await hub.runtime_data.lifecycle.async_list() == []

@@ -66,7 +66,7 @@ async def _add_imap(hass: HomeAssistant, server: ImapServer) -> ConfigEntry:
 
 
 async def _include_text(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """IMAP → Configure → Message data to include: text, headers; Max message size 30000 (as the README says)."""
+    """IMAP → Configure → Message data to include: text, headers; Max message size 30000 (the README)."""
     flow = await hass.config_entries.options.async_init(entry.entry_id)
     assert flow["type"] is FlowResultType.FORM
     result = await hass.config_entries.options.async_configure(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
@@ -37,6 +38,9 @@ from .const import (
     CONF_GENERATE_SECRET,
     CONF_MAX_DEADLINE_DAYS,
     CONF_MAX_PENDING_PER_SOURCE,
+    CONF_MAIL_AUTHENTICATION,
+    CONF_MAIL_AUTHSERV_ID,
+    CONF_MAIL_TRUSTED_DOMAINS,
     CONF_MAX_RADIUS_M,
     CONF_MAX_SIZE_GB,
     CONF_MAX_WINDOW_HOURS,
@@ -58,6 +62,7 @@ from .const import (
     DEFAULT_OPTIONS,
     DEFAULT_STORAGE_FOLDER,
     DOMAIN,
+    MAIL_AUTHENTICATIONS,
     NAME,
     hub_options,
 )
@@ -101,6 +106,8 @@ from .store import FolderError, prepare_folder
 GIB = 1024**3
 STREAM_SCHEMES = ("rtsp", "rtsps")
 DEFAULT_RTSP_PORT = 554
+MAIL_DOMAIN = re.compile(r"^(?=.{4,253}$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)+[a-z][a-z0-9-]{0,62}$")
+AUTHSERV_ID = re.compile(r"^[A-Za-z0-9.\-]{0,253}$")
 
 
 CONF_ONVIF_ENDPOINT = "onvif_endpoint"
@@ -525,9 +532,19 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
             secret = str(user_input.pop(CONF_WEBHOOK_SECRET, "") or "").strip()
             clear = bool(user_input.pop(CONF_CLEAR_SECRET, False))
             generate = bool(user_input.pop(CONF_GENERATE_SECRET, False))
+            # Cleared fields are absent from the input: an empty value, not the old one.
+            domains = [
+                d.strip().lower().removeprefix("@") for d in user_input.get(CONF_MAIL_TRUSTED_DOMAINS, [])
+            ]
+            user_input[CONF_MAIL_TRUSTED_DOMAINS] = [d for d in domains if d]
+            user_input[CONF_MAIL_AUTHSERV_ID] = user_input.get(CONF_MAIL_AUTHSERV_ID, "").strip()
             if secret and not strong_enough(secret):
                 errors[CONF_WEBHOOK_SECRET] = "secret_too_weak"
-            else:
+            if not all(MAIL_DOMAIN.match(d) for d in user_input[CONF_MAIL_TRUSTED_DOMAINS]):
+                errors[CONF_MAIL_TRUSTED_DOMAINS] = "invalid_mail_domain"
+            if not AUTHSERV_ID.match(user_input[CONF_MAIL_AUTHSERV_ID]):
+                errors[CONF_MAIL_AUTHSERV_ID] = "invalid_authserv_id"
+            if not errors:
                 options.update(user_input)
                 for key in (
                     CONF_MAX_WINDOW_HOURS,
@@ -570,13 +587,23 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
                 ),
                 probatio.Optional(CONF_CLEAR_SECRET, default=False): selector.BooleanSelector(),
+                probatio.Required(CONF_MAIL_AUTHENTICATION): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=list(MAIL_AUTHENTICATIONS), translation_key=CONF_MAIL_AUTHENTICATION
+                    )
+                ),
+                probatio.Optional(CONF_MAIL_TRUSTED_DOMAINS): selector.TextSelector(
+                    selector.TextSelectorConfig(multiple=True)
+                ),
+                probatio.Optional(CONF_MAIL_AUTHSERV_ID): selector.TextSelector(),
             }
         )
         webhook_id = self.config_entry.data.get(CONF_WEBHOOK_ID, "")
         has_secret = await self.hass.async_add_executor_job(secret_is_set, storage)
         return self.async_show_form(
             step_id="requests",
-            data_schema=self.add_suggested_values_to_schema(schema, options),
+            data_schema=self.add_suggested_values_to_schema(schema, options | (user_input or {})),
+            errors=errors,
             description_placeholders={
                 "webhook_path": f"/api/webhook/{webhook_id}",
                 "secret_state": "set" if has_secret else "not set",

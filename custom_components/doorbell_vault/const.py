@@ -40,6 +40,7 @@ CONF_DECIDING_PHONES: Final = "deciding_phones"
 CONF_MAIL_AUTHENTICATION: Final = "mail_authentication"
 CONF_MAIL_AUTHSERV_ID: Final = "mail_authserv_id"
 CONF_MAIL_TRUSTED_DOMAINS: Final = "mail_trusted_domains"
+MAIL_AUTHENTICATIONS: Final = ("off", "dkim", "dmarc")
 
 # Sharing defaults (the phone's Share button uses them; the service may override each).
 CONF_SHARE_DAYS: Final = "share_days"
