@@ -18,6 +18,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry, async_capture_events
+from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.doorbell_vault.const import DOMAIN
 from devkit.imap_server import ImapServer
@@ -141,7 +142,7 @@ def _titled(hass: HomeAssistant, title: str) -> list[str]:
 
 
 async def test_mail_from_an_agency_becomes_a_pending_request(
-    hass: HomeAssistant, hub: MockConfigEntry, imap_server: ImapServer
+    hass: HomeAssistant, hub: MockConfigEntry, imap_server: ImapServer, hass_ws_client: WebSocketGenerator
 ) -> None:
     imap = await _add_imap(hass, imap_server)
     await _include_text(hass, imap)
@@ -172,6 +173,15 @@ async def test_mail_from_an_agency_becomes_a_pending_request(
     sensor = next(s for s in hass.states.async_all("sensor") if s.entity_id.endswith("pending_requests"))
     assert sensor.attributes["requests"][0]["source"] == "email"
     assert sensor.attributes["requests"][0]["sender"] == AGENCY
+    client = await hass_ws_client(hass)
+    await client.send_json({"id": 1, "type": "doorbell_vault/requests/get", "request_id": request.id})
+    answer = await client.receive_json()
+    assert answer["success"], answer
+    assert {k: answer["result"][k] for k in ("source", "sender", "verified")} == {
+        "source": "email",
+        "sender": AGENCY,
+        "verified": False,
+    }
 
     # The same request, as HTML only.
     html = REQUEST_HTML.format(**window)

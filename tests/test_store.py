@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.doorbell_vault.store import Store, StoreError, segments
+from custom_components.doorbell_vault.store import Store, StoreError, requests, segments
 from custom_components.doorbell_vault.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 
@@ -102,3 +102,20 @@ async def test_footage_totals_follow_every_change(tmp_path: Path) -> None:
     assert (everything.segments, everything.bytes, everything.oldest_us) == (2, 67, 5)
     assert await store.async_call(segments.stats, "nobody") == type(front)(0, 0, None, None)
     await store.async_close()
+
+
+async def test_v5_requests_gain_no_sender_and_are_unverified(tmp_path: Path) -> None:
+    database = tmp_path / "index.db"
+    with sqlite3.connect(database, isolation_level=None) as db:
+        db.executescript(";".join(MIGRATIONS[:5]) + "; PRAGMA user_version = 5;")
+        db.execute(
+            "INSERT INTO requests (id, received_us, source, agency, case_number, legal_basis, start_us, "
+            "end_us, fields, status, problems, deadline_us) "
+            "VALUES ('r1', 1, 'webhook', 'Springfield PD', '7', 'warrant', 1, 2, '{}', 'pending', '[]', 3)"
+        )
+    store = Store(database)
+    await store.async_open()
+    (request,) = await store.async_call(requests.load)
+    await store.async_close()
+    assert (request.id, request.source, request.sender, request.verified) == ("r1", "webhook", None, False)
+    assert request.summary()["verified"] is False
