@@ -393,7 +393,7 @@ async def test_email_intake_good_unknown_and_malformed_mail(
         "Footage request e-mail refused",
         "Footage request e-mail without its text",
     ]
-    assert "lacks start, end" in messages["Footage request e-mail not understood"]
+    assert "not complete: start (missing), end (missing)" in messages["Footage request e-mail not understood"]
     assert "start: not an ISO 8601 date and time" in messages["Footage request e-mail refused"]
     assert (
         "Message data to include*: **text** and **headers**"

@@ -10,8 +10,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.doorbell_vault.requests import mail
 from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.requests import mail
 
 from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
 

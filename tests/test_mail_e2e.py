@@ -207,11 +207,11 @@ async def test_mail_from_an_agency_becomes_a_pending_request(
     await mailbox.deliver(request_mail(AGENCY, "Footage request", "Agency: Springfield PD\nCase number: 7\n"))
     assert len(received) == 2
     (message,) = _titled(hass, "Footage request e-mail not understood")
-    assert "lacks start, end" in message
+    assert "not complete: start (missing), end (missing)" in message
     assert len(mailbox.read()) == 3  # the agency's mails were marked read; the stranger's was not
 
     count = await hub.runtime_data.store.async_call(
-        lambda: hub.runtime_data.store.connection.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
+        lambda db: db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
     )
     assert count == 2
 

@@ -200,7 +200,6 @@ class Authentication(StrEnum):
     DMARC = "dmarc"
 
 
-
 @dataclass(frozen=True, slots=True)
 class Verdict:
     """What the receiving server found about the sender's domain."""
