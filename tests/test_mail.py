@@ -8,9 +8,10 @@ import probatio
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers import issue_registry as ir
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.const import DOMAIN, MAIL_AUTHENTICATIONS
 from custom_components.doorbell_vault.requests import mail
 
 from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
@@ -270,3 +271,58 @@ async def test_submit_request_mail_without_authentication_is_refused_and_named(
     messages = [n["message"] for n in hass.data["persistent_notification"].values()]
     assert any("passes on no headers" in m for m in messages)
     assert await hub.runtime_data.lifecycle.async_list() == []
+
+
+async def test_a_mail_cut_short_by_the_imap_entry_says_to_raise_its_size(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    imap = MockConfigEntry(
+        domain="imap",
+        title="vault@example.test",
+        data={"event_message_data": ["text", "headers"], "max_message_size": 2048},
+    )
+    imap.add_to_hass(hass)
+    disclaimer = "This message is confidential. " * 80 + "\n\n"
+    event = imap_event(
+        request_mail(
+            "detective@springfield.example",
+            "Footage request",
+            disclaimer + REQUEST.format(**WINDOW),
+            authentication_results=["mx.home.example; dkim=pass header.d=springfield.example"],
+        ),
+        entry_id=imap.entry_id,
+        uid="9",
+    )
+    assert len(event["text"]) == 2048
+    data = {k: event[k] for k in ("sender", "subject", "text", "headers", "parts", "entry_id", "uid")}
+    with pytest.raises(ServiceValidationError) as refused:
+        await hass.services.async_call(
+            DOMAIN, "submit_request_mail", data, blocking=True, return_response=True
+        )
+    assert refused.value.translation_key == "mail_not_understood"
+    notification = hass.data["persistent_notification"][f"{DOMAIN}_mail_{imap.entry_id}_9"]
+    assert "agency (missing), start (missing), end (missing)" in notification["message"]
+    assert (
+        "cut at 2048 characters: raise *IMAP (vault@example.test) → Configure → Max message size* to 30000"
+        in (notification["message"])
+    )
+    # The entry passes on text and headers: no repair issue.
+    assert ir.async_get(hass).async_get_issue(DOMAIN, mail.issue_id(imap.entry_id)) is None
+
+    # The full text (as with a larger maximum) is a request, verified by the listed domain's DKIM.
+    data["text"] = disclaimer + REQUEST.format(**WINDOW)
+    answer = await hass.services.async_call(
+        DOMAIN, "submit_request_mail", data, blocking=True, return_response=True
+    )
+    assert answer is not None
+    assert answer["verified"] is True
+    request = await hub.runtime_data.lifecycle.async_get(answer["request_id"])
+    assert (request.source, request.sender, request.verified) == (
+        "email",
+        "detective@springfield.example",
+        True,
+    )
+
+
+def test_the_options_flow_offers_every_authentication_the_intake_knows() -> None:
+    assert tuple(mail.Authentication) == MAIL_AUTHENTICATIONS
