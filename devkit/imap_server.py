@@ -17,6 +17,7 @@ everything runs as that user.
 from __future__ import annotations
 
 import contextlib
+import grp
 import os
 import pwd
 import shutil
@@ -112,7 +113,9 @@ def _certificate(folder: Path) -> None:
     )
 
 
-def _config(root: Path, port: int, login_user: str, internal_user: str, owner: str) -> str:
+def _config(
+    root: Path, port: int, login_user: str, internal_user: str, owner: tuple[int, int], group: str
+) -> str:
     # Without chroot the login processes work as any user; as root they are chrooted (the default).
     chroot = "" if os.geteuid() == 0 else "\n  chroot ="
     return f"""
@@ -127,6 +130,7 @@ ssl_cert = <{root}/cert.pem
 ssl_key = <{root}/key.pem
 default_login_user = {login_user}
 default_internal_user = {internal_user}
+default_internal_group = {group}
 first_valid_uid = 1
 auth_mechanisms = plain login
 mail_location = maildir:{root}/mail/%n
@@ -137,7 +141,7 @@ passdb {{
 }}
 userdb {{
   driver = static
-  args = uid={owner} gid={owner}
+  args = uid={owner[0]} gid={owner[1]}
 }}
 service imap-login {{
   inet_listener imap {{
@@ -153,10 +157,10 @@ service anvil {{{chroot}
 }}
 service stats {{
   unix_listener stats-reader {{
-    user = {owner}
+    user = {internal_user}
   }}
   unix_listener stats-writer {{
-    user = {owner}
+    user = {internal_user}
   }}
 }}
 protocol imap {{
@@ -211,7 +215,8 @@ def start(*, timeout: float = 30) -> ImapServer:
         (root / "home").mkdir()
         for path in (root / "mail", maildir, *(maildir / s for s in ("cur", "new", "tmp")), root / "home"):
             os.chown(path, *owner)
-        (root / "dovecot.conf").write_text(_config(root, port, login_user, internal_user, internal_user))
+        group = grp.getgrgid(owner_entry.pw_gid).gr_name
+        (root / "dovecot.conf").write_text(_config(root, port, login_user, internal_user, owner, group))
         process = subprocess.Popen(
             [binary, "-F", "-c", str(root / "dovecot.conf")],
             stdin=subprocess.DEVNULL,
