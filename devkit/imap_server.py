@@ -17,6 +17,7 @@ everything runs as that user.
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import grp
 import os
 import pwd
@@ -91,6 +92,12 @@ class ImapServer:
 
     def __exit__(self, *exc: object) -> None:
         self.stop()
+
+
+def _die_with_parent() -> None:
+    """In the child: be sent SIGTERM when the test process dies, even by SIGKILL (Linux)."""
+    pr_set_pdeathsig = 1
+    ctypes.CDLL(None, use_errno=True).prctl(pr_set_pdeathsig, signal.SIGTERM)
 
 
 def _free_port() -> int:
@@ -223,6 +230,7 @@ def start(*, timeout: float = 30) -> ImapServer:
             stdout=subprocess.DEVNULL,
             stderr=subprocess.DEVNULL,
             start_new_session=True,
+            preexec_fn=_die_with_parent,  # noqa: PLW1509 - a test helper, started before threads matter
         )
         server = ImapServer(process, root, port, maildir, owner)
         try:
