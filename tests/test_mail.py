@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from datetime import datetime
 
 import probatio
@@ -322,6 +323,10 @@ async def test_a_mail_cut_short_by_the_imap_entry_says_to_raise_its_size(
         "detective@springfield.example",
         True,
     )
+    entries = [json.loads(line) for line in await hub.runtime_data.lifecycle.async_export_audit()]
+    (received,) = [e for e in entries if e["kind"] == "request_received"]
+    assert received["data"]["sender"] == "detective@springfield.example"
+    assert received["data"]["verified"] is True
 
 
 def test_the_options_flow_offers_every_authentication_the_intake_knows() -> None:

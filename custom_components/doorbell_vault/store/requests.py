@@ -204,7 +204,9 @@ def insert(connection: sqlite3.Connection, request: Request) -> None:
         if request.origin is not None:
             connection.execute("UPDATE requests SET origin = ? WHERE id = ?", (request.origin, request.id))
         at = request.received_us
-        audit.append(connection, at, "request_received", request.id, request.fields)
+        # An e-mail's sender, and whether the mail server vouched for it, are part of the record.
+        sent_by = {"sender": request.sender, "verified": request.verified} if request.sender else {}
+        audit.append(connection, at, "request_received", request.id, request.fields | sent_by)
         if request.problems:
             audit.append(connection, at, "problems_found", request.id, {"problems": request.problems})
         if request.status == Status.REJECTED:
