@@ -304,7 +304,7 @@ async def test_a_mail_cut_short_by_the_imap_entry_says_to_raise_its_size(
     notification = hass.data["persistent_notification"][f"{DOMAIN}_mail_{imap.entry_id}_9"]
     assert "agency (missing), start (missing), end (missing)" in notification["message"]
     assert (
-        "cut at 2048 characters: raise *IMAP (vault@example.test) → Configure → Max message size* to 30000"
+        "cut at 2048 characters: raise *IMAP (vault@example.test) → Configure → Max message size* to 20000"
         in (notification["message"])
     )
     # The entry passes on text and headers: no repair issue.

@@ -67,7 +67,7 @@ async def _add_imap(hass: HomeAssistant, server: ImapServer) -> ConfigEntry:
 
 
 async def _include_text(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """IMAP → Configure → Message data to include: text, headers; Max message size 30000 (the README)."""
+    """IMAP → Configure → Message data to include: text, headers; Max message size 20000 (the README)."""
     flow = await hass.config_entries.options.async_init(entry.entry_id)
     assert flow["type"] is FlowResultType.FORM
     result = await hass.config_entries.options.async_configure(
@@ -76,7 +76,7 @@ async def _include_text(hass: HomeAssistant, entry: ConfigEntry) -> None:
             "folder": "INBOX",
             "search": "UnSeen UnDeleted",
             "event_message_data": ["text", "headers"],
-            "max_message_size": 30000,
+            "max_message_size": 20000,
             "enable_push": True,
         },
     )
@@ -233,14 +233,14 @@ async def test_a_new_imap_entry_sends_no_text_and_the_owner_is_told_what_to_turn
         "IMAP (vault@example.test) → Configure → Message data to include*: **text** and **headers**"
         in message
     )
-    assert "*Max message size* to 30000" in message
+    assert "*Max message size* to 20000" in message
     issue = ir.async_get(hass).async_get_issue(DOMAIN, f"imap_message_data_{imap.entry_id}")
     assert issue is not None
     assert issue.translation_placeholders == {
         "entry": "vault@example.test",
         "missing": "text, headers",
         "size": "2048",
-        "limit": "30000",
+        "limit": "20000",
     }
     assert mailbox.read() == []  # left unread, to be read again once the text is on
 
