@@ -7,7 +7,7 @@ The IMAP integration waits on IDLE: dovecot announces each delivery and the inte
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -155,6 +155,7 @@ async def test_mail_from_an_agency_becomes_a_pending_request(
     # Plain text.
     event = await mailbox.deliver(request_mail(AGENCY, "Footage request 2026-0099", REQUEST.format(**window)))
     assert event["sender"] == AGENCY
+    assert isinstance(event["date"], datetime)  # what a template cannot hand on as part of the whole event
     assert len(received) == 1
     request = await desk.async_get(received[0].data["request_id"])
     assert request.status == "pending"
@@ -214,6 +215,15 @@ async def test_mail_from_an_agency_becomes_a_pending_request(
         lambda db: db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
     )
     assert count == 2
+
+    # Two at once: the IMAP integration announces only the newest unread mail; once that is marked read,
+    # the one before it is the newest unread, and is announced in turn.
+    for case in ("2026-0100", "2026-0101"):
+        body = REQUEST.format(**window).replace("2026-0099", case)
+        await hass.async_add_executor_job(imap_server.deliver, request_mail(AGENCY, "Footage request", body))
+    await wait_for(lambda: len(received) == 4, 30, 0.05)
+    await hass.async_block_till_done()
+    assert sorted(e.data["case_number"] for e in received[2:]) == ["2026-0100", "2026-0101"]
 
 
 async def test_a_new_imap_entry_sends_no_text_and_the_owner_is_told_what_to_turn_on(
