@@ -67,14 +67,14 @@ async def _add_imap(hass: HomeAssistant, server: ImapServer) -> ConfigEntry:
 
 
 async def _include_text(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """IMAP → Configure → Message data to include: text, headers; Max message size 20000 (the README)."""
+    """IMAP → Configure, as the README says: message data text and headers, size 20000, the search."""
     flow = await hass.config_entries.options.async_init(entry.entry_id)
     assert flow["type"] is FlowResultType.FORM
     result = await hass.config_entries.options.async_configure(
         flow["flow_id"],
         {
             "folder": "INBOX",
-            "search": "UnSeen UnDeleted",
+            "search": 'UnSeen UnDeleted SUBJECT "Footage request"',
             "event_message_data": ["text", "headers"],
             "max_message_size": 20000,
             "enable_push": True,
@@ -209,21 +209,28 @@ async def test_mail_from_an_agency_becomes_a_pending_request(
     assert len(received) == 2
     (message,) = _titled(hass, "Footage request e-mail not understood")
     assert "not complete: start (missing), end (missing)" in message
-    assert len(mailbox.read()) == 3  # the agency's mails were marked read; the stranger's was not
+    assert len(mailbox.read()) == 4  # every request mail was marked read, the stranger's too
 
     count = await hub.runtime_data.store.async_call(
         lambda db: db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
     )
     assert count == 2
 
-    # Two at once: the IMAP integration announces only the newest unread mail; once that is marked read,
-    # the one before it is the newest unread, and is announced in turn.
-    for case in ("2026-0100", "2026-0101"):
-        body = REQUEST.format(**window).replace("2026-0099", case)
-        await hass.async_add_executor_job(imap_server.deliver, request_mail(AGENCY, "Footage request", body))
+    # Several at once, the agencies' first: the IMAP integration announces only the newest unread mail its
+    # search matches; once that is marked read (a stranger's too), the one before it is next. Other mail
+    # does not match the search.
+    together = [
+        request_mail(AGENCY, "Footage request", REQUEST.format(**window).replace("2026-0099", case))
+        for case in ("2026-0100", "2026-0101")
+    ]
+    together.append(request_mail("someone@else.example", "Footage request", REQUEST.format(**window)))
+    together.append(request_mail(AGENCY, "Lunch on Friday?", REQUEST.format(**window)))
+    for raw in together:
+        await hass.async_add_executor_job(imap_server.deliver, raw)
     await wait_for(lambda: len(received) == 4, 30, 0.05)
     await hass.async_block_till_done()
     assert sorted(e.data["case_number"] for e in received[2:]) == ["2026-0100", "2026-0101"]
+    assert not [e for e in mailbox.events if e.data["subject"] == "Lunch on Friday?"]
 
 
 async def test_a_new_imap_entry_sends_no_text_and_the_owner_is_told_what_to_turn_on(
