@@ -137,6 +137,9 @@ async def test_blueprints_are_installed_and_pass_home_assistants_validation(
 
 
 def test_an_owners_changes_are_never_overwritten(tmp_path: Path) -> None:
+    # A folder of its own: tmp_path is also the test Home Assistant's config folder, where the integration's
+    # setup may already have installed the blueprints.
+    tmp_path = tmp_path / "owner"
     assert blueprints.install(tmp_path) == NAMES
     folder = blueprints.folder(tmp_path)
     mine = folder / "auto_decline.yaml"
