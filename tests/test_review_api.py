@@ -139,6 +139,7 @@ R_KEYS = {
     "cameras_with_footage",
     "progress",
     "source",
+    "sender",
     "verified",
 }
 
