@@ -218,7 +218,7 @@ class PendingRequestsSensor(RequestsFollower):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """The pending requests (no requester contact details), with a package's progress."""
+        """The pending requests and a package's progress; no contact details but an e-mail's sender."""
         building = self.vault.lifecycle.building
         return {
             "requests": [
