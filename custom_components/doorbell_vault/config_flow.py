@@ -36,11 +36,11 @@ from .const import (
     CONF_EVENT_DAYS,
     CONF_EXIGENT_AS,
     CONF_GENERATE_SECRET,
-    CONF_MAX_DEADLINE_DAYS,
-    CONF_MAX_PENDING_PER_SOURCE,
     CONF_MAIL_AUTHENTICATION,
     CONF_MAIL_AUTHSERV_ID,
     CONF_MAIL_TRUSTED_DOMAINS,
+    CONF_MAX_DEADLINE_DAYS,
+    CONF_MAX_PENDING_PER_SOURCE,
     CONF_MAX_RADIUS_M,
     CONF_MAX_SIZE_GB,
     CONF_MAX_WINDOW_HOURS,
@@ -608,7 +608,6 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 "webhook_path": f"/api/webhook/{webhook_id}",
                 "secret_state": "set" if has_secret else "not set",
             },
-            errors=errors,
         )
 
     async def async_step_sharing(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
