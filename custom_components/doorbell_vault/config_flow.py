@@ -587,7 +587,9 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
                 ),
                 probatio.Optional(CONF_CLEAR_SECRET, default=False): selector.BooleanSelector(),
-                probatio.Required(CONF_MAIL_AUTHENTICATION): selector.SelectSelector(
+                probatio.Required(
+                    CONF_MAIL_AUTHENTICATION, default=str(options.get(CONF_MAIL_AUTHENTICATION, "off"))
+                ): selector.SelectSelector(
                     selector.SelectSelectorConfig(
                         options=list(MAIL_AUTHENTICATIONS), translation_key=CONF_MAIL_AUTHENTICATION
                     )
