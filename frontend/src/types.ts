@@ -1,0 +1,199 @@
+// What the panel receives from Home Assistant and from Doorbell Vault's websocket API.
+
+export interface HassLocale {
+  language: string;
+  time_zone?: string; // "local" | "server"
+  number_format?: string;
+  time_format?: string;
+}
+
+export interface HassUser {
+  id: string;
+  name: string;
+  is_admin: boolean;
+}
+
+export interface HassMessageBase {
+  type: string;
+  [key: string]: unknown;
+}
+
+export interface HassConnection {
+  subscribeMessage<T>(
+    callback: (message: T) => void,
+    subscribeMessage: HassMessageBase,
+    options?: { resubscribe?: boolean },
+  ): Promise<() => Promise<void>>;
+}
+
+export interface Hass {
+  language: string;
+  locale?: HassLocale;
+  config: { time_zone: string; latitude: number; longitude: number; version?: string };
+  user?: HassUser;
+  connection: HassConnection;
+  callWS<T>(message: HassMessageBase): Promise<T>;
+}
+
+export interface PanelRoute {
+  prefix: string;
+  path: string;
+}
+
+export type Status =
+  | "pending"
+  | "shared"
+  | "declined"
+  | "rejected"
+  | "expired"
+  | "withdrawn"
+  | "revoked";
+
+export const STATUSES: Status[] = [
+  "pending",
+  "shared",
+  "declined",
+  "rejected",
+  "expired",
+  "withdrawn",
+  "revoked",
+];
+
+/** A request summary (R in the API contract). */
+export interface RequestSummary {
+  request_id: string;
+  agency: string;
+  case_number: string | null;
+  legal_basis: string | null;
+  start: string;
+  end: string;
+  status: Status;
+  problems: string[];
+  deadline: string;
+  decided_by: string | null;
+  received: string;
+  cameras_with_footage: string[];
+  progress: string | null;
+  source: string; // "webhook" | "service" | "email"
+  verified: boolean;
+}
+
+export interface RequestList {
+  requests: RequestSummary[];
+  total: number;
+  agencies: string[];
+}
+
+export interface Segment {
+  id: number | string;
+  start: string;
+  end: string;
+  url: string;
+}
+
+export interface Gap {
+  start: string;
+  end: string;
+}
+
+export interface CameraFootage {
+  camera_id: string;
+  name: string;
+  segments: Segment[];
+  gaps: Gap[];
+  has_footage: boolean;
+}
+
+export interface ShareFile {
+  name: string;
+  camera: string;
+  bytes: number;
+  sha256: string;
+  start: string;
+  end: string;
+}
+
+export interface ShareState {
+  created: string;
+  expires: string;
+  max_downloads: number;
+  downloads: number;
+  ended: string | null;
+  end_reason: string | null;
+  files: ShareFile[];
+}
+
+export interface DownloadRow {
+  at: string;
+  remote: string;
+  user_agent: string | null;
+  bytes: number;
+  completed: boolean;
+}
+
+export interface RequestDetail extends RequestSummary {
+  fields: Record<string, unknown>;
+  distance_m: number | null;
+  home_in_area: boolean | null;
+  message: string | null;
+  cameras: CameraFootage[];
+  share: ShareState | null;
+  downloads: DownloadRow[];
+}
+
+export interface PreviewFile {
+  name: string;
+  camera: string;
+  start: string;
+  end: string;
+  duration_s: number;
+  bytes: number;
+}
+
+export interface Preview {
+  files: PreviewFile[];
+  total_bytes: number;
+  errors?: unknown;
+}
+
+export interface ShareResult {
+  share_url: string;
+  expires_at: string;
+  files: unknown[];
+}
+
+export interface DecideResult extends RequestSummary {
+  share?: ShareResult;
+}
+
+export interface AuditVerify {
+  ok: boolean;
+  entries: number;
+  head: string | null;
+  problem: null | { seq: number; kind: string; reason: string };
+}
+
+export interface AuditExport {
+  path: string;
+  entries: number;
+  head: string | null;
+  ok: boolean;
+  url: string;
+}
+
+export interface MonthRow {
+  month: string;
+  [outcome: string]: number | string;
+}
+
+export interface Report {
+  by_outcome: Record<string, number>;
+  by_agency: Record<string, number>;
+  by_legal_basis: Record<string, number>;
+  by_month: MonthRow[];
+  median_minutes_to_decision: number | null;
+  minutes_shared: number;
+  downloads: number;
+  markdown_url: string;
+  csv_url: string;
+}
