@@ -32,6 +32,7 @@ from .evidence.views import ShareView
 from .hub import DoorbellVault, DoorbellVaultConfigEntry, loaded_vault
 from .intake import RequestWebhook
 from .media_source import SegmentView, SharedClipView
+from .panel import async_register_panel
 from .phone import async_listen_notification_actions
 from .recording.probe import ffprobe_binary
 from .requests.secret import SecretUnreadable, read_secret
@@ -65,6 +66,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         _LOGGER.warning("Could not install the Doorbell Vault blueprints: %s", err)
     async_setup_services(hass)
     async_setup_websocket(hass)
+    await async_register_panel(hass)
     return True
 
 
