@@ -174,12 +174,22 @@ async def test_notify_on_request_sends_actions_and_clears_when_decided(
         assert "2026-0042" not in message["message"]
         assert message["data"]["tag"] == f"doorbell_vault_{request['request_id']}"
         actions = message["data"]["actions"]
-        assert [a["action"].rsplit("_", 1)[0] for a in actions] == [
-            f"DOORBELL_VAULT_{verb}_{request['request_id']}" for verb in ("SHARE", "REVIEW", "DECLINE")
+        assert [
+            actions[0]["action"].rsplit("_", 1)[0],
+            actions[1]["action"],
+            actions[2]["action"].rsplit("_", 1)[0],
+        ] == [
+            f"DOORBELL_VAULT_SHARE_{request['request_id']}",
+            "URI",
+            f"DOORBELL_VAULT_DECLINE_{request['request_id']}",
         ]
-        assert len({a["action"].rsplit("_", 1)[1] for a in actions}) == 1  # the notification's nonce
+        assert actions[0]["action"].rsplit("_", 1)[1] == actions[2]["action"].rsplit("_", 1)[1]  # the nonce
         # Deciding from a locked phone asks to unlock it first.
         assert [a.get("authenticationRequired") for a in actions] == [True, None, True]
+        # Review, and a tap on the notification, open the request in the Footage requests panel.
+        review = f"/doorbell-vault/request/{request['request_id']}"
+        assert actions[1]["uri"] == review
+        assert message["data"]["url"] == message["data"]["clickAction"] == review
         assert message["data"]["push"]["interruption-level"] == "critical"
 
     # The old action id (no nonce) does nothing.
