@@ -278,13 +278,20 @@ def stop(process: subprocess.Popen[bytes], timeout: float = 60) -> None:
             process.wait()
 
 
+# A second, smaller camera when asked for (the panel's check shares one camera of two).
+PORCH_NAME = "Simulated porch"
+
+
 @contextmanager
 def running(
-    config: Path, port: int, *, quiet: bool, doorbell_port: int = 8554
+    config: Path, port: int, *, quiet: bool, doorbell_port: int = 8554, porch: bool = False
 ) -> Iterator[tuple[Api, simulator.SimulatedDoorbell, subprocess.Popen[bytes]]]:
-    """Prepare the config folder, then run a simulated doorbell and Home Assistant."""
+    """Prepare the config folder, then run a simulated doorbell (and porch) and Home Assistant."""
     prepare_config(config, port)
     doorbell = simulator.start(port=doorbell_port)
+    second = (
+        simulator.start(port=0, path="/porch", width=640, height=360, fps=10, bitrate=600) if porch else None
+    )
     hass = start_hass(config, quiet=quiet)
     api = Api(f"http://127.0.0.1:{port}")
     try:
@@ -293,10 +300,14 @@ def running(
         api.login(OWNER_USERNAME, OWNER_PASSWORD)
         entry = api.ensure_vault(config / "doorbell_vault")
         api.ensure_camera(entry["entry_id"], doorbell.url)
+        if second is not None:
+            api.ensure_camera(entry["entry_id"], second.url, PORCH_NAME)
         yield api, doorbell, hass
     finally:
         stop(hass)
         doorbell.stop()
+        if second is not None:
+            second.stop()
 
 
 # Inside the check's network namespace: a veth pair whose both ends stay in the namespace, so zeroconf
@@ -310,6 +321,25 @@ NAMESPACE_SETUP = (
     "link set dv-lan0 up",
     "route add 224.0.0.0/4 dev dv-lan0",
 )
+
+
+def prepare_namespace() -> None:
+    """Give our own network namespace a LAN for mDNS (else multicast over loopback).
+
+    Only ever call this inside a namespace of our own: these commands would change a real host.
+    """
+    results = [
+        subprocess.run(["ip", *command.split()], check=False, capture_output=True)
+        for command in NAMESPACE_SETUP
+    ]
+    failed = [r for r in results if r.returncode != 0]
+    for result in failed:
+        print(" ".join(result.args), "->", result.stderr.decode().strip(), file=sys.stderr)
+    if not failed:
+        os.environ["DOORBELL_VAULT_NAMESPACE_LAN"] = NAMESPACE_LAN
+    else:
+        # No veth here: multicast over loopback still lets Home Assistant start (no mDNS check).
+        subprocess.run(["ip", "route", "add", "224.0.0.0/4", "dev", "lo"], check=False)
 
 
 async def _ws_call(api: Api, message: dict[str, Any]) -> Any:
@@ -471,19 +501,7 @@ def main() -> int:
     args = parser.parse_args()
     if args.check:
         if args.in_namespace:
-            # Only ever inside a namespace of our own: these commands would change a real host.
-            results = [
-                subprocess.run(["ip", *command.split()], check=False, capture_output=True)
-                for command in NAMESPACE_SETUP
-            ]
-            failed = [r for r in results if r.returncode != 0]
-            for result in failed:
-                print(" ".join(result.args), "->", result.stderr.decode().strip(), file=sys.stderr)
-            if not failed:
-                os.environ["DOORBELL_VAULT_NAMESPACE_LAN"] = NAMESPACE_LAN
-            else:
-                # No veth here: multicast over loopback still lets Home Assistant start (no mDNS check).
-                subprocess.run(["ip", "route", "add", "224.0.0.0/4", "dev", "lo"], check=False)
+            prepare_namespace()
         print(json.dumps(check(args.config, args.port)), flush=True)
         return 0
 

@@ -1,0 +1,368 @@
+"""The Footage requests panel in real Chromium against a real `hass` with two simulated cameras recording.
+
+`python -m devkit.panel_check --config DIR --port N --shots DIR [--in-namespace]` runs what
+tests/test_panel_e2e.py asserts (it runs this inside a network namespace of its own) and prints one JSON
+report as its last line. Playwright (the Python package) drives Debian's chromium; nothing is downloaded.
+
+The owner logs in through the login page, opens the panel from the sidebar, sees a request sent through
+the signed webhook arrive without a reload, plays a camera's window, unticks the porch camera, narrows the
+window, shares, reads the link once, downloads it with a plain HTTP client, sees the download in the log,
+revokes; declines a second request always for its agency; a third request from that agency ends by itself.
+Screenshots of the inbox, a request and a share, at desktop size and at 390×844, go to --shots.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import hmac
+import io
+import json
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.request
+import zipfile
+from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+from typing import Any
+
+from devkit.develop import OWNER_PASSWORD, OWNER_USERNAME, PORCH_NAME, Api, prepare_namespace, running
+
+CHROMIUM = "/usr/bin/chromium"
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--hide-scrollbars",
+    "--autoplay-policy=no-user-gesture-required",
+]
+DESKTOP = {"width": 1280, "height": 800}
+PHONE = {"width": 390, "height": 844}
+SECRET = "panel-check-secret"
+AGENCY = "Springfield PD"
+OTHER_AGENCY = "Shelbyville Sheriff"
+TRIM_SECONDS = 4  # the owner narrows the asked window by this much at each end
+
+
+def wait(what: str, condition: Callable[[], Any], timeout: float = 30, step: float = 0.5) -> Any:
+    deadline = time.monotonic() + timeout
+    while True:
+        result = condition()
+        if result:
+            return result
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"waited {timeout:.0f} s for {what}")
+        time.sleep(step)
+
+
+def set_secret(api: Api, entry_id: str) -> str:
+    """The owner sets the webhook's shared secret in the options flow; returns the webhook's path."""
+    from custom_components.doorbell_vault.const import DEFAULT_OPTIONS
+
+    base = "/api/config/config_entries/options/flow"
+    flow = api.request("POST", base, {"handler": entry_id})
+    retention = ("continuous_days", "event_days", "max_size_gb", "min_free_gb", "offline_minutes")
+    flow = api.request("POST", f"{base}/{flow['flow_id']}", {k: DEFAULT_OPTIONS[k] for k in retention})
+    assert flow["step_id"] == "requests", flow
+    webhook_path: str = flow["description_placeholders"]["webhook_path"]
+    policy = (
+        "require_case_number",
+        "max_window_hours",
+        "max_radius_m",
+        "min_legal_basis",
+        "exigent_as",
+        "requests_per_minute",
+    )
+    flow = api.request(
+        "POST",
+        f"{base}/{flow['flow_id']}",
+        {**{k: DEFAULT_OPTIONS[k] for k in policy}, "webhook_secret": SECRET},
+    )
+    assert flow["step_id"] == "sharing", flow
+    sharing = ("share_days", "share_downloads", "share_audio", "share_grace_days")
+    flow = api.request("POST", f"{base}/{flow['flow_id']}", {k: DEFAULT_OPTIONS[k] for k in sharing})
+    assert flow["type"] == "create_entry", flow
+    return webhook_path
+
+
+def send_request(api: Api, webhook_path: str, agency: str, start: datetime, end: datetime) -> str:
+    """A request through the signed webhook, as an agency's system sends it."""
+    config = api.request("GET", "/api/config")
+    body = json.dumps(
+        {
+            "agency": agency,
+            "case_number": f"2026-{int(time.time()) % 10000:04d}",
+            "legal_basis": "warrant",
+            "start": start.isoformat(),
+            "end": end.isoformat(),
+            "requester_name": "Det. Smith",
+            "requester_email": "smith@agency.example",
+            "reason": "A parcel was taken from a porch on this street.",
+            # An area 120 m from home, 300 m across: it holds the home.
+            "latitude": config["latitude"] + 0.001,
+            "longitude": config["longitude"],
+            "radius_m": 300,
+        }
+    ).encode()
+    digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    request = urllib.request.Request(
+        api.base_url + webhook_path,
+        data=body,
+        method="POST",
+        headers={"Content-Type": "application/json", "X-Doorbell-Vault-Signature": f"sha256={digest}"},
+    )
+    with urllib.request.urlopen(request, timeout=30) as response:
+        answer = json.loads(response.read())
+    request_id: str = answer["request_id"]
+    return request_id
+
+
+def recording_since(api: Api, cameras: int) -> bool:
+    states = api.request("GET", "/api/states")
+    on = [
+        s
+        for s in states
+        if s["entity_id"].startswith("binary_sensor.simulated_") and s["entity_id"].endswith("_recording")
+    ]
+    return len([s for s in on if s["state"] == "on"]) >= cameras
+
+
+def ffprobe_duration(data: bytes) -> float:
+    with tempfile.NamedTemporaryFile(suffix=".mp4") as clip:
+        clip.write(data)
+        clip.flush()
+        result = subprocess.run(
+            ["ffprobe", "-v", "error", "-show_entries", "format=duration", "-of", "json", clip.name],
+            capture_output=True,
+            text=True,
+            check=True,
+            timeout=30,
+        )
+    return float(json.loads(result.stdout)["format"]["duration"])
+
+
+def scenario(api: Api, shots: Path) -> dict[str, Any]:  # noqa: PLR0915 - one story, told in order
+    from playwright.sync_api import Page, expect, sync_playwright
+
+    report: dict[str, Any] = {}
+    entry = api.entries()[0]
+    webhook_path = set_secret(api, entry["entry_id"])
+    wait("the entry to reload", lambda: api.entries()[0]["state"] == "loaded", 60)
+    wait("both cameras to record", lambda: recording_since(api, 2), 90, 1)
+    # Three 10 s segments on each camera, then a window over them (its start may precede the first).
+    first_segment = datetime.now(UTC)
+    time.sleep(22)
+    end = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=2)
+    start = end - timedelta(seconds=30)
+
+    shots.mkdir(parents=True, exist_ok=True)
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        context = browser.new_context(viewport=DESKTOP, locale="en-GB", timezone_id="Europe/Amsterdam")
+        page = context.new_page()
+        media_errors: list[str] = []
+        page.on("console", lambda m: media_errors.append(m.text) if m.type == "error" else None)
+
+        # Log in through the login page.
+        page.goto(api.base_url + "/")
+        page.get_by_label("Username").fill(OWNER_USERNAME)
+        page.get_by_label("Password", exact=True).fill(OWNER_PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "auth" not in url, timeout=60_000)
+
+        # Open the panel from the sidebar.
+        page.locator("ha-sidebar").get_by_text("Footage requests").click()
+        page.wait_for_url("**/doorbell-vault", timeout=30_000)
+        expect(page.locator("dv-inbox .filters")).to_be_visible(timeout=30_000)
+        report["panel_opened_from_sidebar"] = True
+        page.evaluate("window.__no_reload = true")
+
+        # A request through the signed webhook appears without a reload.
+        first = send_request(api, webhook_path, AGENCY, start, end)
+        row = page.locator(f'dv-inbox a[data-request-id="{first}"]')
+        expect(row).to_be_visible(timeout=15_000)
+        report["live_without_reload"] = page.evaluate("window.__no_reload === true")
+        report["inbox_row_status"] = row.locator(".badge.status-pending").inner_text()
+        report["inbox_time_left"] = "left" in row.locator(".deadline").inner_text()
+        page.screenshot(path=str(shots / "panel-inbox.png"))
+
+        # Open it: every camera's player over the window; play the doorbell's.
+        row.click()
+        page.wait_for_url(f"**/doorbell-vault/request/{first}")
+        view = page.locator("dv-request-view")
+        expect(view.locator(".summary .agency")).to_have_text(AGENCY, timeout=15_000)
+        report["window_utc_title"] = view.locator("dd.window").get_attribute("title")
+        report["area_text"] = view.locator("dd.area").inner_text()
+        report["cameras"] = view.locator("section.camera h3").all_inner_texts()
+        doorbell = view.locator("section.camera").filter(has_text="Simulated doorbell")
+        video = doorbell.locator("dv-player video")
+        expect(video).to_be_attached(timeout=15_000)
+        doorbell.locator("dv-player button.play").click()
+        wait("the video to play", lambda: video.evaluate("v => v.currentTime > 0 && !v.paused"), 20, 0.25)
+        before = video.evaluate("v => v.currentTime")
+        time.sleep(1.5)
+        after = video.evaluate("v => v.currentTime")
+        report["video_advanced"] = after > before
+        report["video_error"] = video.evaluate("v => v.error && v.error.code")
+        report["player_error_shown"] = doorbell.locator(".media-error").count()
+        report["gaps_drawn"] = doorbell.locator(".track .gap").count()
+        doorbell.locator("dv-player button.play").click()  # pause
+
+        # Untick the porch, narrow the window by TRIM_SECONDS at each end, preview.
+        porch = view.locator("section.camera").filter(has_text=PORCH_NAME)
+        porch.locator('input[name="camera"]').uncheck()
+        span = int((end - start).total_seconds())
+        for name, value in (("trim-start", TRIM_SECONDS), ("trim-end", span - TRIM_SECONDS)):
+            view.locator(f'input[name="{name}"]').evaluate(
+                "(input, value) => { input.value = String(value);"
+                " input.dispatchEvent(new Event('input', {bubbles: true})); }",
+                value,
+            )
+        preview = view.locator("table.preview-files tbody tr")
+        expect(preview).to_have_count(1, timeout=10_000)
+        report["preview_files"] = preview.all_inner_texts()
+        page.screenshot(path=str(shots / "panel-request.png"))
+
+        # Share: the link is shown once.
+        view.locator("button.share").click()
+        link_field = view.locator("input.share-url")
+        expect(link_field).to_be_visible(timeout=120_000)
+        link = link_field.input_value()
+        report["share_status"] = view.locator(".summary .status").get_attribute("data-status")
+        expect(view.locator("button.revoke")).to_be_visible()
+
+        # A plain HTTP client downloads it: only the doorbell, only the narrowed window.
+        with urllib.request.urlopen(link, timeout=120) as response:
+            package = response.read()
+        with zipfile.ZipFile(io.BytesIO(package)) as archive:
+            names = archive.namelist()
+            manifest = json.loads(archive.read("manifest.json"))
+            clips = [f["name"] for f in manifest["files"]]
+            report["package_names"] = sorted(names)
+            report["package_clips"] = clips
+            report["package_cameras"] = [f.get("camera") for f in manifest["files"]]
+            report["package_window"] = manifest["window"]
+            report["clip_seconds"] = [ffprobe_duration(archive.read(name)) for name in clips]
+        report["asked_window"] = {"start": start.isoformat(), "end": end.isoformat()}
+
+        # The download appears in the log, live.
+        log = view.locator("table.download-log tbody tr")
+        expect(log).to_have_count(1, timeout=15_000)
+        report["download_log"] = log.first.inner_text()
+        report["download_count"] = view.locator("dd.download-count").inner_text()
+        page.screenshot(path=str(shots / "panel-share.png"))
+
+        # The same screens at phone width (390×844): one column, nothing wider than the screen.
+        phone = browser.new_context(
+            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+            storage_state=context.storage_state(), locale="en-GB", timezone_id="Europe/Amsterdam",
+        )  # fmt: skip
+        mobile = phone.new_page()
+        report["phone"] = phone_screens(mobile, api.base_url, first, shots)
+        phone.close()
+
+        # Revoke.
+        view.locator("button.revoke").click()
+        view.locator("button.revoke-confirm").click()
+        expect(view.locator(".summary .status")).to_have_attribute("data-status", "revoked", timeout=15_000)
+        report["revoked_reason"] = view.locator("dd.share-ended").inner_text()
+
+        # The link was shown once: back in the request later, it is gone.
+        page.reload()
+        expect(view.locator(".summary .agency")).to_have_text(AGENCY, timeout=15_000)
+        report["link_shown_again"] = view.locator("input.share-url").count()
+        report["link_in_page_html"] = link in page.content()
+
+        # A second request: declined with a message, and its agency always declined from now on.
+        page.locator("dv-request-view a.back").click()
+        second = send_request(api, webhook_path, OTHER_AGENCY, start, end)
+        row = page.locator(f'dv-inbox a[data-request-id="{second}"]')
+        expect(row).to_be_visible(timeout=15_000)
+        row.click()
+        expect(view.locator(".summary .agency")).to_have_text(OTHER_AGENCY, timeout=15_000)
+        view.locator('textarea[name="decline-message"]').fill("We keep no footage of the street.")
+        view.locator("button.decline-always").click()
+        expect(view.locator(".summary .status")).to_have_attribute("data-status", "declined", timeout=15_000)
+        report["declined_message"] = view.locator("dd.message").inner_text()
+
+        # A third request from that agency is declined by the policy, without anyone.
+        page.locator("dv-request-view a.back").click()
+        wait("the entry to reload with the block list", lambda: api.entries()[0]["state"] == "loaded", 30)
+        third = send_request(api, webhook_path, OTHER_AGENCY, start, end)
+        row = page.locator(f'dv-inbox a[data-request-id="{third}"]')
+        expect(row).to_be_visible(timeout=15_000)
+        report["third_status"] = row.locator(".badge").first.inner_text()
+        row.click()
+        expect(view.locator("li[data-problem]")).to_have_count(1, timeout=15_000)
+        report["third_problems"] = view.locator("li[data-problem]").evaluate_all(
+            "items => items.map(i => i.dataset.problem)"
+        )
+        report["third_decided_by"] = view.locator(".summary .status").get_attribute("data-status")
+        report["console_errors"] = [
+            e for e in media_errors if "doorbell" in e.lower() or "media" in e.lower()
+        ]
+        report["recording_started"] = first_segment.isoformat()
+        browser.close()
+    return report
+
+
+def phone_screens(page: Any, base_url: str, request_id: str, shots: Path) -> dict[str, Any]:
+    from playwright.sync_api import expect
+
+    found: dict[str, Any] = {}
+    page.goto(f"{base_url}/doorbell-vault")
+    expect(page.locator(f'dv-inbox a[data-request-id="{request_id}"]')).to_be_visible(timeout=30_000)
+    page.screenshot(path=str(shots / "panel-inbox-phone.png"))
+    found["inbox_overflow"] = page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]
+    page.goto(f"{base_url}/doorbell-vault/request/{request_id}")
+    view = page.locator("dv-request-view")
+    expect(view.locator(".summary .agency")).to_be_visible(timeout=30_000)
+    expect(view.locator("dv-player video").first).to_be_attached(timeout=15_000)
+    page.screenshot(path=str(shots / "panel-request-phone.png"))
+    player = view.locator("dv-player").first.bounding_box()
+    found["player_width"] = round(player["width"]) if player else None
+    shared = view.locator("section.shared")
+    shared.scroll_into_view_if_needed()
+    page.screenshot(path=str(shots / "panel-share-phone.png"))
+    revoke = view.locator("button.revoke").bounding_box()
+    found["revoke_reachable"] = bool(
+        revoke and revoke["x"] >= 0 and revoke["x"] + revoke["width"] <= PHONE["width"]
+    )
+    found["request_overflow"] = page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]
+    return found
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--config", type=Path, required=True)
+    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--shots", type=Path, required=True)
+    parser.add_argument("--in-namespace", action="store_true")
+    args = parser.parse_args()
+    if not shutil.which(CHROMIUM):
+        print(f"{CHROMIUM} is missing (scripts/setup installs Debian's chromium)", file=sys.stderr)
+        return 2
+    if args.in_namespace:
+        prepare_namespace()
+    started = time.monotonic()
+    with running(args.config, args.port, quiet=True, doorbell_port=8554, porch=True) as (
+        api,
+        _doorbell,
+        _hass,
+    ):
+        report = scenario(api, args.shots)
+    report["seconds"] = round(time.monotonic() - started)
+    print(json.dumps(report), flush=True)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
