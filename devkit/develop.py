@@ -290,7 +290,9 @@ def running(
     prepare_config(config, port)
     doorbell = simulator.start(port=doorbell_port)
     second = (
-        simulator.start(port=0, path="/porch", width=640, height=360, fps=10, bitrate=600) if porch else None
+        simulator.start(port=0, path="/porch", width=640, height=360, fps=10, bitrate=600, pattern="smpte")
+        if porch
+        else None
     )
     hass = start_hass(config, quiet=quiet)
     api = Api(f"http://127.0.0.1:{port}")

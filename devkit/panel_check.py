@@ -8,12 +8,13 @@ The owner logs in through the login page, opens the panel from the sidebar, sees
 the signed webhook arrive without a reload, plays a camera's window, unticks the porch camera, narrows the
 window, shares, reads the link once, downloads it with a plain HTTP client, sees the download in the log,
 revokes; declines a second request always for its agency; a third request from that agency ends by itself.
-Screenshots of the inbox, a request and a share, at desktop size and at 390×844, go to --shots.
+Screenshots of the inbox, a request and a share, at desktop size and at 390x844, go to --shots.
 """
 
 from __future__ import annotations
 
 import argparse
+import asyncio
 import hashlib
 import hmac
 import io
@@ -30,20 +31,17 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
-from devkit.develop import OWNER_PASSWORD, OWNER_USERNAME, PORCH_NAME, Api, prepare_namespace, running
+from devkit.develop import (
+    OWNER_PASSWORD,
+    OWNER_USERNAME,
+    PORCH_NAME,
+    Api,
+    _ws_call,
+    prepare_namespace,
+    running,
+)
+from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS, login
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-    "--hide-scrollbars",
-    "--autoplay-policy=no-user-gesture-required",
-]
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
 SECRET = "panel-check-secret"
@@ -65,30 +63,42 @@ def wait(what: str, condition: Callable[[], Any], timeout: float = 30, step: flo
 
 def set_secret(api: Api, entry_id: str) -> str:
     """The owner sets the webhook's shared secret in the options flow; returns the webhook's path."""
-    from custom_components.doorbell_vault.const import DEFAULT_OPTIONS
+    from custom_components.doorbell_vault import const
 
     base = "/api/config/config_entries/options/flow"
     flow = api.request("POST", base, {"handler": entry_id})
-    retention = ("continuous_days", "event_days", "max_size_gb", "min_free_gb", "offline_minutes")
-    flow = api.request("POST", f"{base}/{flow['flow_id']}", {k: DEFAULT_OPTIONS[k] for k in retention})
+    defaults = const.DEFAULT_OPTIONS
+    retention = (
+        const.CONF_CONTINUOUS_DAYS,
+        const.CONF_EVENT_DAYS,
+        const.CONF_MAX_SIZE_GB,
+        const.CONF_MIN_FREE_GB,
+        const.CONF_OFFLINE_MINUTES,
+    )
+    flow = api.request("POST", f"{base}/{flow['flow_id']}", {k: defaults[k] for k in retention})
     assert flow["step_id"] == "requests", flow
     webhook_path: str = flow["description_placeholders"]["webhook_path"]
     policy = (
-        "require_case_number",
-        "max_window_hours",
-        "max_radius_m",
-        "min_legal_basis",
-        "exigent_as",
-        "requests_per_minute",
+        const.CONF_REQUIRE_CASE_NUMBER,
+        const.CONF_MAX_WINDOW_HOURS,
+        const.CONF_MAX_RADIUS_M,
+        const.CONF_MIN_LEGAL_BASIS,
+        const.CONF_EXIGENT_AS,
+        const.CONF_RATE_LIMIT,
     )
     flow = api.request(
         "POST",
         f"{base}/{flow['flow_id']}",
-        {**{k: DEFAULT_OPTIONS[k] for k in policy}, "webhook_secret": SECRET},
+        {**{k: defaults[k] for k in policy}, const.CONF_WEBHOOK_SECRET: SECRET},
     )
     assert flow["step_id"] == "sharing", flow
-    sharing = ("share_days", "share_downloads", "share_audio", "share_grace_days")
-    flow = api.request("POST", f"{base}/{flow['flow_id']}", {k: DEFAULT_OPTIONS[k] for k in sharing})
+    sharing = (
+        const.CONF_SHARE_DAYS,
+        const.CONF_SHARE_DOWNLOADS,
+        const.CONF_SHARE_AUDIO,
+        const.CONF_SHARE_GRACE_DAYS,
+    )
+    flow = api.request("POST", f"{base}/{flow['flow_id']}", {k: defaults[k] for k in sharing})
     assert flow["type"] == "create_entry", flow
     return webhook_path
 
@@ -149,8 +159,13 @@ def ffprobe_duration(data: bytes) -> float:
     return float(json.loads(result.stdout)["format"]["duration"])
 
 
-def scenario(api: Api, shots: Path) -> dict[str, Any]:  # noqa: PLR0915 - one story, told in order
-    from playwright.sync_api import Page, expect, sync_playwright
+def top(page: Any) -> None:
+    """Scroll the panel back to its header before a screenshot."""
+    page.locator("doorbell-vault-panel header.toolbar").evaluate("e => e.scrollIntoView({block: 'start'})")
+
+
+def scenario(api: Api, shots: Path) -> dict[str, Any]:
+    from playwright.sync_api import sync_playwright
 
     report: dict[str, Any] = {}
     entry = api.entries()[0]
@@ -163,155 +178,174 @@ def scenario(api: Api, shots: Path) -> dict[str, Any]:  # noqa: PLR0915 - one st
     end = datetime.now(UTC).replace(microsecond=0) - timedelta(seconds=2)
     start = end - timedelta(seconds=30)
 
+    # The owner's own address for links (a share's link is built from it).
+    asyncio.run(_ws_call(api, {"type": "config/core/update", "internal_url": api.base_url}))
     shots.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
         context = browser.new_context(viewport=DESKTOP, locale="en-GB", timezone_id="Europe/Amsterdam")
         page = context.new_page()
-        media_errors: list[str] = []
-        page.on("console", lambda m: media_errors.append(m.text) if m.type == "error" else None)
-
-        # Log in through the login page.
-        page.goto(api.base_url + "/")
-        page.get_by_label("Username").fill(OWNER_USERNAME)
-        page.get_by_label("Password", exact=True).fill(OWNER_PASSWORD)
-        page.get_by_role("button", name="Log in").click()
-        page.wait_for_url(lambda url: "auth" not in url, timeout=60_000)
-
-        # Open the panel from the sidebar.
-        page.locator("ha-sidebar").get_by_text("Footage requests").click()
-        page.wait_for_url("**/doorbell-vault", timeout=30_000)
-        expect(page.locator("dv-inbox .filters")).to_be_visible(timeout=30_000)
-        report["panel_opened_from_sidebar"] = True
-        page.evaluate("window.__no_reload = true")
-
-        # A request through the signed webhook appears without a reload.
-        first = send_request(api, webhook_path, AGENCY, start, end)
-        row = page.locator(f'dv-inbox a[data-request-id="{first}"]')
-        expect(row).to_be_visible(timeout=15_000)
-        report["live_without_reload"] = page.evaluate("window.__no_reload === true")
-        report["inbox_row_status"] = row.locator(".badge.status-pending").inner_text()
-        report["inbox_time_left"] = "left" in row.locator(".deadline").inner_text()
-        page.screenshot(path=str(shots / "panel-inbox.png"))
-
-        # Open it: every camera's player over the window; play the doorbell's.
-        row.click()
-        page.wait_for_url(f"**/doorbell-vault/request/{first}")
-        view = page.locator("dv-request-view")
-        expect(view.locator(".summary .agency")).to_have_text(AGENCY, timeout=15_000)
-        report["window_utc_title"] = view.locator("dd.window").get_attribute("title")
-        report["area_text"] = view.locator("dd.area").inner_text()
-        report["cameras"] = view.locator("section.camera h3").all_inner_texts()
-        doorbell = view.locator("section.camera").filter(has_text="Simulated doorbell")
-        video = doorbell.locator("dv-player video")
-        expect(video).to_be_attached(timeout=15_000)
-        doorbell.locator("dv-player button.play").click()
-        wait("the video to play", lambda: video.evaluate("v => v.currentTime > 0 && !v.paused"), 20, 0.25)
-        before = video.evaluate("v => v.currentTime")
-        time.sleep(1.5)
-        after = video.evaluate("v => v.currentTime")
-        report["video_advanced"] = after > before
-        report["video_error"] = video.evaluate("v => v.error && v.error.code")
-        report["player_error_shown"] = doorbell.locator(".media-error").count()
-        report["gaps_drawn"] = doorbell.locator(".track .gap").count()
-        doorbell.locator("dv-player button.play").click()  # pause
-
-        # Untick the porch, narrow the window by TRIM_SECONDS at each end, preview.
-        porch = view.locator("section.camera").filter(has_text=PORCH_NAME)
-        porch.locator('input[name="camera"]').uncheck()
-        span = int((end - start).total_seconds())
-        for name, value in (("trim-start", TRIM_SECONDS), ("trim-end", span - TRIM_SECONDS)):
-            view.locator(f'input[name="{name}"]').evaluate(
-                "(input, value) => { input.value = String(value);"
-                " input.dispatchEvent(new Event('input', {bubbles: true})); }",
-                value,
-            )
-        preview = view.locator("table.preview-files tbody tr")
-        expect(preview).to_have_count(1, timeout=10_000)
-        report["preview_files"] = preview.all_inner_texts()
-        page.screenshot(path=str(shots / "panel-request.png"))
-
-        # Share: the link is shown once.
-        view.locator("button.share").click()
-        link_field = view.locator("input.share-url")
-        expect(link_field).to_be_visible(timeout=120_000)
-        link = link_field.input_value()
-        report["share_status"] = view.locator(".summary .status").get_attribute("data-status")
-        expect(view.locator("button.revoke")).to_be_visible()
-
-        # A plain HTTP client downloads it: only the doorbell, only the narrowed window.
-        with urllib.request.urlopen(link, timeout=120) as response:
-            package = response.read()
-        with zipfile.ZipFile(io.BytesIO(package)) as archive:
-            names = archive.namelist()
-            manifest = json.loads(archive.read("manifest.json"))
-            clips = [f["name"] for f in manifest["files"]]
-            report["package_names"] = sorted(names)
-            report["package_clips"] = clips
-            report["package_cameras"] = [f.get("camera") for f in manifest["files"]]
-            report["package_window"] = manifest["window"]
-            report["clip_seconds"] = [ffprobe_duration(archive.read(name)) for name in clips]
-        report["asked_window"] = {"start": start.isoformat(), "end": end.isoformat()}
-
-        # The download appears in the log, live.
-        log = view.locator("table.download-log tbody tr")
-        expect(log).to_have_count(1, timeout=15_000)
-        report["download_log"] = log.first.inner_text()
-        report["download_count"] = view.locator("dd.download-count").inner_text()
-        page.screenshot(path=str(shots / "panel-share.png"))
-
-        # The same screens at phone width (390×844): one column, nothing wider than the screen.
-        phone = browser.new_context(
-            viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
-            storage_state=context.storage_state(), locale="en-GB", timezone_id="Europe/Amsterdam",
-        )  # fmt: skip
-        mobile = phone.new_page()
-        report["phone"] = phone_screens(mobile, api.base_url, first, shots)
-        phone.close()
-
-        # Revoke.
-        view.locator("button.revoke").click()
-        view.locator("button.revoke-confirm").click()
-        expect(view.locator(".summary .status")).to_have_attribute("data-status", "revoked", timeout=15_000)
-        report["revoked_reason"] = view.locator("dd.share-ended").inner_text()
-
-        # The link was shown once: back in the request later, it is gone.
-        page.reload()
-        expect(view.locator(".summary .agency")).to_have_text(AGENCY, timeout=15_000)
-        report["link_shown_again"] = view.locator("input.share-url").count()
-        report["link_in_page_html"] = link in page.content()
-
-        # A second request: declined with a message, and its agency always declined from now on.
-        page.locator("dv-request-view a.back").click()
-        second = send_request(api, webhook_path, OTHER_AGENCY, start, end)
-        row = page.locator(f'dv-inbox a[data-request-id="{second}"]')
-        expect(row).to_be_visible(timeout=15_000)
-        row.click()
-        expect(view.locator(".summary .agency")).to_have_text(OTHER_AGENCY, timeout=15_000)
-        view.locator('textarea[name="decline-message"]').fill("We keep no footage of the street.")
-        view.locator("button.decline-always").click()
-        expect(view.locator(".summary .status")).to_have_attribute("data-status", "declined", timeout=15_000)
-        report["declined_message"] = view.locator("dd.message").inner_text()
-
-        # A third request from that agency is declined by the policy, without anyone.
-        page.locator("dv-request-view a.back").click()
-        wait("the entry to reload with the block list", lambda: api.entries()[0]["state"] == "loaded", 30)
-        third = send_request(api, webhook_path, OTHER_AGENCY, start, end)
-        row = page.locator(f'dv-inbox a[data-request-id="{third}"]')
-        expect(row).to_be_visible(timeout=15_000)
-        report["third_status"] = row.locator(".badge").first.inner_text()
-        row.click()
-        expect(view.locator("li[data-problem]")).to_have_count(1, timeout=15_000)
-        report["third_problems"] = view.locator("li[data-problem]").evaluate_all(
-            "items => items.map(i => i.dataset.problem)"
-        )
-        report["third_decided_by"] = view.locator(".summary .status").get_attribute("data-status")
-        report["console_errors"] = [
-            e for e in media_errors if "doorbell" in e.lower() or "media" in e.lower()
-        ]
-        report["recording_started"] = first_segment.isoformat()
-        browser.close()
+        try:
+            story(api, page, browser, context, webhook_path, (start, end), shots, report)
+        except Exception:
+            page.screenshot(path=str(shots / "failure.png"))
+            raise
+        finally:
+            browser.close()
+    report["recording_started"] = first_segment.isoformat()
     return report
+
+
+def story(
+    api: Api,
+    page: Any,
+    browser: Any,
+    context: Any,
+    webhook_path: str,
+    window: tuple[datetime, datetime],
+    shots: Path,
+    report: dict[str, Any],
+) -> None:
+    from playwright.sync_api import expect
+
+    start, end = window
+    media_errors: list[str] = []
+    page.on("console", lambda m: media_errors.append(m.text) if m.type == "error" else None)
+
+    # Log in through the login page.
+    login(page, api.base_url, OWNER_USERNAME, OWNER_PASSWORD)
+
+    # Open the panel from the sidebar.
+    page.locator("ha-sidebar").get_by_text("Footage requests").click()
+    page.wait_for_url("**/doorbell-vault", timeout=30_000)
+    expect(page.locator("dv-inbox .filters")).to_be_visible(timeout=30_000)
+    report["panel_opened_from_sidebar"] = True
+    page.evaluate("window.__no_reload = true")
+
+    # A request through the signed webhook appears without a reload.
+    first = send_request(api, webhook_path, AGENCY, start, end)
+    row = page.locator(f'dv-inbox a[data-request-id="{first}"]')
+    expect(row).to_be_visible(timeout=15_000)
+    report["live_without_reload"] = page.evaluate("window.__no_reload === true")
+    report["inbox_row_status"] = row.locator(".badge.status-pending").inner_text()
+    report["inbox_time_left"] = "left" in row.locator(".deadline").inner_text()
+    page.screenshot(path=str(shots / "panel-inbox.png"))
+
+    # Open it: every camera's player over the window; play the doorbell's.
+    row.click()
+    page.wait_for_url(f"**/doorbell-vault/request/{first}")
+    view = page.locator("dv-request-view")
+    expect(view.locator(".summary .agency")).to_have_text(AGENCY, timeout=15_000)
+    report["window_utc_title"] = view.locator("dd.window").get_attribute("title")
+    report["area_text"] = view.locator("dd.area").inner_text()
+    report["cameras"] = view.locator("section.camera h3").all_inner_texts()
+    doorbell = view.locator("section.camera").filter(has_text="Simulated doorbell")
+    video = doorbell.locator("dv-player video")
+    expect(video).to_be_attached(timeout=15_000)
+    doorbell.locator("dv-player button.play").click()
+    wait("the video to play", lambda: video.evaluate("v => v.currentTime > 0 && !v.paused"), 20, 0.25)
+    before = video.evaluate("v => v.currentTime")
+    time.sleep(1.5)
+    after = video.evaluate("v => v.currentTime")
+    report["video_advanced"] = after > before
+    report["video_error"] = video.evaluate("v => v.error && v.error.code")
+    report["player_error_shown"] = doorbell.locator(".media-error").count()
+    report["gaps_drawn"] = doorbell.locator(".track .gap").count()
+    doorbell.locator("dv-player button.play").click()  # pause
+
+    # Untick the porch, narrow the window by TRIM_SECONDS at each end, preview.
+    porch = view.locator("section.camera").filter(has_text=PORCH_NAME)
+    porch.locator('input[name="camera"]').uncheck()
+    span = int((end - start).total_seconds())
+    for name, value in (("trim-start", TRIM_SECONDS), ("trim-end", span - TRIM_SECONDS)):
+        view.locator(f'input[name="{name}"]').evaluate(
+            "(input, value) => { input.value = String(value);"
+            " input.dispatchEvent(new Event('input', {bubbles: true})); }",
+            value,
+        )
+    preview = view.locator("table.preview-files tbody tr")
+    expect(preview).to_have_count(1, timeout=10_000)
+    report["preview_files"] = preview.all_inner_texts()
+    top(page)
+    page.screenshot(path=str(shots / "panel-request.png"))
+
+    # Share: the link is shown once.
+    view.locator("button.share").click()
+    link_field = view.locator("input.share-url")
+    expect(link_field).to_be_visible(timeout=120_000)
+    link = link_field.input_value()
+    report["share_status"] = view.locator(".summary .status").get_attribute("data-status")
+    expect(view.locator("button.revoke")).to_be_visible()
+
+    # A plain HTTP client downloads it: only the doorbell, only the narrowed window.
+    with urllib.request.urlopen(link, timeout=120) as response:
+        package = response.read()
+    with zipfile.ZipFile(io.BytesIO(package)) as archive:
+        names = archive.namelist()
+        manifest = json.loads(archive.read("manifest.json"))
+        clips = [f["name"] for f in manifest["files"]]
+        report["package_names"] = sorted(names)
+        report["package_clips"] = clips
+        report["package_cameras"] = [f.get("camera") for f in manifest["files"]]
+        report["package_window"] = manifest["window"]
+        report["clip_seconds"] = [ffprobe_duration(archive.read(name)) for name in clips]
+    report["asked_window"] = {"start": start.isoformat(), "end": end.isoformat()}
+
+    # The download appears in the log, live.
+    log = view.locator("table.download-log tbody tr")
+    expect(log).to_have_count(1, timeout=15_000)
+    report["download_log"] = log.first.inner_text()
+    report["download_count"] = view.locator("dd.download-count").inner_text()
+    view.locator("section.shared").evaluate("e => e.scrollIntoView({block: 'center'})")
+    page.screenshot(path=str(shots / "panel-share.png"))
+
+    # The same screens at phone width (390x844): one column, nothing wider than the screen.
+    phone = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+        storage_state=context.storage_state(), locale="en-GB", timezone_id="Europe/Amsterdam",
+    )  # fmt: skip
+    mobile = phone.new_page()
+    report["phone"] = phone_screens(mobile, api.base_url, first, shots)
+    phone.close()
+
+    # Revoke.
+    view.locator("button.revoke").click()
+    view.locator("button.revoke-confirm").click()
+    expect(view.locator(".summary .status")).to_have_attribute("data-status", "revoked", timeout=15_000)
+    report["revoked_reason"] = view.locator("dd.share-ended").inner_text()
+
+    # The link was shown once: back in the request later, it is gone.
+    page.reload()
+    expect(view.locator(".summary .agency")).to_have_text(AGENCY, timeout=15_000)
+    report["link_shown_again"] = view.locator("input.share-url").count()
+    report["link_in_page_html"] = link in page.content()
+
+    # A second request: declined with a message, and its agency always declined from now on.
+    page.locator("dv-request-view a.back").click()
+    second = send_request(api, webhook_path, OTHER_AGENCY, start, end)
+    row = page.locator(f'dv-inbox a[data-request-id="{second}"]')
+    expect(row).to_be_visible(timeout=15_000)
+    row.click()
+    expect(view.locator(".summary .agency")).to_have_text(OTHER_AGENCY, timeout=15_000)
+    view.locator('textarea[name="decline-message"]').fill("We keep no footage of the street.")
+    view.locator("button.decline-always").click()
+    expect(view.locator(".summary .status")).to_have_attribute("data-status", "declined", timeout=15_000)
+    report["declined_message"] = view.locator("dd.message").inner_text()
+
+    # A third request from that agency is declined by the policy, without anyone.
+    page.locator("dv-request-view a.back").click()
+    wait("the entry to reload with the block list", lambda: api.entries()[0]["state"] == "loaded", 30)
+    third = send_request(api, webhook_path, OTHER_AGENCY, start, end)
+    row = page.locator(f'dv-inbox a[data-request-id="{third}"]')
+    expect(row).to_be_visible(timeout=15_000)
+    report["third_status"] = row.locator(".badge").first.inner_text()
+    row.click()
+    expect(view.locator("li[data-problem]")).to_have_count(1, timeout=15_000)
+    report["third_problems"] = view.locator("li[data-problem]").evaluate_all(
+        "items => items.map(i => i.dataset.problem)"
+    )
+    report["third_status_badge"] = view.locator(".summary .status").get_attribute("data-status")
+    report["console_errors"] = [e for e in media_errors if "doorbell" in e.lower() or "media" in e.lower()]
 
 
 def phone_screens(page: Any, base_url: str, request_id: str, shots: Path) -> dict[str, Any]:
@@ -326,11 +360,12 @@ def phone_screens(page: Any, base_url: str, request_id: str, shots: Path) -> dic
     view = page.locator("dv-request-view")
     expect(view.locator(".summary .agency")).to_be_visible(timeout=30_000)
     expect(view.locator("dv-player video").first).to_be_attached(timeout=15_000)
+    top(page)
     page.screenshot(path=str(shots / "panel-request-phone.png"))
     player = view.locator("dv-player").first.bounding_box()
     found["player_width"] = round(player["width"]) if player else None
     shared = view.locator("section.shared")
-    shared.scroll_into_view_if_needed()
+    shared.evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(shots / "panel-share-phone.png"))
     revoke = view.locator("button.revoke").bounding_box()
     found["revoke_reachable"] = bool(

@@ -79,6 +79,7 @@ def start(
     bframes: int = 0,
     gop_seconds: float = 2.0,
     cheap: bool = False,
+    pattern: str = "ball",
     username: str | None = None,
     password: str | None = None,
     timeout: float = 60,
@@ -90,7 +91,7 @@ def start(
     args = [SYSTEM_PYTHON, str(SERVER), "--port", str(port), "--path", path]
     args += ["--width", str(width), "--height", str(height), "--fps", str(fps)]
     args += ["--bitrate", str(bitrate), "--audio", audio, "--codec", codec, "--bframes", str(bframes)]
-    args += ["--gop-seconds", str(gop_seconds)]
+    args += ["--gop-seconds", str(gop_seconds), "--pattern", pattern]
     if cheap:
         args.append("--cheap")
     if username and password:

@@ -4,7 +4,7 @@ import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
 import { PAGE_SIZE, errorText, listRequests } from "./api.js";
-import { formatDateTime, formatSpan, formatUtc, ms } from "./format.js";
+import { formatClock, formatDateTime, formatSpan, formatUtc, ms } from "./format.js";
 import type { Translate } from "./i18n.js";
 import type { Change } from "./main.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
@@ -41,7 +41,7 @@ export class DvInbox extends LitElement {
   }
 
   protected updated(changed: PropertyValues<this>): void {
-    if (changed.has("change") && changed.get("change") !== undefined && this.change) {
+    if (changed.has("change") && this.change && this.list) {
       this.applyChange(this.change.request);
     }
   }
@@ -122,8 +122,8 @@ export class DvInbox extends LitElement {
           </span>
           <span class="when" title=${`${formatUtc(request.start)} – ${formatUtc(request.end)}`}>
             ${formatDateTime(this.hass, request.start)}
-            <span class="muted">${t("window_minutes", {
-              minutes: Math.round((ms(request.end) - ms(request.start)) / 60000),
+            <span class="muted">${t("window_length", {
+              duration: formatClock((ms(request.end) - ms(request.start)) / 1000),
             })}</span>
           </span>
           <span class="state">

@@ -58,6 +58,14 @@ export class DvPlayer extends LitElement {
     }
   }
 
+  protected updated(): void {
+    // Show the first frame of the window without playing, so every camera is recognisable at a glance.
+    if (this.current < 0 && this.video && this.pieces.length && !this.error) {
+      const index = this.pieceAt(this.position);
+      if (index >= 0) void this.load(index, Math.max(this.position, this.pieces[index].start));
+    }
+  }
+
   private get span(): number {
     return Math.max(1, this.windowEnd - this.windowStart);
   }

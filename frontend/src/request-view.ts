@@ -112,7 +112,7 @@ export class DvRequestView extends LitElement {
     }
     if (
       changed.has("change") &&
-      changed.get("change") !== undefined &&
+      !changed.has("requestId") &&
       this.change?.request.request_id === this.requestId
     ) {
       // Status, build progress or a download changed: show the new summary now, then fetch the rest.
@@ -121,7 +121,8 @@ export class DvRequestView extends LitElement {
     }
   }
 
-  private load(first: boolean): void {
+  /** Fetch the request; a failure (say, while the entry reloads) is retried a few times before shown. */
+  private load(first: boolean, attempt = 0): void {
     const serial = ++this.loadSerial;
     getRequest(this.hass, this.requestId)
       .then((detail) => {
@@ -136,7 +137,14 @@ export class DvRequestView extends LitElement {
         }
       })
       .catch((err: unknown) => {
-        if (serial === this.loadSerial) this.error = errorText(err);
+        if (serial !== this.loadSerial) return;
+        if (attempt < 5) {
+          window.setTimeout(() => {
+            if (serial === this.loadSerial) this.load(first, attempt + 1);
+          }, 1000);
+        } else {
+          this.error = errorText(err);
+        }
       });
   }
 

@@ -102,7 +102,7 @@ export const shared = css`
     color: var(--dv-success);
   }
   .unverified {
-    color: var(--dv-error);
+    color: var(--dv-muted);
   }
   .row {
     display: flex;

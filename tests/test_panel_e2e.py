@@ -1,0 +1,115 @@
+"""The Footage requests panel in real Chromium (Playwright) against a real `hass` started as scripts/develop
+does, with two simulated cameras recording. The story is told in devkit/panel_check.py; this test runs it in
+a network namespace of its own and checks what it saw. Its screenshots are the README's (docs/panel-*.png).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import pytest
+
+from devkit.panel_check import AGENCY, CHROMIUM, TRIM_SECONDS
+
+from .test_develop_e2e import _free_port, _isolated
+
+ROOT = Path(__file__).resolve().parent.parent
+DOCS = ROOT / "docs"
+SHOTS = [f"panel-{screen}{size}.png" for screen in ("inbox", "request", "share") for size in ("", "-phone")]
+
+
+@pytest.mark.e2e
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+def test_panel_in_chromium(tmp_path: Path) -> None:
+    prefix = _isolated()
+    port = 8123 if prefix else _free_port()
+    shots = tmp_path / "shots"
+    result = subprocess.run(
+        [
+            *prefix,
+            sys.executable,
+            "-m",
+            "devkit.panel_check",
+            *(["--in-namespace"] if prefix else []),
+            "--config",
+            str(tmp_path / "config"),
+            "--port",
+            str(port),
+            "--shots",
+            str(shots),
+        ],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=290,
+        check=False,
+    )
+    log = tmp_path / "config" / "home-assistant.log"
+    assert result.returncode == 0, (
+        result.stdout[-3000:] + result.stderr[-6000:] + (log.read_text()[-4000:] if log.exists() else "")
+    )
+    report = json.loads(result.stdout.strip().splitlines()[-1])
+
+    # Inbox: opened from the sidebar, the webhook's request arrived live, pending with time left.
+    assert report["panel_opened_from_sidebar"] is True
+    assert report["live_without_reload"] is True
+    assert report["inbox_row_status"] == "Pending"
+    assert report["inbox_time_left"] is True
+
+    # Request: window in local time with UTC on hover, area as distance and radius, both cameras.
+    assert report["window_utc_title"].count("UTC") == 2
+    assert "from home" in report["area_text"]
+    assert "Home inside the area" in report["area_text"]
+    assert report["cameras"] == ["Simulated doorbell", "Simulated porch"]
+    assert report["video_advanced"] is True
+    assert report["video_error"] is None
+    assert report["player_error_shown"] == 0
+
+    # Preview and package: only the doorbell, only the narrowed window.
+    assert len(report["preview_files"]) == 1
+    assert "Simulated doorbell" in report["preview_files"][0]
+    assert report["share_status"] == "shared"
+    assert report["package_cameras"] == ["Simulated doorbell"]
+    assert report["package_clips"] == ["simulated-doorbell.mp4"]
+    assert "manifest.json" in report["package_names"]
+    asked = {k: datetime.fromisoformat(v) for k, v in report["asked_window"].items()}
+    shared = {k: datetime.fromisoformat(v) for k, v in report["package_window"].items()}
+    assert (shared["start"] - asked["start"]).total_seconds() == pytest.approx(TRIM_SECONDS, abs=0.01)
+    assert (asked["end"] - shared["end"]).total_seconds() == pytest.approx(TRIM_SECONDS, abs=0.01)
+    narrowed = (shared["end"] - shared["start"]).total_seconds()
+    # The clip starts on the keyframe at or before the start (2 s GOP) and may lack footage at the edges.
+    assert narrowed - 4 <= report["clip_seconds"][0] <= narrowed + 2.5
+
+    # The download appeared live in the log; revoked; the link is never shown again.
+    assert report["download_log"]
+    assert "Yes" in report["download_log"]
+    assert report["download_count"].startswith("1 of")
+    assert "revoked" in report["revoked_reason"]
+    assert report["link_shown_again"] == 0
+    assert report["link_in_page_html"] is False
+
+    # Declined always for its agency; the next request from it is ended by the policy.
+    assert report["declined_message"] == "We keep no footage of the street."
+    assert report["third_problems"] == ["agency_blocked"]
+    assert report["third_status"] == "Rejected"
+    assert report["third_status_badge"] == "rejected"
+
+    # Phone width: one column, players full width, nothing wider than the screen, Revoke reachable.
+    phone = report["phone"]
+    assert phone["inbox_overflow"] is False
+    assert phone["request_overflow"] is False
+    assert phone["player_width"] >= 330
+    assert phone["revoke_reachable"] is True
+    assert AGENCY
+
+    # The screenshots the README shows.
+    DOCS.mkdir(exist_ok=True)
+    for name in SHOTS:
+        shot = shots / name
+        assert shot.stat().st_size > 10_000, name
+        (DOCS / name).write_bytes(shot.read_bytes())
+    assert report["seconds"] < 180
