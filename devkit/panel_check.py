@@ -347,6 +347,35 @@ def story(
     report["third_status_badge"] = view.locator(".summary .status").get_attribute("data-status")
     report["console_errors"] = [e for e in media_errors if "doorbell" in e.lower() or "media" in e.lower()]
 
+    # Audit: the chain checks out, and exports as a download.
+    page.locator("doorbell-vault-panel nav.tabs a").filter(has_text="Audit").click()
+    audit = page.locator("dv-audit-view")
+    audit.locator("button.verify").click()
+    expect(audit.locator(".result")).to_have_attribute("data-ok", "true", timeout=15_000)
+    report["audit_result"] = audit.locator(".result").inner_text()
+    with page.expect_download(timeout=15_000) as exported:
+        audit.locator("button.export").click()
+    report["audit_export_name"] = exported.value.suggested_filename
+    report["audit_export_lines"] = len(Path(exported.value.path()).read_text().splitlines())
+
+    # Transparency: the report's charts, and its Markdown download.
+    page.locator("doorbell-vault-panel nav.tabs a").filter(has_text="Transparency").click()
+    transparency = page.locator("dv-transparency-view")
+    expect(transparency.locator("svg.months rect").first).to_be_attached(timeout=15_000)
+    report["transparency_bars"] = transparency.locator("ul.bars li").count()
+    report["transparency_month_rects"] = transparency.locator("svg.months rect").count()
+    with page.expect_download(timeout=15_000) as markdown:
+        transparency.get_by_role("button", name="Download Markdown").click()
+    report["report_markdown_name"] = markdown.value.suggested_filename
+    top(page)
+    page.screenshot(path=str(shots / "panel-transparency.png"))
+
+    # The README's first screenshot: the integration's page.
+    page.goto(api.base_url + "/config/integrations/integration/doorbell_vault")
+    page.wait_for_load_state("networkidle")
+    page.wait_for_timeout(1500)
+    page.screenshot(path=str(shots / "screenshot.png"))
+
 
 def phone_screens(page: Any, base_url: str, request_id: str, shots: Path) -> dict[str, Any]:
     from playwright.sync_api import expect

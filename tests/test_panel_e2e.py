@@ -98,6 +98,15 @@ def test_panel_in_chromium(tmp_path: Path) -> None:
     assert report["third_status"] == "Rejected"
     assert report["third_status_badge"] == "rejected"
 
+    # Audit and transparency.
+    assert report["audit_result"].startswith("The chain is intact.")
+    assert report["audit_export_name"].startswith("audit-")
+    assert report["audit_export_name"].endswith(".jsonl")
+    assert report["audit_export_lines"] >= 8
+    assert report["transparency_bars"] >= 4
+    assert report["transparency_month_rects"] >= 2
+    assert report["report_markdown_name"].endswith(".md")
+
     # Phone width: one column, players full width, nothing wider than the screen, Revoke reachable.
     phone = report["phone"]
     assert phone["inbox_overflow"] is False

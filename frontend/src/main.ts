@@ -37,6 +37,7 @@ export class DoorbellVaultPanel extends LitElement {
 
   connectedCallback(): void {
     super.connectedCallback();
+    performance.mark("doorbell-vault:panel-connected");
     if (this.hass) this.subscribe();
   }
 

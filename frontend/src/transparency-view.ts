@@ -103,6 +103,33 @@ export class DvTransparencyView extends LitElement {
     </ul>`;
   }
 
+  /** One bar per agency, split by outcome; its length is the agency's total. */
+  private stacked(values: Record<string, Record<string, number>>) {
+    const entries = Object.entries(values).sort((a, b) => (b[1].total ?? 0) - (a[1].total ?? 0));
+    const max = Math.max(1, ...entries.map(([, v]) => v.total ?? 0));
+    if (!entries.length) return html`<p class="muted">${this.t("no_data")}</p>`;
+    return html`<ul class="bars">
+      ${entries.map(
+        ([agency, counts]) => html`<li>
+          <span class="bar-label" title=${agency}>${agency}</span>
+          <span class="bar-track stack"
+            >${Object.entries(counts)
+              .filter(([outcome, n]) => outcome !== "total" && n > 0)
+              .map(
+                ([outcome, n]) =>
+                  html`<span
+                    class="bar"
+                    title="${this.t(`status_${outcome}`)}: ${n}"
+                    style="width:${(n / max) * 100}%;background:${colour(outcome)}"
+                  ></span>`,
+              )}</span
+          >
+          <span class="bar-value">${formatNumber(this.hass, counts.total ?? 0)}</span>
+        </li>`,
+      )}
+    </ul>`;
+  }
+
   render() {
     const t = this.t;
     const report = this.report;
@@ -140,7 +167,7 @@ export class DvTransparencyView extends LitElement {
         </section>
         <section class="card">
           <h2>${t("chart_by_agency")}</h2>
-          ${this.bars(report.by_agency, (k) => k)}
+          ${this.stacked(report.by_agency)}
         </section>
         <section class="card">
           <h2>${t("chart_by_legal_basis")}</h2>
@@ -222,6 +249,9 @@ export class DvTransparencyView extends LitElement {
       .bar {
         display: block;
         height: 100%;
+      }
+      .stack {
+        display: flex;
       }
       .bar-value {
         text-align: right;

@@ -188,7 +188,8 @@ export interface MonthRow {
 
 export interface Report {
   by_outcome: Record<string, number>;
-  by_agency: Record<string, number>;
+  /** Per agency: a count per outcome, and `total`. */
+  by_agency: Record<string, Record<string, number>>;
   by_legal_basis: Record<string, number>;
   by_month: MonthRow[];
   median_minutes_to_decision: number | null;

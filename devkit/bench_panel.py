@@ -1,0 +1,202 @@
+"""`scripts/bench panel`: from navigation to the inbox's first render, with a full index (figures only).
+
+A real `hass` as scripts/develop starts it (no camera), its index filled with N requests (a tenth pending,
+the rest decided) and M download-log rows spread over the shared ones; then headless Chromium (Playwright,
+Debian's chromium) opens /doorbell-vault again and again. Printed per run and as medians:
+
+- navigation → inbox rendered: the panel's `doorbell-vault:inbox-rendered` performance mark, in ms from
+  the navigation's start (Home Assistant's own frontend booting included);
+- panel connected → inbox rendered: the panel's own part (strings, first page of requests, drawing);
+- the `doorbell_vault/requests/list` and `/get` round trips over the websocket.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import random
+import sqlite3
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+from devkit.develop import (
+    OWNER_PASSWORD,
+    OWNER_USERNAME,
+    Api,
+    prepare_config,
+    prepare_namespace,
+    start_hass,
+    stop,
+)
+from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS, login
+
+AGENCIES = ["Springfield PD", "County Sheriff", "State Police", "Shelbyville PD", "Transit Police"]
+OUTCOMES = ["shared", "declined", "rejected", "expired", "withdrawn", "revoked"]
+
+
+def fill(database: Path, requests: int, downloads: int) -> None:
+    """Requests and download-log rows as the integration stores them, in one transaction."""
+    rng = random.Random(14)  # noqa: S311 - sizes for a bench
+    now = int(time.time() * 1_000_000)
+    hour = 3_600_000_000
+    rows, shared = [], []
+    for n in range(requests):
+        received = now - (requests - n) * hour
+        pending = n % 10 == 0
+        status = "pending" if pending else OUTCOMES[n % len(OUTCOMES)]
+        request_id = f"bench{n:011d}"
+        fields = {"requester_name": "Det. Smith", "reason": "bench", "radius_m": 200}
+        rows.append(
+            (
+                request_id,
+                received,
+                "webhook",
+                AGENCIES[n % len(AGENCIES)],
+                f"2026-{n:05d}",
+                "warrant",
+                received - 2 * hour,
+                received - hour,
+                json.dumps(fields),
+                status,
+                "[]",
+                (now + 72 * hour) if pending else received + 72 * hour,
+                None if pending else "user",
+                None if pending else received + hour // 2,
+                None,
+            )
+        )
+        if status in ("shared", "revoked"):
+            shared.append((request_id, received))
+    log = []
+    for n in range(downloads):
+        request_id, received = shared[n % len(shared)]
+        log.append((request_id, received + n, f"192.0.2.{n % 250}", "curl/8", rng.randint(1, 10**8), 1))
+    with sqlite3.connect(database) as db:
+        db.executemany(
+            "INSERT INTO requests (id, received_us, source, agency, case_number, legal_basis, start_us, "
+            "end_us, fields, status, problems, deadline_us, decided_by, decided_us, message) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            rows,
+        )
+        db.executemany(
+            "INSERT INTO downloads (request_id, at_us, remote, user_agent, bytes, completed) "
+            "VALUES (?, ?, ?, ?, ?, ?)",
+            log,
+        )
+    db.close()
+
+
+async def _ws_times(api: Api, repeat: int, request_id: str) -> dict[str, float]:
+    import aiohttp
+
+    url = api.base_url.replace("http", "ws", 1) + "/api/websocket"
+    found: dict[str, list[float]] = {"list": [], "get": []}
+    async with aiohttp.ClientSession() as session, session.ws_connect(url, max_msg_size=0) as ws:
+        await ws.receive_json()
+        await ws.send_json({"type": "auth", "access_token": api.token})
+        await ws.receive_json()
+        number = 0
+        for _ in range(repeat):
+            for kind, message in (
+                ("list", {"type": "doorbell_vault/requests/list", "limit": 50}),
+                ("get", {"type": "doorbell_vault/requests/get", "request_id": request_id}),
+            ):
+                number += 1
+                started = time.perf_counter()
+                await ws.send_json({"id": number, **message})
+                answer = await ws.receive_json()
+                found[kind].append((time.perf_counter() - started) * 1000)
+                if not answer.get("success"):
+                    raise RuntimeError(f"{kind}: {answer}")
+    return {kind: statistics.median(times) for kind, times in found.items()}
+
+
+def measure(api: Api, runs: int) -> list[dict[str, float]]:
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            login(page, api.base_url, OWNER_USERNAME, OWNER_PASSWORD)
+            page.close()
+            for _ in range(runs + 1):  # the first run warms the HTTP cache, as a returning owner's browser
+                page = context.new_page()
+                started = time.perf_counter()
+                page.goto(api.base_url + "/doorbell-vault", wait_until="commit")
+                page.wait_for_function(
+                    "performance.getEntriesByName('doorbell-vault:inbox-rendered').length > 0",
+                    timeout=60_000,
+                    polling=10,
+                )
+                wall = (time.perf_counter() - started) * 1000
+                marks = page.evaluate(
+                    "() => ({rendered: performance.getEntriesByName('doorbell-vault:inbox-rendered')[0]"
+                    ".startTime, connected: performance.getEntriesByName('doorbell-vault:panel-connected')[0]"
+                    ".startTime, rows: document.querySelector('doorbell-vault-panel').shadowRoot"
+                    ".querySelector('dv-inbox').shadowRoot.querySelectorAll('li').length})"
+                )
+                results.append({"wall": wall, **marks})
+                page.close()
+        finally:
+            browser.close()
+    return results[1:]
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--requests", type=int, default=1000)
+    parser.add_argument("--downloads", type=int, default=10_000)
+    parser.add_argument("--runs", type=int, default=7)
+    parser.add_argument("--port", type=int, default=8123)
+    parser.add_argument("--in-namespace", action="store_true")
+    args = parser.parse_args()
+    if args.in_namespace:
+        prepare_namespace()
+    with tempfile.TemporaryDirectory() as tmp:
+        config = Path(tmp) / "config"
+        prepare_config(config, args.port)
+        api = Api(f"http://127.0.0.1:{args.port}")
+        hass = start_hass(config, quiet=True)
+        try:
+            api.wait_until_up(hass, timeout=240)
+            api.onboard()
+            api.login(OWNER_USERNAME, OWNER_PASSWORD)
+            api.ensure_vault(config / "doorbell_vault")
+        finally:
+            stop(hass)
+        fill(config / "doorbell_vault" / "doorbell_vault.db", args.requests, args.downloads)
+        hass = start_hass(config, quiet=True)
+        try:
+            api.wait_until_up(hass, timeout=240)
+            api.login(OWNER_USERNAME, OWNER_PASSWORD)
+            deadline = time.monotonic() + 60
+            while api.entries()[0]["state"] != "loaded" and time.monotonic() < deadline:
+                time.sleep(0.5)
+            rpc = asyncio.run(_ws_times(api, 20, "bench00000000001"))
+            runs = measure(api, args.runs)
+        finally:
+            stop(hass)
+    print(f"Index: {args.requests:,} requests, {args.downloads:,} download-log rows")
+    for n, run in enumerate(runs, 1):
+        print(
+            f"  run {n}: navigation → inbox rendered {run['rendered']:.0f} ms "
+            f"(panel connected → rendered {run['rendered'] - run['connected']:.0f} ms, "
+            f"wall {run['wall']:.0f} ms, {run['rows']:.0f} rows drawn)"
+        )
+    median = statistics.median(r["rendered"] for r in runs)
+    own = statistics.median(r["rendered"] - r["connected"] for r in runs)
+    print(f"Median navigation → inbox rendered: {median:.0f} ms (target ≤ 1000 ms)")
+    print(f"Median panel connected → inbox rendered: {own:.0f} ms")
+    print(f"Websocket round trips (median of 20): list {rpc['list']:.1f} ms, get {rpc['get']:.1f} ms")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
