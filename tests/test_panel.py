@@ -111,7 +111,8 @@ async def test_panel_strings_are_served_and_complete(
     assert used, "no strings found in the panel sources"
     assert sorted(used - panel.keys()) == []
     # Keys built from values: every value the backend can send has its string.
-    from custom_components.doorbell_vault.requests import LEGAL_BASES, DecidedBy, Status
+    from custom_components.doorbell_vault.requests.validation import LEGAL_BASES
+    from custom_components.doorbell_vault.store.requests import DecidedBy, Status
 
     values = {
         "status_": [s.value for s in Status],
@@ -126,7 +127,7 @@ async def test_panel_strings_are_served_and_complete(
     problems = set(
         re.findall(
             r"problems\.append\(\"([a-z_]+)\"\)",
-            (ROOT / "custom_components" / "doorbell_vault" / "requests.py").read_text(),
+            (ROOT / "custom_components" / "doorbell_vault" / "requests" / "policy.py").read_text(),
         )
     )
     assert problems

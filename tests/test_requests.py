@@ -104,6 +104,11 @@ async def test_service_request_is_pending_held_announced_and_declined(
     notes = _async_get_or_create_notifications(hass)
     assert f"doorbell_vault_{request_id}" in notes
     assert "Springfield PD" in notes[f"doorbell_vault_{request_id}"]["message"]
+    # It opens the request in the Footage requests panel.
+    assert (
+        f"[Review the request](/doorbell-vault/request/{request_id})"
+        in notes[f"doorbell_vault_{request_id}"]["message"]
+    )
 
     response = await hass.services.async_call(
         DOMAIN,

@@ -453,8 +453,10 @@ async def test_phone_share_button_uses_the_owners_defaults(
     assert share.manifest["decision"]["decider_role"] == "household member"
     assert share.manifest["decision"]["decider"] is None
     notifications = hass.data["persistent_notification"]
-    assert any("shared" in n["title"].lower() for n in notifications.values())
+    shared = [n for n in notifications.values() if "shared" in n["title"].lower()]
+    assert shared
     assert "/api/doorbell_vault/share/" not in json.dumps(list(notifications.values()), default=str)
+    assert f"(/doorbell-vault/request/{request_id})" in shared[0]["message"]
 
 
 async def test_websocket_share_and_revoke(

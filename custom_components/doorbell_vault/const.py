@@ -8,6 +8,10 @@ from typing import Any, Final
 DOMAIN: Final = "doorbell_vault"
 NAME: Final = "Doorbell Vault"
 
+# The Footage requests panel (panel.py) and where it opens one request (notifications link there).
+PANEL_URL_PATH: Final = "doorbell-vault"
+REQUEST_PATH: Final = "/doorbell-vault/request/{request_id}"
+
 CONF_STORAGE_PATH: Final = "storage_path"
 DEFAULT_STORAGE_FOLDER: Final = "doorbell_vault"
 DATABASE_FILE: Final = "doorbell_vault.db"

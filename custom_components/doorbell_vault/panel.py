@@ -18,11 +18,10 @@ from homeassistant.components.http.server import StaticPathConfig
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.translation import async_get_translations
 
-from .const import DOMAIN
+from .const import DOMAIN, PANEL_URL_PATH, REQUEST_PATH
 
 _LOGGER = logging.getLogger(__name__)
 
-PANEL_URL_PATH: Final = "doorbell-vault"
 PANEL_ELEMENT: Final = "doorbell-vault-panel"
 PANEL_ICON: Final = "mdi:doorbell-video"
 PANEL_TITLE: Final = "Footage requests"
@@ -32,7 +31,7 @@ BUNDLE: Final = Path(__file__).parent / "frontend" / "doorbell-vault-panel.js"
 
 def request_path(request_id: str) -> str:
     """Where the panel opens one request (notifications and the blueprint link here)."""
-    return f"/{PANEL_URL_PATH}/request/{request_id}"
+    return REQUEST_PATH.format(request_id=request_id)
 
 
 def _bundle_hash() -> str:

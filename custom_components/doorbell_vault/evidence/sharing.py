@@ -35,6 +35,7 @@ from ..const import (
     CONF_TSA_URL,
     DOMAIN,
     NAME,
+    REQUEST_PATH,
 )
 from ..recording.camera_config import CameraConfig
 from ..requests.lifecycle import Lifecycle
@@ -298,6 +299,7 @@ class ShareDesk:
                 agency=markdown_escape(request.agency),
                 expires=local_text(expires_us),
                 downloads=max_downloads,
+                review=REQUEST_PATH.format(request_id=request_id),
             ),
             title=await async_text(self.hass, "notify_shared_title"),
             notification_id=share_notification_id(request_id),
@@ -408,6 +410,7 @@ class ShareDesk:
                 "notify_share_failed",
                 agency=markdown_escape(request.agency),
                 error=markdown_escape(reason),
+                review=REQUEST_PATH.format(request_id=request.id),
             ),
             title=await async_text(self.hass, "notify_share_failed_title"),
             notification_id=share_notification_id(request.id),

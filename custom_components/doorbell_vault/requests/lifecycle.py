@@ -22,7 +22,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
 from ..clock import local_text, now_us, to_us
-from ..const import DOMAIN
+from ..const import DOMAIN, REQUEST_PATH
 from ..recording.camera_config import CameraConfig
 from ..signals import SIGNAL_REQUEST_CHANGED
 from ..store import Store, audit, segments
@@ -189,6 +189,7 @@ class Lifecycle:
             "cameras": markdown_escape(", ".join(request.cameras_with_footage) or "-"),
             "problems": ", ".join(request.problems),
             "deadline": local_text(request.deadline_us),
+            "review": REQUEST_PATH.format(request_id=request.id),
         }
         rejected = bool(request.problems)
         persistent_notification.async_create(
