@@ -156,11 +156,12 @@ def main() -> int:
     parser.add_argument("--runs", type=int, default=7)
     parser.add_argument("--port", type=int, default=8123)
     parser.add_argument("--in-namespace", action="store_true")
+    parser.add_argument("--keep", type=Path, help="use (and keep) this folder instead of a temporary one")
     args = parser.parse_args()
     if args.in_namespace:
         prepare_namespace()
     with tempfile.TemporaryDirectory() as tmp:
-        config = Path(tmp) / "config"
+        config = (args.keep or Path(tmp)) / "config"
         prepare_config(config, args.port)
         api = Api(f"http://127.0.0.1:{args.port}")
         hass = start_hass(config, quiet=True)

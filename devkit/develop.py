@@ -158,6 +158,8 @@ class Api:
             try:
                 self.request("GET", "/api/onboarding", timeout=5)
                 return
+            except urllib.error.HTTPError:
+                return  # it answers (404 once onboarding is done)
             except urllib.error.URLError, ConnectionError, TimeoutError:
                 time.sleep(0.5)
         raise TimeoutError(f"Home Assistant did not answer within {timeout:.0f} s")
