@@ -19,7 +19,11 @@ from .test_develop_e2e import _free_port, _isolated
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
-SHOTS = [f"panel-{screen}{size}.png" for screen in ("inbox", "request", "share") for size in ("", "-phone")]
+SHOTS = [
+    *(f"panel-{screen}{size}.png" for screen in ("inbox", "request", "share") for size in ("", "-phone")),
+    "panel-transparency.png",
+    "screenshot.png",
+]
 
 
 @pytest.mark.e2e

@@ -837,6 +837,9 @@ export class DvRequestView extends LitElement {
       .hash {
         font-family: monospace;
       }
+      .shared h3 {
+        margin-top: 16px;
+      }
       .spinner {
         display: inline-block;
         width: 12px;

@@ -890,6 +890,9 @@ var ge=Object.defineProperty;var fe=Object.getOwnPropertyDescriptor;var l=(i,s,t
       .hash {
         font-family: monospace;
       }
+      .shared h3 {
+        margin-top: 16px;
+      }
       .spinner {
         display: inline-block;
         width: 12px;
