@@ -170,6 +170,13 @@ def main() -> int:
             api.onboard()
             api.login(OWNER_USERNAME, OWNER_PASSWORD)
             api.ensure_vault(config / "doorbell_vault")
+            # Home Assistant writes its config entries a moment later; stop only once they are on disk.
+            entries = config / ".storage" / "core.config_entries"
+            deadline = time.monotonic() + 60
+            while time.monotonic() < deadline and (
+                not entries.exists() or '"doorbell_vault"' not in entries.read_text()
+            ):
+                time.sleep(0.5)
         finally:
             stop(hass)
         fill(config / "doorbell_vault" / "doorbell_vault.db", args.requests, args.downloads)
