@@ -130,11 +130,15 @@ def measure(api: Api, runs: int) -> list[dict[str, float]]:
                 page = context.new_page()
                 started = time.perf_counter()
                 page.goto(api.base_url + "/doorbell-vault", wait_until="commit")
-                page.wait_for_function(
-                    "performance.getEntriesByName('doorbell-vault:inbox-rendered').length > 0",
-                    timeout=60_000,
-                    polling=10,
-                )
+                try:
+                    page.wait_for_function(
+                        "performance.getEntriesByName('doorbell-vault:inbox-rendered').length > 0",
+                        timeout=60_000,
+                        polling=10,
+                    )
+                except Exception:
+                    page.screenshot(path="bench-panel-failure.png")
+                    raise
                 wall = (time.perf_counter() - started) * 1000
                 marks = page.evaluate(
                     "() => ({rendered: performance.getEntriesByName('doorbell-vault:inbox-rendered')[0]"

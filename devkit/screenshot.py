@@ -37,6 +37,8 @@ def login(
     page.get_by_label("Password", exact=True).fill(password)
     page.get_by_role("button", name="Log in").click()
     page.wait_for_url(lambda url: "/auth/" not in url, timeout=60_000)
+    # The frontend trades the code for tokens and keeps them ("Keep me logged in"); later pages reuse them.
+    page.wait_for_function("localStorage.getItem('hassTokens') !== null", timeout=60_000)
 
 
 def capture(url: str, path: str, out: Path, *, width: int, height: int, settle: float) -> None:

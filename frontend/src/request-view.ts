@@ -513,6 +513,11 @@ export class DvRequestView extends LitElement {
           </button>
           ${nothingChosen ? html`<span class="muted">${t("choose_a_camera")}</span>` : nothing}
         </div>
+        ${detail.progress
+          ? html`<p class="progress">
+              <span class="spinner"></span> ${t("building", { progress: detail.progress })}
+            </p>`
+          : nothing}
       </section>
       <section class="card decline">
         <h2>${t("decline_heading")}</h2>

@@ -613,6 +613,9 @@ var ge=Object.defineProperty;var fe=Object.getOwnPropertyDescriptor;var l=(i,s,t
           </button>
           ${c?o`<span class="muted">${e("choose_a_camera")}</span>`:h}
         </div>
+        ${t.progress?o`<p class="progress">
+              <span class="spinner"></span> ${e("building",{progress:t.progress})}
+            </p>`:h}
       </section>
       <section class="card decline">
         <h2>${e("decline_heading")}</h2>
