@@ -125,4 +125,3 @@ def test_panel_in_chromium(tmp_path: Path) -> None:
         shot = shots / name
         assert shot.stat().st_size > 10_000, name
         (DOCS / name).write_bytes(shot.read_bytes())
-    assert report["seconds"] < 180
