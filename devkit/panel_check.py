@@ -61,45 +61,29 @@ def wait(what: str, condition: Callable[[], Any], timeout: float = 30, step: flo
         time.sleep(step)
 
 
+def _shown(flow: dict[str, Any]) -> dict[str, Any]:
+    """What a form shows filled in (its suggested values), as an owner who changes nothing submits it."""
+    values = {}
+    for field in flow["data_schema"]:
+        value = (field.get("description") or {}).get("suggested_value", field.get("default"))
+        if value is not None:
+            values[field["name"]] = value
+    return values
+
+
 def set_secret(api: Api, entry_id: str) -> str:
     """The owner sets the webhook's shared secret in the options flow; returns the webhook's path."""
-    from custom_components.doorbell_vault import const
-
     base = "/api/config/config_entries/options/flow"
     flow = api.request("POST", base, {"handler": entry_id})
-    defaults = const.DEFAULT_OPTIONS
-    retention = (
-        const.CONF_CONTINUOUS_DAYS,
-        const.CONF_EVENT_DAYS,
-        const.CONF_MAX_SIZE_GB,
-        const.CONF_MIN_FREE_GB,
-        const.CONF_OFFLINE_MINUTES,
-    )
-    flow = api.request("POST", f"{base}/{flow['flow_id']}", {k: defaults[k] for k in retention})
-    assert flow["step_id"] == "requests", flow
-    webhook_path: str = flow["description_placeholders"]["webhook_path"]
-    policy = (
-        const.CONF_REQUIRE_CASE_NUMBER,
-        const.CONF_MAX_WINDOW_HOURS,
-        const.CONF_MAX_RADIUS_M,
-        const.CONF_MIN_LEGAL_BASIS,
-        const.CONF_EXIGENT_AS,
-        const.CONF_RATE_LIMIT,
-    )
-    flow = api.request(
-        "POST",
-        f"{base}/{flow['flow_id']}",
-        {**{k: defaults[k] for k in policy}, const.CONF_WEBHOOK_SECRET: SECRET},
-    )
-    assert flow["step_id"] == "sharing", flow
-    sharing = (
-        const.CONF_SHARE_DAYS,
-        const.CONF_SHARE_DOWNLOADS,
-        const.CONF_SHARE_AUDIO,
-        const.CONF_SHARE_GRACE_DAYS,
-    )
-    flow = api.request("POST", f"{base}/{flow['flow_id']}", {k: defaults[k] for k in sharing})
+    webhook_path = ""
+    while flow["type"] == "form":
+        answer = _shown(flow)
+        if flow["step_id"] == "requests":
+            webhook_path = flow["description_placeholders"]["webhook_path"]
+            answer["webhook_secret"] = SECRET
+        flow = api.request("POST", f"{base}/{flow['flow_id']}", answer)
     assert flow["type"] == "create_entry", flow
+    assert webhook_path, "the options flow had no requests step"
     return webhook_path
 
 
