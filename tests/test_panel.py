@@ -8,6 +8,7 @@ import re
 from pathlib import Path
 from typing import Any
 
+import pytest
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
@@ -136,3 +137,22 @@ async def test_panel_strings_are_served_and_complete(
     )
     assert problems
     assert sorted(p for p in problems if f"problem_{p}" not in panel) == []
+
+
+async def test_no_panel_without_its_bundle(
+    hass: HomeAssistant,
+    storage: Path,
+    hass_ws_client: WebSocketGenerator,
+    monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A copy without the built bundle still sets up; it says what is missing and shows no broken panel."""
+    from custom_components.doorbell_vault import panel
+
+    monkeypatch.setattr(panel, "BUNDLE", storage / "missing" / "doorbell-vault-panel.js")
+    entry = await _loaded(hass, storage)
+    assert entry.state.value == "loaded"
+    client = await hass_ws_client(hass)
+    await client.send_json({"id": 1, "type": "get_panels"})
+    assert PANEL_URL_PATH not in (await client.receive_json())["result"]
+    assert "missing its bundle" in caplog.text
