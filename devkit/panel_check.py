@@ -44,7 +44,7 @@ from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS, login
 
 DESKTOP = {"width": 1280, "height": 800}
 PHONE = {"width": 390, "height": 844}
-SECRET = "panel-check-secret"
+SECRET = "Kq7vR2xW9mB4tY8nL3pZ6cF1hJ5sD0gA-panel-check"  # 128 bits and more: a strong shared secret
 AGENCY = "Springfield PD"
 OTHER_AGENCY = "Shelbyville Sheriff"
 TRIM_SECONDS = 4  # the owner narrows the asked window by this much at each end
@@ -62,10 +62,14 @@ def wait(what: str, condition: Callable[[], Any], timeout: float = 30, step: flo
 
 
 def _shown(flow: dict[str, Any]) -> dict[str, Any]:
-    """What a form shows filled in (its suggested values), as an owner who changes nothing submits it."""
+    """What a form shows filled in (its suggested values, else the defaults), as an owner submits it."""
+    from custom_components.doorbell_vault.const import DEFAULT_OPTIONS
+
     values = {}
     for field in flow["data_schema"]:
         value = (field.get("description") or {}).get("suggested_value", field.get("default"))
+        if value is None:
+            value = DEFAULT_OPTIONS.get(field["name"])
         if value is not None:
             values[field["name"]] = value
     return values
@@ -76,7 +80,11 @@ def set_secret(api: Api, entry_id: str) -> str:
     base = "/api/config/config_entries/options/flow"
     flow = api.request("POST", base, {"handler": entry_id})
     webhook_path = ""
-    while flow["type"] == "form":
+    for _ in range(10):
+        if flow["type"] != "form":
+            break
+        if flow.get("errors"):
+            raise RuntimeError(f"options step {flow['step_id']} refused: {flow['errors']}")
         answer = _shown(flow)
         if flow["step_id"] == "requests":
             webhook_path = flow["description_placeholders"]["webhook_path"]
