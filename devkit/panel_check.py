@@ -19,6 +19,7 @@ import hashlib
 import hmac
 import io
 import json
+import secrets
 import shutil
 import subprocess
 import sys
@@ -114,12 +115,20 @@ def send_request(api: Api, webhook_path: str, agency: str, start: datetime, end:
             "radius_m": 300,
         }
     ).encode()
-    digest = hmac.new(SECRET.encode(), body, hashlib.sha256).hexdigest()
+    # Signed as an agency's system signs: v1 over timestamp, a fresh nonce and the raw body.
+    timestamp, nonce = str(int(time.time())), secrets.token_hex(16)
+    signed = f"v1:{timestamp}:{nonce}:".encode() + body
+    digest = hmac.new(SECRET.encode(), signed, hashlib.sha256).hexdigest()
     request = urllib.request.Request(
         api.base_url + webhook_path,
         data=body,
         method="POST",
-        headers={"Content-Type": "application/json", "X-Doorbell-Vault-Signature": f"sha256={digest}"},
+        headers={
+            "Content-Type": "application/json",
+            "X-Doorbell-Vault-Timestamp": timestamp,
+            "X-Doorbell-Vault-Nonce": nonce,
+            "X-Doorbell-Vault-Signature": f"v1={digest}",
+        },
     )
     with urllib.request.urlopen(request, timeout=30) as response:
         answer = json.loads(response.read())
