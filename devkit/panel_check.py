@@ -279,7 +279,10 @@ def story(
     expect(view.locator("button.revoke")).to_be_visible()
 
     # A plain HTTP client downloads it: only the doorbell, only the narrowed window.
-    with urllib.request.urlopen(link, timeout=120) as response:
+    # The link opens a page; its Download button POSTs to the same address for the zip.
+    with urllib.request.urlopen(
+        urllib.request.Request(link, data=b"", method="POST"), timeout=120
+    ) as response:
         package = response.read()
     with zipfile.ZipFile(io.BytesIO(package)) as archive:
         names = archive.namelist()
