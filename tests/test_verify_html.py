@@ -17,21 +17,11 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.evidence import export
 from custom_components.doorbell_vault.evidence import verify_package as checker
+from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 from .conftest import footage_hub
 from .test_evidence_trust import _package
 
-CHROMIUM = "/usr/bin/chromium"
-ARGS = [
-    "--headless",
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
 PAGE = Path(checker.__file__).with_name("verify.html")
 
 
@@ -41,7 +31,7 @@ def _check_in_chromium(runs: list[tuple[Path, str]]) -> list[dict[str, Any]]:
 
     results = []
     with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
         for folder, fingerprint in runs:
             page = browser.new_page()
             requests: list[str] = []
