@@ -27,6 +27,30 @@ from custom_components.doorbell_vault.store import segments
 from devkit import imap_server as dovecot
 from devkit import simulator
 
+# The suite runs on two workers (pytest-xdist, see scripts/test). The modules that run real processes for a
+# minute or more go first, so that the short tests fill the gaps instead of one long test running alone at
+# the end.
+LONG_FIRST = (
+    "test_panel_e2e.py",
+    "test_recorder_lifecycle_e2e.py",
+    "test_recorder_robustness.py",
+    "test_camera_clock.py",
+    "test_develop_e2e.py",
+    "test_recording.py",
+    "test_reauth.py",
+    "test_sharing.py",
+)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Long modules first, in the order above; everything else keeps its order."""
+
+    def rank(item: pytest.Item) -> int:
+        name = item.path.name
+        return LONG_FIRST.index(name) if name in LONG_FIRST else len(LONG_FIRST)
+
+    items.sort(key=rank)
+
 
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
