@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import shutil
 from pathlib import Path
 
@@ -9,7 +10,8 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording.recorder import name_time_us
+from custom_components.doorbell_vault.recording.camera_config import CameraConfig
+from custom_components.doorbell_vault.recording.recorder import Recorder, name_time_us
 from custom_components.doorbell_vault.store import Store, segments
 
 from .conftest import Offline, camera_subentry, make_hub
@@ -60,3 +62,26 @@ async def test_reconciles_the_three_crash_cases(
     assert (storage / half.path).exists()
     assert 1e6 <= half.end_us - half.start_us < 6e6  # up to its last whole fragment
     assert not (storage / camera / "incoming" / "20261124T101700Z.mp4").exists()
+
+
+async def test_a_segment_ffmpeg_closed_without_a_sample_is_not_indexed(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> None:
+    """ffmpeg stopped at a cut lists a segment with no sample (start == end): a browser cannot play it."""
+    camera = CameraConfig(id="cam", name="Door", url=None)
+    storage.mkdir(exist_ok=True)
+    store = Store(storage / "doorbell_vault.db")
+    await store.async_open()
+    recorder = Recorder(camera, storage, store, "ffmpeg", "ffprobe")
+    recorder.incoming.mkdir(parents=True)
+    (recorder.incoming / "20261124T101000Z.mp4").write_bytes(sample_segment.read_bytes()[:40])
+    shutil.copy(sample_segment, recorder.incoming / "20261124T101001Z.mp4")
+    listed = asyncio.StreamReader()
+    listed.feed_data(b"20261124T101000Z.mp4,2.000000,2.000000\n20261124T101001Z.mp4,2.000000,8.000000\n")
+    listed.feed_eof()
+    assert await recorder._follow(listed) is True
+    found = await store.async_call(segments.in_window, camera.id, 0, 2**62)
+    await store.async_close()
+    assert [Path(s.path).name for s in found] == ["20261124T101001Z.mp4"]
+    assert found[0].end_us - found[0].start_us == 6_000_000
+    assert not (recorder.incoming / "20261124T101000Z.mp4").exists()

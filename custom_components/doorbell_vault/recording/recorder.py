@@ -487,6 +487,11 @@ class Recorder:
             if parsed is None:
                 continue
             name, rel_start, rel_end = parsed
+            if rel_end <= rel_start:
+                # Opened and closed with no sample (ffmpeg stopped at a cut): nothing to play or keep.
+                await self.store.async_job(_remove, self.incoming / name)
+                _LOGGER.debug("%s: removed empty segment %s", self.camera.name, name)
+                continue
             estimate = arrived - rel_end
             anchor = estimate if anchor is None else min(anchor, estimate)
             start_us = round((anchor + rel_start) * 1_000_000)
