@@ -79,6 +79,7 @@ async def test_panel_hidden_and_commands_refused_for_non_admins(
         {"type": "doorbell_vault/requests/preview", "request_id": "x"},
         {"type": "doorbell_vault/audit/verify"},
         {"type": "doorbell_vault/audit/export"},
+        {"type": "doorbell_vault/audit/fingerprint"},
         {"type": "doorbell_vault/report"},
     ]
     for number, command in enumerate(commands, start=2):

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import asyncio
+import base64
+import hashlib
 import io
 import json
 import sqlite3
@@ -25,6 +27,7 @@ from pytest_homeassistant_custom_component.typing import (
 from yarl import URL
 
 from custom_components.doorbell_vault.const import CONF_AGENCY_BLOCKLIST, DOMAIN
+from custom_components.doorbell_vault.evidence.verify_package import WORDS
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.store import holds as stored_holds
 from custom_components.doorbell_vault.store import segments
@@ -602,6 +605,37 @@ async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
     assert missing["problem"] == {"seq": 2, "kind": None, "reason": "missing"}
 
 
+async def test_the_key_fingerprint_and_each_request_verified_or_not(
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Client
+) -> None:
+    """The Audit view shows the fingerprint to give each agency once; requests carry their `verified`."""
+    vault: DoorbellVault = hub.runtime_data
+    key = (await ws.result({"type": f"{DOMAIN}/audit/fingerprint"}))["fingerprint"]
+    assert vault.shares.public_key is not None
+    digest = hashlib.sha256(base64.b64decode(vault.shares.public_key)).hexdigest()
+    assert key["hex"] == " ".join(digest[i : i + 4] for i in range(0, 64, 4))
+    assert key["words"].split() == [WORDS[b] for b in bytes.fromhex(digest)[:16]]
+    assert vault.shares.fingerprint == key  # the one in diagnostics and every package's manifest
+
+    fields = {
+        "agency": "Springfield PD",
+        "case_number": "2026-0043",
+        "legal_basis": "warrant",
+        "start": _at(hub, 0).isoformat(),
+        "end": _at(hub, 10).isoformat(),
+    }
+    mailed = await vault.lifecycle.async_submit(
+        fields, "email", sender="smith@springfield.example", verified=True
+    )
+    unsigned = (await _submit(hass, hub))["request_id"]
+    listed = {r["request_id"]: r for r in (await ws.result({"type": f"{DOMAIN}/requests/list"}))["requests"]}
+    assert (listed[mailed.id]["verified"], listed[mailed.id]["source"]) == (True, "email")
+    assert listed[mailed.id]["sender"] == "smith@springfield.example"
+    assert (listed[unsigned]["verified"], listed[unsigned]["source"]) == (False, "service")
+    detail = await ws.result({"type": f"{DOMAIN}/requests/get", "request_id": mailed.id})
+    assert detail["verified"] is True
+
+
 # Who may call ------------------------------------------------------------------------------------
 
 
@@ -621,6 +655,7 @@ async def test_a_non_admin_may_call_no_command(
         {"type": f"{DOMAIN}/requests/subscribe"},
         {"type": f"{DOMAIN}/audit/verify"},
         {"type": f"{DOMAIN}/audit/export"},
+        {"type": f"{DOMAIN}/audit/fingerprint"},
         {"type": f"{DOMAIN}/report"},
     ):
         assert await reader.error(message) == "unauthorized", message

@@ -1,7 +1,7 @@
 """Websocket API of the review panel (admins only).
 
 requests/list, requests/get, requests/preview, requests/decide (decline, share, revoke),
-requests/subscribe, audit/verify, audit/export, report. The shapes are built in `review`.
+requests/subscribe, audit/verify, audit/export, audit/fingerprint, report. The shapes are built in `review`.
 """
 
 from __future__ import annotations
@@ -74,6 +74,7 @@ def async_setup_websocket(hass: HomeAssistant) -> None:
         ws_subscribe,
         ws_audit_verify,
         ws_audit_export,
+        ws_audit_fingerprint,
         ws_report,
     ):
         async_register_command(hass, command)
@@ -271,6 +272,17 @@ async def ws_audit_export(
 ) -> None:
     """Export the audit log as JSON Lines (downloadable by admins from `url`)."""
     connection.send_result(msg["id"], await review.async_export_audit(vault))
+
+
+@require_admin
+@websocket_command({probatio.Required("type"): "doorbell_vault/audit/fingerprint"})
+@async_response
+@_with_vault
+async def ws_audit_fingerprint(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
+) -> None:
+    """The signing key's fingerprint (hex and words), which the household gives each agency once."""
+    connection.send_result(msg["id"], {"fingerprint": vault.shares.fingerprint})
 
 
 @require_admin

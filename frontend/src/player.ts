@@ -46,7 +46,8 @@ export class DvPlayer extends LitElement {
       const previous = this.pieces.map((p) => p.url).join();
       this.pieces = (this.camera?.segments ?? [])
         .map((s) => ({ start: ms(s.start), end: ms(s.end), url: s.url }))
-        .filter((p) => p.end > this.windowStart && p.start < this.windowEnd)
+        // A segment without a sample (start == end) holds nothing to play; a browser refuses it.
+        .filter((p) => p.end > p.start && p.end > this.windowStart && p.start < this.windowEnd)
         .sort((a, b) => a.start - b.start);
       if (previous !== this.pieces.map((p) => p.url).join() || !this.position) {
         if (!this.playing) {
