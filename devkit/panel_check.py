@@ -54,13 +54,13 @@ PLAYED_SECONDS = 1.0  # the player must play this much footage
 # (and jumps where the player seeks): add up how far it advanced while playing, from its timeupdate
 # events, starting afresh after each seek or new file, until PLAYED_SECONDS (or a media error, or a
 # generous timeout). Resolves v.__played: {advanced, files, error, timed_out}.
-WATCH_PLAYBACK = """v => { v.__played = new Promise(resolve => {
+WATCH_PLAYBACK = """(v, seconds) => { v.__played = new Promise(resolve => {
   let advanced = 0, last = null; const files = new Set();
   const events = {timeupdate: () => {
     if (last !== null && !v.paused && !v.seeking && v.currentTime > last) advanced += v.currentTime - last;
     last = v.seeking ? null : v.currentTime;
     if (v.currentSrc) files.add(v.currentSrc.split('?')[0]);
-    if (advanced >= %s) done({});
+    if (advanced >= seconds) done({});
   }, seeking: () => { last = null; }, emptied: () => { last = null; },
      error: () => done({error: v.error && v.error.code})};
   const done = (extra) => {
@@ -70,7 +70,7 @@ WATCH_PLAYBACK = """v => { v.__played = new Promise(resolve => {
   };
   const timer = setTimeout(() => done({timed_out: true}), 30000);
   for (const [name, listener] of Object.entries(events)) v.addEventListener(name, listener);
-}); }""" % PLAYED_SECONDS
+}); }"""
 
 
 def wait(what: str, condition: Callable[[], Any], timeout: float = 30, step: float = 0.5) -> Any:
@@ -252,6 +252,8 @@ def story(
     report["live_without_reload"] = page.evaluate("window.__no_reload === true")
     report["inbox_row_status"] = row.locator(".badge.status-pending").inner_text()
     report["inbox_time_left"] = "left" in row.locator(".deadline").inner_text()
+    badge = row.locator(".badge[data-verified]")
+    report["inbox_verified_badge"] = [badge.get_attribute("data-verified"), badge.inner_text()]
     page.screenshot(path=str(shots / "panel-inbox.png"))
 
     # Open it: every camera's player over the window; play the doorbell's.
@@ -265,7 +267,7 @@ def story(
     doorbell = view.locator("section.camera").filter(has_text="Simulated doorbell")
     video = doorbell.locator("dv-player video")
     expect(video).to_be_attached(timeout=15_000)
-    video.evaluate(WATCH_PLAYBACK)
+    video.evaluate(WATCH_PLAYBACK, PLAYED_SECONDS)
     doorbell.locator("dv-player button.play").click()
     played = video.evaluate("v => v.__played")
     report["video_advanced"] = played["advanced"] >= PLAYED_SECONDS
@@ -313,6 +315,7 @@ def story(
         report["package_clips"] = clips
         report["package_cameras"] = [f.get("camera") for f in manifest["files"]]
         report["package_window"] = manifest["window"]
+        report["package_fingerprint"] = manifest["signature"]["fingerprint"]
         report["clip_seconds"] = [ffprobe_duration(archive.read(name)) for name in clips]
     report["asked_window"] = {"start": start.isoformat(), "end": end.isoformat()}
 
@@ -375,6 +378,13 @@ def story(
     # Audit: the chain checks out, and exports as a download.
     page.locator("doorbell-vault-panel nav.tabs a").filter(has_text="Audit").click()
     audit = page.locator("dv-audit-view")
+    key = audit.locator("section.key")
+    expect(key).to_have_attribute("data-loaded", "true", timeout=15_000)
+    report["fingerprint_shown"] = {
+        "hex": key.locator(".fingerprint-hex").inner_text(),
+        "words": key.locator(".fingerprint-words").inner_text(),
+        "text": key.inner_text(),
+    }
     audit.locator("button.verify").click()
     expect(audit.locator(".result")).to_have_attribute("data-ok", "true", timeout=15_000)
     report["audit_result"] = audit.locator(".result").inner_text()

@@ -5,6 +5,7 @@ import type {
   DecideResult,
   Hass,
   HassMessageBase,
+  KeyFingerprint,
   Preview,
   Report,
   RequestDetail,
@@ -93,6 +94,10 @@ export function subscribeRequests(
 
 export function verifyAudit(hass: Hass): Promise<AuditVerify> {
   return hass.callWS<AuditVerify>({ type: "doorbell_vault/audit/verify" });
+}
+
+export function getFingerprint(hass: Hass): Promise<KeyFingerprint> {
+  return hass.callWS<KeyFingerprint>({ type: "doorbell_vault/audit/fingerprint" });
 }
 
 export function exportAudit(hass: Hass): Promise<AuditExport> {

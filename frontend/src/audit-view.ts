@@ -1,13 +1,14 @@
-// Audit: check the hash chain (showing the first bad entry) and export it.
+// Audit: the signing key's fingerprint to give each agency once; check the hash chain (showing the first
+// bad entry) and export it.
 import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
-import { errorText, exportAudit, verifyAudit } from "./api.js";
+import { errorText, exportAudit, getFingerprint, verifyAudit } from "./api.js";
 import { download } from "./download.js";
 import { formatNumber } from "./format.js";
 import type { Translate } from "./i18n.js";
 import { shared } from "./styles.js";
-import type { AuditExport, AuditVerify, Hass } from "./types.js";
+import type { AuditExport, AuditVerify, Hass, KeyFingerprint } from "./types.js";
 
 @customElement("dv-audit-view")
 export class DvAuditView extends LitElement {
@@ -18,6 +19,22 @@ export class DvAuditView extends LitElement {
   @state() private exported?: AuditExport;
   @state() private error?: string;
   @state() private busy = false;
+  @state() private key?: KeyFingerprint;
+  @state() private keyError?: string;
+
+  connectedCallback(): void {
+    super.connectedCallback();
+    if (!this.key) void this.loadKey();
+  }
+
+  private async loadKey(): Promise<void> {
+    try {
+      this.key = await getFingerprint(this.hass);
+      this.keyError = undefined;
+    } catch (err) {
+      this.keyError = errorText(err);
+    }
+  }
 
   private async verify(): Promise<void> {
     this.busy = true;
@@ -47,7 +64,21 @@ export class DvAuditView extends LitElement {
   render() {
     const t = this.t;
     const result = this.result;
+    const fingerprint = this.key?.fingerprint;
     return html`
+      <section class="card key" data-loaded=${String(Boolean(fingerprint))}>
+        <h2>${t("fingerprint_heading")}</h2>
+        <p><strong>${t("fingerprint_give_once")}</strong></p>
+        <p class="muted">${t("fingerprint_help")}</p>
+        ${fingerprint
+          ? html`<p class="hash fingerprint-hex" aria-label=${t("fingerprint_hex")}>${fingerprint.hex}</p>
+              <p class="fingerprint-words" aria-label=${t("fingerprint_words")}>${fingerprint.words}</p>`
+          : this.keyError
+            ? html`<p class="error">${this.keyError}</p>`
+            : this.key
+              ? html`<p class="muted">${t("fingerprint_none")}</p>`
+              : nothing}
+      </section>
       <section class="card">
         <h2>${t("audit_heading")}</h2>
         <p class="muted">${t("audit_help")}</p>
@@ -102,6 +133,17 @@ export class DvAuditView extends LitElement {
       }
       .hash {
         font-family: monospace;
+        overflow-wrap: anywhere;
+      }
+      .key {
+        margin-bottom: 16px;
+      }
+      .fingerprint-hex {
+        font-size: 1.05rem;
+        letter-spacing: 0.02em;
+      }
+      .fingerprint-words {
+        font-weight: 500;
         overflow-wrap: anywhere;
       }
     `,

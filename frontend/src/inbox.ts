@@ -148,7 +148,10 @@ export class DvInbox extends LitElement {
                   >${t("problem_count", { count: request.problems.length })}</span
                 >`
               : nothing}
-            <span class="badge ${request.verified ? "verified" : "unverified"}"
+            <span
+              class="badge ${request.verified ? "verified" : "unverified"}"
+              data-verified=${String(request.verified)}
+              title=${request.verified ? t("verified_help") : t("unverified_help")}
               >${request.verified ? t("verified") : t("unverified")}</span
             >
             <span class="muted">${t(`source_${request.source}`)}</span>

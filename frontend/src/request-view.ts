@@ -317,7 +317,10 @@ export class DvRequestView extends LitElement {
         <dt>${t("field_received")}</dt>
         <dd title=${formatUtc(detail.received)}>
           ${formatDateTime(this.hass, detail.received)} · ${t(`source_${detail.source}`)}
-          <span class="badge ${detail.verified ? "verified" : "unverified"}"
+          <span
+              class="badge ${detail.verified ? "verified" : "unverified"}"
+              data-verified=${String(detail.verified)}
+              title=${detail.verified ? t("verified_help") : t("unverified_help")}
             >${detail.verified ? t("verified") : t("unverified")}</span
           >
         </dd>

@@ -102,7 +102,16 @@ export const shared = css`
     color: var(--dv-success);
   }
   .unverified {
-    color: var(--dv-muted);
+    color: var(--dv-warning);
+  }
+  .badge.verified::before {
+    content: "✓ ";
+  }
+  .badge.unverified {
+    font-weight: 600;
+  }
+  .badge.unverified::before {
+    content: "! ";
   }
   .row {
     display: flex;

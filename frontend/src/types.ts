@@ -173,6 +173,11 @@ export interface AuditVerify {
   problem: null | { seq: number; kind: string; reason: string };
 }
 
+export interface KeyFingerprint {
+  /** null until the signing key is loaded. */
+  fingerprint: null | { hex: string; words: string };
+}
+
 export interface AuditExport {
   path: string;
   entries: number;
