@@ -539,6 +539,14 @@ async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
     await ws.result({"type": f"{DOMAIN}/requests/decide", "request_id": declined, "decision": "decline"})
     await _submit(hass, hub, legal_basis="subpoena")
 
+    # The fingerprint the Audit view shows, to give each agency once (as diagnostics and packages carry it).
+    key = (await ws.result({"type": f"{DOMAIN}/audit/fingerprint"}))["fingerprint"]
+    assert vault.shares.public_key is not None
+    digest = hashlib.sha256(base64.b64decode(vault.shares.public_key)).hexdigest()
+    assert key["hex"] == " ".join(digest[i : i + 4] for i in range(0, 64, 4))
+    assert key["words"].split() == [WORDS[b] for b in bytes.fromhex(digest)[:16]]
+    assert key == vault.shares.fingerprint
+
     verified = await ws.result({"type": f"{DOMAIN}/audit/verify"})
     assert verified["ok"] is True
     assert verified["problem"] is None
@@ -605,35 +613,33 @@ async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
     assert missing["problem"] == {"seq": 2, "kind": None, "reason": "missing"}
 
 
-async def test_the_key_fingerprint_and_each_request_verified_or_not(
-    hass: HomeAssistant, hub: MockConfigEntry, ws: Client
+async def test_each_request_says_whether_its_sender_was_verified(
+    hass: HomeAssistant, storage: Path, hass_ws_client: WebSocketGenerator
 ) -> None:
-    """The Audit view shows the fingerprint to give each agency once; requests carry their `verified`."""
-    vault: DoorbellVault = hub.runtime_data
-    key = (await ws.result({"type": f"{DOMAIN}/audit/fingerprint"}))["fingerprint"]
-    assert vault.shares.public_key is not None
-    digest = hashlib.sha256(base64.b64decode(vault.shares.public_key)).hexdigest()
-    assert key["hex"] == " ".join(digest[i : i + 4] for i in range(0, 64, 4))
-    assert key["words"].split() == [WORDS[b] for b in bytes.fromhex(digest)[:16]]
-    assert vault.shares.fingerprint == key  # the one in diagnostics and every package's manifest
-
+    """The panel's Verified / Unverified badge: an e-mail with a trusted DKIM signature, and the rest."""
+    entry = make_hub(hass, storage, [camera_subentry(Offline())])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault: DoorbellVault = entry.runtime_data
+    now = dt_util.utcnow()
     fields = {
         "agency": "Springfield PD",
         "case_number": "2026-0043",
         "legal_basis": "warrant",
-        "start": _at(hub, 0).isoformat(),
-        "end": _at(hub, 10).isoformat(),
+        "start": (now - timedelta(hours=1)).isoformat(),
+        "end": (now - timedelta(minutes=50)).isoformat(),
     }
     mailed = await vault.lifecycle.async_submit(
         fields, "email", sender="smith@springfield.example", verified=True
     )
-    unsigned = (await _submit(hass, hub))["request_id"]
+    called = await vault.lifecycle.async_submit(fields, "service")
+    ws = Client(await hass_ws_client(hass))
     listed = {r["request_id"]: r for r in (await ws.result({"type": f"{DOMAIN}/requests/list"}))["requests"]}
     assert (listed[mailed.id]["verified"], listed[mailed.id]["source"]) == (True, "email")
     assert listed[mailed.id]["sender"] == "smith@springfield.example"
-    assert (listed[unsigned]["verified"], listed[unsigned]["source"]) == (False, "service")
+    assert (listed[called.id]["verified"], listed[called.id]["source"]) == (False, "service")
     detail = await ws.result({"type": f"{DOMAIN}/requests/get", "request_id": mailed.id})
     assert detail["verified"] is True
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 # Who may call ------------------------------------------------------------------------------------
