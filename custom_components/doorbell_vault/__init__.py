@@ -35,6 +35,7 @@ from .media_source import SegmentView, SharedClipView
 from .panel import async_register_panel
 from .phone import async_listen_notification_actions
 from .recording.probe import ffprobe_binary
+from .requests import agencies
 from .requests.secret import SecretUnreadable, read_secret
 from .review import ExportView
 from .services import async_setup_services
@@ -159,15 +160,19 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         hub_device_id=hub_device.id,
     )
     entry.runtime_data = vault
+    vault.built_from = _setup_of(entry)
     try:
         await vault.async_start()
         if CONF_WEBHOOK_ID not in entry.data:
             hass.config_entries.async_update_entry(
                 entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
             )
+            vault.built_from = _setup_of(entry)
+        await _async_sync_agencies(hass, entry)
         intake = await _async_intake(hass, vault, entry.data[CONF_WEBHOOK_ID])
         intake.async_register(hass)
         entry.async_on_unload(lambda: webhook.async_unregister(hass, intake.webhook_id))
+        vault.agencies_changed = lambda: intake.async_agencies_changed(hass)
         entry.async_on_unload(async_listen_notification_actions(hass, vault))
         entry.async_on_unload(entry.add_update_listener(_async_update_listener))
         await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -199,8 +204,48 @@ async def _async_intake(hass: HomeAssistant, vault: DoorbellVault, webhook_id: s
     return RequestWebhook(vault, webhook_id, secret)
 
 
+def _setup_of(entry: DoorbellVaultConfigEntry) -> tuple[object, ...]:
+    """What the running hub was built from: its data, options and every subentry but the agencies."""
+    return (
+        dict(entry.data),
+        dict(entry.options),
+        {
+            sub.subentry_id: (sub.subentry_type, sub.title, sub.unique_id, dict(sub.data))
+            for sub in entry.subentries.values()
+            if sub.subentry_type != agencies.SUBENTRY_AGENCY
+        },
+    )
+
+
+async def _async_sync_agencies(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> None:
+    """A device per agency (blueprints select agencies by device); keys of deleted agencies forgotten."""
+    devices = dr.async_get(hass)
+    found = agencies.agencies(entry.subentries.values())
+    for agency in found:
+        devices.async_get_or_create(
+            config_entry_id=entry.entry_id,
+            config_subentry_id=agency.id,
+            identifiers={agencies.device_identifier(agency.id)},
+            name=agency.name,
+            manufacturer=NAME,
+            model=agencies.MODEL,
+            entry_type=dr.DeviceEntryType.SERVICE,
+        )
+    storage = Path(entry.data[CONF_STORAGE_PATH])
+    await hass.async_add_executor_job(agencies.keep_keys, storage, {a.key_id for a in found if a.key_id})
+
+
 async def _async_update_listener(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> None:
-    """Options or cameras changed: reload, so every recorder runs with what the owner chose."""
+    """Options or cameras changed: reload, so every recorder runs with what the owner chose.
+
+    Agencies are read on every request: a change to them alone needs no reload.
+    """
+    vault = entry.runtime_data
+    if vault.built_from is not None and vault.built_from == _setup_of(entry):
+        await _async_sync_agencies(hass, entry)
+        if vault.agencies_changed is not None:
+            vault.agencies_changed()
+        return
     hass.config_entries.async_schedule_reload(entry.entry_id)
 
 

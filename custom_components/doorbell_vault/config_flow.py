@@ -27,6 +27,7 @@ from homeassistant.helpers.device_registry import format_mac
 from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
 from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
+from .agency_flow import AgencySubentryFlow
 from .const import (
     CONF_AGENCY_ALLOWLIST,
     CONF_AGENCY_BLOCKLIST,
@@ -100,6 +101,7 @@ from .recording.camera_config import (
     with_credentials,
 )
 from .recording.probe import ProbeError, StreamInfo, ffprobe_binary, probe_stream
+from .requests.agencies import SUBENTRY_AGENCY
 from .requests.secret import generate_secret, secret_is_set, strong_enough, write_secret
 from .store import FolderError, prepare_folder
 
@@ -274,8 +276,8 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Cameras are subentries of the hub."""
-        return {SUBENTRY_CAMERA: CameraSubentryFlow}
+        """Cameras and agencies are subentries of the hub."""
+        return {SUBENTRY_CAMERA: CameraSubentryFlow, SUBENTRY_AGENCY: AgencySubentryFlow}
 
     def _hub(self) -> ConfigEntry | None:
         entries = self._async_current_entries(include_ignore=False)

@@ -8,6 +8,7 @@ HomeAssistantError (a package could not be built).
 
 from __future__ import annotations
 
+import logging
 from datetime import timedelta
 
 from homeassistant.core import Context
@@ -17,7 +18,10 @@ from .const import CONF_AGENCY_BLOCKLIST, CONF_SHARE_AUDIO, CONF_SHARE_DAYS, CON
 from .evidence.export import ExportError
 from .evidence.sharing import NoFootage, ShareResult, UnknownCamera, WindowWidened
 from .hub import DoorbellVault
+from .requests.agencies import CONF_POLICY, POLICY_DECLINE, SUBENTRY_AGENCY, Agency
 from .store.requests import DecidedBy, Request, RequestNotPending, Status
+
+_LOGGER = logging.getLogger(__name__)
 
 
 def not_pending(request_id: str) -> ServiceValidationError:
@@ -54,15 +58,33 @@ async def async_decline(
     *,
     always: bool = False,
 ) -> Request:
-    """Decline a pending request (its hold is released); `always` blocks its agency from now on."""
+    """Decline a pending request (its hold is released); `always` blocks its agency from now on.
+
+    For a request signed with an agency's key, `always` sets that agency's standing policy to decline;
+    for any other, the name goes on the owner's block list.
+    """
     decided_by, _name = await async_decider(vault, context)
     try:
         request = await vault.lifecycle.async_end(request_id, Status.DECLINED, decided_by, message)
     except RequestNotPending as err:
         raise not_pending(request_id) from err
-    if always:
+    if always and not decline_keyed_agency(vault, request):
         block_agency(vault, request.agency)
     return request
+
+
+def decline_keyed_agency(vault: DoorbellVault, request: Request) -> bool:
+    """Set the standing policy of a keyed request's agency to *always decline* (no reload); False if unkeyed.
+
+    Its next requests are rejected by the policy at once.
+    """
+    subentry = vault.entry.subentries.get(request.agency_id or "")
+    if subentry is None or subentry.subentry_type != SUBENTRY_AGENCY:
+        return False
+    vault.hass.config_entries.async_update_subentry(
+        vault.entry, subentry, data={**subentry.data, CONF_POLICY: POLICY_DECLINE}
+    )
+    return True
 
 
 def block_agency(vault: DoorbellVault, agency: str) -> None:
@@ -97,13 +119,15 @@ async def async_share(
     max_downloads: int | None = None,
     start_us: int | None = None,
     end_us: int | None = None,
+    automation: bool = False,
 ) -> ShareResult:
     """Share a pending request, filling what is not given from the owner's defaults.
 
-    `start_us` and `end_us` may narrow the asked window, never widen it.
+    `start_us` and `end_us` may narrow the asked window, never widen it. `automation`: an agency's
+    standing policy decides (the decider is "automation", whatever the context).
     """
     options = vault.options
-    decided_by, decider = await async_decider(vault, context)
+    decided_by, decider = (DecidedBy.AUTOMATION, None) if automation else await async_decider(vault, context)
     try:
         return await vault.shares.async_share(
             request_id,
@@ -138,6 +162,37 @@ async def async_share(
             translation_key="share_failed",
             translation_placeholders={"error": str(err)},
         ) from err
+
+
+async def async_share_automatically(
+    vault: DoorbellVault, request: Request, agency: Agency
+) -> ShareResult | None:
+    """An agency's standing policy shares its request within the agency's limits (cameras, audio, link).
+
+    A failure is logged and leaves the request pending for the owner; None then.
+    """
+    chosen = [
+        camera_id
+        for camera_id in agency.cameras
+        if camera_id in vault.cameras and vault.cameras[camera_id].name in request.cameras_with_footage
+    ]
+    if not chosen:
+        _LOGGER.warning("%s's standing policy names no camera with footage for %s", agency.name, request.id)
+        return None
+    try:
+        return await async_share(
+            vault,
+            request.id,
+            Context(),
+            cameras=chosen,
+            include_audio=agency.include_audio,
+            expires_in=timedelta(days=agency.share_days),
+            max_downloads=agency.max_downloads,
+            automation=True,
+        )
+    except HomeAssistantError as err:
+        _LOGGER.warning("%s's standing policy could not share request %s: %s", agency.name, request.id, err)
+        return None
 
 
 async def async_revoke(vault: DoorbellVault, request_id: str) -> Request:

@@ -79,6 +79,12 @@ class RequestEvent(HubEntity, EventEntity):
         kind = "received" if request.status == Status.PENDING else str(request.status)
         self._trigger_event(
             kind,
-            {"request_id": request.id, "agency": request.agency, "case_number": request.case_number},
+            {
+                "request_id": request.id,
+                "agency": request.agency,
+                "case_number": request.case_number,
+                "verified": request.verified,
+                "agency_id": request.agency_id,
+            },
         )
         self.async_write_ha_state()

@@ -154,6 +154,10 @@ class DoorbellVault:
         self.ffmpeg_ok = ffmpeg_ok
         self.hub_device_id = hub_device_id
         self.accept_requests = True
+        # What the hub was built from (a change to anything else than agencies reloads it), and who to
+        # tell when only the agencies changed.
+        self.built_from: tuple[object, ...] | None = None
+        self.agencies_changed: Callable[[], None] | None = None
         self.last_prune: PruneReport | None = None
         self.texts = Texts({}, {})
         self._unsubs: list[Callable[[], None]] = []

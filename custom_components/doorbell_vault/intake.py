@@ -1,29 +1,40 @@
 """Where footage requests come in from outside: the hub's webhook (requests and withdrawals).
 
-It answers 202 {request_id, status}, or 400/401/413/415/429 {errors}; a rejected body stores nothing.
+It answers 202 {request_id, status}, or 400/401/403/413/415/429 {errors}; a rejected body stores nothing.
 With a shared secret every body is signed (`requests/secret.py`: timestamp, nonce, HMAC-SHA256 over
 `v1:<timestamp>:<nonce>:<raw body>`), the signature is checked before anything else is answered, each
-nonce is accepted once, and the webhook may be reached from outside; without one it is local only. A
-secret file that cannot be read keeps the webhook closed.
+nonce is accepted once, and the webhook may be reached from outside; without one (and without agency keys)
+it is local only. A secret file that cannot be read keeps the webhook closed.
+
+An agency's request names its key (`X-Doorbell-Vault-Key`, `requests/agencies.py`) and is signed with it
+over the same string; it is *verified*, its agency is the key's, and only that key may withdraw it or ask
+after it (`{"action": "status", "request_id": …}` answers its status, and once, the link of a share its
+standing policy made automatically).
 """
 
 from __future__ import annotations
 
 import json
+import logging
 import time
 from collections import deque
 from http import HTTPStatus
+from ipaddress import ip_address
 from typing import Any, Final
 
 from aiohttp import web
 from homeassistant.components import webhook
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import ServiceValidationError
+from homeassistant.helpers.network import is_cloud_connection
+from homeassistant.util.network import is_local
 
 from . import decide
 from .clock import now_us
 from .const import CONF_MAX_PENDING_PER_SOURCE, CONF_RATE_LIMIT, DOMAIN
 from .hub import DoorbellVault
+from .requests import agencies
+from .requests.agencies import KEY_HEADER, POLICY_SHARE, Agency, UnknownKey
 from .requests.secret import (
     NONCE_HEADER,
     SIGNATURE_HEADER,
@@ -34,6 +45,9 @@ from .requests.secret import (
 )
 from .requests.validation import RequestInvalid
 from .store import nonces
+from .store.requests import Request, Status
+
+_LOGGER = logging.getLogger(__name__)
 
 MAX_BODY: Final = 64 * 1024
 MAX_SOURCES: Final = 10_000
@@ -93,19 +107,45 @@ class RequestWebhook:
         self.secret = secret
         self.closed = closed
         self.rate = RateLimit(int(vault.options[CONF_RATE_LIMIT]))
+        self.key_rate = RateLimit(int(vault.options[CONF_RATE_LIMIT]))
+        self.registered_local_only: bool | None = None
+        # Links of shares an agency's standing policy made, handed to that agency's key once.
+        self.links: dict[str, dict[str, str]] = {}
+
+    @property
+    def local_only(self) -> bool:
+        """Only the local network may reach it: no shared secret and no agency holds a key."""
+        keyed = any(a.key_id for a in agencies.agencies(self.vault.entry.subentries.values()))
+        return self.secret is None and not self.closed and not keyed
 
     @callback
     def async_register(self, hass: HomeAssistant) -> None:
-        """Register (local only without a secret)."""
+        """Register (local only without a secret or an agency key)."""
+        self.registered_local_only = self.local_only
         webhook.async_register(
             hass,
             DOMAIN,
             "Doorbell Vault requests",
             self.webhook_id,
             self.handle,
-            local_only=self.secret is None and not self.closed,
+            local_only=self.registered_local_only,
             allowed_methods=["POST"],
         )
+
+    @callback
+    def async_agencies_changed(self, hass: HomeAssistant) -> None:
+        """An agency was added, changed or removed: open to (or close from) outside if that changed."""
+        if self.local_only != self.registered_local_only:
+            webhook.async_unregister(hass, self.webhook_id)
+            self.async_register(hass)
+
+    async def _fresh(self, timestamp: str, nonce: str) -> web.Response | None:
+        """None when the nonce is new (it is remembered); else the 401 of a replay."""
+        # Kept past the window on both sides: an older timestamp is refused anyway.
+        until = (int(timestamp) + 2 * WINDOW_S) * 1_000_000
+        if not await self.vault.store.async_call(nonces.remember, nonce, until, now_us()):
+            return _errors(HTTPStatus.UNAUTHORIZED, "this nonce was already used (a replay?)")
+        return None
 
     async def _signed(self, request: web.Request, body: bytes, too_big: bool) -> web.Response | None:
         """None when the signature holds and its nonce is new; else the 401."""
@@ -118,23 +158,71 @@ class RequestWebhook:
         except SignatureRefused as err:
             note = f" (a body over {MAX_BODY} bytes cannot be verified)" if too_big else ""
             return _errors(HTTPStatus.UNAUTHORIZED, f"{err}{note}")
-        # Kept past the window on both sides: an older timestamp is refused anyway.
-        until = (int(timestamp) + 2 * WINDOW_S) * 1_000_000
-        if not await self.vault.store.async_call(nonces.remember, nonce, until, now_us()):
-            return _errors(HTTPStatus.UNAUTHORIZED, "this nonce was already used (a replay?)")
-        return None
+        return await self._fresh(timestamp, nonce)
+
+    async def _keyed(
+        self, request: web.Request, body: bytes, too_big: bool, key_id: str
+    ) -> Agency | web.Response:
+        """The agency whose key signed the body (its nonce new); else the 401."""
+        try:
+            agency = agencies.by_key(self.vault.entry.subentries.values(), key_id)
+        except UnknownKey:
+            return _errors(
+                HTTPStatus.UNAUTHORIZED,
+                "unknown or revoked key: X-Doorbell-Vault-Key names no agency of this hub",
+            )
+        secret = None
+        if agency.key_type == agencies.KEY_GENERATED:
+            keys = await self.vault.hass.async_add_executor_job(agencies.read_keys, self.vault.storage)
+            secret = keys[key_id].encode() if key_id in keys else None
+        headers = request.headers
+        timestamp = headers.get(TIMESTAMP_HEADER, "")
+        nonce = headers.get(NONCE_HEADER, "")
+        try:
+            agencies.verify(
+                agency, secret, timestamp, nonce, body, headers.get(SIGNATURE_HEADER, ""), time.time()
+            )
+        except SignatureRefused as err:
+            note = f" (a body over {MAX_BODY} bytes cannot be verified)" if too_big else ""
+            return _errors(HTTPStatus.UNAUTHORIZED, f"{err}{note}")
+        return refused if (refused := await self._fresh(timestamp, nonce)) else agency
+
+    def _from_outside(self, hass: HomeAssistant, request: web.Request) -> bool:
+        """Whether an unsigned body comes from beyond the local network (open only for agency keys)."""
+        if is_cloud_connection(hass) or not request.remote:
+            return True
+        try:
+            return not is_local(ip_address(request.remote))
+        except ValueError:
+            return True
 
     async def handle(  # noqa: PLR0911 - one early answer per HTTP error
         self, hass: HomeAssistant, webhook_id: str, request: web.Request
     ) -> web.Response:
-        """Check the signature, then the body, then submit it (or withdraw a request)."""
+        """Check the signature, then the body, then submit it (or withdraw a request, or tell its status)."""
         if self.closed:
             return _errors(HTTPStatus.UNAUTHORIZED, "the webhook is closed: its shared secret cannot be read")
         body = await read_body(request, MAX_BODY)
         too_big = len(body) > MAX_BODY or (request.content_length or 0) > MAX_BODY
-        if self.secret is not None and (refused := await self._signed(request, body, too_big)):
-            return refused
+        agency: Agency | None = None
+        if (key_id := request.headers.get(KEY_HEADER)) is not None:
+            keyed = await self._keyed(request, body, too_big, key_id)
+            if isinstance(keyed, web.Response):
+                return keyed
+            agency = keyed
+        elif self.secret is not None:
+            if refused := await self._signed(request, body, too_big):
+                return refused
+        elif self._from_outside(hass, request):
+            return _errors(
+                HTTPStatus.UNAUTHORIZED,
+                "unsigned requests are taken from the local network only: sign with your agency key",
+            )
         source = str(request.remote or "")
+        if agency is not None and not self.key_rate.allow(str(agency.key_id)):
+            return _errors(
+                HTTPStatus.TOO_MANY_REQUESTS, "too many requests with this key; try again in a minute"
+            )
         if not self.rate.allow(source):
             return _errors(HTTPStatus.TOO_MANY_REQUESTS, "too many requests; try again in a minute")
         if request.content_type != "application/json":
@@ -148,7 +236,9 @@ class RequestWebhook:
         if not isinstance(data, dict):
             return _errors(HTTPStatus.BAD_REQUEST, "expected a JSON object")
         if data.get("action") == "withdraw":
-            return await self._withdraw(data)
+            return await self._withdraw(data, agency)
+        if data.get("action") == "status":
+            return await self._status(data, agency)
         most = int(self.vault.options[CONF_MAX_PENDING_PER_SOURCE])
         if await self.vault.lifecycle.async_pending_from(source) >= most:
             return _errors(
@@ -156,22 +246,67 @@ class RequestWebhook:
                 f"{most} requests from this address are already pending; wait for a decision",
             )
         try:
-            submitted = await self.vault.lifecycle.async_submit(data, "webhook", origin=source)
+            submitted = await self.vault.lifecycle.async_submit(data, "webhook", origin=source, agency=agency)
         except RequestInvalid as err:
             return _errors(HTTPStatus.BAD_REQUEST, *err.errors)
+        if (
+            agency is not None
+            and agency.policy == POLICY_SHARE
+            and submitted.status == Status.PENDING
+            and not submitted.problems
+        ):
+            self.vault.entry.async_create_background_task(
+                hass, self._share_automatically(submitted, agency), f"doorbell_vault share {submitted.id}"
+            )
         return web.json_response(
             {"request_id": submitted.id, "status": submitted.status}, status=HTTPStatus.ACCEPTED
         )
 
-    async def _withdraw(self, data: dict[str, Any]) -> web.Response:
+    async def _share_automatically(self, request: Request, agency: Agency) -> None:
+        result = await decide.async_share_automatically(self.vault, request, agency)
+        if result is not None:
+            link = {"share_url": result.share_url}
+            if result.link_warning:
+                link["link_warning"] = result.link_warning
+            self.links[request.id] = link
+
+    async def _own_request(
+        self, data: dict[str, Any], agency: Agency | None, allowed: set[str]
+    ) -> Request | web.Response:
+        """The request a follow-up names, if the caller may act on it (the key that submitted it)."""
         request_id = data.get("request_id")
-        if set(data) - {"action", "request_id", "message"} or not isinstance(request_id, str):
-            return _errors(HTTPStatus.BAD_REQUEST, "withdraw takes request_id (and message)")
+        if set(data) - allowed or not isinstance(request_id, str):
+            takes = " and ".join(sorted(allowed - {"action"}))
+            return _errors(HTTPStatus.BAD_REQUEST, f"{data['action']} takes {takes}")
+        request = await self.vault.lifecycle.async_get(request_id[:64])
+        if request is None:
+            pending = "pending " if data["action"] == "withdraw" else ""
+            return _errors(HTTPStatus.BAD_REQUEST, f"no {pending}request with that id")
+        key_id = agency.key_id if agency is not None else None
+        if request.key_id != key_id:
+            return _errors(HTTPStatus.FORBIDDEN, "only the key that submitted this request may act on it")
+        return request
+
+    async def _withdraw(self, data: dict[str, Any], agency: Agency | None) -> web.Response:
         message = data.get("message")
         if message is not None and (not isinstance(message, str) or len(message) > 2000):
             return _errors(HTTPStatus.BAD_REQUEST, {"field": "message", "message": "text up to 2000"})
+        request = await self._own_request(data, agency, {"action", "request_id", "message"})
+        if isinstance(request, web.Response):
+            return request
         try:
-            ended = await decide.async_withdraw(self.vault, request_id[:64], message)
+            ended = await decide.async_withdraw(self.vault, request.id, message)
         except ServiceValidationError:
             return _errors(HTTPStatus.BAD_REQUEST, "no pending request with that id")
         return web.json_response({"request_id": ended.id, "status": ended.status}, status=HTTPStatus.ACCEPTED)
+
+    async def _status(self, data: dict[str, Any], agency: Agency | None) -> web.Response:
+        if agency is None:
+            return _errors(HTTPStatus.FORBIDDEN, "status is answered to agency keys only")
+        request = await self._own_request(data, agency, {"action", "request_id"})
+        if isinstance(request, web.Response):
+            return request
+        return web.json_response(
+            {"request_id": request.id, "status": request.status} | self.links.pop(request.id, {}),
+            status=HTTPStatus.OK,
+        )

@@ -1,4 +1,8 @@
-"""Phone notification actions: the companion app's DOORBELL_VAULT_<SHARE|DECLINE|REVIEW>_<request_id>_<nonce>.
+"""Phone notification actions: the companion app's DOORBELL_VAULT_<VERB>_<request_id>_<nonce>.
+
+Verbs: SHARE, REVIEW, DECLINE and ALWAYSDECLINE (decline, and always decline this agency: for a request
+signed with an agency's key, that agency's standing policy becomes *always decline*; otherwise its name
+goes on the block list).
 
 An action decides only when it comes from one of the phones the owner chose (Configure → Sharing →
 Phones that may decide; none chosen: no phone decides) and carries the nonce the integration issued
@@ -31,7 +35,8 @@ _LOGGER = logging.getLogger(__name__)
 
 ACTION_PREFIX: Final = "DOORBELL_VAULT_"
 EVENT_NOTIFICATION_ACTION: Final = "mobile_app_notification_action"
-VERBS: Final = ("SHARE", "REVIEW", "DECLINE")
+VERBS: Final = ("SHARE", "REVIEW", "DECLINE", "ALWAYSDECLINE")
+ACTION_KEYS: Final = {"ALWAYSDECLINE": "always_decline"}
 KEY_NAME: Final = "action_key"
 
 
@@ -51,9 +56,11 @@ async def async_nonce(vault: DoorbellVault, request_id: str) -> str:
 
 
 async def async_action_ids(vault: DoorbellVault, request_id: str) -> dict[str, str]:
-    """The action ids of one request's notification: {"share": …, "review": …, "decline": …}."""
+    """The action ids of one request's notification: {"share", "review", "decline", "always_decline"}."""
     nonce = await async_nonce(vault, request_id)
-    return {verb.lower(): f"{ACTION_PREFIX}{verb}_{request_id}_{nonce}" for verb in VERBS}
+    return {
+        ACTION_KEYS.get(verb, verb.lower()): f"{ACTION_PREFIX}{verb}_{request_id}_{nonce}" for verb in VERBS
+    }
 
 
 @callback
@@ -95,7 +102,7 @@ async def _send_link(hass: HomeAssistant, phone: dr.AnyDeviceEntry, result: Shar
 
 @callback
 def async_listen_notification_actions(hass: HomeAssistant, vault: DoorbellVault) -> CALLBACK_TYPE:
-    """Handle DOORBELL_VAULT_<SHARE|DECLINE|REVIEW>_<request_id>_<nonce> actions from chosen phones."""
+    """Handle DOORBELL_VAULT_<VERB>_<request_id>_<nonce> actions from chosen phones."""
 
     async def handle(event: Event) -> None:
         action = str(event.data.get("action", ""))
@@ -118,8 +125,8 @@ def async_listen_notification_actions(hass: HomeAssistant, vault: DoorbellVault)
         if request is None or request.status != Status.PENDING:
             _LOGGER.info("Ignored %s: no pending request %s", verb.lower(), request_id or "-")
             return
-        if verb == "DECLINE":
-            await decide.async_decline(vault, request_id, event.context)
+        if verb in ("DECLINE", "ALWAYSDECLINE"):
+            await decide.async_decline(vault, request_id, event.context, always=verb == "ALWAYSDECLINE")
         elif verb == "REVIEW":
             _LOGGER.debug("Request %s opened for review from a notification", request_id)
         elif verb == "SHARE":

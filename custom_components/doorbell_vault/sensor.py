@@ -235,6 +235,7 @@ class PendingRequestsSensor(RequestsFollower):
                         "source",
                         "sender",
                         "verified",
+                        "agency_id",
                     )
                 }
                 | ({"progress": building[r.id]} if r.id in building else {})

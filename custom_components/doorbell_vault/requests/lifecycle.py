@@ -18,6 +18,7 @@ from typing import Any, Final
 
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.util import dt as dt_util
 
@@ -31,6 +32,16 @@ from ..store import shares as stored_shares
 from ..store.requests import DecidedBy, Request, RequestNotPending, Status
 from ..store.shares import NewShare, Share
 from ..texts import async_text, markdown_escape
+from .agencies import (
+    NAME_DIFFERS,
+    POLICY_DECLINE,
+    POLICY_SHARE,
+    Agency,
+    auto_share_notes,
+    device_identifier,
+    name_differs,
+    rejects,
+)
 from .policy import Policy, check, home_in_area
 from .timers import Timers
 from .validation import validate
@@ -127,16 +138,28 @@ class Lifecycle:
         origin: str | None = None,
         sender: str | None = None,
         verified: bool = False,
+        agency: Agency | None = None,
     ) -> Request:
         """Validate, check against the policy, store (with holds), announce. RequestInvalid stores nothing.
 
         `origin` (a webhook caller's address, an e-mail's sender) is stored, so its pending requests can be
         counted. `sender` and `verified`: who sent it, when the source names one, and whether that is
-        vouched for.
+        vouched for. `agency`: the agency whose key signed it (the request's agency is that agency, a body
+        naming another one is noted, and the agency's standing policy applies).
         """
+        if agency is not None and not raw.get("agency"):
+            raw = {**raw, "agency": agency.name}
         fields = validate(raw, naive_ok=naive_ok)
+        notes: list[str] = []
+        if agency is not None:
+            if name_differs(agency, fields["agency"]):
+                notes.append(NAME_DIFFERS)
+                fields["agency_as_written"] = fields["agency"]
+            fields["agency"] = agency.name
         now = dt_util.utcnow()
         problems = check(self._policy(), fields, now)
+        if agency is not None and agency.policy == POLICY_DECLINE and "agency_blocked" not in problems:
+            problems.append("agency_blocked")
         received = to_us(now)
         request = Request(
             id=secrets.token_hex(8),
@@ -155,21 +178,35 @@ class Lifecycle:
             decided_us=received if problems else None,
             origin=origin,
             sender=sender,
-            verified=verified,
+            verified=verified or agency is not None,
+            agency_id=agency.id if agency is not None else None,
+            key_id=agency.key_id if agency is not None else None,
         )
-        request.cameras_with_footage = await self._cameras_with_footage(request)
+        with_footage = await self._cameras_with_footage(request)
+        request.cameras_with_footage = list(with_footage.values())
+        if agency is not None and agency.policy == POLICY_SHARE and not problems:
+            window_hours = (request.end_us - request.start_us) / 3_600_000_000
+            notes.extend(auto_share_notes(agency, window_hours, with_footage))
+        request.problems = problems + notes
         await self.store.async_call(stored.insert, request)
         if request.status == Status.PENDING:
             self._arm(request)
         await self._announce_received(request)
         return request
 
-    async def _cameras_with_footage(self, request: Request) -> list[str]:
-        names = []
+    async def _cameras_with_footage(self, request: Request) -> dict[str, str]:
+        names = {}
         for camera in self._cameras():
             if await self.store.async_call(segments.in_window, camera.id, request.start_us, request.end_us):
-                names.append(camera.name)
+                names[camera.id] = camera.name
         return names
+
+    def agency_device_id(self, request: Request) -> str | None:
+        """The device of a keyed request's agency (blueprints select agencies by device)."""
+        if request.agency_id is None:
+            return None
+        device = dr.async_get(self.hass).async_get_device(identifiers={device_identifier(request.agency_id)})
+        return device.id if device is not None else None
 
     async def _announce_received(self, request: Request) -> None:
         data = request.summary()
@@ -177,8 +214,11 @@ class Lifecycle:
             EVENT_RECEIVED,
             {k: data[k] for k in (
                 "request_id", "agency", "case_number", "legal_basis", "start", "end",
-                "status", "problems", "cameras_with_footage", "source", "sender", "verified",
-            )} | {"home_in_area": self.home_in_area(request)},
+                "status", "problems", "cameras_with_footage", "source", "sender", "verified", "agency_id",
+            )} | {
+                "home_in_area": self.home_in_area(request),
+                "agency_device_id": self.agency_device_id(request),
+            },
         )  # fmt: skip
         placeholders = {
             "agency": markdown_escape(request.agency),
@@ -190,8 +230,12 @@ class Lifecycle:
             "problems": ", ".join(request.problems),
             "deadline": local_text(request.deadline_us),
             "review": REQUEST_PATH.format(request_id=request.id),
+            "identity": await async_text(
+                self.hass, "notify_identity_verified" if request.verified else "notify_identity_unverified"
+            ),
+            "notes": await self._notes_text(request),
         }
-        rejected = bool(request.problems)
+        rejected = request.status == Status.REJECTED
         persistent_notification.async_create(
             self.hass,
             await async_text(
@@ -203,6 +247,13 @@ class Lifecycle:
             notification_id=notification_id(request.id),
         )
         self._changed(request, Change.RECEIVED)
+
+    async def _notes_text(self, request: Request) -> str:
+        notes = [p for p in request.problems if not rejects([p])]
+        if not notes:
+            return ""
+        texts = [await async_text(self.hass, f"note_{note}") for note in notes]
+        return await async_text(self.hass, "notify_notes", notes=" ".join(texts))
 
     # Ending --------------------------------------------------------------------------------------
 

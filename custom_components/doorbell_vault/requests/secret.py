@@ -94,11 +94,17 @@ def write_secret(storage: Path, secret: str | None) -> None:
     if not secret:
         path.unlink(missing_ok=True)
         return
-    temporary = storage / f"{SECRET_FILE}.{secrets.token_hex(4)}.tmp"
+    write_private(path, secret.encode())
+
+
+def write_private(path: Path, content: bytes) -> None:
+    """Replace a file atomically with owner-only permissions: a 0600 temporary file, fsynced, renamed."""
+    storage = path.parent
+    temporary = storage / f"{path.name}.{secrets.token_hex(4)}.tmp"
     descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     try:
         with os.fdopen(descriptor, "wb") as file:
-            file.write(secret.encode())
+            file.write(content)
             file.flush()
             os.fsync(file.fileno())
         temporary.replace(path)
@@ -127,6 +133,15 @@ def verify(
     secret: bytes, timestamp: str, nonce: str, body: bytes, sent: str, now: float, window: int = WINDOW_S
 ) -> None:
     """Raise SignatureRefused naming what is wrong; return when the signature holds (nonce not checked)."""
+    check_stamp(timestamp, nonce, sent, now, window)
+    if not SIGNATURE.fullmatch(sent) or not hmac.compare_digest(
+        sent.encode(), sign(secret, timestamp, nonce, body).encode()
+    ):
+        raise SignatureRefused("wrong signature")
+
+
+def check_stamp(timestamp: str, nonce: str, sent: str, now: float, window: int = WINDOW_S) -> None:
+    """The checks every signature shares: headers present, timestamp within the window, nonce well formed."""
     if sent.startswith("sha256="):
         raise SignatureRefused(
             "the sha256=<HMAC of the body> signature is no longer accepted: sign "
@@ -144,7 +159,3 @@ def verify(
         raise SignatureRefused(f"X-Doorbell-Vault-Timestamp is more than {window} s from the hub's clock")
     if not NONCE.fullmatch(nonce):
         raise SignatureRefused("X-Doorbell-Vault-Nonce must be 16 to 64 characters of A-Z a-z 0-9 _ -")
-    if not SIGNATURE.fullmatch(sent) or not hmac.compare_digest(
-        sent.encode(), sign(secret, timestamp, nonce, body).encode()
-    ):
-        raise SignatureRefused("wrong signature")

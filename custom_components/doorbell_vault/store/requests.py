@@ -71,6 +71,9 @@ class Request:
     cameras_with_footage: list[str] = field(default_factory=list)
     # Where a webhook request came from (its address); pending requests per origin are capped.
     origin: str | None = None
+    # A keyed request: its agency (the subentry id) and the key that signed it.
+    agency_id: str | None = None
+    key_id: str | None = None
 
     def summary(self) -> dict[str, Any]:
         """What events, sensors and the websocket API show."""
@@ -79,6 +82,7 @@ class Request:
             "source": self.source,
             "sender": self.sender,
             "verified": self.verified,
+            "agency_id": self.agency_id,
             "agency": self.agency,
             "case_number": self.case_number,
             "legal_basis": self.legal_basis,
@@ -94,7 +98,7 @@ class Request:
 
 COLUMNS: Final = (
     "id, received_us, source, agency, case_number, legal_basis, start_us, end_us, fields, status, "
-    "problems, deadline_us, decided_by, decided_us, message, sender, verified"
+    "problems, deadline_us, decided_by, decided_us, message, sender, verified, agency_id, key_id"
 )
 
 
@@ -103,7 +107,9 @@ def _from_row(row: tuple[Any, ...]) -> Request:
     values[8] = json.loads(values[8])
     values[10] = json.loads(values[10])
     values[16] = bool(values[16])
-    return Request(*values)
+    request = Request(*values[:17])
+    request.agency_id, request.key_id = values[17], values[18]
+    return request
 
 
 def jsonable(fields: Mapping[str, Any]) -> dict[str, Any]:
@@ -180,7 +186,7 @@ def insert(connection: sqlite3.Connection, request: Request) -> None:
     with connection:
         connection.execute("BEGIN IMMEDIATE")
         connection.execute(
-            f"INSERT INTO requests ({COLUMNS}) VALUES ({', '.join('?' * 17)})",
+            f"INSERT INTO requests ({COLUMNS}) VALUES ({', '.join('?' * 19)})",
             (
                 request.id,
                 request.received_us,
@@ -199,6 +205,8 @@ def insert(connection: sqlite3.Connection, request: Request) -> None:
                 request.message,
                 request.sender,
                 request.verified,
+                request.agency_id,
+                request.key_id,
             ),
         )
         if request.origin is not None:
@@ -206,6 +214,8 @@ def insert(connection: sqlite3.Connection, request: Request) -> None:
         at = request.received_us
         # An e-mail's sender, and whether the mail server vouched for it, are part of the record.
         sent_by = {"sender": request.sender, "verified": request.verified} if request.sender else {}
+        if request.key_id:
+            sent_by = {"agency_id": request.agency_id, "key_id": request.key_id, "verified": request.verified}
         audit.append(connection, at, "request_received", request.id, request.fields | sent_by)
         if request.problems:
             audit.append(connection, at, "problems_found", request.id, {"problems": request.problems})

@@ -182,6 +182,11 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE requests ADD COLUMN sender TEXT;
     ALTER TABLE requests ADD COLUMN verified INTEGER NOT NULL DEFAULT 0;
     """,
+    # 11: a keyed request's agency (its subentry id) and the key that signed it (withdrawals must match)
+    """
+    ALTER TABLE requests ADD COLUMN agency_id TEXT;
+    ALTER TABLE requests ADD COLUMN key_id TEXT;
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 
