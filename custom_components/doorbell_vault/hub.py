@@ -186,7 +186,7 @@ class DoorbellVault:
             for camera in self.cameras.values()
         }
         self.coordinator = FootageCoordinator(hass, entry, self)
-        self.lifecycle = Lifecycle(hass, store, self.cameras.values, self.request_policy)
+        self.lifecycle = Lifecycle(hass, store, self.cameras.values, self.request_policy, entry.entry_id)
         self.shares = ShareDesk(
             hass,
             store,

@@ -74,9 +74,11 @@ class Lifecycle:
         store: Store,
         cameras: Callable[[], Iterable[CameraConfig]],
         policy: Callable[[], Policy],
+        entry_id: str = "",
     ) -> None:
         """`cameras` and `policy` give the hub's current cameras and the owner's current checks."""
         self.hass = hass
+        self.entry_id = entry_id
         self.store = store
         self._cameras = cameras
         self._policy = policy
@@ -205,7 +207,9 @@ class Lifecycle:
         """The device of a keyed request's agency (blueprints select agencies by device)."""
         if request.agency_id is None:
             return None
-        device = dr.async_get(self.hass).async_get_device(identifiers={device_identifier(request.agency_id)})
+        device = dr.async_get(self.hass).async_get_device_by_identifier(
+            device_identifier(request.agency_id), self.entry_id
+        )
         return device.id if device is not None else None
 
     async def _announce_received(self, request: Request) -> None:

@@ -1,0 +1,474 @@
+"""Issue 13 (agencies) and issue 12 (a rate limit per key): agencies with keys, verified requests, policies.
+
+Every agency test goes through the real webhook (signed as the README says), the real subentry flow and
+the real registries of an in-process Home Assistant.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import secrets
+import stat
+import time
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.core import Context, Event, HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers import device_registry as dr
+from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from yarl import URL
+
+from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.requests import agencies
+from custom_components.doorbell_vault.requests.secret import sign, signed_string
+
+from .conftest import Offline, camera_subentry, index_footage, make_hub
+from .phones import add_phone
+
+SPRINGFIELD_KEY = "dvk_" + "1" * 16
+SPRINGFIELD_SECRET = secrets.token_urlsafe(32)
+SHELBYVILLE_KEY = "dvk_" + "2" * 16
+SHELBYVILLE = Ed25519PrivateKey.generate()
+
+
+def _public(key: Ed25519PrivateKey) -> str:
+    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    return base64.b64encode(raw).decode()
+
+
+def agency_subentry(name: str, key_type: str, key_id: str | None, **data: Any) -> ConfigSubentryData:
+    """An agency subentry as the flow stores it."""
+    return ConfigSubentryData(
+        data={"name": name, "contact": "records@example.org", "key_type": key_type, "key_id": key_id} | data,
+        subentry_type="agency",
+        title=name,
+        unique_id=f"agency:{name.casefold()}",
+    )
+
+
+def _body(hours_ago: float = 3, length: float = 1, **overrides: Any) -> bytes:
+    start = dt_util.utcnow() - timedelta(hours=hours_ago)
+    body = {
+        "agency": "Springfield PD",
+        "case_number": "2026-7",
+        "legal_basis": "warrant",
+        "start": start.isoformat(),
+        "end": (start + timedelta(hours=length)).isoformat(),
+    } | overrides
+    return json.dumps({k: v for k, v in body.items() if v is not None}).encode()
+
+
+def _hmac_headers(key_id: str, secret: str, body: bytes, nonce: str | None = None) -> dict[str, str]:
+    stamp, once = int(time.time()), nonce or secrets.token_urlsafe(18)
+    return {
+        "X-Doorbell-Vault-Key": key_id,
+        "X-Doorbell-Vault-Timestamp": str(stamp),
+        "X-Doorbell-Vault-Nonce": once,
+        "X-Doorbell-Vault-Signature": sign(secret.encode(), stamp, once, body),
+    }
+
+
+def _ed25519_headers(key_id: str, key: Ed25519PrivateKey, body: bytes) -> dict[str, str]:
+    stamp, once = str(int(time.time())), secrets.token_urlsafe(18)
+    signature = base64.b64encode(key.sign(signed_string(stamp, once, body))).decode()
+    return {
+        "X-Doorbell-Vault-Key": key_id,
+        "X-Doorbell-Vault-Timestamp": stamp,
+        "X-Doorbell-Vault-Nonce": once,
+        "X-Doorbell-Vault-Signature": f"ed25519={signature}",
+    }
+
+
+def springfield(body: bytes) -> dict[str, str]:
+    return _hmac_headers(SPRINGFIELD_KEY, SPRINGFIELD_SECRET, body)
+
+
+def shelbyville(body: bytes) -> dict[str, str]:
+    return _ed25519_headers(SHELBYVILLE_KEY, SHELBYVILLE, body)
+
+
+async def _post(client: Any, entry: MockConfigEntry, body: bytes, headers: dict[str, str]) -> tuple[int, Any]:
+    response = await client.post(
+        f"/api/webhook/{entry.data['webhook_id']}",
+        data=body,
+        headers={"Content-Type": "application/json", **headers},
+    )
+    text = await response.text()
+    return response.status, json.loads(text) if text.startswith("{") else text
+
+
+async def _count(entry: MockConfigEntry) -> int:
+    return int(
+        await entry.runtime_data.store.async_call(
+            lambda db: db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
+        )
+    )
+
+
+async def _hub(
+    hass: HomeAssistant,
+    storage: Path,
+    *,
+    springfield_policy: dict[str, Any] | None = None,
+    **options: Any,
+) -> MockConfigEntry:
+    storage.mkdir(parents=True, exist_ok=True)
+    await hass.async_add_executor_job(agencies.put_key, storage, SPRINGFIELD_KEY, SPRINGFIELD_SECRET)
+    entry = make_hub(
+        hass,
+        storage,
+        [
+            camera_subentry(Offline(), "Front door"),
+            agency_subentry("Springfield PD", "generated", SPRINGFIELD_KEY, **(springfield_policy or {})),
+            agency_subentry("Shelbyville Police", "ed25519", SHELBYVILLE_KEY, public_key=_public(SHELBYVILLE)),
+        ],
+        **options,
+    )
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    return entry
+
+
+def _agency_id(entry: MockConfigEntry, name: str) -> str:
+    return next(s.subentry_id for s in entry.subentries.values() if s.title == name)
+
+
+@pytest.fixture
+async def hub(hass: HomeAssistant, storage: Path) -> Any:
+    entry = await _hub(hass, storage)
+    yield entry
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of_the_entry(
+    hass: HomeAssistant, storage: Path
+) -> None:
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    manager = hass.config_entries.subentries
+    result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
+    assert result["type"] is FlowResultType.FORM
+    result = await manager.async_configure(
+        result["flow_id"], {"name": "Springfield  PD", "contact": "Lt. Lou", "key_type": "generated"}
+    )
+    assert result["step_id"] == "policy"
+    result = await manager.async_configure(
+        result["flow_id"],
+        {
+            "policy": "ask",
+            "auto_max_window_hours": 1,
+            "auto_include_audio": False,
+            "auto_share_days": 7,
+            "auto_max_downloads": 3,
+        },
+    )
+    assert result["step_id"] == "key"
+    shown = result["description_placeholders"]
+    assert agencies.KEY_ID.fullmatch(shown["key_id"])
+    assert len(shown["secret"]) == 43  # 256 bits
+    assert shown["fingerprint"] == "{hex} ({words})".format(**entry.runtime_data.shares.fingerprint)
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    subentry = next(s for s in entry.subentries.values() if s.subentry_type == "agency")
+    assert subentry.title == "Springfield PD"
+    assert shown["secret"] not in json.dumps(dict(subentry.data))
+    keys = storage / agencies.KEYS_FILE
+    assert stat.S_IMODE(keys.stat().st_mode) == 0o600
+    assert json.loads(keys.read_text()) == {shown["key_id"]: shown["secret"]}
+    # Its own device (blueprints pick agencies by device), added without reloading the hub.
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        agencies.device_identifier(subentry.subentry_id), entry.entry_id
+    )
+    assert device is not None
+    assert device.model == "Agency"
+    assert (device.config_entry_id, device.config_subentry_id) == (entry.entry_id, subentry.subentry_id)
+
+    # A look-alike of a known agency is refused; a bad Ed25519 key is named.
+    result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
+    same = await manager.async_configure(result["flow_id"], {"name": "Springfie1d PD", "key_type": "generated"})
+    assert same["reason"] == "already_configured"
+    result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
+    bad = await manager.async_configure(
+        result["flow_id"], {"name": "Shelbyville Police", "key_type": "ed25519", "public_key": "c2hvcnQ="}
+    )
+    assert bad["errors"] == {"public_key": "public_key_invalid"}
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_two_agencies_with_different_keys_are_verified_and_are_the_keys_agencies(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    client = await hass_client_no_auth()
+    received: list[Event] = []
+    hass.bus.async_listen("doorbell_vault_request_received", received.append)
+    vault = hub.runtime_data
+
+    body = _body()
+    status, answer = await _post(client, hub, body, springfield(body))
+    assert (status, answer["status"]) == (202, "pending")
+    body = _body(agency="Shelbyville Police")
+    status, answer = await _post(client, hub, body, shelbyville(body))
+    assert (status, answer["status"]) == (202, "pending")
+    await hass.async_block_till_done()
+
+    devices = dr.async_get(hass)
+    for event, name in zip(received, ("Springfield PD", "Shelbyville Police"), strict=True):
+        assert event.data["verified"] is True
+        assert event.data["agency"] == name
+        assert event.data["agency_id"] == _agency_id(hub, name)
+        device = devices.async_get(event.data["agency_device_id"])
+        assert device is not None
+        assert device.name == name
+    request = await vault.lifecycle.async_get(received[0].data["request_id"])
+    assert (request.verified, request.key_id, request.problems) == (True, SPRINGFIELD_KEY, [])
+    note = hass.data["persistent_notification"][f"doorbell_vault_{request.id}"]["message"]
+    assert "Identity verified" in note
+
+    # One agency's key id with the other's signature, or a key id nobody holds: refused, nothing stored.
+    body = _body()
+    crossed = _hmac_headers(SHELBYVILLE_KEY, SPRINGFIELD_SECRET, body)
+    status, answer = await _post(client, hub, body, crossed)
+    assert status == 401
+    assert "ed25519=" in answer["errors"][0]["message"]
+    forged = _ed25519_headers(SHELBYVILLE_KEY, Ed25519PrivateKey.generate(), body)
+    assert (await _post(client, hub, body, forged))[1]["errors"][0]["message"] == "wrong signature"
+    unknown = _hmac_headers("dvk_" + "9" * 16, SPRINGFIELD_SECRET, body)
+    status, answer = await _post(client, hub, body, unknown)
+    assert status == 401
+    assert "unknown or revoked key" in answer["errors"][0]["message"]
+    assert await _count(hub) == 2
+
+
+async def test_a_body_naming_another_agency_is_flagged_for_the_owner(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    client = await hass_client_no_auth()
+    body = _body(agency="Shelbyville Police")
+    status, answer = await _post(client, hub, body, springfield(body))
+    assert (status, answer["status"]) == (202, "pending")
+    request = await hub.runtime_data.lifecycle.async_get(answer["request_id"])
+    assert request.agency == "Springfield PD"  # the key's agency, whatever the body says
+    assert request.problems == ["agency_name_differs"]
+    assert request.fields["agency_as_written"] == "Shelbyville Police"
+    note = hass.data["persistent_notification"][f"doorbell_vault_{request.id}"]["message"]
+    assert "names another agency" in note
+
+    # Its own name in another case or with a look-alike letter is no other agency.
+    for written in ("SPRINGFIELD pd", "Springfie1d PD"):
+        body = _body(agency=written)
+        status, answer = await _post(client, hub, body, springfield(body))
+        assert (await hub.runtime_data.lifecycle.async_get(answer["request_id"])).problems == []
+
+
+async def test_only_the_submitting_key_withdraws_and_a_replay_is_refused(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    client = await hass_client_no_auth()
+    body = _body()
+    headers = springfield(body)
+    request_id = (await _post(client, hub, body, headers))[1]["request_id"]
+
+    # The same signed body again: a replay, refused; nothing stored.
+    status, answer = await _post(client, hub, body, headers)
+    assert (status, answer["errors"][0]["message"]) == (401, "this nonce was already used (a replay?)")
+    assert await _count(hub) == 1
+
+    withdraw = json.dumps({"action": "withdraw", "request_id": request_id}).encode()
+    for headers in (shelbyville(withdraw), {}):  # another agency's key; no key (local, unsigned)
+        status, answer = await _post(client, hub, withdraw, headers)
+        assert status == 403
+        assert "only the key that submitted" in answer["errors"][0]["message"]
+    assert (await hub.runtime_data.lifecycle.async_get(request_id)).status == "pending"
+    status, answer = await _post(client, hub, withdraw, springfield(withdraw))
+    assert (status, answer["status"]) == (202, "withdrawn")
+
+
+async def test_a_revoked_or_deleted_key_is_refused_at_once_without_a_reload(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    client = await hass_client_no_auth()
+    vault = hub.runtime_data
+    manager = hass.config_entries.subentries
+    springfield_id = _agency_id(hub, "Springfield PD")
+
+    # Revoked in the subentry's reconfigure flow.
+    result = await manager.async_init(
+        (hub.entry_id, "agency"), context={"source": "reconfigure", "subentry_id": springfield_id}
+    )
+    assert result["type"] is FlowResultType.MENU
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": "revoke"})
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["reason"] == "key_revoked"
+    body = _body()
+    status, answer = await _post(client, hub, body, springfield(body))
+    assert status == 401
+    assert "unknown or revoked key" in answer["errors"][0]["message"]
+    assert SPRINGFIELD_KEY not in (storage_keys := (vault.storage / agencies.KEYS_FILE).read_text())
+    assert storage_keys == "{}"
+
+    # Deleted: its key is refused the moment the subentry is gone.
+    body = _body(agency="Shelbyville Police")
+    assert (await _post(client, hub, body, shelbyville(body)))[0] == 202
+    assert hass.config_entries.async_remove_subentry(hub, _agency_id(hub, "Shelbyville Police"))
+    status, answer = await _post(client, hub, body, shelbyville(body))
+    assert status == 401
+    assert await _count(hub) == 1
+    await hass.async_block_till_done()
+    assert hub.runtime_data is vault  # never reloaded
+
+    # A rotated key: the new one works, the old one is refused.
+    result = await manager.async_init(
+        (hub.entry_id, "agency"), context={"source": "reconfigure", "subentry_id": springfield_id}
+    )
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": "rotate"})
+    result = await manager.async_configure(result["flow_id"], {"key_type": "generated"})
+    new_id, new_secret = result["description_placeholders"]["key_id"], result["description_placeholders"]["secret"]
+    result = await manager.async_configure(result["flow_id"], {})
+    assert result["reason"] == "key_rotated"
+    body = _body()
+    assert (await _post(client, hub, body, _hmac_headers(new_id, new_secret, body)))[0] == 202
+    assert (await _post(client, hub, body, springfield(body)))[0] == 401
+    await hass.async_block_till_done()
+    assert hub.runtime_data is vault
+
+
+async def test_unkeyed_requests_are_unverified_in_event_sensor_and_notification(
+    hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    received: list[Event] = []
+    hass.bus.async_listen("doorbell_vault_request_received", received.append)
+    client = await hass_client_no_auth()
+    body = _body()
+    status, answer = await _post(client, hub, body, {})  # no hub secret: local and unsigned
+    assert status == 202
+    await hass.async_block_till_done()
+    assert received[0].data["verified"] is False
+    assert received[0].data["agency_id"] is None
+    request_id = answer["request_id"]
+    note = hass.data["persistent_notification"][f"doorbell_vault_{request_id}"]["message"]
+    assert "Identity not verified" in note
+    pending = hass.states.get("sensor.doorbell_vault_pending_requests")
+    assert pending is not None
+    assert pending.attributes["requests"][0]["verified"] is False
+    event = hass.states.get("event.doorbell_vault_footage_requests")
+    assert event is not None
+    assert (event.attributes["request_id"], event.attributes["verified"]) == (request_id, False)
+
+    # With agency keys the webhook is open beyond the local network, but an unsigned body is not.
+    from homeassistant.components.webhook import _HANDLERS  # noqa: PLC0415
+
+    assert hass.data[_HANDLERS][hub.data["webhook_id"]].local_only is False
+
+
+async def test_always_decline_an_agency_from_the_phone_and_by_its_standing_policy(
+    hass: HomeAssistant, storage: Path, hass_admin_user: Any, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    phone = add_phone(hass, hass_admin_user.id, "Pixel 9")
+    entry = await _hub(hass, storage, deciding_phones=[phone])
+    client = await hass_client_no_auth()
+    vault = entry.runtime_data
+    body = _body()
+    request_id = (await _post(client, entry, body, springfield(body)))[1]["request_id"]
+    ids = await hass.services.async_call(
+        DOMAIN, "notification_actions", {"request_id": request_id}, blocking=True, return_response=True
+    )
+    assert ids is not None
+    hass.bus.async_fire(
+        "mobile_app_notification_action",
+        {"action": ids["always_decline"]},
+        context=Context(user_id=hass_admin_user.id),
+    )
+    await hass.async_block_till_done()
+    assert (await vault.lifecycle.async_get(request_id)).status == "declined"
+    springfield_id = _agency_id(entry, "Springfield PD")
+    assert entry.subentries[springfield_id].data["policy"] == "decline"
+    assert entry.options["agency_blocklist"] == []  # the agency, not a name anyone can write
+    assert entry.runtime_data is vault  # no reload
+
+    # Its next request is rejected by its standing policy; another agency still asks the owner.
+    body = _body()
+    status, answer = await _post(client, entry, body, springfield(body))
+    assert (status, answer["status"]) == (202, "rejected")
+    assert (await vault.lifecycle.async_get(answer["request_id"])).problems == ["agency_blocked"]
+    body = _body(agency="Shelbyville Police")
+    assert (await _post(client, entry, body, shelbyville(body)))[1]["status"] == "pending"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_agency_sharing_automatically_gets_only_what_its_limits_allow(
+    hass: HomeAssistant, storage: Path, sample_segment: Path, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    entry = await _hub(hass, storage)
+    vault = entry.runtime_data
+    base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
+    await index_footage(vault, sample_segment, int(base.timestamp() * 1_000_000), 5)
+    camera_id = next(iter(vault.cameras))
+    springfield_id = _agency_id(entry, "Springfield PD")
+    limits = {
+        "policy": "share",
+        "auto_cameras": [camera_id],
+        "auto_max_window_hours": 1.0,
+        "auto_include_audio": False,
+        "auto_share_days": 2,
+        "auto_max_downloads": 1,
+    }
+    hass.config_entries.async_update_subentry(
+        entry, entry.subentries[springfield_id], data={**entry.subentries[springfield_id].data, **limits}
+    )
+    await hass.async_block_till_done()
+    assert entry.runtime_data is vault
+    client = await hass_client_no_auth()
+    decided: list[Event] = []
+    hass.bus.async_listen("doorbell_vault_request_decided", decided.append)
+
+    # Within the limits: shared by the policy, as an automation, with the agency's limits.
+    start = base + timedelta(seconds=1)
+    body = _body(start=start.isoformat(), end=(start + timedelta(seconds=20)).isoformat())
+    request_id = (await _post(client, entry, body, springfield(body)))[1]["request_id"]
+    await hass.async_block_till_done(wait_background_tasks=True)
+    request = await vault.lifecycle.async_get(request_id)
+    assert (request.status, request.decided_by) == ("shared", "automation")
+    assert decided[0].data == {"request_id": request_id, "decision": "shared", "decided_by": "automation"}
+    share = await vault.lifecycle.async_share_of(request_id)
+    assert share is not None
+    assert (share.manifest["include_audio"], share.max_downloads) == (False, 1)
+    assert share.expires_us - share.created_us == 2 * 86_400_000_000
+    # The link goes to the agency's key, once, when it asks after its request.
+    ask = json.dumps({"action": "status", "request_id": request_id}).encode()
+    status, answer = await _post(client, entry, ask, springfield(ask))
+    assert (status, answer["status"]) == (200, "shared")
+    assert URL(answer["share_url"]).path.startswith("/api/doorbell_vault/share/")
+    assert "share_url" not in (await _post(client, entry, ask, springfield(ask)))[1]
+    assert (await _post(client, entry, ask, shelbyville(ask)))[0] == 403
+
+    # Over the longest window: it waits for the owner, and the problem list says why.
+    body = _body(start=(base - timedelta(hours=1)).isoformat(), end=(base + timedelta(seconds=30)).isoformat())
+    request_id = (await _post(client, entry, body, springfield(body)))[1]["request_id"]
+    await hass.async_block_till_done(wait_background_tasks=True)
+    request = await vault.lifecycle.async_get(request_id)
+    assert (request.status, request.problems) == ("pending", ["auto_share_window_too_long"])
+    note = hass.data["persistent_notification"][f"doorbell_vault_{request_id}"]["message"]
+    assert "longer than this agency may receive automatically" in note
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_rate_limit_per_key(
+    hass: HomeAssistant, storage: Path, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    entry = await _hub(hass, storage, requests_per_minute=2)
+    client = await hass_client_no_auth()
+    withdraw = json.dumps({"action": "withdraw", "request_id": "none"}).encode()
+    assert [(await _post(client, entry, withdraw, springfield(withdraw)))[0] for _ in range(2)] == [400, 400]
+    status, answer = await _post(client, entry, withdraw, springfield(withdraw))
+    assert status == 429
+    assert answer["errors"][0]["message"] == "too many requests with this key; try again in a minute"
+    await hass.config_entries.async_unload(entry.entry_id)
