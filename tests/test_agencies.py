@@ -40,7 +40,7 @@ SHELBYVILLE = Ed25519PrivateKey.generate()
 
 
 def _public(key: Ed25519PrivateKey) -> str:
-    from cryptography.hazmat.primitives import serialization  # noqa: PLC0415
+    from cryptography.hazmat.primitives import serialization
 
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode()
@@ -130,7 +130,9 @@ async def _hub(
         [
             camera_subentry(Offline(), "Front door"),
             agency_subentry("Springfield PD", "generated", SPRINGFIELD_KEY, **(springfield_policy or {})),
-            agency_subentry("Shelbyville Police", "ed25519", SHELBYVILLE_KEY, public_key=_public(SHELBYVILLE)),
+            agency_subentry(
+                "Shelbyville Police", "ed25519", SHELBYVILLE_KEY, public_key=_public(SHELBYVILLE)
+            ),
         ],
         **options,
     )
@@ -194,7 +196,9 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
 
     # A look-alike of a known agency is refused; a bad Ed25519 key is named.
     result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
-    same = await manager.async_configure(result["flow_id"], {"name": "Springfie1d PD", "key_type": "generated"})
+    same = await manager.async_configure(
+        result["flow_id"], {"name": "Springfie1d PD", "key_type": "generated"}
+    )
     assert same["reason"] == "already_configured"
     result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
     bad = await manager.async_configure(
@@ -331,7 +335,10 @@ async def test_a_revoked_or_deleted_key_is_refused_at_once_without_a_reload(
     )
     result = await manager.async_configure(result["flow_id"], {"next_step_id": "rotate"})
     result = await manager.async_configure(result["flow_id"], {"key_type": "generated"})
-    new_id, new_secret = result["description_placeholders"]["key_id"], result["description_placeholders"]["secret"]
+    new_id, new_secret = (
+        result["description_placeholders"]["key_id"],
+        result["description_placeholders"]["secret"],
+    )
     result = await manager.async_configure(result["flow_id"], {})
     assert result["reason"] == "key_rotated"
     body = _body()
@@ -364,7 +371,7 @@ async def test_unkeyed_requests_are_unverified_in_event_sensor_and_notification(
     assert (event.attributes["request_id"], event.attributes["verified"]) == (request_id, False)
 
     # With agency keys the webhook is open beyond the local network, but an unsigned body is not.
-    from homeassistant.components.webhook import _HANDLERS  # noqa: PLC0415
+    from homeassistant.components.webhook import _HANDLERS
 
     assert hass.data[_HANDLERS][hub.data["webhook_id"]].local_only is False
 
@@ -451,7 +458,9 @@ async def test_an_agency_sharing_automatically_gets_only_what_its_limits_allow(
     assert (await _post(client, entry, ask, shelbyville(ask)))[0] == 403
 
     # Over the longest window: it waits for the owner, and the problem list says why.
-    body = _body(start=(base - timedelta(hours=1)).isoformat(), end=(base + timedelta(seconds=30)).isoformat())
+    body = _body(
+        start=(base - timedelta(hours=1)).isoformat(), end=(base + timedelta(seconds=30)).isoformat()
+    )
     request_id = (await _post(client, entry, body, springfield(body)))[1]["request_id"]
     await hass.async_block_till_done(wait_background_tasks=True)
     request = await vault.lifecycle.async_get(request_id)

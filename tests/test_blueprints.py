@@ -9,10 +9,12 @@ import hashlib
 import json
 from datetime import timedelta
 from pathlib import Path
+from types import MappingProxyType
 from typing import Any
 
 import pytest
 from homeassistant.components.automation.helpers import async_get_blueprints
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import Context, HomeAssistant, ServiceCall, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
@@ -26,10 +28,12 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault import blueprints
 from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.requests import agencies
 from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED
 
 from .conftest import footage_hub
 from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
+from .test_agencies import SPRINGFIELD_KEY, SPRINGFIELD_SECRET, agency_subentry, springfield
 
 NAMES = sorted(p.name for p in blueprints.BUNDLED.glob("*.yaml"))
 
@@ -433,3 +437,68 @@ async def test_auto_decline_always_answers_webhook_requests_too(
     request = await hub.runtime_data.lifecycle.async_get(request_id)
     assert request.message == "Declined by standing policy: always"
     assert request.decided_by == "automation"
+
+
+async def test_agencies_are_chosen_by_device_and_their_requests_get_always_decline(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    phones: dict[str, list[dict[str, Any]]],
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    await hass.async_add_executor_job(
+        agencies.put_key, hub.runtime_data.storage, SPRINGFIELD_KEY, SPRINGFIELD_SECRET
+    )
+    data = agency_subentry("Springfield PD", "generated", SPRINGFIELD_KEY)
+    subentry = ConfigSubentry(
+        data=MappingProxyType(data["data"]), subentry_type="agency", title="Springfield PD", unique_id=None
+    )
+    hass.config_entries.async_add_subentry(hub, subentry)
+    await hass.async_block_till_done()
+    device = dr.async_get(hass).async_get_device_by_identifier(
+        agencies.device_identifier(subentry.subentry_id), hub.entry_id
+    )
+    assert device is not None
+    share_inputs = {
+        "trusted_agency_devices": [device.id],
+        "allowed_cameras": ["Garage"],
+        "max_window_hours": 1,
+        "include_audio": False,
+        "link_lifetime": {"days": 2},
+        "max_downloads": 1,
+    }
+    notify_inputs = {"notify_devices": _device_ids(hass), "outcomes": []}
+    assert await async_setup_component(
+        hass,
+        "automation",
+        {
+            "automation": [
+                {"alias": name, "use_blueprint": {"path": f"{DOMAIN}/{name}.yaml", "input": inputs}}
+                for name, inputs in (("selective_share", share_inputs), ("notify_request", notify_inputs))
+            ]
+        },
+    )
+    await hass.async_block_till_done()
+    assert {s.state for s in hass.states.async_all("automation")} == {"on"}
+
+    # Signed with the agency's key: its device matches, shared; the phones got Always decline.
+    client = await hass_client_no_auth()
+    body = json.dumps(_fields(hub)).encode()
+    response = await client.post(
+        f"/api/webhook/{hub.data['webhook_id']}",
+        data=body,
+        headers={"Content-Type": "application/json", **springfield(body)},
+    )
+    keyed = (await response.json())["request_id"]
+    # The same name without a key: no device, not shared (the name list is empty).
+    unkeyed = await _submit(hass, hub)
+    await hass.async_block_till_done()
+    assert await _status(hub, keyed) == "shared"
+    assert await _status(hub, unkeyed["request_id"]) == "pending"
+    for sent in phones.values():
+        first, second = (m for m in sent if "actions" in m["data"])
+        assert "signed with the key of an agency you added" in first["message"]
+        titles = [a["title"] for a in first["data"]["actions"]]
+        assert titles == ["Share", "Decline", "Always decline this agency", "Review"]
+        assert first["data"]["actions"][2]["action"].startswith(f"DOORBELL_VAULT_ALWAYSDECLINE_{keyed}_")
+        assert "sender not verified" in second["message"]
+        assert [a["title"] for a in second["data"]["actions"]] == ["Share", "Review", "Decline"]
