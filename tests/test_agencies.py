@@ -27,6 +27,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
 from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.requests import agencies
 from custom_components.doorbell_vault.requests.secret import sign, signed_string
 
@@ -193,6 +194,11 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     assert device is not None
     assert device.model == "Agency"
     assert (device.config_entry_id, device.config_subentry_id) == (entry.entry_id, subentry.subentry_id)
+    # Diagnostics name the agency, its key type and policy; never the key, its id or the contact.
+    diagnostics = json.dumps(await async_get_config_entry_diagnostics(hass, entry))
+    assert '"key_type": "generated"' in diagnostics
+    for secret in (shown["secret"], shown["key_id"], "Lt. Lou"):
+        assert secret not in diagnostics
 
     # A look-alike of a known agency is refused; a bad Ed25519 key is named.
     result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})

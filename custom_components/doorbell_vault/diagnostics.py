@@ -12,6 +12,7 @@ from homeassistant.core import HomeAssistant
 from .const import CONF_WEBHOOK_ID
 from .hub import DoorbellVaultConfigEntry
 from .recording.camera_config import redact
+from .requests import agencies
 from .requests.secret import secret_is_set
 from .store import holds, segments
 
@@ -49,6 +50,8 @@ async def async_get_config_entry_diagnostics(
             "registered": bool(entry.data.get(CONF_WEBHOOK_ID)),
             "shared_secret_set": await hass.async_add_executor_job(secret_is_set, vault.storage),
         },
+        # Agencies: their key type and standing policy; never a key, key id or contact.
+        "agencies": [agency.summary() for agency in agencies.agencies(entry.subentries.values())],
         "requests": {
             "accept_requests": vault.accept_requests,
             "pending": len(await vault.lifecycle.async_list("pending")),
