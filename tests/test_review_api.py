@@ -144,6 +144,7 @@ R_KEYS = {
     "source",
     "sender",
     "verified",
+    "agency_id",
 }
 
 
