@@ -13,10 +13,13 @@ import stat
 import time
 from datetime import timedelta
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
+from homeassistant.components.webhook import _HANDLERS
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
@@ -38,11 +41,15 @@ SPRINGFIELD_KEY = "dvk_" + "1" * 16
 SPRINGFIELD_SECRET = secrets.token_urlsafe(32)
 SHELBYVILLE_KEY = "dvk_" + "2" * 16
 SHELBYVILLE = Ed25519PrivateKey.generate()
+POLICY_DEFAULTS = {
+    "auto_max_window_hours": 1,
+    "auto_include_audio": False,
+    "auto_share_days": 7,
+    "auto_max_downloads": 3,
+}
 
 
 def _public(key: Ed25519PrivateKey) -> str:
-    from cryptography.hazmat.primitives import serialization
-
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     return base64.b64encode(raw).decode()
 
@@ -164,16 +171,7 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
         result["flow_id"], {"name": "Springfield  PD", "contact": "Lt. Lou", "key_type": "generated"}
     )
     assert result["step_id"] == "policy"
-    result = await manager.async_configure(
-        result["flow_id"],
-        {
-            "policy": "ask",
-            "auto_max_window_hours": 1,
-            "auto_include_audio": False,
-            "auto_share_days": 7,
-            "auto_max_downloads": 3,
-        },
-    )
+    result = await manager.async_configure(result["flow_id"], {"policy": "ask", **POLICY_DEFAULTS})
     assert result["step_id"] == "key"
     shown = result["description_placeholders"]
     assert agencies.KEY_ID.fullmatch(shown["key_id"])
@@ -200,6 +198,53 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     for secret in (shown["secret"], shown["key_id"], "Lt. Lou"):
         assert secret not in diagnostics
 
+    # Its standing policy is edited in place, without a reload.
+    vault = entry.runtime_data
+    camera_id = next(iter(vault.cameras))
+    result = await manager.async_init(
+        (entry.entry_id, "agency"), context={"source": "reconfigure", "subentry_id": subentry.subentry_id}
+    )
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": "edit"})
+    result = await manager.async_configure(
+        result["flow_id"],
+        {
+            "policy": "share",
+            "auto_cameras": [camera_id],
+            "auto_max_window_hours": 2,
+            "auto_include_audio": True,
+            "auto_share_days": 3,
+            "auto_max_downloads": 2,
+            "contact": "Sgt. Sue",
+        },
+    )
+    assert result["reason"] == "reconfigure_successful"
+    agency = agencies.Agency.from_subentry(entry.subentries[subentry.subentry_id])
+    assert (agency.policy, agency.cameras, agency.max_window_hours, agency.contact) == (
+        "share",
+        (camera_id,),
+        2.0,
+        "Sgt. Sue",
+    )
+    assert agency.key_id == shown["key_id"]
+    await hass.async_block_till_done()
+    assert entry.runtime_data is vault
+
+    # The agency's own Ed25519 key, as PEM: only its public half is kept, no secret is shown.
+    pem = SHELBYVILLE.public_key().public_bytes(
+        serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
+    )
+    result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
+    result = await manager.async_configure(
+        result["flow_id"], {"name": "Shelbyville Police", "key_type": "ed25519", "public_key": pem.decode()}
+    )
+    result = await manager.async_configure(result["flow_id"], {"policy": "ask", **POLICY_DEFAULTS})
+    assert result["description_placeholders"]["secret"] == "-"
+    result = await manager.async_configure(result["flow_id"], {})
+    shelbyville_agency = agencies.Agency.from_subentry(
+        next(s for s in entry.subentries.values() if s.title == "Shelbyville Police")
+    )
+    assert (shelbyville_agency.key_type, shelbyville_agency.public_key) == ("ed25519", _public(SHELBYVILLE))
+
     # A look-alike of a known agency is refused; a bad Ed25519 key is named.
     result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
     same = await manager.async_configure(
@@ -208,7 +253,7 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     assert same["reason"] == "already_configured"
     result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
     bad = await manager.async_configure(
-        result["flow_id"], {"name": "Shelbyville Police", "key_type": "ed25519", "public_key": "c2hvcnQ="}
+        result["flow_id"], {"name": "Ogdenville Police", "key_type": "ed25519", "public_key": "c2hvcnQ="}
     )
     assert bad["errors"] == {"public_key": "public_key_invalid"}
     await hass.config_entries.async_unload(entry.entry_id)
@@ -377,9 +422,11 @@ async def test_unkeyed_requests_are_unverified_in_event_sensor_and_notification(
     assert (event.attributes["request_id"], event.attributes["verified"]) == (request_id, False)
 
     # With agency keys the webhook is open beyond the local network, but an unsigned body is not.
-    from homeassistant.components.webhook import _HANDLERS
-
-    assert hass.data[_HANDLERS][hub.data["webhook_id"]].local_only is False
+    handler = hass.data[_HANDLERS][hub.data["webhook_id"]]
+    assert handler.local_only is False
+    intake = handler.handler.__self__
+    assert intake._from_outside(hass, SimpleNamespace(remote="203.0.113.5"))
+    assert not intake._from_outside(hass, SimpleNamespace(remote="192.168.1.20"))
 
 
 async def test_always_decline_an_agency_from_the_phone_and_by_its_standing_policy(
