@@ -232,7 +232,10 @@ async def _async_sync_agencies(hass: HomeAssistant, entry: DoorbellVaultConfigEn
             entry_type=dr.DeviceEntryType.SERVICE,
         )
     storage = Path(entry.data[CONF_STORAGE_PATH])
-    await hass.async_add_executor_job(agencies.keep_keys, storage, {a.key_id for a in found if a.key_id})
+    try:
+        await hass.async_add_executor_job(agencies.keep_keys, storage, {a.key_id for a in found if a.key_id})
+    except OSError as err:
+        _LOGGER.warning("Could not forget the keys of removed agencies: %s", err)
 
 
 async def _async_update_listener(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> None:

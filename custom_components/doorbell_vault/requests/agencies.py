@@ -17,6 +17,7 @@ import base64
 import binascii
 import hmac
 import json
+import logging
 import re
 import secrets
 from collections.abc import Iterable, Mapping
@@ -29,6 +30,8 @@ from homeassistant.config_entries import ConfigSubentry
 from ..const import DOMAIN
 from .confusables import same_agency
 from .secret import GENERATED_BYTES, SignatureRefused, check_stamp, sign, write_private
+
+_LOGGER = logging.getLogger(__name__)
 
 SUBENTRY_AGENCY: Final = "agency"
 KEY_HEADER: Final = "X-Doorbell-Vault-Key"
@@ -167,6 +170,10 @@ def read_keys(storage: Path) -> dict[str, str]:
     try:
         data = json.loads((storage / KEYS_FILE).read_text())
     except FileNotFoundError:
+        return {}
+    except ValueError:
+        # A damaged file verifies nothing (every generated key is refused) rather than failing open.
+        _LOGGER.error("%s is damaged: requests signed with generated agency keys are refused", KEYS_FILE)
         return {}
     return {str(k): str(v) for k, v in data.items()} if isinstance(data, dict) else {}
 
