@@ -164,6 +164,7 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
 ) -> None:
     entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
     assert await hass.config_entries.async_setup(entry.entry_id)
+    assert hass.data[_HANDLERS][entry.data["webhook_id"]].local_only is True  # no secret, no agency yet
     manager = hass.config_entries.subentries
     result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
     assert result["type"] is FlowResultType.FORM
@@ -181,6 +182,8 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     assert result["type"] is FlowResultType.CREATE_ENTRY
     subentry = next(s for s in entry.subentries.values() if s.subentry_type == "agency")
     assert subentry.title == "Springfield PD"
+    # The agency must reach the webhook from outside: it is registered again, open (signatures are the gate).
+    assert hass.data[_HANDLERS][entry.data["webhook_id"]].local_only is False
     assert shown["secret"] not in json.dumps(dict(subentry.data))
     keys = storage / agencies.KEYS_FILE
     assert stat.S_IMODE(keys.stat().st_mode) == 0o600
@@ -296,10 +299,18 @@ async def test_two_agencies_with_different_keys_are_verified_and_are_the_keys_ag
     assert "ed25519=" in answer["errors"][0]["message"]
     forged = _ed25519_headers(SHELBYVILLE_KEY, Ed25519PrivateKey.generate(), body)
     assert (await _post(client, hub, body, forged))[1]["errors"][0]["message"] == "wrong signature"
-    unknown = _hmac_headers("dvk_" + "9" * 16, SPRINGFIELD_SECRET, body)
-    status, answer = await _post(client, hub, body, unknown)
-    assert status == 401
-    assert "unknown or revoked key" in answer["errors"][0]["message"]
+    for key_id in (
+        "dvk_" + "9" * 16,
+        "",
+        "dvk_",
+        "../" * 40,
+        "dvk_1111111111111111\u200b",
+        SPRINGFIELD_SECRET,
+    ):
+        unknown = _hmac_headers(key_id, SPRINGFIELD_SECRET, body)
+        status, answer = await _post(client, hub, body, unknown)
+        assert status == 401
+        assert "unknown or revoked key" in answer["errors"][0]["message"]
     assert await _count(hub) == 2
 
 
