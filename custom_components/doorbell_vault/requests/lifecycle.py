@@ -235,7 +235,12 @@ class Lifecycle:
             "deadline": local_text(request.deadline_us),
             "review": REQUEST_PATH.format(request_id=request.id),
             "identity": await async_text(
-                self.hass, "notify_identity_verified" if request.verified else "notify_identity_unverified"
+                self.hass,
+                "notify_identity_verified"
+                if request.key_id
+                else "notify_identity_mail_verified"
+                if request.verified
+                else "notify_identity_unverified",
             ),
             "notes": await self._notes_text(request),
         }
