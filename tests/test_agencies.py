@@ -26,7 +26,7 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 from yarl import URL
 
 from custom_components.doorbell_vault.const import DOMAIN
@@ -263,7 +263,10 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
 
 
 async def test_two_agencies_with_different_keys_are_verified_and_are_the_keys_agencies(
-    hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    hass_ws_client: WebSocketGenerator,
 ) -> None:
     client = await hass_client_no_auth()
     received: list[Event] = []
@@ -312,6 +315,16 @@ async def test_two_agencies_with_different_keys_are_verified_and_are_the_keys_ag
         assert status == 401
         assert "unknown or revoked key" in answer["errors"][0]["message"]
     assert await _count(hub) == 2
+
+    # The panel lists the agencies, without key material.
+    ws = await hass_ws_client(hass)
+    await ws.send_json_auto_id({"type": "doorbell_vault/agencies/list"})
+    listed = (await ws.receive_json())["result"]["agencies"]
+    assert [(a["name"], a["key_type"], a["has_key"], a["policy"]) for a in listed] == [
+        ("Springfield PD", "generated", True, "ask"),
+        ("Shelbyville Police", "ed25519", True, "ask"),
+    ]
+    assert SPRINGFIELD_KEY not in json.dumps(listed)
 
 
 async def test_a_body_naming_another_agency_is_flagged_for_the_owner(

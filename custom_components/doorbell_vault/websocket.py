@@ -1,7 +1,8 @@
 """Websocket API of the review panel (admins only).
 
 requests/list, requests/get, requests/preview, requests/decide (decline, share, revoke),
-requests/subscribe, audit/verify, audit/export, audit/fingerprint, report. The shapes are built in `review`.
+requests/subscribe, audit/verify, audit/export, audit/fingerprint, report, agencies/list. The shapes are
+built in `review` (agencies: `requests/agencies.py`).
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from . import decide, review
 from .evidence.sharing import UnknownCamera, WindowWidened
 from .hub import DoorbellVault, loaded_vault
+from .requests import agencies
 from .requests.lifecycle import Change
 from .signals import SIGNAL_REQUEST_CHANGED
 from .store import StoreError
@@ -76,6 +78,7 @@ def async_setup_websocket(hass: HomeAssistant) -> None:
         ws_audit_export,
         ws_audit_fingerprint,
         ws_report,
+        ws_agencies,
     ):
         async_register_command(hass, command)
 
@@ -296,3 +299,17 @@ async def ws_report(
 ) -> None:
     """The transparency report's figures, with the Markdown and CSV to download."""
     connection.send_result(msg["id"], await review.async_report(vault, msg.get("since")))
+
+
+@require_admin
+@websocket_command({probatio.Required("type"): "doorbell_vault/agencies/list"})
+@async_response
+@_with_vault
+async def ws_agencies(
+    hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
+) -> None:
+    """The agencies the owner added: name, key type, whether it holds a key, policy (never key material)."""
+    connection.send_result(
+        msg["id"],
+        {"agencies": [agency.summary() for agency in agencies.agencies(vault.entry.subentries.values())]},
+    )
