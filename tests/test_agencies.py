@@ -180,6 +180,7 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     assert shown["fingerprint"] == "{hex} ({words})".format(**entry.runtime_data.shares.fingerprint)
     result = await manager.async_configure(result["flow_id"], {})
     assert result["type"] is FlowResultType.CREATE_ENTRY
+    await hass.async_block_till_done()  # the entry's update listener
     subentry = next(s for s in entry.subentries.values() if s.subentry_type == "agency")
     assert subentry.title == "Springfield PD"
     # The agency must reach the webhook from outside: it is registered again, open (signatures are the gate).
