@@ -208,6 +208,7 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     result = await manager.async_init(
         (entry.entry_id, "agency"), context={"source": "reconfigure", "subentry_id": subentry.subentry_id}
     )
+    assert result["description_placeholders"]["fingerprint"] == shown["fingerprint"]
     result = await manager.async_configure(result["flow_id"], {"next_step_id": "edit"})
     result = await manager.async_configure(
         result["flow_id"],

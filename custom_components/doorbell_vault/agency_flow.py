@@ -230,6 +230,7 @@ class AgencySubentryFlow(ConfigSubentryFlow):
             description_placeholders={
                 "agency": subentry.title,
                 "key_id": str(subentry.data.get(CONF_KEY_ID) or "-"),
+                "fingerprint": self._fingerprint(),
             },
         )
 
