@@ -128,6 +128,7 @@ async def _hub(
     storage: Path,
     *,
     springfield_policy: dict[str, Any] | None = None,
+    cameras: tuple[str, ...] = ("Front door",),
     **options: Any,
 ) -> MockConfigEntry:
     storage.mkdir(parents=True, exist_ok=True)
@@ -136,7 +137,7 @@ async def _hub(
         hass,
         storage,
         [
-            camera_subentry(Offline(), "Front door"),
+            *(camera_subentry(Offline(), name) for name in cameras),
             agency_subentry("Springfield PD", "generated", SPRINGFIELD_KEY, **(springfield_policy or {})),
             agency_subentry(
                 "Shelbyville Police", "ed25519", SHELBYVILLE_KEY, public_key=_public(SHELBYVILLE)
@@ -493,11 +494,11 @@ async def test_always_decline_an_agency_from_the_phone_and_by_its_standing_polic
 async def test_an_agency_sharing_automatically_gets_only_what_its_limits_allow(
     hass: HomeAssistant, storage: Path, sample_segment: Path, hass_client_no_auth: ClientSessionGenerator
 ) -> None:
-    entry = await _hub(hass, storage)
+    entry = await _hub(hass, storage, cameras=("Front door", "Garage"))
     vault = entry.runtime_data
     base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
     await index_footage(vault, sample_segment, int(base.timestamp() * 1_000_000), 5)
-    camera_id = next(iter(vault.cameras))
+    camera_id = next(c.id for c in vault.cameras.values() if c.name == "Garage")
     springfield_id = _agency_id(entry, "Springfield PD")
     limits = {
         "policy": "share",
@@ -527,6 +528,7 @@ async def test_an_agency_sharing_automatically_gets_only_what_its_limits_allow(
     share = await vault.lifecycle.async_share_of(request_id)
     assert share is not None
     assert (share.manifest["include_audio"], share.max_downloads) == (False, 1)
+    assert [f["camera"] for f in share.manifest["files"]] == ["Garage"]  # not the Front door
     assert share.expires_us - share.created_us == 2 * 86_400_000_000
     # The link goes to the agency's key, once, when it asks after its request.
     ask = json.dumps({"action": "status", "request_id": request_id}).encode()
