@@ -10,6 +10,7 @@ Two modes:
   continuous timestamps, with no encoding at all, so that many cameras run on two cores.
 Once the media plays, a second JSON line {"epoch": ...} gives the wall-clock time (Unix seconds) of
 the stream's running time 0: the frame whose timestamp is t leaves the server at epoch + t.
+With `--tls-cert/--tls-key` (PEM files) it serves RTSPS (RTSP over TLS, `rtsps://`) with that certificate.
 """
 
 from __future__ import annotations
@@ -28,10 +29,11 @@ from pathlib import Path
 
 import gi
 
+gi.require_version("Gio", "2.0")
 gi.require_version("Gst", "1.0")
 gi.require_version("GstApp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import GLib, Gst, GstApp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, Gst, GstApp, GstRtspServer  # noqa: E402
 
 # The loopers of the (shared) media being served.
 FEEDING: list[Looper] = []
@@ -282,11 +284,15 @@ def main() -> int:
     parser.add_argument("--clip-seconds", type=float, default=0, help="cheap mode: loop length (2 GOPs)")
     parser.add_argument("--username")
     parser.add_argument("--password")
+    parser.add_argument("--tls-cert", help="PEM certificate: serve RTSPS (RTSP over TLS)")
+    parser.add_argument("--tls-key", help="PEM private key of --tls-cert")
     args = parser.parse_args()
     if not args.path.startswith("/"):
         parser.error("--path must start with /")
     if bool(args.username) != bool(args.password):
         parser.error("--username and --password go together")
+    if bool(args.tls_cert) != bool(args.tls_key):
+        parser.error("--tls-cert and --tls-key go together")
     if args.size:
         try:
             args.width, args.height = (int(v) for v in args.size.lower().split("x"))
@@ -332,11 +338,17 @@ def main() -> int:
         factory.set_launch(build_launch(args))
         factory.connect("media-configure", lambda _f, media: report_epoch(media))
 
-    if args.username:
+    if args.username or args.tls_cert:
         auth = GstRtspServer.RTSPAuth()
         token = GstRtspServer.RTSPToken()
         token.set_string(GstRtspServer.RTSP_TOKEN_MEDIA_FACTORY_ROLE, "doorbell")
-        auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.username, args.password), token)
+        if args.username:
+            auth.add_basic(GstRtspServer.RTSPAuth.make_basic(args.username, args.password), token)
+        else:
+            auth.set_default_token(token)  # TLS without a password: every client may play
+        if args.tls_cert:
+            auth.set_tls_certificate(Gio.TlsCertificate.new_from_files(args.tls_cert, args.tls_key))
+            auth.set_tls_authentication_mode(Gio.TlsAuthenticationMode.NONE)
         server.set_auth(auth)
         permissions = GstRtspServer.RTSPPermissions()
         permissions.add_role_from_structure(
@@ -355,7 +367,8 @@ def main() -> int:
     loop = GLib.MainLoop()
     for signum in (signal.SIGTERM, signal.SIGINT):
         GLib.unix_signal_add(GLib.PRIORITY_HIGH, signum, loop.quit)
-    print(json.dumps({"url": f"rtsp://{args.host}:{port}{args.path}", "port": port}), flush=True)
+    scheme = "rtsps" if args.tls_cert else "rtsp"
+    print(json.dumps({"url": f"{scheme}://{args.host}:{port}{args.path}", "port": port}), flush=True)
     loop.run()
     return 0
 

@@ -82,11 +82,14 @@ def start(
     pattern: str = "ball",
     username: str | None = None,
     password: str | None = None,
+    tls_cert: Path | str | None = None,
+    tls_key: Path | str | None = None,
     timeout: float = 60,
 ) -> SimulatedDoorbell:
     """Start a simulated doorbell and return once it listens (port 0 picks a free port).
 
     `cheap` serves a pre-encoded loop (encoded once per setting, then cached) without encoding.
+    `tls_cert` and `tls_key` (PEM files) serve RTSPS: the URL is then `rtsps://`.
     """
     args = [SYSTEM_PYTHON, str(SERVER), "--port", str(port), "--path", path]
     args += ["--width", str(width), "--height", str(height), "--fps", str(fps)]
@@ -96,6 +99,8 @@ def start(
         args.append("--cheap")
     if username and password:
         args += ["--username", username, "--password", password]
+    if tls_cert and tls_key:
+        args += ["--tls-cert", str(tls_cert), "--tls-key", str(tls_key)]
     # Keep the virtual environment's interpreter settings away from Debian's Python.
     env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV")}
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
