@@ -82,6 +82,7 @@ from .recording.camera_config import (
     CONF_RECORD_AUDIO,
     CONF_RING_ENTITIES,
     CONF_SOURCE,
+    CONF_TLS_FINGERPRINT,
     CONF_URL,
     CONF_USERNAME,
     CONF_VIDEO_CODEC,
@@ -100,6 +101,7 @@ from .recording.camera_config import (
     strip_credentials,
     with_credentials,
 )
+from .recording.pinning import CertificateError, is_tls_url, presented_fingerprint
 from .recording.probe import ProbeError, StreamInfo, ffprobe_binary, probe_stream
 from .requests.agencies import SUBENTRY_AGENCY
 from .requests.secret import generate_secret, secret_is_set, strong_enough, write_secret
@@ -124,6 +126,15 @@ async def _same_onvif_device(host: str, endpoint: str | None) -> bool:
         return True
     found = await discovery.scan(target=(host, discovery.WSD_TARGET[1]))
     return any(device.endpoint == endpoint for device in found)
+
+
+def _certificate_text(data: Mapping[str, Any]) -> dict[str, str]:
+    """The placeholders of a step that shows a camera's certificate fingerprint."""
+    return {
+        "camera": str(data[CONF_NAME]),
+        "url": str(data[CONF_URL]),
+        "fingerprint": str(data[CONF_TLS_FINGERPRINT]),
+    }
 
 
 def format_gib(free_bytes: int) -> str:
@@ -161,10 +172,24 @@ def _tsa_url_ok(url: str) -> bool:
     return parts.scheme in ("http", "https") and bool(parts.hostname) and len(url) <= 500
 
 
-async def async_probe(hass: HomeAssistant, url: str, *, allow_http: bool = False) -> StreamInfo:
-    """Test-before-configure with the ffprobe beside Home Assistant's ffmpeg."""
+async def async_probe(
+    hass: HomeAssistant, url: str, *, allow_http: bool = False, pin: str | None = None
+) -> StreamInfo:
+    """Test-before-configure with the ffprobe beside Home Assistant's ffmpeg.
+
+    An rtsps:// camera with a `pin` must present that certificate before ffprobe (and the credentials)
+    go to it.
+    """
     binary = await hass.async_add_executor_job(ffprobe_binary, get_ffmpeg_manager(hass).binary)
-    return await probe_stream(binary, url, allow_http=allow_http)
+    return await probe_stream(binary, url, allow_http=allow_http, pin=pin)
+
+
+def same_endpoint(url: str, other: str | None) -> bool:
+    """Whether two stream URLs reach the same host and port (so the same TLS certificate is expected)."""
+    if not other:
+        return False
+    a, b = urlsplit(url), urlsplit(other)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
 
 
 def camera_data(
@@ -216,21 +241,37 @@ def stream_schema(url: str, username: str = "", name: str = "") -> probatio.Sche
     )
 
 
+type CheckedStream = tuple[str, str | None, str | None, StreamInfo, str | None]
+
+
 async def async_check_stream(
-    hass: HomeAssistant, user_input: dict[str, Any]
-) -> tuple[dict[str, str], tuple[str, str | None, str | None, StreamInfo] | None]:
-    """Validate and probe a stream form; return errors, or the clean URL, credentials and info."""
+    hass: HomeAssistant, user_input: dict[str, Any], *, pinned: str | None = None
+) -> tuple[dict[str, str], CheckedStream | None]:
+    """Validate and probe a stream form; return errors, or the clean URL, credentials, info and pin.
+
+    For an rtsps:// URL the certificate's fingerprint is read first (trust on first use) and the probe
+    only goes to a server presenting that same certificate; with `pinned` (a camera's stored pin for
+    this address) a different certificate is refused before any credential is sent.
+    """
     raw = str(user_input[CONF_URL]).strip()
     if (error := validate_stream_url(raw)) is not None:
         return {CONF_URL: error}, None
     url, url_user, url_password = strip_credentials(raw)
     username = str(user_input.get(CONF_USERNAME) or url_user or "").strip() or None
     password = str(user_input.get(CONF_PASSWORD) or url_password or "") or None
+    fingerprint: str | None = None
+    if is_tls_url(url):
+        try:
+            fingerprint = await presented_fingerprint(url)
+        except CertificateError as err:
+            return {"base": err.reason}, None
+        if pinned and fingerprint != pinned:
+            return {"base": "certificate_changed"}, None
     try:
-        info = await async_probe(hass, with_credentials(url, username, password))
+        info = await async_probe(hass, with_credentials(url, username, password), pin=fingerprint)
     except ProbeError as err:
         return {"base": err.reason}, None
-    return {}, (url, username, password, info)
+    return {}, (url, username, password, info, fingerprint)
 
 
 def credentials_schema(username: str = "") -> probatio.Schema:
@@ -270,6 +311,7 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         self._discovered: dict[str, Any] = {}
         self._reauth_camera = ""
         self._moved: dict[str, str] = {}
+        self._discovered_data: dict[str, Any] = {}
 
     @classmethod
     @callback
@@ -347,7 +389,11 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
             username = str(user_input.get(CONF_USERNAME) or "").strip() or None
             password = str(user_input.get(CONF_PASSWORD) or "") or None
             try:
-                await async_probe(self.hass, with_credentials(url, username, password))
+                await async_probe(
+                    self.hass,
+                    with_credentials(url, username, password),
+                    pin=subentry.data.get(CONF_TLS_FINGERPRINT),
+                )
             except ProbeError as err:
                 errors["base"] = err.reason
             else:
@@ -427,9 +473,10 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
             try:
                 if not await _same_onvif_device(moved["new"], known.data.get(CONF_ONVIF_ENDPOINT)):
                     raise ProbeError("identity_changed")
-                await async_probe(self.hass, url)
+                # An rtsps:// camera must present its pinned certificate at the new address too.
+                await async_probe(self.hass, url, pin=known.data.get(CONF_TLS_FINGERPRINT))
             except ProbeError as err:
-                errors["base"] = err.reason
+                errors["base"] = "identity_changed" if err.reason == "certificate_changed" else err.reason
             else:
                 self.hass.config_entries.async_update_subentry(
                     hub, known, data={**known.data, CONF_URL: moved["url"]}
@@ -450,7 +497,7 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         if user_input is not None:
             errors, checked = await async_check_stream(self.hass, user_input)
             if checked is not None:
-                url, username, password, info = checked
+                url, username, password, info, fingerprint = checked
                 data = camera_data(
                     name=str(user_input[CONF_NAME]).strip()[:64] or found["name"],
                     url=url,
@@ -460,39 +507,59 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
                     info=info,
                     mac=found["mac"],
                 )
-                subentry = ConfigSubentry(
-                    data=MappingProxyType(data),
-                    subentry_type=SUBENTRY_CAMERA,
-                    title=data[CONF_NAME],
-                    unique_id=self.unique_id,
-                )
-                if (hub := self._hub()) is not None:
-                    self.hass.config_entries.async_add_subentry(hub, subentry)
-                    return self.async_abort(reason="camera_added")
-                storage = Path(self.hass.config.path(DEFAULT_STORAGE_FOLDER))
-                try:
-                    await self.hass.async_add_executor_job(prepare_folder, storage)
-                except FolderError as err:
-                    return self.async_abort(reason=err.reason)
-                await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
-                return self.async_create_entry(
-                    title=NAME,
-                    data={CONF_STORAGE_PATH: str(storage)},
-                    options=dict(DEFAULT_OPTIONS),
-                    subentries=[
-                        {
-                            "data": data,
-                            "subentry_type": SUBENTRY_CAMERA,
-                            "title": data[CONF_NAME],
-                            "unique_id": subentry.unique_id,
-                        }
-                    ],
-                )
+                if fingerprint:
+                    # Trust on first use: the owner sees the certificate before it is pinned.
+                    data[CONF_TLS_FINGERPRINT] = fingerprint
+                    self._discovered_data = data
+                    return await self.async_step_discovery_certificate()
+                return await self._async_add_discovered(data)
         return self.async_show_form(
             step_id="discovery_confirm",
             data_schema=stream_schema(f"rtsp://{found['host']}:{DEFAULT_RTSP_PORT}/", name=found["name"]),
             description_placeholders={"name": found["name"], "host": found["host"]},
             errors=errors,
+        )
+
+    async def async_step_discovery_certificate(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show the rtsps:// camera's certificate fingerprint; confirmed, it is pinned with the camera."""
+        data = self._discovered_data
+        if user_input is not None:
+            return await self._async_add_discovered(data)
+        return self.async_show_form(
+            step_id="discovery_certificate",
+            description_placeholders=_certificate_text(data),
+        )
+
+    async def _async_add_discovered(self, data: dict[str, Any]) -> ConfigFlowResult:
+        subentry = ConfigSubentry(
+            data=MappingProxyType(data),
+            subentry_type=SUBENTRY_CAMERA,
+            title=data[CONF_NAME],
+            unique_id=self.unique_id,
+        )
+        if (hub := self._hub()) is not None:
+            self.hass.config_entries.async_add_subentry(hub, subentry)
+            return self.async_abort(reason="camera_added")
+        storage = Path(self.hass.config.path(DEFAULT_STORAGE_FOLDER))
+        try:
+            await self.hass.async_add_executor_job(prepare_folder, storage)
+        except FolderError as err:
+            return self.async_abort(reason=err.reason)
+        await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
+        return self.async_create_entry(
+            title=NAME,
+            data={CONF_STORAGE_PATH: str(storage)},
+            options=dict(DEFAULT_OPTIONS),
+            subentries=[
+                {
+                    "data": data,
+                    "subentry_type": SUBENTRY_CAMERA,
+                    "title": data[CONF_NAME],
+                    "unique_id": subentry.unique_id,
+                }
+            ],
         )
 
     @staticmethod
@@ -713,6 +780,8 @@ class CameraSubentryFlow(ConfigSubentryFlow):
         self._source = SOURCE_MANUAL
         self._mac: str | None = None
         self._endpoint: str | None = None
+        # A camera's data waiting for the owner to look at its TLS certificate (and its unique id).
+        self._pending: tuple[dict[str, Any], str | None] = ({}, None)
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Choose how to add the camera."""
@@ -730,7 +799,7 @@ class CameraSubentryFlow(ConfigSubentryFlow):
         if user_input is not None:
             errors, checked = await async_check_stream(self.hass, user_input)
             if checked is not None:
-                url, username, password, info = checked
+                url, username, password, info, fingerprint = checked
                 name = str(user_input[CONF_NAME]).strip()[:64] or urlsplit(url).hostname or "Camera"
                 unique_id = f"mac-{self._mac}" if self._mac else url_unique_id(url)
                 data = camera_data(
@@ -745,6 +814,11 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 if self._endpoint:
                     # The camera's ONVIF identity, checked before it may ever move to a new address.
                     data[CONF_ONVIF_ENDPOINT] = self._endpoint
+                if fingerprint:
+                    # Trust on first use: the owner sees the certificate before it is pinned.
+                    data[CONF_TLS_FINGERPRINT] = fingerprint
+                    self._pending = (data, unique_id)
+                    return await self.async_step_certificate()
                 return self._create(data, unique_id)
         prefill = {**self._prefill, **(user_input or {})}
         return self.async_show_form(
@@ -756,6 +830,13 @@ class CameraSubentryFlow(ConfigSubentryFlow):
             ),
             errors=errors,
         )
+
+    async def async_step_certificate(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
+        """Show a new rtsps:// camera's certificate fingerprint; confirmed, it is pinned with the camera."""
+        data, unique_id = self._pending
+        if user_input is not None:
+            return self._create(data, str(unique_id))
+        return self.async_show_form(step_id="certificate", description_placeholders=_certificate_text(data))
 
     async def async_step_entity(self, user_input: dict[str, Any] | None = None) -> SubentryFlowResult:
         """Record the stream source of an existing Home Assistant camera."""
@@ -847,13 +928,18 @@ class CameraSubentryFlow(ConfigSubentryFlow):
             }
             unique_id = subentry.unique_id
             if has_url and (stream := self._stream_change(subentry, user_input)) is not None:
-                errors, checked = await async_check_stream(self.hass, stream)
+                # At the same address the pinned certificate must answer (a new one is accepted in its
+                # repair); a new address is trusted on first use, shown before it is saved.
+                pinned = subentry.data.get(CONF_TLS_FINGERPRINT)
+                same = same_endpoint(str(stream[CONF_URL]), subentry.data[CONF_URL])
+                errors, checked = await async_check_stream(self.hass, stream, pinned=pinned if same else None)
                 if checked is not None:
-                    url, username, password, info = checked
+                    url, username, password, info, fingerprint = checked
                     data |= {
                         CONF_URL: url,
                         CONF_USERNAME: username,
                         CONF_PASSWORD: password,
+                        CONF_TLS_FINGERPRINT: fingerprint,
                         CONF_VIDEO_CODEC: info.video_codec,
                         CONF_AUDIO_CODEC: info.audio_codec,
                         CONF_WIDTH: info.width,
@@ -865,6 +951,12 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                         other = existing_camera(entry, unique_id)
                         if other is not None and other.subentry_id != subentry.subentry_id:
                             return self.async_abort(reason="already_configured")
+            if not errors and data.get(CONF_TLS_FINGERPRINT) not in (
+                None,
+                subentry.data.get(CONF_TLS_FINGERPRINT),
+            ):
+                self._pending = (data, unique_id)
+                return await self.async_step_reconfigure_certificate()
             if not errors:
                 return self.async_update_and_abort(entry, subentry, data=data, unique_id=unique_id)
         fields: dict[Any, Any] = {}
@@ -903,6 +995,22 @@ class CameraSubentryFlow(ConfigSubentryFlow):
             step_id="reconfigure",
             data_schema=self.add_suggested_values_to_schema(schema, suggested),
             errors=errors,
+        )
+
+    async def async_step_reconfigure_certificate(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Show the certificate the camera's new address presents; confirmed, it is pinned instead."""
+        data, unique_id = self._pending
+        subentry = self._get_reconfigure_subentry()
+        if user_input is not None:
+            return self.async_update_and_abort(self._get_entry(), subentry, data=data, unique_id=unique_id)
+        return self.async_show_form(
+            step_id="reconfigure_certificate",
+            description_placeholders={
+                **_certificate_text(data),
+                "old": str(subentry.data.get(CONF_TLS_FINGERPRINT) or "none"),
+            },
         )
 
     @staticmethod

@@ -97,6 +97,14 @@ def offline_issue_id(camera_id: str) -> str:
     return f"camera_offline_{camera_id}"
 
 
+CERTIFICATE_ISSUE: Final = "certificate_changed"
+
+
+def certificate_issue_id(camera_id: str) -> str:
+    """The repair issue of an rtsps:// camera that presents another certificate than its pinned one."""
+    return f"{CERTIFICATE_ISSUE}_{camera_id}"
+
+
 @dataclass(frozen=True, slots=True)
 class FootageData:
     """What the size sensors show."""
@@ -181,6 +189,7 @@ class DoorbellVault:
                 resolve_url=self._url_resolver(camera),
                 on_segment=self._segment_indexed,
                 on_credentials_refused=self._credentials_refused(camera),
+                on_certificate_changed=self._certificate_changed(camera),
                 on_disk_full=self.async_make_room,
             )
             for camera in self.cameras.values()
@@ -401,10 +410,39 @@ class DoorbellVault:
 
         return refused
 
+    def _certificate_changed(self, camera: CameraConfig) -> Callable[[str, str], None]:
+        """Show old → new fingerprint; the repair's flow lets the owner accept the new certificate."""
+
+        @callback
+        def changed(pinned: str, presented: str) -> None:
+            issue_id = certificate_issue_id(camera.id)
+            known = ir.async_get(self.hass).async_get_issue(DOMAIN, issue_id)
+            if known is None or (known.data or {}).get("presented") != presented:
+                _LOGGER.warning(
+                    "%s presents another TLS certificate (%s, pinned %s): not recording until it is accepted",
+                    camera.name,
+                    presented,
+                    pinned,
+                )
+            ir.async_create_issue(
+                self.hass,
+                DOMAIN,
+                issue_id,
+                is_fixable=True,
+                is_persistent=False,
+                severity=ir.IssueSeverity.ERROR,
+                translation_key=CERTIFICATE_ISSUE,
+                translation_placeholders={"camera": camera.name, "old": pinned, "new": presented},
+                data={"camera": camera.id, "pinned": pinned, "presented": presented},
+            )
+
+        return changed
+
     @callback
     def _segment_indexed(self, segment: Segment) -> None:
-        # Recording goes on: the disk is not (or no longer) full.
+        # Recording goes on: the disk is not (or no longer) full, the camera shows its pinned certificate.
         ir.async_delete_issue(self.hass, DOMAIN, STORAGE_FULL_ISSUE)
+        ir.async_delete_issue(self.hass, DOMAIN, certificate_issue_id(segment.camera))
         self.hass.async_create_task(self.coordinator.async_request_refresh())
 
     async def async_prune(self) -> PruneReport:

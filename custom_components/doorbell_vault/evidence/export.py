@@ -36,6 +36,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..clock import iso
+from ..store.files import PRIVATE_UMASK, write_private
 from ..store.seals import Proof
 from ..store.segments import Segment
 from . import verify_package as checker
@@ -185,7 +186,10 @@ def sha256_file(path: Path) -> str:
 
 def _run(command: list[str], timeout: float = FFMPEG_TIMEOUT) -> str:
     try:
-        result = subprocess.run(command, capture_output=True, text=True, timeout=timeout, check=False)
+        # umask: what ffmpeg writes (the clips) is owner-only (0600) from its first byte.
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=timeout, check=False, umask=PRIVATE_UMASK
+        )
     except (OSError, subprocess.TimeoutExpired) as err:
         raise ExportError(f"{Path(command[0]).name} failed: {err}") from err
     if result.returncode != 0:
@@ -346,7 +350,7 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     """Write one camera's clip by stream copy; return what the manifest says of it."""
     plan = plan_cut(order, footage)
     listing = target.with_suffix(".ffconcat")
-    listing.write_text(plan.concat)
+    write_private(listing, plan.concat)
     audio = ["-map", "0:a:0?"] if order.include_audio else []
     command = [
         # -xerror: a damaged source segment fails the build instead of being skipped silently.
@@ -618,9 +622,7 @@ def _build(
         (MANIFEST, manifest_bytes),
         (SIGNATURE, key.sign(manifest_bytes)),
     ):
-        path = building / name
-        path.write_bytes(data)
-        path.chmod(0o600)
+        write_private(building / name, data)
     return Package(
         folder=f"{SHARES_FOLDER}/{order.request_id}",
         package_bytes=sum(p.stat().st_size for p in building.iterdir()),
@@ -632,9 +634,7 @@ def _build(
 
 def add_timestamp(storage: Path, folder: str, reply: bytes) -> None:
     """Put the authority's timestamp of manifest.json into a built package (blocking)."""
-    path = storage / folder / TIMESTAMP
-    path.write_bytes(reply)
-    path.chmod(0o600)
+    write_private(storage / folder / TIMESTAMP, reply)
 
 
 def remove(storage: Path, request_id: str) -> bool:

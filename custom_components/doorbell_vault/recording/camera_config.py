@@ -29,6 +29,8 @@ CONF_MOTION_ENTITIES: Final = "motion_entities"
 CONF_PRE_ROLL: Final = "pre_roll"
 CONF_POST_ROLL: Final = "post_roll"
 CONF_MAC: Final = "mac"
+# SHA-256 of the certificate an rtsps:// camera presented when it was added (or the owner last accepted).
+CONF_TLS_FINGERPRINT: Final = "tls_fingerprint"
 
 MODE_CONTINUOUS: Final = "continuous"
 MODE_EVENTS: Final = "events"
@@ -133,6 +135,7 @@ class CameraConfig:
     pre_roll: int = DEFAULT_PRE_ROLL
     post_roll: int = DEFAULT_POST_ROLL
     mac: str | None = None
+    tls_fingerprint: str | None = None
 
     @property
     def stream_url(self) -> str | None:
@@ -161,4 +164,5 @@ class CameraConfig:
             pre_roll=int(data.get(CONF_PRE_ROLL, DEFAULT_PRE_ROLL)),
             post_roll=int(data.get(CONF_POST_ROLL, DEFAULT_POST_ROLL)),
             mac=data.get(CONF_MAC),
+            tls_fingerprint=data.get(CONF_TLS_FINGERPRINT) or None,
         )

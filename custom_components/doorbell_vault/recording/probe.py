@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Final
 
 from .camera_config import SourceRefused, checked_source
+from .pinning import CertificateChanged, CertificateError, check_pin
 
 PROBE_TIMEOUT: Final = 15.0
 RTSP_TIMEOUT_US: Final = 10_000_000
@@ -80,16 +81,29 @@ def refuses_credentials(stderr: str) -> bool:
 
 
 async def probe_stream(
-    ffprobe: str, url: str, timeout: float = PROBE_TIMEOUT, *, allow_http: bool = False
+    ffprobe: str,
+    url: str,
+    timeout: float = PROBE_TIMEOUT,
+    *,
+    allow_http: bool = False,
+    pin: str | None = None,
 ) -> StreamInfo:
     """Check that `url` is a reachable video stream; raise ProbeError with a translation key.
 
-    Only a camera's protocols are opened (http/https with `allow_http`, for a camera entity's HLS).
+    Only a camera's protocols are opened (http/https with `allow_http`, for a camera entity's HLS). An
+    `rtsps://` camera with a `pin` must present that certificate first, else ffprobe (and with it the
+    credentials) never goes to it: ProbeError("certificate_changed").
     """
     try:
         protocols = checked_source(url, allow_http=allow_http)
     except SourceRefused as err:
         raise ProbeError("source_refused") from err
+    try:
+        await check_pin(url, pin)
+    except CertificateChanged as err:
+        raise ProbeError("certificate_changed") from err
+    except CertificateError as err:
+        raise ProbeError(err.reason) from err
     args = [ffprobe, "-v", "error", "-hide_banner", "-protocol_whitelist", protocols]
     if url.startswith(("rtsp://", "rtsps://")):
         args += ["-rtsp_transport", "tcp", "-timeout", str(RTSP_TIMEOUT_US)]

@@ -33,9 +33,10 @@ from typing import Final
 
 import ffmpeg  # type: ignore[import-untyped]
 
-from ..store import Store, segments
+from ..store import PRIVATE_UMASK, Store, make_private_folder, segments, write_private
 from ..store.segments import Segment
 from .camera_config import CameraConfig, checked_source, redact
+from .pinning import CertificateChanged, CertificateError, check_pin
 from .probe import probe_duration, refuses_credentials
 
 _LOGGER = logging.getLogger(__name__)
@@ -54,6 +55,7 @@ G711: Final = frozenset({"pcm_alaw", "pcm_mulaw"})
 PROBLEM_STALLED: Final = "stalled"
 PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
 PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
+PROBLEM_CERTIFICATE_CHANGED: Final = "certificate_changed"
 TIME_ARRIVAL: Final = "arrival"
 TIME_RTCP: Final = "rtcp"
 TIME_FILE_NAME: Final = "file_name"
@@ -156,9 +158,11 @@ def file_segment(
     """Move a finished file to its hour folder, hash it and index it (runs on the store's thread)."""
     relative = f"{segment_folder(camera, start_us)}/{source.name}"
     target = storage / relative
-    target.parent.mkdir(parents=True, exist_ok=True)
+    make_private_folder(target.parent)
     if source != target:
         source.replace(target)
+    # ffmpeg creates it 0600 (its umask); one written by anything else becomes owner-only here.
+    target.chmod(0o600)
     size = target.stat().st_size
     digest = sha256_file(target)
     segment_id = store.call(
@@ -243,6 +247,7 @@ class Recorder:
         on_segment: Callable[[Segment], None] | None = None,
         on_disk_full: Callable[[], Awaitable[bool]] | None = None,
         on_credentials_refused: Callable[[], None] | None = None,
+        on_certificate_changed: Callable[[str, str], None] | None = None,
     ) -> None:
         """Prepare, without starting."""
         self.camera = camera
@@ -256,6 +261,7 @@ class Recorder:
         self._on_segment = on_segment
         self._on_disk_full = on_disk_full
         self._on_credentials_refused = on_credentials_refused
+        self._on_certificate_changed = on_certificate_changed
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
         self._process: asyncio.subprocess.Process | None = None
@@ -396,6 +402,8 @@ class Recorder:
             self.problem = PROBLEM_NO_STREAM_SOURCE
             self._note("no stream source")
             return False
+        if not await self._same_certificate(url):
+            return False  # no ffmpeg: the stored credentials never go to another certificate's server
         try:
             produced = await self._run_once(url)
         finally:
@@ -404,6 +412,22 @@ class Recorder:
         # Kept until the next run ends, so a repair raised meanwhile reads a settled reason.
         self.problem = self._run_problem
         return produced
+
+    async def _same_certificate(self, url: str) -> bool:
+        """An rtsps:// camera presents the certificate pinned when it was added (a TLS handshake only)."""
+        try:
+            await check_pin(url, self.camera.tls_fingerprint)
+        except CertificateChanged as err:
+            self.problem = PROBLEM_CERTIFICATE_CHANGED
+            self._note(f"certificate changed: {err.pinned} → {err.presented}")
+            if self._on_certificate_changed and not self._stopping:
+                self._on_certificate_changed(err.pinned, err.presented)
+            return False
+        except CertificateError as err:
+            self.problem = None
+            self._note(f"no TLS certificate read from the camera ({err.reason})")
+            return False
+        return True
 
     def _check_credentials(self, produced: bool) -> None:
         refused = self._refused_this_run and not produced
@@ -452,6 +476,8 @@ class Recorder:
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env={**os.environ, "TZ": "UTC"},
+            # Every segment is born owner-only (0600), not only reachable through the 0700 folder.
+            umask=PRIVATE_UMASK,
             # Its own process group: a Ctrl-C or a signal to Home Assistant's group never cuts a segment.
             process_group=0,
         )
@@ -602,11 +628,11 @@ def _parse_list_line(line: str) -> tuple[str, float, float] | None:
 
 
 def _make_folder(folder: Path) -> None:
-    folder.mkdir(parents=True, exist_ok=True)
+    make_private_folder(folder)
 
 
 def _write_pid(path: Path, pid: int) -> None:
-    path.write_text(f"{pid}\n")
+    write_private(path, f"{pid}\n")
 
 
 def _list_mp4(folder: Path) -> list[str]:

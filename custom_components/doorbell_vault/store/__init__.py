@@ -5,6 +5,16 @@ Nothing outside this package executes SQL or holds a connection: callers pass a 
 """
 
 from .errors import FolderError, StoreError
+from .files import PRIVATE_UMASK, make_private_folder, write_private
 from .index import Store, StoreInfo, prepare_folder
 
-__all__ = ["FolderError", "Store", "StoreError", "StoreInfo", "prepare_folder"]
+__all__ = [
+    "PRIVATE_UMASK",
+    "FolderError",
+    "Store",
+    "StoreError",
+    "StoreInfo",
+    "make_private_folder",
+    "prepare_folder",
+    "write_private",
+]
