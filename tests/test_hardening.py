@@ -323,6 +323,13 @@ async def test_a_scanners_get_spends_nothing_and_an_ending_share_lets_a_running_
         return_response=True,
     )
     assert shared is not None
+    # Finding 7, files: each file of the package is owner-only by itself (0600 as ffmpeg or the
+    # builder created it), not only behind its 0700 folder.
+    package = vault.storage / "shares" / request_id
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in package.iterdir()}
+    assert "front-door.mp4" in modes
+    assert set(modes.values()) == {0o600}, modes
+    assert stat.S_IMODE(package.stat().st_mode) == 0o700
     path = URL(str(shared["share_url"])).path
     client = await hass_client_no_auth()
     for _ in range(5):  # a mail scanner, a chat preview, the officer opening it twice

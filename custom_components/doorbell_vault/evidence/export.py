@@ -568,7 +568,6 @@ def _build(
         source_hashes = sources.result()
     files: list[dict[str, Any]] = []
     for (name, target, described), segments in zip(clips, source_hashes, strict=True):
-        target.chmod(0o600)
         size = target.stat().st_size
         digest = sha256_file(target)
         files.append({"name": name, **described, "bytes": size, "sha256": digest, "sources": segments})
