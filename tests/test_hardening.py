@@ -675,3 +675,186 @@ async def test_an_onvif_camera_moves_only_to_the_same_onvif_device(
     finally:
         transport.close()
     assert next(iter(hub_entry.subentries.values())).data["url"].startswith("rtsp://127.0.0.1:")
+
+
+# Finding 1, identity pinned: an rtsps:// camera is pinned to the certificate it presented when added.
+
+
+def _certificate(folder: Path, name: str) -> tuple[Path, Path, str]:
+    """A self-signed certificate and key (openssl req -x509) and its SHA-256 fingerprint."""
+    import hashlib
+    import ssl
+    import subprocess
+
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"),
+            *("-nodes", "-days", "2", "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    der = ssl.PEM_cert_to_DER_cert(cert.read_text())
+    return cert, key, ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
+class _Impostor:
+    """A TLS server on the camera's port with another certificate; it keeps every byte a client sends."""
+
+    def __init__(self) -> None:
+        self.handshakes = 0
+        self.received = b""
+
+    async def serve(self, reader: Any, writer: Any) -> None:
+        import asyncio
+        import contextlib
+
+        self.handshakes += 1
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(5):
+                while data := await reader.read(4096):
+                    self.received += data
+        writer.close()
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
+    hass: HomeAssistant,
+    hub_entry: MockConfigEntry,
+    storage: Path,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import asyncio
+    import ssl
+
+    from homeassistant.components.repairs import repairs_flow_manager
+    from homeassistant.data_entry_flow import FlowResultType
+    from homeassistant.setup import async_setup_component
+
+    from custom_components.doorbell_vault.hub import certificate_issue_id
+    from custom_components.doorbell_vault.recording import recorder as recorder_module
+    from custom_components.doorbell_vault.store import segments as stored_segments
+    from devkit import simulator
+
+    from .test_camera_flow import _start_camera_flow
+
+    monkeypatch.setattr(recorder_module, "SEGMENT_SECONDS", 2)
+    monkeypatch.setattr(recorder_module, "BACKOFF_MAX", 1.0)
+    cert_a, key_a, fingerprint_a = await hass.async_add_executor_job(_certificate, tmp_path, "camera-a")
+    cert_b, key_b, fingerprint_b = await hass.async_add_executor_job(_certificate, tmp_path, "camera-b")
+    assert await async_setup_component(hass, "repairs", {})
+    assert await hass.config_entries.async_setup(hub_entry.entry_id)
+    login = {"username": "door", "password": "s3cret"}
+    camera = await hass.async_add_executor_job(
+        lambda: simulator.start(cheap=True, audio="none", tls_cert=cert_a, tls_key=key_a, **login)
+    )
+    port = camera.port
+    impostor_server: asyncio.Server | None = None
+    try:
+        assert camera.url.startswith("rtsps://")
+        # Added by hand: the flow shows the certificate's fingerprint before the camera is saved.
+        result = await _start_camera_flow(hass, hub_entry, "manual")
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {"name": "Front door", "url": camera.url, **login}
+        )
+        assert result["step_id"] == "certificate"
+        assert result["description_placeholders"]["fingerprint"] == fingerprint_a
+        result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done()
+        subentry = next(iter(hub_entry.subentries.values()))
+        assert subentry.data["tls_fingerprint"] == fingerprint_a
+
+        # The same certificate: it records (Debian's ffmpeg over RTSPS); ffmpeg's files are born 0600.
+        vault: DoorbellVault = hub_entry.runtime_data
+        recorder = vault.recorders[subentry.subentry_id]
+        incoming = recorder.incoming
+
+        def incoming_modes() -> set[int]:
+            return {stat.S_IMODE(p.stat().st_mode) for p in incoming.glob("*.mp4")}
+
+        await wait_for(lambda: recorder.pid is not None and incoming_modes(), timeout=30, step=0.05)
+        assert incoming_modes() == {0o600}
+        assert stat.S_IMODE(recorder.pid_file.stat().st_mode) == 0o600
+        await wait_for(lambda: recorder.last_segment is not None, timeout=30)
+
+        # Another device takes the camera's address with another certificate: refused before ffmpeg
+        # starts, so the credentials never reach it; a repair shows old → new.
+        await hass.async_add_executor_job(camera.stop)
+        impostor = _Impostor()
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        await hass.async_add_executor_job(context.load_cert_chain, cert_b, key_b)
+        impostor_server = await asyncio.start_server(impostor.serve, "127.0.0.1", port, ssl=context)
+        issues = ir.async_get(hass)
+        issue_id = certificate_issue_id(subentry.subentry_id)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=30)
+        recorded = await vault.store.async_call(stored_segments.in_window, subentry.subentry_id, 0, 2**62)
+        await wait_for(lambda: impostor.handshakes >= 3, timeout=30)
+        issue = issues.async_get_issue(DOMAIN, issue_id)
+        assert issue is not None
+        assert issue.is_fixable
+        assert issue.translation_placeholders == {
+            "camera": "Front door",
+            "old": fingerprint_a,
+            "new": fingerprint_b,
+        }
+        assert recorder.pid is None
+        assert not recorder.online
+        assert recorder.problem == "certificate_changed"
+        assert impostor.received == b""  # not one byte of RTSP, so no credentials
+        later = await vault.store.async_call(stored_segments.in_window, subentry.subentry_id, 0, 2**62)
+        assert later == recorded
+
+        # Probes are pinned too: new credentials at the same address are not sent to it either.
+        result = await hass.config_entries.subentries.async_init(
+            (hub_entry.entry_id, "camera"),
+            context={"source": "reconfigure", "subentry_id": subentry.subentry_id},
+        )
+        form = {"mode": "continuous", "record_audio": True, "pre_roll": 10, "post_roll": 20}
+        result = await hass.config_entries.subentries.async_configure(
+            result["flow_id"], {**form, "password": "n3w-secret"}
+        )
+        assert result["errors"] == {"base": "certificate_changed"}
+        assert impostor.received == b""
+
+        # The owner's camera now really has certificate B: still refused until the owner accepts it.
+        impostor_server.close()
+        await impostor_server.wait_closed()
+        impostor_server = None
+        camera = await hass.async_add_executor_job(
+            lambda: simulator.start(
+                port=port, cheap=True, audio="none", tls_cert=cert_b, tls_key=key_b, **login
+            )
+        )
+        flows = repairs_flow_manager(hass)
+        assert flows is not None
+        result = await flows.async_init(DOMAIN, context={"issue_id": issue_id})
+        assert result["step_id"] == "confirm"
+        assert result["description_placeholders"]["old"] == fingerprint_a
+        assert result["description_placeholders"]["new"] == fingerprint_b
+        result = await flows.async_configure(result["flow_id"], {})
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done()
+        assert hub_entry.subentries[subentry.subentry_id].data["tls_fingerprint"] == fingerprint_b
+        assert issues.async_get_issue(DOMAIN, issue_id) is None
+        vault = hub_entry.runtime_data
+        recorder = vault.recorders[subentry.subentry_id]
+        accepted_at = time.time()
+        await wait_for(
+            lambda: (
+                recorder.last_segment is not None and recorder.last_segment.start_us / 1e6 > accepted_at - 3
+            ),
+            timeout=30,
+        )
+        assert await hass.config_entries.async_unload(hub_entry.entry_id)
+    finally:
+        if impostor_server is not None:
+            impostor_server.close()
+        await hass.async_add_executor_job(camera.stop)
+    # Every footage file is owner-only by itself.
+    footage = {p.name: stat.S_IMODE(p.stat().st_mode) for p in storage.rglob("*.mp4")}
+    assert footage
+    assert set(footage.values()) == {0o600}, footage
