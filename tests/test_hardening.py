@@ -849,6 +849,24 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
             ),
             timeout=30,
         )
+
+        # A discovered rtsps:// camera: its confirmation shows the fingerprint before it is pinned.
+        from homeassistant.config_entries import SOURCE_DHCP
+        from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+
+        info = DhcpServiceInfo(ip="127.0.0.1", hostname="reolink-porch", macaddress="ec71db001122")
+        result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_DHCP}, data=info)
+        assert result["step_id"] == "discovery_confirm"
+        result = await hass.config_entries.flow.async_configure(
+            result["flow_id"], {"name": "Porch", "url": camera.url, **login}
+        )
+        assert result["step_id"] == "discovery_certificate"
+        assert result["description_placeholders"]["fingerprint"] == fingerprint_b
+        result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
+        assert result["reason"] == "camera_added"
+        porch = next(s for s in hub_entry.subentries.values() if s.title == "Porch")
+        assert porch.data["tls_fingerprint"] == fingerprint_b
+        await hass.async_block_till_done()
         assert await hass.config_entries.async_unload(hub_entry.entry_id)
     finally:
         if impostor_server is not None:

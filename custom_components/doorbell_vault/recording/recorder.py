@@ -404,6 +404,8 @@ class Recorder:
             return False
         if not await self._same_certificate(url):
             return False  # no ffmpeg: the stored credentials never go to another certificate's server
+        if self._stopping or self.paused:
+            return False  # stopped or paused during the handshake
         try:
             produced = await self._run_once(url)
         finally:
