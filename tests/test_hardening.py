@@ -730,8 +730,10 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
     import asyncio
     import ssl
 
+    from homeassistant.components.camera import async_get_stream_source
     from homeassistant.components.repairs import repairs_flow_manager
     from homeassistant.data_entry_flow import FlowResultType
+    from homeassistant.helpers import entity_registry as er
     from homeassistant.setup import async_setup_component
 
     from custom_components.doorbell_vault.hub import certificate_issue_id
@@ -780,6 +782,12 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
         assert incoming_modes() == {0o600}
         assert stat.S_IMODE(recorder.pid_file.stat().st_mode) == 0o600
         await wait_for(lambda: recorder.last_segment is not None, timeout=30)
+        camera_entity = next(
+            e.entity_id
+            for e in er.async_get(hass).entities.values()
+            if e.platform == DOMAIN and e.domain == "camera" and e.config_subentry_id == subentry.subentry_id
+        )
+        assert str(await async_get_stream_source(hass, camera_entity)).startswith("rtsps://door:s3cret@")
 
         # Another device takes the camera's address with another certificate: refused before ffmpeg
         # starts, so the credentials never reach it; a repair shows old → new.
@@ -804,6 +812,8 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
         assert recorder.pid is None
         assert not recorder.online
         assert recorder.problem == "certificate_changed"
+        # Nor does the live view hand the credentials to Home Assistant's stream.
+        assert await async_get_stream_source(hass, camera_entity) is None
         assert impostor.received == b""  # not one byte of RTSP, so no credentials
         later = await vault.store.async_call(stored_segments.in_window, subentry.subentry_id, 0, 2**62)
         assert later == recorded

@@ -13,6 +13,7 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from .entity import CameraEntity, add_camera_entities
 from .hub import DoorbellVault, DoorbellVaultConfigEntry
 from .recording.camera_config import CameraConfig
+from .recording.pinning import CertificateChanged, CertificateError, check_pin
 from .store import segments
 
 # Pushed by the recorder; snapshots are bounded by their own timeout.
@@ -44,8 +45,19 @@ class VaultCamera(CameraEntity, Camera):
         Camera.__init__(self)
 
     async def stream_source(self) -> str | None:
-        """The camera's own stream (with credentials, handed to HA's stream component only)."""
-        return await self.recorder.current_url()
+        """The camera's own stream (with credentials, handed to HA's stream component only).
+
+        None while an rtsps:// camera does not present its pinned certificate: the live view sends the
+        credentials only where the recorder would.
+        """
+        url = await self.recorder.current_url()
+        if url is None:
+            return None
+        try:
+            await check_pin(url, self.camera.tls_fingerprint)
+        except CertificateChanged, CertificateError:
+            return None
+        return url
 
     async def async_camera_image(self, width: int | None = None, height: int | None = None) -> bytes | None:
         """A JPEG of the last frames of the newest segment."""

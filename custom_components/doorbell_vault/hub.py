@@ -254,6 +254,14 @@ class DoorbellVault:
         # A config entry is not unloaded when Home Assistant stops: end the recorders on its stop event,
         # so each open segment is finished and indexed.
         self._stop_unsub = self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._ha_stopping)
+        # The certificate repair of a camera that is no longer configured has nothing left to fix.
+        for domain, issue_id in list(ir.async_get(self.hass).issues):
+            if (
+                domain == DOMAIN
+                and issue_id.startswith(f"{CERTIFICATE_ISSUE}_")
+                and issue_id.removeprefix(f"{CERTIFICATE_ISSUE}_") not in self.cameras
+            ):
+                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
         for camera in self.cameras.values():
             recorder = self.recorders[camera.id]
             # Before reconciliation: a recorder left by a killed Home Assistant may still be writing.
