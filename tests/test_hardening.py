@@ -901,3 +901,39 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
     footage = {p.name: stat.S_IMODE(p.stat().st_mode) for p in storage.rglob("*.mp4")}
     assert footage
     assert set(footage.values()) == {0o600}, footage
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_an_rtsps_camera_added_before_pinning_is_pinned_when_reconfigured(
+    hass: HomeAssistant, storage: Path, tmp_path: Path
+) -> None:
+    import asyncio
+    import ssl
+
+    cert, key, fingerprint = await hass.async_add_executor_job(_certificate, tmp_path, "old-camera")
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    await hass.async_add_executor_job(context.load_cert_chain, cert, key)
+    camera = _Impostor()
+    server = await asyncio.start_server(camera.serve, "127.0.0.1", 0, ssl=context)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        old = SimpleNamespace(url=f"rtsps://127.0.0.1:{port}/stream", username="door", password="s3cret")
+        entry = make_hub(hass, storage, [camera_subentry(old)])  # not set up: nothing records
+        subentry = next(iter(entry.subentries.values()))
+        assert "tls_fingerprint" not in subentry.data
+        result = await hass.config_entries.subentries.async_init(
+            (entry.entry_id, "camera"), context={"source": "reconfigure", "subentry_id": subentry.subentry_id}
+        )
+        form = {"mode": "events", "record_audio": True, "pre_roll": 10, "post_roll": 20}
+        result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
+        assert result["step_id"] == "reconfigure_certificate"
+        assert result["description_placeholders"]["fingerprint"] == fingerprint
+        assert result["description_placeholders"]["old"] == "none"
+        result = await hass.config_entries.subentries.async_configure(result["flow_id"], {})
+        assert result["reason"] == "reconfigure_successful"
+        assert entry.subentries[subentry.subentry_id].data["tls_fingerprint"] == fingerprint
+        assert entry.subentries[subentry.subentry_id].data["mode"] == "events"
+        assert camera.received == b""  # a handshake only: no RTSP, no credentials
+    finally:
+        server.close()
+        await server.wait_closed()

@@ -951,6 +951,12 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                         other = existing_camera(entry, unique_id)
                         if other is not None and other.subentry_id != subentry.subentry_id:
                             return self.async_abort(reason="already_configured")
+            if not errors and is_tls_url(data.get(CONF_URL)) and not data.get(CONF_TLS_FINGERPRINT):
+                # An rtsps:// camera added before pinning existed is pinned here, shown first.
+                try:
+                    data[CONF_TLS_FINGERPRINT] = await presented_fingerprint(str(data[CONF_URL]))
+                except CertificateError as err:
+                    errors["base"] = err.reason
             if not errors and data.get(CONF_TLS_FINGERPRINT) not in (
                 None,
                 subentry.data.get(CONF_TLS_FINGERPRINT),
