@@ -56,7 +56,7 @@ from .recording.retention import Policy, PruneReport, prune
 from .requests.lifecycle import Lifecycle
 from .requests.policy import Policy as RequestPolicy
 from .signals import SIGNAL_RING
-from .store import Store, StoreError, meta, seals, segments
+from .store import Store, StoreError, meta, seals, segments, write_private
 from .store.segments import FootageStats, Segment
 from .texts import Texts, async_text, async_texts
 
@@ -77,8 +77,7 @@ def _keep_timestamp(storage: Path, name: str, reply: bytes) -> Path:
     folder = storage / TIMESTAMPS_FOLDER
     folder.mkdir(mode=0o700, exist_ok=True)
     path = folder / name
-    path.write_bytes(reply)
-    path.chmod(0o600)
+    write_private(path, reply)
     return path
 
 

@@ -10,6 +10,8 @@ import io
 from pathlib import Path
 from typing import Any, Final
 
+from ..store.files import write_private
+
 CSV_COLUMNS: Final = (
     "received",
     "agency",
@@ -78,7 +80,6 @@ def write(folder: Path, stamp: str, data: dict[str, Any], generated: str) -> lis
     paths = []
     for suffix, text in (("md", markdown(data, generated)), ("csv", csv_text(data))):
         path = folder / f"transparency-{stamp}.{suffix}"
-        path.write_text(text)
-        path.chmod(0o600)
+        write_private(path, text)
         paths.append(path)
     return paths
