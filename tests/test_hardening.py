@@ -1,7 +1,8 @@
 """Issue 12: nobody but the household decides, and nothing the requester writes can mislead it.
 
 One test per finding of the review (finding 1, discovery, is in test_camera_flow.py:
-test_zeroconf_discovery_adds_a_camera_to_the_hub); each fails on the code before the fix.
+test_zeroconf_discovery_adds_a_camera_to_the_hub; its identity pinning, ONVIF and RTSPS certificates, is
+at the end of this file); each fails on the code before the fix.
 """
 
 from __future__ import annotations
