@@ -938,3 +938,66 @@ async def test_an_rtsps_camera_added_before_pinning_is_pinned_when_reconfigured(
     finally:
         server.close()
         await server.wait_closed()
+
+
+@pytest.mark.usefixtures("socket_enabled")
+async def test_the_certificate_repair_accepts_only_the_certificate_the_owner_was_shown(
+    hass: HomeAssistant, storage: Path, tmp_path: Path
+) -> None:
+    import asyncio
+    import ssl
+
+    from homeassistant.components.repairs import repairs_flow_manager
+    from homeassistant.data_entry_flow import FlowResultType
+    from homeassistant.setup import async_setup_component
+
+    from custom_components.doorbell_vault.hub import certificate_issue_id
+
+    def tls(name: str) -> tuple[ssl.SSLContext, str]:
+        cert, key, fingerprint = _certificate(tmp_path, name)
+        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+        context.load_cert_chain(cert, key)
+        return context, fingerprint
+
+    (_, pinned), (shown, presented), (later, rotated) = [
+        await hass.async_add_executor_job(tls, name) for name in ("pinned", "shown", "later")
+    ]
+    device = _Impostor()
+    server = await asyncio.start_server(device.serve, "127.0.0.1", 0, ssl=shown)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        at = SimpleNamespace(url=f"rtsps://127.0.0.1:{port}/stream", username="door", password="s3cret")
+        entry = make_hub(hass, storage, [camera_subentry(at, tls_fingerprint=pinned)])
+        camera_id = next(iter(entry.subentries))
+        assert await async_setup_component(hass, "repairs", {})
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        issues = ir.async_get(hass)
+        issue_id = certificate_issue_id(camera_id)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=15, step=0.05)
+        flows = repairs_flow_manager(hass)
+        assert flows is not None
+        result = await flows.async_init(DOMAIN, context={"issue_id": issue_id})
+        assert (result["description_placeholders"]["old"], result["description_placeholders"]["new"]) == (
+            pinned,
+            presented,
+        )
+        # Nothing answers when the owner confirms: nothing is pinned.
+        server.close()
+        await server.wait_closed()
+        result = await flows.async_configure(result["flow_id"], {})
+        assert result["errors"] == {"base": "cannot_connect"}
+        # The camera now presents yet another certificate: shown, not accepted unseen.
+        server = await asyncio.start_server(device.serve, "127.0.0.1", port, ssl=later)
+        result = await flows.async_configure(result["flow_id"], {})
+        assert result["errors"] == {"base": "certificate_changed_again"}
+        assert result["description_placeholders"]["new"] == rotated
+        assert entry.subentries[camera_id].data["tls_fingerprint"] == pinned
+        assert device.received == b""
+        result = await flows.async_configure(result["flow_id"], {})
+        assert result["type"] is FlowResultType.CREATE_ENTRY
+        await hass.async_block_till_done()
+        assert entry.subentries[camera_id].data["tls_fingerprint"] == rotated
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        server.close()
+        await server.wait_closed()
