@@ -967,13 +967,40 @@ async def test_the_certificate_repair_accepts_only_the_certificate_the_owner_was
     port = server.sockets[0].getsockname()[1]
     try:
         at = SimpleNamespace(url=f"rtsps://127.0.0.1:{port}/stream", username="door", password="s3cret")
-        entry = make_hub(hass, storage, [camera_subentry(at, tls_fingerprint=pinned)])
+        subentry = camera_subentry(at, tls_fingerprint=pinned, mac="ec:71:db:00:11:22")
+        subentry["unique_id"] = "mac-ec:71:db:00:11:22"
+        entry = make_hub(hass, storage, [subentry])
         camera_id = next(iter(entry.subentries))
         assert await async_setup_component(hass, "repairs", {})
         assert await hass.config_entries.async_setup(entry.entry_id)
         issues = ir.async_get(hass)
         issue_id = certificate_issue_id(camera_id)
         await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=15, step=0.05)
+        # The camera "moves" (a forged DHCP request) to an address with another certificate: the move is
+        # refused before the credentials go there.
+        import pytest_socket
+        from homeassistant.config_entries import SOURCE_DHCP
+        from homeassistant.helpers.service_info.dhcp import DhcpServiceInfo
+
+        pytest_socket.socket_allow_hosts(["127.0.0.1", "127.0.0.2"])  # loopback only (reset per test)
+        elsewhere = _Impostor()
+        other = await asyncio.start_server(elsewhere.serve, "127.0.0.2", port, ssl=later)
+        try:
+            info = DhcpServiceInfo(ip="127.0.0.2", hostname="reolink-door", macaddress="ec71db001122")
+            moved = await hass.config_entries.flow.async_init(
+                DOMAIN, context={"source": SOURCE_DHCP}, data=info
+            )
+            assert moved["step_id"] == "discovery_moved"
+            moved = await hass.config_entries.flow.async_configure(moved["flow_id"], {})
+            assert moved["errors"] == {"base": "identity_changed"}
+            hass.config_entries.flow.async_abort(moved["flow_id"])
+        finally:
+            other.close()
+            await other.wait_closed()
+        assert elsewhere.handshakes == 1
+        assert elsewhere.received == b""
+        assert entry.subentries[camera_id].data["url"] == at.url
+
         flows = repairs_flow_manager(hass)
         assert flows is not None
         result = await flows.async_init(DOMAIN, context={"issue_id": issue_id})
