@@ -127,6 +127,7 @@ async def test_service_request_is_pending_held_announced_and_declined(
     assert audit["ok"] is True
     assert audit["entries"] == 4
     exported = await hass.services.async_call(DOMAIN, "export_audit", {}, blocking=True, return_response=True)
+    assert Path(exported["path"]).stat().st_mode & 0o777 == 0o600
     lines = Path(exported["path"]).read_text().splitlines()
     assert [json.loads(line)["kind"] for line in lines] == [
         "request_received",

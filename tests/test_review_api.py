@@ -559,6 +559,7 @@ async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
         verified["head"],
     )
     assert Path(exported["path"]).parent == vault.storage / "exports"
+    assert Path(exported["path"]).stat().st_mode & 0o777 == 0o600  # private from the moment it exists
     admin = await hass_client()
     response = await admin.get(exported["url"])
     assert response.status == 200

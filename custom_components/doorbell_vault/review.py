@@ -32,6 +32,7 @@ from .media_source import SEGMENT_URL
 from .store import reports, segments
 from .store import requests as stored
 from .store import shares as stored_shares
+from .store.files import write_private_lines
 from .store.requests import Request
 from .store.segments import Segment
 from .store.shares import Download, Share
@@ -254,14 +255,6 @@ def export_url(path: Path) -> str:
     return EXPORT_URL.format(name=path.name)
 
 
-def _write_lines(folder: Path, name: str, lines: list[str]) -> Path:
-    folder.mkdir(mode=0o700, exist_ok=True)
-    path = folder / name
-    path.write_text("".join(f"{line}\n" for line in lines))
-    path.chmod(0o600)
-    return path
-
-
 async def async_verify(vault: DoorbellVault) -> dict[str, Any]:
     """The audit chain's check, with the first bad entry."""
     check = await vault.lifecycle.async_verify_audit()
@@ -274,7 +267,8 @@ async def async_export_audit(vault: DoorbellVault) -> dict[str, Any]:
     lines = await vault.lifecycle.async_export_audit()
     check = await vault.lifecycle.async_verify_audit()
     name = f"audit-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.jsonl"
-    path = await vault.hass.async_add_executor_job(_write_lines, vault.storage / EXPORTS_FOLDER, name, lines)
+    folder = vault.storage / EXPORTS_FOLDER
+    path = await vault.hass.async_add_executor_job(write_private_lines, folder, name, lines)
     return {
         "path": str(path),
         "entries": len(lines),

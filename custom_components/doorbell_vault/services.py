@@ -5,7 +5,6 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Coroutine
 from datetime import datetime, timedelta
-from pathlib import Path
 from typing import Any, Final
 
 import probatio
@@ -23,6 +22,7 @@ from .hub import DoorbellVault, loaded_vault
 from .requests.mail import MAX_TEXT, Mail, MailRefused, async_submit_mail, authenticate, domain_listed
 from .requests.validation import RequestInvalid
 from .store import reports
+from .store.files import write_private_lines
 from .store.requests import Request
 
 MIN_SHARE: Final = timedelta(hours=1)
@@ -152,20 +152,12 @@ async def _report(call: ServiceCall) -> ServiceResponse:
     return {k: v for k, v in data.items() if k != "rows"} | {"exports": [str(p) for p in paths]}
 
 
-def _write_export(folder: Path, name: str, lines: list[str]) -> Path:
-    folder.mkdir(mode=0o700, exist_ok=True)
-    path = folder / name
-    path.write_text("".join(f"{line}\n" for line in lines))
-    path.chmod(0o600)
-    return path
-
-
 async def _export_audit(call: ServiceCall) -> ServiceResponse:
     vault = _vault(call.hass)
     lines = await vault.lifecycle.async_export_audit()
     check = await vault.lifecycle.async_verify_audit()
     name = f"audit-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.jsonl"
-    path = await call.hass.async_add_executor_job(_write_export, vault.storage / "exports", name, lines)
+    path = await call.hass.async_add_executor_job(write_private_lines, vault.storage / "exports", name, lines)
     return {"path": str(path), "entries": len(lines), "head": check.head, "ok": check.ok}
 
 

@@ -25,6 +25,14 @@ def write_private(path: Path, data: bytes | str) -> None:
         file.write(raw)
 
 
+def write_private_lines(folder: Path, name: str, lines: list[str]) -> Path:
+    """Write `lines` as a 0600 text file `name` in `folder` (made 0700 if missing); blocking."""
+    make_private_folder(folder)
+    path = folder / name
+    write_private(path, "".join(f"{line}\n" for line in lines))
+    return path
+
+
 def make_private_folder(path: Path) -> None:
     """Create `path` and any missing parents as 0700 folders (blocking)."""
     missing = []
