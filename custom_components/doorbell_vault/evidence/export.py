@@ -29,6 +29,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from itertools import pairwise
 from pathlib import Path
 from typing import Any, Final
 
@@ -198,11 +199,15 @@ def _run(command: list[str], timeout: float = FFMPEG_TIMEOUT) -> str:
     return result.stdout
 
 
-def _video_packets(ffprobe: str, path: Path) -> list[tuple[float, float, bool]]:
-    """(pts, dts in seconds, is keyframe) of the video packets of a segment, in decode order."""
+def _video_packets(ffprobe: str, path: Path, since: float | None = None) -> list[tuple[float, float, bool]]:
+    """(pts, dts in seconds, is keyframe) of the video packets of a file, in decode order.
+
+    `since`: only from the keyframe at or before that time (seconds) to the end.
+    """
+    interval = () if since is None else ("-read_intervals", f"{since:.3f}%")
     output = _run(
         [
-            *(ffprobe, "-v", "error", *FILES_ONLY, "-select_streams", "v:0"),
+            *(ffprobe, "-v", "error", *FILES_ONLY, "-select_streams", "v:0", *interval),
             *("-show_entries", "packet=pts_time,dts_time,flags", "-of", "csv=p=0", str(path)),
         ],
         timeout=60,
@@ -234,6 +239,56 @@ def clean_outpoint(packets: list[tuple[float, float, bool]], end: float) -> floa
                 return dts
             shown = pts
     return end
+
+
+def orphaned_tail(packets: list[tuple[float, float, bool]]) -> int:
+    """How many video packets (decode order) to drop from the end of a clip so that no frame is missing.
+
+    The concat demuxer ends a file when any stream reaches its out point; the audio stored ahead of the
+    video in a fragment can get there first and leave a reference frame whose B-frames were never read,
+    shown after a hole. That frame goes, with what came after it (B-frames cannot be shown without it).
+    """
+    drop = 0
+    while len(packets) - drop > 2:
+        kept = packets[: len(packets) - drop]
+        shown = sorted(pts for pts, _, _ in kept)
+        step = statistics.median(b - a for a, b in pairwise(shown[-16:]))
+        if shown[-1] - shown[-2] <= 1.5 * step:
+            break
+        drop = len(packets) - max(range(len(kept)), key=lambda i: kept[i][0])
+    return drop
+
+
+def trim_orphaned_tail(ffmpeg: str, ffprobe: str, target: Path, duration: float) -> None:
+    """Drop a reference frame left without its B-frames at the clip's end (see `orphaned_tail`)."""
+    packets = _video_packets(ffprobe, target, since=max(0.0, duration - 1))
+    if not (drop := orphaned_tail(packets)):
+        return
+    count = _run(
+        [
+            *(ffprobe, "-v", "error", *FILES_ONLY, "-select_streams", "v:0", "-count_packets"),
+            *("-show_entries", "stream=nb_read_packets", "-of", "csv=p=0", str(target)),
+        ],
+        timeout=60,
+    )
+    trimmed = target.with_suffix(".trim.mp4")
+    _run(
+        [
+            *(ffmpeg, "-nostdin", "-v", "error", "-y", *FILES_ONLY, "-i", str(target), "-map", "0"),
+            *(
+                "-map_metadata",
+                "-1",
+                "-c",
+                "copy",
+                "-frames:v",
+                str(int(count.strip()) - drop),
+                "-movflags",
+                "+faststart",
+            ),
+            str(trimmed),
+        ]
+    )
+    trimmed.replace(target)
 
 
 def _quote(path: Path) -> str:
@@ -378,6 +433,7 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     except ExportError:
         _run([*command, "-movflags", "+faststart", str(target)])
     listing.unlink()
+    trim_orphaned_tail(order.ffmpeg, order.ffprobe, target, _duration(order.ffprobe, target))
     duration = _duration(order.ffprobe, target)
     gaps = [
         {"from": iso(a.end_us), "to": iso(b.start_us)}
