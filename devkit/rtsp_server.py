@@ -8,6 +8,7 @@ Two modes:
 - live (default): every frame is encoded as it is served (x264/x265, AAC or G.711);
 - `--cheap`: a few seconds are encoded once (kept in a cache folder) and served in a loop with
   continuous timestamps, with no encoding at all, so that many cameras run on two cores.
+`--codec none` serves audio alone (an intercom without a camera: probing it says `no_video`).
 Once the media plays, a second JSON line {"epoch": ...} gives the wall-clock time (Unix seconds) of
 the stream's running time 0: the frame whose timestamp is t leaves the server at epoch + t.
 With `--tls-cert/--tls-key` (PEM files) it serves RTSPS (RTSP over TLS, `rtsps://`) with that certificate.
@@ -77,10 +78,13 @@ def audio_encoder(audio: str) -> str:
 
 
 def payloaders(args: argparse.Namespace) -> tuple[str, str]:
+    """Video and audio payloaders ("" for a stream the camera lacks); gst-rtsp-server counts pay0, pay1."""
     video = "rtph265pay" if args.codec == "h265" else "rtph264pay"
     audio = {"aac": "rtpmp4gpay pt=97", "pcma": "rtppcmapay pt=8", "pcmu": "rtppcmupay pt=0"}.get(
         args.audio, ""
     )
+    if args.codec == "none":
+        return "", f"{audio} name=pay0"
     return f"{video} name=pay0 pt=96 config-interval=1", f"{audio} name=pay1" if audio else ""
 
 
@@ -106,7 +110,7 @@ def raw_audio(args: argparse.Namespace, live: bool) -> str:
 def build_launch(args: argparse.Namespace) -> str:
     """The live pipeline: encode every frame as it is served."""
     video_pay, audio_pay = payloaders(args)
-    video = f"{raw_video(args, live=True)} ! {video_encoder(args)} ! {video_pay}"
+    video = f"{raw_video(args, live=True)} ! {video_encoder(args)} ! {video_pay}" if video_pay else ""
     audio = f"{raw_audio(args, live=True)} ! {audio_encoder(args.audio)} ! {audio_pay}" if audio_pay else ""
     return f"( {video} {audio} )"
 
@@ -270,7 +274,9 @@ def main() -> int:
     parser.add_argument("--host", default="127.0.0.1")
     parser.add_argument("--port", type=int, default=8554, help="0 picks a free port")
     parser.add_argument("--path", default="/doorbell")
-    parser.add_argument("--codec", choices=("h264", "h265"), default="h264")
+    parser.add_argument(
+        "--codec", choices=("h264", "h265", "none"), default="h264", help="none: an audio-only camera"
+    )
     parser.add_argument("--bframes", type=int, default=0)
     parser.add_argument("--size", help="WxH, e.g. 800x600")
     parser.add_argument("--width", type=int, default=1280)
@@ -298,6 +304,11 @@ def main() -> int:
             args.width, args.height = (int(v) for v in args.size.lower().split("x"))
         except ValueError:
             parser.error("--size must be WxH, e.g. 800x600")
+    if args.codec == "none" and args.audio == "none":
+        parser.error("--codec none needs --audio")
+    if args.codec == "none":
+        # Audio alone costs next to nothing to encode: always served live.
+        args.cheap = False
     if not 0 <= args.bframes <= 16 or args.fps < 1 or args.gop_seconds <= 0:
         parser.error("--bframes 0..16, --fps >= 1 and --gop-seconds > 0")
     gop = max(1, round(args.fps * args.gop_seconds))

@@ -52,6 +52,13 @@ async def test_probe_of_an_audio_only_file_is_no_video(tmp_path: Path) -> None:
     assert await probe_duration("ffprobe", tmp_path / "junk.mp4") is None
 
 
+async def test_probe_of_an_audio_only_camera_is_no_video() -> None:
+    with simulator.start(codec="none", audio="pcmu") as intercom:
+        with pytest.raises(ProbeError) as caught:
+            await probe_stream("ffprobe", intercom.url)
+    assert caught.value.reason == "no_video"
+
+
 async def test_missing_ffmpeg_raises_a_repair_and_records_nothing(
     hass: HomeAssistant, storage: Path, doorbell: simulator.SimulatedDoorbell
 ) -> None:
