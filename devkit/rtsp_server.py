@@ -8,6 +8,7 @@ Two modes:
 - live (default): every frame is encoded as it is served (x264/x265, AAC or G.711);
 - `--cheap`: a few seconds are encoded once (kept in a cache folder) and served in a loop with
   continuous timestamps, with no encoding at all, so that many cameras run on two cores.
+`--ntp-offset S` makes its RTCP sender reports carry a clock S seconds off true time.
 `--codec none` serves audio alone (an intercom without a camera: probing it says `no_video`).
 Once the media plays, a second JSON line {"epoch": ...} gives the wall-clock time (Unix seconds) of
 the stream's running time 0: the frame whose timestamp is t leaves the server at epoch + t.
@@ -34,7 +35,7 @@ gi.require_version("Gio", "2.0")
 gi.require_version("Gst", "1.0")
 gi.require_version("GstApp", "1.0")
 gi.require_version("GstRtspServer", "1.0")
-from gi.repository import Gio, GLib, Gst, GstApp, GstRtspServer  # noqa: E402
+from gi.repository import Gio, GLib, GObject, Gst, GstApp, GstRtspServer  # noqa: E402
 
 # The loopers of the (shared) media being served.
 FEEDING: list[Looper] = []
@@ -254,6 +255,35 @@ def cheap_launch(args: argparse.Namespace) -> str:
 # Server -------------------------------------------------------------------------------------------
 
 
+# Seconds from 1900 (NTP's era) to 1970 (Unix's).
+NTP_UNIX_OFFSET = 2_208_988_800
+
+
+def shift_ntp_clock(media: GstRtspServer.RTSPMedia, seconds: float) -> None:
+    """Make the sender reports carry a camera clock `seconds` off true time (the pace stays true).
+
+    The media runs on its own wall clock, calibrated to NTP's era plus the shift, and its RTP sessions
+    take the NTP time of their sender reports from that clock instead of the system's.
+    """
+    clock = GObject.new(Gst.SystemClock, clock_type=Gst.ClockType.REALTIME)
+    internal = clock.get_internal_time()
+    clock.set_calibration(internal, internal + round((NTP_UNIX_OFFSET + seconds) * Gst.SECOND), 1, 1)
+    media.set_clock(clock)
+
+    def prepared(media: GstRtspServer.RTSPMedia) -> None:
+        pipeline = media.get_element().get_parent() or media.get_element()
+        elements = pipeline.iterate_recurse()
+        while True:
+            result, element = elements.next()
+            if result != Gst.IteratorResult.OK:
+                break
+            factory = element.get_factory()
+            if factory is not None and factory.get_name() == "rtpbin":
+                element.set_property("ntp-time-source", "clock-time")
+
+    media.connect("prepared", prepared)
+
+
 def report_epoch(media: GstRtspServer.RTSPMedia) -> None:
     """Print the wall-clock time of running time 0 once the shared media plays."""
     pipeline = media.get_element().get_parent() or media.get_element()
@@ -287,6 +317,9 @@ def main() -> int:
     parser.add_argument("--audio", choices=("aac", "pcma", "pcmu", "none"), default="aac")
     parser.add_argument("--pattern", default="ball")
     parser.add_argument("--cheap", action="store_true", help="serve a pre-encoded loop, no encoding")
+    parser.add_argument(
+        "--ntp-offset", type=float, default=0, help="seconds the camera's clock (its RTCP reports) is off"
+    )
     parser.add_argument("--clip-seconds", type=float, default=0, help="cheap mode: loop length (2 GOPs)")
     parser.add_argument("--username")
     parser.add_argument("--password")
@@ -348,6 +381,8 @@ def main() -> int:
     else:
         factory.set_launch(build_launch(args))
         factory.connect("media-configure", lambda _f, media: report_epoch(media))
+    if args.ntp_offset:
+        factory.connect("media-configure", lambda _f, media: shift_ntp_clock(media, args.ntp_offset))
 
     if args.username or args.tls_cert:
         auth = GstRtspServer.RTSPAuth()

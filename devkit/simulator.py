@@ -80,6 +80,7 @@ def start(
     gop_seconds: float = 2.0,
     cheap: bool = False,
     pattern: str = "ball",
+    ntp_offset: float = 0,
     username: str | None = None,
     password: str | None = None,
     tls_cert: Path | str | None = None,
@@ -88,7 +89,8 @@ def start(
 ) -> SimulatedDoorbell:
     """Start a simulated doorbell and return once it listens (port 0 picks a free port).
 
-    `cheap` serves a pre-encoded loop (encoded once per setting, then cached) without encoding.
+    `cheap` serves a pre-encoded loop (encoded once per setting, then cached) without encoding;
+    `ntp_offset` puts the camera's clock (as its RTCP sender reports tell it) that many seconds off.
     `tls_cert` and `tls_key` (PEM files) serve RTSPS: the URL is then `rtsps://`.
     """
     args = [SYSTEM_PYTHON, str(SERVER), "--port", str(port), "--path", path]
@@ -97,6 +99,8 @@ def start(
     args += ["--gop-seconds", str(gop_seconds), "--pattern", pattern]
     if cheap:
         args.append("--cheap")
+    if ntp_offset:
+        args += ["--ntp-offset", str(ntp_offset)]
     if username and password:
         args += ["--username", username, "--password", password]
     if tls_cert and tls_key:
