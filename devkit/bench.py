@@ -33,11 +33,23 @@ def _cpu_seconds(pid: int) -> float:
     return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
 
 
-def _peak_rss_kb(pid: int) -> int:
+def _status_kb(pid: int, field: str) -> int:
     for line in Path(f"/proc/{pid}/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
+        if line.startswith(f"{field}:"):
             return int(line.split()[1])
     return 0
+
+
+def _peak_rss_kb(pid: int) -> int:
+    return _status_kb(pid, "VmHWM")
+
+
+def _rss_kb(pid: int) -> int:
+    """Resident memory now (VmRSS), of a process that may have ended (0)."""
+    try:
+        return _status_kb(pid, "VmRSS")
+    except OSError:
+        return 0
 
 
 @dataclass
@@ -104,13 +116,26 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
         recorder.start()
         recorders.append(recorder)
     python_before = time.process_time()
-    await asyncio.sleep(2)
+    # RSS "at the start": once the first segment is written (its muxer's buffers exist), at most 15 s in.
+    warm_up = min(SEGMENT_SECONDS + 5, seconds / 3)
+    await asyncio.sleep(warm_up)
     rss_start = _rss_mb()
-    pids = [r.pid for r in recorders if r.pid]
-    cpu, rss = await _sample(pids, seconds - 2)
+    started = [(r, r.pid) for r in recorders if r.pid]
+    pids = [pid for _, pid in started]
+    recorder_rss_start = [_rss_kb(pid) / 1024 for pid in pids]
+    cpu, rss = await _sample(pids, seconds - warm_up)
+    recorder_rss_end = [_rss_kb(pid) / 1024 for pid in pids]
     python_cpu = time.process_time() - python_before
     python_rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"      Python RSS {rss_start:.1f} MB after 2 s, {_rss_mb():.1f} MB at the end")
+    print(f"      Python RSS {rss_start:.1f} MB after {warm_up:.0f} s, {_rss_mb():.1f} MB at the end")
+    if pids:
+        print(
+            f"      recorder RSS per camera after {warm_up:.0f} s: "
+            f"{statistics.mean(recorder_rss_start):.1f} MB mean, {max(recorder_rss_start):.1f} max; "
+            f"at the end ({seconds:.0f} s): {statistics.mean(recorder_rss_end):.1f} MB mean, "
+            f"{max(recorder_rss_end):.1f} max ({len(pids)} recorders, same processes throughout: "
+            f"{all(r.pid == pid for r, pid in started)})"
+        )
     for recorder in recorders:
         await recorder.stop()
     count = (await store.async_call(segments.stats)).segments

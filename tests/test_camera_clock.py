@@ -1,7 +1,9 @@
 """The recording is what the camera sent: its own clock, B-frames, H.265 tagged for Apple players.
 
 Two cameras the project never saw (H.264 High with B-frames at 800x600 25 fps, G.711 µ-law, 4 s GOP,
-a password with `@ : / #`; H.265 960x540 15 fps) recorded by a real Home Assistant, then exported.
+a password with `@ : / #`; H.265 960x540 15 fps whose clock is 90.25 s ahead of true time) recorded by a
+real Home Assistant, then exported. Both send RTCP sender reports: their footage is mapped to UTC by the
+camera's own clock, and the offset from the server's clock is measured.
 """
 
 from __future__ import annotations
@@ -11,6 +13,7 @@ import json
 import statistics
 import subprocess
 import time
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +21,7 @@ from homeassistant.core import HomeAssistant
 
 from custom_components.doorbell_vault.evidence import export
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording.recorder import TIME_ARRIVAL
+from custom_components.doorbell_vault.recording.recorder import TIME_RTCP, name_time_us
 from custom_components.doorbell_vault.store import segments as segments_repo
 from custom_components.doorbell_vault.store.segments import Segment
 from devkit import simulator
@@ -26,6 +29,8 @@ from devkit import simulator
 from .conftest import camera_subentry, make_hub, wait_for
 
 PASSWORD = "p@ss:/#w"
+# The Garage camera's clock runs this far ahead of true time (its RTCP sender reports say so).
+SHIFTS = {"Porch": 0.0, "Garage": 90.25}
 
 
 def _packets(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -106,7 +111,14 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
         ),
         "Garage": (
             simulator.start(
-                cheap=True, codec="h265", fps=15, width=960, height=540, audio="aac", bitrate=1000
+                cheap=True,
+                codec="h265",
+                fps=15,
+                width=960,
+                height=540,
+                audio="aac",
+                bitrate=1000,
+                ntp_offset=SHIFTS["Garage"],
             ),
             {"video_codec": "hevc", "audio_codec": "aac"},
             15,
@@ -131,8 +143,19 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
         figures: dict[str, Any] = {}
         for name, (_doorbell, extra, fps) in cameras.items():
             segments = await _segments(vault, ids[name])
-            assert {s.time_source for s in segments} == {TIME_ARRIVAL}
+            shift = SHIFTS[name]
+            # The camera's clock, from its sender reports; its offset from the server's is measured
+            # (loopback: the arrival delay is near 0, B-frames' reordering adds up to 2 frames).
+            assert {s.time_source for s in segments} == {TIME_RTCP}
+            offsets = [s.clock_offset_us / 1e6 for s in segments if s.clock_offset_us is not None]
+            assert len(offsets) == len(segments)
+            assert all(abs(o - shift) < 0.2 for o in offsets), offsets
+            figures[name] = {"offset_ms": [round(o * 1000, 1) for o in offsets]}
             for segment in segments:
+                # Names, folders and the index are UTC by the camera's clock.
+                assert abs(name_time_us(segment.path) - segment.start_us) < 1_000_000, segment
+                day = datetime.fromtimestamp(segment.start_us / 1e6, UTC).strftime("%Y-%m-%d")
+                assert segment.path.split("/")[1] == day
                 path = storage / segment.path
                 assert _decode_errors(path) == "", segment.path
                 stream, _ = _packets(path)
@@ -158,12 +181,14 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
             )
             target = storage / f"{name}.mp4"
             described = await hass.async_add_executor_job(export.cut, order, order.cameras[0], target)
-            assert described["time_source"] == TIME_ARRIVAL
-            figures[name] = _check_clip(target, fps, b_frames=extra["video_codec"] == "h264")
-            # The clip starts on a keyframe; the simulator sent keyframe k at epoch + k * GOP.
+            assert described["time_source"] == TIME_RTCP
+            assert abs(described["camera_clock_offset_ms"] - shift * 1000) < 200, described
+            figures[name] |= _check_clip(target, fps, b_frames=extra["video_codec"] == "h264")
+            # The clip starts on a keyframe; the simulator sent keyframe k at epoch + k * GOP (true
+            # time), which the camera's clock calls epoch + shift + k * GOP.
             gop = 4.0 if name == "Porch" else 2.0
             start = export.datetime.fromisoformat(described["start"]).timestamp()
-            since = start - epochs[name]
+            since = start - epochs[name] - shift
             error = abs(since - round(since / gop) * gop)
             figures[name]["utc_start_error_ms"] = error * 1000
             assert error < 0.1, figures

@@ -1,22 +1,23 @@
 """The recorder process: one camera's stream copied into fragmented-MP4 segments (PyAV, no encoding).
 
-Run by recorder.Recorder with Home Assistant's own Python (`python capture.py ...`), never imported by
-it; it imports nothing of the integration. Why not the ffmpeg command: the camera's RTCP sender
-reports (its NTP clock against its RTP timestamps) reach only a program that links libavformat. Here
-`start_time_realtime` (the camera's NTP time of pts 0, set from the first sender report) maps the
-camera's own timestamps to UTC.
+Started by recorder.Recorder with Home Assistant's own Python (`python capture.py ...`), never
+imported by it: it imports nothing of the integration. Why not the ffmpeg command: a camera's RTCP
+sender reports (its NTP clock against its RTP timestamps) reach only a program that links libavformat;
+here `start_time_realtime`, set from the first sender report, is the camera's NTP time of pts 0.
 
 The camera's timestamps are kept (B-frames and their reordering intact; H.265 tagged `hvc1`); each
-segment starts on a video keyframe at its pts 0, so its edit list keeps presentation times exact.
-G.711 audio, which MP4 cannot hold, is converted to AAC (the video never is).
+segment starts on a video keyframe, at its pts 0, and the edit list that `delay_moov` allows keeps
+presentation times exact. G.711 audio, which MP4 cannot hold, is converted to AAC (the video never is).
 
-Prints one JSON line per finished segment on stdout:
-  {"name", "start", "end"}: the file in the output folder and its span in the camera's seconds since
-  pts 0; "arrival_us": server time of the camera's pts 0 by the earliest-arriving packet so far;
-  "camera_us": the camera's NTP time of pts 0 from its sender reports, or null before the first one.
-Names are the segment's UTC start by the camera's clock where it sent a report, else by arrival (the
-file is renamed when it is finished). FFmpeg's warnings and errors go to stderr. SIGINT or SIGTERM
-finishes the open segment and exits.
+The stream URL comes on stdin (credentials stay out of the process list). One JSON line per finished
+segment goes to stdout:
+  "name": the file in the output folder, named by its UTC start;
+  "start_us", "end_us": its span in UTC (keyframe to keyframe), by the camera's clock mapped with its
+  sender reports ("time_source": "rtcp") once one came and that clock is within `--max-offset` of the
+  server's, else by the arrival of the connection's earliest video packet ("arrival");
+  "offset_us": the camera's NTP time minus the server's arrival time (null before a sender report).
+A name is given when a segment opens and corrected when it is finished (the file is renamed). FFmpeg's
+warnings and errors go to stderr. SIGINT or SIGTERM finishes the open segment and exits.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import os
 import signal
 import sys
 import time
+from collections import deque
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
@@ -37,147 +39,197 @@ import av
 import av.logging
 
 US = 1_000_000
-# A camera clock further than this from the server's is not believed for naming (logged as measured).
-MAX_CAMERA_OFFSET_US = 3600 * US
-STOP = {"requested": False}
+AAC_RATE = 48000
+AAC_BITRATE = 64000
+AAC_TIME_BASE = Fraction(1, AAC_RATE)
+MOVFLAGS = "+frag_keyframe+delay_moov+default_base_moof"
+_STOP = {"requested": False}
 
 
-@dataclass
+@dataclass(slots=True)
 class Mapping:
-    """Camera time (seconds since pts 0) to UTC microseconds, by arrival and by RTCP."""
+    """Camera time (seconds since pts 0) to UTC microseconds: by RTCP where believed, else arrival."""
 
+    max_offset_us: int
     arrival_us: int | None = None
     camera_us: int | None = None
+
+    def offset_us(self) -> int | None:
+        if self.camera_us is None or self.arrival_us is None:
+            return None
+        return self.camera_us - self.arrival_us
+
+    def believed(self) -> bool:
+        offset = self.offset_us()
+        return offset is not None and abs(offset) <= self.max_offset_us
 
     def utc_us(self, seconds: float) -> int:
         base = self.camera_us if self.believed() else self.arrival_us
         return (base or 0) + round(seconds * US)
 
-    def believed(self) -> bool:
-        return (
-            self.camera_us is not None
-            and self.arrival_us is not None
-            and abs(self.camera_us - self.arrival_us) <= MAX_CAMERA_OFFSET_US
-        )
+
+@dataclass(slots=True)
+class Output:
+    """One output stream of a segment: where its packets go and the shift to the segment's pts 0."""
+
+    stream: Any
+    shift: int
+    time_base: float
+    encoded: bool = False  # packets of the connection's AAC encoder
+    last_dts: int | None = None
 
 
-@dataclass
+@dataclass(slots=True)
 class Segment:
     container: Any
     path: Path
     start: float
-    streams: dict[int, Any] = field(default_factory=dict)
-    end: float = 0.0
-
-
-def _name(utc_us: int, pattern: str) -> str:
-    return datetime.fromtimestamp(utc_us / US, UTC).strftime(pattern)
+    end: float
+    outputs: dict[int, Output] = field(default_factory=dict)
 
 
 class Capture:
-    def __init__(self, args: argparse.Namespace) -> None:
+    """Copy one camera's stream into segments until the stream ends or a stop is asked."""
+
+    def __init__(self, url: str, args: argparse.Namespace) -> None:
+        self.url = url
         self.args = args
         self.folder = Path(args.output).parent
         self.pattern = Path(args.output).name
-        self.mapping = Mapping()
+        self.mapping = Mapping(round(args.max_offset * US))
         self.segment: Segment | None = None
-        self.next_cut: float | None = None
-        self.encoder: Any = None
         self.resampler: Any = None
-        self.audio_out_index: int | None = None
+        self.encoder: Any = None
+        self.wanted: list[Any] = []
+        self.video_index = 0
+        self.video_tb = 1.0
+        self.cut_ticks = 0
+        self.next_cut: int | None = None
 
     def run(self) -> int:
-        options = {"protocol_whitelist": self.args.protocols, "fflags": "+discardcorrupt"}
-        if self.args.url.startswith(("rtsp://", "rtsps://")):
+        options = {"protocol_whitelist": self.args.protocols, "fflags": os.environ.get("CAPTURE_FFLAGS", "+discardcorrupt")}
+        if self.url.startswith(("rtsp://", "rtsps://")):
+            # A socket timeout in FFmpeg itself: PyAV's own timeout costs a GIL round trip per read.
             options |= {"rtsp_transport": "tcp", "timeout": str(10 * US)}
-        source = av.open(self.args.url, options=options, timeout=None if os.environ.get("NOTIMEOUT") else (20.0, 15.0))
+        source = av.open(self.url, options=options)
         try:
-            return self._copy(source)
+            if not source.streams.video:
+                print("the stream has no video", file=sys.stderr, flush=True)
+                return 1
+            self._copy(source)
         finally:
-            self._finish(source)
-            source.close()
-
-    def _copy(self, source: Any) -> int:
-        video = source.streams.video[0]
-        audio = source.streams.audio[0] if source.streams.audio and self.args.audio != "none" else None
-        wanted = [video] + ([audio] if audio is not None else [])
-        video_tb = float(video.time_base)
-        video_index = video.index
-        cut_ticks = round(self.args.segment_seconds / video_tb)
-        next_cut: int | None = None
-        arrival_us: int | None = None
-        for packet in source.demux(wanted):
-            if STOP["requested"]:
-                break
-            pts = packet.pts
-            dts = packet.dts
-            if pts is None or dts is None:
-                continue
-            if packet.stream_index == video_index:
-                estimate = int(time.time() * US - dts * video_tb * US)
-                if arrival_us is None or estimate < arrival_us:
-                    self.mapping.arrival_us = arrival_us = estimate
-                if self.mapping.camera_us is None and source.start_time_realtime:
-                    self.mapping.camera_us = int(source.start_time_realtime)
-                if packet.is_keyframe:
-                    if next_cut is None:
-                        next_cut = pts + cut_ticks
-                        self._open(pts * video_tb, wanted)
-                    elif pts >= next_cut:
-                        while next_cut <= pts:
-                            next_cut += cut_ticks
-                        self._close(pts * video_tb)
-                        self._open(pts * video_tb, wanted)
             if self.segment is not None:
-                self._write(packet, pts, dts)
+                self._close(self.segment.end)
+            source.close()
         return 0
 
-    def _open(self, start: float, wanted: list[Any]) -> None:
-        path = self.folder / _name(self.mapping.utc_us(start), self.pattern)
-        container = av.open(
-            str(path),
-            "w",
-            format="mp4",
-            options={"movflags": "+frag_keyframe+delay_moov+default_base_moof"},
-        )
-        segment = Segment(container, path, start)
-        for stream in wanted:
-            if stream.type == "video":
-                out = container.add_stream_from_template(stream)
-                if stream.codec_context.name == "hevc":
-                    out.codec_tag = "hvc1"
-            elif self.args.audio == "copy":
-                out = container.add_stream_from_template(stream)
-            else:
-                out = container.add_stream("aac", rate=48000, layout="mono")
-                out.bit_rate = 64000
-                self.encoder = out
-                self.resampler = av.AudioResampler(format="fltp", layout="mono", rate=48000)
-            tb = float(stream.time_base)
-            segment.streams[stream.index] = (out, round(start / tb), tb)
-        self.segment = segment
+    def _copy(self, source: Any) -> None:
+        video = source.streams.video[0]
+        audio = source.streams.audio[0] if source.streams.audio and self.args.audio != "none" else None
+        self.wanted = [video] + ([audio] if audio is not None else [])
+        transcode = audio is not None and self.args.audio == "aac"
+        if transcode:
+            # One encoder for the whole connection, so segments join without AAC priming between them.
+            self.resampler = av.AudioResampler(format="fltp", layout="mono", rate=AAC_RATE)
+            self.encoder = av.CodecContext.create("aac", "w")
+            self.encoder.sample_rate = AAC_RATE
+            self.encoder.layout = "mono"
+            self.encoder.format = "fltp"
+            self.encoder.bit_rate = AAC_BITRATE
+            self.encoder.time_base = Fraction(1, AAC_RATE)
+        self.video_index = video.index
+        self.video_tb = video_tb = float(video.time_base)
+        self.cut_ticks = round(self.args.segment_seconds / video_tb)
+        video_index = video.index
+        arrival_us: int | None = None
+        mapping = self.mapping
+        # Packets are taken in decode-time order across the streams (as FFmpeg's own muxing does), so
+        # a segment's audio ends where the next segment's begins.
+        time_bases = {s.index: float(s.time_base) for s in self.wanted}
+        if transcode and audio is not None:
+            time_bases[audio.index] = 1 / AAC_RATE
+        queue = Interleaver(time_bases)
+        for packet in source.demux(self.wanted):
+            if _STOP["requested"]:
+                break
+            dts = packet.dts
+            if packet.pts is None or dts is None:
+                # Untimed packets (the first of an RTSP session can be) are never written.
+                continue
+            if packet.stream_index == video_index:
+                # A frame is handed on when the next one begins to arrive (FFmpeg's parser waits for
+                # it): that is when the camera's clock read the next frame's time.
+                estimate = int((time.time() - (dts + (packet.duration or 0)) * video_tb) * US)
+                if arrival_us is None or estimate < arrival_us:
+                    mapping.arrival_us = arrival_us = estimate
+                if mapping.camera_us is None and source.start_time_realtime:
+                    mapping.camera_us = int(source.start_time_realtime)
+            if transcode and packet.stream is audio:
+                for frame in packet.decode():
+                    for resampled in self.resampler.resample(frame):
+                        for encoded in self.encoder.encode(resampled):
+                            for ready in queue.push(encoded, packet.stream_index):
+                                self._take(*ready)
+                continue
+            for ready in queue.push(packet, packet.stream_index):
+                self._take(*ready)
+        if transcode and audio is not None:
+            for encoded in self.encoder.encode(None):
+                queue.push(encoded, audio.index)
+        for ready in queue.drain():
+            self._take(*ready)
 
-    def _write(self, packet: Any, pts: int, dts: int) -> None:
+    def _take(self, packet: Any, index: int) -> None:
+        """Cut at the first video keyframe due, then write the packet into the open segment."""
+        pts, dts = packet.pts, packet.dts
+        if pts is None or dts is None:
+            return
         segment = self.segment
-        assert segment is not None
-        target = segment.streams.get(packet.stream_index)
-        if target is None:
+        if index == self.video_index and packet.is_keyframe:
+            start = pts * self.video_tb
+            if self.next_cut is None or segment is None:
+                self.next_cut = pts + self.cut_ticks
+                segment = self._open(start)
+            elif pts >= self.next_cut or _backwards(segment, index, dts):
+                while self.next_cut <= pts:
+                    self.next_cut += self.cut_ticks
+                self._close(start)
+                segment = self._open(start)
+        if segment is not None:
+            self._write(segment, packet, index, pts, dts)
+
+    def _open(self, start: float) -> Segment:
+        path = self.folder / _name(self.mapping.utc_us(start), self.pattern)
+        container = av.open(str(path), "w", format="mp4", options={"movflags": MOVFLAGS})
+        segment = Segment(container, path, start, start)
+        for stream in self.wanted:
+            if stream.type == "audio" and self.encoder is not None:
+                # Set up as the connection's encoder is (so the same AAC configuration is written).
+                out = container.add_stream("aac", rate=AAC_RATE, layout="mono")
+                out.bit_rate = AAC_BITRATE
+                segment.outputs[stream.index] = Output(out, round(start * AAC_RATE), 1 / AAC_RATE, True)
+                continue
+            out = container.add_stream_from_template(stream)
+            if stream.type == "video" and stream.codec_context.name == "hevc":
+                # The tag QuickTime and Safari need to play H.265.
+                out.codec_tag = "hvc1"
+            time_base = float(stream.time_base)
+            segment.outputs[stream.index] = Output(out, round(start / time_base), time_base)
+        self.segment = segment
+        return segment
+
+    def _write(self, segment: Segment, packet: Any, index: int, pts: int, dts: int) -> None:
+        output = segment.outputs.get(index)
+        if output is None:
             return
-        out, shift, tb = target
-        if out is self.encoder:
-            for frame in packet.decode():
-                for resampled in self.resampler.resample(frame):
-                    resampled.pts -= round(segment.start * 48000)
-                    for encoded in out.encode(resampled):
-                        segment.container.mux(encoded)
-            return
-        duration = packet.duration or 0
-        end = (pts + duration) * tb
-        if end > segment.end:
-            segment.end = end
-        packet.pts = pts - shift
-        packet.dts = dts - shift
-        packet.stream = out
+        if output.last_dts is not None and dts - output.shift <= output.last_dts:
+            return  # a timestamp going backwards would break the file; a video one cuts (see _take)
+        segment.end = max(segment.end, (pts + (packet.duration or 0)) * output.time_base)
+        packet.pts = pts - output.shift
+        packet.dts = output.last_dts = dts - output.shift
+        if output.encoded:
+            packet.time_base = AAC_TIME_BASE
+        packet.stream = output.stream
         segment.container.mux(packet)
 
     def _close(self, end: float) -> None:
@@ -185,45 +237,90 @@ class Capture:
         if segment is None:
             return
         self.segment = None
-        segment.end = end if end > segment.start else segment.end
         segment.container.close()
         name = _name(self.mapping.utc_us(segment.start), self.pattern)
         if name != segment.path.name:
             segment.path.rename(segment.path.with_name(name))
         line = {
             "name": name,
-            "start": segment.start,
-            "end": segment.end,
-            "arrival_us": self.mapping.arrival_us,
-            "camera_us": self.mapping.camera_us,
+            "start_us": self.mapping.utc_us(segment.start),
+            "end_us": self.mapping.utc_us(max(end, segment.start)),
+            "time_source": "rtcp" if self.mapping.believed() else "arrival",
+            "offset_us": self.mapping.offset_us(),
         }
         print(json.dumps(line), flush=True)
 
-    def _finish(self, _source: Any) -> None:
-        if self.segment is not None:
-            self._close(self.segment.end)
+
+class Interleaver:
+    """Hands packets on in decode-time order across streams, once every stream has one waiting."""
+
+    # Beyond this many waiting packets (streams whose clocks disagree, one that went quiet) the
+    # earliest goes on regardless.
+    LIMIT = 500
+
+    def __init__(self, time_bases: dict[int, float]) -> None:
+        """Streams by index, with their time bases in seconds."""
+        self.time_bases = time_bases
+        self.waiting: dict[int, deque[Any]] = {index: deque() for index in time_bases}
+        self.count = 0
+
+    def push(self, packet: Any, index: int) -> list[tuple[Any, int]]:
+        """Queue a packet of stream `index`; return those now due, as (packet, index)."""
+        if len(self.waiting) == 1:
+            return [(packet, index)]
+        self.waiting[index].append(packet)
+        self.count += 1
+        ready = []
+        while self.count and (all(self.waiting.values()) or self.count > self.LIMIT):
+            ready.append(self._pop())
+        return ready
+
+    def drain(self) -> list[tuple[Any, int]]:
+        """Everything still waiting, in order."""
+        return [self._pop() for _ in range(self.count)]
+
+    def _pop(self) -> tuple[Any, int]:
+        index = min(
+            (i for i, q in self.waiting.items() if q),
+            key=lambda i: self.waiting[i][0].dts * self.time_bases[i],
+        )
+        self.count -= 1
+        return self.waiting[index].popleft(), index
+
+
+def _backwards(segment: Segment, index: int, dts: int) -> bool:
+    """True when a video keyframe's time goes back (a camera's clock reset): it starts a new segment."""
+    output = segment.outputs.get(index)
+    return bool(output and output.last_dts is not None and dts - output.shift <= output.last_dts)
+
+
+def _name(utc_us: int, pattern: str) -> str:
+    return datetime.fromtimestamp(utc_us / US, UTC).strftime(pattern)
 
 
 def _stop(_signum: int, _frame: object) -> None:
-    STOP["requested"] = True
+    _STOP["requested"] = True
 
 
 def main() -> int:
+    """Record until the stream ends (exit 1 on an error, with FFmpeg's words on stderr) or a stop."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--url", required=True)
     parser.add_argument("--output", required=True, help="folder/strftime pattern of the segment names")
-    parser.add_argument("--protocols", required=True, help="protocol whitelist")
+    parser.add_argument("--protocols", required=True, help="FFmpeg's protocol whitelist")
     parser.add_argument("--segment-seconds", type=float, default=10)
     parser.add_argument("--audio", choices=("copy", "aac", "none"), default="none")
+    parser.add_argument("--max-offset", type=float, default=3600, help="seconds a camera's clock may be off")
     args = parser.parse_args()
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    url = sys.stdin.readline().strip()
     av.logging.restore_default_callback()
     av.logging.set_libav_level(av.logging.WARNING)
     try:
-        return Capture(args).run()
+        return Capture(url, args).run()
     except av.FFmpegError as err:
-        print(f"{args.url}: {err}", file=sys.stderr)
+        # Its filename is the URL: never printed (FFmpeg's own lines above say what failed).
+        print(f"{type(err).__name__}: {err.strerror}", file=sys.stderr, flush=True)
         return 1
 
 

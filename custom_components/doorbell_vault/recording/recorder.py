@@ -1,16 +1,16 @@
-"""One supervised ffmpeg per camera: stream copy into fragmented-MP4 segments, indexed as they finish.
+"""One supervised recorder process per camera: stream copy into fragmented-MP4 segments, indexed as they finish.
 
-ffmpeg writes `<camera>/incoming/<UTC start>.mp4` and prints each finished segment on stdout (a CSV
-segment list); the recorder moves it to `<camera>/<UTC day>/<hour>/` and indexes it.
+The recorder process (`capture.py`, FFmpeg's libraries through PyAV, run with Home Assistant's own
+Python) writes `<camera>/incoming/<UTC start>.mp4` and prints each finished segment on stdout as a JSON
+line; the supervisor moves it to `<camera>/<UTC day>/<hour>/` and indexes it.
 
 The camera's own timestamps are recorded untouched (B-frames and their reordering intact). They are
-mapped to UTC separately, per connection: the segment list gives each segment's start and end in the
-camera's time since the first packet, and a segment ends when the keyframe that starts the next one
-arrives, so `arrival - end` measures when the camera's time 0 was, never earlier than it truly was;
-the smallest such value of a connection is its anchor.
+mapped to UTC separately, per connection: by the camera's RTCP sender reports where it sends them (its
+NTP clock; the offset from the server's clock at arrival is stored with each segment), else by the
+arrival of the connection's earliest video packet. The recorder process decides and names the files.
 
-ffmpeg runs in its own process group, dies with its parent (a parent-death signal), and leaves a pid
-file per camera, so a recorder of a killed Home Assistant is found and ended at the next start.
+The process runs in its own process group, dies with its parent (a parent-death signal), and leaves a
+pid file per camera, so a recorder of a killed Home Assistant is found and ended at the next start.
 """
 
 from __future__ import annotations
@@ -22,16 +22,16 @@ import hashlib
 import logging
 import os
 import shutil
+import json
 import signal
 import sqlite3
+import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
-
-import ffmpeg  # type: ignore[import-untyped]
 
 from ..store import PRIVATE_UMASK, Store, make_private_folder, segments, write_private
 from ..store.segments import Segment
@@ -59,61 +59,37 @@ PROBLEM_CERTIFICATE_CHANGED: Final = "certificate_changed"
 TIME_ARRIVAL: Final = "arrival"
 TIME_RTCP: Final = "rtcp"
 TIME_FILE_NAME: Final = "file_name"
-# ffmpeg's first packet of an RTSP session can lack timestamps; everything before the first keyframe
-# that has them is dropped (the expression's register 0 remembers that it came).
-DROP_UNTIMED_START: Final = r"if(ld(0)\,0\,if(key*not(eq(pts\,nopts))\,st(0\,1)*0\,1))"
+# A camera clock further than this from the server's is measured but neither names nor places footage
+# (a camera that never set its clock would otherwise file today's footage in 1970).
+MAX_CAMERA_OFFSET_S: Final = 3600
+CAPTURE: Final = Path(__file__).with_name("capture.py")
 SETPRIV: Final = shutil.which("setpriv")
 
 
 def build_command(
-    binary: str,
+    python: str,
     url: str,
     incoming: Path,
     audio_codec: str | None,
     record_audio: bool,
-    video_codec: str = "h264",
     *,
     allow_http: bool = False,
 ) -> list[str]:
-    """The ffmpeg command: RTSP over TCP with timeouts, video always copied, audio copied or made AAC.
+    """The recorder process's command (the URL goes on its stdin): video copied, audio copied or made AAC.
 
     Raises SourceRefused for a URL whose protocol is not a camera's.
     """
     protocols = checked_source(url, allow_http=allow_http)
-    options: dict[str, object] = {"protocol_whitelist": protocols}
-    if url.startswith(("rtsp://", "rtsps://")):
-        options |= {"rtsp_transport": "tcp", "timeout": 10_000_000}
-    source = ffmpeg.input(url, fflags="+discardcorrupt", **options)
-    streams = [source["v:0"]]
-    codecs: dict[str, object] = {"c:v": "copy", "bsf:v": f"noise=drop={DROP_UNTIMED_START}"}
-    if video_codec in ("hevc", "h265"):
-        # The tag QuickTime and Safari need to play H.265.
-        codecs["tag:v"] = "hvc1"
+    audio = "none"
     if record_audio and audio_codec:
-        streams.append(source["a:0"])
         # MP4 cannot hold G.711: convert the audio alone, never the video.
-        codecs["c:a"] = "copy" if audio_codec == "aac" else "aac"
-        if audio_codec != "aac":
-            codecs["b:a"] = "64k"
-            codecs["ar"] = 48000
-    output = ffmpeg.output(
-        *streams,
-        str(incoming / f"{NAME_FORMAT}.mp4"),
-        f="segment",
-        segment_time=SEGMENT_SECONDS,
-        segment_format="mp4",
-        # delay_moov: the moov waits for the first fragment, so it can hold the edit list that keeps
-        # B-frames' presentation times (and a late first video frame) exact.
-        segment_format_options="movflags=+frag_keyframe+delay_moov+default_base_moof",
-        segment_list="pipe:1",
-        segment_list_type="csv",
-        segment_list_flags="live",
-        reset_timestamps=1,
-        strftime=1,
-        **codecs,
-    )
-    args: list[str] = output.compile(cmd=binary)
-    command = [args[0], "-nostdin", "-hide_banner", "-loglevel", "warning", *args[1:]]
+        audio = "copy" if audio_codec == "aac" else "aac"
+    command = [
+        *(python, "-I", str(CAPTURE)),
+        *("--output", str(incoming / f"{NAME_FORMAT}.mp4"), "--protocols", protocols),
+        *("--segment-seconds", str(SEGMENT_SECONDS), "--audio", audio),
+        *("--max-offset", str(MAX_CAMERA_OFFSET_S)),
+    ]
     if SETPRIV:
         # Ended with its parent, even one killed with SIGKILL; SIGTERM lets it close the segment.
         command = [SETPRIV, "--pdeathsig", "TERM", "--", *command]
@@ -175,7 +151,7 @@ def file_segment(
 
 
 def _recorders_writing_to(folder: Path) -> list[int]:
-    """Process ids of every ffmpeg whose output lies in `folder` (its pid file may be gone)."""
+    """Process ids of every recorder whose output lies in `folder` (its pid file may be gone)."""
     marker = f"{folder}/".encode()
     found = []
     for entry in os.scandir("/proc"):
@@ -278,9 +254,9 @@ class Recorder:
         self._run_problem: str | None = None
         self._refused_this_run = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
-        self._expected_start_us: int | None = None
+        # Where the next segment starts, and how its time was mapped (for one a killed recorder left).
+        self._expected: tuple[int, str, int | None] | None = None
         self._logged_errors: set[str] = set()
-        self._anchor_us: int | None = None
 
     # Public ------------------------------------------------------------------------------------
 
@@ -464,17 +440,16 @@ class Recorder:
         self._run_problem = None
         await self.store.async_job(_make_folder, self.incoming)
         command = build_command(
-            self.ffmpeg_binary,
+            sys.executable,
             url,
             self.incoming,
             self.camera.audio_codec,
             self.camera.record_audio,
-            self.camera.video_codec,
             allow_http=self._resolve_url is not None,
         )
         self._process = process = await asyncio.create_subprocess_exec(
             *command,
-            stdin=asyncio.subprocess.DEVNULL,
+            stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
             env={**os.environ, "TZ": "UTC"},
@@ -483,10 +458,16 @@ class Recorder:
             # Its own process group: a Ctrl-C or a signal to Home Assistant's group never cuts a segment.
             process_group=0,
         )
+        assert process.stdin is not None
         assert process.stdout is not None
         assert process.stderr is not None
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
         try:
+            # On stdin, not the command line: /proc/<pid>/cmdline is readable by every local user.
+            process.stdin.write(url.encode() + b"\n")
+            with contextlib.suppress(ConnectionError):
+                await process.stdin.drain()
+            process.stdin.close()
             await self.store.async_job(_write_pid, self.pid_file, process.pid)
             return await self._follow(process.stdout)
         finally:
@@ -496,8 +477,7 @@ class Recorder:
                 await self.store.async_job(_remove, self.pid_file)
 
     async def _follow(self, stdout: asyncio.StreamReader) -> bool:
-        """Index each segment ffmpeg finishes; the connection's anchor gets better with each."""
-        anchor: float | None = None
+        """Index each segment the recorder process finishes, with its UTC span and time source."""
         produced = False
         timeout = 2 * SEGMENT_SECONDS + WATCHDOG_MARGIN + CONNECT_GRACE
         while True:
@@ -510,22 +490,16 @@ class Recorder:
                 return produced
             if not line:
                 return produced
-            arrived = time.time()
-            parsed = _parse_list_line(line.decode(errors="replace"))
-            if parsed is None:
+            report = parse_report(line)
+            if report is None:
                 continue
-            name, rel_start, rel_end = parsed
-            if rel_end <= rel_start:
-                # Opened and closed with no sample (ffmpeg stopped at a cut): nothing to play or keep.
+            name, start_us, end_us, source, offset_us = report
+            if end_us <= start_us:
+                # Opened and closed with no sample (stopped at a cut): nothing to play or keep.
                 await self.store.async_job(_remove, self.incoming / name)
                 _LOGGER.debug("%s: removed empty segment %s", self.camera.name, name)
                 continue
-            estimate = arrived - rel_end
-            anchor = estimate if anchor is None else min(anchor, estimate)
-            start_us = round((anchor + rel_start) * 1_000_000)
-            end_us = round((anchor + rel_end) * 1_000_000)
-            self._anchor_us = round(anchor * 1_000_000)
-            await self._index(self.incoming / name, start_us, end_us, TIME_ARRIVAL)
+            await self._index(self.incoming / name, start_us, end_us, source, offset_us)
             produced = True
             timeout = 2 * SEGMENT_SECONDS + WATCHDOG_MARGIN
 
@@ -571,7 +545,7 @@ class Recorder:
         except FileNotFoundError:
             _LOGGER.warning("%s: segment %s vanished before indexing", self.camera.name, path.name)
             return
-        self._expected_start_us = end_us
+        self._expected = (end_us, time_source, clock_offset_us)
         self.last_segment = segment
         self.credentials_refused = False  # footage arrives: whatever was refused is accepted now
         self._set_online(True)
@@ -596,17 +570,18 @@ class Recorder:
                 continue
             start_us = name_time_us(name)
             source = TIME_FILE_NAME
-            if self._expected_start_us is not None and (
-                start_us is None or abs(start_us - self._expected_start_us) < 1_500_000
+            offset_us: int | None = None
+            if self._expected is not None and (
+                start_us is None or abs(start_us - self._expected[0]) < 1_500_000
             ):
-                # The segment that followed the last finished one: start exactly where it ended.
-                start_us = self._expected_start_us
-                source = TIME_ARRIVAL
+                # The segment that followed the last finished one: start exactly where it ended,
+                # on the same clock.
+                start_us, source, offset_us = self._expected
             if start_us is None:
                 start_us = int((await self.store.async_job(_mtime, path) - duration) * 1_000_000)
-            await self._index(path, start_us, start_us + round(duration * 1_000_000), source)
+            await self._index(path, start_us, start_us + round(duration * 1_000_000), source, offset_us)
             indexed += 1
-        self._expected_start_us = None
+        self._expected = None
         return indexed
 
 
@@ -616,17 +591,21 @@ def _is_disk_full(err: BaseException) -> bool:
     return isinstance(err, sqlite3.OperationalError) and "disk is full" in str(err)
 
 
-def _parse_list_line(line: str) -> tuple[str, float, float] | None:
-    parts = line.strip().rsplit(",", 2)
-    if len(parts) != 3:
-        return None
-    name = parts[0].strip('"')
-    if "/" in name or not name.endswith(".mp4"):
-        return None
+def parse_report(line: bytes) -> tuple[str, int, int, str, int | None] | None:
+    """(name, start_us, end_us, time source, offset_us) of a finished segment's JSON line, or None."""
     try:
-        return name, float(parts[1]), float(parts[2])
-    except ValueError:
+        report = json.loads(line)
+        name = report["name"]
+        start_us, end_us = int(report["start_us"]), int(report["end_us"])
+        source = report["time_source"]
+        offset = report.get("offset_us")
+    except ValueError, TypeError, KeyError:
         return None
+    if not isinstance(name, str) or "/" in name or not name.endswith(".mp4"):
+        return None
+    if source not in (TIME_RTCP, TIME_ARRIVAL) or end_us < start_us:
+        return None
+    return name, start_us, end_us, source, None if offset is None else int(offset)
 
 
 def _make_folder(folder: Path) -> None:
