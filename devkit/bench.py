@@ -1,7 +1,7 @@
 """Benchmarks that print figures and ratios (never assertions): `scripts/bench recording`.
 
-recording: CPU and peak RSS of Doorbell Vault's recorder (ffmpeg + the Python that supervises and
-indexes it) for one and four simulated doorbells, and for sixteen pre-encoded ones at 2 Mbit/s (the
+recording: CPU and peak RSS of Doorbell Vault's recorder (its recorder processes + the Python that
+supervises and indexes them) for one and four simulated doorbells, and for sixteen pre-encoded ones at 2 Mbit/s (the
 simulator's cheap mode, so the cameras themselves cost almost nothing), against bare `ffmpeg -c copy` of
 the same streams for the same time; the Python CPU per camera-hour and whether its RSS stays flat; then
 p50/p99 of the segment window query over millions of synthetic segments.
@@ -78,8 +78,8 @@ def plain_copy(url: str, out: Path) -> list[str]:
 
 
 def same_command(url: str, out: Path) -> list[str]:
-    """The recorder's own ffmpeg command (timeouts, protocol whitelist, segment list), unsupervised."""
-    return build_command("ffmpeg", url, out, "aac", record_audio=True)
+    """The recorder's own process (capture.py: PyAV, RTCP clock), unsupervised; the URL goes on stdin."""
+    return build_command(sys.executable, url, out, "aac", record_audio=True)
 
 
 async def bare(
@@ -89,9 +89,13 @@ async def bare(
     for index, url in enumerate(urls):
         out = folder / f"bare{index}"
         out.mkdir()
-        processes.append(
-            await asyncio.create_subprocess_exec(*command(url, out), stdout=asyncio.subprocess.DEVNULL)
+        process = await asyncio.create_subprocess_exec(
+            *command(url, out), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL
         )
+        assert process.stdin is not None
+        process.stdin.write(url.encode() + b"\n")  # the recorder process reads it; ffmpeg ignores it
+        process.stdin.close()
+        processes.append(process)
     cpu, rss = await _sample([p.pid for p in processes], seconds)
     for process in processes:
         process.terminate()
@@ -197,16 +201,16 @@ async def _compare(doorbells: list[simulator.SimulatedDoorbell], seconds: float)
     total = ffmpeg_usage.cpu_s + python_usage.cpu_s
     print(
         f"  {count} camera(s): bare ffmpeg {base.cpu_s:.3f} CPU-s, {base.rss_mb:.0f} MB RSS | "
-        f"Doorbell Vault ffmpeg {ffmpeg_usage.cpu_s:.3f} CPU-s + Python {python_usage.cpu_s:.3f} "
-        f"CPU-s, ffmpeg {ffmpeg_usage.rss_mb:.0f} MB RSS "
+        f"Doorbell Vault recorder processes {ffmpeg_usage.cpu_s:.3f} CPU-s + supervising Python "
+        f"{python_usage.cpu_s:.3f} CPU-s, recorders {ffmpeg_usage.rss_mb:.0f} MB RSS "
         f"(Python process {python_usage.rss_mb:.0f} MB) | "
         f"{segments_made} segments | CPU ratio {total / base.cpu_s:.3f} "
         f"(overhead {100 * (total / base.cpu_s - 1):+.1f} %)"
     )
     print(
-        f"      same ffmpeg command unsupervised {same.cpu_s:.3f} CPU-s: supervision and "
-        f"indexing add {100 * (total / same.cpu_s - 1):+.1f} %; the recorder's input and "
-        f"segment-list flags cost {100 * (same.cpu_s / base.cpu_s - 1):+.1f} % over a plain copy; "
+        f"      same recorder process unsupervised {same.cpu_s:.3f} CPU-s: supervision and "
+        f"indexing add {100 * (total / same.cpu_s - 1):+.1f} %; the recorder process (PyAV, the "
+        f"camera's RTCP clock) costs {100 * (same.cpu_s / base.cpu_s - 1):+.1f} % over a plain copy; "
         f"Python {python_usage.cpu_s / (count * seconds / 3600):.2f} CPU-s per camera-hour"
     )
 

@@ -1,7 +1,8 @@
 """The recorder's life cycle against a real `hass`: SIGKILL, restart, SIGTERM (see its e2e test).
 
 `python -m devkit.recorder_check <folder>` prints one JSON report of what it saw; the test asserts it.
-Real processes only: Home Assistant, two simulated cameras, Debian's ffmpeg.
+Real processes only: Home Assistant, two simulated cameras, their recorder processes (the report's
+`ffmpeg_*` keys count those).
 """
 
 from __future__ import annotations
@@ -30,7 +31,7 @@ def _free_port() -> int:
 
 
 def _recorders(storage: Path) -> list[int]:
-    """Process ids of every ffmpeg writing into this storage folder."""
+    """Process ids of every recorder process (capture.py, or an ffmpeg of an older version) writing here."""
     marker = f"{storage}/".encode()
     found = []
     for entry in os.scandir("/proc"):
@@ -41,8 +42,10 @@ def _recorders(storage: Path) -> list[int]:
             state = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        is_ffmpeg = state != "Z" and Path(arguments[0].decode()).name == "ffmpeg"
-        if is_ffmpeg and any(a.startswith(marker) for a in arguments[1:]):
+        recorder = Path(arguments[0].decode()).name == "ffmpeg" or any(
+            a.endswith(b"/capture.py") for a in arguments[1:3]
+        )
+        if state != "Z" and recorder and any(a.startswith(marker) for a in arguments[1:]):
             found.append(int(entry.name))
     return found
 

@@ -53,9 +53,8 @@ async def test_probe_of_an_audio_only_file_is_no_video(tmp_path: Path) -> None:
 
 
 async def test_probe_of_an_audio_only_camera_is_no_video() -> None:
-    with simulator.start(codec="none", audio="pcmu") as intercom:
-        with pytest.raises(ProbeError) as caught:
-            await probe_stream("ffprobe", intercom.url)
+    with simulator.start(codec="none", audio="pcmu") as intercom, pytest.raises(ProbeError) as caught:
+        await probe_stream("ffprobe", intercom.url)
     assert caught.value.reason == "no_video"
 
 

@@ -24,7 +24,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import signal
 import sys
 import time
@@ -55,15 +54,18 @@ class Mapping:
     camera_us: int | None = None
 
     def offset_us(self) -> int | None:
+        """The camera's clock minus the server's, once both are known."""
         if self.camera_us is None or self.arrival_us is None:
             return None
         return self.camera_us - self.arrival_us
 
     def believed(self) -> bool:
+        """True when the camera's clock maps the footage (a sender report came, the offset is sane)."""
         offset = self.offset_us()
         return offset is not None and abs(offset) <= self.max_offset_us
 
     def utc_us(self, seconds: float) -> int:
+        """UTC microseconds of the camera's time `seconds` since pts 0."""
         base = self.camera_us if self.believed() else self.arrival_us
         return (base or 0) + round(seconds * US)
 
@@ -81,6 +83,8 @@ class Output:
 
 @dataclass(slots=True)
 class Segment:
+    """The open segment: its file, its start in the camera's seconds and how far its packets reach."""
+
     container: Any
     path: Path
     start: float
@@ -107,7 +111,9 @@ class Capture:
         self.next_cut: int | None = None
 
     def run(self) -> int:
-        options = {"protocol_whitelist": self.args.protocols, "fflags": os.environ.get("CAPTURE_FFLAGS", "+discardcorrupt")}
+        """Open the stream and copy it until it ends or a stop is asked (0), or exit 1 without video."""
+        # PyAV turns on `genpts` (buffering to invent missing times); the ffmpeg command never did.
+        options = {"protocol_whitelist": self.args.protocols, "fflags": "+discardcorrupt-genpts"}
         if self.url.startswith(("rtsp://", "rtsps://")):
             # A socket timeout in FFmpeg itself: PyAV's own timeout costs a GIL round trip per read.
             options |= {"rtsp_transport": "tcp", "timeout": str(10 * US)}

@@ -1,4 +1,4 @@
-"""One supervised recorder process per camera: stream copy into fragmented-MP4 segments, indexed as they finish.
+"""One supervised recorder process per camera: stream copy into fMP4 segments, indexed as they finish.
 
 The recorder process (`capture.py`, FFmpeg's libraries through PyAV, run with Home Assistant's own
 Python) writes `<camera>/incoming/<UTC start>.mp4` and prints each finished segment on stdout as a JSON
@@ -19,10 +19,10 @@ import asyncio
 import contextlib
 import errno
 import hashlib
+import json
 import logging
 import os
 import shutil
-import json
 import signal
 import sqlite3
 import sys
