@@ -1,9 +1,10 @@
 """Benchmarks that print figures and ratios (never assertions): `scripts/bench recording`.
 
 recording: CPU and peak RSS of Doorbell Vault's recorder (its recorder processes + the Python that
-supervises and indexes them) for one and four simulated doorbells, and for sixteen pre-encoded ones at 2 Mbit/s (the
-simulator's cheap mode, so the cameras themselves cost almost nothing), against bare `ffmpeg -c copy` of
-the same streams for the same time; the Python CPU per camera-hour and whether its RSS stays flat; then
+supervises and indexes them) for one and four simulated doorbells, and for sixteen pre-encoded ones at
+2 Mbit/s (the simulator's cheap mode, so the cameras themselves cost almost nothing), against bare
+`ffmpeg -c copy` of the same streams for the same time; the Python CPU per camera-hour and whether its
+and the recorders' RSS stay flat (RSS once the first segment is written and at the end); then
 p50/p99 of the segment window query over millions of synthetic segments.
 """
 
