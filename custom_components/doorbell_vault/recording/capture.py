@@ -246,7 +246,10 @@ class Capture:
         segment.container.close()
         name = _name(self.mapping.utc_us(segment.start), self.pattern)
         if name != segment.path.name:
-            segment.path.rename(segment.path.with_name(name))
+            if segment.path.with_name(name).exists():
+                name = segment.path.name  # never over another file: the index holds its true start
+            else:
+                segment.path.rename(segment.path.with_name(name))
         line = {
             "name": name,
             "start_us": self.mapping.utc_us(segment.start),

@@ -85,7 +85,8 @@ def build_command(
         # MP4 cannot hold G.711: convert the audio alone, never the video.
         audio = "copy" if audio_codec == "aac" else "aac"
     command = [
-        *(python, "-I", str(CAPTURE)),
+        # -P: its own folder is not put on the path (its neighbours are the integration's modules).
+        *(python, "-P", str(CAPTURE)),
         *("--output", str(incoming / f"{NAME_FORMAT}.mp4"), "--protocols", protocols),
         *("--segment-seconds", str(SEGMENT_SECONDS), "--audio", audio),
         *("--max-offset", str(MAX_CAMERA_OFFSET_S)),
@@ -452,7 +453,8 @@ class Recorder:
             stdin=asyncio.subprocess.PIPE,
             stdout=asyncio.subprocess.PIPE,
             stderr=asyncio.subprocess.PIPE,
-            env={**os.environ, "TZ": "UTC"},
+            # Home Assistant's own import path (its `deps` folder included), for PyAV.
+            env={**os.environ, "TZ": "UTC", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
             # Every segment is born owner-only (0600), not only reachable through the 0700 folder.
             umask=PRIVATE_UMASK,
             # Its own process group: a Ctrl-C or a signal to Home Assistant's group never cuts a segment.
