@@ -8,7 +8,8 @@ Two modes:
 - live (default): every frame is encoded as it is served (x264/x265, AAC or G.711);
 - `--cheap`: a few seconds are encoded once (kept in a cache folder) and served in a loop with
   continuous timestamps, with no encoding at all, so that many cameras run on two cores.
-`--ntp-offset S` makes its RTCP sender reports carry a clock S seconds off true time.
+`--ntp-offset S` makes its RTCP sender reports carry a clock S seconds off true time; `--no-rtcp` sends
+none (a camera whose footage can only be timed by its arrival).
 `--codec none` serves audio alone (an intercom without a camera: probing it says `no_video`).
 Once the media plays, a second JSON line {"epoch": ...} gives the wall-clock time (Unix seconds) of
 the stream's running time 0: the frame whose timestamp is t leaves the server at epoch + t.
@@ -317,6 +318,7 @@ def main() -> int:
     parser.add_argument("--audio", choices=("aac", "pcma", "pcmu", "none"), default="aac")
     parser.add_argument("--pattern", default="ball")
     parser.add_argument("--cheap", action="store_true", help="serve a pre-encoded loop, no encoding")
+    parser.add_argument("--no-rtcp", action="store_true", help="send no RTCP (no sender reports)")
     parser.add_argument(
         "--ntp-offset", type=float, default=0, help="seconds the camera's clock (its RTCP reports) is off"
     )
@@ -381,6 +383,8 @@ def main() -> int:
     else:
         factory.set_launch(build_launch(args))
         factory.connect("media-configure", lambda _f, media: report_epoch(media))
+    if args.no_rtcp:
+        factory.set_enable_rtcp(False)
     if args.ntp_offset:
         factory.connect("media-configure", lambda _f, media: shift_ntp_clock(media, args.ntp_offset))
 

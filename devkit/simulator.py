@@ -81,6 +81,7 @@ def start(
     cheap: bool = False,
     pattern: str = "ball",
     ntp_offset: float = 0,
+    rtcp: bool = True,
     username: str | None = None,
     password: str | None = None,
     tls_cert: Path | str | None = None,
@@ -90,7 +91,8 @@ def start(
     """Start a simulated doorbell and return once it listens (port 0 picks a free port).
 
     `cheap` serves a pre-encoded loop (encoded once per setting, then cached) without encoding;
-    `ntp_offset` puts the camera's clock (as its RTCP sender reports tell it) that many seconds off.
+    `ntp_offset` puts the camera's clock (as its RTCP sender reports tell it) that many seconds off;
+    `rtcp=False` sends no RTCP at all.
     `tls_cert` and `tls_key` (PEM files) serve RTSPS: the URL is then `rtsps://`.
     """
     args = [SYSTEM_PYTHON, str(SERVER), "--port", str(port), "--path", path]
@@ -101,6 +103,8 @@ def start(
         args.append("--cheap")
     if ntp_offset:
         args += ["--ntp-offset", str(ntp_offset)]
+    if not rtcp:
+        args.append("--no-rtcp")
     if username and password:
         args += ["--username", username, "--password", password]
     if tls_cert and tls_key:

@@ -1,17 +1,20 @@
 """The recording is what the camera sent: its own clock, B-frames, H.265 tagged for Apple players.
 
-Two cameras the project never saw (H.264 High with B-frames at 800x600 25 fps, G.711 µ-law, 4 s GOP,
-a password with `@ : / #`; H.265 960x540 15 fps whose clock is 90.25 s ahead of true time) recorded by a
-real Home Assistant, then exported. Both send RTCP sender reports: their footage is mapped to UTC by the
-camera's own clock, and the offset from the server's clock is measured.
+Cameras the project never saw (H.264 High with B-frames at 800x600 25 fps, G.711 µ-law, 4 s GOP, a
+password with `@ : / #`; H.265 960x540 15 fps whose clock is 90.25 s ahead of true time; one that sends
+no RTCP at all) recorded by a real Home Assistant, then exported. Those that send RTCP sender reports have
+their footage mapped to UTC by the camera's own clock, with the offset from the server's clock measured;
+the other is anchored at the arrival of its frames.
 """
 
 from __future__ import annotations
 
 import itertools
 import json
+import signal
 import statistics
 import subprocess
+import sys
 import time
 from datetime import UTC, datetime
 from pathlib import Path
@@ -21,7 +24,8 @@ from homeassistant.core import HomeAssistant
 
 from custom_components.doorbell_vault.evidence import export
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording.recorder import TIME_RTCP, name_time_us
+from custom_components.doorbell_vault.recording import recorder as recorder_module
+from custom_components.doorbell_vault.recording.recorder import TIME_ARRIVAL, TIME_RTCP, name_time_us
 from custom_components.doorbell_vault.store import segments as segments_repo
 from custom_components.doorbell_vault.store.segments import Segment
 from devkit import simulator
@@ -30,7 +34,7 @@ from .conftest import camera_subentry, make_hub, wait_for
 
 PASSWORD = "p@ss:/#w"
 # The Garage camera's clock runs this far ahead of true time (its RTCP sender reports say so).
-SHIFTS = {"Porch": 0.0, "Garage": 90.25}
+SHIFTS = {"Porch": 0.0, "Garage": 90.25, "Gate": 0.0}
 
 
 def _packets(path: Path) -> tuple[dict[str, Any], list[dict[str, Any]]]:
@@ -123,6 +127,11 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
             {"video_codec": "hevc", "audio_codec": "aac"},
             15,
         ),
+        "Gate": (
+            simulator.start(cheap=True, fps=15, width=640, height=360, audio="none", bitrate=500, rtcp=False),
+            {"video_codec": "h264", "audio_codec": None},
+            15,
+        ),
     }
     try:
         entry = make_hub(
@@ -144,11 +153,12 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
         for name, (_doorbell, extra, fps) in cameras.items():
             segments = await _segments(vault, ids[name])
             shift = SHIFTS[name]
+            source = TIME_ARRIVAL if name == "Gate" else TIME_RTCP
             # The camera's clock, from its sender reports; its offset from the server's is measured
-            # (loopback: the arrival delay is near 0, B-frames' reordering adds up to 2 frames).
-            assert {s.time_source for s in segments} == {TIME_RTCP}
+            # (loopback: the arrival delay is near 0). Without sender reports: arrival, no offset.
+            assert {s.time_source for s in segments} == {source}
             offsets = [s.clock_offset_us / 1e6 for s in segments if s.clock_offset_us is not None]
-            assert len(offsets) == len(segments)
+            assert len(offsets) == (len(segments) if source == TIME_RTCP else 0)
             assert all(abs(o - shift) < 0.2 for o in offsets), offsets
             figures[name] = {"offset_ms": [round(o * 1000, 1) for o in offsets]}
             for segment in segments:
@@ -181,9 +191,12 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
             )
             target = storage / f"{name}.mp4"
             described = await hass.async_add_executor_job(export.cut, order, order.cameras[0], target)
-            assert described["time_source"] == TIME_RTCP
-            assert abs(described["camera_clock_offset_ms"] - shift * 1000) < 200, described
-            figures[name] |= _check_clip(target, fps, b_frames=extra["video_codec"] == "h264")
+            assert described["time_source"] == source
+            if source == TIME_RTCP:
+                assert abs(described["camera_clock_offset_ms"] - shift * 1000) < 200, described
+            else:
+                assert described["camera_clock_offset_ms"] is None
+            figures[name] |= _check_clip(target, fps, b_frames=name == "Porch")
             # The clip starts on a keyframe; the simulator sent keyframe k at epoch + k * GOP (true
             # time), which the camera's clock calls epoch + shift + k * GOP.
             gop = 4.0 if name == "Porch" else 2.0
@@ -201,3 +214,33 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
         for doorbell, _, _ in cameras.values():
             doorbell.stop()
     assert time.time() > 0
+
+
+def test_a_camera_clock_far_off_is_measured_but_footage_is_placed_by_arrival(tmp_path: Path) -> None:
+    """The recorder process alone: a camera clock two hours off names and places nothing."""
+    shift = 7200.0
+    with simulator.start(
+        cheap=True, fps=15, width=320, height=240, audio="none", bitrate=300, gop_seconds=1, ntp_offset=shift
+    ) as doorbell:
+        command = recorder_module.build_command(
+            sys.executable, doorbell.url, tmp_path, None, record_audio=False
+        )
+        command[command.index("--segment-seconds") + 1] = "1"
+        process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        assert process.stdin is not None
+        assert process.stdout is not None
+        process.stdin.write(doorbell.url + "\n")
+        process.stdin.close()
+        try:
+            reports = [json.loads(process.stdout.readline()) for _ in range(3)]
+            arrived = time.time()
+        finally:
+            process.send_signal(signal.SIGINT)
+            process.wait(10)
+    last = reports[-1]
+    assert last["time_source"] == TIME_ARRIVAL
+    assert abs(last["offset_us"] / 1e6 - shift) < 0.2
+    # Named and timed by the server's clock: the segment ended a moment ago, not two hours ahead.
+    assert abs(last["end_us"] / 1e6 - arrived) < 2
+    assert abs(name_time_us(last["name"]) - last["start_us"]) < 1_000_000
+    assert (tmp_path / last["name"]).exists()
