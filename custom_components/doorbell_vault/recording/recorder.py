@@ -51,7 +51,7 @@ INCOMING: Final = "incoming"
 PID_FILE: Final = "recorder.pid"
 NAME_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 G711: Final = frozenset({"pcm_alaw", "pcm_mulaw"})
-# Why a camera is down, for the repair (translated by the hub); None: ffmpeg's own words say it.
+# Why a camera is down, for the repair (translated by the hub); None: FFmpeg's own words say it.
 PROBLEM_STALLED: Final = "stalled"
 PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
 PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
@@ -206,10 +206,10 @@ type Listener = Callable[[], None]
 
 
 class Recorder:
-    """Supervise one camera's ffmpeg: restart with capped backoff, watch for stalls, index segments.
+    """Supervise one camera's recorder process: restart with backoff, watch for stalls, index segments.
 
-    Whatever goes wrong (ffmpeg, the disk, the index) is logged once, shows the camera offline and is
-    retried with backoff; the supervisor itself never ends before stop().
+    Whatever goes wrong (the recorder process, the disk, the index) is logged once, shows the camera
+    offline and is retried with backoff; the supervisor itself never ends before stop().
     """
 
     def __init__(
@@ -263,12 +263,12 @@ class Recorder:
 
     @property
     def recording(self) -> bool:
-        """True while ffmpeg runs and segments arrive."""
+        """True while the recorder process runs and segments arrive."""
         return self.online and not self.paused
 
     @property
     def pid(self) -> int | None:
-        """The running ffmpeg's process id."""
+        """The running recorder process's id."""
         return self._process.pid if self._process and self._process.returncode is None else None
 
     async def current_url(self) -> str | None:
@@ -287,12 +287,12 @@ class Recorder:
         )
 
     async def stop(self) -> None:
-        """Stop ffmpeg gracefully (the open segment is finished) and index what it left."""
+        """Stop the recorder process gracefully (the open segment is finished) and index what it left."""
         self._stopping = True
         self._wake.set()
         await self._terminate()
         if self._task:
-            # Normally the loop ends by itself once ffmpeg is gone; a stuck lookup is cancelled.
+            # Normally the loop ends by itself once the recorder process is gone; a stuck lookup is cancelled.
             done, _ = await asyncio.wait({self._task}, timeout=STOP_GRACE)
             if not done:
                 self._task.cancel()
@@ -334,7 +334,7 @@ class Recorder:
                 _LOGGER.warning(
                     "%s stopped recording: %s",
                     self.camera.name,
-                    self.stderr_tail[-1] if self.stderr_tail else "ffmpeg exited",
+                    self.stderr_tail[-1] if self.stderr_tail else "the recorder process exited",
                 )
         self._notify()
 
@@ -519,7 +519,7 @@ class Recorder:
         if process is None or process.returncode is not None:
             return
         with contextlib.suppress(ProcessLookupError):
-            # SIGINT lets ffmpeg finish the open fragment and segment.
+            # SIGINT lets the recorder process finish the open segment.
             process.send_signal(signal.SIGINT)
         try:
             await asyncio.wait_for(process.wait(), STOP_GRACE)
@@ -556,7 +556,7 @@ class Recorder:
         self._notify()
 
     async def salvage(self) -> int:
-        """Index what a stopped or killed ffmpeg left in `incoming/`, up to its last whole fragment."""
+        """Index what a stopped or killed recorder process left in `incoming/`, to its last whole fragment."""
         try:
             names = await self.store.async_job(_list_mp4, self.incoming)
         except FileNotFoundError:
