@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import json
 import shutil
 from pathlib import Path
 
@@ -64,10 +65,10 @@ async def test_reconciles_the_three_crash_cases(
     assert not (storage / camera / "incoming" / "20261124T101700Z.mp4").exists()
 
 
-async def test_a_segment_ffmpeg_closed_without_a_sample_is_not_indexed(
+async def test_a_segment_closed_without_a_sample_is_not_indexed(
     hass: HomeAssistant, storage: Path, sample_segment: Path
 ) -> None:
-    """ffmpeg stopped at a cut lists a segment with no sample (start == end): a browser cannot play it."""
+    """A recorder stopped at a cut reports a segment with no sample (start == end): unplayable, dropped."""
     camera = CameraConfig(id="cam", name="Door", url=None)
     storage.mkdir(exist_ok=True)
     store = Store(storage / "doorbell_vault.db")
@@ -76,12 +77,28 @@ async def test_a_segment_ffmpeg_closed_without_a_sample_is_not_indexed(
     recorder.incoming.mkdir(parents=True)
     (recorder.incoming / "20261124T101000Z.mp4").write_bytes(sample_segment.read_bytes()[:40])
     shutil.copy(sample_segment, recorder.incoming / "20261124T101001Z.mp4")
+    start = name_time_us("20261124T101001Z.mp4")
+    assert start is not None
+    reports = [
+        {"name": "20261124T101000Z.mp4", "start_us": start, "end_us": start, "time_source": "arrival"},
+        {
+            "name": "20261124T101001Z.mp4",
+            "start_us": start,
+            "end_us": start + 6_000_000,
+            "time_source": "rtcp",
+            "offset_us": -1500,
+        },
+        {"name": "../escape.mp4", "start_us": start, "end_us": start + 1, "time_source": "rtcp"},
+        {"name": "x.mp4", "start_us": start, "end_us": start + 1, "time_source": "guess"},
+    ]
     listed = asyncio.StreamReader()
-    listed.feed_data(b"20261124T101000Z.mp4,2.000000,2.000000\n20261124T101001Z.mp4,2.000000,8.000000\n")
+    listed.feed_data(b"".join(json.dumps(r).encode() + b"\n" for r in reports) + b"not json\n")
     listed.feed_eof()
     assert await recorder._follow(listed) is True
     found = await store.async_call(segments.in_window, camera.id, 0, 2**62)
+    found = await store.async_call(segments.timing, found)
     await store.async_close()
     assert [Path(s.path).name for s in found] == ["20261124T101001Z.mp4"]
     assert found[0].end_us - found[0].start_us == 6_000_000
+    assert (found[0].time_source, found[0].clock_offset_us) == ("rtcp", -1500)
     assert not (recorder.incoming / "20261124T101000Z.mp4").exists()
