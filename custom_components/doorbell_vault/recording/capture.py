@@ -41,6 +41,8 @@ US = 1_000_000
 AAC_RATE = 48000
 AAC_BITRATE = 64000
 AAC_TIME_BASE = Fraction(1, AAC_RATE)
+# How long the start of a connection waits for the camera's first sender reports (its packets wait too).
+HOLD_SECONDS = 6.0
 MOVFLAGS = "+frag_keyframe+delay_moov+default_base_moof"
 _STOP = {"requested": False}
 
@@ -109,6 +111,8 @@ class Capture:
         self.video_tb = 1.0
         self.cut_ticks = 0
         self.next_cut: int | None = None
+        self.queue = Interleaver({})
+        self.transcode_index: int | None = None
 
     def run(self) -> int:
         """Open the stream and copy it until it ends or a stop is asked (0), or exit 1 without video."""
@@ -146,15 +150,22 @@ class Capture:
         self.video_index = video.index
         self.video_tb = video_tb = float(video.time_base)
         self.cut_ticks = round(self.args.segment_seconds / video_tb)
-        video_index = video.index
-        arrival_us: int | None = None
         mapping = self.mapping
         # Packets are taken in decode-time order across the streams (as FFmpeg's own muxing does), so
         # a segment's audio ends where the next segment's begins.
         time_bases = {s.index: float(s.time_base) for s in self.wanted}
         if transcode and audio is not None:
             time_bases[audio.index] = 1 / AAC_RATE
-        queue = Interleaver(time_bases)
+        self.queue = queue = Interleaver(time_bases)
+        self.transcode_index = audio.index if transcode and audio is not None else None
+        # Until every stream's first sender report came (or HOLD_SECONDS passed), packets wait: FFmpeg
+        # moves a stream's times onto the camera's NTP clock at its first report, and the times of
+        # what came before are moved the same way here, so no segment holds a jump.
+        hold: list[tuple[Any, float, bool]] | None = []
+        hold_until = time.monotonic() + HOLD_SECONDS
+        reported: set[int] = set()
+        last_before: dict[int, tuple[int, int]] = {}
+        shifts: dict[int, int] = {}
         for packet in source.demux(self.wanted):
             if _STOP["requested"]:
                 break
@@ -162,27 +173,56 @@ class Capture:
             if packet.pts is None or dts is None:
                 # Untimed packets (the first of an RTSP session can be) are never written.
                 continue
-            if packet.stream_index == video_index:
-                # A frame is handed on when the next one begins to arrive (FFmpeg's parser waits for
-                # it): that is when the camera's clock read the next frame's time.
-                estimate = int((time.time() - (dts + (packet.duration or 0)) * video_tb) * US)
-                if arrival_us is None or estimate < arrival_us:
-                    mapping.arrival_us = arrival_us = estimate
-                if mapping.camera_us is None and source.start_time_realtime:
-                    mapping.camera_us = int(source.start_time_realtime)
-            if transcode and packet.stream is audio:
-                for frame in packet.decode():
-                    for resampled in self.resampler.resample(frame):
-                        for encoded in self.encoder.encode(resampled):
-                            for ready in queue.push(encoded, packet.stream_index):
-                                self._take(*ready)
+            arrived = time.time()
+            if mapping.camera_us is None and source.start_time_realtime:
+                mapping.camera_us = int(source.start_time_realtime)
+            if hold is None:
+                self._feed(packet, arrived)
                 continue
-            for ready in queue.push(packet, packet.stream_index):
-                self._take(*ready)
-        if transcode and audio is not None:
+            index = packet.stream_index
+            if index not in reported and packet.has_sidedata("prft"):
+                reported.add(index)
+                if index in last_before:
+                    before, duration = last_before[index]
+                    gap = dts - (before + duration)
+                    if abs(gap) > 2 * max(duration, 1):
+                        shifts[index] = gap
+            elif index not in reported:
+                last_before[index] = (dts, packet.duration or 0)
+            hold.append((packet, arrived, index not in reported))
+            if len(reported) == len(self.wanted) or time.monotonic() > hold_until:
+                for held, when, before_report in hold:
+                    shift = shifts.get(held.stream_index, 0) if before_report else 0
+                    if shift:
+                        held.pts += shift
+                        held.dts += shift
+                    self._feed(held, when)
+                hold = None
+        for held, when, _ in hold or []:
+            self._feed(held, when)
+        if self.transcode_index is not None:
             for encoded in self.encoder.encode(None):
-                queue.push(encoded, audio.index)
+                queue.push(encoded, self.transcode_index)
         for ready in queue.drain():
+            self._take(*ready)
+
+    def _feed(self, packet: Any, arrived: float) -> None:
+        """Time a packet's arrival (video), convert G.711 audio, and queue it for the segments."""
+        index = packet.stream_index
+        if index == self.video_index:
+            # A frame is handed on when the next one begins to arrive (FFmpeg's parser waits for it):
+            # that is when the camera's clock read the next frame's time.
+            estimate = int((arrived - (packet.dts + (packet.duration or 0)) * self.video_tb) * US)
+            if self.mapping.arrival_us is None or estimate < self.mapping.arrival_us:
+                self.mapping.arrival_us = estimate
+        if index == self.transcode_index:
+            for frame in packet.decode():
+                for resampled in self.resampler.resample(frame):
+                    for encoded in self.encoder.encode(resampled):
+                        for ready in self.queue.push(encoded, index):
+                            self._take(*ready)
+            return
+        for ready in self.queue.push(packet, index):
             self._take(*ready)
 
     def _take(self, packet: Any, index: int) -> None:
