@@ -7,6 +7,7 @@ built in `review` (agencies: `requests/agencies.py`).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
 from functools import wraps
@@ -234,19 +235,23 @@ async def _share(connection: ActiveConnection, msg: dict[str, Any], vault: Doorb
 @callback
 def ws_subscribe(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
     """Send R on every new request, transition, build progress and download, across entry reloads."""
+    # Summaries take different numbers of store round trips (a shared request's share, say): the lock
+    # (FIFO, taken by each eager task at once) sends the events in the order of the changes.
+    in_order = asyncio.Lock()
 
     async def send(request: Request, progress: str | None) -> None:
-        if (vault := loaded_vault(hass)) is None:
-            return
-        try:
-            summary = (await review.async_summaries(vault, [request]))[0]
-        except StoreError, RuntimeError:  # the entry is being unloaded: the reloaded one will speak
-            return
-        connection.send_message(event_message(msg["id"], summary | {"progress": progress}))
+        async with in_order:
+            if (vault := loaded_vault(hass)) is None:
+                return
+            try:
+                summary = (await review.async_summaries(vault, [request]))[0]
+            except StoreError, RuntimeError:  # the entry is being unloaded: the reloaded one will speak
+                return
+            connection.send_message(event_message(msg["id"], summary | {"progress": progress}))
 
     @callback
     def changed(request: Request, _change: Change) -> None:
-        # The stage now, not when the summary is ready; an eager task keeps the events in order.
+        # The stage now, not when the summary is ready.
         vault = loaded_vault(hass)
         progress = vault.lifecycle.building.get(request.id) if vault else None
         hass.async_create_task(send(request, progress), eager_start=True)
