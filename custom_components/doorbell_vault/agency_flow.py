@@ -39,18 +39,7 @@ from .requests.agencies import (
     PublicKeyInvalid,
 )
 from .requests.confusables import skeleton
-
-
-def _number(minimum: float, maximum: float, step: float, unit: str) -> selector.NumberSelector:
-    return selector.NumberSelector(
-        selector.NumberSelectorConfig(
-            min=minimum,
-            max=maximum,
-            step=step,
-            unit_of_measurement=unit,
-            mode=selector.NumberSelectorMode.BOX,
-        )
-    )
+from .selectors import number_box
 
 
 def _key_type_selector() -> selector.SelectSelector:
@@ -116,10 +105,10 @@ class AgencySubentryFlow(ConfigSubentryFlow):
                 probatio.Optional(CONF_AUTO_CAMERAS): selector.SelectSelector(
                     selector.SelectSelectorConfig(options=cameras, multiple=True)
                 ),
-                probatio.Required(CONF_AUTO_MAX_HOURS): _number(0.5, 168, 0.5, "h"),
+                probatio.Required(CONF_AUTO_MAX_HOURS): number_box(0.5, 168, 0.5, "h"),
                 probatio.Required(CONF_AUTO_AUDIO): selector.BooleanSelector(),
-                probatio.Required(CONF_AUTO_DAYS): _number(1, 90, 1, "d"),
-                probatio.Required(CONF_AUTO_DOWNLOADS): _number(1, 100, 1, "×"),
+                probatio.Required(CONF_AUTO_DAYS): number_box(1, 90, 1, "d"),
+                probatio.Required(CONF_AUTO_DOWNLOADS): number_box(1, 100, 1, "×"),
             }
         )
 

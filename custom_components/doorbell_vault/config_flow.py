@@ -105,6 +105,7 @@ from .recording.pinning import CertificateError, is_tls_url, presented_fingerpri
 from .recording.probe import ProbeError, StreamInfo, ffprobe_binary, probe_stream
 from .requests.agencies import SUBENTRY_AGENCY
 from .requests.secret import generate_secret, secret_is_set, strong_enough, write_secret
+from .selectors import number_box
 from .store import FolderError, prepare_folder
 
 GIB = 1024**3
@@ -569,18 +570,6 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         return DoorbellVaultOptionsFlow()
 
 
-def _number(minimum: float, maximum: float, step: float, unit: str) -> selector.NumberSelector:
-    return selector.NumberSelector(
-        selector.NumberSelectorConfig(
-            min=minimum,
-            max=maximum,
-            step=step,
-            unit_of_measurement=unit,
-            mode=selector.NumberSelectorMode.BOX,
-        )
-    )
-
-
 _UNCHANGED: Any = object()
 
 
@@ -638,8 +627,8 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
         schema = probatio.Schema(
             {
                 probatio.Required(CONF_REQUIRE_CASE_NUMBER): selector.BooleanSelector(),
-                probatio.Required(CONF_MAX_WINDOW_HOURS): _number(1, 168, 1, "h"),
-                probatio.Required(CONF_MAX_RADIUS_M): _number(10, 50000, 10, "m"),
+                probatio.Required(CONF_MAX_WINDOW_HOURS): number_box(1, 168, 1, "h"),
+                probatio.Required(CONF_MAX_RADIUS_M): number_box(10, 50000, 10, "m"),
                 probatio.Required(CONF_MIN_LEGAL_BASIS): basis,
                 probatio.Required(CONF_EXIGENT_AS): basis,
                 probatio.Optional(CONF_AGENCY_BLOCKLIST): selector.TextSelector(
@@ -648,9 +637,9 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 probatio.Optional(CONF_AGENCY_ALLOWLIST): selector.TextSelector(
                     selector.TextSelectorConfig(multiple=True)
                 ),
-                probatio.Required(CONF_MAX_DEADLINE_DAYS): _number(1, 90, 1, "d"),
-                probatio.Required(CONF_MAX_PENDING_PER_SOURCE): _number(1, 100, 1, "×"),
-                probatio.Required(CONF_RATE_LIMIT): _number(1, 600, 1, "/min"),
+                probatio.Required(CONF_MAX_DEADLINE_DAYS): number_box(1, 90, 1, "d"),
+                probatio.Required(CONF_MAX_PENDING_PER_SOURCE): number_box(1, 100, 1, "×"),
+                probatio.Required(CONF_RATE_LIMIT): number_box(1, 600, 1, "/min"),
                 probatio.Optional(CONF_GENERATE_SECRET, default=False): selector.BooleanSelector(),
                 probatio.Optional(CONF_WEBHOOK_SECRET): selector.TextSelector(
                     selector.TextSelectorConfig(type=selector.TextSelectorType.PASSWORD)
@@ -703,11 +692,11 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
             return await self.async_step_secret()
         schema = probatio.Schema(
             {
-                probatio.Required(CONF_SHARE_DAYS): _number(1, 90, 1, "d"),
-                probatio.Required(CONF_SHARE_DOWNLOADS): _number(1, 100, 1, "×"),
+                probatio.Required(CONF_SHARE_DAYS): number_box(1, 90, 1, "d"),
+                probatio.Required(CONF_SHARE_DOWNLOADS): number_box(1, 100, 1, "×"),
                 probatio.Required(CONF_SHARE_AUDIO): selector.BooleanSelector(),
-                probatio.Required(CONF_SHARE_GRACE_DAYS): _number(0, 3650, 1, "d"),
-                probatio.Required(CONF_SHARE_RETENTION_DAYS): _number(1, 3650, 1, "d"),
+                probatio.Required(CONF_SHARE_GRACE_DAYS): number_box(0, 3650, 1, "d"),
+                probatio.Required(CONF_SHARE_RETENTION_DAYS): number_box(1, 3650, 1, "d"),
                 probatio.Required(CONF_SHARE_DECIDER_NAME): selector.BooleanSelector(),
                 probatio.Optional(CONF_TSA_URL): selector.TextSelector(
                     selector.TextSelectorConfig(type=selector.TextSelectorType.URL)
@@ -756,11 +745,11 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 return await self.async_step_requests()
         schema = probatio.Schema(
             {
-                probatio.Required(CONF_CONTINUOUS_DAYS): _number(1, 3650, 1, "d"),
-                probatio.Required(CONF_EVENT_DAYS): _number(1, 3650, 1, "d"),
-                probatio.Required(CONF_MAX_SIZE_GB): _number(0, 100000, 0.5, "GB"),
-                probatio.Required(CONF_MIN_FREE_GB): _number(0, 10000, 0.5, "GB"),
-                probatio.Required(CONF_OFFLINE_MINUTES): _number(1, 1440, 1, "min"),
+                probatio.Required(CONF_CONTINUOUS_DAYS): number_box(1, 3650, 1, "d"),
+                probatio.Required(CONF_EVENT_DAYS): number_box(1, 3650, 1, "d"),
+                probatio.Required(CONF_MAX_SIZE_GB): number_box(0, 100000, 0.5, "GB"),
+                probatio.Required(CONF_MIN_FREE_GB): number_box(0, 10000, 0.5, "GB"),
+                probatio.Required(CONF_OFFLINE_MINUTES): number_box(1, 1440, 1, "min"),
             }
         )
         return self.async_show_form(
@@ -991,8 +980,8 @@ class CameraSubentryFlow(ConfigSubentryFlow):
                 probatio.Optional(CONF_MOTION_ENTITIES): selector.EntitySelector(
                     selector.EntitySelectorConfig(domain="binary_sensor", multiple=True)
                 ),
-                probatio.Required(CONF_PRE_ROLL): _number(0, 120, 1, "s"),
-                probatio.Required(CONF_POST_ROLL): _number(0, 600, 1, "s"),
+                probatio.Required(CONF_PRE_ROLL): number_box(0, 120, 1, "s"),
+                probatio.Required(CONF_POST_ROLL): number_box(0, 600, 1, "s"),
             }
         )
         # The password is never sent back to the browser: left empty, it stays as it is.
