@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import shutil
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 from homeassistant.core import HomeAssistant
@@ -17,7 +18,13 @@ from custom_components.doorbell_vault.store import Store, segments
 
 from .conftest import Offline, camera_subentry, make_hub
 
-NAME = "20261124T101500Z.mp4"
+# Yesterday at 10:15 UTC: footage within every retention period, whatever day the suite runs (a fixed date
+# was pruned at set-up once it was older than the seven days of continuous footage).
+_AT = (datetime.now(UTC) - timedelta(days=1)).replace(hour=10, minute=15, second=0, microsecond=0)
+DAY = f"{_AT:%Y-%m-%d}"
+NAME = f"{_AT:%Y%m%dT%H%M%SZ}.mp4"
+HALF = f"{_AT + timedelta(minutes=1):%Y%m%dT%H%M%SZ}.mp4"
+EMPTY = f"{_AT + timedelta(minutes=2):%Y%m%dT%H%M%SZ}.mp4"
 
 
 def _setup(hass: HomeAssistant, storage: Path) -> tuple[MockConfigEntry, str]:
@@ -31,7 +38,7 @@ async def test_reconciles_the_three_crash_cases(
 ) -> None:
     entry, camera = _setup(hass, storage)
     # 1. A finished segment on disk that the index never saw (crash between rename and insert).
-    finished = storage / camera / "2026-11-24" / "10" / NAME
+    finished = storage / camera / DAY / "10" / NAME
     finished.parent.mkdir(parents=True)
     shutil.copy(sample_segment, finished)
     # 2. A row whose file is gone.
@@ -42,11 +49,11 @@ async def test_reconciles_the_three_crash_cases(
     await store.async_close()
     # 3. A half-written segment that ffmpeg was writing when it was killed.
     data = sample_segment.read_bytes()
-    partial = storage / camera / "incoming" / "20261124T101600Z.mp4"
+    partial = storage / camera / "incoming" / HALF
     partial.parent.mkdir(parents=True)
     partial.write_bytes(data[: int(len(data) * 0.6)])
     # And a segment that never got one whole fragment (nothing playable in it).
-    (storage / camera / "incoming" / "20261124T101700Z.mp4").write_bytes(data[:40])
+    (storage / camera / "incoming" / EMPTY).write_bytes(data[:40])
 
     assert await hass.config_entries.async_setup(entry.entry_id)
     vault: DoorbellVault = entry.runtime_data
@@ -54,15 +61,15 @@ async def test_reconciles_the_three_crash_cases(
     await hass.config_entries.async_unload(entry.entry_id)
 
     by_name = {Path(s.path).name: s for s in found}
-    assert set(by_name) == {NAME, "20261124T101600Z.mp4"}
+    assert set(by_name) == {NAME, HALF}
     whole = by_name[NAME]
     assert whole.start_us == name_time_us(NAME)
     assert 5.5e6 <= whole.end_us - whole.start_us <= 6.5e6
-    half = by_name["20261124T101600Z.mp4"]
-    assert half.path == f"{camera}/2026-11-24/10/20261124T101600Z.mp4"
+    half = by_name[HALF]
+    assert half.path == f"{camera}/{DAY}/10/{HALF}"
     assert (storage / half.path).exists()
     assert 1e6 <= half.end_us - half.start_us < 6e6  # up to its last whole fragment
-    assert not (storage / camera / "incoming" / "20261124T101700Z.mp4").exists()
+    assert not (storage / camera / "incoming" / EMPTY).exists()
 
 
 async def test_a_segment_closed_without_a_sample_is_not_indexed(
