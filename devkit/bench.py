@@ -142,9 +142,8 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
     started = [(r, r.pid) for r in recorders if r.pid]
     pids = [pid for _, pid in started]
     recorder_rss_start = [_rss_kb(pid) / 1024 for pid in pids]
-    cpu_before = {pid: _cpu_seconds(pid) for pid in pids}
     python_steady_before = time.process_time()
-    cpu, _, rss = await _sample(pids, seconds - warm_up)
+    cpu, steady, rss = await _sample(pids, seconds - warm_up)
     python_steady = time.process_time() - python_steady_before
     recorder_rss_end = [_rss_kb(pid) / 1024 for pid in pids]
     python_cpu = time.process_time() - python_before
@@ -162,9 +161,7 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
         await recorder.stop()
     count = (await store.async_call(segments.stats)).segments
     await store.async_close()
-    recorders_usage = Usage(
-        sum(cpu.values()), sum(rss.values()) / 1024, sum(cpu[p] - cpu_before[p] for p in pids)
-    )
+    recorders_usage = Usage(sum(cpu.values()), sum(rss.values()) / 1024, sum(steady.values()))
     return recorders_usage, Usage(python_cpu, python_rss, python_steady), count
 
 
@@ -240,9 +237,9 @@ async def _compare(doorbells: list[simulator.SimulatedDoorbell], seconds: float)
     # The steady state (from the warm-up to the end): start-ups left out (a recorder process imports
     # PyAV once, about 0.2 CPU-s; ffmpeg starts in 0.04), so these are the figures of a running house.
     steady = ffmpeg_usage.steady_cpu_s + python_usage.steady_cpu_s
-    span = seconds - _warm_up(seconds)
+    warm_up = _warm_up(seconds)
     print(
-        f"      steady state ({span:.0f} s after {_warm_up(seconds):.0f} s): bare ffmpeg "
+        f"      steady state ({seconds - warm_up:.0f} s after {warm_up:.0f} s): bare ffmpeg "
         f"{base.steady_cpu_s:.3f} CPU-s | Doorbell Vault {steady:.3f} CPU-s "
         f"(overhead {100 * (steady / base.steady_cpu_s - 1):+.1f} %; the recorder process alone "
         f"{100 * (same.steady_cpu_s / base.steady_cpu_s - 1):+.1f} %) | PyAV's floor (demux and mux into one "

@@ -235,8 +235,9 @@ async def _share(connection: ActiveConnection, msg: dict[str, Any], vault: Doorb
 @callback
 def ws_subscribe(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
     """Send R on every new request, transition, build progress and download, across entry reloads."""
-    # Summaries take different numbers of store round trips (a shared request's share, say): the lock
-    # (FIFO, taken by each eager task at once) sends the events in the order of the changes.
+    # Each event waits for its summary from the store, and a later summary can be ready first (seen while
+    # a package is built: "hashing" sent after "signing"). The lock (FIFO, taken by each eager task at
+    # once) sends the events in the order of the changes.
     in_order = asyncio.Lock()
 
     async def send(request: Request, progress: str | None) -> None:
