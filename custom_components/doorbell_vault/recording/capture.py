@@ -18,12 +18,18 @@ segment goes to stdout:
   "offset_us": the camera's NTP time minus the server's arrival time (null before a sender report).
 A name is given when a segment opens and corrected when it is finished (the file is renamed). FFmpeg's
 warnings and errors go to stderr. SIGINT or SIGTERM finishes the open segment and exits.
+
+An RTSP camera's packets are read in batches (`--pace`): once its connection has nothing more waiting,
+the process sleeps a quarter of a second while the kernel gathers what comes next. Woken for every
+packet (some 50 a second per camera), a Python process costs more than the `ffmpeg` command's copy
+with its caches cold at each wake-up; woken a few times a second, less (`scripts/bench recording`).
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import select
 import signal
 import sys
 import time
@@ -32,10 +38,13 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from fractions import Fraction
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import av
 import av.logging
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator
 
 US = 1_000_000
 AAC_RATE = 48000
@@ -44,6 +53,8 @@ AAC_TIME_BASE = Fraction(1, AAC_RATE)
 # How long the start of a connection waits for the camera's first sender reports (its packets wait too).
 HOLD_SECONDS = 6.0
 MOVFLAGS = "+frag_keyframe+delay_moov+default_base_moof"
+# How long the process sleeps once a camera's connection has nothing more waiting (see the docstring).
+PACE_SECONDS = 0.25
 _STOP = {"requested": False}
 
 
@@ -130,14 +141,15 @@ class Capture:
             if not source.streams.video:
                 print("the stream has no video", file=sys.stderr, flush=True)
                 return 1
-            self._copy(source)
+            pacer = Pacer(self.args.pace if self.url.startswith(("rtsp://", "rtsps://")) else 0)
+            self._copy(source, pacer)
         finally:
             if self.segment is not None:
                 self._close(self.segment.end)
             source.close()
         return 0
 
-    def _copy(self, source: Any) -> None:
+    def _copy(self, source: Any, pacer: Pacer) -> None:
         video = source.streams.video[0]
         audio = source.streams.audio[0] if source.streams.audio and self.args.audio != "none" else None
         self.wanted = [video] + ([audio] if audio is not None else [])
@@ -170,7 +182,7 @@ class Capture:
         reported: set[int] = set()
         last_before: dict[int, tuple[int, int]] = {}
         shifts: dict[int, int] = {}
-        for packet in source.demux(self.wanted):
+        for packet in pacer.paced(source.demux(self.wanted)):
             if _STOP["requested"]:
                 break
             dts = packet.dts
@@ -304,6 +316,54 @@ class Capture:
         print(json.dumps(line), flush=True)
 
 
+class Pacer:
+    """Reads a connection's packets in batches: sleeps whenever its socket has nothing more waiting.
+
+    The process's one socket is its RTSP connection (interleaved TCP, or TLS over TCP); with any other
+    count (RTP over UDP, none found) packets are read as they come. The socket is asked with a poll that
+    does not wait, so the sleep starts only when everything that arrived has been read: however busy the
+    machine, what waits in the kernel is at most one pause of footage (a few hundred KB at the highest
+    bit rates, well within TCP's receive buffer). Footage without sender reports is placed by the
+    earliest arrival seen (`_feed`), which the packets read while the connection keeps up give; those
+    read up to one pause late cannot move it.
+    """
+
+    def __init__(self, pause: float) -> None:
+        """Sleep `pause` seconds at a time; 0 never sleeps."""
+        self.pause = pause
+        self.poll: select.poll | None = None
+        if pause > 0:
+            sockets = _sockets()
+            if len(sockets) == 1:
+                self.poll = select.poll()
+                self.poll.register(sockets[0], select.POLLIN)
+
+    def paced(self, packets: Iterator[Any]) -> Iterator[Any]:
+        """The packets, with a sleep before reading on whenever nothing more is waiting."""
+        poll = self.poll
+        for packet in packets:
+            yield packet
+            # Anything at all (data, a hang-up, an error) is handled at once by reading on.
+            if poll is not None and not poll.poll(0):
+                time.sleep(self.pause)
+
+
+def _sockets() -> list[int]:
+    """The open sockets of the process (Linux), by file descriptor."""
+    found = []
+    try:
+        descriptors = list(Path("/proc/self/fd").iterdir())
+    except OSError:
+        return []
+    for descriptor in descriptors:
+        try:
+            if str(descriptor.readlink()).startswith("socket:"):
+                found.append(int(descriptor.name))
+        except OSError:
+            continue  # the listing's own descriptor, closed by now
+    return found
+
+
 class Interleaver:
     """Hands packets on in decode-time order across streams, once every stream has one waiting."""
 
@@ -363,6 +423,9 @@ def main() -> int:
     parser.add_argument("--segment-seconds", type=float, default=10)
     parser.add_argument("--audio", choices=("copy", "aac", "none"), default="none")
     parser.add_argument("--max-offset", type=float, default=3600, help="seconds a camera's clock may be off")
+    parser.add_argument(
+        "--pace", type=float, default=PACE_SECONDS, help="seconds to sleep when nothing waits (0: never)"
+    )
     args = parser.parse_args()
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
