@@ -1,7 +1,8 @@
-"""The least a PyAV recorder can do, for `scripts/bench recording`: demux one stream and mux it into one
-fragmented MP4, with no logic of its own (no segments, no clock, no interleaving). Not used by the
-integration: it shows how much of the recorder process's cost is PyAV itself. The URL comes on stdin,
-the output file is the only argument.
+"""PyAV read packet by packet, for `scripts/bench recording`: demux one stream and mux it into one
+fragmented MP4, with no logic of its own (no segments, no clock, no interleaving) and no batches (the
+recorder process sleeps while packets gather: capture.Pacer). Not used by the integration: it shows
+what waking for every packet costs, logic or not. The URL comes on stdin, the output file is the only
+argument.
 """
 
 from __future__ import annotations
