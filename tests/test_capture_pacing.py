@@ -7,6 +7,7 @@ the paced one woken several times less often, and its footage the same and whole
 
 from __future__ import annotations
 
+import itertools
 import json
 import subprocess
 import sys
@@ -15,7 +16,6 @@ from pathlib import Path
 
 from custom_components.doorbell_vault.recording import recorder as recorder_module
 from devkit import simulator
-
 
 
 def _packets(path: Path) -> dict[str, int]:
@@ -78,7 +78,7 @@ def test_an_rtsp_camera_is_read_in_batches_with_its_footage_whole(tmp_path: Path
     assert woken[paced.pid] * 3 < woken[unpaced.pid], woken
     assert woken[paced.pid] < 5 * 12, woken
     # The batches lose nothing: consecutive one-second segments, each whole and playable.
-    for earlier, later in zip(reports, reports[1:], strict=False):
+    for earlier, later in itertools.pairwise(reports):
         assert abs(later["start_us"] - earlier["end_us"]) < 1000, (earlier, later)
     for report in reports:
         path = tmp_path / "paced" / report["name"]
