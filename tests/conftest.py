@@ -189,12 +189,14 @@ def sample_segment(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return path
 
 
-def ffprobe(path: Path) -> dict[str, Any]:
-    """The format's duration and the streams' codec names and types, as ffprobe reports them."""
+def ffprobe(path: Path, *, count_packets: bool = False) -> dict[str, Any]:
+    """The format's duration and the streams' codec names and types, as ffprobe reports them; with
+    `count_packets`, each stream's packets too (`nb_read_packets`, the whole file read)."""
+    entries = "format=duration:stream=codec_name,codec_type" + (",nb_read_packets" if count_packets else "")
     result = subprocess.run(
         [
-            *("ffprobe", "-v", "error", "-show_entries", "format=duration:stream=codec_name,codec_type"),
-            *("-of", "json", str(path)),
+            *("ffprobe", "-v", "error", *(["-count_packets"] if count_packets else [])),
+            *("-show_entries", entries, "-of", "json", str(path)),
         ],
         capture_output=True,
         text=True,

@@ -17,20 +17,7 @@ from pathlib import Path
 from custom_components.doorbell_vault.recording import recorder as recorder_module
 from devkit import simulator
 
-
-def _packets(path: Path) -> dict[str, int]:
-    """Packets per stream type, counted by reading the whole file."""
-    result = subprocess.run(
-        [
-            *("ffprobe", "-v", "error", "-count_packets"),
-            *("-show_entries", "stream=codec_type,nb_read_packets", "-of", "json", str(path)),
-        ],
-        capture_output=True,
-        text=True,
-        check=True,
-        timeout=30,
-    )
-    return {s["codec_type"]: int(s["nb_read_packets"]) for s in json.loads(result.stdout)["streams"]}
+from .conftest import ffprobe
 
 
 def _wake_ups(pid: int) -> int:
@@ -82,7 +69,8 @@ def test_an_rtsp_camera_is_read_in_batches_with_its_footage_whole(tmp_path: Path
         assert abs(later["start_us"] - earlier["end_us"]) < 1000, (earlier, later)
     for report in reports:
         path = tmp_path / "paced" / report["name"]
-        counted = _packets(path)
+        streams = ffprobe(path, count_packets=True)["streams"]
+        counted = {s["codec_type"]: int(s["nb_read_packets"]) for s in streams}
         assert counted["video"] == 25, (report, counted)
         # The simulator's AAC: 16 kHz, 1024 samples a frame (15.6 a second).
         assert abs(counted["audio"] - 16000 / 1024) < 1.5, (report, counted)
