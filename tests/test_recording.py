@@ -89,7 +89,9 @@ async def test_records_indexes_and_survives_sigkill(
     assert camera_state.state != STATE_UNAVAILABLE
     assert doorbell.url not in json.dumps(dict(camera_state.attributes))
 
-    # SIGKILL ffmpeg: recording resumes within 15 s and the gap is at most one segment.
+    # SIGKILL ffmpeg: recording resumes within seconds and the gap is at most one segment. The
+    # resumed footage's own start is measured, not how long the test waited for its segment to be
+    # indexed (that adds a whole segment and whatever else the machine is doing).
     before_kill = await _segments(vault, camera)
     assert recorder.pid is not None
     os.kill(recorder.pid, signal.SIGKILL)
@@ -98,9 +100,10 @@ async def test_records_indexes_and_survives_sigkill(
     async def resumed() -> bool:
         return any(s.start_us / 1e6 > killed_at for s in await _segments(vault, camera))
 
-    waited = await wait_for(resumed, timeout=30)
-    assert waited <= 15, waited
+    await wait_for(resumed, timeout=30)
     after_kill = await _segments(vault, camera)
+    resumed_at = min(s.start_us for s in after_kill if s.start_us / 1e6 > killed_at) / 1e6
+    assert resumed_at - killed_at <= 6, resumed_at - killed_at
     assert len(after_kill) > len(before_kill)
     gaps = [b.start_us - a.end_us for a, b in itertools.pairwise(after_kill)]
     assert max(gaps) <= SEGMENT_SECONDS * 1_000_000, gaps
