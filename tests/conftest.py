@@ -158,7 +158,7 @@ def make_hub(
 
 
 async def wait_for(
-    condition: Callable[[], Awaitable[bool] | bool], timeout: float, step: float = 0.25
+    condition: Callable[[], Awaitable[object] | object], timeout: float, step: float = 0.25
 ) -> float:
     """Wait (real time) until `condition` holds; return the seconds it took."""
     loop = asyncio.get_running_loop()
