@@ -55,6 +55,8 @@ HOLD_SECONDS = 6.0
 MOVFLAGS = "+frag_keyframe+delay_moov+default_base_moof"
 # How long the process sleeps once a camera's connection has nothing more waiting (see the docstring).
 PACE_SECONDS = 0.25
+# A video frame's length when the stream does not say its frame rate (25 fps).
+DEFAULT_FRAME_SECONDS = 0.04
 _STOP = {"requested": False}
 
 
@@ -120,8 +122,7 @@ class Capture:
         self.wanted: list[Any] = []
         self.video_index = 0
         self.video_tb = 1.0
-        self.cut_ticks = 0
-        self.next_cut: int | None = None
+        self.cuts = Cuts(0, 0)
         self.queue = Interleaver({})
         self.transcode_index: int | None = None
 
@@ -165,7 +166,9 @@ class Capture:
             self.encoder.time_base = Fraction(1, AAC_RATE)
         self.video_index = video.index
         self.video_tb = video_tb = float(video.time_base)
-        self.cut_ticks = round(self.args.segment_seconds / video_tb)
+        rate = video.average_rate or video.guessed_rate
+        frame = 1 / float(rate) if rate else DEFAULT_FRAME_SECONDS
+        self.cuts = Cuts(round(self.args.segment_seconds / video_tb), round(frame / 2 / video_tb))
         mapping = self.mapping
         # Packets are taken in decode-time order across the streams (as FFmpeg's own muxing does), so
         # a segment's audio ends where the next segment's begins.
@@ -249,12 +252,10 @@ class Capture:
         segment = self.segment
         if index == self.video_index and packet.is_keyframe:
             start = pts * self.video_tb
-            if self.next_cut is None or segment is None:
-                self.next_cut = pts + self.cut_ticks
+            if segment is None:
+                self.cuts.restart(pts)
                 segment = self._open(start)
-            elif pts >= self.next_cut or _backwards(segment, index, dts):
-                while self.next_cut <= pts:
-                    self.next_cut += self.cut_ticks
+            elif self.cuts.due(pts, restart=_backwards(segment, index, dts)):
                 self._close(start)
                 segment = self._open(start)
         if segment is not None:
@@ -314,6 +315,37 @@ class Capture:
             "offset_us": self.mapping.offset_us(),
         }
         print(json.dumps(line), flush=True)
+
+
+class Cuts:
+    """Where segments end: at the first video keyframe due, every `every` ticks from the first one.
+
+    A keyframe counts as due from `slack` ticks (half a frame) before its time, as FFmpeg's segment
+    muxer's `segment_time_delta` does: a camera's timestamps (or FFmpeg's mapping of them onto its NTP
+    clock) can put a keyframe a tick early, and with a GOP as long as a segment that keyframe would be
+    missed and the segment last twice as long. A camera's clock going back restarts the schedule there.
+    """
+
+    def __init__(self, every: int, slack: int) -> None:
+        """Cut every `every` ticks, a keyframe up to `slack` ticks early counting as due."""
+        self.every = every
+        self.slack = slack
+        self.next = 0
+
+    def restart(self, pts: int) -> None:
+        """A segment starts at the keyframe at `pts`: the next cut is one period on."""
+        self.next = pts + self.every
+
+    def due(self, pts: int, *, restart: bool = False) -> bool:
+        """Whether the keyframe at `pts` ends the open segment (always, with `restart`)."""
+        if restart:
+            self.restart(pts)
+            return True
+        if pts < self.next - self.slack:
+            return False
+        while self.next - self.slack <= pts:
+            self.next += self.every
+        return True
 
 
 class Pacer:
