@@ -72,14 +72,7 @@ def storage(tmp_path: Path) -> Path:
 @pytest.fixture
 def hub_entry(hass: HomeAssistant, storage: Path) -> MockConfigEntry:
     """A hub entry, added to hass but not set up."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        title="Doorbell Vault",
-        data={CONF_STORAGE_PATH: str(storage)},
-        options=dict(DEFAULT_OPTIONS),
-    )
-    entry.add_to_hass(hass)
-    return entry
+    return make_hub(hass, storage, [])
 
 
 @pytest.fixture(scope="session")
@@ -149,6 +142,7 @@ def make_hub(
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Doorbell Vault",
+        unique_id=DOMAIN,
         data={CONF_STORAGE_PATH: str(storage)},
         options={**DEFAULT_OPTIONS, **options},
         subentries_data=subentries,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 import json
+import re
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -107,8 +108,34 @@ def test_quality_scale_names_every_rule_with_a_status() -> None:
         if status == "exempt":
             assert isinstance(value, dict), name
             assert value.get("comment", "").strip(), f"{name}: no reason"
-    # Everything that applies is done.
+    # Everything that applies is done, so the manifest may declare the top tier.
     assert [name for name, value in rules.items() if value == "todo"] == []
+    assert json.loads((PACKAGE / "manifest.json").read_text())["quality_scale"] == "platinum"
+
+
+# What hassfest's translation schema accepts for an integration (script/hassfest/translations.py).
+SECTIONS = {
+    "title", "config", "config_subentries", "options", "selector", "services", "entity", "entity_component",
+    "device_automation", "exceptions", "issues", "conditions", "triggers", "system_health", "conversation",
+    "application_credentials", "preview_features", "device",
+}  # fmt: skip
+
+
+def _strings(node: object, path: str = "") -> list[tuple[str, str]]:
+    if isinstance(node, dict):
+        return [found for key, value in node.items() for found in _strings(value, f"{path}.{key}")]
+    return [(path, node)] if isinstance(node, str) else []
+
+
+@pytest.mark.parametrize("name", ["strings.json", "translations/en.json"])
+def test_translations_pass_hassfest_rules(name: str) -> None:
+    """Known sections only, no text hassfest reads as HTML, no leading or trailing spaces."""
+    strings = json.loads((PACKAGE / name).read_text())
+    assert sorted(set(strings) - SECTIONS) == []
+    found = _strings(strings)
+    assert [path for path, text in found if re.search(r"<[^>]*>", text)] == []
+    assert [path for path, text in found if text != text.strip()] == []
+    assert strings == json.loads((PACKAGE / "strings.json").read_text())
 
 
 @pytest.mark.parametrize("platform", [str(p) for p in PLATFORMS])

@@ -13,13 +13,12 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator, WebSocketGenerator
 
-from custom_components.doorbell_vault.panel import BUNDLE, PANEL_URL_PATH, request_path
+from custom_components.doorbell_vault.panel import BUNDLE, CATALOGUE, PANEL_URL_PATH, request_path
 
 from .conftest import Offline, camera_subentry, make_hub
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCES = ROOT / "frontend" / "src"
-STRINGS = ROOT / "custom_components" / "doorbell_vault" / "strings.json"
 
 
 async def _loaded(hass: HomeAssistant, storage: Path) -> MockConfigEntry:
@@ -92,21 +91,12 @@ async def test_panel_hidden_and_commands_refused_for_non_admins(
 async def test_panel_strings_are_served_and_complete(
     hass: HomeAssistant, storage: Path, hass_ws_client: WebSocketGenerator
 ) -> None:
-    """Every string the panel asks for exists in the `panel` section, and core serves that section."""
+    """Every string the panel asks for exists in its catalogue, served to any signed-in user."""
     await _loaded(hass, storage)
     client = await hass_ws_client(hass)
-    await client.send_json(
-        {
-            "id": 1,
-            "type": "frontend/get_translations",
-            "language": "en",
-            "category": "panel",
-            "integration": "doorbell_vault",
-        }
-    )
-    resources = (await client.receive_json())["result"]["resources"]
-    panel = json.loads(STRINGS.read_text())["panel"]
-    assert resources == {f"component.doorbell_vault.panel.{key}": value for key, value in panel.items()}
+    await client.send_json({"id": 1, "type": "doorbell_vault/strings", "language": "en"})
+    panel = json.loads((CATALOGUE / "en.json").read_text())
+    assert (await client.receive_json())["result"]["strings"] == panel
 
     used: set[str] = set()
     prefixes: set[str] = set()
@@ -138,6 +128,24 @@ async def test_panel_strings_are_served_and_complete(
     )
     assert problems
     assert sorted(p for p in problems if f"problem_{p}" not in panel) == []
+
+
+async def test_panel_strings_fall_back_to_english_for_everyone(
+    hass: HomeAssistant,
+    storage: Path,
+    hass_ws_client: WebSocketGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    """A household member's tablet in German gets English; a language tag that is not one is refused."""
+    await _loaded(hass, storage)
+    client = await hass_ws_client(hass, hass_read_only_access_token)
+    await client.send_json({"id": 1, "type": "doorbell_vault/strings", "language": "de-CH"})
+    strings = (await client.receive_json())["result"]["strings"]
+    assert strings["title"] == "Footage requests"
+    await client.send_json({"id": 2, "type": "doorbell_vault/strings", "language": "../../secrets"})
+    answer = await client.receive_json()
+    assert answer["success"] is False
+    assert answer["error"]["code"] == "invalid_format"
 
 
 async def test_no_panel_without_its_bundle(

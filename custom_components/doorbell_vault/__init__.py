@@ -32,7 +32,7 @@ from .evidence.views import ShareView
 from .hub import DoorbellVault, DoorbellVaultConfigEntry, loaded_vault
 from .intake import RequestWebhook
 from .media_source import SegmentView, SharedClipView
-from .panel import async_register_panel
+from .panel import async_register_panel, async_setup_panel_strings
 from .phone import async_listen_notification_actions
 from .recording.probe import ffprobe_binary
 from .requests import agencies
@@ -67,6 +67,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
         _LOGGER.warning("Could not install the Doorbell Vault blueprints: %s", err)
     async_setup_services(hass)
     async_setup_websocket(hass)
+    async_setup_panel_strings(hass)
     await async_register_panel(hass)
     return True
 

@@ -7,7 +7,7 @@ import re
 from collections.abc import Mapping
 from pathlib import Path
 from types import MappingProxyType
-from typing import Any
+from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import probatio
@@ -106,6 +106,10 @@ from .recording.probe import ProbeError, StreamInfo, ffprobe_binary, probe_strea
 from .requests.agencies import SUBENTRY_AGENCY
 from .requests.secret import generate_secret, secret_is_set, strong_enough, write_secret
 from .selectors import number_box
+
+if TYPE_CHECKING:
+    # Types only: loading the hub would load evidence/ (cryptography) on every discovery match.
+    from .hub import DoorbellVaultConfigEntry
 from .store import FolderError, prepare_folder
 
 GIB = 1024**3
@@ -328,8 +332,10 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
         """Ask for the storage folder and check it."""
-        if self._hub() is not None:
-            return self.async_abort(reason="single_instance_allowed")
+        # One hub per Home Assistant. Not `single_config_entry` in the manifest: Home Assistant would then
+        # refuse every discovery flow once the hub exists, and discovery is how a camera is added or moved.
+        await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
+        self._abort_if_unique_id_configured(error="single_instance_allowed")
         errors: dict[str, str] = {}
         default = self.hass.config.path(DEFAULT_STORAGE_FOLDER)
         if user_input is not None:
@@ -565,7 +571,7 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: ConfigEntry) -> DoorbellVaultOptionsFlow:
+    def async_get_options_flow(config_entry: DoorbellVaultConfigEntry) -> DoorbellVaultOptionsFlow:
         """Retention options."""
         return DoorbellVaultOptionsFlow()
 

@@ -1,24 +1,16 @@
-// Strings come from the integration's translations: the `panel` section of strings.json /
-// translations/<lang>.json, fetched with core's `frontend/get_translations` (category "panel").
-// Keys arrive as "component.doorbell_vault.panel.<key>"; {name} placeholders are filled in here.
+// Strings are the panel's own catalogue (custom_components/doorbell_vault/frontend/translations/<lang>.json:
+// Home Assistant's translation files have no section for a panel), served by `doorbell_vault/strings` in the
+// user's language over English. {name} placeholders are filled in here.
 import type { Hass } from "./types.js";
-
-const PREFIX = "component.doorbell_vault.panel.";
 
 export type Translate = (key: string, values?: Record<string, string | number>) => string;
 
 export async function loadStrings(hass: Hass): Promise<Record<string, string>> {
-  const result = await hass.callWS<{ resources: Record<string, string> }>({
-    type: "frontend/get_translations",
+  const result = await hass.callWS<{ strings: Record<string, string> }>({
+    type: "doorbell_vault/strings",
     language: hass.language,
-    category: "panel",
-    integration: "doorbell_vault",
   });
-  const strings: Record<string, string> = {};
-  for (const [key, value] of Object.entries(result.resources)) {
-    if (key.startsWith(PREFIX)) strings[key.slice(PREFIX.length)] = value;
-  }
-  return strings;
+  return result.strings;
 }
 
 export function translator(strings: Record<string, string>): Translate {

@@ -262,7 +262,7 @@ class Lifecycle:
         if not notes:
             return ""
         texts = [await async_text(self.hass, f"note_{note}") for note in notes]
-        return await async_text(self.hass, "notify_notes", notes=" ".join(texts))
+        return " " + await async_text(self.hass, "notify_notes", notes=" ".join(texts))
 
     # Ending --------------------------------------------------------------------------------------
 
