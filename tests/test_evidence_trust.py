@@ -195,10 +195,12 @@ async def test_the_verifier_refuses_duplicate_unlisted_and_nested_entries(
     # A changed copy first, then the original under the same name (`unzip -n` keeps the first, Python's
     # zipfile the last), and the whole recording beside them, unlisted.
     doctored = tmp_path / "doctored.zip"
-    with zipfile.ZipFile(doctored, "w") as archive, pytest.warns(UserWarning, match="Duplicate name"):
+    with zipfile.ZipFile(doctored, "w") as archive:
         archive.writestr(clip, bytes(changed))
-        for path in sorted(folder.iterdir()):
+        for path in sorted(p for p in folder.iterdir() if p.name != clip):
             archive.write(path, path.name)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr(clip, original)
         archive.writestr(clip.replace(".mp4", "-FULL.mp4"), original)
     result = _run_verifier(folder, "--fingerprint", pinned, package=str(doctored))
     assert result.returncode == 1, result.stdout
@@ -214,6 +216,7 @@ async def test_the_verifier_refuses_duplicate_unlisted_and_nested_entries(
     result = _run_verifier(nested, "--fingerprint", pinned)
     assert result.returncode == 1, result.stdout
     assert f"FAIL: nested path 'originals/{clip}'" in result.stdout
+    assert any("nested path" in problem for problem in verify_package(nested))  # the integration's own check
 
     # The genuine zip, as the recipient downloads it, still passes.
     genuine = tmp_path / "genuine.zip"
