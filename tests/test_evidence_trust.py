@@ -9,6 +9,7 @@ import json
 import shutil
 import sqlite3
 import subprocess
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -47,10 +48,10 @@ async def _package(
     return folder, json.loads((folder / "manifest.json").read_bytes())
 
 
-def _run_verifier(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+def _run_verifier(folder: Path, *args: str, package: str = ".") -> subprocess.CompletedProcess[str]:
     """The recipient's side: the verifier shipped in the package, run by a plain Python, no Home Assistant."""
     return subprocess.run(
-        [SYSTEM_PYTHON, "verify_package.py", ".", *args],
+        [SYSTEM_PYTHON, "verify_package.py", package, *args],
         cwd=folder,
         capture_output=True,
         text=True,
@@ -173,6 +174,87 @@ async def test_pinned_fingerprint_catches_a_re_signed_package(
     assert result.returncode == 1
     assert "CHAIN_OF_CUSTODY.txt does not match" in result.stdout
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_the_verifier_refuses_duplicate_unlisted_and_nested_entries(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    storage: Path,
+    sample_segment: Path,
+    tmp_path: Path,
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
+    folder, manifest = await _package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
+    pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]["hex"]
+    await hass.config_entries.async_unload(entry.entry_id)
+    clip = manifest["files"][0]["name"]
+    original = (folder / clip).read_bytes()
+    changed = bytearray(original)
+    changed[len(changed) // 2] ^= 0x01
+
+    # A changed copy first, then the original under the same name (`unzip -n` keeps the first, Python's
+    # zipfile the last), and the whole recording beside them, unlisted.
+    doctored = tmp_path / "doctored.zip"
+    with zipfile.ZipFile(doctored, "w") as archive:
+        archive.writestr(clip, bytes(changed))
+        for path in sorted(p for p in folder.iterdir() if p.name != clip):
+            archive.write(path, path.name)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            archive.writestr(clip, original)
+        archive.writestr(clip.replace(".mp4", "-FULL.mp4"), original)
+    result = _run_verifier(folder, "--fingerprint", pinned, package=str(doctored))
+    assert result.returncode == 1, result.stdout
+    assert f"FAIL: duplicate entry {clip!r}" in result.stdout
+    assert f"FAIL: {clip.replace('.mp4', '-FULL.mp4')!r} is not listed in the manifest" in result.stdout
+    assert "OK" not in result.stdout
+
+    # Unpacked, with a changed copy in a subfolder: the top-level clip is genuine, the nested one is named.
+    nested = tmp_path / "nested"
+    shutil.copytree(folder, nested)
+    (nested / "originals").mkdir()
+    (nested / "originals" / clip).write_bytes(bytes(changed))
+    result = _run_verifier(nested, "--fingerprint", pinned)
+    assert result.returncode == 1, result.stdout
+    assert f"FAIL: nested path 'originals/{clip}'" in result.stdout
+    assert any("nested path" in problem for problem in verify_package(nested))  # the integration's own check
+
+    # The genuine zip, as the recipient downloads it, still passes.
+    genuine = tmp_path / "genuine.zip"
+    with zipfile.ZipFile(genuine, "w") as archive:
+        for path in sorted(folder.iterdir()):
+            archive.write(path, path.name)
+    result = _run_verifier(folder, "--fingerprint", pinned, package=str(genuine))
+    assert result.returncode == 0, result.stdout
+
+
+def test_the_verifier_refuses_symlinks_and_sizes_that_differ(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    folder, key = _signed_folder(tmp_path / "package", {"clip.mp4": b"video"})
+    assert checker.verify(folder)[0] == []
+    (folder / "clip.mp4").rename(tmp_path / "clip.mp4")
+    (folder / "clip.mp4").symlink_to(tmp_path / "clip.mp4")
+    assert "symlink 'clip.mp4': a package holds only plain files" in checker.verify(folder)[0]
+    # A zip entry that unzip would make a symlink.
+    archive = tmp_path / "link.zip"
+    with zipfile.ZipFile(archive, "w") as writer:
+        for name in ("manifest.json", "manifest.json.sig"):
+            writer.write(folder / name, name)
+        link = zipfile.ZipInfo("clip.mp4")
+        link.external_attr = 0o120777 << 16
+        writer.writestr(link, str(tmp_path / "clip.mp4"))
+    assert checker.main([str(archive)]) == 1
+    assert "FAIL: symlink 'clip.mp4'" in capsys.readouterr().out
+
+    # The manifest says how long each clip is: another size is named even before its hash.
+    (folder / "clip.mp4").unlink()
+    (folder / "clip.mp4").write_bytes(b"video!")
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    manifest["files"][0]["bytes"] = 5
+    body = json.dumps(manifest).encode()
+    (folder / "manifest.json").write_bytes(body)
+    (folder / "manifest.json.sig").write_bytes(key.sign(body))
+    assert "'clip.mp4': size differs: 6 bytes here, 5 in the manifest" in checker.verify(folder)[0]
 
 
 def test_the_shipped_verifier_runs_on_older_pythons() -> None:
@@ -365,13 +447,11 @@ def test_the_verifier_checks_zips_and_works_with_openssl_alone(
     assert "not by the key you pinned" in capsys.readouterr().out
 
     # A zip that would write outside the folder is refused before anything is extracted.
-    import zipfile
-
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as writer:
         writer.writestr("../outside.txt", b"x")
     assert checker.main([str(evil)]) == 1
-    assert "unexpected member" in capsys.readouterr().out
+    assert "FAIL: nested path '../outside.txt'" in capsys.readouterr().out
 
     # Without the cryptography package, openssl checks the signature.
     message, signature = b"manifest", key.sign(b"manifest")

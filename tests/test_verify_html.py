@@ -56,6 +56,29 @@ def _check_in_chromium(runs: list[tuple[Path, str]]) -> list[dict[str, Any]]:
     return results
 
 
+def _choices_in_chromium(
+    page_file: Path, fingerprint: str, choices: list[tuple[str, Any]]
+) -> list[dict[str, Any]]:
+    """On one page: make each choice (an input and its paths, or a folder for #files), then press Check."""
+    from playwright.sync_api import sync_playwright
+
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        page = browser.new_page()
+        page.goto(page_file.as_uri())
+        page.fill("#fingerprint", fingerprint)
+        for selector, paths in choices:
+            page.set_input_files(selector, paths)
+            page.click("#check")
+            page.wait_for_selector("#verdict:not([hidden])", timeout=30_000)
+            results.append(
+                {"verdict": page.inner_text("#verdict"), "failed": page.locator("li.fail").all_inner_texts()}
+            )
+        browser.close()
+    return results
+
+
 def _flip(path: Path, at: int | None = None) -> None:
     data = bytearray(path.read_bytes())
     data[len(data) // 2 if at is None else at] ^= 0x01
@@ -123,3 +146,51 @@ async def test_verify_html_in_chromium(
     # Even signed by the household's own key, a changed proof is named.
     assert any("The Ed25519 signature matches" in line for line in bad_proof["passed"])
     assert any("capture-time proof" in line for line in bad_proof["failed"]), bad_proof
+
+
+@pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
+@pytest.mark.timeout(240)
+async def test_verify_html_refuses_doctored_sets_and_starts_clean(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    storage: Path,
+    sample_segment: Path,
+    tmp_path: Path,
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
+    genuine, manifest = await _package(hass, entry, await hass_client_no_auth(), tmp_path / "genuine")
+    pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]["hex"]
+    await hass.config_entries.async_unload(entry.entry_id)
+    clip = manifest["files"][0]["name"]
+    full = clip.replace(".mp4", "-FULL.mp4")
+    changed = tmp_path / "changed" / clip
+    changed.parent.mkdir()
+    shutil.copyfile(genuine / clip, changed)
+    _flip(changed)
+    shutil.copyfile(genuine / clip, tmp_path / "changed" / full)
+    good = sorted(str(p) for p in genuine.iterdir())
+    # The doctored zip's entries, chosen one by one: a changed copy, the original of the same name, the whole
+    # recording unlisted.
+    doctored = [str(changed), *good, str(tmp_path / "changed" / full)]
+    nested = tmp_path / "nested"
+    shutil.copytree(genuine, nested)
+    (nested / "originals").mkdir()
+    shutil.copyfile(changed, nested / "originals" / clip)
+
+    choices = [("#loose", doctored), ("#files", str(nested)), ("#loose", good), ("#files", str(genuine))]
+    results = await hass.async_add_executor_job(
+        _choices_in_chromium, genuine / "verify.html", pinned, [*choices, ("#loose", doctored)]
+    )
+    bad_zip, bad_folder, good_after_bad, good_folder, bad_after_good = results
+    assert bad_zip["verdict"].startswith("FAILED"), bad_zip
+    assert f"duplicate entry {clip}: two files of one name were chosen" in bad_zip["failed"]
+    assert f"{full} is not listed in the manifest" in bad_zip["failed"]
+    assert bad_folder["verdict"].startswith("FAILED"), bad_folder
+    assert bad_folder["failed"] == [
+        f"nested path originals/{clip}: files in subfolders are not used; "
+        "a package holds its files at the top level only"
+    ]
+    # Each check starts clean: a good set after a doctored one passes, and the reverse fails.
+    assert good_after_bad["verdict"] == "All checks passed.", good_after_bad
+    assert good_folder["verdict"] == "All checks passed.", good_folder
+    assert bad_after_good["failed"] == bad_zip["failed"]

@@ -3,11 +3,15 @@
 
 Usage: python3 verify_package.py PACKAGE [--fingerprint FINGERPRINT]
 
-PACKAGE is the downloaded zip or the folder it was unzipped into. FINGERPRINT is the installation key's
-fingerprint the household gave you once, in advance (64 hex digits, spaces and colons ignored, or its
-words). Without it the key inside the package vouches for itself ("self-asserted key"): whoever altered
-the package could have re-signed it. Exit status 0 only when the signature, every hash and (when given)
-the pinned fingerprint hold.
+PACKAGE is the downloaded zip or the folder it was unzipped into. A package holds plain files at its top
+level only, each once, each listed in the signed manifest (beside the manifest, its signature and its
+timestamp): a duplicate entry, a file the manifest does not list, a nested path, a symlink or a clip whose
+size differs from the manifest fails, and a zip is checked before anything is extracted.
+
+FINGERPRINT is the installation key's fingerprint the household gave you once, in advance (64 hex
+digits, spaces and colons ignored, or its words). Without it the key inside the package vouches for
+itself ("self-asserted key"): whoever altered the package could have re-signed it. Exit status 0 only
+when the layout, the signature, every hash and (when given) the pinned fingerprint hold.
 
 Needs only Python 3.9+ (keep this file free of newer syntax) and either the `cryptography` package or
 the `openssl` command. This file is shipped inside every package, and is part of the integration
@@ -36,6 +40,10 @@ CHUNK = 1 << 20
 TIMESTAMP = "manifest.json.tsr"
 # DER of AlgorithmIdentifier { id-sha256, NULL }: a timestamp's message imprint starts with it.
 SHA256_ALGORITHM = bytes.fromhex("300d06096086480165030402010500")
+# The files a package holds beside those its manifest lists (the signature and timestamp cannot be listed).
+BESIDE_MANIFEST = (MANIFEST, SIGNATURE, TIMESTAMP)
+# File type bits of a Unix mode (a zip entry keeps it in the high half of its external attributes).
+S_IFMT, S_IFLNK = 0o170000, 0o120000
 
 # 256 short, distinct English words: byte n of the fingerprint reads as WORDS[n].
 _WORD_TEXT = (
@@ -231,6 +239,98 @@ def _pem_key(pem: bytes) -> bytes | None:
     return der[len(ED25519_SPKI) :] if der.startswith(ED25519_SPKI) and len(der) == 44 else None
 
 
+def folder_entries(folder: Path) -> list[tuple[str, str, int]]:
+    """(path inside the folder, kind, bytes) of everything in an unpacked package, subfolders too.
+
+    Kind is "file", "symlink" (never followed), "folder" (an empty one; a folder's files stand for it)
+    or "other" (a device, a pipe).
+    """
+    entries, pending = [], [(folder, "")]
+    while pending:
+        here, prefix = pending.pop()
+        for path in sorted(here.iterdir()):
+            name = prefix + path.name
+            if path.is_symlink():
+                entries.append((name, "symlink", 0))
+            elif path.is_dir():
+                if not any(path.iterdir()):
+                    entries.append((name + "/", "folder", 0))
+                pending.append((path, name + "/"))
+            elif path.is_file():
+                entries.append((name, "file", path.stat().st_size))
+            else:
+                entries.append((name, "other", 0))
+    return entries
+
+
+def zip_entries(archive: zipfile.ZipFile) -> list[tuple[str, str, int]]:
+    """(name as stored, kind, bytes) of every entry of a zip, in the order it lists them."""
+    entries = []
+    for info in archive.infolist():
+        mode = info.external_attr >> 16
+        kind = "symlink" if mode & S_IFMT == S_IFLNK else "folder" if info.is_dir() else "file"
+        # orig_filename: the name before zipfile cut it at a NUL byte (unzip may read it otherwise).
+        entries.append((info.orig_filename, kind, info.file_size))
+    return entries
+
+
+def layout_problems(entries: list[tuple[str, str, int]], manifest: Any) -> list[str]:
+    """What is wrong with a package's entries (empty when nothing is).
+
+    Each must be a plain file at the top level, there once, listed in the manifest (or beside it) and, for
+    a clip, of the size the manifest gives. Names come from outside the signature, so they are shown
+    with repr (no terminal escape, no newline).
+    """
+    try:
+        listed: dict[str, Any] = dict.fromkeys(manifest["other_files"])
+        listed.update({f["name"]: f.get("bytes") for f in manifest["files"]})
+    except (KeyError, TypeError, AttributeError) as err:  # reported with the hashes; only the layout here
+        del err
+        listed = {}
+    problems, seen = [], set()
+    for name, kind, size in entries:
+        if name in seen:
+            problems.append(f"duplicate entry {name!r}: a tool may take either copy")
+            continue
+        seen.add(name)
+        if kind == "symlink":
+            problems.append(f"symlink {name!r}: a package holds only plain files")
+        elif kind == "folder" or "/" in name or "\\" in name:
+            problems.append(f"nested path {name!r}: a package holds its files at the top level only")
+        elif kind != "file":
+            problems.append(f"{name!r} is not a plain file")
+        elif listed and name not in listed and name not in BESIDE_MANIFEST:
+            problems.append(f"{name!r} is not listed in the manifest")
+        elif isinstance(listed.get(name), int) and size != listed[name]:
+            problems.append(f"{name!r}: size differs: {size} bytes here, {listed[name]} in the manifest")
+    return problems
+
+
+def verify_zip(path: Path, pinned: str | None = None) -> tuple[list[str], list[str]]:
+    """(problems, notes) for a package zip; its entries are checked before anything is extracted."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            try:
+                manifest = json.loads(archive.read(MANIFEST))
+            except (KeyError, ValueError) as err:  # named by `verify` below, once the layout holds
+                del err
+                manifest = None
+            problems = layout_problems(zip_entries(archive), manifest)
+            problems += [
+                f"{info.orig_filename!r}: size differs: {info.compress_size} bytes stored, "
+                f"{info.file_size} in the zip's directory"
+                for info in archive.infolist()
+                if info.compress_type == zipfile.ZIP_STORED and info.compress_size != info.file_size
+            ]
+            if problems:
+                return problems, []
+            with tempfile.TemporaryDirectory() as scratch:
+                archive.extractall(scratch)
+                return verify(Path(scratch), pinned)
+    except (OSError, zipfile.BadZipFile, RuntimeError, ValueError) as err:
+        return [f"{path.name} cannot be read as a zip: {err}"], []
+
+
 def verify(folder: Path, pinned: str | None = None) -> tuple[list[str], list[str]]:
     """(problems, notes) for an unzipped package; no problems means everything checked holds."""
     try:
@@ -242,7 +342,7 @@ def verify(folder: Path, pinned: str | None = None) -> tuple[list[str], list[str
         return [f"manifest.json or its signature cannot be read: {err}"], []
     if len(raw_key) != 32 or not _signature_holds(raw_key, signature, manifest_bytes):
         return ["the signature does not match manifest.json"], []
-    problems, notes = [], []
+    problems, notes = layout_problems(folder_entries(folder), manifest), []
     key_print = fingerprint(raw_key)
     if pinned:
         wanted = _normalise(pinned)
@@ -289,17 +389,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("package", type=Path, help="the zip, or the folder it was unzipped into")
     parser.add_argument("--fingerprint", help="the key fingerprint the household gave you (hex or words)")
     args = parser.parse_args(argv)
-    with tempfile.TemporaryDirectory() as scratch:
-        folder = args.package
-        if folder.is_file():
-            with zipfile.ZipFile(folder) as archive:
-                for member in archive.namelist():
-                    if "/" in member or member.startswith("."):
-                        print(f"FAIL: unexpected member {member!r} in the zip")
-                        return 1
-                archive.extractall(scratch)
-            folder = Path(scratch)
-        problems, notes = verify(folder, args.fingerprint)
+    if args.package.is_file():
+        problems, notes = verify_zip(args.package, args.fingerprint)
+    else:
+        problems, notes = verify(args.package, args.fingerprint)
     for note in notes:
         print(f"note: {note}")
     for problem in problems:
