@@ -227,7 +227,7 @@ def _capture_proofs(manifest: dict[str, Any]) -> tuple[list[str], list[str]]:
 def _iso(us: int) -> str:
     import datetime
 
-    return datetime.datetime.fromtimestamp(us / 1_000_000, datetime.UTC).isoformat()
+    return datetime.datetime.fromtimestamp(us / 1_000_000, datetime.timezone.utc).isoformat()  # noqa: UP017 - runs on a recipient's Python 3.9
 
 
 def _pem_key(pem: bytes) -> bytes | None:
