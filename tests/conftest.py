@@ -234,3 +234,57 @@ async def footage_hub(
     await index_footage(entry.runtime_data, sample, int(base.timestamp() * 1_000_000), segments)
     entry.base = base  # type: ignore[attr-defined]
     return entry
+
+
+# Ed25519 public keys that verify nothing: with a point of small order, the signature R = that point, S = 0
+# verifies every message (OpenSSL, behind `cryptography`, takes any 32 bytes as a key).
+_P = 2**255 - 19
+_ORDER_8_Y = (
+    2707385501144840649318225287225658788936804267575313519463743609750303402022,
+    55188659117513257062467267217118295137698188065244968500265048394206261417927,  # p minus the other
+)
+
+
+def _point(y: int, sign: int = 0) -> bytes:
+    return (y | sign << 255).to_bytes(32, "little")
+
+
+IDENTITY_POINT = _point(1)
+# The eight points of small order (libsodium's block list): y = 1 (the identity), p - 1 (order 2), 0 (two
+# points of order 4) and the two y of the four points of order 8; also written y + p (non-canonical), each
+# with the sign bit of x clear and set (for x = 0 that is a non-canonical "negative zero").
+SMALL_ORDER_KEYS = tuple(_point(y, s) for y in (1, _P - 1, 0, *_ORDER_8_Y, _P, _P + 1) for s in (0, 1))
+UNSAFE_ED25519_KEYS = (
+    *SMALL_ORDER_KEYS,
+    _point(2),  # not on the curve
+    _point(3),  # on the curve, but not in the prime-order group
+    _point(_P + 3),  # y >= p: a non-canonical encoding
+)
+
+
+async def raw_post(
+    client: Any, path: str, body: bytes, headers: list[tuple[str, bytes]]
+) -> tuple[int, Any, bytes]:
+    """POST over a plain HTTP/1.1 connection to the test server (loopback), header values as raw bytes.
+
+    aiohttp's client refuses header values that are not text; a raw connection sends any byte (latin-1,
+    bytes that are no UTF-8), as an attacker would. Returns the status, the JSON answer and the raw reply.
+    """
+    url = client.make_url(path)
+    reader, writer = await asyncio.open_connection(url.host, url.port)
+    lines = [
+        f"POST {path} HTTP/1.1".encode(),
+        f"Host: {url.host}:{url.port}".encode(),
+        b"Content-Type: application/json",
+        f"Content-Length: {len(body)}".encode(),
+        b"Connection: close",
+        *(name.encode() + b": " + value for name, value in headers),
+    ]
+    writer.write(b"\r\n".join(lines) + b"\r\n\r\n" + body)
+    await writer.drain()
+    reply = await asyncio.wait_for(reader.read(), 30)
+    writer.close()
+    await writer.wait_closed()
+    status = int(reply.split(b" ", 2)[1])
+    payload = reply.partition(b"\r\n\r\n")[2]
+    return status, json.loads(payload) if payload.startswith(b"{") else None, reply

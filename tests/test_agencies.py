@@ -32,9 +32,18 @@ from yarl import URL
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.requests import agencies
-from custom_components.doorbell_vault.requests.secret import sign, signed_string
+from custom_components.doorbell_vault.requests.secret import sign, signed_string, write_secret
 
-from .conftest import Offline, camera_subentry, index_footage, make_hub
+from .conftest import (
+    IDENTITY_POINT,
+    SMALL_ORDER_KEYS,
+    UNSAFE_ED25519_KEYS,
+    Offline,
+    camera_subentry,
+    index_footage,
+    make_hub,
+    raw_post,
+)
 from .phones import add_phone
 
 SPRINGFIELD_KEY = "dvk_" + "1" * 16
@@ -310,13 +319,15 @@ async def test_two_agencies_with_different_keys_are_verified_and_are_the_keys_ag
         "",
         "dvk_",
         "../" * 40,
-        "dvk_1111111111111111\u200b",
         SPRINGFIELD_SECRET,
     ):
         unknown = _hmac_headers(key_id, SPRINGFIELD_SECRET, body)
         status, answer = await _post(client, hub, body, unknown)
         assert status == 401
         assert "unknown or revoked key" in answer["errors"][0]["message"]
+    invisible = _hmac_headers("dvk_1111111111111111\u200b", SPRINGFIELD_SECRET, body)
+    status, answer = await _post(client, hub, body, invisible)
+    assert (status, answer["errors"][0]["message"]) == (401, "X-Doorbell-Vault-Key: only ASCII is taken")
     assert await _count(hub) == 2
 
     # The panel lists the agencies, without key material.
@@ -561,4 +572,173 @@ async def test_rate_limit_per_key(
     status, answer = await _post(client, entry, withdraw, springfield(withdraw))
     assert status == 429
     assert answer["errors"][0]["message"] == "too many requests with this key; try again in a minute"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+def _pem(raw: bytes) -> str:
+    """A PEM SubjectPublicKeyInfo for 32 raw bytes (any bytes: `cryptography` would not build one)."""
+    der = bytes.fromhex("302a300506032b6570032100") + raw
+    return f"-----BEGIN PUBLIC KEY-----\n{base64.b64encode(der).decode()}\n-----END PUBLIC KEY-----\n"
+
+
+async def test_small_order_and_unsafe_ed25519_keys_are_refused_when_added_or_rotated(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    manager = hass.config_entries.subentries
+    assert base64.b64encode(IDENTITY_POINT).decode() == "AQAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="
+    for raw in UNSAFE_ED25519_KEYS:
+        for text in (base64.b64encode(raw).decode(), raw.hex(), _pem(raw)):
+            result = await manager.async_init((hub.entry_id, "agency"), context={"source": "user"})
+            result = await manager.async_configure(
+                result["flow_id"], {"name": "Ogdenville Police", "key_type": "ed25519", "public_key": text}
+            )
+            assert (result["step_id"], result["errors"]) == ("user", {"public_key": "public_key_unsafe"})
+
+    # Rotating to such a key is refused too; the agency keeps its key.
+    shelbyville_id = _agency_id(hub, "Shelbyville Police")
+    before = dict(hub.subentries[shelbyville_id].data)
+    result = await manager.async_init(
+        (hub.entry_id, "agency"), context={"source": "reconfigure", "subentry_id": shelbyville_id}
+    )
+    result = await manager.async_configure(result["flow_id"], {"next_step_id": "rotate"})
+    for raw in UNSAFE_ED25519_KEYS:
+        public_key = base64.b64encode(raw).decode()
+        result = await manager.async_configure(
+            result["flow_id"], {"key_type": "ed25519", "public_key": public_key}
+        )
+        assert (result["step_id"], result["errors"]) == ("rotate", {"public_key": "public_key_unsafe"})
+    assert dict(hub.subentries[shelbyville_id].data) == before
+    # A real key still rotates.
+    result = await manager.async_configure(
+        result["flow_id"], {"key_type": "ed25519", "public_key": _public(Ed25519PrivateKey.generate())}
+    )
+    assert result["step_id"] == "rotated"
+
+
+async def test_a_small_order_key_stored_before_verifies_no_forged_request(
+    hass: HomeAssistant, storage: Path, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    # An install from before keys were checked stored the identity point as an agency's key.
+    ogdenville = agency_subentry(
+        "Ogdenville Police",
+        "ed25519",
+        "dvk_" + "3" * 16,
+        public_key=base64.b64encode(IDENTITY_POINT).decode(),
+    )
+    shelbyville_agency = agency_subentry(
+        "Shelbyville Police", "ed25519", SHELBYVILLE_KEY, public_key=_public(SHELBYVILLE)
+    )
+    entry = make_hub(hass, storage, [ogdenville, shelbyville_agency])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    client = await hass_client_no_auth()
+    body = _body(agency="Ogdenville Police")
+    headers = _ed25519_headers("dvk_" + "3" * 16, SHELBYVILLE, body)
+    forged = base64.b64encode(IDENTITY_POINT + bytes(32)).decode()  # R = identity, S = 0
+    status, answer = await _post(
+        client, entry, body, headers | {"X-Doorbell-Vault-Signature": f"ed25519={forged}"}
+    )
+    assert status == 401
+    assert "public key is unsafe" in answer["errors"][0]["message"]
+
+    # With a sound key: an R of small order, or S + L (the same signature, not reduced), is refused.
+    group_order = 2**252 + 27742317777372353535851937790883648493
+    headers = shelbyville(body := _body(agency="Shelbyville Police"))
+    signature = base64.b64decode(headers["X-Doorbell-Vault-Signature"].removeprefix("ed25519="))
+    s_plus_l = (int.from_bytes(signature[32:], "little") + group_order).to_bytes(32, "little")
+    for bad in (
+        SMALL_ORDER_KEYS[0] + bytes(32),
+        SMALL_ORDER_KEYS[6] + signature[32:],
+        signature[:32] + s_plus_l,
+    ):
+        sent = {"X-Doorbell-Vault-Signature": f"ed25519={base64.b64encode(bad).decode()}"}
+        assert (await _post(client, entry, body, headers | sent))[1]["errors"][0][
+            "message"
+        ] == "wrong signature"
+    assert await _count(entry) == 0
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+SHARED_SECRET = secrets.token_urlsafe(32)
+
+
+def _shared(body: bytes) -> dict[str, str]:
+    """Signed with the hub's shared secret (no key: the request is nobody's in particular)."""
+    return {k: v for k, v in _hmac_headers("", SHARED_SECRET, body).items() if k != "X-Doorbell-Vault-Key"}
+
+
+async def test_unkeyed_requests_are_withdrawn_and_read_by_the_household_only(
+    hass: HomeAssistant, storage: Path, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    entry = await _hub(hass, storage, requests_per_minute=1000)
+    client = await hass_client_no_auth()
+    by_service = await hass.services.async_call(
+        DOMAIN, "submit_request", json.loads(_body()), blocking=True, return_response=True
+    )
+    assert by_service is not None
+    by_mail = await entry.runtime_data.lifecycle.async_submit(
+        json.loads(_body()), "email", naive_ok=True, sender="smith@springfield.example"
+    )
+    ids = [str(by_service["request_id"]), by_mail.id]
+
+    async def refused(signers: tuple[Any, ...]) -> None:
+        for request_id in ids:
+            for action in ("withdraw", "status"):
+                follow_up = json.dumps({"action": action, "request_id": request_id}).encode()
+                for headers in signers:
+                    status, answer = await _post(client, entry, follow_up, headers(follow_up))
+                    assert (status, request_id, action) == (403, request_id, action), answer
+
+    # On the local network without a secret: neither an unsigned caller nor an agency's key.
+    await refused((lambda _: {}, springfield, shelbyville))
+    # With a shared secret: whoever holds it could claim any unkeyed request, so it withdraws none.
+    await hass.async_add_executor_job(write_secret, storage, SHARED_SECRET)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    body = _body()
+    ids.append((await _post(client, entry, body, _shared(body)))[1]["request_id"])
+    await refused((_shared, springfield, shelbyville))
+    lifecycle = entry.runtime_data.lifecycle
+    assert [(await lifecycle.async_get(i)).status for i in ids] == ["pending"] * 3
+
+    # The household ends them; the key that submitted a request still withdraws it.
+    await hass.services.async_call(DOMAIN, "decline_request", {"request_id": ids[0]}, blocking=True)
+    assert (await lifecycle.async_get(ids[0])).status == "declined"
+    body = _body()
+    own = (await _post(client, entry, body, springfield(body)))[1]["request_id"]
+    withdraw = json.dumps({"action": "withdraw", "request_id": own}).encode()
+    assert (await _post(client, entry, withdraw, springfield(withdraw)))[1]["status"] == "withdrawn"
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_signature_headers_that_are_not_ascii_get_401_without_a_traceback(
+    hass: HomeAssistant,
+    storage: Path,
+    hass_client_no_auth: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    entry = await _hub(hass, storage, requests_per_minute=3)
+    client = await hass_client_no_auth()
+    body = _body()
+    # Raw bytes on the wire: 0xe9 (latin-1 é) and 0xff are no UTF-8; "é" in UTF-8 is not ASCII either.
+    cases = [
+        (
+            "X-Doorbell-Vault-Signature",
+            springfield(body)["X-Doorbell-Vault-Signature"].encode()[:-1] + b"\xe9",
+        ),
+        ("X-Doorbell-Vault-Key", SPRINGFIELD_KEY.encode() + b"\xff"),
+        ("X-Doorbell-Vault-Nonce", "é".encode() * 16),
+        ("X-Doorbell-Vault-Timestamp", b"\xe9"),
+    ]
+    answers = []
+    for name, value in cases:
+        headers = [(k, v.encode()) for k, v in springfield(body).items() if k != name] + [(name, value)]
+        status, answer, _ = await raw_post(client, f"/api/webhook/{entry.data['webhook_id']}", body, headers)
+        answers.append((status, answer and answer["errors"][0]["message"]))
+    # Each is counted by the address's rate limit: the fourth is one too many.
+    assert answers == [
+        *((401, f"{name}: only ASCII is taken") for name, _ in cases[:3]),
+        (429, "too many requests; try again in a minute"),
+    ]
+    assert await _count(entry) == 0
+    assert not [r for r in caplog.records if r.exc_info]
+    assert "Traceback" not in caplog.text
     await hass.config_entries.async_unload(entry.entry_id)

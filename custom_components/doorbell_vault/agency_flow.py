@@ -37,6 +37,7 @@ from .requests.agencies import (
     KEY_TYPES,
     POLICIES,
     PublicKeyInvalid,
+    PublicKeyUnsafe,
 )
 from .requests.confusables import skeleton
 from .selectors import number_box
@@ -79,6 +80,9 @@ class AgencySubentryFlow(ConfigSubentryFlow):
         if key_type == KEY_ED25519:
             try:
                 public_key = agencies.parse_public_key(str(user_input.get(CONF_PUBLIC_KEY) or ""))
+            except PublicKeyUnsafe:
+                errors[CONF_PUBLIC_KEY] = "public_key_unsafe"
+                return {}
             except PublicKeyInvalid:
                 errors[CONF_PUBLIC_KEY] = "public_key_invalid"
                 return {}

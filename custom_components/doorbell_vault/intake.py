@@ -9,7 +9,11 @@ it is local only. A secret file that cannot be read keeps the webhook closed.
 An agency's request names its key (`X-Doorbell-Vault-Key`, `requests/agencies.py`) and is signed with it
 over the same string; it is *verified*, its agency is the key's, and only that key may withdraw it or ask
 after it (`{"action": "status", "request_id": …}` answers its status, and once, the link of a share its
-standing policy made automatically).
+standing policy made automatically). A request without a key (the shared secret, e-mail, a service call)
+names no one who could prove it is theirs, so the webhook withdraws it for nobody: the household ends it.
+
+Signature headers must be ASCII: anything else (a byte that is no UTF-8 reaches us as a lone surrogate)
+gets 401 before any signature is computed, and counts toward the address's rate limit.
 """
 
 from __future__ import annotations
@@ -51,6 +55,7 @@ _LOGGER = logging.getLogger(__name__)
 
 MAX_BODY: Final = 64 * 1024
 MAX_SOURCES: Final = 10_000
+SIGNATURE_HEADERS: Final = (KEY_HEADER, TIMESTAMP_HEADER, NONCE_HEADER, SIGNATURE_HEADER)
 
 
 def _errors(status: HTTPStatus, *messages: dict[str, str] | str) -> web.Response:
@@ -204,6 +209,11 @@ class RequestWebhook:
             return _errors(HTTPStatus.UNAUTHORIZED, "the webhook is closed: its shared secret cannot be read")
         body = await read_body(request, MAX_BODY)
         too_big = len(body) > MAX_BODY or (request.content_length or 0) > MAX_BODY
+        source = str(request.remote or "")
+        if not_ascii := [h for h in SIGNATURE_HEADERS if not request.headers.get(h, "").isascii()]:
+            if not self.rate.allow(source):
+                return _errors(HTTPStatus.TOO_MANY_REQUESTS, "too many requests; try again in a minute")
+            return _errors(HTTPStatus.UNAUTHORIZED, f"{', '.join(not_ascii)}: only ASCII is taken")
         agency: Agency | None = None
         if (key_id := request.headers.get(KEY_HEADER)) is not None:
             keyed = await self._keyed(request, body, too_big, key_id)
@@ -218,7 +228,6 @@ class RequestWebhook:
                 HTTPStatus.UNAUTHORIZED,
                 "unsigned requests are taken from the local network only: sign with your agency key",
             )
-        source = str(request.remote or "")
         if agency is not None and not self.key_rate.allow(str(agency.key_id)):
             return _errors(
                 HTTPStatus.TOO_MANY_REQUESTS, "too many requests with this key; try again in a minute"
@@ -273,7 +282,11 @@ class RequestWebhook:
     async def _own_request(
         self, data: dict[str, Any], agency: Agency | None, allowed: set[str]
     ) -> Request | web.Response:
-        """The request a follow-up names, if the caller may act on it (the key that submitted it)."""
+        """The request a follow-up names, if the caller may act on it (the key that submitted it).
+
+        A request without a key is no caller's to act on: whoever holds the shared secret, sends mail or
+        stands on the local network could claim it (its id is on the *Pending requests* sensor).
+        """
         request_id = data.get("request_id")
         if set(data) - allowed or not isinstance(request_id, str):
             takes = " and ".join(sorted(allowed - {"action"}))
@@ -283,7 +296,7 @@ class RequestWebhook:
             pending = "pending " if data["action"] == "withdraw" else ""
             return _errors(HTTPStatus.BAD_REQUEST, f"no {pending}request with that id")
         key_id = agency.key_id if agency is not None else None
-        if request.key_id != key_id:
+        if key_id is None or request.key_id != key_id:
             return _errors(HTTPStatus.FORBIDDEN, "only the key that submitted this request may act on it")
         return request
 

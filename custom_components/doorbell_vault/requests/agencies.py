@@ -9,6 +9,11 @@ shared secret (`v1:<timestamp>:<nonce>:<raw body>`, see `secret.py`):
 Generated keys live in `.agency_keys` (owner-only, written atomically) in the storage folder, never in the
 config entry; public keys are no secret and stay in the subentry. The key is looked up in the subentries
 on every request, so deleting an agency or revoking its key counts at once.
+
+Ed25519 is verified by libsodium (PyNaCl, the same pin as Home Assistant's mobile_app), not OpenSSL: a
+public key of small order (the identity point and seven others, in any encoding) would let one fixed
+signature verify every body, so such keys are refused when entered and again when a request is verified,
+and so are signatures whose R is of small order or whose S is not below the group order.
 """
 
 from __future__ import annotations
@@ -29,7 +34,7 @@ from homeassistant.config_entries import ConfigSubentry
 
 from ..const import DOMAIN
 from .confusables import same_agency
-from .secret import GENERATED_BYTES, SignatureRefused, check_stamp, sign, write_private
+from .secret import GENERATED_BYTES, SIGNATURE, SignatureRefused, check_stamp, sign, write_private
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -83,6 +88,13 @@ class UnknownKey(Exception):
 
 class PublicKeyInvalid(ValueError):
     """The text is not an Ed25519 public key (raw 32 bytes in base64, or a PEM SubjectPublicKeyInfo)."""
+
+
+class PublicKeyUnsafe(PublicKeyInvalid):
+    """32 bytes that are no safe Ed25519 public key (small order, off the curve, not canonical).
+
+    With a point of small order one fixed signature verifies every message.
+    """
 
 
 @dataclass(frozen=True, slots=True)
@@ -221,7 +233,20 @@ def parse_public_key(text: str) -> str:
         Ed25519PublicKey.from_public_bytes(raw)
     except (ValueError, binascii.Error, TypeError) as err:
         raise PublicKeyInvalid(str(err)) from err
+    if not safe_public_key(raw):
+        raise PublicKeyUnsafe("a small-order, non-canonical or off-curve Ed25519 point")
     return base64.b64encode(raw).decode()
+
+
+def safe_public_key(raw: bytes) -> bool:
+    """Whether 32 bytes are a canonically encoded point of the prime-order group (libsodium's check).
+
+    `cryptography` (OpenSSL) takes any 32 bytes as a key; with the identity point, or any point of small
+    order, the signature R = that point, S = 0 verifies every message.
+    """
+    from nacl.bindings import crypto_core_ed25519_is_valid_point
+
+    return len(raw) == 32 and bool(crypto_core_ed25519_is_valid_point(raw))
 
 
 def verify(
@@ -237,26 +262,39 @@ def verify(
     check_stamp(timestamp, nonce, sent, now)
     signed = f"v1:{timestamp}:{nonce}:".encode() + body
     if agency.key_type == KEY_ED25519 and agency.public_key:
-        from cryptography.exceptions import InvalidSignature
-        from cryptography.hazmat.primitives.asymmetric.ed25519 import (
-            Ed25519PublicKey,
-        )
-
         if (match := ED25519_SIGNATURE.fullmatch(sent)) is None:
             raise SignatureRefused(
                 "this key signs with Ed25519: send X-Doorbell-Vault-Signature: ed25519=<base64 signature>"
             )
-        try:
-            Ed25519PublicKey.from_public_bytes(base64.b64decode(agency.public_key)).verify(
-                base64.b64decode(match.group(1)), signed
-            )
-        except InvalidSignature as err:
-            raise SignatureRefused("wrong signature") from err
+        verify_ed25519(agency.public_key, base64.b64decode(match.group(1)), signed)
         return
     if agency.key_type != KEY_GENERATED or not secret:
         raise SignatureRefused("unknown or revoked key")
-    if not hmac.compare_digest(sent.encode(), sign(secret, timestamp, nonce, body).encode()):
+    if not SIGNATURE.fullmatch(sent) or not hmac.compare_digest(
+        sent.encode(), sign(secret, timestamp, nonce, body).encode()
+    ):
         raise SignatureRefused("wrong signature")
+
+
+def verify_ed25519(public_key: str, signature: bytes, signed: bytes) -> None:
+    """Raise SignatureRefused unless libsodium verifies the signature (strictly).
+
+    libsodium's verification refuses a public key or an R of small order and an S not below the group
+    order, which OpenSSL accepts; a key stored before keys were checked is checked again here.
+    """
+    from nacl.exceptions import BadSignatureError
+    from nacl.signing import VerifyKey
+
+    raw = base64.b64decode(public_key)
+    if not safe_public_key(raw):
+        raise SignatureRefused(
+            "this agency's public key is unsafe (small order or not a valid Ed25519 point): "
+            "the household must replace it"
+        )
+    try:
+        VerifyKey(raw).verify(signed, signature)
+    except (BadSignatureError, ValueError, TypeError) as err:
+        raise SignatureRefused("wrong signature") from err
 
 
 # What a keyed request is checked against ----------------------------------------------------------
