@@ -126,3 +126,111 @@ def entries(connection: sqlite3.Connection, seqs: list[int]) -> dict[int, dict[s
             found[seq] = dict(zip(keys, row, strict=True))
             found[seq]["root"] = json.loads(row[4])["root"]
     return found
+
+
+def record_body(connection: sqlite3.Connection, seq: int) -> dict[str, Any] | None:
+    """What a seal's signed record beside the footage holds: its audit entry and every leaf with the
+    segment it came from (in leaf order), so the index can be rebuilt from the footage folder alone."""
+    entry = connection.execute(
+        "SELECT at_us, data, prev, hash FROM audit WHERE seq = ? AND kind = ?", (seq, SEALED)
+    ).fetchone()
+    if entry is None:
+        return None
+    leaves = [
+        {
+            "path": path,
+            "camera": camera,
+            "start_us": start_us,
+            "end_us": end_us,
+            "bytes": size,
+            "sha256": digest,
+            "time_source": time_source,
+            "clock_offset_us": offset,
+        }
+        for path, camera, start_us, end_us, size, digest, time_source, offset in connection.execute(
+            "SELECT path, camera, start_us, end_us, bytes, sha256, time_source, clock_offset_us "
+            "FROM segments WHERE seal = ? ORDER BY id",
+            (seq,),
+        )
+    ]
+    return {
+        "version": 1,
+        "seq": seq,
+        "at_us": entry[0],
+        "root": json.loads(entry[1])["root"],
+        "audit": {"prev": entry[2], "hash": entry[3]},
+        "leaves": leaves,
+    }
+
+
+def since(connection: sqlite3.Connection, after_seq: int) -> list[int]:
+    """The seals after `after_seq` that still have their leaves, oldest first."""
+    return [
+        row[0]
+        for row in connection.execute("SELECT seal FROM seal_leaves WHERE seal > ? ORDER BY seal", (after_seq,))
+    ]
+
+
+def restore(
+    connection: sqlite3.Connection, at_us: int, body: dict[str, Any], file_name: str, segment_ids: list[int]
+) -> Seal:
+    """Seal again, in this index, segments a signed seal record proves (an index rebuilt or restored).
+
+    The leaves are the record's, all of them (pruned ones too), so the root is the one it signed; the
+    audit entry says which record and which entry of the earlier chain it came from.
+    """
+    digests = [leaf["sha256"] for leaf in body["leaves"]]
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        audit.append(
+            connection,
+            at_us,
+            SEALED,
+            None,
+            {
+                "segments": len(digests),
+                "root": body["root"],
+                "tree": "RFC 6962; leaves: the segments' SHA-256 digests in id order",
+                "recovered": {
+                    "record": file_name,
+                    "sealed_at_us": body["at_us"],
+                    "seq": body["seq"],
+                    "audit_hash": body["audit"]["hash"],
+                },
+            },
+        )
+        seq: int = connection.execute("SELECT MAX(seq) FROM audit").fetchone()[0]
+        connection.executemany("UPDATE segments SET seal = ? WHERE id = ?", [(seq, i) for i in segment_ids])
+        connection.execute(
+            "INSERT INTO seal_leaves (seal, leaves) VALUES (?, ?)",
+            (seq, b"".join(bytes.fromhex(digest) for digest in digests)),
+        )
+    return Seal(seq, len(segment_ids), body["root"])
+
+
+def sealed_paths(connection: sqlite3.Connection, paths: list[str]) -> set[str]:
+    """Those of `paths` whose segments are sealed already."""
+    found: set[str] = set()
+    for at in range(0, len(paths), 500):
+        chunk = paths[at : at + 500]
+        found.update(
+            row[0]
+            for row in connection.execute(
+                f"SELECT path FROM segments WHERE seal IS NOT NULL AND path IN ({', '.join('?' * len(chunk))})",
+                chunk,
+            )
+        )
+    return found
+
+
+def ids_of(connection: sqlite3.Connection, paths: list[str]) -> dict[str, int]:
+    """The segment ids of these paths (those indexed)."""
+    found: dict[str, int] = {}
+    for at in range(0, len(paths), 500):
+        chunk = paths[at : at + 500]
+        found.update(
+            connection.execute(
+                f"SELECT path, id FROM segments WHERE path IN ({', '.join('?' * len(chunk))})", chunk
+            ).fetchall()
+        )
+    return found
