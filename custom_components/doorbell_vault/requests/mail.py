@@ -228,32 +228,49 @@ class Verdict:
         }
 
 
-_COMMENT: Final = re.compile(r"\([^()]*\)")
 _FOLD: Final = re.compile(r"\r?\n(?=[ \t])")
 type Results = list[tuple[str, str, dict[str, str]]]
 
 
 def _serv_id(header: str) -> str:
-    """The authserv-id of a header value authres cannot parse (its first word, comments dropped)."""
-    text = header
-    while (stripped := _COMMENT.sub(" ", text)) != text:  # nested comments, innermost first
-        text = stripped
-    words = text.split(";", 1)[0].split()
+    """The authserv-id a header value starts with (its first word, comments dropped): one cheap pass."""
+    kept: list[str] = []
+    depth = 0
+    escaped = False
+    for c in header:
+        if escaped:
+            escaped = False
+        elif c == "\\" and depth:
+            escaped = True
+        elif c == "(":
+            depth += 1
+        elif c == ")" and depth:
+            depth -= 1
+        elif depth:
+            continue
+        elif c == ";":
+            break
+        else:
+            kept.append(c)
+            continue
+        kept.append(" ")
+    words = "".join(kept).split()
     return words[0].lower() if words else ""
 
 
-def _results(header: str) -> tuple[str, Results | None]:
-    """The authserv-id and the (method, result, {ptype.property: value}) of one Authentication-Results value.
+def _results(header: str, serv_id: str) -> Results:
+    """The (method, result, {ptype.property: value}) of the server's own Authentication-Results value.
 
-    Parsed by authres (RFC 8601: comments, quoted values with `;` in them, versions); results None when the
-    value does not parse.
+    Parsed by authres (RFC 8601: comments, quoted values with `;` in them, versions); none when the value
+    does not parse or names another authserv-id after all.
     """
-    value = _FOLD.sub("", header).strip()
     try:
-        parsed = authres.AuthenticationResultsHeader.parse_value(value)
+        parsed = authres.AuthenticationResultsHeader.parse_value(header)
     except authres.AuthResError:
-        return _serv_id(value), None
-    results: Results = [
+        return []
+    if str(parsed.authserv_id).lower() != serv_id:
+        return []
+    return [
         (
             str(result.method).lower(),
             str(result.result).lower(),
@@ -261,7 +278,6 @@ def _results(header: str) -> tuple[str, Results | None]:
         )
         for result in parsed.results
     ]
-    return str(parsed.authserv_id).lower(), results
 
 
 def _aligned(domain: str, signer: str) -> bool:
@@ -284,14 +300,11 @@ def authenticate(sender: str, headers: Mapping[str, Any] | None, authserv_id: st
     """
     domain = sender_domain(sender)
     wanted = authserv_id.strip().lower()
-    found, results = False, None
-    for value in _header(headers or {}, "Authentication-Results"):
-        serv_id, results = _results(value)
-        if wanted and serv_id == wanted:
-            found = True
-            break
+    # Only the one header that counts is parsed (a mail may carry a hundred long ones of the sender's).
+    values = (_FOLD.sub("", value).strip() for value in _header(headers or {}, "Authentication-Results"))
+    ours = next((value for value in values if wanted and _serv_id(value) == wanted), None)
     dkim = dmarc = False
-    for method, result, properties in (results or []) if found else []:
+    for method, result, properties in _results(ours, wanted) if ours is not None else []:
         if result != "pass" or not domain:
             continue
         if method == "dkim":
@@ -299,7 +312,7 @@ def authenticate(sender: str, headers: Mapping[str, Any] | None, authserv_id: st
             dkim = dkim or _aligned(domain, signer)
         elif method == "dmarc":
             dmarc = dmarc or _aligned(domain, properties.get("header.from", ""))
-    return Verdict(domain, dkim, dmarc, found)
+    return Verdict(domain, dkim, dmarc, ours is not None)
 
 
 def domain_listed(domain: str, listed: Iterable[str]) -> bool:
