@@ -1028,3 +1028,15 @@ async def test_the_certificate_repair_accepts_only_the_certificate_the_owner_was
     finally:
         server.close()
         await server.wait_closed()
+
+
+async def test_a_phones_action_reaches_the_log_as_one_plain_line(
+    hass: HomeAssistant, hub: MockConfigEntry, caplog: pytest.LogCaptureFixture
+) -> None:
+    caplog.set_level(logging.INFO)
+    forged = "DOORBELL_VAULT_SHARE\nERROR custom_components.doorbell_vault: shared everything_x_y"
+    hass.bus.async_fire("mobile_app_notification_action", {"action": forged})
+    await hass.async_block_till_done()
+    (record,) = [r for r in caplog.records if "no phone may decide" in r.getMessage()]
+    assert "\n" not in record.getMessage()
+    assert record.getMessage().startswith("Ignored share error custom: no phone may decide")
