@@ -10,9 +10,10 @@ table rows and other blocks as line breaks, scripts and styles ignored. The firs
 (a quoted earlier message further down cannot override it); other lines are ignored.
 
 Only the receiving server can vouch for a sender: its `Authentication-Results` header (RFC 8601, parsed by
-authres) says whether a DKIM signature of the sender's domain verified and whether DMARC passed. A sender can
-write such headers into the message too, with any authserv-id, so only the topmost header carrying the
-owner's server's authserv-id counts (RFC 8601 §5), and without that id none does.
+`authentication_results.py`) says whether a DKIM signature of the sender's domain verified and whether
+DMARC passed. A sender can write such headers into the message too, with any authserv-id, so only the
+topmost header carrying the owner's server's authserv-id counts (RFC 8601 §5), and without that id none
+does.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from enum import StrEnum
 from html.parser import HTMLParser
 from typing import TYPE_CHECKING, Any, Final
 
-import authres
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -39,6 +39,7 @@ from ..const import (
 )
 from ..store.requests import Request
 from ..texts import async_text, markdown_escape
+from . import authentication_results
 from .validation import RequestInvalid
 
 if TYPE_CHECKING:
@@ -229,55 +230,19 @@ class Verdict:
 
 
 _FOLD: Final = re.compile(r"\r?\n(?=[ \t])")
-type Results = list[tuple[str, str, dict[str, str]]]
-
-
-def _serv_id(header: str) -> str:
-    """The authserv-id a header value starts with (its first word, comments dropped): one cheap pass."""
-    kept: list[str] = []
-    depth = 0
-    escaped = False
-    for c in header:
-        if escaped:
-            escaped = False
-        elif c == "\\" and depth:
-            escaped = True
-        elif c == "(":
-            depth += 1
-        elif c == ")" and depth:
-            depth -= 1
-        elif depth:
-            continue
-        elif c == ";":
-            break
-        else:
-            kept.append(c)
-            continue
-        kept.append(" ")
-    words = "".join(kept).split()
-    return words[0].lower() if words else ""
+type Results = list[authentication_results.Result]
 
 
 def _results(header: str, serv_id: str) -> Results:
     """The (method, result, {ptype.property: value}) of the server's own Authentication-Results value.
 
-    Parsed by authres (RFC 8601: comments, quoted values with `;` in them, versions); none when the value
-    does not parse or names another authserv-id after all.
+    None when the value does not parse or names another authserv-id after all.
     """
     try:
-        parsed = authres.AuthenticationResultsHeader.parse_value(header)
-    except authres.AuthResError:
+        found, results = authentication_results.parse(header)
+    except ValueError:
         return []
-    if str(parsed.authserv_id).lower() != serv_id:
-        return []
-    return [
-        (
-            str(result.method).lower(),
-            str(result.result).lower(),
-            {f"{p.type}.{p.name}".lower(): str(p.value or "").lower() for p in result.properties},
-        )
-        for result in parsed.results
-    ]
+    return results if found == serv_id else []
 
 
 def _aligned(domain: str, signer: str) -> bool:
@@ -302,7 +267,9 @@ def authenticate(sender: str, headers: Mapping[str, Any] | None, authserv_id: st
     wanted = authserv_id.strip().lower()
     # Only the one header that counts is parsed (a mail may carry a hundred long ones of the sender's).
     values = (_FOLD.sub("", value).strip() for value in _header(headers or {}, "Authentication-Results"))
-    ours = next((value for value in values if wanted and _serv_id(value) == wanted), None)
+    ours = next(
+        (value for value in values if wanted and authentication_results.serv_id(value) == wanted), None
+    )
     dkim = dmarc = False
     for method, result, properties in _results(ours, wanted) if ours is not None else []:
         if result != "pass" or not domain:
