@@ -31,12 +31,20 @@ from collections import deque
 from collections.abc import Awaitable, Callable
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from ..store import PRIVATE_UMASK, Store, make_private_folder, segments, write_private
 from ..store.segments import Segment
 from .camera_config import CameraConfig, checked_source, redact
-from .pinning import CertificateChanged, CertificateError, check_pin
+from .pinning import (
+    CertificateChanged,
+    CertificateError,
+    CertificateUnverifiable,
+    RecorderTls,
+    check_pin,
+    presented_fingerprint,
+    recorder_tls,
+)
 from .probe import probe_duration, refuses_credentials
 
 _LOGGER = logging.getLogger(__name__)
@@ -49,6 +57,8 @@ BACKOFF_MAX: Final = 60.0
 STOP_GRACE: Final = 5.0
 INCOMING: Final = "incoming"
 PID_FILE: Final = "recorder.pid"
+# The pinned certificate, the recorder process's only TLS trust anchor (a public certificate, no secret).
+PINNED_CERTIFICATE: Final = "pinned-certificate.pem"
 NAME_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 G711: Final = frozenset({"pcm_alaw", "pcm_mulaw"})
 # Why a camera is down, for the repair (translated by the hub); None: FFmpeg's own words say it.
@@ -56,6 +66,15 @@ PROBLEM_STALLED: Final = "stalled"
 PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
 PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
 PROBLEM_CERTIFICATE_CHANGED: Final = "certificate_changed"
+PROBLEM_CERTIFICATE_UNVERIFIABLE: Final = "certificate_unverifiable"
+# What FFmpeg says when the recorder's own TLS session does not present the pinned certificate (GnuTLS;
+# OpenSSL's words too, should PyAV's FFmpeg move to it).
+TLS_REFUSED: Final = (
+    "Peer certificate failed verification",
+    "Unable to verify peer certificate",
+    "The certificate's owner does not match hostname",
+    "certificate verify failed",
+)
 TIME_ARRIVAL: Final = "arrival"
 TIME_RTCP: Final = "rtcp"
 TIME_FILE_NAME: Final = "file_name"
@@ -74,8 +93,13 @@ def build_command(
     record_audio: bool,
     *,
     allow_http: bool = False,
+    tls_ca: Path | None = None,
+    tls_host: str | None = None,
 ) -> list[str]:
     """The recorder process's command (the URL goes on its stdin): video copied, audio copied or made AAC.
+
+    `tls_ca`: the pinned certificate, checked by FFmpeg on the recorder's own TLS session (against
+    `tls_host` when the URL's host is not one of its names).
 
     Raises SourceRefused for a URL whose protocol is not a camera's.
     """
@@ -91,6 +115,10 @@ def build_command(
         *("--segment-seconds", str(SEGMENT_SECONDS), "--audio", audio),
         *("--max-offset", str(MAX_CAMERA_OFFSET_S)),
     ]
+    if tls_ca is not None:
+        command += ["--tls-ca", str(tls_ca)]
+        if tls_host:
+            command += ["--tls-host", tls_host]
     if SETPRIV:
         # Ended with its parent, even one killed with SIGKILL; SIGTERM lets it close the segment.
         command = [SETPRIV, "--pdeathsig", "TERM", "--", *command]
@@ -234,6 +262,7 @@ class Recorder:
         self.ffprobe_binary = ffprobe_binary
         self.incoming = storage / camera.id / INCOMING
         self.pid_file = storage / camera.id / PID_FILE
+        self.pinned_certificate = storage / camera.id / PINNED_CERTIFICATE
         self._resolve_url = resolve_url
         self._on_segment = on_segment
         self._on_disk_full = on_disk_full
@@ -254,6 +283,7 @@ class Recorder:
         self.problem: str | None = None
         self._run_problem: str | None = None
         self._refused_this_run = False
+        self._tls_refused_this_run = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
         # Where the next segment starts, and how its time was mapped (for one a killed recorder left).
         self._expected: tuple[int, str, int | None] | None = None
@@ -379,34 +409,66 @@ class Recorder:
             self.problem = PROBLEM_NO_STREAM_SOURCE
             self._note("no stream source")
             return False
-        if not await self._same_certificate(url):
+        tls = await self._same_certificate(url)
+        if tls is False:
             return False  # no ffmpeg: the stored credentials never go to another certificate's server
         if self._stopping or self.paused:
             return False  # stopped or paused during the handshake
         try:
-            produced = await self._run_once(url)
+            produced = await self._run_once(url, tls)
         finally:
             await self.salvage()
+        if self._tls_refused_this_run and not produced:
+            await self._refused_on_own_connection(url)
+            return False
         self._check_credentials(produced)
         # Kept until the next run ends, so a repair raised meanwhile reads a settled reason.
         self.problem = self._run_problem
         return produced
 
-    async def _same_certificate(self, url: str) -> bool:
-        """An rtsps:// camera presents the certificate pinned when it was added (a TLS handshake only)."""
+    async def _same_certificate(self, url: str) -> RecorderTls | Literal[False] | None:
+        """An rtsps:// camera presents the certificate pinned when it was added (a TLS handshake only).
+
+        That handshake is a connection of its own: the recorder process checks its own against the pinned
+        certificate too (returned here for it; None without a pin). False: the camera is not recorded.
+        """
         try:
-            await check_pin(url, self.camera.tls_fingerprint)
+            der = await check_pin(url, self.camera.tls_fingerprint)
+            return None if der is None else recorder_tls(der, url, datetime.now(UTC))
         except CertificateChanged as err:
-            self.problem = PROBLEM_CERTIFICATE_CHANGED
-            self._note(f"certificate changed: {err.pinned} → {err.presented}")
-            if self._on_certificate_changed and not self._stopping:
-                self._on_certificate_changed(err.pinned, err.presented)
-            return False
+            self._certificate_refused(err.pinned, err.presented)
         except CertificateError as err:
             self.problem = None
             self._note(f"no TLS certificate read from the camera ({err.reason})")
-            return False
-        return True
+        except CertificateUnverifiable as err:
+            self.problem = PROBLEM_CERTIFICATE_UNVERIFIABLE
+            self._note(
+                f"the pinned certificate cannot be checked on the recorder's own connection: {err.reason}"
+            )
+        return False
+
+    def _certificate_refused(self, pinned: str, presented: str) -> None:
+        self.problem = PROBLEM_CERTIFICATE_CHANGED
+        self._note(f"certificate changed: {pinned} → {presented}")
+        if self._on_certificate_changed and not self._stopping:
+            self._on_certificate_changed(pinned, presented)
+
+    async def _refused_on_own_connection(self, url: str) -> None:
+        """The recorder's own TLS session did not present the pinned certificate: nothing was sent on it.
+
+        The camera is asked again for the repair's "presented now"; one that shows the pinned certificate
+        to that handshake alone (a machine in the middle choosing whom to deceive) is named by the note.
+        """
+        pinned = self.camera.tls_fingerprint or ""
+        try:
+            presented = await presented_fingerprint(url)
+        except CertificateError:
+            presented = pinned
+        if presented != pinned:
+            self._certificate_refused(pinned, presented)
+            return
+        self.problem = PROBLEM_CERTIFICATE_CHANGED
+        self._note("the recorder's own TLS connection presented another certificate than the pinned one")
 
     def _check_credentials(self, produced: bool) -> None:
         refused = self._refused_this_run and not produced
@@ -436,10 +498,13 @@ class Recorder:
             "%s: recording failed (%s); retrying with backoff", self.camera.name, text, exc_info=not full
         )
 
-    async def _run_once(self, url: str) -> bool:
+    async def _run_once(self, url: str, tls: RecorderTls | None) -> bool:
         self._refused_this_run = False
+        self._tls_refused_this_run = False
         self._run_problem = None
         await self.store.async_job(_make_folder, self.incoming)
+        if tls is not None:
+            await self.store.async_job(write_private, self.pinned_certificate, tls.pem)
         command = build_command(
             sys.executable,
             url,
@@ -447,6 +512,8 @@ class Recorder:
             self.camera.audio_codec,
             self.camera.record_audio,
             allow_http=self._resolve_url is not None,
+            tls_ca=None if tls is None else self.pinned_certificate,
+            tls_host=None if tls is None else tls.host,
         )
         self._process = process = await asyncio.create_subprocess_exec(
             *command,
@@ -510,6 +577,7 @@ class Recorder:
             text = raw.decode(errors="replace").strip()
             if text:
                 self._refused_this_run |= refuses_credentials(text)
+                self._tls_refused_this_run |= any(words in text for words in TLS_REFUSED)
                 self._note(text)
                 if "No space left on device" in text:
                     self.disk_full = True
