@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import select
 import shutil
 import signal
 import sqlite3
@@ -29,6 +30,7 @@ import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Literal
@@ -179,55 +181,89 @@ def file_segment(
 # Recorders left by a killed Home Assistant ---------------------------------------------------------
 
 
-def _recorders_writing_to(folder: Path) -> list[int]:
-    """Process ids of every recorder whose output lies in `folder` (its pid file may be gone)."""
-    marker = f"{folder}/".encode()
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
+@dataclass(frozen=True, slots=True)
+class ProcessIdentity:
+    """A process beyond its id (ids are reused): its start in clock ticks since boot, and that boot."""
+
+    pid: int
+    start: str
+    boot: str
+
+    @classmethod
+    def of(cls, pid: int) -> ProcessIdentity | None:
+        """The running process `pid`'s identity (Linux), or None when it is gone or a zombie."""
         try:
-            arguments = Path(entry.path, "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if any(argument.startswith(marker) for argument in arguments[1:]):
-            found.append(int(entry.name))
-    return found
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        except OSError, IndexError:
+            return None
+        # After the command and its ")": state (field 3), ..., starttime (field 22).
+        if len(fields) < 20 or fields[0] == "Z":
+            return None
+        return cls(pid, fields[19], boot)
+
+    def text(self) -> str:
+        """As the pid file holds it."""
+        return json.dumps({"pid": self.pid, "start": self.start, "boot": self.boot})
+
+    @classmethod
+    def parse(cls, text: str) -> ProcessIdentity | None:
+        """From a pid file's text; None for anything else (an old bare pid proves nothing)."""
+        try:
+            found = json.loads(text)
+            return cls(int(found["pid"]), str(found["start"]), str(found["boot"]))
+        except ValueError, TypeError, KeyError:
+            return None
+
+
+def _is_own_recorder(identity: ProcessIdentity, incoming: Path) -> bool:
+    """The process is the one the pid file names (not a reused id) and runs capture.py into `incoming`."""
+    if ProcessIdentity.of(identity.pid) != identity:
+        return False
+    try:
+        arguments = Path(f"/proc/{identity.pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    # As build_command starts it (setpriv execs it: the same process, the same start).
+    expected = [sys.executable, "-P", str(CAPTURE), "--output", str(incoming / f"{NAME_FORMAT}.mp4")]
+    return arguments[:5] == [argument.encode() for argument in expected]
 
 
 def end_stale_recorders(storage: Path, camera: str) -> list[int]:
-    """End recorders of this storage folder's camera that this process did not start (blocking).
+    """End the recorder of this storage folder's camera that a killed Home Assistant left (blocking).
 
-    Runs at start-up before reconciliation, so their partial files can be salvaged afterwards.
+    Only a process proven to be that recorder is signalled: the one its pid file names, with the start
+    time recorded when it was spawned (so not another process given the same id since), running
+    capture.py into this camera's `incoming/`. It is held by a pidfd from that check on, so the SIGKILL
+    that follows an ignored SIGTERM reaches the same process (its identity is checked again first).
+    Runs at start-up before reconciliation, so its partial files can be salvaged afterwards.
     """
     incoming = storage / camera / INCOMING
     pid_file = storage / camera / PID_FILE
-    pids = set(_recorders_writing_to(incoming)) if Path("/proc").is_dir() else set()
-    with contextlib.suppress(OSError, ValueError):
-        recorded = int(pid_file.read_text().strip())
-        if recorded in _recorders_writing_to(incoming):
-            pids.add(recorded)
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, sig)
-        deadline = time.monotonic() + STOP_GRACE
-        while pids and time.monotonic() < deadline:
-            pids = {pid for pid in pids if _alive(pid)}
-            if pids:
-                time.sleep(0.05)
-        if not pids:
-            break
-    pid_file.unlink(missing_ok=True)
-    return sorted(pids)
-
-
-def _alive(pid: int) -> bool:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError, IndexError:
-        return False
-    return state != "Z"
+        identity = ProcessIdentity.parse(pid_file.read_text())
+    except OSError:
+        identity = None
+    pid_file.unlink(missing_ok=True)
+    if identity is None or not _is_own_recorder(identity, incoming):
+        return []
+    try:
+        pidfd = os.pidfd_open(identity.pid)
+    except OSError:
+        return []
+    try:
+        if not _is_own_recorder(identity, incoming):
+            return []  # exited (and its id reused) before the pidfd held it
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            if sig == signal.SIGKILL and not _is_own_recorder(identity, incoming):
+                break
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(pidfd, sig)
+            if select.select([pidfd], [], [], STOP_GRACE)[0]:
+                break  # readable: it exited
+    finally:
+        os.close(pidfd)
+    return [identity.pid]
 
 
 type Listener = Callable[[], None]
@@ -683,7 +719,10 @@ def _make_folder(folder: Path) -> None:
 
 
 def _write_pid(path: Path, pid: int) -> None:
-    write_private(path, f"{pid}\n")
+    # Its start time is read now, while it is this process's unreaped child (its id not reusable yet).
+    identity = ProcessIdentity.of(pid)
+    if identity is not None:
+        write_private(path, identity.text() + "\n")
 
 
 def _list_mp4(folder: Path) -> list[str]:
