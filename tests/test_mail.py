@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import json
+import unicodedata
 from datetime import datetime
+from pathlib import Path
 
+import homeassistant.components.imap
 import probatio
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
+from markdown_it import MarkdownIt
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.const import DOMAIN, MAIL_AUTHENTICATIONS
@@ -17,6 +21,7 @@ from custom_components.doorbell_vault.requests import mail
 
 from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
 
+AGENCY = "detective@springfield.example"
 WINDOW = {"start": "2026-11-24T08:00:00+00:00", "end": "2026-11-24T09:00:00+00:00"}
 EXPECTED = {
     "agency": "Springfield PD",
@@ -138,6 +143,24 @@ def test_missing_fields_and_bad_numbers_are_named() -> None:
             False,
             False,
         ),
+        # The server's dkim=fail on top, a forged pass below with the server's own name.
+        (
+            [
+                "mx.home.example; dkim=fail header.d=springfield.example",
+                "mx.home.example; dkim=pass header.d=springfield.example",
+            ],
+            False,
+            False,
+        ),
+        # A quoted value keeps its `;`: no dkim=pass is read out of the reason.
+        (
+            [
+                'mx.home.example; dkim=fail reason="no key; dkim=pass header.d=springfield.example"'
+                " header.d=springfield.example"
+            ],
+            False,
+            False,
+        ),
         ([], False, False),
     ],
 )
@@ -145,13 +168,22 @@ def test_only_the_receiving_servers_verdict_counts(headers: list[str], dkim: boo
     event = imap_event(
         request_mail("detective@springfield.example", "Footage request", "x", authentication_results=headers)
     )
-    verdict = mail.authenticate(event["sender"], event["headers"])
+    verdict = mail.authenticate(event["sender"], event["headers"], "mx.home.example")
     assert (verdict.dkim, verdict.dmarc) == (dkim, dmarc)
     assert verdict.domain == "springfield.example"
     assert verdict.header_found == bool(headers)
     assert verdict.passes("dkim") is dkim
     assert verdict.passes("dmarc") is dmarc
     assert verdict.passes("off")
+
+
+def test_without_the_servers_own_header_nothing_counts() -> None:
+    # A server that writes no header of its own: the sender's forged one, whatever name it carries.
+    forged = {"Authentication-Results": ("mx.home.example; dkim=pass header.d=springfield.example",)}
+    assert not mail.authenticate("a@springfield.example", forged, "").dkim
+    assert not mail.authenticate("a@springfield.example", forged, "mx.other.example").header_found
+    other = {"Authentication-Results": ("forged.example; dkim=pass header.d=springfield.example",)}
+    assert not mail.authenticate("a@springfield.example", other, "mx.home.example").dkim
 
 
 def test_a_named_authserv_id_picks_the_servers_own_headers() -> None:
@@ -188,6 +220,7 @@ async def hub(hass: HomeAssistant, hub_entry: MockConfigEntry) -> MockConfigEntr
             **hub_entry.options,
             "mail_authentication": "dkim",
             "mail_trusted_domains": ["springfield.example"],
+            "mail_authserv_id": "mx.home.example",
         },
     )
     assert await hass.config_entries.async_setup(hub_entry.entry_id)
@@ -304,7 +337,7 @@ async def test_a_mail_cut_short_by_the_imap_entry_says_to_raise_its_size(
     notification = hass.data["persistent_notification"][f"{DOMAIN}_mail_{imap.entry_id}_9"]
     assert "agency (missing), start (missing), end (missing)" in notification["message"]
     assert (
-        "cut at 2048 characters: raise *IMAP (vault@example.test) → Configure → Max message size* to 20000"
+        r"cut at 2048 characters: raise *IMAP (vault\@example\.test) → Configure → Max message size* to 20000"
         in (notification["message"])
     )
     # The entry passes on text and headers: no repair issue.
@@ -331,3 +364,105 @@ async def test_a_mail_cut_short_by_the_imap_entry_says_to_raise_its_size(
 
 def test_the_options_flow_offers_every_authentication_the_intake_knows() -> None:
     assert tuple(mail.Authentication) == MAIL_AUTHENTICATIONS
+
+
+@pytest.mark.parametrize(
+    ("results", "verified"),
+    [
+        # The receiving server wrote no header of its own: the sender's, under any name, counts for nothing.
+        (["forged.example; dkim=pass header.d=springfield.example"], False),
+        # The server's dkim=fail on top; the sender's pass below it, under the server's own name.
+        (
+            [
+                "mx.home.example; dkim=fail header.d=springfield.example",
+                "mx.home.example; dkim=pass header.d=springfield.example",
+            ],
+            False,
+        ),
+        # A `;` inside a quoted value does not start a new result.
+        (['mx.home.example; dkim=fail reason="x; dkim=pass header.d=springfield.example"'], False),
+        # The server's real pass, above whatever the sender wrote.
+        (["mx.home.example; dkim=pass header.d=springfield.example", "x.example; dkim=fail"], True),
+    ],
+)
+async def test_only_the_servers_topmost_verdict_makes_a_mail_verified(
+    hass: HomeAssistant, hub: MockConfigEntry, results: list[str], verified: bool
+) -> None:
+    event = imap_event(
+        request_mail(AGENCY, "Footage request", REQUEST.format(**WINDOW), authentication_results=results)
+    )
+    data = {k: event[k] for k in ("sender", "subject", "text", "headers", "parts")}
+    answer = await hass.services.async_call(
+        DOMAIN, "parse_request_mail", data, blocking=True, return_response=True
+    )
+    assert answer is not None
+    assert answer["authentication"]["accepted"] is verified
+    assert answer["authentication"]["verified"] is verified
+
+
+async def test_dkim_without_the_servers_name_submits_nothing_and_says_what_to_enter(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    """Options saved before the authserv-id was required: no header can be trusted, the owner is told."""
+    hass.config_entries.async_update_entry(hub, options={**hub.options, "mail_authserv_id": ""})
+    await hass.async_block_till_done()
+    passed = ["mx.home.example; dkim=pass header.d=springfield.example"]
+    event = imap_event(
+        request_mail(AGENCY, "Footage request", REQUEST.format(**WINDOW), authentication_results=passed)
+    )
+    data = {k: event[k] for k in ("sender", "subject", "text", "headers", "parts")}
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(DOMAIN, "submit_request_mail", data, blocking=True)
+    (notification,) = hass.data["persistent_notification"].values()
+    assert "does not know your mail server's name" in notification["message"]
+    assert "E-mail: your mail server's name in Authentication-Results" in notification["message"]
+    assert await hass.config_entries.async_get_entry(hub.entry_id).runtime_data.lifecycle.async_list() == []
+
+
+async def test_dkim_names_the_imap_option_that_passes_on_the_headers(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    imap = MockConfigEntry(domain="imap", title="vault@example.test", data={"event_message_data": []})
+    imap.add_to_hass(hass)
+    event = imap_event(
+        request_mail(AGENCY, "Footage request", REQUEST.format(**WINDOW)),
+        message_data=(),
+        entry_id=imap.entry_id,
+    )
+    data = {k: event[k] for k in ("sender", "subject", "parts", "entry_id", "uid")}
+    data["text"] = REQUEST.format(**WINDOW)  # as the e-mail blueprint fetches it
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(DOMAIN, "submit_request_mail", data, blocking=True)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, mail.issue_id(imap.entry_id))
+    assert issue is not None
+    assert issue.translation_placeholders == {"entry": r"vault\@example\.test"}
+    (notification,) = hass.data["persistent_notification"].values()
+    assert (
+        "Configure → Message data to be included in the `imap_content` event data*: tick **Message headers**"
+        in notification["message"]
+    )
+    imap_strings = json.loads(
+        (Path(homeassistant.components.imap.__file__).parent / "strings.json").read_text(encoding="utf-8")
+    )
+    assert imap_strings["selector"]["event_message_data"]["options"]["headers"] == "Message headers"
+
+
+async def test_a_mails_subject_and_sender_reach_the_household_as_plain_text(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    subject = (
+        "Footage request ![](https://t.example/px.png) [Open the request](https://evil.example)\x1b[2J\u202e"
+    )
+    sender = "[Open the request](https://evil.example)\n@springfield.example"
+    data = {"sender": sender, "subject": subject, "text": REQUEST.format(**WINDOW), "headers": {}}
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(DOMAIN, "submit_request_mail", data, blocking=True)
+    (notification,) = hass.data["persistent_notification"].values()
+    message = notification["message"]
+    html = MarkdownIt("commonmark").render(message)
+    assert "<a" not in html
+    assert "<img" not in html
+    assert "https://" not in message
+    assert not [c for c in message if unicodedata.category(c) in ("Cc", "Cf")]
+    assert "Open the request" in message
+    assert "Footage request" in html

@@ -233,43 +233,33 @@ async def test_mail_from_an_agency_becomes_a_pending_request(
     assert not [e for e in mailbox.events if e.data["subject"] == "Lunch on Friday?"]
 
 
-async def test_a_new_imap_entry_sends_no_text_and_the_owner_is_told_what_to_turn_on(
+async def test_a_new_owners_imap_entry_turns_plain_and_html_mail_into_requests(
     hass: HomeAssistant, hub: MockConfigEntry, imap_server: ImapServer
 ) -> None:
+    """The IMAP entry as its config flow makes it (no message text in the event): the blueprint fetches it."""
     imap = await _add_imap(hass, imap_server)
     assert imap.data["event_message_data"] == []  # the IMAP integration's default for new entries
     await _blueprint(hass)
     mailbox = Mailbox(hass, imap_server)
     received = async_capture_events(hass, "doorbell_vault_request_received")
+    window = _window(hub)
 
-    event = await mailbox.deliver(request_mail(AGENCY, "Footage request", REQUEST.format(**_window(hub))))
+    event = await mailbox.deliver(request_mail(AGENCY, "Footage request", REQUEST.format(**window)))
     assert "text" not in event
-    assert received == []
-    (message,) = _titled(hass, "Footage request e-mail without its text")
-    assert (
-        "IMAP (vault@example.test) → Configure → Message data to include*: **text** and **headers**"
-        in message
-    )
-    assert "*Max message size* to 20000" in message
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, f"imap_message_data_{imap.entry_id}")
-    assert issue is not None
-    assert issue.translation_placeholders == {
-        "entry": "vault@example.test",
-        "missing": "text, headers",
-        "size": "2048",
-        "limit": "20000",
-    }
-    assert mailbox.read() == []  # left unread, to be read again once the text is on
-
-    # The owner does what it says: the IMAP entry reloads and hands over the newest unread mail again.
-    seen = len(mailbox.events)
-    await _include_text(hass, imap)
-    await wait_for(lambda: len(mailbox.events) > seen, 30, 0.05)
+    await wait_for(lambda: len(received) == 1, 30, 0.05)
+    disclaimer = "<p>This message is confidential.</p>" * 100  # past the event's 2,048 characters
+    html = REQUEST_HTML.format(**window).replace("<body>", "<body>" + disclaimer)
+    event = await mailbox.deliver(request_mail(AGENCY, "Footage request", html, html=True))
+    assert "text" not in event
+    await wait_for(lambda: len(received) == 2, 30, 0.05)
     await hass.async_block_till_done()
-    assert len(received) == 1
-    request = await hub.runtime_data.lifecycle.async_get(received[0].data["request_id"])
-    assert request.status == "pending"
+
+    plain, rich = [await hub.runtime_data.lifecycle.async_get(e.data["request_id"]) for e in received]
+    assert (plain.status, plain.agency, plain.case_number) == ("pending", "Springfield PD", "2026-0099")
+    assert (rich.status, rich.fields["reason"]) == ("pending", "burglary & theft nearby")
+    assert not [n for n in hass.data["persistent_notification"].values() if "e-mail" in n["title"]]
     assert ir.async_get(hass).async_get_issue(DOMAIN, f"imap_message_data_{imap.entry_id}") is None
+    assert len(mailbox.read()) == 2
 
 
 async def test_mail_that_fails_dkim_is_refused_when_the_owner_requires_it(
@@ -282,6 +272,7 @@ async def test_mail_that_fails_dkim_is_refused_when_the_owner_requires_it(
             **hub.options,
             "mail_authentication": "dkim",
             "mail_trusted_domains": ["springfield.example"],
+            "mail_authserv_id": "mx.home.example",
         },
     )
     assert await hass.config_entries.async_setup(hub.entry_id)
@@ -296,7 +287,7 @@ async def test_mail_that_fails_dkim_is_refused_when_the_owner_requires_it(
     await mailbox.deliver(request_mail(AGENCY, "Footage request", body, authentication_results=[failed]))
     assert received == []
     (message,) = _titled(hass, "Footage request e-mail not authenticated")
-    assert "does not say dkim=pass for springfield.example" in message
+    assert r"does not say dkim=pass for springfield\.example" in message  # the domain as Markdown text
 
     # A forged verdict below the receiving server's counts for nothing.
     forged = "mx.home.example; dkim=pass header.d=springfield.example"

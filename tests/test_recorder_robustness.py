@@ -260,3 +260,53 @@ def simulator_offline() -> Any:
     from .conftest import Offline
 
     return Offline()
+
+
+def test_the_stale_recorder_sweep_ends_only_its_own_recorder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Issue 20, finding 9: a process merely writing under `incoming/`, or given a recorded id, survives."""
+    import signal
+    import sys
+    import time
+
+    monkeypatch.setattr(recorder_module, "STOP_GRACE", 1.0)
+    incoming = tmp_path / "front" / recorder_module.INCOMING
+    incoming.mkdir(parents=True)
+    pid_file = tmp_path / "front" / recorder_module.PID_FILE
+    nap = [sys.executable, "-c", "import time; time.sleep(60)"]
+    stranger = subprocess.Popen([*nap, str(incoming / "x.mp4")])
+    reused = subprocess.Popen(nap)
+    # A recorder that ignores SIGTERM (waiting for its URL): its SIGKILL needs its identity again.
+    command = recorder_module.build_command(sys.executable, "rtsp://127.0.0.1:9/x", incoming, None, False)
+    recorder = subprocess.Popen(command, stdin=subprocess.PIPE)
+    try:
+
+        def catches_sigterm() -> bool:
+            status = Path(f"/proc/{recorder.pid}/status").read_text()
+            return bool(int(status.split("SigCgt:")[1].split()[0], 16) & 1 << (signal.SIGTERM - 1))
+
+        wait = time.monotonic() + 20
+        while not catches_sigterm() and time.monotonic() < wait:
+            time.sleep(0.02)
+        assert recorder_module.end_stale_recorders(tmp_path, "front") == []  # no pid file
+        assert stranger.poll() is None
+        identity = recorder_module.ProcessIdentity.of(reused.pid)
+        assert identity is not None
+        # The pid file of a recorder long gone whose id another process got since.
+        earlier = recorder_module.ProcessIdentity(reused.pid, str(int(identity.start) - 1), identity.boot)
+        pid_file.write_text(earlier.text())
+        assert recorder_module.end_stale_recorders(tmp_path, "front") == []
+        assert stranger.poll() is None
+        assert reused.poll() is None
+
+        recorder_module._write_pid(pid_file, recorder.pid)
+        assert recorder_module.end_stale_recorders(tmp_path, "front") == [recorder.pid]
+        assert recorder.wait(timeout=5) == -9
+        assert stranger.poll() is None
+        assert reused.poll() is None
+        assert not pid_file.exists()
+    finally:
+        for process in (stranger, reused, recorder):
+            process.kill()
+            process.wait()

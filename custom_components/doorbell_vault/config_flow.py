@@ -608,6 +608,12 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 errors[CONF_MAIL_TRUSTED_DOMAINS] = "invalid_mail_domain"
             if not AUTHSERV_ID.match(user_input[CONF_MAIL_AUTHSERV_ID]):
                 errors[CONF_MAIL_AUTHSERV_ID] = "invalid_authserv_id"
+            elif not user_input[CONF_MAIL_AUTHSERV_ID] and (
+                user_input.get(CONF_MAIL_AUTHENTICATION, "off") != "off"
+                or user_input[CONF_MAIL_TRUSTED_DOMAINS]
+            ):
+                # Without it no Authentication-Results header can be told from one the sender wrote.
+                errors[CONF_MAIL_AUTHSERV_ID] = "authserv_id_required"
             if not errors:
                 options.update(user_input)
                 for key in (

@@ -29,7 +29,7 @@ from .evidence.sharing import ShareResult
 from .hub import DoorbellVault
 from .store import meta
 from .store.requests import Status
-from .texts import async_text
+from .texts import async_text, markdown_escape
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -109,21 +109,22 @@ def async_listen_notification_actions(hass: HomeAssistant, vault: DoorbellVault)
         if not action.startswith(ACTION_PREFIX):
             return
         verb, _, rest = action[len(ACTION_PREFIX) :].partition("_")
+        said = markdown_escape(verb.lower())  # what a phone sent, as one plain line in the log
         request_id, _, nonce = rest.partition("_")
         phones = list(vault.options[CONF_DECIDING_PHONES])
         if not phones:
-            _LOGGER.info("Ignored %s: no phone may decide (choose phones under Configure)", verb.lower())
+            _LOGGER.info("Ignored %s: no phone may decide (choose phones under Configure)", said)
             return
         if (phone := chosen_phone(hass, event.context.user_id, phones)) is None:
-            _LOGGER.warning("Ignored %s: not from a phone chosen to decide", verb.lower())
+            _LOGGER.warning("Ignored %s: not from a phone chosen to decide", said)
             return
         expected = await async_nonce(vault, request_id) if request_id else ""
         if not nonce or not hmac.compare_digest(nonce.encode(), expected.encode()):
-            _LOGGER.warning("Ignored %s: the action's nonce is missing or wrong", verb.lower())
+            _LOGGER.warning("Ignored %s: the action's nonce is missing or wrong", said)
             return
         request = await vault.lifecycle.async_get(request_id)
         if request is None or request.status != Status.PENDING:
-            _LOGGER.info("Ignored %s: no pending request %s", verb.lower(), request_id or "-")
+            _LOGGER.info("Ignored %s: no pending request %s", said, request_id or "-")
             return
         if verb in ("DECLINE", "ALWAYSDECLINE"):
             await decide.async_decline(vault, request_id, event.context, always=verb == "ALWAYSDECLINE")
@@ -138,6 +139,6 @@ def async_listen_notification_actions(hass: HomeAssistant, vault: DoorbellVault)
             else:
                 await _send_link(hass, phone, result)
         else:
-            _LOGGER.info("Ignored unknown notification action %s", action)
+            _LOGGER.info("Ignored unknown notification action %s", markdown_escape(action))
 
     return hass.bus.async_listen(EVENT_NOTIFICATION_ACTION, handle)

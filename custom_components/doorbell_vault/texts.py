@@ -7,8 +7,10 @@ translation files allow), keyed `<key>.message`, with `{placeholders}`.
 from __future__ import annotations
 
 import string
+import unicodedata
 from collections.abc import Mapping
 from dataclasses import dataclass
+from typing import Final
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.translation import async_get_translations
@@ -47,10 +49,26 @@ async def async_text(hass: HomeAssistant, key: str, **placeholders: object) -> s
     return (await async_texts(hass))(key, **placeholders)
 
 
-def markdown_escape(text: object) -> str:
-    """Text from outside as plain text in a Markdown notification.
+# Control (C0, C1), format (bidi overrides and isolates, zero-width), surrogate, private-use and unassigned
+# characters: shown as U+FFFD, never obeyed.
+_HIDDEN: Final = frozenset({"Cc", "Cf", "Cs", "Co", "Cn"})
 
-    Every ASCII punctuation character is backslash-escaped (no link, image, emphasis or HTML can form);
-    line breaks are folded to spaces.
+
+def markdown_escape(text: object) -> str:
+    """Text from outside as plain text on one line: the only way it reaches a notification, repair or log.
+
+    Outside text is whatever a requester or a mail chose: a mail's subject and sender, an agency, a case
+    number, a reason, a requester's name. Line breaks, tabs and every other space become a plain space;
+    every other control, format (bidi, zero-width), surrogate, private-use or unassigned character becomes
+    U+FFFD; every ASCII punctuation character is backslash-escaped (no link, image, emphasis or HTML can
+    form in Markdown, and no log line can be faked).
     """
-    return "".join(f"\\{c}" if c in string.punctuation else " " if c in "\r\n" else c for c in str(text))
+    return "".join(_plain(c) for c in str(text))
+
+
+def _plain(c: str) -> str:
+    if c in string.punctuation:
+        return f"\\{c}"
+    if c.isspace():
+        return " "
+    return "\ufffd" if unicodedata.category(c) in _HIDDEN else c

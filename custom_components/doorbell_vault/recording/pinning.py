@@ -4,6 +4,10 @@ Trust on first use: the fingerprint the camera presents when it is configured is
 stored with the camera. Before each recorder start and each probe the camera must present the same
 certificate again; until the owner accepts a different one, nothing (no credentials, no ffmpeg) goes to it.
 The handshake runs on the event loop's own sockets (asyncio), never blocking it.
+
+That check is a connection of its own: the pin holds only on the connection that carries the
+credentials. The recorder process's FFmpeg checks its own TLS session too, with the pinned certificate as
+its only trust anchor (`recorder_tls`), before the first RTSP byte goes out.
 """
 
 from __future__ import annotations
@@ -13,9 +17,13 @@ import contextlib
 import hashlib
 import ipaddress
 import ssl
+from dataclasses import dataclass
+from datetime import datetime
 from typing import Final
 from urllib.parse import urlsplit
 
+from cryptography import x509
+from cryptography.x509.oid import NameOID
 from homeassistant.util.ssl import client_context_no_verify
 
 RTSPS_DEFAULT_PORT: Final = 322  # ffmpeg's (and IANA's) port for rtsps:// without one
@@ -37,6 +45,31 @@ class CertificateChanged(Exception):
         super().__init__(f"certificate changed: {pinned} → {presented}")
         self.pinned = pinned
         self.presented = presented
+
+
+class CertificateUnverifiable(Exception):
+    """The pinned certificate cannot be checked by FFmpeg on the recorder's own connection.
+
+    `reason`: "expired", "not_yet_valid" or "no_name" (GnuTLS checks the dates and a name of its trust
+    anchor; it has no switch for either).
+    """
+
+    def __init__(self, reason: str) -> None:
+        super().__init__(reason)
+        self.reason = reason
+
+
+@dataclass(frozen=True, slots=True)
+class RecorderTls:
+    """What the recorder process's FFmpeg needs to check the camera's certificate on its own connection.
+
+    `pem`: the pinned certificate, its only trust anchor (`ca_file`); `host`: the name to check it
+    against (`verifyhost`) when the URL's host is not one of the certificate's names (a self-signed
+    camera certificate rarely names the address it is reached at), else None (the URL's host is checked).
+    """
+
+    pem: str
+    host: str | None
 
 
 def is_tls_url(url: str | None) -> bool:
@@ -62,7 +95,12 @@ def _endpoint(url: str) -> tuple[str, int, str | None]:
 
 
 async def presented_fingerprint(url: str, timeout: float = HANDSHAKE_TIMEOUT) -> str:
-    """The fingerprint of the certificate the server of `url` presents.
+    """The fingerprint of the certificate the server of `url` presents (see presented_certificate)."""
+    return format_fingerprint(await presented_certificate(url, timeout))
+
+
+async def presented_certificate(url: str, timeout: float = HANDSHAKE_TIMEOUT) -> bytes:
+    """The certificate (DER) the server of `url` presents.
 
     Only a TLS handshake: not a byte of RTSP (so no credentials) is sent. The certificate is not verified
     here (cameras present self-signed ones); it is compared with the pin instead.
@@ -89,16 +127,59 @@ async def presented_fingerprint(url: str, timeout: float = HANDSHAKE_TIMEOUT) ->
                 await writer.wait_closed()
     if not der:
         raise CertificateError("cannot_connect")
-    return format_fingerprint(der)
+    return der
 
 
-async def check_pin(url: str, pinned: str | None, timeout: float = HANDSHAKE_TIMEOUT) -> None:
+async def check_pin(url: str, pinned: str | None, timeout: float = HANDSHAKE_TIMEOUT) -> bytes | None:
     """Raise CertificateChanged unless `url` (an `rtsps://` one with a pin) presents the pinned certificate.
 
-    A URL without TLS or a camera without a pin passes; CertificateError when no certificate is read.
+    Returns that certificate (DER); None for a URL without TLS or a camera without a pin (they pass).
+    CertificateError when no certificate is read.
     """
     if not pinned or not is_tls_url(url):
-        return
-    presented = await presented_fingerprint(url, timeout)
+        return None
+    der = await presented_certificate(url, timeout)
+    presented = format_fingerprint(der)
     if presented != pinned:
         raise CertificateChanged(pinned, presented)
+    return der
+
+
+def recorder_tls(der: bytes, url: str, now: datetime) -> RecorderTls:
+    """The pinned certificate `der` as FFmpeg's only trust anchor for `url`, checked at `now` (UTC).
+
+    Raises CertificateUnverifiable when FFmpeg (GnuTLS) would refuse even the real camera: a certificate
+    outside its validity dates, or one naming no host. Nothing is then sent to the camera.
+    """
+    certificate = x509.load_der_x509_certificate(der)
+    if now < certificate.not_valid_before_utc:
+        raise CertificateUnverifiable("not_yet_valid")
+    if now > certificate.not_valid_after_utc:
+        raise CertificateUnverifiable("expired")
+    names = _names(certificate)
+    if not names:
+        raise CertificateUnverifiable("no_name")
+    host = (urlsplit(url).hostname or "").lower()
+    if host in (name.lower() for name in names):
+        return RecorderTls(ssl.DER_cert_to_PEM_cert(der), None)
+    name = names[0]
+    # A wildcard name is checked against one host it covers.
+    return RecorderTls(ssl.DER_cert_to_PEM_cert(der), f"camera{name[1:]}" if name.startswith("*.") else name)
+
+
+def _names(certificate: x509.Certificate) -> list[str]:
+    """The host names and addresses a certificate is for, as GnuTLS checks them (the CN without SANs)."""
+    try:
+        san = certificate.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    except x509.ExtensionNotFound:
+        san = None
+    if san is not None:
+        found = [*san.get_values_for_type(x509.DNSName)]
+        found += [str(address) for address in san.get_values_for_type(x509.IPAddress)]
+        if found:
+            return found
+    return [
+        str(attribute.value)
+        for attribute in certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
+        if str(attribute.value)
+    ]

@@ -22,6 +22,7 @@ import hashlib
 import json
 import logging
 import os
+import select
 import shutil
 import signal
 import sqlite3
@@ -29,14 +30,23 @@ import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Final
+from typing import Final, Literal
 
 from ..store import PRIVATE_UMASK, Store, make_private_folder, segments, write_private
 from ..store.segments import Segment
 from .camera_config import CameraConfig, checked_source, redact
-from .pinning import CertificateChanged, CertificateError, check_pin
+from .pinning import (
+    CertificateChanged,
+    CertificateError,
+    CertificateUnverifiable,
+    RecorderTls,
+    check_pin,
+    presented_fingerprint,
+    recorder_tls,
+)
 from .probe import probe_duration, refuses_credentials
 
 _LOGGER = logging.getLogger(__name__)
@@ -49,6 +59,8 @@ BACKOFF_MAX: Final = 60.0
 STOP_GRACE: Final = 5.0
 INCOMING: Final = "incoming"
 PID_FILE: Final = "recorder.pid"
+# The pinned certificate, the recorder process's only TLS trust anchor (a public certificate, no secret).
+PINNED_CERTIFICATE: Final = "pinned-certificate.pem"
 NAME_FORMAT: Final = "%Y%m%dT%H%M%SZ"
 G711: Final = frozenset({"pcm_alaw", "pcm_mulaw"})
 # Why a camera is down, for the repair (translated by the hub); None: FFmpeg's own words say it.
@@ -56,6 +68,15 @@ PROBLEM_STALLED: Final = "stalled"
 PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
 PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
 PROBLEM_CERTIFICATE_CHANGED: Final = "certificate_changed"
+PROBLEM_CERTIFICATE_UNVERIFIABLE: Final = "certificate_unverifiable"
+# What FFmpeg says when the recorder's own TLS session does not present the pinned certificate (GnuTLS;
+# OpenSSL's words too, should PyAV's FFmpeg move to it).
+TLS_REFUSED: Final = (
+    "Peer certificate failed verification",
+    "Unable to verify peer certificate",
+    "The certificate's owner does not match hostname",
+    "certificate verify failed",
+)
 TIME_ARRIVAL: Final = "arrival"
 TIME_RTCP: Final = "rtcp"
 TIME_FILE_NAME: Final = "file_name"
@@ -74,8 +95,13 @@ def build_command(
     record_audio: bool,
     *,
     allow_http: bool = False,
+    tls_ca: Path | None = None,
+    tls_host: str | None = None,
 ) -> list[str]:
     """The recorder process's command (the URL goes on its stdin): video copied, audio copied or made AAC.
+
+    `tls_ca`: the pinned certificate, checked by FFmpeg on the recorder's own TLS session (against
+    `tls_host` when the URL's host is not one of its names).
 
     Raises SourceRefused for a URL whose protocol is not a camera's.
     """
@@ -91,6 +117,10 @@ def build_command(
         *("--segment-seconds", str(SEGMENT_SECONDS), "--audio", audio),
         *("--max-offset", str(MAX_CAMERA_OFFSET_S)),
     ]
+    if tls_ca is not None:
+        command += ["--tls-ca", str(tls_ca)]
+        if tls_host:
+            command += ["--tls-host", tls_host]
     if SETPRIV:
         # Ended with its parent, even one killed with SIGKILL; SIGTERM lets it close the segment.
         command = [SETPRIV, "--pdeathsig", "TERM", "--", *command]
@@ -151,55 +181,89 @@ def file_segment(
 # Recorders left by a killed Home Assistant ---------------------------------------------------------
 
 
-def _recorders_writing_to(folder: Path) -> list[int]:
-    """Process ids of every recorder whose output lies in `folder` (its pid file may be gone)."""
-    marker = f"{folder}/".encode()
-    found = []
-    for entry in os.scandir("/proc"):
-        if not entry.name.isdigit() or int(entry.name) == os.getpid():
-            continue
+@dataclass(frozen=True, slots=True)
+class ProcessIdentity:
+    """A process beyond its id (ids are reused): its start in clock ticks since boot, and that boot."""
+
+    pid: int
+    start: str
+    boot: str
+
+    @classmethod
+    def of(cls, pid: int) -> ProcessIdentity | None:
+        """The running process `pid`'s identity (Linux), or None when it is gone or a zombie."""
         try:
-            arguments = Path(entry.path, "cmdline").read_bytes().split(b"\0")
-        except OSError:
-            continue
-        if any(argument.startswith(marker) for argument in arguments[1:]):
-            found.append(int(entry.name))
-    return found
+            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+            boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
+        except OSError, IndexError:
+            return None
+        # After the command and its ")": state (field 3), ..., starttime (field 22).
+        if len(fields) < 20 or fields[0] == "Z":
+            return None
+        return cls(pid, fields[19], boot)
+
+    def text(self) -> str:
+        """As the pid file holds it."""
+        return json.dumps({"pid": self.pid, "start": self.start, "boot": self.boot})
+
+    @classmethod
+    def parse(cls, text: str) -> ProcessIdentity | None:
+        """From a pid file's text; None for anything else (an old bare pid proves nothing)."""
+        try:
+            found = json.loads(text)
+            return cls(int(found["pid"]), str(found["start"]), str(found["boot"]))
+        except ValueError, TypeError, KeyError:
+            return None
+
+
+def _is_own_recorder(identity: ProcessIdentity, incoming: Path) -> bool:
+    """The process is the one the pid file names (not a reused id) and runs capture.py into `incoming`."""
+    if ProcessIdentity.of(identity.pid) != identity:
+        return False
+    try:
+        arguments = Path(f"/proc/{identity.pid}/cmdline").read_bytes().split(b"\0")
+    except OSError:
+        return False
+    # As build_command starts it (setpriv execs it: the same process, the same start).
+    expected = [sys.executable, "-P", str(CAPTURE), "--output", str(incoming / f"{NAME_FORMAT}.mp4")]
+    return arguments[:5] == [argument.encode() for argument in expected]
 
 
 def end_stale_recorders(storage: Path, camera: str) -> list[int]:
-    """End recorders of this storage folder's camera that this process did not start (blocking).
+    """End the recorder of this storage folder's camera that a killed Home Assistant left (blocking).
 
-    Runs at start-up before reconciliation, so their partial files can be salvaged afterwards.
+    Only a process proven to be that recorder is signalled: the one its pid file names, with the start
+    time recorded when it was spawned (so not another process given the same id since), running
+    capture.py into this camera's `incoming/`. It is held by a pidfd from that check on, so the SIGKILL
+    that follows an ignored SIGTERM reaches the same process (its identity is checked again first).
+    Runs at start-up before reconciliation, so its partial files can be salvaged afterwards.
     """
     incoming = storage / camera / INCOMING
     pid_file = storage / camera / PID_FILE
-    pids = set(_recorders_writing_to(incoming)) if Path("/proc").is_dir() else set()
-    with contextlib.suppress(OSError, ValueError):
-        recorded = int(pid_file.read_text().strip())
-        if recorded in _recorders_writing_to(incoming):
-            pids.add(recorded)
-    for sig in (signal.SIGTERM, signal.SIGKILL):
-        for pid in pids:
-            with contextlib.suppress(ProcessLookupError, PermissionError):
-                os.kill(pid, sig)
-        deadline = time.monotonic() + STOP_GRACE
-        while pids and time.monotonic() < deadline:
-            pids = {pid for pid in pids if _alive(pid)}
-            if pids:
-                time.sleep(0.05)
-        if not pids:
-            break
-    pid_file.unlink(missing_ok=True)
-    return sorted(pids)
-
-
-def _alive(pid: int) -> bool:
     try:
-        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
-    except OSError, IndexError:
-        return False
-    return state != "Z"
+        identity = ProcessIdentity.parse(pid_file.read_text())
+    except OSError:
+        identity = None
+    pid_file.unlink(missing_ok=True)
+    if identity is None or not _is_own_recorder(identity, incoming):
+        return []
+    try:
+        pidfd = os.pidfd_open(identity.pid)
+    except OSError:
+        return []
+    try:
+        if not _is_own_recorder(identity, incoming):
+            return []  # exited (and its id reused) before the pidfd held it
+        for sig in (signal.SIGTERM, signal.SIGKILL):
+            if sig == signal.SIGKILL and not _is_own_recorder(identity, incoming):
+                break
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(pidfd, sig)
+            if select.select([pidfd], [], [], STOP_GRACE)[0]:
+                break  # readable: it exited
+    finally:
+        os.close(pidfd)
+    return [identity.pid]
 
 
 type Listener = Callable[[], None]
@@ -234,6 +298,7 @@ class Recorder:
         self.ffprobe_binary = ffprobe_binary
         self.incoming = storage / camera.id / INCOMING
         self.pid_file = storage / camera.id / PID_FILE
+        self.pinned_certificate = storage / camera.id / PINNED_CERTIFICATE
         self._resolve_url = resolve_url
         self._on_segment = on_segment
         self._on_disk_full = on_disk_full
@@ -254,6 +319,7 @@ class Recorder:
         self.problem: str | None = None
         self._run_problem: str | None = None
         self._refused_this_run = False
+        self._tls_refused_this_run = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
         # Where the next segment starts, and how its time was mapped (for one a killed recorder left).
         self._expected: tuple[int, str, int | None] | None = None
@@ -379,34 +445,66 @@ class Recorder:
             self.problem = PROBLEM_NO_STREAM_SOURCE
             self._note("no stream source")
             return False
-        if not await self._same_certificate(url):
+        tls = await self._same_certificate(url)
+        if tls is False:
             return False  # no ffmpeg: the stored credentials never go to another certificate's server
         if self._stopping or self.paused:
             return False  # stopped or paused during the handshake
         try:
-            produced = await self._run_once(url)
+            produced = await self._run_once(url, tls)
         finally:
             await self.salvage()
+        if self._tls_refused_this_run and not produced:
+            await self._refused_on_own_connection(url)
+            return False
         self._check_credentials(produced)
         # Kept until the next run ends, so a repair raised meanwhile reads a settled reason.
         self.problem = self._run_problem
         return produced
 
-    async def _same_certificate(self, url: str) -> bool:
-        """An rtsps:// camera presents the certificate pinned when it was added (a TLS handshake only)."""
+    async def _same_certificate(self, url: str) -> RecorderTls | Literal[False] | None:
+        """An rtsps:// camera presents the certificate pinned when it was added (a TLS handshake only).
+
+        That handshake is a connection of its own: the recorder process checks its own against the pinned
+        certificate too (returned here for it; None without a pin). False: the camera is not recorded.
+        """
         try:
-            await check_pin(url, self.camera.tls_fingerprint)
+            der = await check_pin(url, self.camera.tls_fingerprint)
+            return None if der is None else recorder_tls(der, url, datetime.now(UTC))
         except CertificateChanged as err:
-            self.problem = PROBLEM_CERTIFICATE_CHANGED
-            self._note(f"certificate changed: {err.pinned} → {err.presented}")
-            if self._on_certificate_changed and not self._stopping:
-                self._on_certificate_changed(err.pinned, err.presented)
-            return False
+            self._certificate_refused(err.pinned, err.presented)
         except CertificateError as err:
             self.problem = None
             self._note(f"no TLS certificate read from the camera ({err.reason})")
-            return False
-        return True
+        except CertificateUnverifiable as err:
+            self.problem = PROBLEM_CERTIFICATE_UNVERIFIABLE
+            self._note(
+                f"the pinned certificate cannot be checked on the recorder's own connection: {err.reason}"
+            )
+        return False
+
+    def _certificate_refused(self, pinned: str, presented: str) -> None:
+        self.problem = PROBLEM_CERTIFICATE_CHANGED
+        self._note(f"certificate changed: {pinned} → {presented}")
+        if self._on_certificate_changed and not self._stopping:
+            self._on_certificate_changed(pinned, presented)
+
+    async def _refused_on_own_connection(self, url: str) -> None:
+        """The recorder's own TLS session did not present the pinned certificate: nothing was sent on it.
+
+        The camera is asked again for the repair's "presented now"; one that shows the pinned certificate
+        to that handshake alone (a machine in the middle choosing whom to deceive) is named by the note.
+        """
+        pinned = self.camera.tls_fingerprint or ""
+        try:
+            presented = await presented_fingerprint(url)
+        except CertificateError:
+            presented = pinned
+        if presented != pinned:
+            self._certificate_refused(pinned, presented)
+            return
+        self.problem = PROBLEM_CERTIFICATE_CHANGED
+        self._note("the recorder's own TLS connection presented another certificate than the pinned one")
 
     def _check_credentials(self, produced: bool) -> None:
         refused = self._refused_this_run and not produced
@@ -436,10 +534,13 @@ class Recorder:
             "%s: recording failed (%s); retrying with backoff", self.camera.name, text, exc_info=not full
         )
 
-    async def _run_once(self, url: str) -> bool:
+    async def _run_once(self, url: str, tls: RecorderTls | None) -> bool:
         self._refused_this_run = False
+        self._tls_refused_this_run = False
         self._run_problem = None
         await self.store.async_job(_make_folder, self.incoming)
+        if tls is not None:
+            await self.store.async_job(write_private, self.pinned_certificate, tls.pem)
         command = build_command(
             sys.executable,
             url,
@@ -447,6 +548,8 @@ class Recorder:
             self.camera.audio_codec,
             self.camera.record_audio,
             allow_http=self._resolve_url is not None,
+            tls_ca=None if tls is None else self.pinned_certificate,
+            tls_host=None if tls is None else tls.host,
         )
         self._process = process = await asyncio.create_subprocess_exec(
             *command,
@@ -510,6 +613,7 @@ class Recorder:
             text = raw.decode(errors="replace").strip()
             if text:
                 self._refused_this_run |= refuses_credentials(text)
+                self._tls_refused_this_run |= any(words in text for words in TLS_REFUSED)
                 self._note(text)
                 if "No space left on device" in text:
                     self.disk_full = True
@@ -615,7 +719,10 @@ def _make_folder(folder: Path) -> None:
 
 
 def _write_pid(path: Path, pid: int) -> None:
-    write_private(path, f"{pid}\n")
+    # Its start time is read now, while it is this process's unreaped child (its id not reusable yet).
+    identity = ProcessIdentity.of(pid)
+    if identity is not None:
+        write_private(path, identity.text() + "\n")
 
 
 def _list_mp4(folder: Path) -> list[str]:

@@ -9,10 +9,11 @@ The body holds one `Field: value` per line. HTML is read as text first: tags dro
 table rows and other blocks as line breaks, scripts and styles ignored. The first line naming a field wins
 (a quoted earlier message further down cannot override it); other lines are ignored.
 
-Only the receiving server can vouch for a sender: its `Authentication-Results` header (RFC 8601) says
-whether a DKIM signature of the sender's domain verified and whether DMARC passed. A sender can write such
-headers into the message too, so only the topmost one counts (the last added, by the receiving server), or,
-when the owner names their server's authserv-id, only those carrying it.
+Only the receiving server can vouch for a sender: its `Authentication-Results` header (RFC 8601, parsed by
+`authentication_results.py`) says whether a DKIM signature of the sender's domain verified and whether
+DMARC passed. A sender can write such headers into the message too, with any authserv-id, so only the
+topmost header carrying the owner's server's authserv-id counts (RFC 8601 §5), and without that id none
+does.
 """
 
 from __future__ import annotations
@@ -37,7 +38,8 @@ from ..const import (
     hub_options,
 )
 from ..store.requests import Request
-from ..texts import async_text
+from ..texts import async_text, markdown_escape
+from . import authentication_results
 from .validation import RequestInvalid
 
 if TYPE_CHECKING:
@@ -227,28 +229,20 @@ class Verdict:
         }
 
 
-_COMMENT: Final = re.compile(r"\([^()]*\)")
+_FOLD: Final = re.compile(r"\r?\n(?=[ \t])")
+type Results = list[authentication_results.Result]
 
 
-def _results(header: str) -> tuple[str, list[tuple[str, str, dict[str, str]]]]:
-    """The authserv-id and the (method, result, {property: value}) of one Authentication-Results value."""
-    text = header
-    while (stripped := _COMMENT.sub(" ", text)) != text:  # nested comments, innermost first
-        text = stripped
-    serv_id, *statements = (s.strip() for s in text.split(";"))
-    results = []
-    for statement in statements:
-        words = statement.split()
-        if not words or "=" not in words[0]:
-            continue
-        method, _, result = words[0].partition("=")
-        properties = {}
-        for word in words[1:]:
-            prop, equals, value = word.partition("=")
-            if equals:
-                properties[prop.lower()] = value.strip('"').lower()
-        results.append((method.lower(), result.lower(), properties))
-    return serv_id.split()[0].lower() if serv_id.split() else "", results
+def _results(header: str, serv_id: str) -> Results:
+    """The (method, result, {ptype.property: value}) of the server's own Authentication-Results value.
+
+    None when the value does not parse or names another authserv-id after all.
+    """
+    try:
+        found, results = authentication_results.parse(header)
+    except ValueError:
+        return []
+    return results if found == serv_id else []
 
 
 def _aligned(domain: str, signer: str) -> bool:
@@ -262,34 +256,30 @@ def sender_domain(sender: str) -> str:
     return sender.rpartition("@")[2].strip().strip(">").lower() if "@" in sender else ""
 
 
-def authenticate(sender: str, headers: Mapping[str, Any] | None, authserv_id: str = "") -> Verdict:
+def authenticate(sender: str, headers: Mapping[str, Any] | None, authserv_id: str) -> Verdict:
     """What the receiving server's Authentication-Results says of the sender's domain.
 
-    Without `authserv_id` only the topmost header counts (the receiving server's; the ones below may have
-    been written by the sender); with it, every header carrying that id (and only those).
+    Only the topmost header carrying the owner's `authserv_id` counts (RFC 8601 §5: the receiving server
+    adds its header on top; every header below it, and any header with another id, may be the sender's).
+    Without an authserv-id nothing counts: no header can be told from a forged one.
     """
     domain = sender_domain(sender)
-    values = _header(headers or {}, "Authentication-Results")
     wanted = authserv_id.strip().lower()
-    trusted = []
-    for value in values:
-        serv_id, results = _results(value)
-        if wanted and serv_id != wanted:
-            continue
-        trusted.append(results)
-        if not wanted:
-            break
+    # Only the one header that counts is parsed (a mail may carry a hundred long ones of the sender's).
+    values = (_FOLD.sub("", value).strip() for value in _header(headers or {}, "Authentication-Results"))
+    ours = next(
+        (value for value in values if wanted and authentication_results.serv_id(value) == wanted), None
+    )
     dkim = dmarc = False
-    for results in trusted:
-        for method, result, properties in results:
-            if result != "pass" or not domain:
-                continue
-            if method == "dkim":
-                signer = properties.get("header.d") or properties.get("header.i", "")
-                dkim = dkim or _aligned(domain, signer)
-            elif method == "dmarc":
-                dmarc = dmarc or _aligned(domain, properties.get("header.from", ""))
-    return Verdict(domain, dkim, dmarc, bool(trusted))
+    for method, result, properties in _results(ours, wanted) if ours is not None else []:
+        if result != "pass" or not domain:
+            continue
+        if method == "dkim":
+            signer = properties.get("header.d") or properties.get("header.i", "")
+            dkim = dkim or _aligned(domain, signer)
+        elif method == "dmarc":
+            dmarc = dmarc or _aligned(domain, properties.get("header.from", ""))
+    return Verdict(domain, dkim, dmarc, ours is not None)
 
 
 def domain_listed(domain: str, listed: Iterable[str]) -> bool:
@@ -349,13 +339,17 @@ class ImapEntry:
     max_message_size: int
 
     @property
-    def missing(self) -> list[str]:
-        """The message data the e-mail intake needs and the entry does not pass on."""
-        return [key for key in ("text", "headers") if key not in self.message_data]
+    def headers(self) -> bool:
+        """Whether its events carry the headers (its *Message headers* option; the text is fetched)."""
+        return "headers" in self.message_data
 
 
 def imap_entry(hass: HomeAssistant, entry_id: str | None) -> ImapEntry | None:
-    """The IMAP entry's settings (kept in its data by the IMAP integration; absent: its old defaults)."""
+    """The IMAP entry's settings (kept in its data by the IMAP integration; absent: its old defaults).
+
+    New entries pass on neither text nor headers: the e-mail blueprint fetches the text (`imap.fetch`, not
+    cut), and only the headers have to be turned on, for DKIM or DMARC.
+    """
     entry = hass.config_entries.async_get_entry(entry_id) if entry_id else None
     if entry is None or entry.domain != IMAP_DOMAIN:
         return None
@@ -372,12 +366,11 @@ def issue_id(entry_id: str) -> str:
 
 
 def _check_imap_entry(hass: HomeAssistant, mail: Mail, needs_headers: bool) -> ImapEntry | None:
-    """Raise (or clear) the repair issue of the IMAP entry the mail came through."""
+    """Raise (or clear) the repair issue of an IMAP entry that withholds the headers DKIM or DMARC need."""
     entry = imap_entry(hass, mail.entry_id)
     if entry is None or mail.entry_id is None:
         return entry
-    missing = entry.missing if needs_headers or "text" in entry.missing else []
-    if missing:
+    if needs_headers and not entry.headers:
         ir.async_create_issue(
             hass,
             DOMAIN,
@@ -385,12 +378,7 @@ def _check_imap_entry(hass: HomeAssistant, mail: Mail, needs_headers: bool) -> I
             is_fixable=False,
             severity=ir.IssueSeverity.WARNING,
             translation_key=ISSUE_IMAP_MESSAGE_DATA,
-            translation_placeholders={
-                "entry": entry.title,
-                "missing": ", ".join(missing),
-                "size": str(entry.max_message_size),
-                "limit": str(IMAP_SIZE_LIMIT),
-            },
+            translation_placeholders={"entry": markdown_escape(entry.title)},
         )
     else:
         ir.async_delete_issue(hass, DOMAIN, issue_id(mail.entry_id))
@@ -398,15 +386,19 @@ def _check_imap_entry(hass: HomeAssistant, mail: Mail, needs_headers: bool) -> I
 
 
 class _Teller:
-    """Tells the household about one mail that submitted nothing (a translated persistent notification)."""
+    """Tells the household about one mail that submitted nothing (a translated persistent notification).
+
+    Everything the mail chose (sender, subject, its domain, what was wrong with its fields) and the IMAP
+    entry's title reach the notification through markdown_escape only.
+    """
 
     def __init__(self, hass: HomeAssistant, mail: Mail, sender: str, entry: ImapEntry | None) -> None:
         self.hass = hass
         self.mail = mail
         self.placeholders = {
-            "sender": sender,
-            "subject": mail.subject,
-            "entry": f" ({entry.title})" if entry else "",
+            "sender": markdown_escape(sender),
+            "subject": markdown_escape(mail.subject),
+            "entry": f" ({markdown_escape(entry.title)})" if entry else "",
             "limit": str(IMAP_SIZE_LIMIT),
         }
 
@@ -432,6 +424,7 @@ async def async_submit_mail(
     options = hub_options(options)
     required = str(options[CONF_MAIL_AUTHENTICATION])
     trusted = [str(d) for d in options[CONF_MAIL_TRUSTED_DOMAINS]]
+    authserv_id = str(options[CONF_MAIL_AUTHSERV_ID])
     entry = _check_imap_entry(hass, mail, required != Authentication.OFF or bool(trusted))
     sender = mail.sender.strip().lower()
     tell = _Teller(hass, mail, sender, entry)
@@ -439,15 +432,22 @@ async def async_submit_mail(
         await tell("mail_without_text", f"{DOMAIN}_mail_without_text_{mail.entry_id or ''}")
         raise MailRefused("mail_without_text", {"sender": sender})
 
-    verdict = authenticate(sender, mail.headers, str(options[CONF_MAIL_AUTHSERV_ID]))
+    verdict = authenticate(sender, mail.headers, authserv_id)
     if not verdict.passes(required):
         method = required.upper()
-        if not mail.headers:
+        if not authserv_id.strip():
+            await tell("mail_no_authserv_id", method=method)
+        elif not mail.headers:
             await tell("mail_no_headers", method=method)
         elif not verdict.header_found:
             await tell("mail_no_verdict", method=method)
         else:
-            await tell("mail_not_vouched", method=method, result=f"{required}=pass", domain=verdict.domain)
+            await tell(
+                "mail_not_vouched",
+                method=method,
+                result=f"{required}=pass",
+                domain=markdown_escape(verdict.domain),
+            )
         raise MailRefused("mail_not_authenticated", {"sender": sender, "method": method})
 
     parsed = mail.parsed()
@@ -471,5 +471,5 @@ async def async_submit_mail(
             verified=verified,
         )
     except RequestInvalid as err:
-        await tell("mail_refused", errors=str(err))
+        await tell("mail_refused", errors=markdown_escape(err))
         raise MailRefused("invalid_request", {"errors": str(err)}) from err
