@@ -297,11 +297,11 @@ async def test_capture_time_proofs_and_an_edit_after_recording(
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
     vault = entry.runtime_data
     # The hourly seal folds the recorded segments' hashes into the audit chain.
-    sealed = await vault.async_seal()
+    sealed = await vault.custody.async_seal()
     assert sealed is not None
     assert sealed.segments == 5
     assert (await _audit_kinds(entry, "footage_sealed"))[0]["root"] == sealed.root
-    assert await vault.async_seal() is None  # nothing new to seal
+    assert await vault.custody.async_seal() is None  # nothing new to seal
 
     client = await hass_client_no_auth()
     folder, manifest = await _package(hass, entry, client, tmp_path / "genuine")
@@ -359,7 +359,7 @@ async def test_a_dropped_in_file_is_foreign_and_never_exported(
     notifications = hass.data["persistent_notification"]
     assert any("did not record" in n["title"] for n in notifications.values())
     # The foreign file is never sealed, and never exported.
-    assert await vault.async_seal() is None
+    assert await vault.custody.async_seal() is None
     request_id = await _submit(hass, entry, 0, 5)
     with pytest.raises(ServiceValidationError, match="None of the chosen cameras has footage"):
         await _share(hass, request_id)

@@ -131,7 +131,7 @@ async def test_manifest_and_audit_head_are_timestamped(
     assert any("does not stamp" in p for p in verify_package(folder))
 
     # The audit log's head, stamped by the same authority (daily, and at start).
-    head_stamp = await entry.runtime_data.async_stamp_audit_head()
+    head_stamp = await entry.runtime_data.custody.async_stamp_audit_head()
     assert head_stamp is not None
     noted = (await _audit_kinds(entry, "audit_head_timestamped"))[-1]
     (tmp_path / "head.bin").write_bytes(bytes.fromhex(noted["head"]))

@@ -102,7 +102,7 @@ async def test_verify_html_in_chromium(
     tmp_path: Path,
 ) -> None:
     entry = await footage_hub(hass, storage, sample_segment, ("Front door", "Back door"))
-    await entry.runtime_data.async_seal()
+    await entry.runtime_data.custody.async_seal()
     genuine, manifest = await _package(hass, entry, await hass_client_no_auth(), tmp_path / "genuine")
     pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]
     await hass.config_entries.async_unload(entry.entry_id)

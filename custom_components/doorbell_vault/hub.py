@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import logging
 import shutil
-import sqlite3
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -22,7 +21,6 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
@@ -47,7 +45,7 @@ from .const import (
     DOMAIN,
     hub_options,
 )
-from .evidence import timestamp
+from .evidence.custody import Custody
 from .evidence.sharing import ShareDesk
 from .recording.camera_config import REAUTH_CAMERA, SUBENTRY_CAMERA, CameraConfig, redact
 from .recording.reconcile import reconcile
@@ -56,7 +54,7 @@ from .recording.retention import Policy, PruneReport, prune
 from .requests.lifecycle import Lifecycle
 from .requests.policy import Policy as RequestPolicy
 from .signals import SIGNAL_RING
-from .store import Store, StoreError, meta, seals, segments, write_private
+from .store import Store, meta, segments
 from .store.segments import FootageStats, Segment
 from .texts import Texts, async_text, async_texts
 
@@ -66,19 +64,10 @@ RETENTION_INTERVAL: Final = timedelta(minutes=5)
 OFFLINE_CHECK_INTERVAL: Final = timedelta(seconds=15)
 STATS_INTERVAL: Final = timedelta(seconds=60)
 STAMP_INTERVAL: Final = timedelta(days=1)
-TIMESTAMPS_FOLDER: Final = "timestamps"
 SEAL_INTERVAL: Final = timedelta(hours=1)
 URL_LOOKUP_TIMEOUT: Final = 15
 KIND_RING: Final = "ring"
 KIND_MOTION: Final = "motion"
-
-
-def _keep_timestamp(storage: Path, name: str, reply: bytes) -> Path:
-    folder = storage / TIMESTAMPS_FOLDER
-    folder.mkdir(mode=0o700, exist_ok=True)
-    path = folder / name
-    write_private(path, reply)
-    return path
 
 
 STORAGE_FULL_ISSUE: Final = "storage_full"
@@ -195,6 +184,7 @@ class DoorbellVault:
         }
         self.coordinator = FootageCoordinator(hass, entry, self)
         self.lifecycle = Lifecycle(hass, store, self.cameras.values, self.request_policy, entry.entry_id)
+        self.custody = Custody(hass, store, storage, storage, self.lifecycle, lambda: self.options)
         self.shares = ShareDesk(
             hass,
             store,
@@ -286,14 +276,14 @@ class DoorbellVault:
         self._unsubs.append(async_track_time_interval(self.hass, self._stamp_tick, STAMP_INTERVAL))
         if self.options[CONF_TSA_URL]:
             self.entry.async_create_background_task(
-                self.hass, self.async_stamp_audit_head(), "doorbell_vault audit head timestamp"
+                self.hass, self.custody.async_stamp_audit_head(), "doorbell_vault audit head timestamp"
             )
         self._unsubs.append(async_track_time_interval(self.hass, self._offline_tick, OFFLINE_CHECK_INTERVAL))
 
     async def _ha_stopping(self, _event: Event) -> None:
         self._stop_unsub = None
         await asyncio.gather(*(r.stop() for r in self.recorders.values()))
-        await self.async_seal()
+        await self.custody.async_seal()
 
     def room_to_record(self) -> int:
         """Free bytes that let every camera record a few segments again."""
@@ -339,48 +329,14 @@ class DoorbellVault:
         self.shares.async_stop()
         await asyncio.gather(*(r.stop() for r in self.recorders.values()))
         # The last segments (finished as the recorders stopped) are sealed too.
-        await self.async_seal()
-
-    async def async_seal(self) -> seals.Seal | None:
-        """Fold the hashes of the segments recorded since the last seal into the audit chain."""
-        try:
-            return await self.store.async_call(seals.seal, now_us())
-        except (StoreError, sqlite3.Error) as err:
-            _LOGGER.warning("Could not seal the newest footage: %s", err)
-            return None
+        await self.custody.async_seal()
 
     async def _seal_tick(self, _now: object) -> None:
-        await self.async_seal()
-
-    async def async_stamp_audit_head(self) -> Path | None:
-        """Have the owner's time-stamp authority stamp the audit log's head (RFC 3161), if one is set.
-
-        The stamp's message imprint is SHA-256 of the head's 32 bytes; the reply is kept in
-        `<storage>/timestamps/audit-<entries>.tsr` and noted in the audit log itself.
-        """
-        url = str(self.options[CONF_TSA_URL] or "")
-        check = await self.lifecycle.async_verify_audit()
-        if not url or not check.entries:
-            return None
-        try:
-            reply = await timestamp.async_stamp(
-                async_get_clientsession(self.hass), url, bytes.fromhex(check.head)
-            )
-            path = await self.hass.async_add_executor_job(
-                _keep_timestamp, self.storage, f"audit-{check.entries}.tsr", reply
-            )
-        except (timestamp.TimestampError, OSError) as err:
-            _LOGGER.warning("The audit log's head could not be timestamped: %s", err)
-            return None
-        await self.lifecycle.async_note(
-            None,
-            "audit_head_timestamped",
-            {"entries": check.entries, "head": check.head, "tsa": url, "file": path.name},
-        )
-        return path
+        await self.custody.async_seal()
+        await self.custody.async_prune_records()
 
     async def _stamp_tick(self, _now: object) -> None:
-        await self.async_stamp_audit_head()
+        await self.custody.async_stamp_audit_head()
 
     # Recording -----------------------------------------------------------------------------------
 
