@@ -146,7 +146,7 @@ def check_stamp(timestamp: str, nonce: str, sent: str, now: float, window: int =
         raise SignatureRefused(
             "the sha256=<HMAC of the body> signature is no longer accepted: sign "
             '"v1:<timestamp>:<nonce>:<body>" and send X-Doorbell-Vault-Timestamp, '
-            "X-Doorbell-Vault-Nonce and X-Doorbell-Vault-Signature: v1=<hex> (see the README)"
+            "X-Doorbell-Vault-Nonce and X-Doorbell-Vault-Signature: v1=<hex> (see docs/agencies.md)"
         )
     if not sent or not timestamp or not nonce:
         raise SignatureRefused(
