@@ -2,8 +2,8 @@
 
 `scripts/develop` runs `python -m devkit.develop` (foreground, Ctrl-C stops everything it started);
 the end-to-end test runs `python -m devkit.develop --check <folder>`, which prepares a configuration the
-same way, proves that the README's credentials log in and that Doorbell Vault is loaded, prints a JSON
-report and stops.
+same way, proves that the credentials in docs/development.md log in and that Doorbell Vault is loaded,
+prints a JSON report and stops.
 """
 
 from __future__ import annotations
@@ -31,7 +31,7 @@ from devkit import simulator
 ROOT = Path(__file__).resolve().parent.parent
 DOMAIN = "doorbell_vault"
 
-# The development owner account; README.md states these.
+# The development owner account; docs/development.md states these.
 OWNER_NAME = "Developer"
 OWNER_USERNAME = "dev"
 OWNER_PASSWORD = "doorbell-vault-dev"

@@ -1,6 +1,6 @@
 """Issue 13 (agencies) and issue 12 (a rate limit per key): agencies with keys, verified requests, policies.
 
-Every agency test goes through the real webhook (signed as the README says), the real subentry flow and
+Every agency test goes through the real webhook (signed as docs/agencies.md says), the real subentry flow and
 the real registries of an in-process Home Assistant.
 """
 

@@ -216,3 +216,30 @@ async def test_media_panel_titles_come_from_the_translations(hass: HomeAssistant
         strings["event_motion"].format(time="10:05:08"),
     ]
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+def _anchors(page: Path) -> set[str]:
+    """GitHub's heading ids: text lowercased, punctuation dropped, spaces as hyphens, repeats numbered."""
+    found: set[str] = set()
+    text = re.sub(r"```.*?```", "", page.read_text(), flags=re.S)
+    for heading in re.findall(r"^#+ (.+)$", text, re.M):
+        words = re.sub(r"\[([^\]]*)\]\([^)]*\)", r"\1", heading).lower()
+        slug = re.sub(r"[^\w\- ]", "", words).replace(" ", "-")
+        found.add(next(s for n in range(100) if (s := f"{slug}-{n}" if n else slug) not in found))
+    return found
+
+
+def test_every_relative_link_in_the_readme_and_docs_resolves() -> None:
+    """README.md and docs/*.md link to files that exist and to headings those files have."""
+    root = PACKAGE.parent.parent
+    broken = []
+    for page in [root / "README.md", *sorted((root / "docs").glob("*.md"))]:
+        text = re.sub(r"`[^`]*`", "", re.sub(r"```.*?```", "", page.read_text(), flags=re.S))
+        for target in re.findall(r"\]\(([^)\s]+)\)", text):
+            if re.match(r"[a-z]+:", target):
+                continue
+            path, _, anchor = target.partition("#")
+            linked = (page.parent / path).resolve() if path else page
+            if not linked.is_file() or (anchor and anchor not in _anchors(linked)):
+                broken.append(f"{page.relative_to(root)}: {target}")
+    assert broken == []

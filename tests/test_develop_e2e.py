@@ -1,4 +1,4 @@
-"""`scripts/develop`'s path, end to end: a real `hass` process, the README's login, Doorbell Vault loaded."""
+"""`scripts/develop`'s path, end to end: a real `hass` process, the docs' login, Doorbell Vault loaded."""
 
 from __future__ import annotations
 
@@ -95,10 +95,9 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
     assert (tmp_path / "config" / "custom_components" / "doorbell_vault").resolve() == (
         ROOT / "custom_components" / "doorbell_vault"
     )
-    # The README states the credentials the check logged in with.
-    readme = (ROOT / "README.md").read_text()
-    assert OWNER_USERNAME in readme
-    assert OWNER_PASSWORD in readme
+    # docs/development.md states the credentials the check logged in with.
+    development = (ROOT / "docs" / "development.md").read_text()
+    assert f"| `{OWNER_USERNAME}` | `{OWNER_PASSWORD}` |" in development
 
 
 def test_develop_adds_home_assistants_includes_to_a_configuration_it_wrote_before(tmp_path: Path) -> None:

@@ -67,7 +67,7 @@ async def _add_imap(hass: HomeAssistant, server: ImapServer) -> ConfigEntry:
 
 
 async def _include_text(hass: HomeAssistant, entry: ConfigEntry) -> None:
-    """IMAP → Configure, as the README says: message data text and headers, size 20000, the search."""
+    """IMAP → Configure, as docs/email.md says: message data text and headers, size 20000, the search."""
     flow = await hass.config_entries.options.async_init(entry.entry_id)
     assert flow["type"] is FlowResultType.FORM
     result = await hass.config_entries.options.async_configure(

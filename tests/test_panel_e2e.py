@@ -1,6 +1,6 @@
 """The Footage requests panel in real Chromium (Playwright) against a real `hass` started as scripts/develop
 does, with two simulated cameras recording. The story is told in devkit/panel_check.py; this test runs it in
-a network namespace of its own and checks what it saw. Its screenshots are the README's (docs/panel-*.png):
+a network namespace of its own and checks what it saw. Its screenshots are the docs' (docs/panel-*.png):
 a file there is replaced when its picture changed meaningfully, or always with DOORBELL_VAULT_SCREENSHOTS=1.
 """
 
@@ -133,7 +133,8 @@ def test_panel_in_chromium(tmp_path: Path) -> None:
     assert phone["revoke_reachable"] is True
     assert AGENCY
 
-    # The screenshots the README shows: replaced only when they changed meaningfully, or on demand.
+    # The screenshots the README and docs/panel.md show: replaced only when they changed meaningfully, or on
+    # demand.
     refresh_all = os.environ.get(REFRESH_ENV) == "1"
     DOCS.mkdir(exist_ok=True)
     for name in SHOTS:

@@ -8,6 +8,7 @@ Every status change goes through the request lifecycle.
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
@@ -166,6 +167,9 @@ class ShareDesk:
         self.key: Ed25519PrivateKey | None = None
         self._expiries = Timers(hass)
         self._streams: dict[str, set[threading.Event]] = {}
+        # Downloads claimed and not yet ended, per request: in memory only, so none outlives a restart.
+        # Touched only on the store's thread (stored_shares.claim and .release).
+        self._running: dict[str, int] = {}
         # Ended shares whose files wait for their running downloads to finish.
         self._remove_later: set[str] = set()
 
@@ -458,17 +462,34 @@ class ShareDesk:
     async def async_find(self, token: str, *, attempt: bool = False) -> Share | None:
         """The live share of a token (after the same lookup whatever the token is).
 
-        `attempt` claims one download attempt.
+        `attempt` claims one download: an attempt and a slot (None when every slot is taken by the
+        downloads completed and running); async_downloaded must follow every claimed one.
         """
-        return await self.store.async_call(
-            stored_shares.find_live, token_hash(token), now_us(), attempt=attempt
+        if not attempt:
+            return await self.store.async_call(stored_shares.find_live, token_hash(token), now_us())
+        claiming = asyncio.ensure_future(
+            self.store.async_call(stored_shares.claim, token_hash(token), now_us(), self._running)
+        )
+        try:
+            return await asyncio.shield(claiming)
+        except asyncio.CancelledError:
+            # The client went (its handler cancelled) while the slot was being taken: give it back.
+            claiming.add_done_callback(self._give_back)
+            raise
+
+    def _give_back(self, claimed: asyncio.Future[Share | None]) -> None:
+        if claimed.cancelled() or claimed.exception() is not None or (share := claimed.result()) is None:
+            return
+        self.hass.async_create_background_task(
+            self.async_downloaded(share, {"bytes": 0, "completed": False}), f"{DOMAIN} give back a slot"
         )
 
     async def async_downloaded(self, share: Share, entry: dict[str, Any]) -> None:
-        """A download ended: logged; a completed one counts, and the last one allowed ends the share."""
-        counted: Share | None = share
-        if entry.get("completed"):
-            counted = await self.store.async_call(stored_shares.count_download, share.request_id)
+        """A claimed download ended: logged, its slot freed; a completed one counts (the last ends it)."""
+        completed = bool(entry.get("completed"))
+        counted = await self.store.async_call(
+            stored_shares.release, share.request_id, self._running, completed=completed
+        )
         counted = counted or share
         await self.async_log(
             share, "share_downloaded", {**entry, "download": counted.downloads, "of": counted.max_downloads}

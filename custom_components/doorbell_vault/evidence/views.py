@@ -2,7 +2,8 @@
 
 A GET answers a small page naming the files and their sizes; the zip comes only from the page's
 Download button (a POST to the same address), so a mail scanner or a chat preview that follows the
-link spends nothing. A download counts when it completes; attempts have their own, higher cap; a share
+link spends nothing. A download counts when it completes, and holds one of the share's slots while it
+runs (so parallel downloads never exceed the limit); attempts have their own, higher cap; a share
 that ends (expired, downloads used up) lets downloads already running finish, only revoking stops them.
 `…/<token>/manifest.json` answers the signed manifest.
 
@@ -162,7 +163,8 @@ class ShareView(HomeAssistantView):
         desk = self._find_desk(request.app[KEY_HASS])
         if desk is None:
             return None
-        share = await desk.async_find(token if shaped else "-" + token, attempt=attempt and shaped)
+        claim = attempt and shaped and wanted == "zip"  # a claim is for the zip alone
+        share = await desk.async_find(token if shaped else "-" + token, attempt=claim)
         if share is None or not shaped or wanted is None:
             return None
         return desk, share, token, wanted
@@ -190,23 +192,39 @@ class ShareView(HomeAssistantView):
         )
 
     async def post(self, request: web.Request, tail: str) -> web.StreamResponse:
-        """The zip, from the page's Download button: one attempt claimed, counted when it completes."""
+        """The zip, from the page's Download button: one download claimed, counted when it completes.
+
+        A claim takes one of the share's slots (max_downloads minus the completed and running ones); when
+        none is left the answer is the exhausted share's 404. However the download ends (completed, cut
+        off, its zip failing, the handler cancelled when the client goes), the slot is given back and the
+        download logged.
+        """
         found = await self._lookup(request, tail, attempt=True)
         if found is None or found[3] != "zip":
             return await self._not_found(request)
         desk, share, _token, _wanted = found
         hass = request.app[KEY_HASS]
-        response, entry = await self._send_zip(hass, desk, share, desk.storage / share.folder, request)
-        await asyncio.shield(desk.async_downloaded(share, {**_who(request), **entry}))
-        return response
+        entry: dict[str, Any] = {"bytes": 0, "completed": False}
+        try:
+            return await self._send_zip(hass, desk, share, desk.storage / share.folder, request, entry)
+        finally:
+            await asyncio.shield(desk.async_downloaded(share, {**_who(request), **entry}))
 
     async def _send_zip(
-        self, hass: HomeAssistant, desk: ShareDesk, share: Share, folder: Path, request: web.Request
-    ) -> tuple[web.StreamResponse, dict[str, Any]]:
-        """Zip the package on an executor thread straight into the response (flat memory)."""
+        self,
+        hass: HomeAssistant,
+        desk: ShareDesk,
+        share: Share,
+        folder: Path,
+        request: web.Request,
+        entry: dict[str, Any],
+    ) -> web.StreamResponse:
+        """Zip the package on an executor thread straight into the response (flat memory).
+
+        `entry` follows the download: the bytes sent so far, and whether it completed.
+        """
         loop = hass.loop
         queue: asyncio.Queue[bytes | None] = asyncio.Queue(maxsize=8)
-        sent, completed = 0, False
         response = web.StreamResponse(
             headers={
                 **HEADERS,
@@ -232,12 +250,14 @@ class ShareView(HomeAssistantView):
                 await response.prepare(request)
                 while (chunk := await queue.get()) is not None:
                     await response.write(chunk)
-                    sent += len(chunk)
+                    entry["bytes"] += len(chunk)
                 await producer
                 await response.write_eof()
-                completed = True
+                entry["completed"] = True
             except (ConnectionError, OSError) as err:
-                _LOGGER.info("Download of share %s stopped after %s bytes: %s", share.request_id, sent, err)
+                _LOGGER.info(
+                    "Download of share %s stopped after %s bytes: %s", share.request_id, entry["bytes"], err
+                )
                 # Drop the connection, so the client cannot take a cut-off zip for a whole one.
                 if request.transport is not None:
                     request.transport.abort()
@@ -249,7 +269,7 @@ class ShareView(HomeAssistantView):
                     await asyncio.sleep(0.01)
                 if not producer.cancelled():
                     producer.exception()  # a stopped producer's BrokenPipeError: seen, and logged above
-        return response, {"bytes": sent, "completed": completed}
+        return response
 
 
 def _who(request: web.Request) -> dict[str, Any]:

@@ -199,17 +199,43 @@ def downloads_of(connection: sqlite3.Connection, request_id: str, limit: int = 1
     return [Download(at, remote, agent, size, bool(done)) for at, remote, agent, size, done in rows]
 
 
-def find_live(connection: sqlite3.Connection, digest: str, now_us: int, *, attempt: bool) -> Share | None:
-    """The live share of a token hash; `attempt` claims one download attempt (atomically, capped)."""
-    if attempt:
-        row = connection.execute(
-            f"UPDATE shares SET attempts = attempts + 1 WHERE {LIVE} AND attempts < max_attempts "
-            f"RETURNING {COLUMNS}",
-            (digest, now_us),
-        ).fetchone()
-    else:
-        row = connection.execute(f"SELECT {COLUMNS} FROM shares WHERE {LIVE}", (digest, now_us)).fetchone()
+def find_live(connection: sqlite3.Connection, digest: str, now_us: int) -> Share | None:
+    """The live share of a token hash (a download is claimed with `claim`)."""
+    row = connection.execute(f"SELECT {COLUMNS} FROM shares WHERE {LIVE}", (digest, now_us)).fetchone()
     return _from_row(row) if row else None
+
+
+def claim(connection: sqlite3.Connection, digest: str, now_us: int, running: dict[str, int]) -> Share | None:
+    """Claim one download of the live share of a token hash: an attempt (capped) and a slot.
+
+    A slot is free while the completed downloads and the running ones together stay below
+    max_downloads. `running` (request id → downloads under way) is the share desk's, in memory, so no
+    slot outlives a restart; only `claim` and `release` touch it, both on the store's thread, so checking
+    and taking a slot are one step however many downloads start at once.
+    """
+    share = find_live(connection, digest, now_us)
+    if (
+        share is None
+        or share.attempts >= share.max_attempts
+        or share.downloads + running.get(share.request_id, 0) >= share.max_downloads
+    ):
+        return None
+    row = connection.execute(
+        f"UPDATE shares SET attempts = attempts + 1 WHERE request_id = ? RETURNING {COLUMNS}",
+        (share.request_id,),
+    ).fetchone()
+    running[share.request_id] = running.get(share.request_id, 0) + 1
+    return _from_row(row)
+
+
+def release(
+    connection: sqlite3.Connection, request_id: str, running: dict[str, int], *, completed: bool
+) -> Share | None:
+    """A claimed download ended: its slot is free again; a completed one counts (see `claim`)."""
+    left = running.pop(request_id, 0) - 1
+    if left > 0:
+        running[request_id] = left
+    return count_download(connection, request_id) if completed else of_request(connection, request_id)
 
 
 def count_download(connection: sqlite3.Connection, request_id: str) -> Share | None:
