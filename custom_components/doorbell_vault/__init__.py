@@ -29,7 +29,7 @@ from .const import (
 )
 from .evidence.sharing import ShareDesk
 from .evidence.views import ShareView
-from .hub import DoorbellVault, DoorbellVaultConfigEntry, loaded_vault
+from .hub import DoorbellVault, DoorbellVaultConfigEntry, IndexDamage, loaded_vault
 from .intake import RequestWebhook
 from .media_source import SegmentView, SharedClipView
 from .panel import async_register_panel, async_setup_panel_strings
@@ -39,7 +39,7 @@ from .requests import agencies
 from .requests.secret import SecretUnreadable, read_secret
 from .review import ExportView
 from .services import async_setup_services
-from .store import FolderError, Store, StoreError, prepare_folder
+from .store import FolderError, IndexDamaged, Store, StoreError, prepare_folder, set_aside
 from .texts import async_text
 from .websocket import async_setup_websocket
 
@@ -95,6 +95,30 @@ async def _ffmpeg_works(binary: str) -> bool:
         return False
 
 
+async def _async_open_index(hass: HomeAssistant, path: Path) -> tuple[Store, IndexDamage | None]:
+    """Open the index; a damaged one is set aside (kept) and a new one started, rebuilt from the footage."""
+    damage = None
+    store = Store(path)
+    try:
+        try:
+            await store.async_open()
+        except IndexDamaged as err:
+            _LOGGER.error(
+                "The Doorbell Vault index %s is damaged (%s): set aside, rebuilt from the footage", path, err
+            )
+            moved = await hass.async_add_executor_job(set_aside, path)
+            damage = IndexDamage(moved.name, str(err))
+            store = Store(path)
+            await store.async_open()
+    except StoreError as err:
+        raise ConfigEntryError(
+            translation_domain=DOMAIN,
+            translation_key="database_unusable",
+            translation_placeholders={"error": str(err)},
+        ) from err
+    return store, damage
+
+
 async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> bool:
     """Open the storage folder and its index."""
     storage = Path(entry.data[CONF_STORAGE_PATH])
@@ -119,15 +143,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         ) from err
     ir.async_delete_issue(hass, DOMAIN, ISSUE_STORAGE_UNAVAILABLE)
 
-    store = Store(storage / DATABASE_FILE)
-    try:
-        await store.async_open()
-    except StoreError as err:
-        raise ConfigEntryError(
-            translation_domain=DOMAIN,
-            translation_key="database_unusable",
-            translation_placeholders={"error": str(err)},
-        ) from err
+    store, damage = await _async_open_index(hass, storage / DATABASE_FILE)
 
     binary = get_ffmpeg_manager(hass).binary
     ffmpeg_ok = await _ffmpeg_works(binary)
@@ -159,6 +175,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         await hass.async_add_executor_job(ffprobe_binary, binary),
         ffmpeg_ok=ffmpeg_ok,
         hub_device_id=hub_device.id,
+        damage=damage,
     )
     entry.runtime_data = vault
     vault.built_from = _setup_of(entry)

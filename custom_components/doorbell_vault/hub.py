@@ -7,6 +7,7 @@ options) and starts and stops them; the desks never reach back into the hub.
 from __future__ import annotations
 
 import asyncio
+import json
 import logging
 import shutil
 import time
@@ -71,6 +72,12 @@ KIND_MOTION: Final = "motion"
 
 
 STORAGE_FULL_ISSUE: Final = "storage_full"
+INDEX_REBUILT_ISSUE: Final = "index_rebuilt"
+# Written into the index as a backup starts and removed when it ends: an index that holds it at start was
+# restored from that backup.
+BACKUP_MARKER: Final = "backup_taken"
+# A backup longer than this lets the index go on (Home Assistant's own backup has no time limit).
+BACKUP_HOLD_LIMIT_S: Final = 1800.0
 # Room a camera needs to record again after the disk ran full, when its segment sizes are not known yet.
 ROOM_PER_CAMERA: Final = 8_000_000
 
@@ -91,6 +98,14 @@ CERTIFICATE_ISSUE: Final = "certificate_changed"
 def certificate_issue_id(camera_id: str) -> str:
     """The repair issue of an rtsps:// camera that presents another certificate than its pinned one."""
     return f"{CERTIFICATE_ISSUE}_{camera_id}"
+
+
+@dataclass(frozen=True, slots=True)
+class IndexDamage:
+    """A damaged index found at start: where it was set aside, and what SQLite said."""
+
+    set_aside: str
+    reason: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -139,6 +154,7 @@ class DoorbellVault:
         *,
         ffmpeg_ok: bool = True,
         hub_device_id: str = "",
+        damage: IndexDamage | None = None,
     ) -> None:
         """Build the desks (nothing runs until async_start)."""
         self.hass = hass
@@ -149,6 +165,7 @@ class DoorbellVault:
         self.ffprobe_binary = ffprobe_binary
         self.ffmpeg_ok = ffmpeg_ok
         self.hub_device_id = hub_device_id
+        self.damage = damage
         self.accept_requests = True
         # What the hub was built from (a change to anything else than agencies reloads it), and who to
         # tell when only the agencies changed.
@@ -238,6 +255,7 @@ class DoorbellVault:
         """Reconcile the index with the disk, start recording and the periodic work."""
         self.accept_requests = await self.store.async_call(meta.get, "accept_requests") != "0"
         self.texts = await async_texts(self.hass)
+        await self._async_note_restore()
         await self.lifecycle.async_start()
         await self.shares.async_start()
         # A config entry is not unloaded when Home Assistant stops: end the recorders on its stop event,
@@ -251,13 +269,15 @@ class DoorbellVault:
                 and issue_id.removeprefix(f"{CERTIFICATE_ISSUE}_") not in self.cameras
             ):
                 ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        recovered = 0
         for camera in self.cameras.values():
             recorder = self.recorders[camera.id]
             # Before reconciliation: a recorder left by a killed Home Assistant may still be writing.
             ended = await self.hass.async_add_executor_job(end_stale_recorders, self.storage, camera.id)
             if ended:
                 _LOGGER.warning("%s: ended %d recorder(s) left by an earlier run", camera.name, len(ended))
-            found = await reconcile(recorder)
+            found = await reconcile(recorder, self.custody.async_proven)
+            recovered += found.recovered
             if found.indexed:
                 persistent_notification.async_create(
                     self.hass,
@@ -269,6 +289,8 @@ class DoorbellVault:
             if self.ffmpeg_ok:
                 recorder.start()
             self._track_triggers(camera)
+        if recovered or self.damage is not None:
+            await self._async_recovered()
         await self.coordinator.async_config_entry_first_refresh()
         await self.async_prune()
         self._unsubs.append(async_track_time_interval(self.hass, self._prune_tick, RETENTION_INTERVAL))
@@ -279,6 +301,63 @@ class DoorbellVault:
                 self.hass, self.custody.async_stamp_audit_head(), "doorbell_vault audit head timestamp"
             )
         self._unsubs.append(async_track_time_interval(self.hass, self._offline_tick, OFFLINE_CHECK_INTERVAL))
+
+    async def _async_note_restore(self) -> None:
+        """An index that still holds a backup's marker came from that backup: the chain says so."""
+        marker = await self.store.async_call(meta.get, BACKUP_MARKER)
+        if marker is None:
+            return
+        taken = json.loads(marker)
+        _LOGGER.warning("The Doorbell Vault index was restored from a backup taken at %s", taken.get("at"))
+        await self.lifecycle.async_note(None, "restored_from_backup", taken)
+        await self.store.async_call(meta.delete, BACKUP_MARKER)
+
+    async def _async_recovered(self) -> None:
+        """Seal again what the seal records prove.
+
+        A rebuilt index says what it lost, linked to the last head the records prove; a repair tells
+        the owner.
+        """
+        recovery = await self.custody.async_recover()
+        if self.damage is None:
+            return
+        await self.lifecycle.async_note(
+            None,
+            "index_rebuilt",
+            {
+                "set_aside": self.damage.set_aside,
+                "reason": self.damage.reason,
+                "seals_recovered": recovery.seals,
+                "segments_recovered": recovery.segments,
+                "last_proven": recovery.last_proven,
+            },
+        )
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            INDEX_REBUILT_ISSUE,
+            is_fixable=True,
+            is_persistent=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=INDEX_REBUILT_ISSUE,
+            translation_placeholders={
+                "set_aside": self.damage.set_aside,
+                "reason": self.damage.reason,
+                "segments": str(recovery.segments),
+            },
+        )
+
+    async def async_backup_begins(self) -> None:
+        """Home Assistant is about to back up the configuration folder: a consistent index, kept so."""
+        check = await self.lifecycle.async_verify_audit()
+        taken = {"at": dt_util.utcnow().isoformat(), "head": check.head, "entries": check.entries}
+        await self.store.async_call(meta.put, BACKUP_MARKER, json.dumps(taken))
+        await self.store.async_hold(BACKUP_HOLD_LIMIT_S)
+
+    async def async_backup_ends(self) -> None:
+        """The backup is written: the index goes on, and the marker is only in the backup."""
+        self.store.release()
+        await self.store.async_call(meta.delete, BACKUP_MARKER)
 
     async def _ha_stopping(self, _event: Event) -> None:
         self._stop_unsub = None

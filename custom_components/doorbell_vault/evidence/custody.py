@@ -82,8 +82,10 @@ class Custody:
     # Seals ---------------------------------------------------------------------------------------
 
     async def async_seal(self) -> seals.Seal | None:
-        """Fold the hashes of the segments recorded since the last seal into the audit chain; write the
-        records of every seal not yet beside the footage."""
+        """Fold the hashes of the segments recorded since the last seal into the audit chain.
+
+        The records of every seal not yet beside the footage are written too.
+        """
         try:
             sealed = await self.store.async_call(seals.seal, now_us())
         except (StoreError, sqlite3.Error) as err:
@@ -136,7 +138,12 @@ class Custody:
             segments += len(ids)
         last = records[-1].body if records else None
         newest = (
-            {"seq": last["seq"], "at_us": last["at_us"], "hash": last["audit"]["hash"], "record": records[-1].file_name}
+            {
+                "seq": last["seq"],
+                "at_us": last["at_us"],
+                "hash": last["audit"]["hash"],
+                "record": records[-1].file_name,
+            }
             if last
             else None
         )

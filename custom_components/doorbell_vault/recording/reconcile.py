@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import os
+from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -11,7 +12,8 @@ from ..clock import now_us
 from ..store import Store, audit, segments
 from ..store.segments import Segment
 from .probe import probe_duration
-from .recorder import Recorder, file_segment, name_time_us
+from .recorder import Recorder, file_segment, name_time_us, sha256_file
+from .seal_records import Leaf
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -21,8 +23,9 @@ class Reconciliation:
     """What reconciliation changed for one camera."""
 
     salvaged: int
-    indexed: int  # files found in the folder that the index lacked: marked foreign
+    indexed: int  # files found in the folder that the index lacked and no seal record proves: foreign
     forgotten: int
+    recovered: int = 0  # files the index lacked that a signed seal record proves: the household's own
 
 
 def _scan(store: Store, storage: Path, camera: str) -> tuple[list[Path], list[Segment]]:
@@ -43,13 +46,48 @@ def _scan(store: Store, storage: Path, camera: str) -> tuple[list[Path], list[Se
     return sorted(unindexed), missing
 
 
-async def reconcile(recorder: Recorder) -> Reconciliation:
-    """Index what ffmpeg left behind, index finished files the index lacks, forget rows without files."""
+def _index_proven(store: Store, storage: Path, camera: str, path: Path, leaf: Leaf) -> bool:
+    """Index a file a seal record lists, as recorded, if it still holds the sealed bytes (store thread)."""
+    path.chmod(0o600)
+    digest = sha256_file(path)
+    if digest != leaf.sha256 or leaf.camera != camera:
+        return False
+    store.call(
+        segments.add,
+        camera,
+        leaf.start_us,
+        leaf.end_us,
+        path.stat().st_size,
+        str(path.relative_to(storage)),
+        digest,
+        segments.RECORDED,
+        leaf.time_source,
+        leaf.clock_offset_us,
+    )
+    return True
+
+
+async def _no_records() -> Mapping[str, Leaf]:
+    return {}
+
+
+async def reconcile(
+    recorder: Recorder, proven: Callable[[], Awaitable[Mapping[str, Leaf]]] = _no_records
+) -> Reconciliation:
+    """Index what the recorder left behind and the finished files the index lacks; forget rows without files.
+
+    A file the index lacks is the household's own where a signed seal record proves it, foreign otherwise.
+    """
     store, storage, camera = recorder.store, recorder.storage, recorder.camera
     salvaged = await recorder.salvage()
     unindexed, missing = await store.async_job(_scan, store, storage, camera.id)
-    indexed = 0
+    indexed = recovered = 0
+    leaves = await proven() if unindexed else {}
     for path in unindexed:
+        leaf = leaves.get(str(path.relative_to(storage)))
+        if leaf is not None and await store.async_job(_index_proven, store, storage, camera.id, path, leaf):
+            recovered += 1
+            continue
         start_us = name_time_us(path.name)
         duration = await probe_duration(recorder.ffprobe_binary, path)
         if start_us is None or duration is None:
@@ -79,11 +117,17 @@ async def reconcile(recorder: Recorder) -> Reconciliation:
             len(missing),
             ", ".join(s.path for s in missing[:5]),
         )
-    if salvaged or indexed:
+    if recovered:
+        await store.async_call(
+            audit.record, now_us(), "footage_recovered", camera.id, {"segments": recovered}
+        )
+    if salvaged or indexed or recovered:
         _LOGGER.info(
-            "%s: indexed %d interrupted segments, and %d files it did not record (marked foreign)",
+            "%s: indexed %d interrupted segments, %d segments its seal records prove, and %d files it did "
+            "not record (marked foreign)",
             camera.name,
             salvaged,
+            recovered,
             indexed,
         )
-    return Reconciliation(salvaged, indexed, len(missing))
+    return Reconciliation(salvaged, indexed, len(missing), recovered)

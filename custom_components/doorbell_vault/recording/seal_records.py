@@ -98,7 +98,9 @@ def _verified(path: Path, public: Ed25519PublicKey) -> SealRecord | None:
         for leaf in body["leaves"]:
             Leaf(**leaf)
     except (OSError, ValueError, KeyError, TypeError, InvalidSignature) as err:
-        _LOGGER.warning("Seal record %s does not verify and is ignored: %s", path.name, err or type(err).__name__)
+        _LOGGER.warning(
+            "Seal record %s does not verify and is ignored: %s", path.name, err or type(err).__name__
+        )
         return None
     return SealRecord(path.name, body)
 
@@ -130,7 +132,7 @@ def prune(footage: Path) -> int:
     for path in sorted(folder.glob("seal-*.json")):
         try:
             paths = [leaf["path"] for leaf in json.loads(path.read_bytes())["record"]["leaves"]]
-        except (OSError, ValueError, KeyError, TypeError):
+        except OSError, ValueError, KeyError, TypeError:
             continue
         if not any((footage / relative).exists() for relative in paths):
             path.unlink(missing_ok=True)

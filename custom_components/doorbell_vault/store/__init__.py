@@ -4,17 +4,19 @@ Nothing outside this package executes SQL or holds a connection: callers pass a 
 `Store.async_call` (or `Store.call` from a job already on the store's thread).
 """
 
-from .errors import FolderError, StoreError
+from .errors import FolderError, IndexDamaged, StoreError
 from .files import PRIVATE_UMASK, make_private_folder, write_private
-from .index import Store, StoreInfo, prepare_folder
+from .index import Store, StoreInfo, prepare_folder, set_aside
 
 __all__ = [
     "PRIVATE_UMASK",
     "FolderError",
+    "IndexDamaged",
     "Store",
     "StoreError",
     "StoreInfo",
     "make_private_folder",
     "prepare_folder",
+    "set_aside",
     "write_private",
 ]

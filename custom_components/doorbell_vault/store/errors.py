@@ -16,3 +16,7 @@ class FolderError(Exception):
 
 class StoreError(Exception):
     """The database cannot be opened or is newer than this version of the integration."""
+
+
+class IndexDamaged(StoreError):
+    """The index fails SQLite's integrity check, or is not a database at all (a power cut, a bad card)."""

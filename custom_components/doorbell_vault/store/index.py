@@ -14,6 +14,8 @@ import os
 import shutil
 import sqlite3
 import tempfile
+import threading
+import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
@@ -22,7 +24,7 @@ from pathlib import Path
 from typing import Any, Concatenate
 
 from . import segments
-from .errors import FolderError, StoreError
+from .errors import FolderError, IndexDamaged, StoreError
 from .schema import migrate
 
 # What repository functions receive as their first argument.
@@ -53,6 +55,17 @@ def prepare_folder(path: Path) -> int:
     return shutil.disk_usage(path).free
 
 
+def set_aside(database: Path) -> Path:
+    """Move a damaged index (and its journal files) aside, kept for inspection; return where (blocking)."""
+    stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+    target = database.with_name(f"{database.name}.damaged-{stamp}")
+    for suffix in ("", "-wal", "-shm"):
+        source = Path(f"{database}{suffix}")
+        if source.exists():
+            source.replace(Path(f"{target}{suffix}"))
+    return target
+
+
 @dataclass(frozen=True, slots=True)
 class StoreInfo:
     """What diagnostics show about the index."""
@@ -69,6 +82,7 @@ class Store:
         self.database = database
         self._executor = ThreadPoolExecutor(max_workers=1, thread_name_prefix="doorbell_vault_store")
         self._connection: sqlite3.Connection | None = None
+        self._released: threading.Event | None = None
         self.migrated_from = 0
 
     async def _run[T](self, func: Callable[..., T], *args: Any) -> T:
@@ -82,6 +96,16 @@ class Store:
     def _open(self) -> None:
         connection = sqlite3.connect(self.database, isolation_level=None)
         try:
+            # A power cut on an SD card can leave a torn page or a cut file: found here, at every start,
+            # rather than by whatever query first reads the page.
+            try:
+                problems = [row[0] for row in connection.execute("PRAGMA quick_check(5)")]
+            except sqlite3.OperationalError:
+                raise
+            except sqlite3.DatabaseError as err:
+                raise IndexDamaged(str(err)) from err
+            if problems != ["ok"]:
+                raise IndexDamaged("; ".join(str(p) for p in problems))
             connection.execute("PRAGMA journal_mode = WAL")
             connection.execute("PRAGMA synchronous = NORMAL")
             connection.execute("PRAGMA foreign_keys = ON")
@@ -114,6 +138,7 @@ class Store:
 
     async def async_close(self) -> None:
         """Close the database and stop the store's thread."""
+        self.release()
         await self._run(self._close)
         self._executor.shutdown(wait=True)
 
@@ -137,6 +162,42 @@ class Store:
     ) -> T:
         """Run a repository function `func(connection, *args)` on the store's thread."""
         return await self._run(lambda: func(self._db(), *args, **kwargs))
+
+    async def async_hold(self, limit_s: float) -> None:
+        """Make the files on disk a consistent index, and keep them so until `release` (a backup).
+
+        Everything the WAL holds is written into the database file, then the store's thread waits: calls
+        and jobs queue up meanwhile (recording goes on; segments are indexed once released, and no pruning
+        removes a file while a backup reads the folder). Released after `limit_s` at the latest.
+        """
+        if self._released is not None:
+            return
+        loop = asyncio.get_running_loop()
+        ready: asyncio.Future[None] = loop.create_future()
+        released = self._released = threading.Event()
+
+        def hold() -> None:
+            try:
+                self._db().execute("PRAGMA wal_checkpoint(TRUNCATE)")
+            except BaseException as err:  # handed to the waiting caller
+                loop.call_soon_threadsafe(ready.set_exception, err)
+                return
+            loop.call_soon_threadsafe(ready.set_result, None)
+            released.wait(limit_s)
+
+        held = loop.run_in_executor(self._executor, hold)
+        try:
+            await ready
+        except BaseException:
+            self.release()
+            await held
+            raise
+
+    def release(self) -> None:
+        """End a hold (a no-op without one)."""
+        if self._released is not None:
+            self._released.set()
+            self._released = None
 
     async def async_job[T](self, func: Callable[..., T], *args: Any) -> T:
         """Run blocking `func(*args)` (files, hashing) on the store's thread, in order with the index work.

@@ -17,3 +17,8 @@ def put(connection: sqlite3.Connection, key: str, value: str) -> None:
         "INSERT INTO meta (key, value) VALUES (?, ?) ON CONFLICT (key) DO UPDATE SET value = excluded.value",
         (key, value),
     )
+
+
+def delete(connection: sqlite3.Connection, key: str) -> None:
+    """Forget a setting."""
+    connection.execute("DELETE FROM meta WHERE key = ?", (key,))

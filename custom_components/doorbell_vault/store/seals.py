@@ -129,8 +129,11 @@ def entries(connection: sqlite3.Connection, seqs: list[int]) -> dict[int, dict[s
 
 
 def record_body(connection: sqlite3.Connection, seq: int) -> dict[str, Any] | None:
-    """What a seal's signed record beside the footage holds: its audit entry and every leaf with the
-    segment it came from (in leaf order), so the index can be rebuilt from the footage folder alone."""
+    """What a seal's signed record beside the footage holds.
+
+    Its audit entry and every leaf with the segment it came from (in leaf order), so the index can be
+    rebuilt from the footage folder alone.
+    """
     entry = connection.execute(
         "SELECT at_us, data, prev, hash FROM audit WHERE seq = ? AND kind = ?", (seq, SEALED)
     ).fetchone()
@@ -167,7 +170,9 @@ def since(connection: sqlite3.Connection, after_seq: int) -> list[int]:
     """The seals after `after_seq` that still have their leaves, oldest first."""
     return [
         row[0]
-        for row in connection.execute("SELECT seal FROM seal_leaves WHERE seal > ? ORDER BY seal", (after_seq,))
+        for row in connection.execute(
+            "SELECT seal FROM seal_leaves WHERE seal > ? ORDER BY seal", (after_seq,)
+        )
     ]
 
 
@@ -216,7 +221,8 @@ def sealed_paths(connection: sqlite3.Connection, paths: list[str]) -> set[str]:
         found.update(
             row[0]
             for row in connection.execute(
-                f"SELECT path FROM segments WHERE seal IS NOT NULL AND path IN ({', '.join('?' * len(chunk))})",
+                "SELECT path FROM segments WHERE seal IS NOT NULL "
+                f"AND path IN ({', '.join('?' * len(chunk))})",
                 chunk,
             )
         )
