@@ -135,6 +135,10 @@ def test_translations_pass_hassfest_rules(name: str) -> None:
     found = _strings(strings)
     assert [path for path, text in found if re.search(r"<[^>]*>", text)] == []
     assert [path for path, text in found if text != text.strip()] == []
+    # An issue is either shown (description) or fixed (fix_flow), never both.
+    assert [
+        name for name, issue in strings["issues"].items() if "description" in issue and "fix_flow" in issue
+    ] == []
     assert strings == json.loads((PACKAGE / "strings.json").read_text())
 
 
