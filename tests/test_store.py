@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.doorbell_vault.store import Store, StoreError, requests, segments
+from custom_components.doorbell_vault.store import IndexDamaged, Store, StoreError, requests, segments
 from custom_components.doorbell_vault.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 
@@ -63,8 +63,15 @@ def test_failed_migration_step_leaves_previous_version(
     connection.close()
 
 
-async def test_unopenable_database_is_a_store_error(tmp_path: Path) -> None:
+async def test_a_file_that_is_no_database_is_a_damaged_index(tmp_path: Path) -> None:
     (tmp_path / "index.db").write_bytes(b"this is not an sqlite database, not at all" * 100)
+    store = Store(tmp_path / "index.db")
+    with pytest.raises(IndexDamaged, match="not a database"):
+        await store.async_open()
+
+
+async def test_an_index_that_cannot_be_opened_is_a_store_error(tmp_path: Path) -> None:
+    (tmp_path / "index.db").mkdir()
     store = Store(tmp_path / "index.db")
     with pytest.raises(StoreError, match="cannot open"):
         await store.async_open()
