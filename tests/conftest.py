@@ -64,9 +64,9 @@ def hass_config_dir(hass_tmp_config_dir: str) -> str:
 
 
 @pytest.fixture
-def storage(tmp_path: Path) -> Path:
-    """A storage folder that does not exist yet."""
-    return tmp_path / "vault"
+def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A storage folder that does not exist yet, outside the configuration folder (which is `tmp_path`)."""
+    return tmp_path_factory.mktemp("outside") / "vault"
 
 
 @pytest.fixture

@@ -198,6 +198,9 @@ async def test_dhcp_discovery_without_a_hub_creates_it(
     await hass.async_block_till_done()
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert entry.data["storage_path"] == hass.config.path("doorbell_vault")
+    assert entry.data["footage_path"] == str(
+        Path(next(iter(hass.config.media_dirs.values()))) / "doorbell_vault"
+    )
     assert [s.title for s in entry.subentries.values()] == ["Porch"]
     assert next(iter(entry.subentries.values())).unique_id == "mac-ec:71:db:aa:bb:cc"
     assert await hass.config_entries.async_unload(entry.entry_id)

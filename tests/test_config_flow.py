@@ -1,4 +1,5 @@
-"""The hub flow: a storage folder that exists or can be made, is writable, and shows its free space."""
+"""The hub flow: a footage folder that exists or can be made, is writable, and shows its free space; the
+vault's state in the configuration folder."""
 
 from __future__ import annotations
 
@@ -16,6 +17,7 @@ from custom_components.doorbell_vault.const import (
     CONF_EVENT_DAYS,
     CONF_MAX_SIZE_GB,
     CONF_MIN_FREE_GB,
+    CONF_FOOTAGE_PATH,
     CONF_OFFLINE_MINUTES,
     CONF_STORAGE_PATH,
     DEFAULT_OPTIONS,
@@ -28,30 +30,47 @@ async def test_user_flow_creates_hub(hass: HomeAssistant, storage: Path) -> None
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
 
+    state = Path(hass.config.path("doorbell_vault"))
+    assert result["description_placeholders"]["state"] == str(state)
     result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_STORAGE_PATH: str(storage)}
+        result["flow_id"], {CONF_FOOTAGE_PATH: str(storage)}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "confirm"
     assert result["description_placeholders"]["path"] == str(storage)
     assert result["description_placeholders"]["free"].endswith(" GiB")
+    assert result["description_placeholders"]["state"] == str(state)
+    assert "no footage" in result["description_placeholders"]["backups"]
     assert storage.is_dir()
 
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {CONF_STORAGE_PATH: str(storage)}
+    assert result["data"] == {CONF_STORAGE_PATH: str(state), CONF_FOOTAGE_PATH: str(storage)}
     assert result["options"] == DEFAULT_OPTIONS
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert entry.state is ConfigEntryState.LOADED
-    assert (storage / "doorbell_vault.db").is_file()
+    # The index and the keys in the configuration folder (every backup holds them), no footage there.
+    assert (state / "doorbell_vault.db").is_file()
+    assert not (storage / "doorbell_vault.db").exists()
 
 
-async def test_default_folder_is_in_config(hass: HomeAssistant) -> None:
+async def test_footage_goes_to_the_media_folder_by_default(hass: HomeAssistant, tmp_path: Path) -> None:
+    hass.config.media_dirs = {"local": str(tmp_path / "media")}
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
     schema = result["data_schema"].schema
-    key = next(k for k in schema if k == CONF_STORAGE_PATH)
-    assert key.default() == hass.config.path("doorbell_vault")
+    key = next(k for k in schema if k == CONF_FOOTAGE_PATH)
+    assert key.default() == str(tmp_path / "media" / "doorbell_vault")
+
+
+async def test_footage_inside_the_configuration_folder_is_said_to_be_in_every_backup(
+    hass: HomeAssistant,
+) -> None:
+    result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
+    result = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_FOOTAGE_PATH: hass.config.path("footage")}
+    )
+    assert "Every backup" in result["description_placeholders"]["backups"]
 
 
 @pytest.mark.parametrize(
@@ -68,10 +87,10 @@ async def test_user_flow_rejects_unusable_folder(
 ) -> None:
     path = make_path(tmp_path)  # type: ignore[operator]
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_USER})
-    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_STORAGE_PATH: path})
+    result = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_FOOTAGE_PATH: path})
     assert result["type"] is FlowResultType.FORM
     assert result["step_id"] == "user"
-    assert result["errors"] == {CONF_STORAGE_PATH: error}
+    assert result["errors"] == {CONF_FOOTAGE_PATH: error}
     assert hass.config_entries.async_entries(DOMAIN) == []
 
 

@@ -18,7 +18,6 @@ from homeassistant.helpers.typing import ConfigType
 
 from .blueprints import install as install_blueprints
 from .const import (
-    CONF_STORAGE_PATH,
     CONF_WEBHOOK_ID,
     DATABASE_FILE,
     DOMAIN,
@@ -26,6 +25,8 @@ from .const import (
     ISSUE_SECRET_UNREADABLE,
     ISSUE_STORAGE_UNAVAILABLE,
     NAME,
+    footage_folder,
+    state_folder,
 )
 from .evidence.sharing import ShareDesk
 from .evidence.views import ShareView
@@ -119,14 +120,13 @@ async def _async_open_index(hass: HomeAssistant, path: Path) -> tuple[Store, Ind
     return store, damage
 
 
-async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> bool:
-    """Open the storage folder and its index."""
-    storage = Path(entry.data[CONF_STORAGE_PATH])
+async def _async_prepare(hass: HomeAssistant, folder: Path) -> None:
+    """A folder the vault can use, or a repair saying why not and a retry later."""
     try:
-        await hass.async_add_executor_job(prepare_folder, storage)
+        await hass.async_add_executor_job(prepare_folder, folder)
     except FolderError as err:
         # The owner reads why in words, not the reason's key.
-        placeholders = {"path": str(storage), "reason": await async_text(hass, f"folder_{err.reason}")}
+        placeholders = {"path": str(folder), "reason": await async_text(hass, f"folder_{err.reason}")}
         ir.async_create_issue(
             hass,
             DOMAIN,
@@ -141,9 +141,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
             translation_key=ISSUE_STORAGE_UNAVAILABLE,
             translation_placeholders=placeholders,
         ) from err
+
+
+async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> bool:
+    """Open the vault's folders and its index."""
+    state, footage = state_folder(entry.data), footage_folder(entry.data)
+    for folder in dict.fromkeys((state, footage)):
+        await _async_prepare(hass, folder)
     ir.async_delete_issue(hass, DOMAIN, ISSUE_STORAGE_UNAVAILABLE)
 
-    store, damage = await _async_open_index(hass, storage / DATABASE_FILE)
+    store, damage = await _async_open_index(hass, state / DATABASE_FILE)
 
     binary = get_ffmpeg_manager(hass).binary
     ffmpeg_ok = await _ffmpeg_works(binary)
@@ -169,13 +176,14 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
     vault = DoorbellVault(
         hass,
         entry,
-        storage,
+        footage,
         store,
         binary,
         await hass.async_add_executor_job(ffprobe_binary, binary),
         ffmpeg_ok=ffmpeg_ok,
         hub_device_id=hub_device.id,
         damage=damage,
+        state=state,
     )
     entry.runtime_data = vault
     vault.built_from = _setup_of(entry)
@@ -205,7 +213,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
 async def _async_intake(hass: HomeAssistant, vault: DoorbellVault, webhook_id: str) -> RequestWebhook:
     """The webhook, closed (and a repair issue raised) when its secret file cannot be read."""
     try:
-        secret = await hass.async_add_executor_job(read_secret, vault.storage)
+        secret = await hass.async_add_executor_job(read_secret, vault.state)
     except SecretUnreadable as err:
         _LOGGER.error("The webhook's shared secret cannot be read (%s): the webhook stays closed", err)
         ir.async_create_issue(
@@ -249,9 +257,10 @@ async def _async_sync_agencies(hass: HomeAssistant, entry: DoorbellVaultConfigEn
             model=agencies.MODEL,
             entry_type=dr.DeviceEntryType.SERVICE,
         )
-    storage = Path(entry.data[CONF_STORAGE_PATH])
     try:
-        await hass.async_add_executor_job(agencies.keep_keys, storage, {a.key_id for a in found if a.key_id})
+        await hass.async_add_executor_job(
+            agencies.keep_keys, state_folder(entry.data), {a.key_id for a in found if a.key_id}
+        )
     except OSError as err:
         _LOGGER.warning("Could not forget the keys of removed agencies: %s", err)
 

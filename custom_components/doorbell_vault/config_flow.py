@@ -36,6 +36,7 @@ from .const import (
     CONF_DECIDING_PHONES,
     CONF_EVENT_DAYS,
     CONF_EXIGENT_AS,
+    CONF_FOOTAGE_PATH,
     CONF_GENERATE_SECRET,
     CONF_MAIL_AUTHENTICATION,
     CONF_MAIL_AUTHSERV_ID,
@@ -61,13 +62,12 @@ from .const import (
     CONF_WEBHOOK_ID,
     CONF_WEBHOOK_SECRET,
     DEFAULT_OPTIONS,
-    DEFAULT_STORAGE_FOLDER,
     DOMAIN,
     MAIL_AUTHENTICATIONS,
     NAME,
     hub_options,
 )
-from .recording import discovery
+from .recording import discovery, places
 from .recording.camera_config import (
     CONF_AUDIO_CODEC,
     CONF_ENTITY_ID,
@@ -106,6 +106,7 @@ from .recording.probe import ProbeError, StreamInfo, ffprobe_binary, probe_strea
 from .requests.agencies import SUBENTRY_AGENCY
 from .requests.secret import generate_secret, secret_is_set, strong_enough, write_secret
 from .selectors import number_box
+from .texts import async_text
 
 if TYPE_CHECKING:
     # Types only: loading the hub would load evidence/ (cryptography) on every discovery match.
@@ -331,49 +332,56 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         return entries[0] if entries else None
 
     async def async_step_user(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Ask for the storage folder and check it."""
+        """Ask for the footage folder and check it; the state goes into the configuration folder."""
         # One hub per Home Assistant. Not `single_config_entry` in the manifest: Home Assistant would then
         # refuse every discovery flow once the hub exists, and discovery is how a camera is added or moved.
         await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
         self._abort_if_unique_id_configured(error="single_instance_allowed")
         errors: dict[str, str] = {}
-        default = self.hass.config.path(DEFAULT_STORAGE_FOLDER)
+        state = places.state_default(self.hass)
+        default = str(places.footage_default(self.hass))
         if user_input is not None:
-            raw = str(user_input[CONF_STORAGE_PATH]).strip()
-            storage = Path(raw)
+            raw = str(user_input[CONF_FOOTAGE_PATH]).strip()
+            footage = Path(raw)
             try:
-                self._free_bytes = await self.hass.async_add_executor_job(prepare_folder, storage)
+                await self.hass.async_add_executor_job(prepare_folder, state)
+                self._free_bytes = await self.hass.async_add_executor_job(prepare_folder, footage)
             except FolderError as err:
-                errors[CONF_STORAGE_PATH] = err.reason
+                errors[CONF_FOOTAGE_PATH] = err.reason
             else:
-                self._storage = storage
+                self._storage = footage
                 return await self.async_step_confirm()
             default = raw
         return self.async_show_form(
             step_id="user",
             data_schema=probatio.Schema(
-                {
-                    probatio.Required(CONF_STORAGE_PATH, default=default): selector.TextSelector(),
-                }
+                {probatio.Required(CONF_FOOTAGE_PATH, default=default): selector.TextSelector()}
             ),
+            description_placeholders={"state": str(state)},
             errors=errors,
         )
 
     async def async_step_confirm(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """Show the chosen folder and its free space before creating the hub."""
+        """Show both folders, the footage folder's free space and what a backup will hold."""
         assert self._storage is not None
+        state = places.state_default(self.hass)
         if user_input is not None:
             await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
             return self.async_create_entry(
                 title=NAME,
-                data={CONF_STORAGE_PATH: str(self._storage)},
+                data={CONF_STORAGE_PATH: str(state), CONF_FOOTAGE_PATH: str(self._storage)},
                 options=dict(DEFAULT_OPTIONS),
             )
+        in_backups = places.in_backups(self.hass, self._storage)
         return self.async_show_form(
             step_id="confirm",
             description_placeholders={
                 "path": str(self._storage),
                 "free": format_gib(self._free_bytes),
+                "state": str(state),
+                "backups": await async_text(
+                    self.hass, "backup_holds_footage" if in_backups else "backup_holds_state"
+                ),
             },
         )
 
@@ -549,15 +557,16 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         if (hub := self._hub()) is not None:
             self.hass.config_entries.async_add_subentry(hub, subentry)
             return self.async_abort(reason="camera_added")
-        storage = Path(self.hass.config.path(DEFAULT_STORAGE_FOLDER))
+        state, footage = places.state_default(self.hass), places.footage_default(self.hass)
         try:
-            await self.hass.async_add_executor_job(prepare_folder, storage)
+            for folder in (state, footage):
+                await self.hass.async_add_executor_job(prepare_folder, folder)
         except FolderError as err:
             return self.async_abort(reason=err.reason)
         await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
         return self.async_create_entry(
             title=NAME,
-            data={CONF_STORAGE_PATH: str(storage)},
+            data={CONF_STORAGE_PATH: str(state), CONF_FOOTAGE_PATH: str(footage)},
             options=dict(DEFAULT_OPTIONS),
             subentries=[
                 {

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any, Final
 
 DOMAIN: Final = "doorbell_vault"
@@ -12,7 +13,11 @@ NAME: Final = "Doorbell Vault"
 PANEL_URL_PATH: Final = "doorbell-vault"
 REQUEST_PATH: Final = "/doorbell-vault/request/{request_id}"
 
+# The vault's state (index, audit chain, keys, secret): in the configuration folder, so in every backup.
 CONF_STORAGE_PATH: Final = "storage_path"
+# The footage (segments, shares' packages, seal records): large, outside the configuration folder by
+# default. Entries made before there were two folders keep everything in the storage path.
+CONF_FOOTAGE_PATH: Final = "footage_path"
 DEFAULT_STORAGE_FOLDER: Final = "doorbell_vault"
 DATABASE_FILE: Final = "doorbell_vault.db"
 
@@ -101,3 +106,13 @@ ISSUE_IMAP_MESSAGE_DATA: Final = "imap_message_data"
 def hub_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """The hub entry's options with every default filled in."""
     return {**DEFAULT_OPTIONS, **options}
+
+
+def state_folder(data: Mapping[str, Any]) -> Path:
+    """Where the entry keeps the vault's state."""
+    return Path(data[CONF_STORAGE_PATH])
+
+
+def footage_folder(data: Mapping[str, Any]) -> Path:
+    """Where the entry keeps the footage."""
+    return Path(data.get(CONF_FOOTAGE_PATH) or data[CONF_STORAGE_PATH])

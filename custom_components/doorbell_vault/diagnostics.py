@@ -48,7 +48,7 @@ async def async_get_config_entry_diagnostics(
         "webhook": {
             # Whether the intake exists and is signed; never its id (the address) nor the secret.
             "registered": bool(entry.data.get(CONF_WEBHOOK_ID)),
-            "shared_secret_set": await hass.async_add_executor_job(secret_is_set, vault.storage),
+            "shared_secret_set": await hass.async_add_executor_job(secret_is_set, vault.state),
         },
         # Agencies: their key type and standing policy; never a key, key id or contact.
         "agencies": [agency.summary() for agency in agencies.agencies(entry.subentries.values())],

@@ -155,11 +155,14 @@ class DoorbellVault:
         ffmpeg_ok: bool = True,
         hub_device_id: str = "",
         damage: IndexDamage | None = None,
+        state: Path | None = None,
     ) -> None:
         """Build the desks (nothing runs until async_start)."""
         self.hass = hass
         self.entry = entry
+        # `storage` holds the footage; `state` the index, keys and secret (the same folder before 0.3).
         self.storage = storage
+        self.state = state or storage
         self.store = store
         self.ffmpeg_binary = ffmpeg_binary
         self.ffprobe_binary = ffprobe_binary
@@ -201,7 +204,7 @@ class DoorbellVault:
         }
         self.coordinator = FootageCoordinator(hass, entry, self)
         self.lifecycle = Lifecycle(hass, store, self.cameras.values, self.request_policy, entry.entry_id)
-        self.custody = Custody(hass, store, storage, storage, self.lifecycle, lambda: self.options)
+        self.custody = Custody(hass, store, self.state, storage, self.lifecycle, lambda: self.options)
         self.shares = ShareDesk(
             hass,
             store,
@@ -211,6 +214,7 @@ class DoorbellVault:
             lambda: self.options,
             ffmpeg_binary,
             ffprobe_binary,
+            state=self.state,
         )
 
     @property

@@ -178,7 +178,7 @@ class RequestWebhook:
             )
         secret = None
         if agency.key_type == agencies.KEY_GENERATED:
-            keys = await self.vault.hass.async_add_executor_job(agencies.read_keys, self.vault.storage)
+            keys = await self.vault.hass.async_add_executor_job(agencies.read_keys, self.vault.state)
             secret = keys[key_id].encode() if key_id in keys else None
         headers = request.headers
         timestamp = headers.get(TIMESTAMP_HEADER, "")

@@ -267,7 +267,7 @@ async def async_export_audit(vault: DoorbellVault) -> dict[str, Any]:
     lines = await vault.lifecycle.async_export_audit()
     check = await vault.lifecycle.async_verify_audit()
     name = f"audit-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.jsonl"
-    folder = vault.storage / EXPORTS_FOLDER
+    folder = vault.state / EXPORTS_FOLDER
     path = await vault.hass.async_add_executor_job(write_private_lines, folder, name, lines)
     return {
         "path": str(path),
@@ -291,7 +291,7 @@ async def async_report(vault: DoorbellVault, since: datetime | None) -> dict[str
     data = await vault.store.async_call(reports.report, _us(since))
     now = dt_util.utcnow()
     markdown, csv = await vault.hass.async_add_executor_job(
-        transparency.write, vault.storage / EXPORTS_FOLDER, f"{now:%Y%m%dT%H%M%SZ}", data, now.isoformat()
+        transparency.write, vault.state / EXPORTS_FOLDER, f"{now:%Y%m%dT%H%M%SZ}", data, now.isoformat()
     )
     keys = ("by_outcome", "by_agency", "by_legal_basis", "median_minutes_to_decision", "minutes_shared")
     return {
@@ -317,7 +317,7 @@ class ExportView(HomeAssistantView):
         vault = loaded_vault(request.app[KEY_HASS])
         if vault is None or EXPORT_NAME.fullmatch(name) is None:
             return web.Response(status=HTTPStatus.NOT_FOUND)
-        path = vault.storage / EXPORTS_FOLDER / name
+        path = vault.state / EXPORTS_FOLDER / name
         if not await vault.hass.async_add_executor_job(path.is_file):
             return web.Response(status=HTTPStatus.NOT_FOUND)
         return web.FileResponse(

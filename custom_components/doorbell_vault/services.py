@@ -147,7 +147,7 @@ async def _report(call: ServiceCall) -> ServiceResponse:
     data = await vault.store.async_call(reports.report, to_us(dt_util.as_utc(since)) if since else None)
     now = dt_util.utcnow()
     paths = await call.hass.async_add_executor_job(
-        transparency.write, vault.storage / "exports", f"{now:%Y%m%dT%H%M%SZ}", data, now.isoformat()
+        transparency.write, vault.state / "exports", f"{now:%Y%m%dT%H%M%SZ}", data, now.isoformat()
     )
     return {k: v for k, v in data.items() if k != "rows"} | {"exports": [str(p) for p in paths]}
 
@@ -157,7 +157,7 @@ async def _export_audit(call: ServiceCall) -> ServiceResponse:
     lines = await vault.lifecycle.async_export_audit()
     check = await vault.lifecycle.async_verify_audit()
     name = f"audit-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.jsonl"
-    path = await call.hass.async_add_executor_job(write_private_lines, vault.storage / "exports", name, lines)
+    path = await call.hass.async_add_executor_job(write_private_lines, vault.state / "exports", name, lines)
     return {"path": str(path), "entries": len(lines), "head": check.head, "ok": check.ok}
 
 

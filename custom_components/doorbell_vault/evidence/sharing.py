@@ -154,11 +154,17 @@ class ShareDesk:
         options: Callable[[], Mapping[str, Any]],
         ffmpeg_binary: str,
         ffprobe_binary: str,
+        *,
+        state: Path | None = None,
     ) -> None:
-        """`cameras` gives the hub's cameras, `options` the owner's current options (hub_options)."""
+        """`cameras` gives the hub's cameras, `options` the owner's current options (hub_options).
+
+        `storage` holds the footage and the packages; `state` the signing key (the same folder by default).
+        """
         self.hass = hass
         self.store = store
         self.storage = storage
+        self.state = state or storage
         self.lifecycle = lifecycle
         self._cameras = cameras
         self._options = options
@@ -185,7 +191,7 @@ class ShareDesk:
 
     async def async_start(self) -> None:
         """Load (or make) the signing key; end shares that expired while stopped, arm the others."""
-        self.key = await self.hass.async_add_executor_job(export.signing_key, self.storage)
+        self.key = await self.hass.async_add_executor_job(export.signing_key, self.state)
         live = await self.lifecycle.async_shares(live=True)
         await self.hass.async_add_executor_job(export.sweep, self.storage, {s.request_id for s in live})
         now = now_us()
