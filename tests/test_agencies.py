@@ -7,10 +7,15 @@ the real registries of an in-process Home Assistant.
 from __future__ import annotations
 
 import base64
+import contextlib
+import hashlib
+import io
 import json
 import secrets
+import sqlite3
 import stat
 import time
+import zipfile
 from datetime import timedelta
 from pathlib import Path
 from types import SimpleNamespace
@@ -31,6 +36,7 @@ from yarl import URL
 
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
+from custom_components.doorbell_vault.evidence.export import verify_package
 from custom_components.doorbell_vault.requests import agencies
 from custom_components.doorbell_vault.requests.secret import sign, signed_string, write_secret
 
@@ -43,6 +49,7 @@ from .conftest import (
     index_footage,
     make_hub,
     raw_post,
+    wait_for,
 )
 from .phones import add_phone
 
@@ -741,4 +748,156 @@ async def test_signature_headers_that_are_not_ascii_get_401_without_a_traceback(
     assert await _count(entry) == 0
     assert not [r for r in caplog.records if r.exc_info]
     assert "Traceback" not in caplog.text
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def _shared_by_policy(
+    hass: HomeAssistant, storage: Path, sample_segment: Path, clients: ClientSessionGenerator, downloads: int
+) -> tuple[MockConfigEntry, Any, str]:
+    """Springfield PD's standing policy shares automatically: one request it shared, its link not asked."""
+    storage.mkdir(parents=True, exist_ok=True)
+    await hass.async_add_executor_job(write_secret, storage, SHARED_SECRET)
+    entry = await _hub(hass, storage)
+    vault, client = entry.runtime_data, await clients()
+    base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
+    await index_footage(vault, sample_segment, int(base.timestamp() * 1_000_000), 2)
+    springfield_id = _agency_id(entry, "Springfield PD")
+    limits = {"policy": "share", "auto_cameras": list(vault.cameras), **POLICY_DEFAULTS}
+    hass.config_entries.async_update_subentry(
+        entry,
+        entry.subentries[springfield_id],
+        data={**entry.subentries[springfield_id].data, **limits, "auto_max_downloads": downloads},
+    )
+    start = base + timedelta(seconds=1)
+    body = _body(start=start.isoformat(), end=(start + timedelta(seconds=9)).isoformat())
+    request_id = (await _post(client, entry, body, springfield(body)))[1]["request_id"]
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert (await vault.lifecycle.async_get(request_id)).status == "shared"
+    return entry, client, request_id
+
+
+def _ask(request_id: str, **extra: Any) -> bytes:
+    return json.dumps({"action": "status", "request_id": request_id} | extra).encode()
+
+
+async def _reissued(entry: MockConfigEntry) -> list[dict[str, Any]]:
+    rows = await entry.runtime_data.store.async_call(
+        lambda db: db.execute(
+            "SELECT data FROM audit WHERE kind = 'share_link_reissued' ORDER BY seq"
+        ).fetchall()
+    )
+    return [json.loads(data) for (data,) in rows]
+
+
+async def test_a_restart_keeps_the_link_an_agencys_standing_policy_owes_it(
+    hass: HomeAssistant,
+    storage: Path,
+    sample_segment: Path,
+    hass_client_no_auth: ClientSessionGenerator,
+    tmp_path: Path,
+) -> None:
+    entry, client, request_id = await _shared_by_policy(
+        hass, storage, sample_segment, hass_client_no_auth, downloads=2
+    )
+    vault = entry.runtime_data
+    # Home Assistant restarts before the agency asks: the entry is unloaded and set up again.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert entry.runtime_data is not vault
+    ask = _ask(request_id)
+
+    # Another agency's key, the shared secret and an unsigned caller get nothing, and mint nothing.
+    assert (await _post(client, entry, ask, shelbyville(ask)))[0] == 403
+    assert (await _post(client, entry, ask, _shared(ask)))[0] == 403
+    assert (await _post(client, entry, ask, {}))[0] == 401
+    assert await _reissued(entry) == []
+
+    # The key that submitted the request asks: a new link, minted now, handed over once.
+    headers = springfield(ask)
+    status, answer = await _post(client, entry, ask, headers)
+    assert (status, answer["status"]) == (200, "shared")
+    link = URL(answer["share_url"]).path
+    token = link.rsplit("/", 1)[1]
+    assert (await _post(client, entry, ask, headers))[0] == 401  # the same signed body, replayed
+    assert "share_url" not in (await _post(client, entry, ask, springfield(ask)))[1]
+    reissued = await _reissued(entry)
+    assert [(r["agency"], r["key_id"], r["replaces_handed_link"]) for r in reissued] == [
+        ("Springfield PD", SPRINGFIELD_KEY, False)
+    ]
+
+    # The index keeps only the token's hash.
+    def stored() -> tuple[list[tuple[str]], bytes]:
+        with contextlib.closing(sqlite3.connect(storage / "doorbell_vault.db")) as db:
+            hashes = db.execute("SELECT token_hash FROM shares").fetchall()
+        files = sorted(storage.glob("doorbell_vault.db*"))
+        return hashes, b"".join(f.read_bytes() for f in files)
+
+    hashes, raw = await hass.async_add_executor_job(stored)
+    assert hashes == [(hashlib.sha256(token.encode()).hexdigest(),)]
+    assert token.encode() not in raw
+
+    # The link works: the zip comes through the real view and verifies.
+    response = await client.post(link)
+    assert response.status == 200
+    with zipfile.ZipFile(io.BytesIO(await response.read())) as archive:
+        archive.extractall(tmp_path / "package")
+    assert verify_package(tmp_path / "package") == []
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_lost_link_is_replaced_on_request_and_an_ended_share_mints_none(
+    hass: HomeAssistant, storage: Path, sample_segment: Path, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    entry, client, request_id = await _shared_by_policy(
+        hass, storage, sample_segment, hass_client_no_auth, downloads=1
+    )
+    vault = entry.runtime_data
+    before = await vault.lifecycle.async_share_of(request_id)
+    first = URL((await _post(client, entry, ask := _ask(request_id), springfield(ask)))[1]["share_url"])
+    again = _ask(request_id, new_link=True)
+    assert (await _post(client, entry, bad := _ask(request_id, new_link="yes"), springfield(bad)))[0] == 400
+    assert (await _post(client, entry, again, shelbyville(again)))[0] == 403
+
+    # The agency lost its link and asks for a new one: the old one stops working; the limits stay.
+    second = URL((await _post(client, entry, again, springfield(again)))[1]["share_url"])
+    assert second != first
+    assert (await client.get(first.path)).status == 404
+    assert (await client.get(second.path)).status == 200
+    assert await vault.lifecycle.async_share_of(request_id) == before
+    assert [r["replaces_handed_link"] for r in await _reissued(entry)] == [False, True]
+
+    # Its one download used, the share has ended: no link is minted any more.
+    assert (await (await client.post(second.path)).read())[:2] == b"PK"
+
+    async def exhausted() -> bool:
+        share = await vault.lifecycle.async_share_of(request_id)
+        return share is not None and share.end_reason == "exhausted"
+
+    await wait_for(exhausted, timeout=10, step=0.05)
+    status, answer = await _post(client, entry, again, springfield(again))
+    assert (status, answer) == (200, {"request_id": request_id, "status": "shared"})
+    assert len(await _reissued(entry)) == 2
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_link_the_owner_shared_is_not_the_agencys_to_mint(
+    hass: HomeAssistant, storage: Path, sample_segment: Path, hass_client_no_auth: ClientSessionGenerator
+) -> None:
+    entry, client, _ = await _shared_by_policy(hass, storage, sample_segment, hass_client_no_auth, 3)
+    # Over the policy's longest window: it waits for the owner, who shares it and hands the link on.
+    now = dt_util.utcnow()
+    body = _body(start=(now - timedelta(hours=2)).isoformat(), end=now.isoformat())
+    request_id = (await _post(client, entry, body, springfield(body)))[1]["request_id"]
+    shared = await hass.services.async_call(
+        DOMAIN, "share_request", {"request_id": request_id}, blocking=True, return_response=True
+    )
+    assert shared is not None
+    owners = URL(str(shared["share_url"])).path
+
+    # The submitting key learns the status, but mints no link that would end the owner's.
+    for ask in (_ask(request_id), _ask(request_id, new_link=True)):
+        status, answer = await _post(client, entry, ask, springfield(ask))
+        assert (status, answer) == (200, {"request_id": request_id, "status": "shared"})
+    assert (await client.get(owners)).status == 200
+    assert await _reissued(entry) == []
     await hass.config_entries.async_unload(entry.entry_id)

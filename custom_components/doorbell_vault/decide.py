@@ -124,7 +124,8 @@ async def async_share(
     """Share a pending request, filling what is not given from the owner's defaults.
 
     `start_us` and `end_us` may narrow the asked window, never widen it. `automation`: an agency's
-    standing policy decides (the decider is "automation", whatever the context).
+    standing policy decides (the decider is "automation", whatever the context; the link belongs to
+    the key that submitted the request and is minted when it asks, so the result's link goes nowhere).
     """
     options = vault.options
     decided_by, decider = (DecidedBy.AUTOMATION, None) if automation else await async_decider(vault, context)
@@ -139,6 +140,7 @@ async def async_share(
             decider=decider,
             start_us=start_us,
             end_us=end_us,
+            link_to_key=automation,
         )
     except RequestNotPending as err:
         raise not_pending(request_id) from err

@@ -8,9 +8,11 @@ it is local only. A secret file that cannot be read keeps the webhook closed.
 
 An agency's request names its key (`X-Doorbell-Vault-Key`, `requests/agencies.py`) and is signed with it
 over the same string; it is *verified*, its agency is the key's, and only that key may withdraw it or ask
-after it (`{"action": "status", "request_id": …}` answers its status, and once, the link of a share its
-standing policy made automatically). A request without a key (the shared secret, e-mail, a service call)
-names no one who could prove it is theirs, so the webhook withdraws it for nobody: the household ends it.
+after it (`{"action": "status", "request_id": …}` answers its status, and the link of a share its
+standing policy made automatically: minted on that key's request, stored only as a hash, handed over once,
+again only when asked with `"new_link": true`, which ends the link handed before). A request without a key
+(the shared secret, e-mail, a service call) names no one who could prove it is theirs, so the webhook
+withdraws it for nobody: the household ends it.
 
 Signature headers must be ASCII: anything else (a byte that is no UTF-8 reaches us as a lone surrogate)
 gets 401 before any signature is computed, and counts toward the address's rate limit.
@@ -114,8 +116,6 @@ class RequestWebhook:
         self.rate = RateLimit(int(vault.options[CONF_RATE_LIMIT]))
         self.key_rate = RateLimit(int(vault.options[CONF_RATE_LIMIT]))
         self.registered_local_only: bool | None = None
-        # Links of shares an agency's standing policy made, handed to that agency's key once.
-        self.links: dict[str, dict[str, str]] = {}
 
     @property
     def local_only(self) -> bool:
@@ -247,7 +247,7 @@ class RequestWebhook:
         if data.get("action") == "withdraw":
             return await self._withdraw(data, agency)
         if data.get("action") == "status":
-            return await self._status(data, agency)
+            return await self._status(data, agency, source)
         most = int(self.vault.options[CONF_MAX_PENDING_PER_SOURCE])
         if await self.vault.lifecycle.async_pending_from(source) >= most:
             return _errors(
@@ -265,19 +265,13 @@ class RequestWebhook:
             and not submitted.problems
         ):
             self.vault.entry.async_create_background_task(
-                hass, self._share_automatically(submitted, agency), f"doorbell_vault share {submitted.id}"
+                hass,
+                decide.async_share_automatically(self.vault, submitted, agency),
+                f"doorbell_vault share {submitted.id}",
             )
         return web.json_response(
             {"request_id": submitted.id, "status": submitted.status}, status=HTTPStatus.ACCEPTED
         )
-
-    async def _share_automatically(self, request: Request, agency: Agency) -> None:
-        result = await decide.async_share_automatically(self.vault, request, agency)
-        if result is not None:
-            link = {"share_url": result.share_url}
-            if result.link_warning:
-                link["link_warning"] = result.link_warning
-            self.links[request.id] = link
 
     async def _own_request(
         self, data: dict[str, Any], agency: Agency | None, allowed: set[str]
@@ -313,13 +307,27 @@ class RequestWebhook:
             return _errors(HTTPStatus.BAD_REQUEST, "no pending request with that id")
         return web.json_response({"request_id": ended.id, "status": ended.status}, status=HTTPStatus.ACCEPTED)
 
-    async def _status(self, data: dict[str, Any], agency: Agency | None) -> web.Response:
+    async def _status(self, data: dict[str, Any], agency: Agency | None, source: str) -> web.Response:
+        """The request's status; with the link of its standing policy's share, minted now, when it is due.
+
+        Due once (the first ask after the share), and again when asked with `"new_link": true` (a lost
+        link: the new one replaces it, so the old one stops working). The token exists only in this
+        answer; the index keeps its hash. Restarts lose nothing: nothing waits in memory.
+        """
         if agency is None:
             return _errors(HTTPStatus.FORBIDDEN, "status is answered to agency keys only")
-        request = await self._own_request(data, agency, {"action", "request_id"})
+        new_link = data.get("new_link", False)
+        if not isinstance(new_link, bool):
+            return _errors(HTTPStatus.BAD_REQUEST, {"field": "new_link", "message": "true or false"})
+        request = await self._own_request(data, agency, {"action", "request_id", "new_link"})
         if isinstance(request, web.Response):
             return request
-        return web.json_response(
-            {"request_id": request.id, "status": request.status} | self.links.pop(request.id, {}),
-            status=HTTPStatus.OK,
-        )
+        answer: dict[str, Any] = {"request_id": request.id, "status": request.status}
+        if request.status == Status.SHARED:
+            asked_by = {"agency": agency.name, "key_id": agency.key_id, "remote": source or None}
+            minted = await self.vault.shares.async_link_for_key(request.id, asked_by, again=new_link)
+            if minted is not None:
+                answer["share_url"], warning = minted
+                if warning:
+                    answer["link_warning"] = warning
+        return web.json_response(answer, status=HTTPStatus.OK)

@@ -237,11 +237,14 @@ class ShareDesk:
         decider: str | None = None,
         start_us: int | None = None,
         end_us: int | None = None,
+        link_to_key: bool = False,
     ) -> ShareResult:
         """Build the package in the background and share it; the request stays pending on failure.
 
         `start_us`/`end_us` narrow the asked window (WindowWidened if they would widen it): the package,
-        its manifest's window and the holds all use the narrowed one.
+        its manifest's window and the holds all use the narrowed one. `link_to_key`: an agency's standing
+        policy shares; the link is minted when the submitting key asks (async_link_for_key), and the
+        result's link is handed to no one.
         """
         assert self.key is not None
         chosen = self.resolve_cameras(cameras)
@@ -286,6 +289,7 @@ class ShareDesk:
                     decided_by=decided_by,
                     max_attempts=max_attempts(max_downloads),
                     held=held,
+                    link_to_key=link_to_key,
                 ),
                 to_us(now),
             )
@@ -316,6 +320,22 @@ class ShareDesk:
         )
         _LOGGER.info("Request %s shared: %s files in %.1f s", request_id, len(package.files), package.seconds)
         return result
+
+    async def async_link_for_key(
+        self, request_id: str, asked_by: dict[str, Any], *, again: bool
+    ) -> tuple[str, str | None] | None:
+        """Mint the link of a standing policy's share for the key that asked, with its local-only warning.
+
+        A new token replaces the stored hash (the link handed before, if any, stops working; a download
+        already running finishes); the share keeps its expiry, limits and counts. Only while the share is
+        open and, unless `again`, not handed over yet; None otherwise.
+        """
+        token = secrets.token_urlsafe(32)
+        minted = await self.lifecycle.async_reissue_link(request_id, token_hash(token), asked_by, again=again)
+        if minted is None:
+            return None
+        url, external = self._url(token)
+        return url, None if external else await async_text(self.hass, "share_local_only")
 
     async def _timestamp(self, request: Request, package: export.Package) -> None:
         """Have the owner's time-stamp authority stamp the manifest (optional; a failure is logged)."""

@@ -333,6 +333,17 @@ class Lifecycle:
             self._changed(request, Change.SHARE)
         return request
 
+    async def async_reissue_link(
+        self, request_id: str, digest: str, asked_by: dict[str, Any], *, again: bool
+    ) -> Share | None:
+        """A new link for the key a standing policy's share belongs to (audited); None: nothing minted."""
+        share = await self.store.async_call(
+            stored_shares.reissue_link, request_id, digest, now_us(), asked_by, again=again
+        )
+        if share is not None and (request := await self.async_get(request_id)) is not None:
+            self._changed(request, Change.SHARE)
+        return share
+
     async def async_log_share_use(self, request_id: str, kind: str, data: dict[str, Any]) -> None:
         """A download (into the download log too) or manifest view of a share, into the audit log."""
         if kind == "share_downloaded":

@@ -187,6 +187,13 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE requests ADD COLUMN agency_id TEXT;
     ALTER TABLE requests ADD COLUMN key_id TEXT;
     """,
+    # 12: a share an agency's standing policy made: its link belongs to the key that submitted the request
+    #     and is minted when that key asks after it (link_to_key), so no token waits in memory for a
+    #     restart to lose; when a link was last handed to it (NULL: not yet)
+    """
+    ALTER TABLE shares ADD COLUMN link_to_key INTEGER NOT NULL DEFAULT 0;
+    ALTER TABLE shares ADD COLUMN link_handed_us INTEGER;
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

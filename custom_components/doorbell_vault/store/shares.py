@@ -48,13 +48,16 @@ class NewShare:
     max_attempts: int
     # (camera id, start, end) of the footage the share holds
     held: list[tuple[str, int, int]]
+    # An agency's standing policy shared it: the link is minted for the submitting key when it asks.
+    link_to_key: bool = False
 
 
 COLUMNS: Final = (
     "request_id, created_us, expires_us, max_downloads, downloads, ended_us, end_reason, folder, "
     "package_bytes, manifest, attempts, max_attempts"
 )
-LIVE: Final = "token_hash = ? AND ended_us IS NULL AND expires_us > ? AND downloads < max_downloads"
+OPEN: Final = "ended_us IS NULL AND expires_us > ? AND downloads < max_downloads"
+LIVE: Final = f"token_hash = ? AND {OPEN}"
 
 
 def _from_row(row: tuple[Any, ...]) -> Share:
@@ -87,8 +90,8 @@ def record(connection: sqlite3.Connection, share: NewShare, at_us: int) -> Reque
         ).rowcount:
             raise RequestNotPending(request_id)
         connection.execute(
-            f"INSERT INTO shares ({COLUMNS.replace('request_id,', 'request_id, token_hash,')}) "
-            "VALUES (?, ?, ?, ?, ?, 0, NULL, NULL, ?, ?, ?, 0, ?)",
+            f"INSERT INTO shares ({COLUMNS.replace('request_id,', 'request_id, token_hash,')}, link_to_key) "
+            "VALUES (?, ?, ?, ?, ?, 0, NULL, NULL, ?, ?, ?, 0, ?, ?)",
             (
                 request_id,
                 share.token_hash,
@@ -99,6 +102,7 @@ def record(connection: sqlite3.Connection, share: NewShare, at_us: int) -> Reque
                 share.package_bytes,
                 json.dumps(share.manifest),
                 share.max_attempts,
+                share.link_to_key,
             ),
         )
         audit.append(
@@ -155,6 +159,45 @@ def end(
             {"reason": reason, "holds_until": iso(at_us + grace_us)},
         )
         return get(connection, request_id)
+
+
+def reissue_link(
+    connection: sqlite3.Connection,
+    request_id: str,
+    digest: str,
+    at_us: int,
+    asked_by: dict[str, Any],
+    *,
+    again: bool,
+) -> Share | None:
+    """Mint a link for the key a standing policy's share belongs to: `digest` replaces the token hash.
+
+    Only while the share is open (not ended, expired or used up, attempts left) and, unless `again`, not
+    handed over yet; its expiry, limits and counts stay, and the old token stops working. None: nothing
+    minted. Audited as share_link_reissued (who asked; whether a link handed before stopped working) in
+    the same transaction.
+    """
+    with connection:
+        connection.execute("BEGIN IMMEDIATE")
+        found = connection.execute(
+            f"SELECT link_handed_us FROM shares WHERE request_id = ? AND link_to_key = 1 AND {OPEN} "
+            "AND attempts < max_attempts",
+            (request_id, at_us),
+        ).fetchone()
+        if found is None or (found[0] is not None and not again):
+            return None
+        row = connection.execute(
+            f"UPDATE shares SET token_hash = ?, link_handed_us = ? WHERE request_id = ? RETURNING {COLUMNS}",
+            (digest, at_us, request_id),
+        ).fetchone()
+        audit.append(
+            connection,
+            at_us,
+            "share_link_reissued",
+            request_id,
+            {**asked_by, "replaces_handed_link": found[0] is not None},
+        )
+    return _from_row(row)
 
 
 @dataclass(frozen=True, slots=True)
