@@ -15,9 +15,9 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.doorbell_vault.const import (
     CONF_CONTINUOUS_DAYS,
     CONF_EVENT_DAYS,
+    CONF_FOOTAGE_PATH,
     CONF_MAX_SIZE_GB,
     CONF_MIN_FREE_GB,
-    CONF_FOOTAGE_PATH,
     CONF_OFFLINE_MINUTES,
     CONF_STORAGE_PATH,
     DEFAULT_OPTIONS,

@@ -372,7 +372,9 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
                 data={CONF_STORAGE_PATH: str(state), CONF_FOOTAGE_PATH: str(self._storage)},
                 options=dict(DEFAULT_OPTIONS),
             )
-        in_backups = places.in_backups(self.hass, self._storage)
+        in_backups = await self.hass.async_add_executor_job(
+            places.in_backups, self.hass.config.config_dir, self._storage
+        )
         return self.async_show_form(
             step_id="confirm",
             description_placeholders={

@@ -34,6 +34,7 @@ from .const import (
     CONF_CONTINUOUS_DAYS,
     CONF_EVENT_DAYS,
     CONF_EXIGENT_AS,
+    CONF_FOOTAGE_PATH,
     CONF_MAX_DEADLINE_DAYS,
     CONF_MAX_RADIUS_M,
     CONF_MAX_SIZE_GB,
@@ -48,6 +49,7 @@ from .const import (
 )
 from .evidence.custody import Custody
 from .evidence.sharing import ShareDesk
+from .recording import footage_move, places
 from .recording.camera_config import REAUTH_CAMERA, SUBENTRY_CAMERA, CameraConfig, redact
 from .recording.reconcile import reconcile
 from .recording.recorder import Recorder, end_stale_recorders
@@ -78,6 +80,9 @@ INDEX_REBUILT_ISSUE: Final = "index_rebuilt"
 BACKUP_MARKER: Final = "backup_taken"
 # A backup longer than this lets the index go on (Home Assistant's own backup has no time limit).
 BACKUP_HOLD_LIMIT_S: Final = 1800.0
+FOOTAGE_IN_BACKUPS_ISSUE: Final = "footage_in_backups"
+# A move of the footage to another folder under way: {"from", "to"}; resumed at start until it is done.
+FOOTAGE_MOVE: Final = "footage_move"
 # Room a camera needs to record again after the disk ran full, when its segment sizes are not known yet.
 ROOM_PER_CAMERA: Final = 8_000_000
 
@@ -260,6 +265,7 @@ class DoorbellVault:
         self.accept_requests = await self.store.async_call(meta.get, "accept_requests") != "0"
         self.texts = await async_texts(self.hass)
         await self._async_note_restore()
+        await self._async_footage_place()
         await self.lifecycle.async_start()
         await self.shares.async_start()
         # A config entry is not unloaded when Home Assistant stops: end the recorders on its stop event,
@@ -350,6 +356,76 @@ class DoorbellVault:
                 "segments": str(recovery.segments),
             },
         )
+
+    # Where the footage lives --------------------------------------------------------------------------
+
+    async def _async_footage_place(self) -> None:
+        """Finish or resume a move; tell the owner when every backup carries the footage."""
+        if (moving := await self.store.async_call(meta.get, FOOTAGE_MOVE)) is not None:
+            move = json.loads(moving)
+            if Path(move["to"]) == self.storage:
+                removed = await self.hass.async_add_executor_job(
+                    footage_move.remove_moved, Path(move["from"]), self.storage
+                )
+                await self.lifecycle.async_note(None, "footage_moved", {**move, "removed": removed})
+                await self.store.async_call(meta.delete, FOOTAGE_MOVE)
+            elif Path(move["from"]) == self.storage:
+                self.entry.async_create_background_task(
+                    self.hass, self.async_move_footage(Path(move["to"])), "doorbell_vault footage move"
+                )
+        config = self.hass.config.config_dir
+        if not await self.hass.async_add_executor_job(places.in_backups, config, self.storage):
+            ir.async_delete_issue(self.hass, DOMAIN, FOOTAGE_IN_BACKUPS_ISSUE)
+            return
+        size = await self.store.async_call(segments.total_bytes)
+        ir.async_create_issue(
+            self.hass,
+            DOMAIN,
+            FOOTAGE_IN_BACKUPS_ISSUE,
+            is_fixable=True,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=FOOTAGE_IN_BACKUPS_ISSUE,
+            translation_placeholders={"path": str(self.storage), "size": f"{size / 1e9:.1f} GB"},
+        )
+
+    async def async_move_footage(self, target: Path) -> None:
+        """Copy every footage file to `target`, verify it, and switch the hub to it (it reloads).
+
+        Recording goes on during the first pass; the recorders stop for the last one (what they finished
+        meanwhile). Retention waits throughout, so nothing copied is pruned behind the copy's back. The old
+        copies are removed when the hub starts from `target`; an interrupted move resumes at start.
+        """
+        move = {"from": str(self.storage), "to": str(target)}
+        await self.store.async_call(meta.put, FOOTAGE_MOVE, json.dumps(move))
+        expected = await self.store.async_call(segments.hashes)
+        async with self._prune_lock:
+            try:
+                await self.hass.async_add_executor_job(
+                    footage_move.copy_verified, self.storage, target, expected
+                )
+                await asyncio.gather(*(r.stop() for r in self.recorders.values()))
+                expected = await self.store.async_call(segments.hashes)
+                await self.hass.async_add_executor_job(
+                    footage_move.copy_verified, self.storage, target, expected
+                )
+            except (OSError, footage_move.MoveError) as err:
+                _LOGGER.error("Footage could not be moved to %s: %s", target, err)
+                await self.store.async_call(meta.delete, FOOTAGE_MOVE)
+                for recorder in self.recorders.values():
+                    recorder.start()
+                persistent_notification.async_create(
+                    self.hass,
+                    await async_text(self.hass, "notify_move_failed", target=str(target), error=str(err)),
+                    title=await async_text(self.hass, "notify_move_failed_title"),
+                    notification_id=f"{DOMAIN}_footage_move",
+                )
+                return
+        self.hass.config_entries.async_update_entry(
+            self.entry, data={**self.entry.data, CONF_FOOTAGE_PATH: str(target)}
+        )
+        if not self.entry.update_listeners:
+            # A move resumed at start can finish before the entry listens for its own changes.
+            self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
 
     async def async_backup_begins(self) -> None:
         """Home Assistant is about to back up the configuration folder: a consistent index, kept so."""

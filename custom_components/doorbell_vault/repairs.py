@@ -1,18 +1,26 @@
-"""Repairs with a fix flow: accept the new TLS certificate of an rtsps:// camera, after comparing it."""
+"""Repairs with a fix flow.
+
+Accept the new TLS certificate of an rtsps:// camera, after comparing it; move footage that every backup
+carries out of the configuration folder.
+"""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import probatio
 from homeassistant.components.repairs import ConfirmRepairFlow, RepairsFlow, RepairsFlowResult
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers import selector
 
 from .const import DOMAIN
-from .hub import CERTIFICATE_ISSUE
+from .hub import CERTIFICATE_ISSUE, FOOTAGE_IN_BACKUPS_ISSUE, loaded_vault
+from .recording import places
 from .recording.camera_config import CONF_TLS_FINGERPRINT, CONF_URL
 from .recording.pinning import CertificateError, presented_fingerprint
+from .store import segments
 
 
 class CertificateRepairFlow(RepairsFlow):
@@ -71,10 +79,52 @@ class CertificateRepairFlow(RepairsFlow):
         )
 
 
+class FootageMoveFlow(RepairsFlow):
+    """Choose a folder outside the configuration folder; the footage is copied, verified and switched to."""
+
+    async def async_step_init(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
+        """Start with the question."""
+        return await self.async_step_move()
+
+    async def async_step_move(self, user_input: dict[str, str] | None = None) -> RepairsFlowResult:
+        """Ask where to; check the folder and its room before anything is copied."""
+        vault = loaded_vault(self.hass)
+        if vault is None:
+            return self.async_abort(reason="not_loaded")
+        errors: dict[str, str] = {}
+        default = places.footage_default(self.hass)
+        config = self.hass.config.config_dir
+        if await self.hass.async_add_executor_job(places.in_backups, config, default):
+            default = Path("/media/doorbell_vault")
+        if user_input is not None:
+            target = Path(str(user_input["target"]).strip())
+            size = await vault.store.async_call(segments.total_bytes)
+            refused = await self.hass.async_add_executor_job(
+                places.move_refused, config, target, vault.storage, size
+            )
+            if refused is None:
+                vault.entry.async_create_background_task(
+                    self.hass, vault.async_move_footage(target), "doorbell_vault footage move"
+                )
+                return self.async_create_entry(data={})
+            errors["target"] = refused
+            default = target
+        return self.async_show_form(
+            step_id="move",
+            data_schema=probatio.Schema(
+                {probatio.Required("target", default=str(default)): selector.TextSelector()}
+            ),
+            description_placeholders={"path": str(vault.storage)},
+            errors=errors,
+        )
+
+
 async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
     """The fix flow of one of Doorbell Vault's fixable issues."""
     if issue_id.startswith(f"{CERTIFICATE_ISSUE}_") and data is not None:
         return CertificateRepairFlow(str(data["camera"]), str(data["presented"]))
+    if issue_id == FOOTAGE_IN_BACKUPS_ISSUE:
+        return FootageMoveFlow()
     return ConfirmRepairFlow()

@@ -15,6 +15,8 @@ from typing import Final
 
 from homeassistant.core import HomeAssistant
 
+from ..store import FolderError, prepare_folder
+
 FOLDER_NAME: Final = "doorbell_vault"
 
 
@@ -29,7 +31,24 @@ def footage_default(hass: HomeAssistant) -> Path:
     return Path(media) / FOLDER_NAME
 
 
-def in_backups(hass: HomeAssistant, folder: Path) -> bool:
-    """Whether every backup of Home Assistant carries this folder (it lies in the configuration folder)."""
-    config = Path(os.path.realpath(hass.config.config_dir))
-    return Path(os.path.realpath(folder)).is_relative_to(config)
+def in_backups(config_dir: str, folder: Path) -> bool:
+    """Whether every backup of Home Assistant carries this folder (it lies in the configuration folder).
+
+    Blocking: links are followed.
+    """
+    return Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(config_dir))
+
+
+def move_refused(config_dir: str, target: Path, source: Path, size: int) -> str | None:
+    """Why footage of `size` bytes cannot move from `source` to `target` (blocking), or None."""
+    try:
+        free = prepare_folder(target)
+    except FolderError as err:
+        return err.reason
+    if in_backups(config_dir, target):
+        return "target_in_backups"
+    if target.resolve() == source.resolve():
+        return "target_is_source"
+    if free < size * 1.1 + 1_000_000_000:
+        return "not_enough_room"
+    return None

@@ -237,6 +237,11 @@ def total_bytes(connection: sqlite3.Connection) -> int:
     return total
 
 
+def hashes(connection: sqlite3.Connection) -> dict[str, str]:
+    """Every indexed file's SHA-256 when it was indexed, by path."""
+    return dict(connection.execute("SELECT path, sha256 FROM segments WHERE sha256 IS NOT NULL").fetchall())
+
+
 def days(connection: sqlite3.Connection, camera: str) -> list[str]:
     """UTC days (YYYY-MM-DD) with footage of a camera, newest first."""
     rows = connection.execute(

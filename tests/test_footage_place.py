@@ -1,0 +1,86 @@
+"""Footage outside the configuration folder: a repair for footage every backup carries, and a safe move."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from pathlib import Path
+
+from homeassistant.components.repairs import repairs_flow_manager
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
+
+from custom_components.doorbell_vault.const import CONF_FOOTAGE_PATH, DATABASE_FILE, DOMAIN
+from custom_components.doorbell_vault.recording.footage_move import footage_files
+from custom_components.doorbell_vault.store import meta, seals, segments
+
+from .conftest import footage_hub, wait_for
+
+
+def _hashes(folder: Path) -> dict[str, str]:
+    return {str(p): hashlib.sha256((folder / p).read_bytes()).hexdigest() for p in footage_files(folder)}
+
+
+async def test_footage_every_backup_carries_is_moved_out_verified(
+    hass: HomeAssistant, sample_segment: Path, tmp_path_factory: object
+) -> None:
+    storage = Path(hass.config.config_dir) / "doorbell_vault"  # one folder, as installs before 0.3 kept it
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=3)
+    await entry.runtime_data.custody.async_seal()
+    before = await hass.async_add_executor_job(_hashes, storage)
+    assert len(before) == 4  # three segments and their seal record
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, "footage_in_backups")
+    assert issue is not None
+    assert issue.translation_placeholders == {"path": str(storage), "size": "0.0 GB"}
+
+    assert await async_setup_component(hass, "repairs", {})
+    flows = repairs_flow_manager(hass)
+    assert flows is not None
+    result = await flows.async_init(DOMAIN, context={"issue_id": "footage_in_backups"})
+    inside = await flows.async_configure(result["flow_id"], {"target": hass.config.path("elsewhere")})
+    assert inside["errors"] == {"target": "target_in_backups"}
+    target = tmp_path_factory.mktemp("media") / "doorbell_vault"  # type: ignore[attr-defined]
+    done = await flows.async_configure(result["flow_id"], {"target": str(target)})
+    assert done["type"] == "create_entry"
+
+    await wait_for(lambda: entry.data.get(CONF_FOOTAGE_PATH) == str(target), 30)
+    await hass.async_block_till_done()
+    vault = entry.runtime_data
+    assert vault.storage == target
+    assert await hass.async_add_executor_job(_hashes, target) == before
+    assert await hass.async_add_executor_job(_hashes, storage) == {}  # the old copies are gone
+    assert (storage / DATABASE_FILE).is_file()  # the state stays in the configuration folder
+    rows = await vault.store.async_call(segments.of_camera, next(iter(vault.cameras)))
+    assert all((target / s.path).is_file() for s in rows)
+    assert len(await vault.store.async_call(seals.proofs, [s.id for s in rows])) == 3
+    assert ir.async_get(hass).async_get_issue(DOMAIN, "footage_in_backups") is None
+    entries = [json.loads(line) for line in await vault.lifecycle.async_export_audit()]
+    assert [e["data"]["to"] for e in entries if e["kind"] == "footage_moved"] == [str(target)]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_interrupted_move_resumes_at_start(
+    hass: HomeAssistant, sample_segment: Path, tmp_path_factory: object
+) -> None:
+    storage = Path(hass.config.config_dir) / "doorbell_vault"
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=3)
+    vault = entry.runtime_data
+    target = tmp_path_factory.mktemp("media") / "doorbell_vault"  # type: ignore[attr-defined]
+    move = {"from": str(storage), "to": str(target)}
+    await vault.store.async_call(meta.put, "footage_move", json.dumps(move))
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    before = await hass.async_add_executor_job(_hashes, storage)
+    # Home Assistant stopped mid-copy: one file copied, one cut short under its temporary name.
+    first, second = sorted(before)[:2]
+    (target / first).parent.mkdir(parents=True)
+    (target / first).write_bytes((storage / first).read_bytes())
+    (target / second).with_name(f".{Path(second).name}.moving.tmp").write_bytes(b"cut")
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await wait_for(lambda: entry.data.get(CONF_FOOTAGE_PATH) == str(target), 30)
+    await hass.async_block_till_done()
+    assert await hass.async_add_executor_job(_hashes, target) == before
+    assert await hass.async_add_executor_job(_hashes, storage) == {}
+    assert await entry.runtime_data.store.async_call(meta.get, "footage_move") is None
+    assert await hass.config_entries.async_unload(entry.entry_id)
