@@ -33,6 +33,8 @@ class SimulatedDoorbell:
     password: str | None = None
     stderr_tail: deque[str] = field(default_factory=lambda: deque(maxlen=50))
     epochs: list[float] = field(default_factory=list)
+    # The threads reading its output: joined when it stops (Home Assistant's test harness counts threads).
+    readers: list[threading.Thread] = field(default_factory=list)
 
     def epoch(self, timeout: float = 20) -> float:
         """Wall-clock time of the stream's running time 0 (known once a client made the media play)."""
@@ -58,6 +60,8 @@ class SimulatedDoorbell:
             except subprocess.TimeoutExpired:
                 self.process.kill()
                 self.process.wait()
+        for reader in self.readers:
+            reader.join(5)
 
     def __enter__(self) -> SimulatedDoorbell:
         return self
@@ -121,7 +125,8 @@ def start(
         for line in stderr:
             tail.append(line.rstrip())
 
-    threading.Thread(target=drain, daemon=True).start()
+    drainer = threading.Thread(target=drain, daemon=True)
+    drainer.start()
 
     ready: list[str] = []
     reader = threading.Thread(target=lambda: ready.append(process.stdout.readline()), daemon=True)  # type: ignore[union-attr]
@@ -140,7 +145,9 @@ def start(
             with contextlib.suppress(ValueError, KeyError):
                 doorbell.epochs.append(float(json.loads(line)["epoch"]))
 
-    threading.Thread(target=follow, daemon=True).start()
+    follower = threading.Thread(target=follow, daemon=True)
+    follower.start()
+    doorbell.readers += [drainer, follower]
     return doorbell
 
 
