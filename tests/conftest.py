@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
@@ -143,7 +144,9 @@ def make_hub(
         domain=DOMAIN,
         title="Doorbell Vault",
         unique_id=DOMAIN,
-        data={CONF_STORAGE_PATH: str(storage)},
+        version=1,
+        minor_version=3,
+        data={CONF_STORAGE_PATH: str(storage), "webhook_id": webhook.async_generate_id()},
         options={**DEFAULT_OPTIONS, **options},
         subentries_data=subentries,
     )

@@ -46,7 +46,12 @@ async def test_user_flow_creates_hub(hass: HomeAssistant, storage: Path) -> None
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["data"] == {CONF_STORAGE_PATH: str(state), CONF_FOOTAGE_PATH: str(storage)}
+    assert result["data"] == {
+        CONF_STORAGE_PATH: str(state),
+        CONF_FOOTAGE_PATH: str(storage),
+        "webhook_id": result["data"]["webhook_id"],
+    }
+    assert len(result["data"]["webhook_id"]) == 64  # made with the entry, not while it sets up
     assert result["options"] == DEFAULT_OPTIONS
     entry = hass.config_entries.async_entries(DOMAIN)[0]
     assert entry.state is ConfigEntryState.LOADED

@@ -11,7 +11,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from custom_components.doorbell_vault.const import CONF_FOOTAGE_PATH, DATABASE_FILE, DOMAIN
+from custom_components.doorbell_vault.const import CONF_FOOTAGE_PATH, CONF_STORAGE_PATH, DATABASE_FILE, DOMAIN
+from custom_components.doorbell_vault.evidence import export
 from custom_components.doorbell_vault.recording.footage_move import footage_files
 from custom_components.doorbell_vault.store import meta, seals, segments
 
@@ -83,4 +84,33 @@ async def test_an_interrupted_move_resumes_at_start(
     assert await hass.async_add_executor_job(_hashes, target) == before
     assert await hass.async_add_executor_job(_hashes, storage) == {}
     assert await entry.runtime_data.store.async_call(meta.get, "footage_move") is None
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_an_install_from_before_two_folders_keeps_its_footage_and_backs_up_its_state(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=2)
+    vault = entry.runtime_data
+    fingerprint = export.key_fingerprint(await hass.async_add_executor_job(export.signing_key, storage))
+    camera = next(iter(vault.cameras))
+    paths = {s.path for s in await vault.store.async_call(segments.of_camera, camera)}
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    # As 0.2 left it: one folder outside the configuration folder, so no backup held the index or the keys.
+    hass.config_entries.async_update_entry(entry, data={CONF_STORAGE_PATH: str(storage)}, minor_version=1)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    state = Path(hass.config.path("doorbell_vault"))
+    assert entry.minor_version == 3
+    assert (entry.data[CONF_STORAGE_PATH], entry.data[CONF_FOOTAGE_PATH]) == (str(state), str(storage))
+    assert entry.data["webhook_id"]
+    assert (state / DATABASE_FILE).is_file()
+    assert not (storage / DATABASE_FILE).exists()
+    moved = await hass.async_add_executor_job(export.signing_key, state)
+    assert export.key_fingerprint(moved) == fingerprint
+    vault = entry.runtime_data
+    rows = await vault.store.async_call(segments.of_camera, camera)
+    assert {s.path for s in rows} == paths
+    assert all((storage / s.path).is_file() for s in rows)
+    assert (await vault.lifecycle.async_verify_audit()).ok
     assert await hass.config_entries.async_unload(entry.entry_id)

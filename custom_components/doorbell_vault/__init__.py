@@ -18,6 +18,8 @@ from homeassistant.helpers.typing import ConfigType
 
 from .blueprints import install as install_blueprints
 from .const import (
+    CONF_FOOTAGE_PATH,
+    CONF_STORAGE_PATH,
     CONF_WEBHOOK_ID,
     DATABASE_FILE,
     DOMAIN,
@@ -35,6 +37,7 @@ from .intake import RequestWebhook
 from .media_source import SegmentView, SharedClipView
 from .panel import async_register_panel, async_setup_panel_strings
 from .phone import async_listen_notification_actions
+from .recording import places
 from .recording.probe import ffprobe_binary
 from .requests import agencies
 from .requests.secret import SecretUnreadable, read_secret
@@ -120,6 +123,33 @@ async def _async_open_index(hass: HomeAssistant, path: Path) -> tuple[Store, Ind
     return store, damage
 
 
+async def async_migrate_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> bool:
+    """1.1 → 1.2: two folders; 1.2 → 1.3: the webhook's id.
+
+    The footage stays where it is; the state moves into the configuration folder when it was outside it
+    (no backup held it).
+    """
+    if entry.version > 1:
+        return False
+    if entry.minor_version < 2:
+        data = {**entry.data, CONF_FOOTAGE_PATH: entry.data[CONF_STORAGE_PATH]}
+        state = state_folder(entry.data)
+        if not await hass.async_add_executor_job(places.in_backups, hass.config.config_dir, state):
+            target = places.state_default(hass)
+            try:
+                if await hass.async_add_executor_job(places.move_state, state, target):
+                    data[CONF_STORAGE_PATH] = str(target)
+                    _LOGGER.warning("Doorbell Vault's index and keys moved from %s to %s", state, target)
+            except OSError as err:
+                _LOGGER.error("Doorbell Vault's index and keys stay in %s: %s", state, err)
+        hass.config_entries.async_update_entry(entry, data=data, minor_version=2)
+    if entry.minor_version < 3:
+        # 1.3: the webhook's id is made with the entry (by the flow, or here), never while it sets up.
+        data = {CONF_WEBHOOK_ID: webhook.async_generate_id(), **entry.data}
+        hass.config_entries.async_update_entry(entry, data=data, minor_version=3)
+    return True
+
+
 async def _async_prepare(hass: HomeAssistant, folder: Path) -> None:
     """A folder the vault can use, or a repair saying why not and a retry later."""
     try:
@@ -189,11 +219,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
     vault.built_from = _setup_of(entry)
     try:
         await vault.async_start()
-        if CONF_WEBHOOK_ID not in entry.data:
-            hass.config_entries.async_update_entry(
-                entry, data={**entry.data, CONF_WEBHOOK_ID: webhook.async_generate_id()}
-            )
-            vault.built_from = _setup_of(entry)
         await _async_sync_agencies(hass, entry)
         intake = await _async_intake(hass, vault, entry.data[CONF_WEBHOOK_ID])
         intake.async_register(hass)

@@ -11,6 +11,7 @@ from typing import TYPE_CHECKING, Any
 from urllib.parse import urlsplit
 
 import probatio
+from homeassistant.components import webhook
 from homeassistant.components.ffmpeg import get_ffmpeg_manager
 from homeassistant.config_entries import (
     ConfigEntry,
@@ -308,7 +309,8 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up the hub: where footage is kept."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    # 1.2: the state and the footage in folders of their own (CONF_FOOTAGE_PATH); 1.3: the webhook's id.
+    MINOR_VERSION = 3
 
     def __init__(self) -> None:
         """Start with nothing chosen."""
@@ -369,7 +371,11 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
             await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
             return self.async_create_entry(
                 title=NAME,
-                data={CONF_STORAGE_PATH: str(state), CONF_FOOTAGE_PATH: str(self._storage)},
+                data={
+                    CONF_STORAGE_PATH: str(state),
+                    CONF_FOOTAGE_PATH: str(self._storage),
+                    CONF_WEBHOOK_ID: webhook.async_generate_id(),
+                },
                 options=dict(DEFAULT_OPTIONS),
             )
         in_backups = await self.hass.async_add_executor_job(
@@ -568,7 +574,11 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
         await self.async_set_unique_id(DOMAIN, raise_on_progress=False)
         return self.async_create_entry(
             title=NAME,
-            data={CONF_STORAGE_PATH: str(state), CONF_FOOTAGE_PATH: str(footage)},
+            data={
+                CONF_STORAGE_PATH: str(state),
+                CONF_FOOTAGE_PATH: str(footage),
+                CONF_WEBHOOK_ID: webhook.async_generate_id(),
+            },
             options=dict(DEFAULT_OPTIONS),
             subentries=[
                 {

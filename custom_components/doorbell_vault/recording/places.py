@@ -9,13 +9,15 @@ configuration folder.
 
 from __future__ import annotations
 
+import hashlib
 import os
+import shutil
 from pathlib import Path
 from typing import Final
 
 from homeassistant.core import HomeAssistant
 
-from ..store import FolderError, prepare_folder
+from ..store import FolderError, make_private_folder, prepare_folder
 
 FOLDER_NAME: Final = "doorbell_vault"
 
@@ -52,3 +54,50 @@ def move_refused(config_dir: str, target: Path, source: Path, size: int) -> str 
     if free < size * 1.1 + 1_000_000_000:
         return "not_enough_room"
     return None
+
+
+# The vault's state, by name at the top of a folder that also held footage (installs before 0.3).
+STATE_FILES: Final = (
+    "doorbell_vault.db",
+    "doorbell_vault.db-wal",
+    ".signing_key",
+    ".agency_keys",
+    ".webhook_secret",
+    "timestamps",
+    "exports",
+)
+
+
+def _tree_hashes(root: Path) -> dict[str, str]:
+    found = {}
+    for name in STATE_FILES:
+        path = root / name
+        files = [path] if path.is_file() else sorted(p for p in path.rglob("*") if p.is_file())
+        for file in files:
+            found[str(file.relative_to(root))] = hashlib.sha256(file.read_bytes()).hexdigest()
+    return found
+
+
+def move_state(source: Path, target: Path) -> bool:
+    """Move the vault's state from `source` into `target` (blocking, the index closed).
+
+    Copied, verified by SHA-256, then removed from `source`; False (nothing changed) when `target` holds an
+    index already.
+    """
+    if (target / STATE_FILES[0]).exists():
+        return False
+    make_private_folder(target)
+    before = _tree_hashes(source)
+    for relative in before:
+        copy = target / relative
+        make_private_folder(copy.parent)
+        shutil.copyfile(source / relative, copy)
+        copy.chmod(0o600)
+    if _tree_hashes(target) != before:
+        for relative in before:
+            (target / relative).unlink(missing_ok=True)
+        raise OSError(f"the copy of the vault's state in {target} does not match {source}")
+    for relative in before:
+        (source / relative).unlink()
+    (source / "doorbell_vault.db-shm").unlink(missing_ok=True)
+    return True
