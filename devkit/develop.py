@@ -54,21 +54,34 @@ go2rtc:
 """
 
 
+def media_folder(config: Path) -> Path:
+    """Home Assistant OS's layout: the media folder beside the configuration folder, not inside it."""
+    return config.parent / "media"
+
+
+def media_dirs(config: Path) -> str:
+    """The YAML that points Home Assistant's media folder at `media_folder(config)`."""
+    return f"\nhomeassistant:\n  media_dirs:\n    local: {media_folder(config).resolve()}\n"
+
+
 def prepare_config(config: Path, port: int) -> None:
-    """Create the configuration folder: configuration.yaml and a link to our integration."""
+    """Create the configuration folder (configuration.yaml, a link to our integration) and the media folder
+    beside it, as Home Assistant OS lays them out."""
     from homeassistant import config as ha_config
     from homeassistant.util.package import is_docker_env
 
     config.mkdir(parents=True, exist_ok=True)
     yaml = config / ha_config.YAML_CONFIG_FILE
     if not yaml.exists():
-        text = WRITTEN_BY + ha_config.DEFAULT_CONFIG + LOGGING
+        text = WRITTEN_BY + ha_config.DEFAULT_CONFIG + LOGGING + media_dirs(config)
         if is_docker_env() and not shutil.which("go2rtc"):
             text += GO2RTC_IN_CONTAINER
         yaml.write_text(text)
     elif (text := yaml.read_text()).startswith(WRITTEN_BY) and "\nautomation:" not in text:
         # Written by an earlier scripts/develop, which left the includes out.
         yaml.write_text(text + ha_config.DEFAULT_CONFIG.split("default_config:\n", 1)[1])
+    if (text := yaml.read_text()).startswith(WRITTEN_BY) and "media_dirs:" not in text:
+        yaml.write_text(text + media_dirs(config))
     for name, empty in (
         (ha_config.AUTOMATION_CONFIG_PATH, "[]"),
         (ha_config.SCRIPT_CONFIG_PATH, ""),
@@ -85,7 +98,7 @@ def prepare_config(config: Path, port: int) -> None:
         link.unlink()
     if not link.exists():
         link.symlink_to(target, target_is_directory=True)
-    (config / "doorbell_vault").mkdir(exist_ok=True)
+    media_folder(config).mkdir(exist_ok=True)
 
 
 def write_http_config(config: Path, port: int) -> None:
@@ -237,14 +250,14 @@ class Api:
         if flow.get("type") != "create_entry" and flow.get("reason") != "already_configured":
             raise RuntimeError(f"camera flow did not finish: {flow}")
 
-    def ensure_vault(self, storage: Path) -> dict[str, Any]:
-        """Set up Doorbell Vault through its config flow unless it already is."""
+    def ensure_vault(self, footage: Path) -> dict[str, Any]:
+        """Set up Doorbell Vault through its config flow (footage in `footage`) unless it already is."""
         if not self.entries():
             flow = self.request("POST", "/api/config/config_entries/flow", {"handler": DOMAIN})
             flow = self.request(
                 "POST",
                 f"/api/config/config_entries/flow/{flow['flow_id']}",
-                {"storage_path": str(storage)},
+                {"footage_path": str(footage)},
             )
             if flow.get("step_id") == "confirm":
                 flow = self.request("POST", f"/api/config/config_entries/flow/{flow['flow_id']}", {})
@@ -302,7 +315,7 @@ def running(
         api.wait_until_up(hass, timeout=240)
         api.onboard()
         api.login(OWNER_USERNAME, OWNER_PASSWORD)
-        entry = api.ensure_vault(config / "doorbell_vault")
+        entry = api.ensure_vault(media_folder(config) / "doorbell_vault")
         api.ensure_camera(entry["entry_id"], doorbell.url)
         if second is not None:
             api.ensure_camera(entry["entry_id"], second.url, PORCH_NAME)
@@ -475,6 +488,8 @@ def check(config: Path, port: int) -> dict[str, Any]:
             "database": (config / "doorbell_vault" / "doorbell_vault.db").is_file(),
             "cameras": entry["num_subentries"],
             "recording": wait_for_recording(api, timeout=60),
+            # Home Assistant OS's layout: footage in the media folder beside the configuration folder.
+            "footage_beside_config": any((media_folder(config) / "doorbell_vault").rglob("*.mp4")),
             "blueprint": decide_by_blueprint(api, config, entry["entry_id"], timeout=30),
         }
         if os.environ.get("DOORBELL_VAULT_NAMESPACE_LAN"):

@@ -63,6 +63,7 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
         "logged_in": True,
         "doorbell_url": report["doorbell_url"],
         "database": True,
+        "footage_beside_config": True,
         "cameras": 1,
         "recording": True,
         # An automation made from our blueprint through the config API loads and decides.
