@@ -19,6 +19,7 @@ from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
 from homeassistant.util import dt as dt_util
+from pytest_homeassistant_custom_component import common as ha_common
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 # Imported before any hass fixture so that our package, not the plugin's testing config, is found.
@@ -53,9 +54,33 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
     items.sort(key=rank)
 
 
+# The test harness points every Home Assistant's media folder at one folder inside its own package; footage
+# goes to the media folder by default, so each test gets its own, outside its configuration folder (as on
+# Home Assistant OS).
+_MEDIA: list[Path] = []
+_test_config_dir = ha_common.get_test_config_dir
+
+
+def _media_of_this_test(*parts: str) -> str:
+    if parts == ("media",) and _MEDIA:
+        return str(_MEDIA[-1])
+    return _test_config_dir(*parts)
+
+
+ha_common.get_test_config_dir = _media_of_this_test
+
+
 @pytest.fixture(autouse=True)
-def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
-    """Load custom integrations in every test."""
+def media_folder(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """This test's media folder (Home Assistant's `media_dirs`), outside its configuration folder."""
+    _MEDIA.append(tmp_path_factory.mktemp("media"))
+    yield _MEDIA[-1]
+    _MEDIA.pop()
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(media_folder: Path, enable_custom_integrations: None) -> None:
+    """Load custom integrations in every test (its media folder chosen before Home Assistant starts)."""
 
 
 @pytest.fixture
@@ -137,16 +162,20 @@ def make_hub(
     hass: HomeAssistant,
     storage: Path,
     subentries: list[ConfigSubentryData],
+    footage: Path | None = None,
     **options: object,
 ) -> MockConfigEntry:
-    """A hub entry with cameras, added to hass but not set up."""
+    """A hub entry with cameras, added to hass but not set up; its footage in `storage` unless `footage`."""
+    data: dict[str, str] = {CONF_STORAGE_PATH: str(storage), "webhook_id": webhook.async_generate_id()}
+    if footage is not None:
+        data["footage_path"] = str(footage)
     entry = MockConfigEntry(
         domain=DOMAIN,
         title="Doorbell Vault",
         unique_id=DOMAIN,
         version=1,
         minor_version=3,
-        data={CONF_STORAGE_PATH: str(storage), "webhook_id": webhook.async_generate_id()},
+        data=data,
         options={**DEFAULT_OPTIONS, **options},
         subentries_data=subentries,
     )
@@ -228,10 +257,15 @@ async def index_footage(vault: Any, sample: Path, base_us: int, count: int = 5) 
 
 
 async def footage_hub(
-    hass: HomeAssistant, storage: Path, sample: Path, names: tuple[str, ...], segments: int = 5
+    hass: HomeAssistant,
+    storage: Path,
+    sample: Path,
+    names: tuple[str, ...],
+    segments: int = 5,
+    footage: Path | None = None,
 ) -> MockConfigEntry:
     """A set-up hub with offline cameras and `segments` x 6 s of footage each, an hour ago (`entry.base`)."""
-    entry = make_hub(hass, storage, [camera_subentry(Offline(), name) for name in names])
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), name) for name in names], footage)
     assert await hass.config_entries.async_setup(entry.entry_id)
     base = dt_util.utcnow().replace(microsecond=0) - timedelta(hours=1)
     await index_footage(entry.runtime_data, sample, int(base.timestamp() * 1_000_000), segments)

@@ -6,6 +6,7 @@ import asyncio
 import hashlib
 import io
 import json
+import secrets
 import shutil
 import sqlite3
 import tarfile
@@ -18,8 +19,10 @@ from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.doorbell_vault.const import DATABASE_FILE, DOMAIN
 from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.requests import agencies
+from custom_components.doorbell_vault.requests.secret import write_secret
+from custom_components.doorbell_vault.store import audit, seals, segments
 from custom_components.doorbell_vault.store import requests as stored_requests
-from custom_components.doorbell_vault.store import seals, segments
 
 from .conftest import SAMPLE_US, footage_hub, wait_for
 
@@ -55,22 +58,31 @@ async def _back_up(hass: HomeAssistant, hass_ws_client: WebSocketGenerator) -> d
     return await hass.async_add_executor_job(read)
 
 
-async def test_a_backup_holds_a_consistent_index(
-    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, sample_segment: Path, tmp_path: Path
+async def test_a_backup_holds_a_consistent_index_the_keys_and_no_footage(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    sample_segment: Path,
+    tmp_path: Path,
+    storage: Path,
 ) -> None:
-    storage = Path(hass.config.config_dir) / "doorbell_vault"
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=3)
+    state = Path(hass.config.config_dir) / "doorbell_vault"  # a default install: footage in the media folder
+    entry = await footage_hub(hass, state, sample_segment, ("Front door",), segments=3, footage=storage)
     await entry.runtime_data.custody.async_seal()
+    await hass.async_add_executor_job(write_secret, state, secrets.token_hex(16))
+    await hass.async_add_executor_job(agencies.put_key, state, "key-1", secrets.token_hex(32))
     files = await _back_up(hass, hass_ws_client)
+    assert [name for name in files if name.endswith(".mp4") or "/seals/" in name] == []
+    for kept in (".signing_key", ".webhook_secret", ".agency_keys"):
+        assert f"doorbell_vault/{kept}" in files
     database = tmp_path / "restored.db"
     database.write_bytes(files[f"doorbell_vault/{DATABASE_FILE}"])
     connection = sqlite3.connect(database)
     assert connection.execute("PRAGMA integrity_check").fetchall() == [("ok",)]
+    assert audit.verify(connection).ok
     assert connection.execute("SELECT COUNT(*) FROM segments").fetchone() == (3,)
     marker = connection.execute("SELECT value FROM meta WHERE key = 'backup_taken'").fetchone()
     assert json.loads(marker[0])["entries"] > 0
     connection.close()
-    assert "doorbell_vault/.signing_key" in files
     # The live index forgot the marker once the backup was written.
     assert (
         await entry.runtime_data.store.async_call(
