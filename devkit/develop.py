@@ -403,6 +403,62 @@ def announce_and_wait_for_discovery(api: Api, port: int, timeout: float) -> dict
         zeroconf.close()
 
 
+async def _generate_backup(base_url: str, token: str) -> None:
+    """*Back up now* as the UI does it: `backup/generate` over the websocket, local agent."""
+    import aiohttp
+
+    async with aiohttp.ClientSession() as session, session.ws_connect(f"{base_url}/api/websocket") as ws:
+        await ws.receive_json()
+        await ws.send_json({"type": "auth", "access_token": token})
+        if (await ws.receive_json())["type"] != "auth_ok":
+            raise PermissionError("websocket refused the token")
+        await ws.send_json(
+            {"id": 1, "type": "backup/generate", "agent_ids": ["backup.local"], "include_homeassistant": True}
+        )
+        answer = await ws.receive_json()
+        if not answer.get("success"):
+            raise RuntimeError(f"backup/generate failed: {answer}")
+
+
+def back_up(api: Api, config: Path, timeout: float) -> dict[str, Any]:
+    """Make a backup through Home Assistant's own API and say what it holds of the vault."""
+    import io
+    import sqlite3
+    import tarfile
+    import tempfile
+
+    assert api.token is not None
+    asyncio.run(_generate_backup(api.base_url, api.token))
+    deadline = time.monotonic() + timeout
+    found: list[Path] = []
+    while time.monotonic() < deadline and not found:
+        time.sleep(1)
+        found = [p for p in (config / "backups").glob("*.tar") if p.stat().st_size]
+    if not found:
+        return {"made": False}
+    time.sleep(2)  # the tar is renamed into place when it is complete
+    with tarfile.open(found[0]) as outer:
+        inner = next(m for m in outer.getmembers() if m.name.endswith("homeassistant.tar.gz"))
+        packed = outer.extractfile(inner).read()  # type: ignore[union-attr]
+    with tarfile.open(fileobj=io.BytesIO(packed), mode="r:gz") as data:
+        files = {m.name.removeprefix("data/"): m for m in data.getmembers() if m.isfile()}
+        raw = data.extractfile(files["doorbell_vault/doorbell_vault.db"]).read()  # type: ignore[union-attr]
+    with tempfile.TemporaryDirectory() as folder:
+        index = Path(folder) / "index.db"
+        index.write_bytes(raw)
+        connection = sqlite3.connect(index)
+        integrity = connection.execute("PRAGMA integrity_check").fetchone()[0]
+        marked = connection.execute("SELECT 1 FROM meta WHERE key = 'backup_taken'").fetchone()
+        connection.close()
+    return {
+        "made": True,
+        "footage_files": sum(name.endswith(".mp4") for name in files),
+        "index_integrity": integrity,
+        "index_marked": bool(marked),
+        "signing_key": "doorbell_vault/.signing_key" in files,
+    }
+
+
 def wait_for_recording(api: Api, timeout: float) -> bool:
     """True once the simulated doorbell's Recording sensor is on (a segment was recorded and indexed)."""
     deadline = time.monotonic() + timeout
@@ -491,6 +547,8 @@ def check(config: Path, port: int) -> dict[str, Any]:
             # Home Assistant OS's layout: footage in the media folder beside the configuration folder.
             "footage_beside_config": any((media_folder(config) / "doorbell_vault").rglob("*.mp4")),
             "blueprint": decide_by_blueprint(api, config, entry["entry_id"], timeout=30),
+            # Home Assistant's own *Back up now*: the vault's state in it, no footage.
+            "backup": back_up(api, config, timeout=60),
         }
         if os.environ.get("DOORBELL_VAULT_NAMESPACE_LAN"):
             flow = announce_and_wait_for_discovery(api, doorbell.port, timeout=30)

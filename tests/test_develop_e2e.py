@@ -64,6 +64,13 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
         "doorbell_url": report["doorbell_url"],
         "database": True,
         "footage_beside_config": True,
+        "backup": {
+            "made": True,
+            "footage_files": 0,
+            "index_integrity": "ok",
+            "index_marked": True,
+            "signing_key": True,
+        },
         "cameras": 1,
         "recording": True,
         # An automation made from our blueprint through the config API loads and decides.
