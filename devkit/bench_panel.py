@@ -29,6 +29,7 @@ from devkit.develop import (
     OWNER_PASSWORD,
     OWNER_USERNAME,
     Api,
+    media_folder,
     prepare_config,
     prepare_namespace,
     start_hass,
@@ -182,7 +183,7 @@ def prepare_index(config: Path, api: Api, requests: int, downloads: int) -> None
         api.wait_until_up(hass, timeout=240)
         api.onboard()
         api.login(OWNER_USERNAME, OWNER_PASSWORD)
-        api.ensure_vault(config / "doorbell_vault")
+        api.ensure_vault(media_folder(config) / "doorbell_vault")
         # Home Assistant writes its config entries a moment later; stop only once they are on disk.
         entries = config / ".storage" / "core.config_entries"
         deadline = time.monotonic() + 60

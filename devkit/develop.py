@@ -403,8 +403,8 @@ def announce_and_wait_for_discovery(api: Api, port: int, timeout: float) -> dict
         zeroconf.close()
 
 
-async def _generate_backup(base_url: str, token: str) -> None:
-    """*Back up now* as the UI does it: `backup/generate` over the websocket, local agent."""
+async def _ws(base_url: str, token: str, message: dict[str, Any]) -> dict[str, Any]:
+    """One command over Home Assistant's websocket API, as the UI sends it; its answer."""
     import aiohttp
 
     async with aiohttp.ClientSession() as session, session.ws_connect(f"{base_url}/api/websocket") as ws:
@@ -412,12 +412,11 @@ async def _generate_backup(base_url: str, token: str) -> None:
         await ws.send_json({"type": "auth", "access_token": token})
         if (await ws.receive_json())["type"] != "auth_ok":
             raise PermissionError("websocket refused the token")
-        await ws.send_json(
-            {"id": 1, "type": "backup/generate", "agent_ids": ["backup.local"], "include_homeassistant": True}
-        )
-        answer = await ws.receive_json()
+        await ws.send_json({"id": 1, **message})
+        answer: dict[str, Any] = await ws.receive_json()
         if not answer.get("success"):
-            raise RuntimeError(f"backup/generate failed: {answer}")
+            raise RuntimeError(f"{message['type']} failed: {answer}")
+        return answer
 
 
 def back_up(api: Api, config: Path, timeout: float) -> dict[str, Any]:
@@ -428,15 +427,17 @@ def back_up(api: Api, config: Path, timeout: float) -> dict[str, Any]:
     import tempfile
 
     assert api.token is not None
-    asyncio.run(_generate_backup(api.base_url, api.token))
+    generate = {"type": "backup/generate", "agent_ids": ["backup.local"], "include_homeassistant": True}
+    asyncio.run(_ws(api.base_url, api.token, generate))
     deadline = time.monotonic() + timeout
     found: list[Path] = []
     while time.monotonic() < deadline and not found:
         time.sleep(1)
-        found = [p for p in (config / "backups").glob("*.tar") if p.stat().st_size]
+        # A backup is listed once it is written whole.
+        if asyncio.run(_ws(api.base_url, api.token, {"type": "backup/info"}))["result"]["backups"]:
+            found = list((config / "backups").glob("*.tar"))
     if not found:
         return {"made": False}
-    time.sleep(2)  # the tar is renamed into place when it is complete
     with tarfile.open(found[0]) as outer:
         inner = next(m for m in outer.getmembers() if m.name.endswith("homeassistant.tar.gz"))
         packed = outer.extractfile(inner).read()  # type: ignore[union-attr]

@@ -20,7 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from devkit import simulator
-from devkit.develop import OWNER_PASSWORD, OWNER_USERNAME, Api, prepare_config, start_hass, stop
+from devkit.develop import OWNER_PASSWORD, OWNER_USERNAME, Api, media_folder, prepare_config, start_hass, stop
 
 
 def _free_port() -> int:
@@ -102,7 +102,8 @@ def _up(config: Path, port: int) -> tuple[subprocess.Popen[bytes], Api]:
 def check(folder: Path) -> dict[str, Any]:
     """Record two cameras, SIGKILL `hass`, restart it, then stop it with SIGTERM; report what was seen."""
     config, port = folder / "config", _free_port()
-    storage = config / "doorbell_vault"
+    # The index in the configuration folder, the footage in the media folder beside it.
+    state, storage = config / "doorbell_vault", media_folder(config) / "doorbell_vault"
     prepare_config(config, port)
     cameras = (
         simulator.start(cheap=True, fps=15, width=640, height=360, bitrate=800, audio="pcma"),
@@ -119,7 +120,7 @@ def check(folder: Path) -> dict[str, Any]:
             api.ensure_camera(entry["entry_id"], doorbell.url, name=name.title())
         _until(lambda: _recording(api, names), 120, "both cameras recording")
         report["ffmpeg_while_recording"] = len(_recorders(storage))
-        before = _indexed(storage)
+        before = _indexed(state)
         report["indexed_before_kill"] = len(before)
 
         hass.kill()
@@ -133,9 +134,9 @@ def check(folder: Path) -> dict[str, Any]:
         api.login(OWNER_USERNAME, OWNER_PASSWORD)
         _until(lambda: _recording(api, names), 120, "recording after the restart")
         newest = max(end for _, end in before.values())
-        _until(lambda: sum(end > newest for _, end in _indexed(storage).values()) >= 2, 60, "new segments")
+        _until(lambda: sum(end > newest for _, end in _indexed(state).values()) >= 2, 60, "new segments")
         report["ffmpeg_after_restart"] = len(_recorders(storage))
-        after = _indexed(storage)
+        after = _indexed(state)
         report["indexed_lost"] = sorted(set(before) - set(after))
         report["indexed_without_file"] = sorted(p for p in after if not (storage / p).is_file())
         report["files_not_indexed_after_restart"] = sorted(_files(storage) - set(after))
@@ -147,7 +148,7 @@ def check(folder: Path) -> dict[str, Any]:
         report["hass_exit_code"] = hass.returncode
         report["ffmpeg_after_sigterm"] = len(_recorders(storage))
         report["left_in_incoming"] = [str(p) for p in storage.glob("*/incoming/*.mp4")]
-        final = _indexed(storage)
+        final = _indexed(state)
         report["files_not_indexed_after_sigterm"] = sorted(_files(storage) - set(final))
         last = max(final, key=lambda path: final[path][1])
         played = subprocess.run(

@@ -37,9 +37,14 @@ async def _back_up(hass: HomeAssistant, hass_ws_client: WebSocketGenerator) -> d
     )
     answer = await client.receive_json()
     assert answer["success"], answer
-    folder = Path(hass.config.path("backups"))
-    await wait_for(lambda: list(folder.glob("*.tar")), 60)
-    (backup,) = folder.glob("*.tar")
+
+    async def listed() -> list[dict[str, object]]:
+        # A backup is listed once it is written whole.
+        await client.send_json_auto_id({"type": "backup/info"})
+        return list((await client.receive_json())["result"]["backups"])
+
+    await wait_for(listed, 60)
+    (backup,) = Path(hass.config.path("backups")).glob("*.tar")
 
     def read() -> dict[str, bytes]:
         with tarfile.open(backup) as outer:
@@ -54,7 +59,6 @@ async def _back_up(hass: HomeAssistant, hass_ws_client: WebSocketGenerator) -> d
                     if m.isfile()
                 }
 
-    await wait_for(lambda: backup.stat().st_size > 0, 30)
     return await hass.async_add_executor_job(read)
 
 
