@@ -3,14 +3,14 @@
 // form controls (keyboard and screen readers as the browser gives them); the camera names come from the
 // card's own subscription, read once.
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
-import { customElement, property, state } from "lit/decorators.js";
+import { property, state } from "lit/decorators.js";
 
 import { subscribeCard } from "./api.js";
 import { loadStrings, translator } from "./i18n.js";
 import { shared } from "./styles.js";
 import type { CardConfig, Hass, Translate } from "./types.js";
 
-@customElement("doorbell-vault-requests-card-editor")
+// Defined by card.ts (defineElements), in the registry Home Assistant's frontend uses.
 export class DoorbellVaultRequestsCardEditor extends LitElement {
   @property({ attribute: false }) hass?: Hass;
   @state() private config?: CardConfig;

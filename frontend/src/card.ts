@@ -4,10 +4,10 @@
 // `doorbell_vault/card/subscribe`. Administrators get Review (the panel), Decline and Share with my defaults,
 // each confirmed in a dialog; household members see it read-only, or nothing when the owner hid it.
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
-import { customElement, property, query, state } from "lit/decorators.js";
+import { property, query, state } from "lit/decorators.js";
 
 import { decline, errorText, share, subscribeCard } from "./api.js";
-import "./card-editor.js";
+import { DoorbellVaultRequestsCardEditor } from "./card-editor.js";
 import { formatClock, formatDateTime, formatSpan, formatUtc, ms } from "./format.js";
 import { loadStrings, translator } from "./i18n.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
@@ -43,7 +43,6 @@ export function checkConfig(config: unknown): CardConfig {
   return config as CardConfig;
 }
 
-@customElement(CARD_TYPE)
 export class DoorbellVaultRequestsCard extends LitElement {
   @property({ attribute: false }) hass?: Hass;
   @state() private config: CardConfig = { type: `custom:${CARD_TYPE}` };
@@ -511,6 +510,25 @@ declare global {
     customCards?: CustomCardEntry[];
   }
 }
+
+/** Define the card and its editor in the page's registry, unless they are defined there already. */
+export function defineElements(): void {
+  const elements: [string, CustomElementConstructor][] = [
+    [CARD_TYPE, DoorbellVaultRequestsCard],
+    [`${CARD_TYPE}-editor`, DoorbellVaultRequestsCardEditor],
+  ];
+  for (const [tag, element] of elements) {
+    if (!customElements.get(tag)) customElements.define(tag, element);
+  }
+}
+
+// Home Assistant loads this module while its own app starts, and its app then replaces
+// window.customElements with a scoped-registry polyfill that knows nothing defined before: a card defined
+// first was "Configuration error" on about half the page loads (seen in tests/test_panel_e2e.py). Define now
+// (a dashboard opened later, or a page without the polyfill), and again once Home Assistant's own root
+// element is defined, in the registry that is then the page's.
+defineElements();
+void customElements.whenDefined("home-assistant").then(defineElements);
 
 // The card picker lists it (its name and description are read before any string can be fetched).
 window.customCards = window.customCards ?? [];
