@@ -9,7 +9,11 @@ Debian's chromium) opens /doorbell-vault again and again. Printed per run and as
 - in the app → inbox rendered: Home Assistant already open on another page, the owner opens the panel
   (as the sidebar does); the panel's module is imported, its strings and first page fetched, drawn;
 - panel connected → inbox rendered: the panel's own part (strings, first page of requests, drawing);
-- the `doorbell_vault/requests/list` and `/get` round trips over the websocket.
+- the `doorbell_vault/requests/list` and `/get` round trips over the websocket;
+- the dashboard card (a dashboard with the Footage requests card, made through Lovelace's API): from the
+  card's element connected (the dashboard drew its cards) to its list drawn (`doorbell-vault:card-connected`
+  → `doorbell-vault:card-rendered`: strings and the first snapshot of `doorbell_vault/card/subscribe`), from
+  navigation in the app (Home Assistant open on another page) and from a page load.
 """
 
 from __future__ import annotations
@@ -35,6 +39,7 @@ from devkit.develop import (
     start_hass,
     stop,
 )
+from devkit.panel_check import CARD, DASHBOARD, make_dashboard
 from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS, login
 
 AGENCIES = ["Springfield PD", "County Sheriff", "State Police", "Shelbyville PD", "Transit Police"]
@@ -176,6 +181,59 @@ def measure(api: Api, runs: int) -> list[dict[str, float]]:
     return results[1:]
 
 
+CARD_MARKS = (
+    "() => ({rendered: performance.getEntriesByName('doorbell-vault:card-rendered')[0].startTime,"
+    " connected: performance.getEntriesByName('doorbell-vault:card-connected')[0].startTime})"
+)
+CARD_DRAWN = "performance.getEntriesByName('doorbell-vault:card-rendered').length > 0"
+
+
+def measure_card(api: Api, runs: int) -> list[dict[str, float]]:
+    """The card's first render on its dashboard: after a page load, and after navigation in the app."""
+    from playwright.sync_api import sync_playwright
+
+    dashboard = f"/{DASHBOARD}/home"
+    results = []
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1280, "height": 800})
+            page = context.new_page()
+            login(page, api.base_url, OWNER_USERNAME, OWNER_PASSWORD)
+            page.close()
+            for _ in range(runs + 1):  # the first run warms the HTTP cache
+                page = context.new_page()
+                page.goto(api.base_url + dashboard, wait_until="commit")
+                page.wait_for_function(CARD_DRAWN, timeout=60_000, polling=10)
+                load = page.evaluate(CARD_MARKS)
+                rows = page.locator(f"{CARD} li").count()
+                page.close()
+                page = context.new_page()
+                page.goto(api.base_url + "/profile/general")
+                page.locator("ha-panel-profile").wait_for(state="attached", timeout=60_000)
+                page.wait_for_timeout(300)
+                clicked = page.evaluate(
+                    f"() => {{ const t = performance.now(); history.pushState(null, '', '{dashboard}');"
+                    " window.dispatchEvent(new CustomEvent('location-changed', {detail: {replace: false}}));"
+                    " return t; }"
+                )
+                page.wait_for_function(CARD_DRAWN, timeout=60_000, polling=10)
+                in_app = page.evaluate(CARD_MARKS)
+                page.close()
+                results.append(
+                    {
+                        "load_rendered": load["rendered"],
+                        "load_own": load["rendered"] - load["connected"],
+                        "in_app": in_app["rendered"] - clicked,
+                        "in_app_own": in_app["rendered"] - in_app["connected"],
+                        "rows": rows,
+                    }
+                )
+        finally:
+            browser.close()
+    return results[1:]
+
+
 def prepare_index(config: Path, api: Api, requests: int, downloads: int) -> None:
     """Onboard, set up Doorbell Vault (no camera), stop, fill its index."""
     hass = start_hass(config, quiet=True)
@@ -222,7 +280,10 @@ def main() -> int:
             while api.entries()[0]["state"] != "loaded" and time.monotonic() < deadline:
                 time.sleep(0.5)
             rpc = asyncio.run(_ws_times(api, 20, "bench00000000006"))  # shared, ~30 downloads
+            if not filled:
+                make_dashboard(api)  # the owner's dashboard with the card, made while Home Assistant runs
             runs = measure(api, args.runs)
+            cards = measure_card(api, args.runs)
         finally:
             stop(hass)
     print(f"Index: {args.requests:,} requests, {args.downloads:,} download-log rows")
@@ -240,6 +301,21 @@ def main() -> int:
     in_app = statistics.median(r["in_app"] for r in runs)
     print(f"Median navigation in the app (sidebar) → inbox rendered: {in_app:.0f} ms (target ≤ 1000 ms)")
     print(f"Websocket round trips (median of 20): list {rpc['list']:.1f} ms, get {rpc['get']:.1f} ms")
+    for n, card in enumerate(cards, 1):
+        print(
+            f"  card run {n}: card connected → drawn {card['in_app_own']:.0f} ms in the app, "
+            f"{card['load_own']:.0f} ms after a page load; "
+            f"navigation in the app → drawn {card['in_app']:.0f} ms; "
+            f"page load → drawn {card['load_rendered']:.0f} ms ({card['rows']:.0f} rows)"
+        )
+    median = {key: statistics.median(c[key] for c in cards) for key in cards[0]}
+    print(
+        "Median card first render after the dashboard loads (card connected → drawn): "
+        f"{median['in_app_own']:.0f} ms in the app (target ≤ 300 ms), "
+        f"{median['load_own']:.0f} ms after a page load"
+    )
+    print(f"Median navigation in the app → card drawn: {median['in_app']:.0f} ms")
+    print(f"Median page load → card drawn: {median['load_rendered']:.0f} ms")
     return 0
 
 

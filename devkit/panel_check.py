@@ -8,7 +8,12 @@ The owner logs in through the login page, opens the panel from the sidebar, sees
 the signed webhook arrive without a reload, plays a camera's window, unticks the porch camera, narrows the
 window, shares, reads the link once, downloads it with a plain HTTP client, sees the download in the log,
 revokes; declines a second request always for its agency; a third request from that agency ends by itself.
-Screenshots of the inbox, a request and a share, at desktop size and at 390x844, go to --shots.
+Then the dashboard card: the owner's dashboard is made through Home Assistant's own Lovelace API with the
+Footage requests card; a webhook request appears on it live and is declined from it (confirmed in its
+dialog); a household member (a user who is not an administrator, made through the auth API) sees the card
+without a button.
+Screenshots of the inbox, a request and a share, at desktop size and at 390x844, and of the card at 390x844,
+go to --shots.
 """
 
 from __future__ import annotations
@@ -28,6 +33,7 @@ import time
 import urllib.request
 import zipfile
 from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
@@ -49,6 +55,11 @@ SECRET = "Kq7vR2xW9mB4tY8nL3pZ6cF1hJ5sD0gA-panel-check"  # 128 bits and more: a 
 AGENCY = "Springfield PD"
 OTHER_AGENCY = "Shelbyville Sheriff"
 TRIM_SECONDS = 4  # the owner narrows the asked window by this much at each end
+DASHBOARD = "dashboard-doorbell"  # the dashboard the owner makes for the card (a URL path needs a hyphen)
+CARD = "doorbell-vault-requests-card"
+LAUNCHED = "!document.getElementById('ha-launch-screen')"  # Home Assistant's launch screen has faded out
+MEMBER_USERNAME = "household"
+MEMBER_PASSWORD = "household-member-password"  # a throwaway user of the check's own hass
 PLAYED_SECONDS = 1.0  # the player must play this much footage
 # The player plays one segment file at a time, so the <video>'s currentTime starts again at each join
 # (and jumps where the player seeks): add up how far it advanced while playing, from its timeupdate
@@ -210,6 +221,7 @@ def scenario(api: Api, shots: Path) -> dict[str, Any]:
         page = context.new_page()
         try:
             story(api, page, browser, context, webhook_path, (start, end), shots, report)
+            report["card"] = card_story(api, browser, context, webhook_path, (start, end), shots)
         except Exception:
             page.screenshot(path=str(shots / "failure.png"))
             raise
@@ -410,6 +422,92 @@ def story(
     page.wait_for_load_state("networkidle")
     page.wait_for_timeout(1500)
     page.screenshot(path=str(shots / "screenshot.png"))
+
+
+def ws(api: Api, message: dict[str, Any]) -> Any:
+    """One websocket command, from a thread of its own (Playwright's sync API runs an event loop here)."""
+    with ThreadPoolExecutor(1) as thread:
+        return thread.submit(asyncio.run, _ws_call(api, message)).result()
+
+
+def make_dashboard(api: Api) -> None:
+    """A dashboard with the card, through Home Assistant's own Lovelace websocket API."""
+    dashboard = {"url_path": DASHBOARD, "title": "Doorbell", "mode": "storage", "require_admin": False}
+    ws(api, {"type": "lovelace/dashboards/create", **dashboard, "show_in_sidebar": True})
+    view = {"title": "Doorbell", "path": "home", "cards": [{"type": f"custom:{CARD}"}]}
+    ws(api, {"type": "lovelace/config/save", "url_path": DASHBOARD, "config": {"views": [view]}})
+
+
+def make_member(api: Api) -> None:
+    """A household member: a user who is not an administrator, with a login of their own."""
+    user = ws(api, {"type": "config/auth/create", "name": "Household", "group_ids": ["system-users"]})["user"]
+    login = {"user_id": user["id"], "username": MEMBER_USERNAME, "password": MEMBER_PASSWORD}
+    ws(api, {"type": "config/auth_provider/homeassistant/create", **login})
+
+
+def card_story(
+    api: Api, browser: Any, context: Any, webhook_path: str, window: tuple[datetime, datetime], shots: Path
+) -> dict[str, Any]:
+    """The dashboard card at phone width: live, Decline from the card, read-only for a household member."""
+    from playwright.sync_api import expect
+
+    found: dict[str, Any] = {}
+    make_dashboard(api)
+    phone = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+        storage_state=context.storage_state(), locale="en-GB", timezone_id="Europe/Amsterdam",
+    )  # fmt: skip
+    page = phone.new_page()
+    page.goto(f"{api.base_url}/{DASHBOARD}/home")
+    card = page.locator(CARD)
+    expect(card.locator("header h2")).to_have_text("Footage requests", timeout=30_000)
+    page.wait_for_function(LAUNCHED, timeout=30_000)
+    page.evaluate("window.__no_reload = true")
+    request_id = send_request(api, webhook_path, AGENCY, *window)
+    row = card.locator(f'li.request[data-request-id="{request_id}"]')
+    expect(row).to_be_visible(timeout=15_000)
+    found["live_without_reload"] = page.evaluate("window.__no_reload === true")
+    found["row_text"] = row.inner_text()
+    found["row_verified"] = row.locator(".badge[data-verified]").get_attribute("data-verified")
+    found["buttons"] = row.locator("button").all_inner_texts()
+    found["overflow"] = page.evaluate("document.documentElement.scrollWidth") > PHONE["width"]
+    page.screenshot(path=str(shots / "card-phone.png"))
+
+    # Decline from the card: a dialog asks first; the keyboard reaches it (Cancel has the focus).
+    row.locator("button.decline").click()
+    dialog = card.locator("dialog[open]")
+    expect(dialog).to_be_visible(timeout=5_000)
+    found["dialog_text"] = dialog.inner_text()
+    found["dialog_focus"] = card.evaluate("c => c.shadowRoot.activeElement?.className ?? null")
+    page.screenshot(path=str(shots / "card-confirm-phone.png"))
+    dialog.locator("button.confirm").click()
+    decided = card.locator(f'li.decided[data-request-id="{request_id}"] .badge')
+    expect(decided).to_have_attribute("data-status", "declined", timeout=15_000)
+    found["declined_in_index"] = ws(api, {"type": "doorbell_vault/requests/get", "request_id": request_id})[
+        "status"
+    ]
+    phone.close()
+
+    # A household member sees the next request on the same dashboard, and no button.
+    make_member(api)
+    waiting = send_request(api, webhook_path, AGENCY, *window)
+    member = browser.new_context(
+        viewport=PHONE, device_scale_factor=2, is_mobile=True, has_touch=True,
+        locale="en-GB", timezone_id="Europe/Amsterdam",
+    )  # fmt: skip
+    page = member.new_page()
+    login(page, api.base_url, MEMBER_USERNAME, MEMBER_PASSWORD)
+    page.goto(f"{api.base_url}/{DASHBOARD}/home")
+    card = page.locator(CARD)
+    expect(card.locator(f'li.request[data-request-id="{waiting}"]')).to_be_visible(timeout=30_000)
+    page.wait_for_function(LAUNCHED, timeout=30_000)
+    found["member_is_admin"] = page.evaluate("document.querySelector('home-assistant').hass.user.is_admin")
+    found["member_buttons"] = card.locator("button").count()
+    found["member_links"] = card.locator("a").count()
+    found["member_note"] = card.locator(".read-only").inner_text()
+    page.screenshot(path=str(shots / "card-household-phone.png"))
+    member.close()
+    return found
 
 
 def phone_screens(page: Any, base_url: str, request_id: str, shots: Path) -> dict[str, Any]:

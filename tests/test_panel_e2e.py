@@ -1,7 +1,8 @@
-"""The Footage requests panel in real Chromium (Playwright) against a real `hass` started as scripts/develop
-does, with two simulated cameras recording. The story is told in devkit/panel_check.py; this test runs it in
-a network namespace of its own and checks what it saw. Its screenshots are the docs' (docs/panel-*.png):
-a file there is replaced when its picture changed meaningfully, or always with DOORBELL_VAULT_SCREENSHOTS=1.
+"""The Footage requests panel and dashboard card in real Chromium (Playwright) against a real `hass` started
+as scripts/develop does, with two simulated cameras recording. The story is told in devkit/panel_check.py;
+this test runs it in a network namespace of its own and checks what it saw. Its screenshots are the docs'
+(docs/panel-*.png, docs/card-*.png: the card at phone width): a file there is replaced when its picture
+changed meaningfully, or always with DOORBELL_VAULT_SCREENSHOTS=1.
 """
 
 from __future__ import annotations
@@ -28,12 +29,15 @@ SHOTS = [
     *(f"panel-{screen}{size}.png" for screen in ("inbox", "request", "share") for size in ("", "-phone")),
     "panel-transparency.png",
     "screenshot.png",
+    "card-phone.png",
+    "card-confirm-phone.png",
+    "card-household-phone.png",
 ]
 
 
 @pytest.mark.e2e
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
-def test_panel_in_chromium(tmp_path: Path) -> None:
+def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     prefix = _isolated()
     port = 8123 if prefix else _free_port()
     shots = tmp_path / "shots"
@@ -54,7 +58,7 @@ def test_panel_in_chromium(tmp_path: Path) -> None:
         cwd=ROOT,
         capture_output=True,
         text=True,
-        timeout=290,
+        timeout=360,
         check=False,
     )
     log = tmp_path / "config" / "home-assistant.log"
@@ -133,8 +137,25 @@ def test_panel_in_chromium(tmp_path: Path) -> None:
     assert phone["revoke_reachable"] is True
     assert AGENCY
 
-    # The screenshots the README and docs/panel.md show: replaced only when they changed meaningfully, or on
-    # demand.
+    # The dashboard card (a dashboard made through Lovelace's API), at phone width: the webhook's request
+    # appeared live with what a decision needs; Decline, confirmed in its dialog, declined it in the index.
+    card = report["card"]
+    assert card["live_without_reload"] is True
+    assert AGENCY in card["row_text"]
+    assert "left" in card["row_text"]
+    assert "Simulated doorbell" in card["row_text"]
+    assert card["row_verified"] == "false"
+    assert card["buttons"] == ["Decline", "Share with my defaults"]
+    assert card["overflow"] is False
+    assert "Decline this request?" in card["dialog_text"]
+    assert card["dialog_focus"] == "cancel"
+    assert card["declined_in_index"] == "declined"
+    # A household member sees the next request read-only: no button, no link to the admins' panel.
+    assert card["member_is_admin"] is False
+    assert (card["member_buttons"], card["member_links"]) == (0, 0)
+    assert card["member_note"] == "Only an administrator can decide."
+
+    # The screenshots the README and docs show: replaced only when they changed meaningfully, or on demand.
     refresh_all = os.environ.get(REFRESH_ENV) == "1"
     DOCS.mkdir(exist_ok=True)
     for name in SHOTS:

@@ -17,6 +17,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
 from .blueprints import install as install_blueprints
+from .card import async_setup_card
 from .const import (
     CONF_FOOTAGE_PATH,
     CONF_STORAGE_PATH,
@@ -72,6 +73,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     async_setup_services(hass)
     async_setup_websocket(hass)
     async_setup_panel_strings(hass)
+    async_setup_card(hass)
     await async_register_panel(hass)
     return True
 

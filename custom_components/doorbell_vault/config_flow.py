@@ -30,8 +30,10 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 
 from .agency_flow import AgencySubentryFlow
 from .const import (
+    CARD_HOUSEHOLD_CHOICES,
     CONF_AGENCY_ALLOWLIST,
     CONF_AGENCY_BLOCKLIST,
+    CONF_CARD_HOUSEHOLD,
     CONF_CLEAR_SECRET,
     CONF_CONTINUOUS_DAYS,
     CONF_DECIDING_PHONES,
@@ -704,7 +706,10 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
         )
 
     async def async_step_sharing(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
-        """The defaults of a share, the phones that may decide, and the hold after a share ends."""
+        """Sharing: its defaults, the phones that may decide, the hold after a share ends, the card.
+
+        The card's option says what household members see of the dashboard card.
+        """
         options = self._options
         errors: dict[str, str] = {}
         if user_input is not None and not _tsa_url_ok(user_input.get(CONF_TSA_URL, "")):
@@ -736,6 +741,11 @@ class DoorbellVaultOptionsFlow(OptionsFlow):
                 ),
                 probatio.Optional(CONF_DECIDING_PHONES): selector.DeviceSelector(
                     selector.DeviceSelectorConfig(integration="mobile_app", multiple=True)
+                ),
+                probatio.Optional(CONF_CARD_HOUSEHOLD): selector.SelectSelector(
+                    selector.SelectSelectorConfig(
+                        options=list(CARD_HOUSEHOLD_CHOICES), translation_key=CONF_CARD_HOUSEHOLD
+                    )
                 ),
             }
         )

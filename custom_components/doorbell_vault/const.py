@@ -59,6 +59,12 @@ CONF_SHARE_GRACE_DAYS: Final = "share_hold_grace_days"
 # What a package says about the household and the recipient's duties.
 CONF_SHARE_DECIDER_NAME: Final = "share_include_decider_name"
 CONF_SHARE_RETENTION_DAYS: Final = "share_recipient_retention_days"
+# What household members (users who are not administrators) see of the dashboard card: the requests,
+# read-only, or no card at all. Administrators always see it with its buttons.
+CONF_CARD_HOUSEHOLD: Final = "card_household"
+CARD_READ_ONLY: Final = "read_only"
+CARD_HIDDEN: Final = "hidden"
+CARD_HOUSEHOLD_CHOICES: Final = (CARD_READ_ONLY, CARD_HIDDEN)
 # An RFC 3161 time-stamp authority (empty: no trusted timestamps).
 CONF_TSA_URL: Final = "tsa_url"
 
@@ -95,6 +101,7 @@ DEFAULT_OPTIONS: Final = {
     CONF_SHARE_DECIDER_NAME: False,
     CONF_SHARE_RETENTION_DAYS: 90,
     CONF_TSA_URL: "",
+    CONF_CARD_HOUSEHOLD: CARD_READ_ONLY,
 }
 
 ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"

@@ -5,6 +5,10 @@ this module. Its URL carries the bundle's content hash, so a new version is neve
 The panel's strings are its own catalogue, `frontend/translations/<language>.json` (Home Assistant's
 translation files allow no section for a panel); the panel asks for them with `doorbell_vault/strings`, and
 the sidebar title comes from the same catalogue.
+
+The dashboard card (`custom:doorbell-vault-requests-card`) is a bundle of its own, `doorbell-vault-card.js`,
+built from the same sources; every user's frontend loads it (`add_extra_js_url`, cache-busted the same way),
+so a dashboard never loads the panel.
 """
 
 from __future__ import annotations
@@ -18,6 +22,7 @@ from typing import Any, Final
 
 import probatio
 from homeassistant.components import panel_custom
+from homeassistant.components.frontend import add_extra_js_url
 from homeassistant.components.http.server import StaticPathConfig
 from homeassistant.components.websocket_api import async_register_command
 from homeassistant.components.websocket_api.connection import ActiveConnection
@@ -33,6 +38,7 @@ PANEL_ICON: Final = "mdi:doorbell-video"
 PANEL_TITLE: Final = "Footage requests"
 STATIC_URL: Final = "/doorbell_vault_panel"
 BUNDLE: Final = Path(__file__).parent / "frontend" / "doorbell-vault-panel.js"
+CARD_BUNDLE: Final = BUNDLE.parent / "doorbell-vault-card.js"
 CATALOGUE: Final = BUNDLE.parent / "translations"
 LANGUAGE: Final = probatio.All(str, probatio.Match(r"^[A-Za-z]{2,3}([-_][A-Za-z0-9]{2,8})*$"))
 
@@ -80,20 +86,26 @@ async def ws_strings(hass: HomeAssistant, connection: ActiveConnection, msg: dic
     connection.send_result(msg["id"], {"strings": strings})
 
 
-def _bundle_hash() -> str:
-    return hashlib.sha256(BUNDLE.read_bytes()).hexdigest()[:16]
+def _bundle_hash(bundle: Path) -> str:
+    return hashlib.sha256(bundle.read_bytes()).hexdigest()[:16]
 
 
 async def async_register_panel(hass: HomeAssistant) -> None:
-    """Serve the bundle and add the panel to the sidebar of admin users."""
+    """Serve the bundles, add the panel to the sidebar of admin users and the card to every dashboard."""
     try:
-        version = await hass.async_add_executor_job(_bundle_hash)
+        version = await hass.async_add_executor_job(_bundle_hash, BUNDLE)
     except OSError as err:
         _LOGGER.error("The Footage requests panel is missing its bundle (%s): %s", BUNDLE, err)
         return
     await hass.http.async_register_static_paths(
         [StaticPathConfig(STATIC_URL, str(BUNDLE.parent), cache_headers=True)]
     )
+    try:
+        card_version = await hass.async_add_executor_job(_bundle_hash, CARD_BUNDLE)
+    except OSError as err:
+        _LOGGER.error("The Footage requests card is missing its bundle (%s): %s", CARD_BUNDLE, err)
+    else:
+        add_extra_js_url(hass, f"{STATIC_URL}/{CARD_BUNDLE.name}?v={card_version}")
     strings = await hass.async_add_executor_job(panel_strings, hass.config.language)
     await panel_custom.async_register_panel(
         hass,

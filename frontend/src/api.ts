@@ -2,6 +2,7 @@
 import type {
   AuditExport,
   AuditVerify,
+  CardSnapshot,
   DecideResult,
   Hass,
   HassMessageBase,
@@ -122,4 +123,16 @@ export function errorText(err: unknown): string {
     return String((err).message);
   }
   return String(err);
+}
+
+/** The dashboard card's subscription: a snapshot at once and after every change (any signed-in user). */
+export function subscribeCard(
+  hass: Hass,
+  callback: (snapshot: CardSnapshot) => void,
+  decided = 5,
+): Promise<() => Promise<void>> {
+  return hass.connection.subscribeMessage<CardSnapshot>(callback, {
+    type: "doorbell_vault/card/subscribe",
+    decided,
+  });
 }

@@ -6,9 +6,8 @@ import { customElement, property, state } from "lit/decorators.js";
 import { errorText, exportAudit, getFingerprint, verifyAudit } from "./api.js";
 import { download } from "./download.js";
 import { formatNumber } from "./format.js";
-import type { Translate } from "./i18n.js";
 import { shared } from "./styles.js";
-import type { AuditExport, AuditVerify, Hass, KeyFingerprint } from "./types.js";
+import type { AuditExport, AuditVerify, Hass, KeyFingerprint, Translate } from "./types.js";
 
 @customElement("dv-audit-view")
 export class DvAuditView extends LitElement {

@@ -1,9 +1,7 @@
 // Strings are the panel's own catalogue (custom_components/doorbell_vault/frontend/translations/<lang>.json:
 // Home Assistant's translation files have no section for a panel), served by `doorbell_vault/strings` in the
 // user's language over English. {name} placeholders are filled in here.
-import type { Hass } from "./types.js";
-
-export type Translate = (key: string, values?: Record<string, string | number>) => string;
+import type { Hass, Translate } from "./types.js";
 
 export async function loadStrings(hass: Hass): Promise<Record<string, string>> {
   const result = await hass.callWS<{ strings: Record<string, string> }>({

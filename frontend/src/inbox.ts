@@ -5,11 +5,17 @@ import { customElement, property, state } from "lit/decorators.js";
 
 import { PAGE_SIZE, errorText, listRequests } from "./api.js";
 import { formatClock, formatDateTime, formatSpan, formatUtc, ms } from "./format.js";
-import type { Translate } from "./i18n.js";
-import type { Change } from "./main.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
 import { shared } from "./styles.js";
-import { STATUSES, type Hass, type RequestList, type RequestSummary, type Status } from "./types.js";
+import {
+  type Change,
+  type Hass,
+  type RequestList,
+  type RequestSummary,
+  type Status,
+  STATUSES,
+  type Translate,
+} from "./types.js";
 
 @customElement("dv-inbox")
 export class DvInbox extends LitElement {

@@ -4,19 +4,14 @@ import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
 import { subscribeRequests } from "./api.js";
-import { loadStrings, translator, type Translate } from "./i18n.js";
+import { loadStrings, translator } from "./i18n.js";
 import { navigate, PANEL_PATH } from "./navigate.js";
 import { shared } from "./styles.js";
-import type { Hass, PanelRoute, RequestSummary } from "./types.js";
+import type { Change, Hass, PanelRoute, Translate } from "./types.js";
 import "./inbox.js";
 import "./request-view.js";
 import "./audit-view.js";
 import "./transparency-view.js";
-
-export interface Change {
-  request: RequestSummary;
-  serial: number;
-}
 
 type Tab = "inbox" | "audit" | "transparency";
 

@@ -6,9 +6,8 @@ import { customElement, property, query, state } from "lit/decorators.js";
 
 import { signPath } from "./api.js";
 import { formatClock, formatTime, formatUtc, isoOf, ms } from "./format.js";
-import type { Translate } from "./i18n.js";
 import { shared } from "./styles.js";
-import type { CameraFootage, Hass } from "./types.js";
+import type { CameraFootage, Hass, Translate } from "./types.js";
 
 interface Piece {
   start: number;

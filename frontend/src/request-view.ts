@@ -23,12 +23,19 @@ import {
   isoOf,
   ms,
 } from "./format.js";
-import type { Translate } from "./i18n.js";
-import type { Change } from "./main.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
 import "./player.js";
 import { shared } from "./styles.js";
-import type { DecideResult, Hass, Preview, RequestDetail, RequestSummary, ShareResult } from "./types.js";
+import type {
+  Change,
+  DecideResult,
+  Hass,
+  Preview,
+  RequestDetail,
+  RequestSummary,
+  ShareResult,
+  Translate,
+} from "./types.js";
 
 /** The decision's answer without the one-time link (kept apart; never stored with the request). */
 function summaryOf(result: DecideResult): RequestSummary {

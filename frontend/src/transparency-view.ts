@@ -5,9 +5,8 @@ import { customElement, property, state } from "lit/decorators.js";
 import { errorText, getReport } from "./api.js";
 import { download } from "./download.js";
 import { formatNumber } from "./format.js";
-import type { Translate } from "./i18n.js";
 import { shared } from "./styles.js";
-import type { Hass, Report } from "./types.js";
+import type { Hass, Report, Translate } from "./types.js";
 
 const OUTCOME_COLOURS: Record<string, string> = {
   pending: "var(--dv-warning)",

@@ -35,6 +35,9 @@ export interface Hass {
   callWS<T>(message: HassMessageBase): Promise<T>;
 }
 
+/** A string of the catalogue in the user's language, {name} placeholders filled in (i18n.ts makes one). */
+export type Translate = (key: string, values?: Record<string, string | number>) => string;
+
 export interface PanelRoute {
   prefix: string;
   path: string;
@@ -76,6 +79,12 @@ export interface RequestSummary {
   progress: string | null;
   source: string; // "webhook" | "service" | "email"
   verified: boolean;
+}
+
+/** A request that changed, as the panel's subscription announced it (serial: the announcement's number). */
+export interface Change {
+  request: RequestSummary;
+  serial: number;
 }
 
 export interface RequestList {
@@ -202,4 +211,46 @@ export interface Report {
   downloads: number;
   markdown_url: string;
   csv_url: string;
+}
+
+/** A request as the dashboard card shows it (to every user it is visible to: no link, no contact). */
+export type CardRequest = Pick<
+  RequestSummary,
+  | "request_id"
+  | "agency"
+  | "case_number"
+  | "legal_basis"
+  | "start"
+  | "end"
+  | "deadline"
+  | "status"
+  | "decided_by"
+  | "verified"
+  | "source"
+  | "problems"
+  | "cameras_with_footage"
+  | "progress"
+>;
+
+/** What `doorbell_vault/card/subscribe` sends, at once and after every change. */
+export type CardSnapshot =
+  | { visible: false }
+  | {
+      visible: true;
+      can_decide: boolean;
+      pending: CardRequest[];
+      pending_total: number;
+      decided: CardRequest[];
+      cameras: string[];
+    };
+
+/** The card's configuration in a dashboard (custom:doorbell-vault-requests-card). */
+export interface CardConfig {
+  type: string;
+  /** Only requests with footage on these cameras (camera names); none or empty: every request. */
+  cameras?: string[];
+  /** Show the latest decisions under the pending requests (default true). */
+  show_decided?: boolean;
+  /** One line per request (default false). */
+  compact?: boolean;
 }
