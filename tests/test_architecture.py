@@ -59,7 +59,32 @@ def _imports(parts: tuple[str, ...], path: Path, *, at_run_time: bool = False) -
             base = package[: len(package) - (node.level - 1)] if node.level > 1 else package
             stem = (*base, *(node.module.split(".") if node.module else ()))
             targets.update((*stem, alias.name) if not node.module else stem for alias in node.names)
+            # `from .recording import places` loads recording/places.py.
+            targets.update((*stem, a.name) for a in node.names if _source((*stem, a.name)) is not None)
     return targets
+
+
+def _source(parts: tuple[str, ...]) -> Path | None:
+    """The file of the package's module `parts`, or None (a name inside a module)."""
+    path = PACKAGE.joinpath(*parts)
+    for candidate in (path.with_suffix(".py"), path / "__init__.py"):
+        if parts and candidate.is_file():
+            return candidate
+    return None
+
+
+def _loaded_at_run_time(start: tuple[str, ...]) -> set[tuple[str, ...]]:
+    """The package's modules that importing `start` loads, followed through their own imports."""
+    loaded: set[tuple[str, ...]] = set()
+    waiting = [start]
+    while waiting:
+        parts = waiting.pop()
+        path = _source(parts)
+        if parts in loaded or path is None:
+            continue
+        loaded.add(parts)
+        waiting.extend(_imports(parts, path, at_run_time=True))
+    return loaded
 
 
 def test_imports_only_go_down() -> None:
@@ -73,10 +98,10 @@ def test_imports_only_go_down() -> None:
 
 
 def test_config_flow_loads_no_evidence() -> None:
-    """Every discovery match loads config_flow: it must not load evidence/ (cryptography) through the hub.
-    Type-only imports load nothing."""
-    parts = ("config_flow",)
-    loaded = _imports(parts, PACKAGE / "config_flow.py", at_run_time=True)
+    """Every discovery match loads config_flow and what it imports (the camera, agency and options flows):
+    none may load evidence/ (cryptography) or the hub. Type-only imports load nothing."""
+    loaded = _loaded_at_run_time(("config_flow",))
+    assert {("camera_flow",), ("options_flow",), ("agency_flow",), ("recording", "stream_check")} <= loaded
     assert not {t for t in loaded if t[:1] in {("evidence",), ("hub",)}}
 
 

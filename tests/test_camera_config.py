@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from custom_components.doorbell_vault.config_flow import url_unique_id, validate_stream_url
 from custom_components.doorbell_vault.recording.camera_config import (
     redact_url,
     strip_credentials,
+    url_unique_id,
+    validate_stream_url,
     with_credentials,
 )
 

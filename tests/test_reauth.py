@@ -13,10 +13,9 @@ from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.doorbell_vault import hub as hub_module
-from custom_components.doorbell_vault.config_flow import url_unique_id
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.hub import DoorbellVault, offline_issue_id
-from custom_components.doorbell_vault.recording.camera_config import REAUTH_CAMERA
+from custom_components.doorbell_vault.recording.camera_config import REAUTH_CAMERA, url_unique_id
 from devkit import simulator
 
 from .conftest import Offline, camera_subentry, make_hub, wait_for

@@ -1,13 +1,14 @@
-"""A camera as the hub knows it: one config subentry, turned into a typed record."""
+"""A camera as the hub knows it: one config subentry as a typed record, its stream URL and unique id."""
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import Any, Final
 from urllib.parse import quote, urlsplit, urlunsplit
 
-from homeassistant.config_entries import ConfigSubentry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 
 SUBENTRY_CAMERA: Final = "camera"
 REAUTH_CAMERA: Final = "reauth_camera"  # the reauth flow's data: which camera refused its credentials
@@ -31,6 +32,8 @@ CONF_POST_ROLL: Final = "post_roll"
 CONF_MAC: Final = "mac"
 # SHA-256 of the certificate an rtsps:// camera presented when it was added (or the owner last accepted).
 CONF_TLS_FINGERPRINT: Final = "tls_fingerprint"
+# The ONVIF endpoint of a camera found by a scan: checked before its credentials go to a new address.
+CONF_ONVIF_ENDPOINT: Final = "onvif_endpoint"
 
 MODE_CONTINUOUS: Final = "continuous"
 MODE_EVENTS: Final = "events"
@@ -42,6 +45,48 @@ SOURCE_ENTITY: Final = "entity"
 SOURCE_ZEROCONF: Final = "zeroconf"
 SOURCE_DHCP: Final = "dhcp"
 SOURCE_ONVIF: Final = "onvif"
+
+STREAM_SCHEMES: Final = ("rtsp", "rtsps")
+DEFAULT_RTSP_PORT: Final = 554
+
+
+def url_unique_id(url: str) -> str:
+    """A stable id for a camera known only by its stream URL (host, port and path)."""
+    parts = urlsplit(url)
+    key = f"{parts.hostname}:{parts.port or DEFAULT_RTSP_PORT}{parts.path}"
+    return "url-" + hashlib.sha256(key.encode()).hexdigest()[:16]
+
+
+def validate_stream_url(url: str) -> str | None:
+    """The translation key of what is wrong with a stream URL, or None."""
+    try:
+        parts = urlsplit(url)
+        _ = parts.port
+    except ValueError:
+        return "invalid_url"
+    if parts.scheme not in STREAM_SCHEMES or not parts.hostname or len(url) > 2048:
+        return "invalid_url"
+    return None
+
+
+def same_endpoint(url: str, other: str | None) -> bool:
+    """Whether two stream URLs reach the same host and port (so the same TLS certificate is expected)."""
+    if not other:
+        return False
+    a, b = urlsplit(url), urlsplit(other)
+    return (a.scheme, a.hostname, a.port) == (b.scheme, b.hostname, b.port)
+
+
+def existing_camera(entry: ConfigEntry, unique_id: str) -> ConfigSubentry | None:
+    """The hub's camera with this unique id."""
+    return next(
+        (
+            sub
+            for sub in entry.subentries.values()
+            if sub.subentry_type == SUBENTRY_CAMERA and sub.unique_id == unique_id
+        ),
+        None,
+    )
 
 
 def strip_credentials(url: str) -> tuple[str, str | None, str | None]:
