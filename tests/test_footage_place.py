@@ -114,3 +114,29 @@ async def test_an_install_from_before_two_folders_keeps_its_footage_and_backs_up
     assert all((storage / s.path).is_file() for s in rows)
     assert (await vault.lifecycle.async_verify_audit()).ok
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_reconfigure_moves_the_footage_to_another_folder(
+    hass: HomeAssistant, storage: Path, sample_segment: Path, tmp_path_factory: object
+) -> None:
+    state = Path(hass.config.config_dir) / "doorbell_vault"
+    entry = await footage_hub(hass, state, sample_segment, ("Front door",), segments=2, footage=storage)
+    before = await hass.async_add_executor_job(_hashes, storage)
+    result = await entry.start_reconfigure_flow(hass)
+    assert result["description_placeholders"] == {"path": str(storage), "state": str(state)}
+    refused = await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_FOOTAGE_PATH: hass.config.path("footage")}
+    )
+    assert refused["errors"] == {CONF_FOOTAGE_PATH: "target_in_backups"}
+    target = tmp_path_factory.mktemp("disk") / "footage"  # type: ignore[attr-defined]
+    done = await hass.config_entries.flow.async_configure(result["flow_id"], {CONF_FOOTAGE_PATH: str(target)})
+    assert done["reason"] == "reconfigure_successful"
+
+    await wait_for(lambda: entry.data.get(CONF_FOOTAGE_PATH) == str(target), 30)
+    await hass.async_block_till_done()
+    assert "footage_move_to" not in entry.data
+    assert entry.runtime_data.storage == target
+    moved = await hass.async_add_executor_job(_hashes, target)
+    assert {p: h for p, h in moved.items() if p.endswith(".mp4")} == before
+    assert await hass.async_add_executor_job(_hashes, storage) == {}
+    assert await hass.config_entries.async_unload(entry.entry_id)

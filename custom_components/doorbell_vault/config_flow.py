@@ -30,12 +30,15 @@ from homeassistant.helpers.service_info.zeroconf import ZeroconfServiceInfo
 from .agency_flow import AgencySubentryFlow
 from .camera_flow import CameraSubentryFlow, certificate_text, stream_schema
 from .const import (
+    CONF_FOOTAGE_MOVE_TO,
     CONF_FOOTAGE_PATH,
     CONF_STORAGE_PATH,
     CONF_WEBHOOK_ID,
     DEFAULT_OPTIONS,
     DOMAIN,
     NAME,
+    footage_folder,
+    state_folder,
 )
 from .options_flow import DoorbellVaultOptionsFlow
 from .recording import places
@@ -170,6 +173,34 @@ class DoorbellVaultConfigFlow(ConfigFlow, domain=DOMAIN):
                     self.hass, "backup_holds_footage" if in_backups else "backup_holds_state"
                 ),
             },
+        )
+
+    # Reconfiguration: the footage folder. The hub moves the footage (copy, verify, switch, remove).
+
+    async def async_step_reconfigure(self, user_input: dict[str, Any] | None = None) -> ConfigFlowResult:
+        """Choose another footage folder; nothing moves until it is checked."""
+        entry = self._get_reconfigure_entry()
+        current = footage_folder(entry.data)
+        errors: dict[str, str] = {}
+        default = str(current)
+        if user_input is not None:
+            target = Path(str(user_input[CONF_FOOTAGE_PATH]).strip())
+            refused = await self.hass.async_add_executor_job(
+                places.move_refused, self.hass.config.config_dir, target, current, None
+            )
+            if refused is None:
+                return self.async_update_reload_and_abort(
+                    entry, data_updates={CONF_FOOTAGE_MOVE_TO: str(target)}
+                )
+            errors[CONF_FOOTAGE_PATH] = refused
+            default = str(target)
+        return self.async_show_form(
+            step_id="reconfigure",
+            data_schema=probatio.Schema(
+                {probatio.Required(CONF_FOOTAGE_PATH, default=default): selector.TextSelector()}
+            ),
+            description_placeholders={"path": str(current), "state": str(state_folder(entry.data))},
+            errors=errors,
         )
 
     # Reauthentication: a camera started refusing its credentials (the recorder saw 401 or 403).

@@ -18,6 +18,8 @@ CONF_STORAGE_PATH: Final = "storage_path"
 # The footage (segments, shares' packages, seal records): large, outside the configuration folder by
 # default. Entries made before there were two folders keep everything in the storage path.
 CONF_FOOTAGE_PATH: Final = "footage_path"
+# A footage folder the owner chose in Reconfigure: the hub moves the footage there, then forgets this.
+CONF_FOOTAGE_MOVE_TO: Final = "footage_move_to"
 DEFAULT_STORAGE_FOLDER: Final = "doorbell_vault"
 DATABASE_FILE: Final = "doorbell_vault.db"
 

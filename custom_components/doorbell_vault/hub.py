@@ -34,6 +34,7 @@ from .const import (
     CONF_CONTINUOUS_DAYS,
     CONF_EVENT_DAYS,
     CONF_EXIGENT_AS,
+    CONF_FOOTAGE_MOVE_TO,
     CONF_FOOTAGE_PATH,
     CONF_MAX_DEADLINE_DAYS,
     CONF_MAX_RADIUS_M,
@@ -373,6 +374,11 @@ class DoorbellVault:
                 self.entry.async_create_background_task(
                     self.hass, self.async_move_footage(Path(move["to"])), "doorbell_vault footage move"
                 )
+        elif (wanted := self.entry.data.get(CONF_FOOTAGE_MOVE_TO)) and Path(wanted) != self.storage:
+            # Chosen in Reconfigure.
+            self.entry.async_create_background_task(
+                self.hass, self.async_move_footage(Path(wanted)), "doorbell_vault footage move"
+            )
         config = self.hass.config.config_dir
         if not await self.hass.async_add_executor_job(places.in_backups, config, self.storage):
             ir.async_delete_issue(self.hass, DOMAIN, FOOTAGE_IN_BACKUPS_ISSUE)
@@ -411,6 +417,9 @@ class DoorbellVault:
             except (OSError, footage_move.MoveError) as err:
                 _LOGGER.error("Footage could not be moved to %s: %s", target, err)
                 await self.store.async_call(meta.delete, FOOTAGE_MOVE)
+                self.hass.config_entries.async_update_entry(
+                    self.entry, data={k: v for k, v in self.entry.data.items() if k != CONF_FOOTAGE_MOVE_TO}
+                )
                 for recorder in self.recorders.values():
                     recorder.start()
                 persistent_notification.async_create(
@@ -420,9 +429,8 @@ class DoorbellVault:
                     notification_id=f"{DOMAIN}_footage_move",
                 )
                 return
-        self.hass.config_entries.async_update_entry(
-            self.entry, data={**self.entry.data, CONF_FOOTAGE_PATH: str(target)}
-        )
+        data = {k: v for k, v in self.entry.data.items() if k != CONF_FOOTAGE_MOVE_TO}
+        self.hass.config_entries.async_update_entry(self.entry, data={**data, CONF_FOOTAGE_PATH: str(target)})
         if not self.entry.update_listeners:
             # A move resumed at start can finish before the entry listens for its own changes.
             self.hass.config_entries.async_schedule_reload(self.entry.entry_id)

@@ -41,8 +41,13 @@ def in_backups(config_dir: str, folder: Path) -> bool:
     return Path(os.path.realpath(folder)).is_relative_to(os.path.realpath(config_dir))
 
 
-def move_refused(config_dir: str, target: Path, source: Path, size: int) -> str | None:
-    """Why footage of `size` bytes cannot move from `source` to `target` (blocking), or None."""
+def move_refused(config_dir: str, target: Path, source: Path, size: int | None) -> str | None:
+    """Why footage of `size` bytes cannot move from `source` to `target` (blocking), or None.
+
+    A `size` of None is what `source` holds.
+    """
+    if size is None:
+        size = sum(f.stat().st_size for f in source.rglob("*") if f.is_file())
     try:
         free = prepare_folder(target)
     except FolderError as err:
