@@ -7,20 +7,25 @@ import hashlib
 import inspect
 import json
 import os
+import secrets
 import shutil
 import subprocess
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 import pytest
 from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity import Entity
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component import common as ha_common
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
 
 # Imported before any hass fixture so that our package, not the plugin's testing config, is found.
 import custom_components.doorbell_vault  # noqa: F401
@@ -87,6 +92,21 @@ def auto_enable_custom_integrations(media_folder: Path, enable_custom_integratio
 def hass_config_dir(hass_tmp_config_dir: str) -> str:
     """A configuration folder of each test's own (the integration writes blueprints into it)."""
     return hass_tmp_config_dir
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializer, under `tests/snapshots/` (as in Home Assistant core: the
+    plugin's own override is shadowed by syrupy's fixture)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Every entity enabled, also those off by default (as Home Assistant core's own fixture does)."""
+    enabled = PropertyMock(return_value=True)
+    with patch.object(Entity, "entity_registry_enabled_default", new_callable=lambda: enabled):
+        yield
 
 
 @pytest.fixture
@@ -158,14 +178,32 @@ def camera_subentry(
     )
 
 
+# An agency with a generated key (HMAC): its key id and secret, as the agency flow shows them once.
+SPRINGFIELD_KEY = "dvk_" + "1" * 16
+SPRINGFIELD_SECRET = secrets.token_urlsafe(32)
+
+
+def agency_subentry(name: str, key_type: str, key_id: str | None, **data: Any) -> ConfigSubentryData:
+    """An agency subentry as the flow stores it."""
+    return ConfigSubentryData(
+        data={"name": name, "contact": "records@example.org", "key_type": key_type, "key_id": key_id} | data,
+        subentry_type="agency",
+        title=name,
+        unique_id=f"agency:{name.casefold()}",
+    )
+
+
 def make_hub(
     hass: HomeAssistant,
     storage: Path,
     subentries: list[ConfigSubentryData],
     footage: Path | None = None,
+    *,
+    entry_id: str | None = None,
     **options: object,
 ) -> MockConfigEntry:
-    """A hub entry with cameras, added to hass but not set up; its footage in `storage` unless `footage`."""
+    """A hub entry with cameras, added to hass but not set up; its footage in `storage` unless `footage`
+    (`entry_id` fixed for snapshots, random otherwise)."""
     data: dict[str, str] = {CONF_STORAGE_PATH: str(storage), "webhook_id": webhook.async_generate_id()}
     if footage is not None:
         data["footage_path"] = str(footage)
@@ -178,6 +216,7 @@ def make_hub(
         data=data,
         options={**DEFAULT_OPTIONS, **options},
         subentries_data=subentries,
+        **({"entry_id": entry_id} if entry_id else {}),
     )
     entry.add_to_hass(hass)
     return entry
