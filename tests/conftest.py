@@ -5,11 +5,15 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import inspect
+import io
 import json
 import os
 import secrets
 import shutil
+import socket
 import subprocess
+import time
+import zipfile
 from collections.abc import Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
@@ -18,18 +22,21 @@ from unittest.mock import PropertyMock, patch
 
 import pytest
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.config_entries import SOURCE_USER, ConfigSubentryData
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.entity import Entity
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component import common as ha_common
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 from syrupy.assertion import SnapshotAssertion
+from yarl import URL
 
 # Imported before any hass fixture so that our package, not the plugin's testing config, is found.
 import custom_components.doorbell_vault  # noqa: F401
 from custom_components.doorbell_vault.const import CONF_STORAGE_PATH, DEFAULT_OPTIONS, DOMAIN
+from custom_components.doorbell_vault.requests.secret import sign
 from custom_components.doorbell_vault.store import segments
 from devkit import imap_server as dovecot
 from devkit import simulator
@@ -191,6 +198,22 @@ def agency_subentry(name: str, key_type: str, key_id: str | None, **data: Any) -
         title=name,
         unique_id=f"agency:{name.casefold()}",
     )
+
+
+def hmac_headers(key_id: str, secret: str, body: bytes, nonce: str | None = None) -> dict[str, str]:
+    """The headers an agency with a generated key signs a webhook body with."""
+    stamp, once = int(time.time()), nonce or secrets.token_urlsafe(18)
+    return {
+        "X-Doorbell-Vault-Key": key_id,
+        "X-Doorbell-Vault-Timestamp": str(stamp),
+        "X-Doorbell-Vault-Nonce": once,
+        "X-Doorbell-Vault-Signature": sign(secret.encode(), stamp, once, body),
+    }
+
+
+def springfield(body: bytes) -> dict[str, str]:
+    """Springfield PD's signed headers for `body`."""
+    return hmac_headers(SPRINGFIELD_KEY, SPRINGFIELD_SECRET, body)
 
 
 def make_hub(
@@ -364,3 +387,118 @@ async def raw_post(
     status = int(reply.split(b" ", 2)[1])
     payload = reply.partition(b"\r\n\r\n")[2]
     return status, json.loads(payload) if payload.startswith(b"{") else None, reply
+
+
+async def submit_request(hass: HomeAssistant, entry: MockConfigEntry, start_s: float, end_s: float) -> str:
+    """A pending request (by the service) for seconds `start_s`..`end_s` of a `footage_hub`'s footage."""
+    base = entry.base  # type: ignore[attr-defined]
+    result = await hass.services.async_call(
+        DOMAIN,
+        "submit_request",
+        {
+            "agency": "Springfield PD",
+            "case_number": "2026-0042",
+            "legal_basis": "warrant",
+            "start": (base + timedelta(seconds=start_s)).isoformat(),
+            "end": (base + timedelta(seconds=end_s)).isoformat(),
+            "requester_name": "Det. Smith",
+            "requester_email": "smith@springfield.example",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert result is not None
+    assert result["status"] == "pending", result
+    return str(result["request_id"])
+
+
+async def share_request(hass: HomeAssistant, request_id: str, **fields: Any) -> dict[str, Any]:
+    """Share a request by the service; its answer (the share link among it)."""
+    result = await hass.services.async_call(
+        DOMAIN, "share_request", {"request_id": request_id, **fields}, blocking=True, return_response=True
+    )
+    assert result is not None
+    return dict(result)
+
+
+def unzip(body: bytes, folder: Path) -> Path:
+    """Unpack a downloaded package (its ZIP checked) into `folder`."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        assert archive.testzip() is None
+        archive.extractall(folder)
+    return folder
+
+
+async def shared_package(
+    hass: HomeAssistant, entry: MockConfigEntry, client: Any, folder: Path, **share: Any
+) -> tuple[Path, dict[str, Any]]:
+    """Seconds 7..19 of a `footage_hub`'s footage requested, shared, downloaded and unpacked into `folder`;
+    the folder and the package's manifest."""
+    request_id = await submit_request(hass, entry, 7, 19)
+    shared = await share_request(hass, request_id, **share)
+    response = await client.post(URL(shared["share_url"]).path)
+    assert response.status == 200
+    unzip(await response.read(), folder)
+    return folder, json.loads((folder / "manifest.json").read_bytes())
+
+
+async def audit_entries(vault: Any, kind: str) -> list[dict[str, Any]]:
+    """The audit chain's entries of one kind, oldest first."""
+    rows = await vault.store.async_call(
+        lambda db: db.execute("SELECT data FROM audit WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
+    )
+    return [json.loads(row[0]) for row in rows]
+
+
+async def start_camera_flow(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> dict[str, Any]:
+    """The camera subentry flow, its menu answered with `step`."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "camera"), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.MENU
+    return dict(
+        await hass.config_entries.subentries.async_configure(result["flow_id"], {"next_step_id": step})
+    )
+
+
+# An ONVIF camera's WS-Discovery answer: "Side Gate", its device service on loopback, its MAC in the scopes.
+PROBE_MATCH = """<?xml version="1.0" encoding="UTF-8"?>
+<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"
+ xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"
+ xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery">
+<s:Body><d:ProbeMatches><d:ProbeMatch>
+<a:EndpointReference><a:Address>urn:uuid:4a1b2c3d</a:Address></a:EndpointReference>
+<d:Types>dn:NetworkVideoTransmitter</d:Types>
+<d:Scopes>onvif://www.onvif.org/name/Side%20Gate onvif://www.onvif.org/hardware/SIM-1
+ onvif://www.onvif.org/mac/AA-BB-CC-00-11-22</d:Scopes>
+<d:XAddrs>http://127.0.0.1:8080/onvif/device_service</d:XAddrs>
+</d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>"""
+
+
+class OnvifResponder(asyncio.DatagramProtocol):
+    """An ONVIF camera answering WS-Discovery probes (and one garbage answer)."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        if b"NetworkVideoTransmitter" in data and b"Probe" in data:
+            self.transport.sendto(b"<not-xml", addr)  # type: ignore[attr-defined]
+            self.transport.sendto(PROBE_MATCH.encode(), addr)  # type: ignore[attr-defined]
+
+
+def isolated_network() -> list[str]:
+    """A command prefix that runs a process in a network namespace of its own when the machine allows it:
+    nothing leaves it."""
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "--net", "true"], check=False).returncode == 0:
+        return [unshare, "--net"]
+    return []  # pragma: no cover - machines without namespaces
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port

@@ -49,7 +49,15 @@ from custom_components.doorbell_vault.requests.validation import RequestInvalid,
 from custom_components.doorbell_vault.store import holds
 from custom_components.doorbell_vault.store import shares as stored_shares
 
-from .conftest import Offline, camera_subentry, footage_hub, make_hub, wait_for
+from .conftest import (
+    Offline,
+    OnvifResponder,
+    camera_subentry,
+    footage_hub,
+    make_hub,
+    start_camera_flow,
+    wait_for,
+)
 from .phones import add_phone
 
 SECRET = b"Zr8s1Yk2Vb9QeT4mN7xJpL0aHc3uWfGd"
@@ -647,15 +655,13 @@ async def test_an_onvif_camera_moves_only_to_the_same_onvif_device(
 
     from custom_components.doorbell_vault.recording import discovery
 
-    from .test_camera_flow import _Responder, _start_camera_flow
-
     monkeypatch.setattr(discovery, "SCAN_SECONDS", 0.3)
     transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
-        _Responder, local_addr=("127.0.0.1", 0)
+        OnvifResponder, local_addr=("127.0.0.1", 0)
     )
     monkeypatch.setattr(discovery, "WSD_TARGET", transport.get_extra_info("sockname"))
     try:
-        result = await _start_camera_flow(hass, hub_entry, "onvif")
+        result = await start_camera_flow(hass, hub_entry, "onvif")
         result = await hass.config_entries.subentries.async_configure(result["flow_id"], {"device": "0"})
         result = await hass.config_entries.subentries.async_configure(
             result["flow_id"], {"name": "Side Gate", "url": doorbell.url.replace("127.0.0.1", "localhost")}
@@ -746,8 +752,6 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
     from custom_components.doorbell_vault.store import segments as stored_segments
     from devkit import simulator
 
-    from .test_camera_flow import _start_camera_flow
-
     monkeypatch.setattr(recorder_module, "SEGMENT_SECONDS", 2)
     monkeypatch.setattr(recorder_module, "BACKOFF_MAX", 1.0)
     cert_a, key_a, fingerprint_a = await hass.async_add_executor_job(_certificate, tmp_path, "camera-a")
@@ -763,7 +767,7 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
     try:
         assert camera.url.startswith("rtsps://")
         # Added by hand: the flow shows the certificate's fingerprint before the camera is saved.
-        result = await _start_camera_flow(hass, hub_entry, "manual")
+        result = await start_camera_flow(hass, hub_entry, "manual")
         result = await hass.config_entries.subentries.async_configure(
             result["flow_id"], {"name": "Front door", "url": camera.url, **login}
         )
