@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import inspect
 import io
@@ -11,10 +12,11 @@ import os
 import secrets
 import shutil
 import socket
+import ssl
 import subprocess
 import time
 import zipfile
-from collections.abc import Awaitable, Callable, Iterator
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -126,6 +128,25 @@ def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hub_entry(hass: HomeAssistant, storage: Path) -> MockConfigEntry:
     """A hub entry, added to hass but not set up."""
     return make_hub(hass, storage, [])
+
+
+@pytest.fixture
+async def offline_hub(hass: HomeAssistant, storage: Path) -> AsyncIterator[MockConfigEntry]:
+    """A set-up hub with one offline camera, "Front door", and no footage."""
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    yield entry
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.fixture
+async def front_door_footage(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> AsyncIterator[MockConfigEntry]:
+    """A set-up hub with one offline camera, "Front door", and 30 s of its footage an hour ago."""
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
+    yield entry
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 @pytest.fixture(scope="session")
@@ -502,3 +523,84 @@ def free_port() -> int:
         sock.bind(("127.0.0.1", 0))
         port: int = sock.getsockname()[1]
         return port
+
+
+# The household's webhook secret (written by `write_secret`) and what an agency posts with it.
+WEBHOOK_SECRET = b"Zr8s1Yk2Vb9QeT4mN7xJpL0aHc3uWfGd"
+
+
+def request_fields(hours_ago: float = 3, **overrides: Any) -> dict[str, Any]:
+    """A valid request's fields for one hour starting `hours_ago`; an override of None leaves a field out."""
+    start = dt_util.utcnow() - timedelta(hours=hours_ago)
+    body = {"agency": "Springfield PD", "case_number": "2026-1", "legal_basis": "warrant"}
+    body |= {"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat()} | overrides
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def signed_headers(body: bytes, *, timestamp: int | None = None, nonce: str | None = None) -> dict[str, str]:
+    """The headers that sign `body` with the household's `WEBHOOK_SECRET`."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    once = nonce or secrets.token_urlsafe(18)
+    return {
+        "Content-Type": "application/json",
+        "X-Doorbell-Vault-Timestamp": str(stamp),
+        "X-Doorbell-Vault-Nonce": once,
+        "X-Doorbell-Vault-Signature": sign(WEBHOOK_SECRET, stamp, once, body),
+    }
+
+
+async def post_webhook(client: Any, entry: MockConfigEntry, body: Any, **headers: str) -> tuple[int, Any]:
+    """POST `body` (bytes or an async iterator of chunks) to the hub's webhook; the status and JSON answer."""
+    headers = {"Content-Type": "application/json", **headers}
+    response = await client.post(f"/api/webhook/{entry.data['webhook_id']}", data=body, headers=headers)
+    text = await response.text()
+    return response.status, json.loads(text) if text.startswith("{") else text
+
+
+async def count_rows(entry: MockConfigEntry, table: str) -> int:
+    """How many rows a table of the hub's index holds."""
+    return int(
+        await entry.runtime_data.store.async_call(
+            lambda db: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        )
+    )
+
+
+def self_signed_certificate(folder: Path, name: str) -> tuple[Path, Path, str]:
+    """A self-signed certificate and key (openssl req -x509) and its SHA-256 fingerprint (blocking)."""
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"),
+            *("-nodes", "-days", "2", "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    der = ssl.PEM_cert_to_DER_cert(cert.read_text())
+    return cert, key, ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
+def server_tls(folder: Path, name: str) -> tuple[ssl.SSLContext, str]:
+    """A server's TLS context with a new self-signed certificate, and its fingerprint (blocking)."""
+    cert, key, fingerprint = self_signed_certificate(folder, name)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, fingerprint
+
+
+class TlsListener:
+    """A TLS server on a camera's address that is not the camera: it keeps every byte a client sends."""
+
+    def __init__(self) -> None:
+        self.handshakes = 0
+        self.received = b""
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.handshakes += 1
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(5):
+                while data := await reader.read(4096):
+                    self.received += data
+        writer.close()
