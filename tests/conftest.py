@@ -3,28 +3,42 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import hashlib
 import inspect
+import io
 import json
 import os
+import secrets
 import shutil
+import socket
+import ssl
 import subprocess
-from collections.abc import Awaitable, Callable, Iterator
+import time
+import zipfile
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
+from unittest.mock import PropertyMock, patch
 
 import pytest
 from homeassistant.components import webhook
-from homeassistant.config_entries import ConfigSubentryData
+from homeassistant.config_entries import SOURCE_USER, ConfigSubentryData
 from homeassistant.core import HomeAssistant
+from homeassistant.data_entry_flow import FlowResultType
+from homeassistant.helpers.entity import Entity
 from homeassistant.util import dt as dt_util
 from pytest_homeassistant_custom_component import common as ha_common
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
+from syrupy.assertion import SnapshotAssertion
+from yarl import URL
 
 # Imported before any hass fixture so that our package, not the plugin's testing config, is found.
 import custom_components.doorbell_vault  # noqa: F401
 from custom_components.doorbell_vault.const import CONF_STORAGE_PATH, DEFAULT_OPTIONS, DOMAIN
+from custom_components.doorbell_vault.requests.secret import sign
 from custom_components.doorbell_vault.store import segments
 from devkit import imap_server as dovecot
 from devkit import simulator
@@ -90,6 +104,21 @@ def hass_config_dir(hass_tmp_config_dir: str) -> str:
 
 
 @pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Snapshots with Home Assistant's serializer, under `tests/snapshots/` (as in Home Assistant core: the
+    plugin's own override is shadowed by syrupy's fixture)."""
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
+
+
+@pytest.fixture
+def entity_registry_enabled_by_default() -> Iterator[None]:
+    """Every entity enabled, also those off by default (as Home Assistant core's own fixture does)."""
+    enabled = PropertyMock(return_value=True)
+    with patch.object(Entity, "entity_registry_enabled_default", new_callable=lambda: enabled):
+        yield
+
+
+@pytest.fixture
 def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A storage folder that does not exist yet, outside the configuration folder (which is `tmp_path`)."""
     return tmp_path_factory.mktemp("outside") / "vault"
@@ -99,6 +128,25 @@ def storage(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def hub_entry(hass: HomeAssistant, storage: Path) -> MockConfigEntry:
     """A hub entry, added to hass but not set up."""
     return make_hub(hass, storage, [])
+
+
+@pytest.fixture
+async def offline_hub(hass: HomeAssistant, storage: Path) -> AsyncIterator[MockConfigEntry]:
+    """A set-up hub with one offline camera, "Front door", and no footage."""
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    yield entry
+    await hass.config_entries.async_unload(entry.entry_id)
+
+
+@pytest.fixture
+async def front_door_footage(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> AsyncIterator[MockConfigEntry]:
+    """A set-up hub with one offline camera, "Front door", and 30 s of its footage an hour ago."""
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
+    yield entry
+    await hass.config_entries.async_unload(entry.entry_id)
 
 
 @pytest.fixture(scope="session")
@@ -158,14 +206,48 @@ def camera_subentry(
     )
 
 
+# An agency with a generated key (HMAC): its key id and secret, as the agency flow shows them once.
+SPRINGFIELD_KEY = "dvk_" + "1" * 16
+SPRINGFIELD_SECRET = secrets.token_urlsafe(32)
+
+
+def agency_subentry(name: str, key_type: str, key_id: str | None, **data: Any) -> ConfigSubentryData:
+    """An agency subentry as the flow stores it."""
+    return ConfigSubentryData(
+        data={"name": name, "contact": "records@example.org", "key_type": key_type, "key_id": key_id} | data,
+        subentry_type="agency",
+        title=name,
+        unique_id=f"agency:{name.casefold()}",
+    )
+
+
+def hmac_headers(key_id: str, secret: str, body: bytes, nonce: str | None = None) -> dict[str, str]:
+    """The headers an agency with a generated key signs a webhook body with."""
+    stamp, once = int(time.time()), nonce or secrets.token_urlsafe(18)
+    return {
+        "X-Doorbell-Vault-Key": key_id,
+        "X-Doorbell-Vault-Timestamp": str(stamp),
+        "X-Doorbell-Vault-Nonce": once,
+        "X-Doorbell-Vault-Signature": sign(secret.encode(), stamp, once, body),
+    }
+
+
+def springfield(body: bytes) -> dict[str, str]:
+    """Springfield PD's signed headers for `body`."""
+    return hmac_headers(SPRINGFIELD_KEY, SPRINGFIELD_SECRET, body)
+
+
 def make_hub(
     hass: HomeAssistant,
     storage: Path,
     subentries: list[ConfigSubentryData],
     footage: Path | None = None,
+    *,
+    entry_id: str | None = None,
     **options: object,
 ) -> MockConfigEntry:
-    """A hub entry with cameras, added to hass but not set up; its footage in `storage` unless `footage`."""
+    """A hub entry with cameras, added to hass but not set up; its footage in `storage` unless `footage`
+    (`entry_id` fixed for snapshots, random otherwise)."""
     data: dict[str, str] = {CONF_STORAGE_PATH: str(storage), "webhook_id": webhook.async_generate_id()}
     if footage is not None:
         data["footage_path"] = str(footage)
@@ -178,6 +260,7 @@ def make_hub(
         data=data,
         options={**DEFAULT_OPTIONS, **options},
         subentries_data=subentries,
+        **({"entry_id": entry_id} if entry_id else {}),
     )
     entry.add_to_hass(hass)
     return entry
@@ -325,3 +408,199 @@ async def raw_post(
     status = int(reply.split(b" ", 2)[1])
     payload = reply.partition(b"\r\n\r\n")[2]
     return status, json.loads(payload) if payload.startswith(b"{") else None, reply
+
+
+async def submit_request(hass: HomeAssistant, entry: MockConfigEntry, start_s: float, end_s: float) -> str:
+    """A pending request (by the service) for seconds `start_s`..`end_s` of a `footage_hub`'s footage."""
+    base = entry.base  # type: ignore[attr-defined]
+    result = await hass.services.async_call(
+        DOMAIN,
+        "submit_request",
+        {
+            "agency": "Springfield PD",
+            "case_number": "2026-0042",
+            "legal_basis": "warrant",
+            "start": (base + timedelta(seconds=start_s)).isoformat(),
+            "end": (base + timedelta(seconds=end_s)).isoformat(),
+            "requester_name": "Det. Smith",
+            "requester_email": "smith@springfield.example",
+        },
+        blocking=True,
+        return_response=True,
+    )
+    assert result is not None
+    assert result["status"] == "pending", result
+    return str(result["request_id"])
+
+
+async def share_request(hass: HomeAssistant, request_id: str, **fields: Any) -> dict[str, Any]:
+    """Share a request by the service; its answer (the share link among it)."""
+    result = await hass.services.async_call(
+        DOMAIN, "share_request", {"request_id": request_id, **fields}, blocking=True, return_response=True
+    )
+    assert result is not None
+    return dict(result)
+
+
+def unzip(body: bytes, folder: Path) -> Path:
+    """Unpack a downloaded package (its ZIP checked) into `folder`."""
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        assert archive.testzip() is None
+        archive.extractall(folder)
+    return folder
+
+
+async def shared_package(
+    hass: HomeAssistant, entry: MockConfigEntry, client: Any, folder: Path, **share: Any
+) -> tuple[Path, dict[str, Any]]:
+    """Seconds 7..19 of a `footage_hub`'s footage requested, shared, downloaded and unpacked into `folder`;
+    the folder and the package's manifest."""
+    request_id = await submit_request(hass, entry, 7, 19)
+    shared = await share_request(hass, request_id, **share)
+    response = await client.post(URL(shared["share_url"]).path)
+    assert response.status == 200
+    unzip(await response.read(), folder)
+    return folder, json.loads((folder / "manifest.json").read_bytes())
+
+
+async def audit_entries(vault: Any, kind: str) -> list[dict[str, Any]]:
+    """The audit chain's entries of one kind, oldest first."""
+    rows = await vault.store.async_call(
+        lambda db: db.execute("SELECT data FROM audit WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
+    )
+    return [json.loads(row[0]) for row in rows]
+
+
+async def start_camera_flow(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> dict[str, Any]:
+    """The camera subentry flow, its menu answered with `step`."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, "camera"), context={"source": SOURCE_USER}
+    )
+    assert result["type"] is FlowResultType.MENU
+    return dict(
+        await hass.config_entries.subentries.async_configure(result["flow_id"], {"next_step_id": step})
+    )
+
+
+# An ONVIF camera's WS-Discovery answer: "Side Gate", its device service on loopback, its MAC in the scopes.
+PROBE_MATCH = """<?xml version="1.0" encoding="UTF-8"?>
+<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"
+ xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"
+ xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery">
+<s:Body><d:ProbeMatches><d:ProbeMatch>
+<a:EndpointReference><a:Address>urn:uuid:4a1b2c3d</a:Address></a:EndpointReference>
+<d:Types>dn:NetworkVideoTransmitter</d:Types>
+<d:Scopes>onvif://www.onvif.org/name/Side%20Gate onvif://www.onvif.org/hardware/SIM-1
+ onvif://www.onvif.org/mac/AA-BB-CC-00-11-22</d:Scopes>
+<d:XAddrs>http://127.0.0.1:8080/onvif/device_service</d:XAddrs>
+</d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>"""
+
+
+class OnvifResponder(asyncio.DatagramProtocol):
+    """An ONVIF camera answering WS-Discovery probes (and one garbage answer)."""
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+
+    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
+        if b"NetworkVideoTransmitter" in data and b"Probe" in data:
+            self.transport.sendto(b"<not-xml", addr)  # type: ignore[attr-defined]
+            self.transport.sendto(PROBE_MATCH.encode(), addr)  # type: ignore[attr-defined]
+
+
+def isolated_network() -> list[str]:
+    """A command prefix that runs a process in a network namespace of its own when the machine allows it:
+    nothing leaves it."""
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "--net", "true"], check=False).returncode == 0:
+        return [unshare, "--net"]
+    return []  # pragma: no cover - machines without namespaces
+
+
+def free_port() -> int:
+    """A free TCP port on loopback."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port: int = sock.getsockname()[1]
+        return port
+
+
+# The household's webhook secret (written by `write_secret`) and what an agency posts with it.
+WEBHOOK_SECRET = b"Zr8s1Yk2Vb9QeT4mN7xJpL0aHc3uWfGd"
+
+
+def request_fields(hours_ago: float = 3, **overrides: Any) -> dict[str, Any]:
+    """A valid request's fields for one hour starting `hours_ago`; an override of None leaves a field out."""
+    start = dt_util.utcnow() - timedelta(hours=hours_ago)
+    body = {"agency": "Springfield PD", "case_number": "2026-1", "legal_basis": "warrant"}
+    body |= {"start": start.isoformat(), "end": (start + timedelta(hours=1)).isoformat()} | overrides
+    return {k: v for k, v in body.items() if v is not None}
+
+
+def signed_headers(body: bytes, *, timestamp: int | None = None, nonce: str | None = None) -> dict[str, str]:
+    """The headers that sign `body` with the household's `WEBHOOK_SECRET`."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    once = nonce or secrets.token_urlsafe(18)
+    return {
+        "Content-Type": "application/json",
+        "X-Doorbell-Vault-Timestamp": str(stamp),
+        "X-Doorbell-Vault-Nonce": once,
+        "X-Doorbell-Vault-Signature": sign(WEBHOOK_SECRET, stamp, once, body),
+    }
+
+
+async def post_webhook(client: Any, entry: MockConfigEntry, body: Any, **headers: str) -> tuple[int, Any]:
+    """POST `body` (bytes or an async iterator of chunks) to the hub's webhook; the status and JSON answer."""
+    headers = {"Content-Type": "application/json", **headers}
+    response = await client.post(f"/api/webhook/{entry.data['webhook_id']}", data=body, headers=headers)
+    text = await response.text()
+    return response.status, json.loads(text) if text.startswith("{") else text
+
+
+async def count_rows(entry: MockConfigEntry, table: str) -> int:
+    """How many rows a table of the hub's index holds."""
+    return int(
+        await entry.runtime_data.store.async_call(
+            lambda db: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+        )
+    )
+
+
+def self_signed_certificate(folder: Path, name: str) -> tuple[Path, Path, str]:
+    """A self-signed certificate and key (openssl req -x509) and its SHA-256 fingerprint (blocking)."""
+    cert, key = folder / f"{name}.pem", folder / f"{name}.key"
+    subprocess.run(
+        [
+            *("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:prime256v1"),
+            *("-nodes", "-days", "2", "-subj", f"/CN={name}", "-keyout", str(key), "-out", str(cert)),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=30,
+    )
+    der = ssl.PEM_cert_to_DER_cert(cert.read_text())
+    return cert, key, ":".join(f"{b:02X}" for b in hashlib.sha256(der).digest())
+
+
+def server_tls(folder: Path, name: str) -> tuple[ssl.SSLContext, str]:
+    """A server's TLS context with a new self-signed certificate, and its fingerprint (blocking)."""
+    cert, key, fingerprint = self_signed_certificate(folder, name)
+    context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    context.load_cert_chain(cert, key)
+    return context, fingerprint
+
+
+class TlsListener:
+    """A TLS server on a camera's address that is not the camera: it keeps every byte a client sends."""
+
+    def __init__(self) -> None:
+        self.handshakes = 0
+        self.received = b""
+
+    async def serve(self, reader: asyncio.StreamReader, writer: asyncio.StreamWriter) -> None:
+        self.handshakes += 1
+        with contextlib.suppress(Exception):
+            async with asyncio.timeout(5):
+                while data := await reader.read(4096):
+                    self.received += data
+        writer.close()

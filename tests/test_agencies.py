@@ -25,7 +25,6 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.components.webhook import _HANDLERS
-from homeassistant.config_entries import ConfigSubentryData
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
@@ -38,23 +37,26 @@ from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.evidence.export import verify_package
 from custom_components.doorbell_vault.requests import agencies
-from custom_components.doorbell_vault.requests.secret import sign, signed_string, write_secret
+from custom_components.doorbell_vault.requests.secret import signed_string, write_secret
 
 from .conftest import (
     IDENTITY_POINT,
     SMALL_ORDER_KEYS,
+    SPRINGFIELD_KEY,
+    SPRINGFIELD_SECRET,
     UNSAFE_ED25519_KEYS,
     Offline,
+    agency_subentry,
     camera_subentry,
+    hmac_headers,
     index_footage,
     make_hub,
     raw_post,
+    springfield,
     wait_for,
 )
 from .phones import add_phone
 
-SPRINGFIELD_KEY = "dvk_" + "1" * 16
-SPRINGFIELD_SECRET = secrets.token_urlsafe(32)
 SHELBYVILLE_KEY = "dvk_" + "2" * 16
 SHELBYVILLE = Ed25519PrivateKey.generate()
 POLICY_DEFAULTS = {
@@ -70,16 +72,6 @@ def _public(key: Ed25519PrivateKey) -> str:
     return base64.b64encode(raw).decode()
 
 
-def agency_subentry(name: str, key_type: str, key_id: str | None, **data: Any) -> ConfigSubentryData:
-    """An agency subentry as the flow stores it."""
-    return ConfigSubentryData(
-        data={"name": name, "contact": "records@example.org", "key_type": key_type, "key_id": key_id} | data,
-        subentry_type="agency",
-        title=name,
-        unique_id=f"agency:{name.casefold()}",
-    )
-
-
 def _body(hours_ago: float = 3, length: float = 1, **overrides: Any) -> bytes:
     start = dt_util.utcnow() - timedelta(hours=hours_ago)
     body = {
@@ -92,16 +84,6 @@ def _body(hours_ago: float = 3, length: float = 1, **overrides: Any) -> bytes:
     return json.dumps({k: v for k, v in body.items() if v is not None}).encode()
 
 
-def _hmac_headers(key_id: str, secret: str, body: bytes, nonce: str | None = None) -> dict[str, str]:
-    stamp, once = int(time.time()), nonce or secrets.token_urlsafe(18)
-    return {
-        "X-Doorbell-Vault-Key": key_id,
-        "X-Doorbell-Vault-Timestamp": str(stamp),
-        "X-Doorbell-Vault-Nonce": once,
-        "X-Doorbell-Vault-Signature": sign(secret.encode(), stamp, once, body),
-    }
-
-
 def _ed25519_headers(key_id: str, key: Ed25519PrivateKey, body: bytes) -> dict[str, str]:
     stamp, once = str(int(time.time())), secrets.token_urlsafe(18)
     signature = base64.b64encode(key.sign(signed_string(stamp, once, body))).decode()
@@ -111,10 +93,6 @@ def _ed25519_headers(key_id: str, key: Ed25519PrivateKey, body: bytes) -> dict[s
         "X-Doorbell-Vault-Nonce": once,
         "X-Doorbell-Vault-Signature": f"ed25519={signature}",
     }
-
-
-def springfield(body: bytes) -> dict[str, str]:
-    return _hmac_headers(SPRINGFIELD_KEY, SPRINGFIELD_SECRET, body)
 
 
 def shelbyville(body: bytes) -> dict[str, str]:
@@ -315,7 +293,7 @@ async def test_two_agencies_with_different_keys_are_verified_and_are_the_keys_ag
 
     # One agency's key id with the other's signature, or a key id nobody holds: refused, nothing stored.
     body = _body()
-    crossed = _hmac_headers(SHELBYVILLE_KEY, SPRINGFIELD_SECRET, body)
+    crossed = hmac_headers(SHELBYVILLE_KEY, SPRINGFIELD_SECRET, body)
     status, answer = await _post(client, hub, body, crossed)
     assert status == 401
     assert "ed25519=" in answer["errors"][0]["message"]
@@ -328,11 +306,11 @@ async def test_two_agencies_with_different_keys_are_verified_and_are_the_keys_ag
         "../" * 40,
         SPRINGFIELD_SECRET,
     ):
-        unknown = _hmac_headers(key_id, SPRINGFIELD_SECRET, body)
+        unknown = hmac_headers(key_id, SPRINGFIELD_SECRET, body)
         status, answer = await _post(client, hub, body, unknown)
         assert status == 401
         assert "unknown or revoked key" in answer["errors"][0]["message"]
-    invisible = _hmac_headers("dvk_1111111111111111\u200b", SPRINGFIELD_SECRET, body)
+    invisible = hmac_headers("dvk_1111111111111111\u200b", SPRINGFIELD_SECRET, body)
     status, answer = await _post(client, hub, body, invisible)
     assert (status, answer["errors"][0]["message"]) == (401, "X-Doorbell-Vault-Key: only ASCII is taken")
     assert await _count(hub) == 2
@@ -438,7 +416,7 @@ async def test_a_revoked_or_deleted_key_is_refused_at_once_without_a_reload(
     result = await manager.async_configure(result["flow_id"], {})
     assert result["reason"] == "key_rotated"
     body = _body()
-    assert (await _post(client, hub, body, _hmac_headers(new_id, new_secret, body)))[0] == 202
+    assert (await _post(client, hub, body, hmac_headers(new_id, new_secret, body)))[0] == 202
     assert (await _post(client, hub, body, springfield(body)))[0] == 401
     await hass.async_block_till_done()
     assert hub.runtime_data is vault
@@ -670,7 +648,7 @@ SHARED_SECRET = secrets.token_urlsafe(32)
 
 def _shared(body: bytes) -> dict[str, str]:
     """Signed with the hub's shared secret (no key: the request is nobody's in particular)."""
-    return {k: v for k, v in _hmac_headers("", SHARED_SECRET, body).items() if k != "X-Doorbell-Vault-Key"}
+    return {k: v for k, v in hmac_headers("", SHARED_SECRET, body).items() if k != "X-Doorbell-Vault-Key"}
 
 
 async def test_unkeyed_requests_are_withdrawn_and_read_by_the_household_only(

@@ -31,9 +31,8 @@ from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.requests import agencies
 from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED
 
-from .conftest import footage_hub
+from .conftest import SPRINGFIELD_KEY, SPRINGFIELD_SECRET, agency_subentry, footage_hub, springfield
 from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
-from .test_agencies import SPRINGFIELD_KEY, SPRINGFIELD_SECRET, agency_subentry, springfield
 
 NAMES = sorted(p.name for p in blueprints.BUNDLED.glob("*.yaml"))
 

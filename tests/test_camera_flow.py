@@ -7,7 +7,7 @@ from ipaddress import ip_address
 from pathlib import Path
 
 import pytest
-from homeassistant.config_entries import SOURCE_DHCP, SOURCE_USER, SOURCE_ZEROCONF, ConfigEntryState
+from homeassistant.config_entries import SOURCE_DHCP, SOURCE_ZEROCONF, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
@@ -20,21 +20,13 @@ from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.recording import discovery
 from devkit import simulator
 
-from .conftest import camera_subentry, make_hub
-
-
-async def _start_camera_flow(hass: HomeAssistant, entry: MockConfigEntry, step: str) -> dict:
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, "camera"), context={"source": SOURCE_USER}
-    )
-    assert result["type"] is FlowResultType.MENU
-    return await hass.config_entries.subentries.async_configure(result["flow_id"], {"next_step_id": step})
+from .conftest import PROBE_MATCH, OnvifResponder, camera_subentry, make_hub, start_camera_flow
 
 
 async def test_manual_camera_with_password(hass: HomeAssistant, hub_entry: MockConfigEntry) -> None:
     assert await hass.config_entries.async_setup(hub_entry.entry_id)
     with simulator.start(username="door", password="s3cret", audio="pcma") as doorbell:
-        result = await _start_camera_flow(hass, hub_entry, "manual")
+        result = await start_camera_flow(hass, hub_entry, "manual")
         assert result["step_id"] == "manual"
         form = {"name": "Front door", "url": doorbell.url, "username": "door", "password": "wrong"}
         result = await hass.config_entries.subentries.async_configure(result["flow_id"], form)
@@ -73,7 +65,7 @@ async def test_manual_camera_with_password(hass: HomeAssistant, hub_entry: MockC
 async def test_manual_camera_rejects_bad_streams(
     hass: HomeAssistant, hub_entry: MockConfigEntry, url: str, errors: dict[str, str]
 ) -> None:
-    result = await _start_camera_flow(hass, hub_entry, "manual")
+    result = await start_camera_flow(hass, hub_entry, "manual")
     result = await hass.config_entries.subentries.async_configure(
         result["flow_id"], {"name": "x", "url": url}
     )
@@ -86,7 +78,7 @@ async def test_same_stream_twice_is_refused(
 ) -> None:
     entry = make_hub(hass, storage, [])
     for expected in (FlowResultType.CREATE_ENTRY, FlowResultType.ABORT):
-        result = await _start_camera_flow(hass, entry, "manual")
+        result = await start_camera_flow(hass, entry, "manual")
         result = await hass.config_entries.subentries.async_configure(
             result["flow_id"], {"name": "Door", "url": doorbell.url}
         )
@@ -101,7 +93,7 @@ async def test_camera_from_a_home_assistant_camera_entity(
     entry = make_hub(hass, storage, [camera_subentry(doorbell)])
     assert await hass.config_entries.async_setup(entry.entry_id)
     source = next(e.entity_id for e in er.async_get(hass).entities.values() if e.domain == "camera")
-    result = await _start_camera_flow(hass, entry, "entity")
+    result = await start_camera_flow(hass, entry, "entity")
     result = await hass.config_entries.subentries.async_configure(result["flow_id"], {"entity_id": source})
     assert result["type"] is FlowResultType.CREATE_ENTRY
     await hass.async_block_till_done()
@@ -206,31 +198,6 @@ async def test_dhcp_discovery_without_a_hub_creates_it(
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
-PROBE_MATCH = """<?xml version="1.0" encoding="UTF-8"?>
-<s:Envelope xmlns:s="http://www.w3.org/2003/05/soap-envelope"
- xmlns:a="http://schemas.xmlsoap.org/ws/2004/08/addressing"
- xmlns:d="http://schemas.xmlsoap.org/ws/2005/04/discovery">
-<s:Body><d:ProbeMatches><d:ProbeMatch>
-<a:EndpointReference><a:Address>urn:uuid:4a1b2c3d</a:Address></a:EndpointReference>
-<d:Types>dn:NetworkVideoTransmitter</d:Types>
-<d:Scopes>onvif://www.onvif.org/name/Side%20Gate onvif://www.onvif.org/hardware/SIM-1
- onvif://www.onvif.org/mac/AA-BB-CC-00-11-22</d:Scopes>
-<d:XAddrs>http://127.0.0.1:8080/onvif/device_service</d:XAddrs>
-</d:ProbeMatch></d:ProbeMatches></s:Body></s:Envelope>"""
-
-
-class _Responder(asyncio.DatagramProtocol):
-    """An ONVIF camera answering WS-Discovery probes (and one garbage answer)."""
-
-    def connection_made(self, transport: asyncio.BaseTransport) -> None:
-        self.transport = transport
-
-    def datagram_received(self, data: bytes, addr: tuple[str, int]) -> None:
-        if b"NetworkVideoTransmitter" in data and b"Probe" in data:
-            self.transport.sendto(b"<not-xml", addr)  # type: ignore[attr-defined]
-            self.transport.sendto(PROBE_MATCH.encode(), addr)  # type: ignore[attr-defined]
-
-
 @pytest.mark.usefixtures("socket_enabled")
 async def test_onvif_scan_finds_the_camera(
     hass: HomeAssistant,
@@ -239,11 +206,11 @@ async def test_onvif_scan_finds_the_camera(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     transport, _ = await asyncio.get_running_loop().create_datagram_endpoint(
-        _Responder, local_addr=("127.0.0.1", 0)
+        OnvifResponder, local_addr=("127.0.0.1", 0)
     )
     monkeypatch.setattr(discovery, "WSD_TARGET", transport.get_extra_info("sockname"))
     try:
-        result = await _start_camera_flow(hass, hub_entry, "onvif")
+        result = await start_camera_flow(hass, hub_entry, "onvif")
     finally:
         transport.close()
     assert result["step_id"] == "onvif"
@@ -265,7 +232,7 @@ async def test_onvif_scan_with_no_answer_aborts(
     hass: HomeAssistant, hub_entry: MockConfigEntry, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr(discovery, "WSD_TARGET", ("127.0.0.1", 9))
-    result = await _start_camera_flow(hass, hub_entry, "onvif")
+    result = await start_camera_flow(hass, hub_entry, "onvif")
     assert result["reason"] == "no_devices_found"
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import pytest
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
@@ -105,55 +106,68 @@ async def test_single_instance(hass: HomeAssistant, hub_entry: MockConfigEntry) 
     assert result["reason"] == "single_instance_allowed"
 
 
-async def test_options_flow_sets_retention_and_reloads(
+RETENTION = {
+    CONF_CONTINUOUS_DAYS: 3.0,
+    CONF_EVENT_DAYS: 14.0,
+    CONF_MAX_SIZE_GB: 50,
+    CONF_MIN_FREE_GB: 1,
+    CONF_OFFLINE_MINUTES: 2.0,
+}
+REQUESTS = {
+    "require_case_number": False,
+    "max_window_hours": 6.0,
+    "max_radius_m": 500.0,
+    "min_legal_basis": "subpoena",
+    "exigent_as": "warrant",
+    "agency_blocklist": [" Example PD ", ""],
+    "requests_per_minute": 10.0,
+    "max_deadline_days": 7.0,
+    "max_pending_per_source": 3.0,
+    "webhook_secret": "Kq3-vX9_mT2wLr8ZpN5sYb",  # 22 random base64url characters: 132 bits
+    "mail_authentication": "dkim",
+    "mail_trusted_domains": [" @Springfield.Example ", ""],
+    "mail_authserv_id": " mx.home.example ",
+}
+SHARING = {
+    "share_days": 3.0,
+    "share_max_downloads": 2.0,
+    "share_include_audio": False,
+    "share_hold_grace_days": 10.0,
+    "share_recipient_retention_days": 45.0,
+    "share_include_decider_name": True,
+}
+
+
+async def _options_at_requests(hass: HomeAssistant, entry: MockConfigEntry) -> dict[str, Any]:
+    """The options flow of a set-up hub, its retention step answered with `RETENTION`."""
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    result = await hass.config_entries.options.async_init(entry.entry_id)
+    assert result["step_id"] == "init"
+    result = await hass.config_entries.options.async_configure(result["flow_id"], RETENTION)
+    assert result["step_id"] == "requests"
+    return dict(result)
+
+
+async def test_options_flow_keeps_event_footage_at_least_as_long_as_continuous(
     hass: HomeAssistant, hub_entry: MockConfigEntry
 ) -> None:
     assert await hass.config_entries.async_setup(hub_entry.entry_id)
-    store_before = hub_entry.runtime_data.store
-
     result = await hass.config_entries.options.async_init(hub_entry.entry_id)
-    assert result["step_id"] == "init"
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            CONF_CONTINUOUS_DAYS: 10,
-            CONF_EVENT_DAYS: 5,
-            CONF_MAX_SIZE_GB: 0,
-            CONF_MIN_FREE_GB: 1,
-            CONF_OFFLINE_MINUTES: 5,
-        },
+        result["flow_id"], RETENTION | {CONF_CONTINUOUS_DAYS: 10, CONF_EVENT_DAYS: 5, CONF_MAX_SIZE_GB: 0}
     )
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_EVENT_DAYS: "event_days_too_short"}
 
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            CONF_CONTINUOUS_DAYS: 3.0,
-            CONF_EVENT_DAYS: 14.0,
-            CONF_MAX_SIZE_GB: 50,
-            CONF_MIN_FREE_GB: 1,
-            CONF_OFFLINE_MINUTES: 2.0,
-        },
-    )
-    assert result["step_id"] == "requests"
+
+async def test_options_flow_needs_the_mail_servers_name_for_dkim_and_real_agency_domains(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    result = await _options_at_requests(hass, hub_entry)
     assert result["description_placeholders"]["secret_state"] == "not set"
+    without_name = {k: v for k, v in REQUESTS.items() if k != "mail_authserv_id"}
     result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            "require_case_number": False,
-            "max_window_hours": 6.0,
-            "max_radius_m": 500.0,
-            "min_legal_basis": "subpoena",
-            "exigent_as": "warrant",
-            "agency_blocklist": [" Example PD ", ""],
-            "requests_per_minute": 10.0,
-            "max_deadline_days": 7.0,
-            "max_pending_per_source": 3.0,
-            "webhook_secret": "Kq3-vX9_mT2wLr8ZpN5sYb",  # 22 random base64url characters: 132 bits
-            "mail_authentication": "dkim",
-            "mail_trusted_domains": ["not a domain"],
-        },
+        result["flow_id"], without_name | {"mail_trusted_domains": ["not a domain"]}
     )
     assert result["step_id"] == "requests"
     # DKIM (and agency domains) without the mail server's authserv-id: no header could be trusted.
@@ -161,36 +175,16 @@ async def test_options_flow_sets_retention_and_reloads(
         "mail_trusted_domains": "invalid_mail_domain",
         "mail_authserv_id": "authserv_id_required",
     }
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            "require_case_number": False,
-            "max_window_hours": 6.0,
-            "max_radius_m": 500.0,
-            "min_legal_basis": "subpoena",
-            "exigent_as": "warrant",
-            "agency_blocklist": [" Example PD ", ""],
-            "requests_per_minute": 10.0,
-            "max_deadline_days": 7.0,
-            "max_pending_per_source": 3.0,
-            "webhook_secret": "Kq3-vX9_mT2wLr8ZpN5sYb",  # 22 random base64url characters: 132 bits
-            "mail_authentication": "dkim",
-            "mail_trusted_domains": [" @Springfield.Example ", ""],
-            "mail_authserv_id": " mx.home.example ",
-        },
-    )
+
+
+async def test_options_flow_sets_retention_requests_and_sharing_and_reloads(
+    hass: HomeAssistant, hub_entry: MockConfigEntry
+) -> None:
+    result = await _options_at_requests(hass, hub_entry)
+    store_before = hub_entry.runtime_data.store
+    result = await hass.config_entries.options.async_configure(result["flow_id"], REQUESTS)
     assert result["step_id"] == "sharing"
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"],
-        {
-            "share_days": 3.0,
-            "share_max_downloads": 2.0,
-            "share_include_audio": False,
-            "share_hold_grace_days": 10.0,
-            "share_recipient_retention_days": 45.0,
-            "share_include_decider_name": True,
-        },
-    )
+    result = await hass.config_entries.options.async_configure(result["flow_id"], SHARING)
     await hass.async_block_till_done()
     assert result["type"] is FlowResultType.CREATE_ENTRY
     options = dict(hub_entry.options)

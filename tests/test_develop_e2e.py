@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import shutil
-import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -13,28 +11,15 @@ import pytest
 
 from devkit.develop import OWNER_PASSWORD, OWNER_USERNAME
 
+from .conftest import free_port, isolated_network
+
 ROOT = Path(__file__).resolve().parent.parent
-
-
-def _isolated() -> list[str]:
-    """Run in a network namespace of our own when the machine allows it: nothing leaves it."""
-    unshare = shutil.which("unshare")
-    if unshare and subprocess.run([unshare, "--net", "true"], check=False).returncode == 0:
-        return [unshare, "--net"]
-    return []  # pragma: no cover - machines without namespaces
-
-
-def _free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port: int = sock.getsockname()[1]
-        return port
 
 
 @pytest.mark.e2e
 def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None:
-    prefix = _isolated()
-    port = 8123 if prefix else _free_port()
+    prefix = isolated_network()
+    port = 8123 if prefix else free_port()
     result = subprocess.run(
         [
             *prefix,

@@ -18,7 +18,6 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
@@ -31,21 +30,9 @@ from custom_components.doorbell_vault.evidence import verify_package as checker
 from custom_components.doorbell_vault.evidence.export import verify_package
 from custom_components.doorbell_vault.store import Store, seals, segments
 
-from .conftest import footage_hub
-from .test_sharing import _share, _submit, _unzip
+from .conftest import audit_entries, footage_hub, share_request, shared_package, submit_request, unzip
 
 SYSTEM_PYTHON = "/usr/bin/python3"
-
-
-async def _package(
-    hass: HomeAssistant, entry: MockConfigEntry, client: Any, folder: Path, **share: Any
-) -> tuple[Path, dict[str, Any]]:
-    request_id = await _submit(hass, entry, 7, 19)
-    shared = await _share(hass, request_id, **share)
-    response = await client.post(URL(shared["share_url"]).path)
-    assert response.status == 200
-    _unzip(await response.read(), folder)
-    return folder, json.loads((folder / "manifest.json").read_bytes())
 
 
 def _run_verifier(folder: Path, *args: str, package: str = ".") -> subprocess.CompletedProcess[str]:
@@ -74,7 +61,7 @@ async def test_decider_is_a_role_and_terms_are_signed(
     from homeassistant.core import Context
 
     async def share_as_admin(folder: Path) -> dict[str, Any]:
-        request_id = await _submit(hass, entry, 7, 19)
+        request_id = await submit_request(hass, entry, 7, 19)
         shared = await hass.services.async_call(
             "doorbell_vault",
             "share_request",
@@ -85,7 +72,7 @@ async def test_decider_is_a_role_and_terms_are_signed(
         )
         assert shared is not None
         response = await client.post(URL(str(shared["share_url"])).path)
-        _unzip(await response.read(), folder)
+        unzip(await response.read(), folder)
         return dict(json.loads((folder / "manifest.json").read_bytes()))
 
     manifest = await share_as_admin(tmp_path / "first")
@@ -123,7 +110,7 @@ async def test_pinned_fingerprint_catches_a_re_signed_package(
     tmp_path: Path,
 ) -> None:
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
-    folder, manifest = await _package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
+    folder, manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
     pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]
     assert manifest["signature"]["fingerprint"] == pinned
     assert pinned["hex"] in (folder / "CHAIN_OF_CUSTODY.txt").read_text()
@@ -184,7 +171,7 @@ async def test_the_verifier_refuses_duplicate_unlisted_and_nested_entries(
     tmp_path: Path,
 ) -> None:
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
-    folder, manifest = await _package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
+    folder, manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
     pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]["hex"]
     await hass.config_entries.async_unload(entry.entry_id)
     clip = manifest["files"][0]["name"]
@@ -280,13 +267,6 @@ def test_the_shipped_verifier_runs_on_older_pythons() -> None:
     }
 
 
-async def _audit_kinds(entry: MockConfigEntry, kind: str) -> list[dict[str, Any]]:
-    rows = await entry.runtime_data.store.async_call(
-        lambda db: db.execute("SELECT data FROM audit WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
-    )
-    return [json.loads(row[0]) for row in rows]
-
-
 async def test_capture_time_proofs_and_an_edit_after_recording(
     hass: HomeAssistant,
     hass_client_no_auth: ClientSessionGenerator,
@@ -300,11 +280,11 @@ async def test_capture_time_proofs_and_an_edit_after_recording(
     sealed = await vault.custody.async_seal()
     assert sealed is not None
     assert sealed.segments == 5
-    assert (await _audit_kinds(entry, "footage_sealed"))[0]["root"] == sealed.root
+    assert (await audit_entries(entry.runtime_data, "footage_sealed"))[0]["root"] == sealed.root
     assert await vault.custody.async_seal() is None  # nothing new to seal
 
     client = await hass_client_no_auth()
-    folder, manifest = await _package(hass, entry, client, tmp_path / "genuine")
+    folder, manifest = await shared_package(hass, entry, client, tmp_path / "genuine")
     sources = [s for clip in manifest["files"] for s in clip["sources"]]
     assert sources
     assert all(s["capture"]["seal"] == sealed.seq for s in sources)
@@ -314,15 +294,15 @@ async def test_capture_time_proofs_and_an_edit_after_recording(
     assert "sealed in the household's audit chain" in result.stdout
 
     # A source segment edited after it was recorded: the package built from it says so.
-    request_id = await _submit(hass, entry, 7, 19)
+    request_id = await submit_request(hass, entry, 7, 19)
     segment = (await vault.store.async_call(segments.in_window, next(iter(vault.cameras)), 0, 2**62))[1]
     path = vault.storage / segment.path
     data = bytearray(path.read_bytes())
     data[len(data) - 100] ^= 0x01  # one byte of the last video sample
     path.write_bytes(bytes(data))
-    shared = await _share(hass, request_id)
+    shared = await share_request(hass, request_id)
     response = await client.post(URL(shared["share_url"]).path)
-    edited = _unzip(await response.read(), tmp_path / "edited")
+    edited = unzip(await response.read(), tmp_path / "edited")
     problems = verify_package(edited)
     assert any("is not what was recorded" in problem for problem in problems), problems
     assert _run_verifier(edited).returncode == 1
@@ -354,15 +334,17 @@ async def test_a_dropped_in_file_is_foreign_and_never_exported(
     found = await vault.store.async_call(segments.in_window, camera, 0, 2**62)
     assert [s.path.rsplit("/", 1)[1] for s in found] == [name]
     assert await vault.store.async_call(segments.foreign_ids, [found[0].id]) == {found[0].id}
-    assert (await _audit_kinds(entry, "footage_found"))[0]["origin"] == "foreign"
-    assert (await _audit_kinds(entry, "footage_missing"))[0]["paths"] == [f"{camera}/2026-01-01/00/gone.mp4"]
+    assert (await audit_entries(entry.runtime_data, "footage_found"))[0]["origin"] == "foreign"
+    assert (await audit_entries(entry.runtime_data, "footage_missing"))[0]["paths"] == [
+        f"{camera}/2026-01-01/00/gone.mp4"
+    ]
     notifications = hass.data["persistent_notification"]
     assert any("did not record" in n["title"] for n in notifications.values())
     # The foreign file is never sealed, and never exported.
     assert await vault.custody.async_seal() is None
-    request_id = await _submit(hass, entry, 0, 5)
+    request_id = await submit_request(hass, entry, 0, 5)
     with pytest.raises(ServiceValidationError, match="None of the chosen cameras has footage"):
-        await _share(hass, request_id)
+        await share_request(hass, request_id)
     await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -18,8 +18,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator,
 from custom_components.doorbell_vault.const import DOMAIN
 from devkit import simulator
 
-from .conftest import camera_subentry, footage_hub, make_hub, wait_for
-from .test_sharing import _share, _submit
+from .conftest import camera_subentry, footage_hub, make_hub, share_request, submit_request, wait_for
 
 
 def _request_event_entity(hass: HomeAssistant, entry: Any) -> str:
@@ -36,7 +35,7 @@ async def test_subscription_keeps_delivering_across_a_reload(
     await client.send_json_auto_id({"type": "doorbell_vault/requests/subscribe"})
     assert (await client.receive_json())["success"]
 
-    first = await _submit(hass, entry, 0, 10)
+    first = await submit_request(hass, entry, 0, 10)
     assert (await client.receive_json())["event"]["request_id"] == first
 
     # An options change reloads the entry: every desk is built anew.
@@ -46,7 +45,7 @@ async def test_subscription_keeps_delivering_across_a_reload(
     assert entry.state is ConfigEntryState.LOADED
     assert entry.runtime_data.lifecycle is not before
 
-    second = await _submit(hass, entry, 0, 10)
+    second = await submit_request(hass, entry, 0, 10)
     event = (await client.receive_json())["event"]
     assert (event["request_id"], event["status"]) == (second, "pending")
     await hass.config_entries.async_unload(entry.entry_id)
@@ -71,10 +70,10 @@ async def test_request_event_entity_fires_once_per_arrival_and_per_decision(
 
     unsubscribe = async_track_state_change_event(hass, [entity_id], changed)
 
-    shared = await _submit(hass, entry, 0, 20)
-    declined = await _submit(hass, entry, 0, 20)
+    shared = await submit_request(hass, entry, 0, 20)
+    declined = await submit_request(hass, entry, 0, 20)
     # A package build reports several stages; a download is logged twice (start, then completed).
-    result = await _share(hass, shared, max_downloads=2)
+    result = await share_request(hass, shared, max_downloads=2)
     await hass.services.async_call(DOMAIN, "decline_request", {"request_id": declined}, blocking=True)
     client = await hass_client_no_auth()
     path = result["share_url"][result["share_url"].index("/api/") :]

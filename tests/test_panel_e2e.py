@@ -18,7 +18,7 @@ import pytest
 
 from devkit.panel_check import AGENCY, CHROMIUM, TRIM_SECONDS
 
-from .test_develop_e2e import _free_port, _isolated
+from .conftest import free_port, isolated_network
 
 ROOT = Path(__file__).resolve().parent.parent
 REFRESH_ENV = "DOORBELL_VAULT_SCREENSHOTS"  # =1: replace every screenshot in docs/
@@ -38,8 +38,8 @@ SHOTS = [
 @pytest.mark.e2e
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
-    prefix = _isolated()
-    port = 8123 if prefix else _free_port()
+    prefix = isolated_network()
+    port = 8123 if prefix else free_port()
     shots = tmp_path / "shots"
     result = subprocess.run(
         [

@@ -5,10 +5,8 @@ from __future__ import annotations
 import asyncio
 import base64
 import hashlib
-import io
 import json
 import subprocess
-import zipfile
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -44,7 +42,17 @@ from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED
 from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.segments import Segment
 
-from .conftest import camera_subentry, ffprobe, footage_hub, make_hub, wait_for
+from .conftest import (
+    audit_entries,
+    camera_subentry,
+    ffprobe,
+    footage_hub,
+    make_hub,
+    share_request,
+    submit_request,
+    unzip,
+    wait_for,
+)
 from .phones import add_phone
 
 GOP_S = 2.1
@@ -61,36 +69,6 @@ async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
     entry = await footage_hub(hass, storage, sample_segment, CAMERAS)
     yield entry
     await hass.config_entries.async_unload(entry.entry_id)
-
-
-async def _submit(hass: HomeAssistant, entry: MockConfigEntry, start_s: float, end_s: float) -> str:
-    base = entry.base  # type: ignore[attr-defined]
-    result = await hass.services.async_call(
-        DOMAIN,
-        "submit_request",
-        {
-            "agency": "Springfield PD",
-            "case_number": "2026-0042",
-            "legal_basis": "warrant",
-            "start": (base + timedelta(seconds=start_s)).isoformat(),
-            "end": (base + timedelta(seconds=end_s)).isoformat(),
-            "requester_name": "Det. Smith",
-            "requester_email": "smith@springfield.example",
-        },
-        blocking=True,
-        return_response=True,
-    )
-    assert result is not None
-    assert result["status"] == "pending", result
-    return str(result["request_id"])
-
-
-async def _share(hass: HomeAssistant, request_id: str, **fields: Any) -> dict[str, Any]:
-    result = await hass.services.async_call(
-        DOMAIN, "share_request", {"request_id": request_id, **fields}, blocking=True, return_response=True
-    )
-    assert result is not None
-    return dict(result)
 
 
 def _probe(path: Path) -> tuple[float, list[str]]:
@@ -110,20 +88,6 @@ def _boxes(path: Path) -> list[str]:
     return names
 
 
-def _unzip(body: bytes, folder: Path) -> Path:
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        assert archive.testzip() is None
-        archive.extractall(folder)
-    return folder
-
-
-async def _audit(vault: DoorbellVault, kind: str) -> list[dict[str, Any]]:
-    rows = await vault.store.async_call(
-        lambda db: db.execute("SELECT data FROM audit WHERE kind = ? ORDER BY seq", (kind,)).fetchall()
-    )
-    return [json.loads(row[0]) for row in rows]
-
-
 async def test_share_two_of_three_cameras_download_and_verify(
     hass: HomeAssistant,
     hub: MockConfigEntry,
@@ -132,8 +96,8 @@ async def test_share_two_of_three_cameras_download_and_verify(
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
     decided = async_capture_events(hass, EVENT_DECIDED)
-    request_id = await _submit(hass, hub, 7, 19)  # 12 s across three segments
-    shared = await _share(hass, request_id, cameras=["Front door", "back door"], max_downloads=2)
+    request_id = await submit_request(hass, hub, 7, 19)  # 12 s across three segments
+    shared = await share_request(hass, request_id, cameras=["Front door", "back door"], max_downloads=2)
 
     assert shared["status"] == "shared"
     assert {f["camera"] for f in shared["files"]} == {"Front door", "Back door"}
@@ -157,7 +121,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
     assert response.status == 200
     assert response.headers["Content-Type"] == "application/zip"
     body = await response.read()
-    folder = _unzip(body, tmp_path / "package")
+    folder = unzip(body, tmp_path / "package")
 
     manifest = json.loads((folder / "manifest.json").read_bytes())
     assert manifest == await manifest_response.json()
@@ -243,8 +207,8 @@ async def test_share_two_of_three_cameras_download_and_verify(
     assert verify_package(folder) == []
 
     # The download is in the audit log (written as the response ends).
-    await wait_for(lambda: _audit(vault, "share_downloaded"), timeout=10, step=0.05)
-    downloads = await _audit(vault, "share_downloaded")
+    await wait_for(lambda: audit_entries(vault, "share_downloaded"), timeout=10, step=0.05)
+    downloads = await audit_entries(vault, "share_downloaded")
     assert downloads == [
         {
             "remote": "127.0.0.1",
@@ -255,7 +219,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
             "of": 2,
         }
     ]
-    assert len(await _audit(vault, "share_manifest_viewed")) == 1
+    assert len(await audit_entries(vault, "share_manifest_viewed")) == 1
 
     # Retention never prunes footage under the share; the unshared camera's is fair game.
     garage = _camera_id(vault, "Garage")
@@ -282,7 +246,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
     held = await vault.store.async_call(holds.every)
     assert held
     assert all(h.until_us is not None and h.until_us > now_us for h in held)
-    assert [e["reason"] for e in await _audit(vault, "share_ended")] == ["exhausted"]
+    assert [e["reason"] for e in await audit_entries(vault, "share_ended")] == ["exhausted"]
 
     report = hass.states.get("sensor.doorbell_vault_footage_requests")
     assert report is not None
@@ -306,8 +270,8 @@ async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_sa
     client = await hass_client_no_auth()
     paths = {}
     for label in ("revoked", "expired", "exhausted", "lapsed"):
-        request_id = await _submit(hass, hub, 7, 13)
-        shared = await _share(hass, request_id, cameras=["Garage"], max_downloads=1)
+        request_id = await submit_request(hass, hub, 7, 13)
+        shared = await share_request(hass, request_id, cameras=["Garage"], max_downloads=1)
         paths[label] = (request_id, URL(shared["share_url"]).path)
 
     exhausted_path = paths["exhausted"][1]
@@ -384,13 +348,13 @@ async def test_failed_build_leaves_the_request_pending_and_shares_nothing(
     hass: HomeAssistant, hub: MockConfigEntry
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    request_id = await _submit(hass, hub, 7, 19)
+    request_id = await submit_request(hass, hub, 7, 19)
     front = _camera_id(vault, "Front door")
     found = await vault.store.async_call(segments.in_window, front, 0, 2**62)
     (vault.storage / found[2].path).write_bytes(b"not a video")
 
     with pytest.raises(HomeAssistantError, match="could not be built"):
-        await _share(hass, request_id, cameras=["Front door"])
+        await share_request(hass, request_id, cameras=["Front door"])
 
     request = await vault.lifecycle.async_get(request_id)
     assert request is not None
@@ -400,23 +364,23 @@ async def test_failed_build_leaves_the_request_pending_and_shares_nothing(
     assert (
         await vault.store.async_call(lambda db: db.execute("SELECT COUNT(*) FROM shares").fetchone()[0]) == 0
     )
-    assert len(await _audit(vault, "share_failed")) == 1
+    assert len(await audit_entries(vault, "share_failed")) == 1
     # The request's own hold still keeps the footage; the owner can still decide.
     assert [h.reason for h in await vault.store.async_call(holds.every)] == ["request"]
     with pytest.raises(ServiceValidationError, match="no camera called"):
-        await _share(hass, request_id, cameras=["Attic"])
+        await share_request(hass, request_id, cameras=["Attic"])
     with pytest.raises(ServiceValidationError, match="between 1 hour and 90 days"):
-        await _share(hass, request_id, expires_in={"minutes": 5})
+        await share_request(hass, request_id, expires_in={"minutes": 5})
     with pytest.raises(ServiceValidationError):
-        await _share(hass, "no-such-request")
-    shared = await _share(hass, request_id, cameras=["Back door"])
+        await share_request(hass, "no-such-request")
+    shared = await share_request(hass, request_id, cameras=["Back door"])
     assert shared["status"] == "shared"
 
 
 async def test_share_needs_footage_in_the_window(hass: HomeAssistant, hub: MockConfigEntry) -> None:
-    request_id = await _submit(hass, hub, 600, 900)  # after the footage ends
+    request_id = await submit_request(hass, hub, 600, 900)  # after the footage ends
     with pytest.raises(ServiceValidationError, match="has footage in the window"):
-        await _share(hass, request_id)
+        await share_request(hass, request_id)
     request = await hub.runtime_data.lifecycle.async_get(request_id)
     assert request.status == "pending"
 
@@ -429,7 +393,7 @@ async def test_phone_share_button_uses_the_owners_defaults(
     hass.config_entries.async_update_entry(hub, options={**hub.options, "deciding_phones": [phone]})
     await hass.async_block_till_done()
     vault: DoorbellVault = hub.runtime_data
-    request_id = await _submit(hass, hub, 7, 13)
+    request_id = await submit_request(hass, hub, 7, 13)
     decided = async_capture_events(hass, EVENT_DECIDED)
     ids = await hass.services.async_call(
         DOMAIN, "notification_actions", {"request_id": request_id}, blocking=True, return_response=True
@@ -463,7 +427,7 @@ async def test_phone_share_button_uses_the_owners_defaults(
 async def test_websocket_share_and_revoke(
     hass: HomeAssistant, hub: MockConfigEntry, hass_ws_client: WebSocketGenerator
 ) -> None:
-    request_id = await _submit(hass, hub, 7, 13)
+    request_id = await submit_request(hass, hub, 7, 13)
     client = await hass_ws_client(hass)
     await client.send_json_auto_id({"type": "doorbell_vault/requests/subscribe"})
     assert (await client.receive_json())["success"]
@@ -511,8 +475,8 @@ async def test_transparency_report_counts_and_exports(
     hass: HomeAssistant, hub: MockConfigEntry, hass_client_no_auth: ClientSessionGenerator
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    shared_id = await _submit(hass, hub, 7, 19)
-    declined_id = await _submit(hass, hub, 7, 19)
+    shared_id = await submit_request(hass, hub, 7, 19)
+    declined_id = await submit_request(hass, hub, 7, 19)
     await hass.services.async_call(DOMAIN, "decline_request", {"request_id": declined_id}, blocking=True)
     rejected = await hass.services.async_call(
         DOMAIN,
@@ -526,12 +490,12 @@ async def test_transparency_report_counts_and_exports(
         return_response=True,
     )
     assert rejected["status"] == "rejected"
-    shared = await _share(hass, shared_id, cameras=["Front door"])
+    shared = await share_request(hass, shared_id, cameras=["Front door"])
     client = await hass_client_no_auth()
     downloaded = await client.post(URL(shared["share_url"]).path)
     assert downloaded.status == 200
     await downloaded.read()
-    await wait_for(lambda: _audit(vault, "share_downloaded"), timeout=10, step=0.05)
+    await wait_for(lambda: audit_entries(vault, "share_downloaded"), timeout=10, step=0.05)
 
     report = await hass.services.async_call(
         DOMAIN, "transparency_report", {}, blocking=True, return_response=True
@@ -593,10 +557,10 @@ async def test_share_from_a_real_recording(
 
     await wait_for(covered, timeout=60)
     entry.base = dt_util.utc_from_timestamp(window_start / 1_000_000)  # type: ignore[attr-defined]
-    video_only = await _submit(hass, entry, 0, 10)
-    with_audio = await _submit(hass, entry, 0, 10)
-    shared = await _share(hass, video_only, cameras=["Front door", "Back door"])
-    audio = await _share(hass, with_audio, cameras=["Garage"], include_audio=True)
+    video_only = await submit_request(hass, entry, 0, 10)
+    with_audio = await submit_request(hass, entry, 0, 10)
+    shared = await share_request(hass, video_only, cameras=["Front door", "Back door"])
+    audio = await share_request(hass, with_audio, cameras=["Garage"], include_audio=True)
 
     client = await hass_client_no_auth()
     for result, cameras, streams in (
@@ -605,7 +569,7 @@ async def test_share_from_a_real_recording(
     ):
         response = await client.post(URL(result["share_url"]).path)
         assert response.status == 200
-        folder = _unzip(await response.read(), tmp_path / result["request_id"])
+        folder = unzip(await response.read(), tmp_path / result["request_id"])
         assert verify_package(folder) == []
         check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, check=False)
         assert check.returncode == 0
@@ -632,8 +596,8 @@ async def test_cut_trusts_the_later_segment_when_an_early_one_was_indexed_late(
             (second.id,),
         )
     )
-    request_id = await _submit(hass, hub, 10.5, 16.5)  # 6 s, from the shifted segment into the next
-    shared = await _share(hass, request_id, cameras=["Front door"])
+    request_id = await submit_request(hass, hub, 10.5, 16.5)  # 6 s, from the shifted segment into the next
+    shared = await share_request(hass, request_id, cameras=["Front door"])
     share = (await vault.lifecycle.async_shares())[0]
     described = share.manifest["files"][0]
     assert 6 - 0.1 <= described["duration_s"] <= 6 + GOP_S, described
@@ -646,8 +610,8 @@ async def test_too_small_an_index_reservation_falls_back_to_a_faststart_pass(
 ) -> None:
     monkeypatch.setattr(export, "MOOV_BASE", 64)
     monkeypatch.setattr(export, "MOOV_PER_PACKET", 0)
-    request_id = await _submit(hass, hub, 7, 19)
-    await _share(hass, request_id, cameras=["Garage"])
+    request_id = await submit_request(hass, hub, 7, 19)
+    await share_request(hass, request_id, cameras=["Garage"])
     clip = hub.runtime_data.storage / "shares" / request_id / "garage.mp4"
     boxes = _boxes(clip)
     assert boxes.index("moov") < boxes.index("mdat"), boxes
@@ -658,8 +622,8 @@ async def test_half_built_and_ended_packages_are_swept_at_start(
     hass: HomeAssistant, hub: MockConfigEntry
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    live_id = await _submit(hass, hub, 7, 13)
-    await _share(hass, live_id, cameras=["Garage"])
+    live_id = await submit_request(hass, hub, 7, 13)
+    await share_request(hass, live_id, cameras=["Garage"])
     shares = vault.storage / "shares"
     (shares / ".building-crashed").mkdir()
     (shares / ".building-crashed" / "garage.mp4").write_bytes(b"half")
@@ -672,13 +636,13 @@ async def test_no_second_decision_while_a_package_is_being_built(
     hass: HomeAssistant, hub: MockConfigEntry
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    request_id = await _submit(hass, hub, 7, 19)
-    building = hass.async_create_task(_share(hass, request_id))
+    request_id = await submit_request(hass, hub, 7, 19)
+    building = hass.async_create_task(share_request(hass, request_id))
     await wait_for(lambda: request_id in vault.lifecycle.building, timeout=5, step=0.001)
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call(DOMAIN, "decline_request", {"request_id": request_id}, blocking=True)
     with pytest.raises(ServiceValidationError):
-        await _share(hass, request_id)
+        await share_request(hass, request_id)
     assert (await building)["status"] == "shared"
     assert len(await vault.lifecycle.async_shares()) == 1
 
@@ -691,8 +655,8 @@ async def test_revoking_stops_a_running_download(
 ) -> None:
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=80)
     vault: DoorbellVault = entry.runtime_data
-    request_id = await _submit(hass, entry, 1, 470)
-    shared = await _share(hass, request_id)
+    request_id = await submit_request(hass, entry, 1, 470)
+    shared = await share_request(hass, request_id)
     client = await hass_client_no_auth()
     response = await client.post(URL(shared["share_url"]).path)
     assert response.status == 200
@@ -705,8 +669,8 @@ async def test_revoking_stops_a_running_download(
 
     with pytest.raises(aiohttp.ClientPayloadError):  # cut off, not a clean end
         await read_the_rest()
-    await wait_for(lambda: _audit(vault, "share_downloaded"), timeout=10, step=0.05)
-    (logged,) = await _audit(vault, "share_downloaded")
+    await wait_for(lambda: audit_entries(vault, "share_downloaded"), timeout=10, step=0.05)
+    (logged,) = await audit_entries(vault, "share_downloaded")
     assert logged["completed"] is False
     total = sum(f["bytes"] for f in shared["files"])
     assert logged["bytes"] < total
@@ -718,8 +682,8 @@ async def test_the_media_panel_shows_exactly_what_is_shared(
     hass: HomeAssistant, hub: MockConfigEntry, hass_client: ClientSessionGenerator
 ) -> None:
     assert await async_setup_component(hass, "media_source", {})
-    request_id = await _submit(hass, hub, 7, 19)
-    shared = await _share(hass, request_id, cameras=["Front door", "Garage"], max_downloads=2)
+    request_id = await submit_request(hass, hub, 7, 19)
+    shared = await share_request(hass, request_id, cameras=["Front door", "Garage"], max_downloads=2)
 
     root = await media_source.async_browse_media(hass, f"media-source://{DOMAIN}")
     assert [c.title for c in root.children][-1] == "Shared footage"

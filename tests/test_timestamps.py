@@ -16,8 +16,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.doorbell_vault.const import CONF_TSA_URL
 from custom_components.doorbell_vault.evidence.export import verify_package
 
-from .conftest import footage_hub
-from .test_evidence_trust import _audit_kinds, _package
+from .conftest import audit_entries, footage_hub, shared_package
 
 CONFIG = """
 [ req ]
@@ -117,7 +116,7 @@ async def test_manifest_and_audit_head_are_timestamped(
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
     hass.config_entries.async_update_entry(entry, options={**entry.options, CONF_TSA_URL: url})
     await hass.async_block_till_done()
-    folder, _manifest = await _package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
+    folder, _manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
 
     stamp = folder / "manifest.json.tsr"
     assert stamp.is_file()
@@ -125,7 +124,7 @@ async def test_manifest_and_audit_head_are_timestamped(
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Verification: OK" in result.stdout
     assert verify_package(folder) == []
-    assert (await _audit_kinds(entry, "manifest_timestamped"))[0]["tsa"] == url
+    assert (await audit_entries(entry.runtime_data, "manifest_timestamped"))[0]["tsa"] == url
     # A stamp of another manifest is named.
     (folder / "manifest.json.tsr").write_bytes(stamp.read_bytes().replace(b"\x04\x20", b"\x04\x21", 1))
     assert any("does not stamp" in p for p in verify_package(folder))
@@ -133,7 +132,7 @@ async def test_manifest_and_audit_head_are_timestamped(
     # The audit log's head, stamped by the same authority (daily, and at start).
     head_stamp = await entry.runtime_data.custody.async_stamp_audit_head()
     assert head_stamp is not None
-    noted = (await _audit_kinds(entry, "audit_head_timestamped"))[-1]
+    noted = (await audit_entries(entry.runtime_data, "audit_head_timestamped"))[-1]
     (tmp_path / "head.bin").write_bytes(bytes.fromhex(noted["head"]))
     result = _ts_verify(tmp_path / "head.bin", head_stamp, tsa)
     assert result.returncode == 0, result.stdout + result.stderr
@@ -152,8 +151,8 @@ async def test_an_unreachable_authority_does_not_stop_a_share(
         entry, options={**entry.options, CONF_TSA_URL: "http://127.0.0.1:1/tsa"}
     )
     await hass.async_block_till_done()
-    folder, _manifest = await _package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
+    folder, _manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
     assert not (folder / "manifest.json.tsr").exists()
     assert verify_package(folder) == []
-    assert "cannot be reached" in (await _audit_kinds(entry, "timestamp_failed"))[0]["error"]
+    assert "cannot be reached" in (await audit_entries(entry.runtime_data, "timestamp_failed"))[0]["error"]
     await hass.config_entries.async_unload(entry.entry_id)

@@ -19,8 +19,7 @@ from custom_components.doorbell_vault.evidence import export
 from custom_components.doorbell_vault.evidence import verify_package as checker
 from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS
 
-from .conftest import footage_hub
-from .test_evidence_trust import _package
+from .conftest import footage_hub, shared_package
 
 PAGE = Path(checker.__file__).with_name("verify.html")
 
@@ -103,7 +102,7 @@ async def test_verify_html_in_chromium(
 ) -> None:
     entry = await footage_hub(hass, storage, sample_segment, ("Front door", "Back door"))
     await entry.runtime_data.custody.async_seal()
-    genuine, manifest = await _package(hass, entry, await hass_client_no_auth(), tmp_path / "genuine")
+    genuine, manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "genuine")
     pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]
     await hass.config_entries.async_unload(entry.entry_id)
 
@@ -158,7 +157,7 @@ async def test_verify_html_refuses_doctored_sets_and_starts_clean(
     tmp_path: Path,
 ) -> None:
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
-    genuine, manifest = await _package(hass, entry, await hass_client_no_auth(), tmp_path / "genuine")
+    genuine, manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "genuine")
     pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]["hex"]
     await hass.config_entries.async_unload(entry.entry_id)
     clip = manifest["files"][0]["name"]
