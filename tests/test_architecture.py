@@ -9,7 +9,7 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "custom_components" / "doorbell_vault"
 # From the bottom up; a module's layer is its folder, or its own name at the top level.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"const", "clock", "merkle", "signals", "texts"}),
+    frozenset({"const", "clock", "merkle", "signals", "texts", "issues"}),
     frozenset({"store"}),
     frozenset({"recording"}),
     frozenset({"requests"}),

@@ -741,7 +741,7 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
     from homeassistant.helpers import entity_registry as er
     from homeassistant.setup import async_setup_component
 
-    from custom_components.doorbell_vault.hub import certificate_issue_id
+    from custom_components.doorbell_vault.issues import CERTIFICATE_CHANGED, issue_about
     from custom_components.doorbell_vault.recording import recorder as recorder_module
     from custom_components.doorbell_vault.store import segments as stored_segments
     from devkit import simulator
@@ -802,7 +802,7 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
         await hass.async_add_executor_job(context.load_cert_chain, cert_b, key_b)
         impostor_server = await asyncio.start_server(impostor.serve, "127.0.0.1", port, ssl=context)
         issues = ir.async_get(hass)
-        issue_id = certificate_issue_id(subentry.subentry_id)
+        issue_id = issue_about(CERTIFICATE_CHANGED, subentry.subentry_id)
         await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=30)
         recorded = await vault.store.async_call(stored_segments.in_window, subentry.subentry_id, 0, 2**62)
         await wait_for(lambda: impostor.handshakes >= 2, timeout=30)
@@ -955,7 +955,7 @@ async def test_the_certificate_repair_accepts_only_the_certificate_the_owner_was
     from homeassistant.data_entry_flow import FlowResultType
     from homeassistant.setup import async_setup_component
 
-    from custom_components.doorbell_vault.hub import certificate_issue_id
+    from custom_components.doorbell_vault.issues import CERTIFICATE_CHANGED, issue_about
 
     def tls(name: str) -> tuple[ssl.SSLContext, str]:
         cert, key, fingerprint = _certificate(tmp_path, name)
@@ -978,7 +978,7 @@ async def test_the_certificate_repair_accepts_only_the_certificate_the_owner_was
         assert await async_setup_component(hass, "repairs", {})
         assert await hass.config_entries.async_setup(entry.entry_id)
         issues = ir.async_get(hass)
-        issue_id = certificate_issue_id(camera_id)
+        issue_id = issue_about(CERTIFICATE_CHANGED, camera_id)
         await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=15, step=0.05)
         # The camera "moves" (a forged DHCP request) to an address with another certificate: the move is
         # refused before the credentials go there.
@@ -1097,7 +1097,7 @@ async def test_a_machine_in_the_middle_passing_the_pin_check_through_gets_no_cre
     import asyncio
     import ssl
 
-    from custom_components.doorbell_vault.hub import certificate_issue_id
+    from custom_components.doorbell_vault.issues import CERTIFICATE_CHANGED, issue_about
     from custom_components.doorbell_vault.store import segments as stored_segments
     from devkit import simulator
 
@@ -1122,7 +1122,7 @@ async def test_a_machine_in_the_middle_passing_the_pin_check_through_gets_no_cre
         camera_id = next(iter(entry.subentries))
         assert await hass.config_entries.async_setup(entry.entry_id)
         issues = ir.async_get(hass)
-        issue_id = certificate_issue_id(camera_id)
+        issue_id = issue_about(CERTIFICATE_CHANGED, camera_id)
         await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=30, step=0.05)
         await wait_for(lambda: middle.connections >= 3, timeout=15)
         # The recorder's own TLS session met the forged certificate and sent nothing on it.

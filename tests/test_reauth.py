@@ -15,7 +15,8 @@ from homeassistant.helpers import issue_registry as ir
 from custom_components.doorbell_vault import hub as hub_module
 from custom_components.doorbell_vault.config_flow import url_unique_id
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.hub import DoorbellVault, offline_issue_id
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, issue_about
 from custom_components.doorbell_vault.recording.camera_config import REAUTH_CAMERA
 from devkit import simulator
 
@@ -57,7 +58,7 @@ async def test_camera_refusing_its_password_asks_for_new_credentials_and_records
         issues = ir.async_get(hass)
         assert issues.async_get_issue("homeassistant", f"config_entry_reauth_{DOMAIN}_{entry.entry_id}")
         # The camera's own repair says why in words, not ffmpeg's.
-        offline = offline_issue_id(camera)
+        offline = issue_about(CAMERA_OFFLINE, camera)
         await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, timeout=20)
         placeholders = issues.async_get_issue(DOMAIN, offline).translation_placeholders
         assert placeholders["error"] == "the camera refuses its user name or password"

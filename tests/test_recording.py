@@ -19,7 +19,8 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault import hub as hub_module
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.hub import DoorbellVault, offline_issue_id
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, issue_about
 from custom_components.doorbell_vault.recording.recorder import SEGMENT_SECONDS
 from custom_components.doorbell_vault.store import segments
 from custom_components.doorbell_vault.store.segments import Segment
@@ -151,14 +152,14 @@ async def test_camera_offline_goes_unavailable_then_recovers(
         await wait_for(lambda: hass.states.get(recording).state == STATE_UNAVAILABLE, timeout=30)
         assert hass.states.get(_entity(hass, "camera", "camera")).state == STATE_UNAVAILABLE
         assert hass.states.get(_entity(hass, "switch", "record")).state == STATE_ON
-        issues = ir.async_get(hass)
-        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is not None, 20)
-        issue = issues.async_get_issue(DOMAIN, offline_issue_id(camera))
+        issues, offline = ir.async_get(hass), issue_about(CAMERA_OFFLINE, camera)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, 20)
+        issue = issues.async_get_issue(DOMAIN, offline)
         assert issue.translation_placeholders["camera"] == "Front door"
 
         doorbell = simulator.start(port=port, audio="none")
         await wait_for(lambda: hass.states.get(recording).state == STATE_ON, timeout=60)
-        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is None, 10)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is None, 10)
     finally:
         doorbell.stop()
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -13,9 +13,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
+from . import issues
 from .blueprints import install as install_blueprints
 from .const import (
     CONF_FOOTAGE_PATH,
@@ -23,9 +23,6 @@ from .const import (
     CONF_WEBHOOK_ID,
     DATABASE_FILE,
     DOMAIN,
-    ISSUE_FFMPEG_MISSING,
-    ISSUE_SECRET_UNREADABLE,
-    ISSUE_STORAGE_UNAVAILABLE,
     NAME,
     footage_folder,
     state_folder,
@@ -157,18 +154,10 @@ async def _async_prepare(hass: HomeAssistant, folder: Path) -> None:
     except FolderError as err:
         # The owner reads why in words, not the reason's key.
         placeholders = {"path": str(folder), "reason": await async_text(hass, f"folder_{err.reason}")}
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            ISSUE_STORAGE_UNAVAILABLE,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_STORAGE_UNAVAILABLE,
-            translation_placeholders=placeholders,
-        )
+        issues.async_raise(hass, issues.STORAGE_UNAVAILABLE, issues.ERROR, placeholders)
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
-            translation_key=ISSUE_STORAGE_UNAVAILABLE,
+            translation_key=issues.STORAGE_UNAVAILABLE,
             translation_placeholders=placeholders,
         ) from err
 
@@ -178,24 +167,16 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
     state, footage = state_folder(entry.data), footage_folder(entry.data)
     for folder in dict.fromkeys((state, footage)):
         await _async_prepare(hass, folder)
-    ir.async_delete_issue(hass, DOMAIN, ISSUE_STORAGE_UNAVAILABLE)
+    issues.async_clear(hass, issues.STORAGE_UNAVAILABLE)
 
     store, damage = await _async_open_index(hass, state / DATABASE_FILE)
 
     binary = get_ffmpeg_manager(hass).binary
     ffmpeg_ok = await _ffmpeg_works(binary)
     if ffmpeg_ok:
-        ir.async_delete_issue(hass, DOMAIN, ISSUE_FFMPEG_MISSING)
+        issues.async_clear(hass, issues.FFMPEG_MISSING)
     else:
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            ISSUE_FFMPEG_MISSING,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_FFMPEG_MISSING,
-            translation_placeholders={"binary": binary},
-        )
+        issues.async_raise(hass, issues.FFMPEG_MISSING, issues.ERROR, {"binary": binary})
     hub_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, entry.entry_id)},
@@ -241,17 +222,9 @@ async def _async_intake(hass: HomeAssistant, vault: DoorbellVault, webhook_id: s
         secret = await hass.async_add_executor_job(read_secret, vault.state)
     except SecretUnreadable as err:
         _LOGGER.error("The webhook's shared secret cannot be read (%s): the webhook stays closed", err)
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            ISSUE_SECRET_UNREADABLE,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_SECRET_UNREADABLE,
-            translation_placeholders={"error": str(err)},
-        )
+        issues.async_raise(hass, issues.SECRET_UNREADABLE, issues.ERROR, {"error": str(err)})
         return RequestWebhook(vault, webhook_id, None, closed=True)
-    ir.async_delete_issue(hass, DOMAIN, ISSUE_SECRET_UNREADABLE)
+    issues.async_clear(hass, issues.SECRET_UNREADABLE)
     return RequestWebhook(vault, webhook_id, secret)
 
 

@@ -21,12 +21,12 @@ from homeassistant.components import persistent_notification
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
+from . import issues
 from .clock import now_us
 from .const import (
     CONF_AGENCY_ALLOWLIST,
@@ -73,14 +73,11 @@ KIND_RING: Final = "ring"
 KIND_MOTION: Final = "motion"
 
 
-STORAGE_FULL_ISSUE: Final = "storage_full"
-INDEX_REBUILT_ISSUE: Final = "index_rebuilt"
 # Written into the index as a backup starts and removed when it ends: an index that holds it at start was
 # restored from that backup.
 BACKUP_MARKER: Final = "backup_taken"
 # A backup longer than this lets the index go on (Home Assistant's own backup has no time limit).
 BACKUP_HOLD_LIMIT_S: Final = 1800.0
-FOOTAGE_IN_BACKUPS_ISSUE: Final = "footage_in_backups"
 # A move of the footage to another folder under way: {"from", "to"}; resumed at start until it is done.
 FOOTAGE_MOVE: Final = "footage_move"
 # Room a camera needs to record again after the disk ran full, when its segment sizes are not known yet.
@@ -90,19 +87,6 @@ ROOM_PER_CAMERA: Final = 8_000_000
 def paused_key(camera_id: str) -> str:
     """The index's meta key that keeps a camera's pause."""
     return f"paused_{camera_id}"
-
-
-def offline_issue_id(camera_id: str) -> str:
-    """The repair issue of one camera."""
-    return f"camera_offline_{camera_id}"
-
-
-CERTIFICATE_ISSUE: Final = "certificate_changed"
-
-
-def certificate_issue_id(camera_id: str) -> str:
-    """The repair issue of an rtsps:// camera that presents another certificate than its pinned one."""
-    return f"{CERTIFICATE_ISSUE}_{camera_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -272,13 +256,10 @@ class DoorbellVault:
         # so each open segment is finished and indexed.
         self._stop_unsub = self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._ha_stopping)
         # The certificate repair of a camera that is no longer configured has nothing left to fix.
-        for domain, issue_id in list(ir.async_get(self.hass).issues):
-            if (
-                domain == DOMAIN
-                and issue_id.startswith(f"{CERTIFICATE_ISSUE}_")
-                and issue_id.removeprefix(f"{CERTIFICATE_ISSUE}_") not in self.cameras
-            ):
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+        for issue in issues.async_issues(self.hass):
+            pinned_camera = issues.thing_of(issues.CERTIFICATE_CHANGED, issue)
+            if pinned_camera is not None and pinned_camera not in self.cameras:
+                issues.async_clear(self.hass, issue)
         recovered = 0
         for camera in self.cameras.values():
             recorder = self.recorders[camera.id]
@@ -342,19 +323,17 @@ class DoorbellVault:
                 "last_proven": recovery.last_proven,
             },
         )
-        ir.async_create_issue(
+        issues.async_raise(
             self.hass,
-            DOMAIN,
-            INDEX_REBUILT_ISSUE,
-            is_fixable=True,
-            is_persistent=True,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=INDEX_REBUILT_ISSUE,
-            translation_placeholders={
+            issues.INDEX_REBUILT,
+            issues.WARNING,
+            {
                 "set_aside": self.damage.set_aside,
                 "reason": self.damage.reason,
                 "segments": str(recovery.segments),
             },
+            fixable=True,
+            persistent=True,
         )
 
     # Where the footage lives --------------------------------------------------------------------------
@@ -375,17 +354,15 @@ class DoorbellVault:
                 )
         config = self.hass.config.config_dir
         if not await self.hass.async_add_executor_job(places.in_backups, config, self.storage):
-            ir.async_delete_issue(self.hass, DOMAIN, FOOTAGE_IN_BACKUPS_ISSUE)
+            issues.async_clear(self.hass, issues.FOOTAGE_IN_BACKUPS)
             return
         size = await self.store.async_call(segments.total_bytes)
-        ir.async_create_issue(
+        issues.async_raise(
             self.hass,
-            DOMAIN,
-            FOOTAGE_IN_BACKUPS_ISSUE,
-            is_fixable=True,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=FOOTAGE_IN_BACKUPS_ISSUE,
-            translation_placeholders={"path": str(self.storage), "size": f"{size / 1e9:.1f} GB"},
+            issues.FOOTAGE_IN_BACKUPS,
+            issues.WARNING,
+            {"path": str(self.storage), "size": f"{size / 1e9:.1f} GB"},
+            fixable=True,
         )
 
     async def async_move_footage(self, target: Path) -> None:
@@ -464,17 +441,9 @@ class DoorbellVault:
             )
         self.last_prune = report
         if not report.over_cap_held:
-            ir.async_delete_issue(self.hass, DOMAIN, STORAGE_FULL_ISSUE)
+            issues.async_clear(self.hass, issues.STORAGE_FULL)
             return True
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            STORAGE_FULL_ISSUE,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=STORAGE_FULL_ISSUE,
-            translation_placeholders={"path": str(self.storage)},
-        )
+        issues.async_raise(self.hass, issues.STORAGE_FULL, issues.ERROR, {"path": str(self.storage)})
         return False
 
     async def async_stop(self) -> None:
@@ -537,24 +506,22 @@ class DoorbellVault:
 
         @callback
         def changed(pinned: str, presented: str) -> None:
-            issue_id = certificate_issue_id(camera.id)
-            known = ir.async_get(self.hass).async_get_issue(DOMAIN, issue_id)
-            if known is None or (known.data or {}).get("presented") != presented:
+            issue = issues.issue_about(issues.CERTIFICATE_CHANGED, camera.id)
+            known = issues.async_data(self.hass, issue)
+            if known is None or known.get("presented") != presented:
                 _LOGGER.warning(
                     "%s presents another TLS certificate (%s, pinned %s): not recording until it is accepted",
                     camera.name,
                     presented,
                     pinned,
                 )
-            ir.async_create_issue(
+            issues.async_raise(
                 self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=True,
-                is_persistent=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key=CERTIFICATE_ISSUE,
-                translation_placeholders={"camera": camera.name, "old": pinned, "new": presented},
+                issue,
+                issues.ERROR,
+                {"camera": camera.name, "old": pinned, "new": presented},
+                kind=issues.CERTIFICATE_CHANGED,
+                fixable=True,
                 data={"camera": camera.id, "pinned": pinned, "presented": presented},
             )
 
@@ -563,8 +530,8 @@ class DoorbellVault:
     @callback
     def _segment_indexed(self, segment: Segment) -> None:
         # Recording goes on: the disk is not (or no longer) full, the camera shows its pinned certificate.
-        ir.async_delete_issue(self.hass, DOMAIN, STORAGE_FULL_ISSUE)
-        ir.async_delete_issue(self.hass, DOMAIN, certificate_issue_id(segment.camera))
+        issues.async_clear(self.hass, issues.STORAGE_FULL)
+        issues.async_clear(self.hass, issues.issue_about(issues.CERTIFICATE_CHANGED, segment.camera))
         self.hass.async_create_task(self.coordinator.async_request_refresh())
 
     async def async_prune(self) -> PruneReport:
@@ -587,29 +554,26 @@ class DoorbellVault:
         limit = float(self.options[CONF_OFFLINE_MINUTES]) * 60
         for camera_id, recorder in self.recorders.items():
             down = recorder.down_since
-            issue_id = offline_issue_id(camera_id)
+            issue = issues.issue_about(issues.CAMERA_OFFLINE, camera_id)
             if (
                 self.ffmpeg_ok
                 and not recorder.paused
                 and down is not None
                 and time.monotonic() - down >= limit
             ):
-                ir.async_create_issue(
+                issues.async_raise(
                     self.hass,
-                    DOMAIN,
-                    issue_id,
-                    is_fixable=False,
-                    is_persistent=False,
-                    severity=ir.IssueSeverity.WARNING,
-                    translation_key="camera_offline",
-                    translation_placeholders={
+                    issue,
+                    issues.WARNING,
+                    {
                         "camera": recorder.camera.name,
                         "minutes": f"{(time.monotonic() - down) / 60:.0f}",
                         "error": redact(self._offline_reason(recorder)),
                     },
+                    kind=issues.CAMERA_OFFLINE,
                 )
             else:
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
+                issues.async_clear(self.hass, issue)
 
     def _offline_reason(self, recorder: Recorder) -> str:
         if recorder.problem is not None:
