@@ -14,6 +14,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"recording"}),
     frozenset({"requests"}),
     frozenset({"evidence"}),
+    frozenset({"coordinator"}),
     frozenset({"hub"}),
     frozenset({"decide"}),
 )

@@ -9,7 +9,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import shutil
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +22,6 @@ from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON, STATE_UNAVAI
 from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
 from . import issues
@@ -47,6 +45,7 @@ from .const import (
     DOMAIN,
     hub_options,
 )
+from .coordinator import FootageCoordinator
 from .evidence.custody import Custody
 from .evidence.sharing import ShareDesk
 from .recording import footage_move, places
@@ -58,14 +57,13 @@ from .requests.lifecycle import Lifecycle
 from .requests.policy import Policy as RequestPolicy
 from .signals import SIGNAL_RING
 from .store import Store, meta, segments
-from .store.segments import FootageStats, Segment
+from .store.segments import Segment
 from .texts import Texts, async_text, async_texts
 
 _LOGGER = logging.getLogger(__name__)
 
 RETENTION_INTERVAL: Final = timedelta(minutes=5)
 OFFLINE_CHECK_INTERVAL: Final = timedelta(seconds=15)
-STATS_INTERVAL: Final = timedelta(seconds=60)
 STAMP_INTERVAL: Final = timedelta(days=1)
 SEAL_INTERVAL: Final = timedelta(hours=1)
 URL_LOOKUP_TIMEOUT: Final = 15
@@ -95,38 +93,6 @@ class IndexDamage:
 
     set_aside: str
     reason: str
-
-
-@dataclass(frozen=True, slots=True)
-class FootageData:
-    """What the size sensors show."""
-
-    cameras: dict[str, FootageStats]
-    total: FootageStats
-    free_bytes: int
-
-
-class FootageCoordinator(DataUpdateCoordinator[FootageData]):
-    """Footage size per camera and in total, and the free space; refreshed when segments arrive."""
-
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, vault: DoorbellVault) -> None:
-        """Poll slowly; segments ask for a (debounced) refresh."""
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name="Doorbell Vault footage",
-            update_interval=STATS_INTERVAL,
-        )
-        self.vault = vault
-
-    async def _async_update_data(self) -> FootageData:
-        store = self.vault.store
-        cameras = {
-            camera_id: await store.async_call(segments.stats, camera_id) for camera_id in self.vault.cameras
-        }
-        usage = await self.hass.async_add_executor_job(shutil.disk_usage, self.vault.storage)
-        return FootageData(cameras, await store.async_call(segments.stats), usage.free)
 
 
 class DoorbellVault:
@@ -191,7 +157,7 @@ class DoorbellVault:
             )
             for camera in self.cameras.values()
         }
-        self.coordinator = FootageCoordinator(hass, entry, self)
+        self.coordinator = FootageCoordinator(hass, entry, store, storage, self.cameras.keys)
         self.lifecycle = Lifecycle(hass, store, self.cameras.values, self.request_policy, entry.entry_id)
         self.custody = Custody(hass, store, self.state, storage, self.lifecycle, lambda: self.options)
         self.shares = ShareDesk(
