@@ -777,7 +777,7 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
 
         # The same certificate: it records (Debian's ffmpeg over RTSPS); ffmpeg's files are born 0600.
         vault: DoorbellVault = hub_entry.runtime_data
-        recorder = vault.recorders[subentry.subentry_id]
+        recorder = vault.recording.recorders[subentry.subentry_id]
         incoming = recorder.incoming
 
         def incoming_modes() -> set[int]:
@@ -871,7 +871,7 @@ async def test_an_rtsps_camera_records_only_from_its_pinned_certificate(
         assert hub_entry.subentries[subentry.subentry_id].data["tls_fingerprint"] == fingerprint_b
         assert issues.async_get_issue(DOMAIN, issue_id) is None
         vault = hub_entry.runtime_data
-        recorder = vault.recorders[subentry.subentry_id]
+        recorder = vault.recording.recorders[subentry.subentry_id]
         accepted_at = time.time()
         await wait_for(
             lambda: (
@@ -1134,7 +1134,7 @@ async def test_a_machine_in_the_middle_passing_the_pin_check_through_gets_no_cre
             pinned,
             forged,
         )
-        recorder = entry.runtime_data.recorders[camera_id]
+        recorder = entry.runtime_data.recording.recorders[camera_id]
         assert recorder.problem == "certificate_changed"
         assert not recorder.online
         assert await entry.runtime_data.store.async_call(stored_segments.in_window, camera_id, 0, 2**62) == []

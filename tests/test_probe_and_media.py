@@ -68,7 +68,7 @@ async def test_missing_ffmpeg_raises_a_repair_and_records_nothing(
     issue = ir.async_get(hass).async_get_issue(DOMAIN, FFMPEG_MISSING)
     assert issue is not None
     assert issue.translation_placeholders == {"binary": "/nonexistent/ffmpeg"}
-    assert all(r.pid is None for r in entry.runtime_data.recorders.values())
+    assert all(r.pid is None for r in entry.runtime_data.recording.recorders.values())
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 

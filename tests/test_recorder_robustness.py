@@ -12,6 +12,7 @@ import json
 import logging
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,11 +22,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 
-from custom_components.doorbell_vault import hub as hub_module
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, STORAGE_FULL, issue_about
+from custom_components.doorbell_vault.recording import desk
 from custom_components.doorbell_vault.recording import recorder as recorder_module
 from custom_components.doorbell_vault.recording.probe import ProbeError, probe_stream
 from custom_components.doorbell_vault.store import holds, segments
@@ -57,7 +58,7 @@ def _sha(path: Path) -> str:
 @pytest.fixture
 def fast_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     """The offline check every second (the repair comes after `offline_minutes`)."""
-    monkeypatch.setattr(hub_module, "OFFLINE_CHECK_INTERVAL", hub_module.timedelta(seconds=1))
+    monkeypatch.setattr(desk, "OFFLINE_CHECK_INTERVAL", timedelta(seconds=1))
     monkeypatch.setattr(recorder_module, "BACKOFF_MAX", 4.0)
 
 
@@ -95,7 +96,7 @@ async def test_any_supervisor_error_shows_offline_raises_the_repair_and_recovers
     await wait_for(lambda: hass.states.get(recording).state == STATE_UNAVAILABLE, timeout=40)
     issues, offline = ir.async_get(hass), issue_about(CAMERA_OFFLINE, camera)
     await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, 20)
-    recorder = vault.recorders[camera]
+    recorder = vault.recording.recorders[camera]
     assert any("Input/output error" in line for line in recorder.stderr_tail)
     # Retried with backoff, logged once.
     await wait_for(lambda: recorder.restarts >= 3, timeout=60)
@@ -177,7 +178,7 @@ async def test_a_paused_camera_stays_paused_across_a_restart(
     entry = make_hub(hass, storage, [camera_subentry(cheap_doorbell, audio_codec=None)])
     assert await hass.config_entries.async_setup(entry.entry_id)
     switch = _entity(hass, "switch", "record")
-    recorder = next(iter(entry.runtime_data.recorders.values()))
+    recorder = next(iter(entry.runtime_data.recording.recorders.values()))
     await wait_for(lambda: recorder.pid is not None, timeout=20)
     await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
     assert recorder.pid is None
@@ -195,7 +196,7 @@ async def test_a_paused_camera_stays_paused_across_a_restart(
     recorder_module.build_command = watching  # type: ignore[assignment]
     try:
         assert await hass.config_entries.async_setup(entry.entry_id)
-        recorder = next(iter(entry.runtime_data.recorders.values()))
+        recorder = next(iter(entry.runtime_data.recording.recorders.values()))
         assert recorder.paused
         assert hass.states.get(switch).state == "off"
         await hass.async_block_till_done()
@@ -231,7 +232,7 @@ async def test_credentials_in_an_entity_source_are_never_printed(
     camera = next(iter(vault.cameras))
     issues, offline = ir.async_get(hass), issue_about(CAMERA_OFFLINE, camera)
     await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, 30)
-    recorder = vault.recorders[camera]
+    recorder = vault.recording.recorders[camera]
     await wait_for(lambda: recorder.restarts >= 2, timeout=30)
     issue = issues.async_get_issue(DOMAIN, offline)
     diagnostics = json.dumps(await async_get_config_entry_diagnostics(hass, entry))

@@ -37,7 +37,6 @@ from .phone import async_listen_notification_actions
 from .recording import places
 from .recording.probe import ffprobe_binary
 from .requests import agencies
-from .requests.secret import SecretUnreadable, read_secret
 from .review import ExportView
 from .services import async_setup_services
 from .store import FolderError, IndexDamaged, Store, StoreError, prepare_folder, set_aside
@@ -94,6 +93,16 @@ async def _ffmpeg_works(binary: str) -> bool:
         process.kill()
         await process.wait()
         return False
+
+
+async def _async_ffmpeg(hass: HomeAssistant) -> tuple[str, bool]:
+    """Home Assistant's ffmpeg, and whether it runs (a repair says so when it does not)."""
+    binary = get_ffmpeg_manager(hass).binary
+    if works := await _ffmpeg_works(binary):
+        issues.async_clear(hass, issues.FFMPEG_MISSING)
+    else:
+        issues.async_raise(hass, issues.FFMPEG_MISSING, issues.ERROR, {"binary": binary})
+    return binary, works
 
 
 async def _async_open_index(hass: HomeAssistant, path: Path) -> tuple[Store, IndexDamage | None]:
@@ -171,12 +180,7 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
 
     store, damage = await _async_open_index(hass, state / DATABASE_FILE)
 
-    binary = get_ffmpeg_manager(hass).binary
-    ffmpeg_ok = await _ffmpeg_works(binary)
-    if ffmpeg_ok:
-        issues.async_clear(hass, issues.FFMPEG_MISSING)
-    else:
-        issues.async_raise(hass, issues.FFMPEG_MISSING, issues.ERROR, {"binary": binary})
+    binary, ffmpeg_ok = await _async_ffmpeg(hass)
     hub_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, entry.entry_id)},
@@ -195,16 +199,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         hub_device_id=hub_device.id,
         damage=damage,
         state=state,
+        intake=RequestWebhook,
     )
     entry.runtime_data = vault
-    vault.built_from = _setup_of(entry)
     try:
         await vault.async_start()
         await _async_sync_agencies(hass, entry)
-        intake = await _async_intake(hass, vault, entry.data[CONF_WEBHOOK_ID])
-        intake.async_register(hass)
-        entry.async_on_unload(lambda: webhook.async_unregister(hass, intake.webhook_id))
-        vault.agencies_changed = lambda: intake.async_agencies_changed(hass)
         entry.async_on_unload(async_listen_notification_actions(hass, vault))
         entry.async_on_unload(entry.add_update_listener(_async_update_listener))
         await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -214,31 +214,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         await store.async_close()
         raise
     return True
-
-
-async def _async_intake(hass: HomeAssistant, vault: DoorbellVault, webhook_id: str) -> RequestWebhook:
-    """The webhook, closed (and a repair issue raised) when its secret file cannot be read."""
-    try:
-        secret = await hass.async_add_executor_job(read_secret, vault.state)
-    except SecretUnreadable as err:
-        _LOGGER.error("The webhook's shared secret cannot be read (%s): the webhook stays closed", err)
-        issues.async_raise(hass, issues.SECRET_UNREADABLE, issues.ERROR, {"error": str(err)})
-        return RequestWebhook(vault, webhook_id, None, closed=True)
-    issues.async_clear(hass, issues.SECRET_UNREADABLE)
-    return RequestWebhook(vault, webhook_id, secret)
-
-
-def _setup_of(entry: DoorbellVaultConfigEntry) -> tuple[object, ...]:
-    """What the running hub was built from: its data, options and every subentry but the agencies."""
-    return (
-        dict(entry.data),
-        dict(entry.options),
-        {
-            sub.subentry_id: (sub.subentry_type, sub.title, sub.unique_id, dict(sub.data))
-            for sub in entry.subentries.values()
-            if sub.subentry_type != agencies.SUBENTRY_AGENCY
-        },
-    )
 
 
 async def _async_sync_agencies(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> None:
@@ -269,10 +244,9 @@ async def _async_update_listener(hass: HomeAssistant, entry: DoorbellVaultConfig
     Agencies are read on every request: a change to them alone needs no reload.
     """
     vault = entry.runtime_data
-    if vault.built_from is not None and vault.built_from == _setup_of(entry):
+    if vault.only_agencies_changed():
         await _async_sync_agencies(hass, entry)
-        if vault.agencies_changed is not None:
-            vault.agencies_changed()
+        vault.agencies_changed()
         return
     hass.config_entries.async_schedule_reload(entry.entry_id)
 

@@ -105,7 +105,7 @@ class FootageMoveFlow(RepairsFlow):
             )
             if refused is None:
                 vault.entry.async_create_background_task(
-                    self.hass, vault.async_move_footage(target), "doorbell_vault footage move"
+                    self.hass, vault.recording.async_move_footage(target), "doorbell_vault footage move"
                 )
                 return self.async_create_entry(data={})
             errors["target"] = refused
