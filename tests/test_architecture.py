@@ -9,11 +9,12 @@ from pathlib import Path
 PACKAGE = Path(__file__).parent.parent / "custom_components" / "doorbell_vault"
 # From the bottom up; a module's layer is its folder, or its own name at the top level.
 LAYERS: tuple[frozenset[str], ...] = (
-    frozenset({"const", "clock", "merkle", "signals", "texts"}),
+    frozenset({"const", "clock", "merkle", "signals", "texts", "issues"}),
     frozenset({"store"}),
     frozenset({"recording"}),
     frozenset({"requests"}),
     frozenset({"evidence"}),
+    frozenset({"coordinator"}),
     frozenset({"hub"}),
     frozenset({"decide"}),
 )
@@ -114,3 +115,39 @@ def test_only_the_store_executes_sql() -> None:
         if SQL.search(line)
     ]
     assert outside == []
+
+
+def test_repairs_are_raised_in_one_place() -> None:
+    """Every repair issue is raised through issues.py (one helper, the ids beside it)."""
+    raised = [
+        f"{path.relative_to(PACKAGE)}:{n}"
+        for parts, path in _modules()
+        if parts != ("issues",)
+        for n, line in enumerate(path.read_text().splitlines(), 1)
+        if "async_create_issue(" in line or "async_delete_issue(" in line
+    ]
+    assert raised == []
+
+
+def test_the_hub_is_thin_and_set_up_by_itself() -> None:
+    """The hub stays a small holder of desks; nobody sets its fields from outside; setup fits on a screen."""
+    assert len((PACKAGE / "hub.py").read_text().splitlines()) < 400
+    outside = [
+        f"{path.relative_to(PACKAGE)}:{node.lineno}"
+        for _parts, path in _modules()
+        if path.name != "hub.py"
+        for node in ast.walk(ast.parse(path.read_text()))
+        if isinstance(node, ast.Assign)
+        for target in node.targets
+        if isinstance(target, ast.Attribute)
+        and isinstance(target.value, ast.Name)
+        and target.value.id == "vault"
+    ]
+    assert outside == []
+    setup = next(
+        node
+        for node in ast.parse((PACKAGE / "__init__.py").read_text()).body
+        if isinstance(node, ast.AsyncFunctionDef) and node.name == "async_setup_entry"
+    )
+    assert setup.end_lineno is not None
+    assert setup.end_lineno - setup.lineno < 45

@@ -207,7 +207,7 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
             assert error < 0.1, figures
         print("camera clock figures:", json.dumps(figures))
         # Nothing prints the password, and the log has no credentials.
-        diagnostics = json.dumps([list(r.stderr_tail) for r in vault.recorders.values()])
+        diagnostics = json.dumps([list(r.stderr_tail) for r in vault.recording.recorders.values()])
         assert PASSWORD not in diagnostics
         await hass.config_entries.async_unload(entry.entry_id)
     finally:

@@ -34,6 +34,6 @@ async def test_removing_a_camera(
 
     assert devices.async_get_device_by_identifier((DOMAIN, back.unique_id), entry.entry_id) is None
     assert all(er.async_get(hass).async_get(e) is None for e in back_entities)
-    assert set(entry.runtime_data.recorders) == {s.subentry_id for s in entry.subentries.values()}
+    assert set(entry.runtime_data.recording.recorders) == {s.subentry_id for s in entry.subentries.values()}
     assert [c.name for c in entry.runtime_data.cameras.values()] == ["Front"]
     assert await hass.config_entries.async_unload(entry.entry_id)

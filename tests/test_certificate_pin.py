@@ -24,7 +24,8 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.hub import DoorbellVault, certificate_issue_id
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.issues import CERTIFICATE_CHANGED, issue_about
 from custom_components.doorbell_vault.recording import recorder as recorder_module
 from custom_components.doorbell_vault.store import segments as stored_segments
 from devkit import simulator
@@ -93,7 +94,7 @@ async def test_a_camera_added_by_hand_is_pinned_to_the_certificate_shown_and_rec
 
     # The same certificate: it records (Debian's ffmpeg over RTSPS); ffmpeg's files are born 0600.
     vault: DoorbellVault = hub_entry.runtime_data
-    recorder = vault.recorders[subentry.subentry_id]
+    recorder = vault.recording.recorders[subentry.subentry_id]
 
     def incoming_modes() -> set[int]:
         return {stat.S_IMODE(p.stat().st_mode) for p in recorder.incoming.glob("*.mp4")}
@@ -128,7 +129,7 @@ async def test_another_certificate_at_the_cameras_address_gets_no_credentials_an
     try:
         entry = await _pinned_hub(hass, storage, f"rtsps://127.0.0.1:{port}/doorbell", pinned)
         camera_id = next(iter(entry.subentries))
-        issue_id = certificate_issue_id(camera_id)
+        issue_id = issue_about(CERTIFICATE_CHANGED, camera_id)
         issues = ir.async_get(hass)
         await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=30)
         await wait_for(lambda: impostor.handshakes >= 2, timeout=30)
@@ -138,7 +139,7 @@ async def test_another_certificate_at_the_cameras_address_gets_no_credentials_an
         assert issue.translation_placeholders == {"camera": "Front door", "old": pinned, "new": presented}
         # Refused before ffmpeg starts, so the credentials never reach it; nor does the live view hand them
         # to Home Assistant's stream.
-        recorder = entry.runtime_data.recorders[camera_id]
+        recorder = entry.runtime_data.recording.recorders[camera_id]
         assert (recorder.pid, recorder.online, recorder.problem) == (None, False, "certificate_changed")
         camera_entity = next(
             e.entity_id for e in er.async_get(hass).entities.values() if e.domain == "camera"
@@ -190,7 +191,7 @@ async def test_the_owner_accepts_a_cameras_new_certificate_in_the_repair_and_it_
     _, _, pinned = await hass.async_add_executor_job(self_signed_certificate, tmp_path, "old")
     entry = await _pinned_hub(hass, storage, camera.url, pinned)
     camera_id = next(iter(entry.subentries))
-    issue_id = certificate_issue_id(camera_id)
+    issue_id = issue_about(CERTIFICATE_CHANGED, camera_id)
     issues = ir.async_get(hass)
     await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=30)
     flows = repairs_flow_manager(hass)
@@ -204,7 +205,7 @@ async def test_the_owner_accepts_a_cameras_new_certificate_in_the_repair_and_it_
     await hass.async_block_till_done()
     assert entry.subentries[camera_id].data["tls_fingerprint"] == presented
     assert issues.async_get_issue(DOMAIN, issue_id) is None
-    recorder = entry.runtime_data.recorders[camera_id]
+    recorder = entry.runtime_data.recording.recorders[camera_id]
     accepted_at = time.time()
     await wait_for(
         lambda: recorder.last_segment is not None and recorder.last_segment.start_us / 1e6 > accepted_at - 3,
@@ -277,7 +278,7 @@ async def test_the_certificate_repair_accepts_only_the_certificate_the_owner_was
     try:
         entry = await _pinned_hub(hass, storage, f"rtsps://127.0.0.1:{port}/stream", pinned)
         camera_id = next(iter(entry.subentries))
-        issue_id = certificate_issue_id(camera_id)
+        issue_id = issue_about(CERTIFICATE_CHANGED, camera_id)
         issues = ir.async_get(hass)
         await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=15, step=0.05)
         flows = repairs_flow_manager(hass)

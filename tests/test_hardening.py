@@ -72,7 +72,7 @@ async def test_a_machine_in_the_middle_passing_the_pin_check_through_gets_no_cre
     import asyncio
     import ssl
 
-    from custom_components.doorbell_vault.hub import certificate_issue_id
+    from custom_components.doorbell_vault.issues import CERTIFICATE_CHANGED, issue_about
     from custom_components.doorbell_vault.store import segments as stored_segments
     from devkit import simulator
 
@@ -97,7 +97,7 @@ async def test_a_machine_in_the_middle_passing_the_pin_check_through_gets_no_cre
         camera_id = next(iter(entry.subentries))
         assert await hass.config_entries.async_setup(entry.entry_id)
         issues = ir.async_get(hass)
-        issue_id = certificate_issue_id(camera_id)
+        issue_id = issue_about(CERTIFICATE_CHANGED, camera_id)
         await wait_for(lambda: issues.async_get_issue(DOMAIN, issue_id) is not None, timeout=30, step=0.05)
         await wait_for(lambda: middle.connections >= 3, timeout=15)
         # The recorder's own TLS session met the forged certificate and sent nothing on it.
@@ -109,7 +109,7 @@ async def test_a_machine_in_the_middle_passing_the_pin_check_through_gets_no_cre
             pinned,
             forged,
         )
-        recorder = entry.runtime_data.recorders[camera_id]
+        recorder = entry.runtime_data.recording.recorders[camera_id]
         assert recorder.problem == "certificate_changed"
         assert not recorder.online
         assert await entry.runtime_data.store.async_call(stored_segments.in_window, camera_id, 0, 2**62) == []

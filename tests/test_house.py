@@ -101,7 +101,7 @@ async def test_a_failed_platform_setup_leaves_no_ffmpeg_and_no_store_thread(
 
     async def failing_platforms(setup_entry: Any, _platforms: Any) -> None:
         # The recorder is already running when the platforms are set up.
-        recorder = next(iter(setup_entry.runtime_data.recorders.values()))
+        recorder = next(iter(setup_entry.runtime_data.recording.recorders.values()))
         await wait_for(lambda: recorder.pid is not None, timeout=30)
         pids.append(recorder.pid)
         raise RuntimeError("a platform failed")

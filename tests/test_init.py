@@ -14,7 +14,8 @@ from pytest_homeassistant_custom_component.components.diagnostics import (
 )
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.doorbell_vault.const import DOMAIN, ISSUE_STORAGE_UNAVAILABLE
+from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.issues import STORAGE_UNAVAILABLE
 from custom_components.doorbell_vault.store.schema import SCHEMA_VERSION
 
 
@@ -52,7 +53,7 @@ async def test_unusable_storage_raises_repair_then_recovers(
     storage.write_text("a file where the folder should be")
     assert not await hass.config_entries.async_setup(hub_entry.entry_id)
     assert hub_entry.state is ConfigEntryState.SETUP_RETRY
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_STORAGE_UNAVAILABLE)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, STORAGE_UNAVAILABLE)
     assert issue is not None
     # The owner reads why in words (the flow's own text for it), not a key.
     assert issue.translation_placeholders == {
@@ -63,7 +64,7 @@ async def test_unusable_storage_raises_repair_then_recovers(
     storage.unlink()
     assert await hass.config_entries.async_reload(hub_entry.entry_id)
     assert hub_entry.state is ConfigEntryState.LOADED
-    assert ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_STORAGE_UNAVAILABLE) is None
+    assert ir.async_get(hass).async_get_issue(DOMAIN, STORAGE_UNAVAILABLE) is None
 
 
 async def test_database_from_the_future_is_refused(

@@ -14,7 +14,8 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.doorbell_vault.const import DOMAIN, ISSUE_FFMPEG_MISSING
+from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.issues import FFMPEG_MISSING
 from custom_components.doorbell_vault.recording.probe import ProbeError, probe_duration, probe_stream
 from custom_components.doorbell_vault.store import segments
 from devkit import simulator
@@ -64,10 +65,10 @@ async def test_missing_ffmpeg_raises_a_repair_and_records_nothing(
     assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": "/nonexistent/ffmpeg"}})
     entry = make_hub(hass, storage, [camera_subentry(doorbell)])
     assert await hass.config_entries.async_setup(entry.entry_id)
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, ISSUE_FFMPEG_MISSING)
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, FFMPEG_MISSING)
     assert issue is not None
     assert issue.translation_placeholders == {"binary": "/nonexistent/ffmpeg"}
-    assert all(r.pid is None for r in entry.runtime_data.recorders.values())
+    assert all(r.pid is None for r in entry.runtime_data.recording.recorders.values())
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 

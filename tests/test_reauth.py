@@ -12,9 +12,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 
-from custom_components.doorbell_vault import hub as hub_module
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.hub import DoorbellVault, offline_issue_id
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, issue_about
+from custom_components.doorbell_vault.recording import desk
 from custom_components.doorbell_vault.recording.camera_config import REAUTH_CAMERA, url_unique_id
 from devkit import simulator
 
@@ -32,14 +33,14 @@ def _reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
 async def test_camera_refusing_its_password_asks_for_new_credentials_and_records_again(
     hass: HomeAssistant, storage: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(hub_module, "OFFLINE_CHECK_INTERVAL", timedelta(seconds=1))
+    monkeypatch.setattr(desk, "OFFLINE_CHECK_INTERVAL", timedelta(seconds=1))
     doorbell = simulator.start(username="door", password="old password")
     try:
         entry = make_hub(hass, storage, [camera_subentry(doorbell)], offline_minutes=0.05)
         assert await hass.config_entries.async_setup(entry.entry_id)
         camera = next(iter(entry.subentries))
         vault: DoorbellVault = entry.runtime_data
-        await wait_for(lambda: vault.recorders[camera].last_segment is not None, timeout=40)
+        await wait_for(lambda: vault.recording.recorders[camera].last_segment is not None, timeout=40)
         assert _reauth_flows(hass) == []
 
         # Someone changes the camera's password (it restarts with it, on the same address).
@@ -48,15 +49,15 @@ async def test_camera_refusing_its_password_asks_for_new_credentials_and_records
         doorbell = simulator.start(port=port, username="door", password="new password")
 
         await wait_for(lambda: _reauth_flows(hass) != [], timeout=60)
-        assert vault.recorders[camera].credentials_refused
-        assert any("401" in line for line in vault.recorders[camera].stderr_tail)
+        assert vault.recording.recorders[camera].credentials_refused
+        assert any("401" in line for line in vault.recording.recorders[camera].stderr_tail)
         (flow,) = _reauth_flows(hass)
         assert flow["context"]["title_placeholders"] == {"name": "Front door"}
         # Home Assistant tells the owner through its repairs that the hub needs attention.
         issues = ir.async_get(hass)
         assert issues.async_get_issue("homeassistant", f"config_entry_reauth_{DOMAIN}_{entry.entry_id}")
         # The camera's own repair says why in words, not ffmpeg's.
-        offline = offline_issue_id(camera)
+        offline = issue_about(CAMERA_OFFLINE, camera)
         await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, timeout=20)
         placeholders = issues.async_get_issue(DOMAIN, offline).translation_placeholders
         assert placeholders["error"] == "the camera refuses its user name or password"
@@ -85,8 +86,8 @@ async def test_camera_refusing_its_password_asks_for_new_credentials_and_records
             lambda: entry.state is ConfigEntryState.LOADED and entry.runtime_data is not vault, timeout=30
         )
         reloaded: DoorbellVault = entry.runtime_data
-        await wait_for(lambda: reloaded.recorders[camera].last_segment is not None, timeout=40)
-        assert not reloaded.recorders[camera].credentials_refused
+        await wait_for(lambda: reloaded.recording.recorders[camera].last_segment is not None, timeout=40)
+        assert not reloaded.recording.recorders[camera].credentials_refused
         await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is None, timeout=10)
         assert _reauth_flows(hass) == []
         assert await hass.config_entries.async_unload(entry.entry_id)
@@ -192,7 +193,7 @@ async def test_a_camera_that_accepts_its_credentials_again_records_by_itself(
         entry = make_hub(hass, storage, [camera])
         assert await hass.config_entries.async_setup(entry.entry_id)
         vault: DoorbellVault = entry.runtime_data
-        recorder = next(iter(vault.recorders.values()))
+        recorder = next(iter(vault.recording.recorders.values()))
         await wait_for(lambda: recorder.credentials_refused, timeout=30)
         await wait_for(lambda: recorder.problem == "credentials_refused", timeout=10)
 

@@ -12,6 +12,7 @@ import json
 import logging
 import shutil
 import subprocess
+from datetime import timedelta
 from pathlib import Path
 from typing import Any
 
@@ -21,10 +22,11 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 
-from custom_components.doorbell_vault import hub as hub_module
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.hub import STORAGE_FULL_ISSUE, DoorbellVault, offline_issue_id
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, STORAGE_FULL, issue_about
+from custom_components.doorbell_vault.recording import desk
 from custom_components.doorbell_vault.recording import recorder as recorder_module
 from custom_components.doorbell_vault.recording.probe import ProbeError, probe_stream
 from custom_components.doorbell_vault.store import holds, segments
@@ -56,7 +58,7 @@ def _sha(path: Path) -> str:
 @pytest.fixture
 def fast_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     """The offline check every second (the repair comes after `offline_minutes`)."""
-    monkeypatch.setattr(hub_module, "OFFLINE_CHECK_INTERVAL", hub_module.timedelta(seconds=1))
+    monkeypatch.setattr(desk, "OFFLINE_CHECK_INTERVAL", timedelta(seconds=1))
     monkeypatch.setattr(recorder_module, "BACKOFF_MAX", 4.0)
 
 
@@ -92,9 +94,9 @@ async def test_any_supervisor_error_shows_offline_raises_the_repair_and_recovers
 
     monkeypatch.setattr(recorder_module, "file_segment", failing)
     await wait_for(lambda: hass.states.get(recording).state == STATE_UNAVAILABLE, timeout=40)
-    issues = ir.async_get(hass)
-    await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is not None, 20)
-    recorder = vault.recorders[camera]
+    issues, offline = ir.async_get(hass), issue_about(CAMERA_OFFLINE, camera)
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, 20)
+    recorder = vault.recording.recorders[camera]
     assert any("Input/output error" in line for line in recorder.stderr_tail)
     # Retried with backoff, logged once.
     await wait_for(lambda: recorder.restarts >= 3, timeout=60)
@@ -103,7 +105,7 @@ async def test_any_supervisor_error_shows_offline_raises_the_repair_and_recovers
 
     monkeypatch.setattr(recorder_module, "file_segment", real)
     await wait_for(lambda: hass.states.get(recording).state == STATE_ON, timeout=60)
-    await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is None, 10)
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is None, 10)
     assert _sha(storage / first.path) == held
     assert await hass.config_entries.async_unload(entry.entry_id)
 
@@ -150,7 +152,7 @@ async def test_full_disk_prunes_unheld_footage_then_repairs_and_resumes_by_itsel
         free = shutil.disk_usage(small_disk).free
         await hass.async_add_executor_job(filler.write_bytes, b"\0" * max(0, free - 300_000))
         issues = ir.async_get(hass)
-        await wait_for(lambda: issues.async_get_issue(DOMAIN, STORAGE_FULL_ISSUE) is not None, timeout=60)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, STORAGE_FULL) is not None, timeout=60)
         # Unheld footage was pruned first; what is held is untouched.
         remaining = {s.path for s in await _segments(vault, camera)}
         assert not (unheld & remaining)
@@ -165,7 +167,7 @@ async def test_full_disk_prunes_unheld_footage_then_repairs_and_resumes_by_itsel
             return any(s.start_us >= newest for s in await _segments(vault, camera))
 
         await wait_for(resumed, timeout=90, step=1)
-        assert issues.async_get_issue(DOMAIN, STORAGE_FULL_ISSUE) is None
+        assert issues.async_get_issue(DOMAIN, STORAGE_FULL) is None
         assert _sha(storage / first.path) == held
         assert await hass.config_entries.async_unload(entry.entry_id)
 
@@ -176,7 +178,7 @@ async def test_a_paused_camera_stays_paused_across_a_restart(
     entry = make_hub(hass, storage, [camera_subentry(cheap_doorbell, audio_codec=None)])
     assert await hass.config_entries.async_setup(entry.entry_id)
     switch = _entity(hass, "switch", "record")
-    recorder = next(iter(entry.runtime_data.recorders.values()))
+    recorder = next(iter(entry.runtime_data.recording.recorders.values()))
     await wait_for(lambda: recorder.pid is not None, timeout=20)
     await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
     assert recorder.pid is None
@@ -194,7 +196,7 @@ async def test_a_paused_camera_stays_paused_across_a_restart(
     recorder_module.build_command = watching  # type: ignore[assignment]
     try:
         assert await hass.config_entries.async_setup(entry.entry_id)
-        recorder = next(iter(entry.runtime_data.recorders.values()))
+        recorder = next(iter(entry.runtime_data.recording.recorders.values()))
         assert recorder.paused
         assert hass.states.get(switch).state == "off"
         await hass.async_block_till_done()
@@ -228,11 +230,11 @@ async def test_credentials_in_an_entity_source_are_never_printed(
     assert await hass.config_entries.async_setup(entry.entry_id)
     vault: DoorbellVault = entry.runtime_data
     camera = next(iter(vault.cameras))
-    issues = ir.async_get(hass)
-    await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is not None, 30)
-    recorder = vault.recorders[camera]
+    issues, offline = ir.async_get(hass), issue_about(CAMERA_OFFLINE, camera)
+    await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, 30)
+    recorder = vault.recording.recorders[camera]
     await wait_for(lambda: recorder.restarts >= 2, timeout=30)
-    issue = issues.async_get_issue(DOMAIN, offline_issue_id(camera))
+    issue = issues.async_get_issue(DOMAIN, offline)
     diagnostics = json.dumps(await async_get_config_entry_diagnostics(hass, entry))
     for text in (caplog.text, json.dumps(issue.translation_placeholders), diagnostics):
         assert PASSWORD not in text

@@ -17,9 +17,10 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
-from custom_components.doorbell_vault import hub as hub_module
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.hub import DoorbellVault, offline_issue_id
+from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, issue_about
+from custom_components.doorbell_vault.recording import desk
 from custom_components.doorbell_vault.recording.recorder import SEGMENT_SECONDS
 from custom_components.doorbell_vault.store import segments
 from custom_components.doorbell_vault.store.segments import Segment
@@ -56,7 +57,7 @@ async def test_records_indexes_and_survives_sigkill(
     assert await hass.config_entries.async_setup(entry.entry_id)
     vault: DoorbellVault = entry.runtime_data
     camera = next(iter(vault.cameras))
-    recorder = vault.recorders[camera]
+    recorder = vault.recording.recorders[camera]
 
     # At least 30 s of recording: at least two finished, indexed segments.
     await wait_for(lambda: time.time() - started >= 32, timeout=60)
@@ -136,7 +137,7 @@ async def test_records_indexes_and_survives_sigkill(
 async def test_camera_offline_goes_unavailable_then_recovers(
     hass: HomeAssistant, storage: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(hub_module, "OFFLINE_CHECK_INTERVAL", hub_module.timedelta(seconds=1))
+    monkeypatch.setattr(desk, "OFFLINE_CHECK_INTERVAL", desk.timedelta(seconds=1))
     doorbell = simulator.start(audio="none")
     port = doorbell.port
     try:
@@ -151,14 +152,14 @@ async def test_camera_offline_goes_unavailable_then_recovers(
         await wait_for(lambda: hass.states.get(recording).state == STATE_UNAVAILABLE, timeout=30)
         assert hass.states.get(_entity(hass, "camera", "camera")).state == STATE_UNAVAILABLE
         assert hass.states.get(_entity(hass, "switch", "record")).state == STATE_ON
-        issues = ir.async_get(hass)
-        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is not None, 20)
-        issue = issues.async_get_issue(DOMAIN, offline_issue_id(camera))
+        issues, offline = ir.async_get(hass), issue_about(CAMERA_OFFLINE, camera)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, 20)
+        issue = issues.async_get_issue(DOMAIN, offline)
         assert issue.translation_placeholders["camera"] == "Front door"
 
         doorbell = simulator.start(port=port, audio="none")
         await wait_for(lambda: hass.states.get(recording).state == STATE_ON, timeout=60)
-        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline_issue_id(camera)) is None, 10)
+        await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is None, 10)
     finally:
         doorbell.stop()
     assert await hass.config_entries.async_unload(entry.entry_id)
@@ -169,7 +170,7 @@ async def test_pause_switch_stops_and_resumes_recording(
 ) -> None:
     entry = make_hub(hass, storage, [camera_subentry(doorbell)])
     assert await hass.config_entries.async_setup(entry.entry_id)
-    recorder = next(iter(entry.runtime_data.recorders.values()))
+    recorder = next(iter(entry.runtime_data.recording.recorders.values()))
     switch = _entity(hass, "switch", "record")
     await wait_for(lambda: recorder.pid is not None, timeout=10)
     await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)

@@ -720,3 +720,27 @@ async def test_the_share_service_narrows_the_window_too(hass: HomeAssistant, hub
     (stored,) = await vault.lifecycle.async_shares()
     assert stored.manifest["window"] == {"start": _at(hub, 7).isoformat(), "end": _at(hub, 13).isoformat()}
     assert [f["camera"] for f in stored.manifest["files"]] == ["Back door"]
+
+
+async def test_services_and_the_panel_answer_alike(
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Client
+) -> None:
+    """The audit check, the audit export and the report answer alike through a service and the panel, and a
+    camera the house lacks is refused in the same words."""
+    request_id = (await _submit(hass, hub))["request_id"]
+
+    async def service(name: str, data: dict[str, Any]) -> Any:
+        return await hass.services.async_call(DOMAIN, name, data, blocking=True, return_response=True)
+
+    assert await service("verify_audit", {}) == await ws.result({"type": f"{DOMAIN}/audit/verify"})
+    exported = await service("export_audit", {})
+    assert set(exported) == set(await ws.result({"type": f"{DOMAIN}/audit/export"}))
+    report = await service("transparency_report", {})
+    assert set(report) == set(await ws.result({"type": f"{DOMAIN}/report"}))
+    assert Path(report["exports"][0]).parent == Path(exported["path"]).parent
+
+    attic = {"request_id": request_id, "cameras": ["Attic"]}
+    with pytest.raises(ServiceValidationError) as refused:
+        await service("share_request", attic)
+    answer = await ws.call({"type": f"{DOMAIN}/requests/preview", **attic})
+    assert (answer["error"]["code"], answer["error"]["message"]) == ("unknown_camera", str(refused.value))

@@ -13,9 +13,9 @@ from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ConfigEntryError, ConfigEntryNotReady
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
-from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.typing import ConfigType
 
+from . import issues
 from .blueprints import install as install_blueprints
 from .card import async_setup_card
 from .const import (
@@ -24,9 +24,6 @@ from .const import (
     CONF_WEBHOOK_ID,
     DATABASE_FILE,
     DOMAIN,
-    ISSUE_FFMPEG_MISSING,
-    ISSUE_SECRET_UNREADABLE,
-    ISSUE_STORAGE_UNAVAILABLE,
     NAME,
     footage_folder,
     state_folder,
@@ -41,7 +38,6 @@ from .phone import async_listen_notification_actions
 from .recording import places
 from .recording.probe import ffprobe_binary
 from .requests import agencies
-from .requests.secret import SecretUnreadable, read_secret
 from .review import ExportView
 from .services import async_setup_services
 from .store import FolderError, IndexDamaged, Store, StoreError, prepare_folder, set_aside
@@ -99,6 +95,16 @@ async def _ffmpeg_works(binary: str) -> bool:
         process.kill()
         await process.wait()
         return False
+
+
+async def _async_ffmpeg(hass: HomeAssistant) -> tuple[str, bool]:
+    """Home Assistant's ffmpeg, and whether it runs (a repair says so when it does not)."""
+    binary = get_ffmpeg_manager(hass).binary
+    if works := await _ffmpeg_works(binary):
+        issues.async_clear(hass, issues.FFMPEG_MISSING)
+    else:
+        issues.async_raise(hass, issues.FFMPEG_MISSING, issues.ERROR, {"binary": binary})
+    return binary, works
 
 
 async def _async_open_index(hass: HomeAssistant, path: Path) -> tuple[Store, IndexDamage | None]:
@@ -159,18 +165,10 @@ async def _async_prepare(hass: HomeAssistant, folder: Path) -> None:
     except FolderError as err:
         # The owner reads why in words, not the reason's key.
         placeholders = {"path": str(folder), "reason": await async_text(hass, f"folder_{err.reason}")}
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            ISSUE_STORAGE_UNAVAILABLE,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_STORAGE_UNAVAILABLE,
-            translation_placeholders=placeholders,
-        )
+        issues.async_raise(hass, issues.STORAGE_UNAVAILABLE, issues.ERROR, placeholders)
         raise ConfigEntryNotReady(
             translation_domain=DOMAIN,
-            translation_key=ISSUE_STORAGE_UNAVAILABLE,
+            translation_key=issues.STORAGE_UNAVAILABLE,
             translation_placeholders=placeholders,
         ) from err
 
@@ -180,24 +178,11 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
     state, footage = state_folder(entry.data), footage_folder(entry.data)
     for folder in dict.fromkeys((state, footage)):
         await _async_prepare(hass, folder)
-    ir.async_delete_issue(hass, DOMAIN, ISSUE_STORAGE_UNAVAILABLE)
+    issues.async_clear(hass, issues.STORAGE_UNAVAILABLE)
 
     store, damage = await _async_open_index(hass, state / DATABASE_FILE)
 
-    binary = get_ffmpeg_manager(hass).binary
-    ffmpeg_ok = await _ffmpeg_works(binary)
-    if ffmpeg_ok:
-        ir.async_delete_issue(hass, DOMAIN, ISSUE_FFMPEG_MISSING)
-    else:
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            ISSUE_FFMPEG_MISSING,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_FFMPEG_MISSING,
-            translation_placeholders={"binary": binary},
-        )
+    binary, ffmpeg_ok = await _async_ffmpeg(hass)
     hub_device = dr.async_get(hass).async_get_or_create(
         config_entry_id=entry.entry_id,
         identifiers={(DOMAIN, entry.entry_id)},
@@ -216,16 +201,12 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         hub_device_id=hub_device.id,
         damage=damage,
         state=state,
+        intake=RequestWebhook,
     )
     entry.runtime_data = vault
-    vault.built_from = _setup_of(entry)
     try:
         await vault.async_start()
         await _async_sync_agencies(hass, entry)
-        intake = await _async_intake(hass, vault, entry.data[CONF_WEBHOOK_ID])
-        intake.async_register(hass)
-        entry.async_on_unload(lambda: webhook.async_unregister(hass, intake.webhook_id))
-        vault.agencies_changed = lambda: intake.async_agencies_changed(hass)
         entry.async_on_unload(async_listen_notification_actions(hass, vault))
         entry.async_on_unload(entry.add_update_listener(_async_update_listener))
         await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
@@ -235,39 +216,6 @@ async def async_setup_entry(hass: HomeAssistant, entry: DoorbellVaultConfigEntry
         await store.async_close()
         raise
     return True
-
-
-async def _async_intake(hass: HomeAssistant, vault: DoorbellVault, webhook_id: str) -> RequestWebhook:
-    """The webhook, closed (and a repair issue raised) when its secret file cannot be read."""
-    try:
-        secret = await hass.async_add_executor_job(read_secret, vault.state)
-    except SecretUnreadable as err:
-        _LOGGER.error("The webhook's shared secret cannot be read (%s): the webhook stays closed", err)
-        ir.async_create_issue(
-            hass,
-            DOMAIN,
-            ISSUE_SECRET_UNREADABLE,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=ISSUE_SECRET_UNREADABLE,
-            translation_placeholders={"error": str(err)},
-        )
-        return RequestWebhook(vault, webhook_id, None, closed=True)
-    ir.async_delete_issue(hass, DOMAIN, ISSUE_SECRET_UNREADABLE)
-    return RequestWebhook(vault, webhook_id, secret)
-
-
-def _setup_of(entry: DoorbellVaultConfigEntry) -> tuple[object, ...]:
-    """What the running hub was built from: its data, options and every subentry but the agencies."""
-    return (
-        dict(entry.data),
-        dict(entry.options),
-        {
-            sub.subentry_id: (sub.subentry_type, sub.title, sub.unique_id, dict(sub.data))
-            for sub in entry.subentries.values()
-            if sub.subentry_type != agencies.SUBENTRY_AGENCY
-        },
-    )
 
 
 async def _async_sync_agencies(hass: HomeAssistant, entry: DoorbellVaultConfigEntry) -> None:
@@ -298,10 +246,9 @@ async def _async_update_listener(hass: HomeAssistant, entry: DoorbellVaultConfig
     Agencies are read on every request: a change to them alone needs no reload.
     """
     vault = entry.runtime_data
-    if vault.built_from is not None and vault.built_from == _setup_of(entry):
+    if vault.only_agencies_changed():
         await _async_sync_agencies(hass, entry)
-        if vault.agencies_changed is not None:
-            vault.agencies_changed()
+        vault.agencies_changed()
         return
     hass.config_entries.async_schedule_reload(entry.entry_id)
 

@@ -65,7 +65,7 @@ class VaultCamera(CameraEntity, Camera):
         if segment is None:
             return None
         process = await asyncio.create_subprocess_exec(
-            self.vault.ffmpeg_binary,
+            self.vault.recording.ffmpeg_binary,
             "-nostdin",
             "-v",
             "error",

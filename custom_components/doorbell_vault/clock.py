@@ -18,6 +18,11 @@ def to_us(moment: datetime) -> int:
     return int(moment.timestamp() * 1_000_000)
 
 
+def moment_us(moment: datetime | None) -> int | None:
+    """UTC microseconds of a date and time a person gave (a naive one is local time); None stays None."""
+    return to_us(dt_util.as_utc(moment)) if moment is not None else None
+
+
 def from_us(us: int) -> datetime:
     """The aware UTC datetime of microseconds."""
     return datetime.fromtimestamp(us / 1_000_000, UTC)

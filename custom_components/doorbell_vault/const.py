@@ -106,11 +106,6 @@ DEFAULT_OPTIONS: Final = {
     CONF_CARD_HOUSEHOLD: CARD_READ_ONLY,
 }
 
-ISSUE_STORAGE_UNAVAILABLE: Final = "storage_unavailable"
-ISSUE_FFMPEG_MISSING: Final = "ffmpeg_missing"
-ISSUE_SECRET_UNREADABLE: Final = "webhook_secret_unreadable"  # noqa: S105 - an issue id
-ISSUE_IMAP_MESSAGE_DATA: Final = "imap_message_data"
-
 
 def hub_options(options: Mapping[str, Any]) -> dict[str, Any]:
     """The hub entry's options with every default filled in."""

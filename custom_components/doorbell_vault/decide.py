@@ -9,37 +9,54 @@ HomeAssistantError (a package could not be built).
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 
 from homeassistant.core import Context
-from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
+from homeassistant.exceptions import HomeAssistantError
 
-from .const import CONF_AGENCY_BLOCKLIST, CONF_SHARE_AUDIO, CONF_SHARE_DAYS, CONF_SHARE_DOWNLOADS, DOMAIN
+from .clock import moment_us
+from .const import CONF_AGENCY_BLOCKLIST, CONF_SHARE_AUDIO, CONF_SHARE_DAYS, CONF_SHARE_DOWNLOADS
 from .evidence.export import ExportError
-from .evidence.sharing import NoFootage, ShareResult, UnknownCamera, WindowWidened
+from .evidence.sharing import NoFootage, ShareResult, UnknownCamera, WindowWidened, narrow
 from .hub import DoorbellVault
 from .requests.agencies import CONF_POLICY, POLICY_DECLINE, SUBENTRY_AGENCY, Agency
 from .store.requests import DecidedBy, Request, RequestNotPending, Status
+from .texts import translated_error
 
 _LOGGER = logging.getLogger(__name__)
 
 
-def not_pending(request_id: str) -> ServiceValidationError:
+def not_pending(request_id: str) -> HomeAssistantError:
     """There is no pending request with that id (or it is being shared)."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="not_pending",
-        translation_placeholders={"request_id": request_id},
-    )
+    return translated_error("not_pending", {"request_id": request_id})
 
 
-def window_widened(request_id: str) -> ServiceValidationError:
-    """A chosen start or end lies outside the asked window."""
-    return ServiceValidationError(
-        translation_domain=DOMAIN,
-        translation_key="window_widened",
-        translation_placeholders={"request_id": request_id},
-    )
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What the owner chose to share: cameras (ids; None for all) and a window inside the asked one."""
+
+    cameras: list[str] | None
+    start_us: int
+    end_us: int
+
+
+def choose(
+    vault: DoorbellVault,
+    request: Request,
+    cameras: list[str] | None,
+    start: datetime | None,
+    end: datetime | None,
+) -> Choice:
+    """The owner's cameras (ids; None for all) and a window inside the asked one, checked."""
+    try:
+        chosen = vault.shares.resolve_cameras(cameras)
+        start_us, end_us = narrow(request, moment_us(start), moment_us(end))
+    except UnknownCamera as err:
+        raise translated_error("unknown_camera", {"camera": str(err)}) from err
+    except WindowWidened as err:
+        raise translated_error("window_widened", {"request_id": request.id}) from err
+    return Choice(chosen, start_us, end_us)
 
 
 async def async_decider(vault: DoorbellVault, context: Context) -> tuple[str, str | None]:
@@ -145,25 +162,13 @@ async def async_share(
     except RequestNotPending as err:
         raise not_pending(request_id) from err
     except UnknownCamera as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_camera",
-            translation_placeholders={"camera": str(err)},
-        ) from err
+        raise translated_error("unknown_camera", {"camera": str(err)}) from err
     except WindowWidened as err:
-        raise window_widened(request_id) from err
+        raise translated_error("window_widened", {"request_id": request_id}) from err
     except NoFootage as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="no_footage",
-            translation_placeholders={"request_id": request_id},
-        ) from err
+        raise translated_error("no_footage", {"request_id": request_id}) from err
     except (ExportError, OSError) as err:
-        raise HomeAssistantError(
-            translation_domain=DOMAIN,
-            translation_key="share_failed",
-            translation_placeholders={"error": str(err)},
-        ) from err
+        raise translated_error("share_failed", {"error": str(err)}, failed=True) from err
 
 
 async def async_share_automatically(
@@ -201,9 +206,5 @@ async def async_revoke(vault: DoorbellVault, request_id: str) -> Request:
     """End a live share at once (the request becomes revoked)."""
     request = await vault.shares.async_end(request_id, "revoked")
     if request is None:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="no_live_share",
-            translation_placeholders={"request_id": request_id},
-        )
+        raise translated_error("no_live_share", {"request_id": request_id})
     return request

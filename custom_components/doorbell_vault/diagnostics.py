@@ -29,7 +29,7 @@ async def async_get_config_entry_diagnostics(
         "entry": async_redact_data({"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT),
         "storage": {"free_bytes": usage.free, "total_bytes": usage.total},
         "store": asdict(await vault.store.async_info()),
-        "ffmpeg": {"binary": vault.ffmpeg_binary, "works": vault.ffmpeg_ok},
+        "ffmpeg": {"binary": vault.recording.ffmpeg_binary, "works": vault.recording.ffmpeg_ok},
         "cameras": [
             {
                 "subentry": async_redact_data(dict(camera_sub.data), TO_REDACT),
@@ -41,7 +41,7 @@ async def async_get_config_entry_diagnostics(
                 "stderr_tail": [redact(line) for line in recorder.stderr_tail],
                 "footage": asdict(await vault.store.async_call(segments.stats, camera_id)),
             }
-            for camera_id, recorder in vault.recorders.items()
+            for camera_id, recorder in vault.recording.recorders.items()
             if (camera_sub := entry.subentries.get(camera_id)) is not None
         ],
         "holds": [asdict(hold) for hold in await vault.store.async_call(holds.every)],
@@ -65,11 +65,11 @@ async def async_get_config_entry_diagnostics(
             "live_shares": len(await vault.lifecycle.async_shares(live=True)),
         },
         "last_prune": {
-            "by_age": vault.last_prune.by_age,
-            "by_space": vault.last_prune.by_space,
-            "bytes": vault.last_prune.bytes,
-            "over_cap_held": vault.last_prune.over_cap_held,
+            "by_age": vault.recording.last_prune.by_age,
+            "by_space": vault.recording.last_prune.by_space,
+            "bytes": vault.recording.last_prune.bytes,
+            "over_cap_held": vault.recording.last_prune.over_cap_held,
         }
-        if vault.last_prune
+        if vault.recording.last_prune
         else None,
     }

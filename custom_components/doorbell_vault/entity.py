@@ -57,7 +57,7 @@ class CameraEntity(Entity):
         """Attach to the camera's device."""
         self.vault = vault
         self.camera = camera
-        self.recorder: Recorder = vault.recorders[camera.id]
+        self.recorder: Recorder = vault.recording.recorders[camera.id]
         self._attr_unique_id = f"{camera.unique_id or camera.id}_{key}"
         connections = {("mac", camera.mac)} if camera.mac else set()
         self._attr_device_info = DeviceInfo(

@@ -8,7 +8,8 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .entity import CameraEntity, HubEntity, add_camera_entities
-from .hub import KIND_RING, DoorbellVaultConfigEntry
+from .hub import DoorbellVaultConfigEntry
+from .recording.triggers import KIND_RING
 from .requests.lifecycle import Change
 from .signals import SIGNAL_REQUEST_CHANGED, SIGNAL_RING
 from .store.requests import Request, Status

@@ -1,4 +1,4 @@
-"""The hub: what one Doorbell Vault config entry runs — cameras, recorders, retention, requests, shares.
+"""The hub: what one Doorbell Vault config entry runs — its desks (recording, requests, custody, shares).
 
 It builds each desk with what that desk needs (store, storage folder, a view of the cameras, the owner's
 options) and starts and stops them; the desks never reach back into the hub.
@@ -6,104 +6,57 @@ options) and starts and stops them; the desks never reach back into the hub.
 
 from __future__ import annotations
 
-import asyncio
 import json
 import logging
-import shutil
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
-from typing import Any, Final
+from typing import Any, Final, Protocol
 
-from homeassistant.components import persistent_notification
+from homeassistant.components import webhook
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.const import EVENT_HOMEASSISTANT_STOP, STATE_ON, STATE_UNAVAILABLE, STATE_UNKNOWN
-from homeassistant.core import Event, EventStateChangedData, HomeAssistant, callback
-from homeassistant.helpers import issue_registry as ir
-from homeassistant.helpers.dispatcher import async_dispatcher_send
-from homeassistant.helpers.event import async_track_state_change_event, async_track_time_interval
-from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
+from homeassistant.core import Event, HomeAssistant, callback
+from homeassistant.helpers.event import async_track_time_interval
 from homeassistant.util import dt as dt_util
 
-from .clock import now_us
+from . import issues
 from .const import (
     CONF_AGENCY_ALLOWLIST,
     CONF_AGENCY_BLOCKLIST,
-    CONF_CONTINUOUS_DAYS,
     CONF_EVENT_DAYS,
     CONF_EXIGENT_AS,
-    CONF_FOOTAGE_MOVE_TO,
-    CONF_FOOTAGE_PATH,
     CONF_MAX_DEADLINE_DAYS,
     CONF_MAX_RADIUS_M,
-    CONF_MAX_SIZE_GB,
     CONF_MAX_WINDOW_HOURS,
-    CONF_MIN_FREE_GB,
     CONF_MIN_LEGAL_BASIS,
-    CONF_OFFLINE_MINUTES,
     CONF_REQUIRE_CASE_NUMBER,
     CONF_TSA_URL,
+    CONF_WEBHOOK_ID,
     DOMAIN,
     hub_options,
 )
+from .coordinator import FootageCoordinator
 from .evidence.custody import Custody
 from .evidence.sharing import ShareDesk
-from .recording import footage_move, places
-from .recording.camera_config import REAUTH_CAMERA, SUBENTRY_CAMERA, CameraConfig, redact
-from .recording.reconcile import reconcile
-from .recording.recorder import Recorder, end_stale_recorders
-from .recording.retention import Policy, PruneReport, prune
+from .recording.camera_config import SUBENTRY_CAMERA, CameraConfig
+from .recording.desk import RecordingDesk
+from .requests.agencies import SUBENTRY_AGENCY
 from .requests.lifecycle import Lifecycle
 from .requests.policy import Policy as RequestPolicy
-from .signals import SIGNAL_RING
-from .store import Store, meta, segments
-from .store.segments import FootageStats, Segment
-from .texts import Texts, async_text, async_texts
+from .requests.secret import SecretUnreadable, read_secret
+from .store import Store, meta
 
 _LOGGER = logging.getLogger(__name__)
 
-RETENTION_INTERVAL: Final = timedelta(minutes=5)
-OFFLINE_CHECK_INTERVAL: Final = timedelta(seconds=15)
-STATS_INTERVAL: Final = timedelta(seconds=60)
 STAMP_INTERVAL: Final = timedelta(days=1)
 SEAL_INTERVAL: Final = timedelta(hours=1)
-URL_LOOKUP_TIMEOUT: Final = 15
-KIND_RING: Final = "ring"
-KIND_MOTION: Final = "motion"
-
-
-STORAGE_FULL_ISSUE: Final = "storage_full"
-INDEX_REBUILT_ISSUE: Final = "index_rebuilt"
 # Written into the index as a backup starts and removed when it ends: an index that holds it at start was
 # restored from that backup.
 BACKUP_MARKER: Final = "backup_taken"
 # A backup longer than this lets the index go on (Home Assistant's own backup has no time limit).
 BACKUP_HOLD_LIMIT_S: Final = 1800.0
-FOOTAGE_IN_BACKUPS_ISSUE: Final = "footage_in_backups"
-# A move of the footage to another folder under way: {"from", "to"}; resumed at start until it is done.
-FOOTAGE_MOVE: Final = "footage_move"
-# Room a camera needs to record again after the disk ran full, when its segment sizes are not known yet.
-ROOM_PER_CAMERA: Final = 8_000_000
-
-
-def paused_key(camera_id: str) -> str:
-    """The index's meta key that keeps a camera's pause."""
-    return f"paused_{camera_id}"
-
-
-def offline_issue_id(camera_id: str) -> str:
-    """The repair issue of one camera."""
-    return f"camera_offline_{camera_id}"
-
-
-CERTIFICATE_ISSUE: Final = "certificate_changed"
-
-
-def certificate_issue_id(camera_id: str) -> str:
-    """The repair issue of an rtsps:// camera that presents another certificate than its pinned one."""
-    return f"{CERTIFICATE_ISSUE}_{camera_id}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,36 +67,38 @@ class IndexDamage:
     reason: str
 
 
-@dataclass(frozen=True, slots=True)
-class FootageData:
-    """What the size sensors show."""
+class Intake(Protocol):
+    """The webhook that takes requests in (built by the hub, from the factory it is given)."""
 
-    cameras: dict[str, FootageStats]
-    total: FootageStats
-    free_bytes: int
+    webhook_id: str
+
+    def async_register(self, hass: HomeAssistant) -> None:
+        """Listen on the webhook."""
+
+    def async_agencies_changed(self, hass: HomeAssistant) -> None:
+        """An agency was added, changed or removed."""
 
 
-class FootageCoordinator(DataUpdateCoordinator[FootageData]):
-    """Footage size per camera and in total, and the free space; refreshed when segments arrive."""
+class IntakeFactory(Protocol):
+    """Builds the intake of a hub (`closed`: its secret cannot be read, so it refuses everything)."""
 
-    def __init__(self, hass: HomeAssistant, entry: ConfigEntry, vault: DoorbellVault) -> None:
-        """Poll slowly; segments ask for a (debounced) refresh."""
-        super().__init__(
-            hass,
-            _LOGGER,
-            config_entry=entry,
-            name="Doorbell Vault footage",
-            update_interval=STATS_INTERVAL,
-        )
-        self.vault = vault
+    def __call__(
+        self, vault: DoorbellVault, webhook_id: str, secret: bytes | None, *, closed: bool = False
+    ) -> Intake:
+        """The intake."""
 
-    async def _async_update_data(self) -> FootageData:
-        store = self.vault.store
-        cameras = {
-            camera_id: await store.async_call(segments.stats, camera_id) for camera_id in self.vault.cameras
-        }
-        usage = await self.hass.async_add_executor_job(shutil.disk_usage, self.vault.storage)
-        return FootageData(cameras, await store.async_call(segments.stats), usage.free)
+
+def setup_of(entry: ConfigEntry) -> tuple[object, ...]:
+    """What a hub is built from: its entry's data, options and every subentry but the agencies."""
+    return (
+        dict(entry.data),
+        dict(entry.options),
+        {
+            sub.subentry_id: (sub.subentry_type, sub.title, sub.unique_id, dict(sub.data))
+            for sub in entry.subentries.values()
+            if sub.subentry_type != SUBENTRY_AGENCY
+        },
+    )
 
 
 class DoorbellVault:
@@ -162,6 +117,7 @@ class DoorbellVault:
         hub_device_id: str = "",
         damage: IndexDamage | None = None,
         state: Path | None = None,
+        intake: IntakeFactory | None = None,
     ) -> None:
         """Build the desks (nothing runs until async_start)."""
         self.hass = hass
@@ -170,21 +126,15 @@ class DoorbellVault:
         self.storage = storage
         self.state = state or storage
         self.store = store
-        self.ffmpeg_binary = ffmpeg_binary
-        self.ffprobe_binary = ffprobe_binary
-        self.ffmpeg_ok = ffmpeg_ok
         self.hub_device_id = hub_device_id
         self.damage = damage
         self.accept_requests = True
-        # What the hub was built from (a change to anything else than agencies reloads it), and who to
-        # tell when only the agencies changed.
-        self.built_from: tuple[object, ...] | None = None
-        self.agencies_changed: Callable[[], None] | None = None
-        self.last_prune: PruneReport | None = None
-        self.texts = Texts({}, {})
+        # What the hub was built from: a change to anything else than the agencies reloads it.
+        self._built_from = setup_of(entry)
+        self._intake_factory = intake
+        self.intake: Intake | None = None
         self._unsubs: list[Callable[[], None]] = []
         self._stop_unsub: Callable[[], None] | None = None
-        self._prune_lock = asyncio.Lock()
         self.cameras: dict[str, CameraConfig] = {
             camera.id: camera
             for camera in (
@@ -193,23 +143,20 @@ class DoorbellVault:
                 if subentry.subentry_type == SUBENTRY_CAMERA
             )
         }
-        self.recorders: dict[str, Recorder] = {
-            camera.id: Recorder(
-                camera,
-                storage,
-                store,
-                ffmpeg_binary,
-                ffprobe_binary,
-                resolve_url=self._url_resolver(camera),
-                on_segment=self._segment_indexed,
-                on_credentials_refused=self._credentials_refused(camera),
-                on_certificate_changed=self._certificate_changed(camera),
-                on_disk_full=self.async_make_room,
-            )
-            for camera in self.cameras.values()
-        }
-        self.coordinator = FootageCoordinator(hass, entry, self)
+        self.coordinator = FootageCoordinator(hass, entry, store, storage, self.cameras.keys)
         self.lifecycle = Lifecycle(hass, store, self.cameras.values, self.request_policy, entry.entry_id)
+        self.recording = RecordingDesk(
+            hass,
+            entry,
+            store,
+            storage,
+            self.cameras,
+            (ffmpeg_binary, ffprobe_binary),
+            lambda: self.options,
+            ffmpeg_ok=ffmpeg_ok,
+            on_segment=self._segment_indexed,
+            note=self.lifecycle.async_note,
+        )
         self.custody = Custody(hass, store, self.state, storage, self.lifecycle, lambda: self.options)
         self.shares = ShareDesk(
             hass,
@@ -227,17 +174,6 @@ class DoorbellVault:
     def options(self) -> dict[str, Any]:
         """Hub options with defaults filled in."""
         return hub_options(self.entry.options)
-
-    def policy(self) -> Policy:
-        """The retention policy from the options and the cameras' modes."""
-        options = self.options
-        return Policy(
-            continuous_days=float(options[CONF_CONTINUOUS_DAYS]),
-            event_days=float(options[CONF_EVENT_DAYS]),
-            max_size_gb=float(options[CONF_MAX_SIZE_GB]),
-            min_free_gb=float(options[CONF_MIN_FREE_GB]),
-            events_only=frozenset(c.id for c in self.cameras.values() if c.mode == "events"),
-        )
 
     def request_policy(self) -> RequestPolicy:
         """The owner's request checks from the options, the opt-out switch and the home location."""
@@ -264,54 +200,51 @@ class DoorbellVault:
     async def async_start(self) -> None:
         """Reconcile the index with the disk, start recording and the periodic work."""
         self.accept_requests = await self.store.async_call(meta.get, "accept_requests") != "0"
-        self.texts = await async_texts(self.hass)
         await self._async_note_restore()
-        await self._async_footage_place()
+        await self.recording.async_footage_place()
         await self.lifecycle.async_start()
         await self.shares.async_start()
         # A config entry is not unloaded when Home Assistant stops: end the recorders on its stop event,
         # so each open segment is finished and indexed.
         self._stop_unsub = self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._ha_stopping)
-        # The certificate repair of a camera that is no longer configured has nothing left to fix.
-        for domain, issue_id in list(ir.async_get(self.hass).issues):
-            if (
-                domain == DOMAIN
-                and issue_id.startswith(f"{CERTIFICATE_ISSUE}_")
-                and issue_id.removeprefix(f"{CERTIFICATE_ISSUE}_") not in self.cameras
-            ):
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-        recovered = 0
-        for camera in self.cameras.values():
-            recorder = self.recorders[camera.id]
-            # Before reconciliation: a recorder left by a killed Home Assistant may still be writing.
-            ended = await self.hass.async_add_executor_job(end_stale_recorders, self.storage, camera.id)
-            if ended:
-                _LOGGER.warning("%s: ended %d recorder(s) left by an earlier run", camera.name, len(ended))
-            found = await reconcile(recorder, self.custody.async_proven)
-            recovered += found.recovered
-            if found.indexed:
-                persistent_notification.async_create(
-                    self.hass,
-                    await async_text(self.hass, "notify_foreign", camera=camera.name, files=found.indexed),
-                    title=await async_text(self.hass, "notify_foreign_title"),
-                    notification_id=f"{DOMAIN}_foreign_{camera.id}",
-                )
-            recorder.paused = await self.store.async_call(meta.get, paused_key(camera.id)) == "1"
-            if self.ffmpeg_ok:
-                recorder.start()
-            self._track_triggers(camera)
+        recovered = await self.recording.async_start(self.custody.async_proven)
         if recovered or self.damage is not None:
             await self._async_recovered()
         await self.coordinator.async_config_entry_first_refresh()
-        await self.async_prune()
-        self._unsubs.append(async_track_time_interval(self.hass, self._prune_tick, RETENTION_INTERVAL))
+        await self.recording.async_keep()
         self._unsubs.append(async_track_time_interval(self.hass, self._seal_tick, SEAL_INTERVAL))
         self._unsubs.append(async_track_time_interval(self.hass, self._stamp_tick, STAMP_INTERVAL))
         if self.options[CONF_TSA_URL]:
             self.entry.async_create_background_task(
                 self.hass, self.custody.async_stamp_audit_head(), "doorbell_vault audit head timestamp"
             )
-        self._unsubs.append(async_track_time_interval(self.hass, self._offline_tick, OFFLINE_CHECK_INTERVAL))
+        await self._async_open_intake()
+
+    async def _async_open_intake(self) -> None:
+        """The webhook, closed (and a repair raised) when its secret file cannot be read."""
+        if self._intake_factory is None:
+            return
+        webhook_id = str(self.entry.data[CONF_WEBHOOK_ID])
+        try:
+            secret = await self.hass.async_add_executor_job(read_secret, self.state)
+        except SecretUnreadable as err:
+            _LOGGER.error("The webhook's shared secret cannot be read (%s): the webhook stays closed", err)
+            issues.async_raise(self.hass, issues.SECRET_UNREADABLE, issues.ERROR, {"error": str(err)})
+            self.intake = self._intake_factory(self, webhook_id, None, closed=True)
+        else:
+            issues.async_clear(self.hass, issues.SECRET_UNREADABLE)
+            self.intake = self._intake_factory(self, webhook_id, secret)
+        self.intake.async_register(self.hass)
+
+    def only_agencies_changed(self) -> bool:
+        """The entry changed in its agencies alone (they are read on every request: no reload needed)."""
+        return self._built_from == setup_of(self.entry)
+
+    @callback
+    def agencies_changed(self) -> None:
+        """Tell the intake (it opens to outside once an agency holds a key)."""
+        if self.intake is not None:
+            self.intake.async_agencies_changed(self.hass)
 
     async def _async_note_restore(self) -> None:
         """An index that still holds a backup's marker came from that backup: the chain says so."""
@@ -343,97 +276,18 @@ class DoorbellVault:
                 "last_proven": recovery.last_proven,
             },
         )
-        ir.async_create_issue(
+        issues.async_raise(
             self.hass,
-            DOMAIN,
-            INDEX_REBUILT_ISSUE,
-            is_fixable=True,
-            is_persistent=True,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=INDEX_REBUILT_ISSUE,
-            translation_placeholders={
+            issues.INDEX_REBUILT,
+            issues.WARNING,
+            {
                 "set_aside": self.damage.set_aside,
                 "reason": self.damage.reason,
                 "segments": str(recovery.segments),
             },
+            fixable=True,
+            persistent=True,
         )
-
-    # Where the footage lives --------------------------------------------------------------------------
-
-    async def _async_footage_place(self) -> None:
-        """Finish or resume a move; tell the owner when every backup carries the footage."""
-        if (moving := await self.store.async_call(meta.get, FOOTAGE_MOVE)) is not None:
-            move = json.loads(moving)
-            if Path(move["to"]) == self.storage:
-                removed = await self.hass.async_add_executor_job(
-                    footage_move.remove_moved, Path(move["from"]), self.storage
-                )
-                await self.lifecycle.async_note(None, "footage_moved", {**move, "removed": removed})
-                await self.store.async_call(meta.delete, FOOTAGE_MOVE)
-            elif Path(move["from"]) == self.storage:
-                self.entry.async_create_background_task(
-                    self.hass, self.async_move_footage(Path(move["to"])), "doorbell_vault footage move"
-                )
-        elif (wanted := self.entry.data.get(CONF_FOOTAGE_MOVE_TO)) and Path(wanted) != self.storage:
-            # Chosen in Reconfigure.
-            self.entry.async_create_background_task(
-                self.hass, self.async_move_footage(Path(wanted)), "doorbell_vault footage move"
-            )
-        config = self.hass.config.config_dir
-        if not await self.hass.async_add_executor_job(places.in_backups, config, self.storage):
-            ir.async_delete_issue(self.hass, DOMAIN, FOOTAGE_IN_BACKUPS_ISSUE)
-            return
-        size = await self.store.async_call(segments.total_bytes)
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            FOOTAGE_IN_BACKUPS_ISSUE,
-            is_fixable=True,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=FOOTAGE_IN_BACKUPS_ISSUE,
-            translation_placeholders={"path": str(self.storage), "size": f"{size / 1e9:.1f} GB"},
-        )
-
-    async def async_move_footage(self, target: Path) -> None:
-        """Copy every footage file to `target`, verify it, and switch the hub to it (it reloads).
-
-        Recording goes on during the first pass; the recorders stop for the last one (what they finished
-        meanwhile). Retention waits throughout, so nothing copied is pruned behind the copy's back. The old
-        copies are removed when the hub starts from `target`; an interrupted move resumes at start.
-        """
-        move = {"from": str(self.storage), "to": str(target)}
-        await self.store.async_call(meta.put, FOOTAGE_MOVE, json.dumps(move))
-        expected = await self.store.async_call(segments.hashes)
-        async with self._prune_lock:
-            try:
-                await self.hass.async_add_executor_job(
-                    footage_move.copy_verified, self.storage, target, expected
-                )
-                await asyncio.gather(*(r.stop() for r in self.recorders.values()))
-                expected = await self.store.async_call(segments.hashes)
-                await self.hass.async_add_executor_job(
-                    footage_move.copy_verified, self.storage, target, expected
-                )
-            except (OSError, footage_move.MoveError) as err:
-                _LOGGER.error("Footage could not be moved to %s: %s", target, err)
-                await self.store.async_call(meta.delete, FOOTAGE_MOVE)
-                self.hass.config_entries.async_update_entry(
-                    self.entry, data={k: v for k, v in self.entry.data.items() if k != CONF_FOOTAGE_MOVE_TO}
-                )
-                for recorder in self.recorders.values():
-                    recorder.start()
-                persistent_notification.async_create(
-                    self.hass,
-                    await async_text(self.hass, "notify_move_failed", target=str(target), error=str(err)),
-                    title=await async_text(self.hass, "notify_move_failed_title"),
-                    notification_id=f"{DOMAIN}_footage_move",
-                )
-                return
-        data = {k: v for k, v in self.entry.data.items() if k != CONF_FOOTAGE_MOVE_TO}
-        self.hass.config_entries.async_update_entry(self.entry, data={**data, CONF_FOOTAGE_PATH: str(target)})
-        if not self.entry.update_listeners:
-            # A move resumed at start can finish before the entry listens for its own changes.
-            self.hass.config_entries.async_schedule_reload(self.entry.entry_id)
 
     async def async_backup_begins(self) -> None:
         """Home Assistant is about to back up the configuration folder: a consistent index, kept so."""
@@ -449,41 +303,8 @@ class DoorbellVault:
 
     async def _ha_stopping(self, _event: Event) -> None:
         self._stop_unsub = None
-        await asyncio.gather(*(r.stop() for r in self.recorders.values()))
+        await self.recording.async_stop_recorders()
         await self.custody.async_seal()
-
-    def room_to_record(self) -> int:
-        """Free bytes that let every camera record a few segments again."""
-        need = sum(
-            3 * r.last_segment.bytes if r.last_segment else ROOM_PER_CAMERA for r in self.recorders.values()
-        )
-        return max(need, int(float(self.options[CONF_MIN_FREE_GB]) * 1_000_000_000))
-
-    async def async_set_paused(self, camera_id: str, paused: bool) -> None:
-        """Pause or resume a camera; the pause is kept in the index and applied before the next start."""
-        await self.store.async_call(meta.put, paused_key(camera_id), "1" if paused else "0")
-        await self.recorders[camera_id].set_paused(paused)
-
-    async def async_make_room(self) -> bool:
-        """The disk is full: prune unheld footage; True once there is room, else a repair says so."""
-        async with self._prune_lock:
-            report = await self.store.async_job(
-                prune, self.store, self.storage, self.policy(), now_us(), None, self.room_to_record()
-            )
-        self.last_prune = report
-        if not report.over_cap_held:
-            ir.async_delete_issue(self.hass, DOMAIN, STORAGE_FULL_ISSUE)
-            return True
-        ir.async_create_issue(
-            self.hass,
-            DOMAIN,
-            STORAGE_FULL_ISSUE,
-            is_fixable=False,
-            severity=ir.IssueSeverity.ERROR,
-            translation_key=STORAGE_FULL_ISSUE,
-            translation_placeholders={"path": str(self.storage)},
-        )
-        return False
 
     async def async_stop(self) -> None:
         """Stop recorders (each finishes and indexes its open segment) and periodic work."""
@@ -492,9 +313,12 @@ class DoorbellVault:
             self._stop_unsub = None
         while self._unsubs:
             self._unsubs.pop()()
+        if self.intake is not None:
+            webhook.async_unregister(self.hass, self.intake.webhook_id)
+            self.intake = None
         self.lifecycle.async_stop()
         self.shares.async_stop()
-        await asyncio.gather(*(r.stop() for r in self.recorders.values()))
+        await self.recording.async_stop()
         # The last segments (finished as the recorders stopped) are sealed too.
         await self.custody.async_seal()
 
@@ -505,177 +329,9 @@ class DoorbellVault:
     async def _stamp_tick(self, _now: object) -> None:
         await self.custody.async_stamp_audit_head()
 
-    # Recording -----------------------------------------------------------------------------------
-
-    def _url_resolver(self, camera: CameraConfig) -> Callable[[], asyncio.Future[str | None]] | None:
-        if not camera.entity_id:
-            return None
-        entity_id = camera.entity_id
-
-        async def resolve() -> str | None:
-            from homeassistant.components.camera import async_get_stream_source
-
-            try:
-                async with asyncio.timeout(URL_LOOKUP_TIMEOUT):
-                    return await async_get_stream_source(self.hass, entity_id)
-            except Exception:
-                _LOGGER.debug("No stream source from %s", entity_id, exc_info=True)
-                return None
-
-        return resolve  # type: ignore[return-value]
-
-    def _credentials_refused(self, camera: CameraConfig) -> Callable[[], None] | None:
-        """Ask the owner for new credentials (a camera entity's belong to its own integration)."""
-        if camera.url is None:
-            return None
-
-        @callback
-        def refused() -> None:
-            # One reauth flow per hub at a time: a second camera asks again at its next retry.
-            self.entry.async_start_reauth(
-                self.hass,
-                context={"title_placeholders": {"name": camera.name}},
-                data={REAUTH_CAMERA: camera.id},
-            )
-
-        return refused
-
-    def _certificate_changed(self, camera: CameraConfig) -> Callable[[str, str], None]:
-        """Show old → new fingerprint; the repair's flow lets the owner accept the new certificate."""
-
-        @callback
-        def changed(pinned: str, presented: str) -> None:
-            issue_id = certificate_issue_id(camera.id)
-            known = ir.async_get(self.hass).async_get_issue(DOMAIN, issue_id)
-            if known is None or (known.data or {}).get("presented") != presented:
-                _LOGGER.warning(
-                    "%s presents another TLS certificate (%s, pinned %s): not recording until it is accepted",
-                    camera.name,
-                    presented,
-                    pinned,
-                )
-            ir.async_create_issue(
-                self.hass,
-                DOMAIN,
-                issue_id,
-                is_fixable=True,
-                is_persistent=False,
-                severity=ir.IssueSeverity.ERROR,
-                translation_key=CERTIFICATE_ISSUE,
-                translation_placeholders={"camera": camera.name, "old": pinned, "new": presented},
-                data={"camera": camera.id, "pinned": pinned, "presented": presented},
-            )
-
-        return changed
-
     @callback
-    def _segment_indexed(self, segment: Segment) -> None:
-        # Recording goes on: the disk is not (or no longer) full, the camera shows its pinned certificate.
-        ir.async_delete_issue(self.hass, DOMAIN, STORAGE_FULL_ISSUE)
-        ir.async_delete_issue(self.hass, DOMAIN, certificate_issue_id(segment.camera))
+    def _segment_indexed(self) -> None:
         self.hass.async_create_task(self.coordinator.async_request_refresh())
-
-    async def async_prune(self) -> PruneReport:
-        """One retention pass."""
-        async with self._prune_lock:
-            report = await self.store.async_job(prune, self.store, self.storage, self.policy(), now_us())
-        self.last_prune = report
-        return report
-
-    async def _prune_tick(self, _now: object) -> None:
-        await self.async_prune()
-
-    @callback
-    def _offline_tick(self, _now: object = None) -> None:
-        self.check_offline()
-
-    @callback
-    def check_offline(self) -> None:
-        """Raise or clear the repair issue of each camera down longer than the option allows."""
-        limit = float(self.options[CONF_OFFLINE_MINUTES]) * 60
-        for camera_id, recorder in self.recorders.items():
-            down = recorder.down_since
-            issue_id = offline_issue_id(camera_id)
-            if (
-                self.ffmpeg_ok
-                and not recorder.paused
-                and down is not None
-                and time.monotonic() - down >= limit
-            ):
-                ir.async_create_issue(
-                    self.hass,
-                    DOMAIN,
-                    issue_id,
-                    is_fixable=False,
-                    is_persistent=False,
-                    severity=ir.IssueSeverity.WARNING,
-                    translation_key="camera_offline",
-                    translation_placeholders={
-                        "camera": recorder.camera.name,
-                        "minutes": f"{(time.monotonic() - down) / 60:.0f}",
-                        "error": redact(self._offline_reason(recorder)),
-                    },
-                )
-            else:
-                ir.async_delete_issue(self.hass, DOMAIN, issue_id)
-
-    def _offline_reason(self, recorder: Recorder) -> str:
-        if recorder.problem is not None:
-            return self.texts(f"offline_{recorder.problem}")
-        if recorder.stderr_tail:
-            return recorder.stderr_tail[-1]  # ffmpeg's own words, as it wrote them
-        return self.texts("offline_unknown")
-
-    # Triggers (doorbell rings and motion from linked entities) ---------------------------------
-
-    def _track_triggers(self, camera: CameraConfig) -> None:
-        sources = dict.fromkeys(camera.ring_entities, KIND_RING) | dict.fromkeys(
-            camera.motion_entities, KIND_MOTION
-        )
-        if not sources:
-            return
-        # The last real state of each source, kept across unavailable and removal: an entity that comes
-        # back (a reload, a restart, a dropped connection) with the state it had is no new ring.
-        last: dict[str, str] = {}
-        for entity_id in sources:
-            if (state := self.hass.states.get(entity_id)) is not None and state.state != STATE_UNAVAILABLE:
-                last[entity_id] = state.state
-
-        @callback
-        def changed(event: Event[EventStateChangedData]) -> None:
-            new = event.data["new_state"]
-            if new is None or new.state == STATE_UNAVAILABLE:
-                return
-            entity_id = event.data["entity_id"]
-            before = last.get(entity_id)
-            last[entity_id] = new.state
-            if new.state in (STATE_UNKNOWN, before):
-                return
-            if entity_id.startswith("event."):
-                # An event entity's state is the time of its last event: every new value is one, unless
-                # it was unavailable since it was first seen (then its old time may come back restored).
-                if before is None:
-                    return
-            elif new.state != STATE_ON:
-                return
-            self.hass.async_create_task(self.async_trigger(camera, sources[entity_id], entity_id))
-
-        self._unsubs.append(async_track_state_change_event(self.hass, list(sources), changed))
-
-    async def async_trigger(self, camera: CameraConfig, kind: str, source: str | None) -> None:
-        """Record an event with the camera's pre- and post-roll; a ring also fires the event entity."""
-        event = await self.store.async_call(
-            segments.add_event,
-            camera.id,
-            kind,
-            source,
-            now_us(),
-            camera.pre_roll * 1_000_000,
-            camera.post_roll * 1_000_000,
-        )
-        _LOGGER.debug("%s: %s from %s at %s", camera.name, kind, source, dt_util.utcnow())
-        if kind == KIND_RING:
-            async_dispatcher_send(self.hass, SIGNAL_RING.format(camera.id), event)
 
 
 type DoorbellVaultConfigEntry = ConfigEntry[DoorbellVault]

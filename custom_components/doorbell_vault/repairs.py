@@ -15,8 +15,9 @@ from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import selector
 
+from . import issues
 from .const import DOMAIN
-from .hub import CERTIFICATE_ISSUE, FOOTAGE_IN_BACKUPS_ISSUE, loaded_vault
+from .hub import loaded_vault
 from .recording import places
 from .recording.camera_config import CONF_TLS_FINGERPRINT, CONF_URL
 from .recording.pinning import CertificateError, presented_fingerprint
@@ -104,7 +105,7 @@ class FootageMoveFlow(RepairsFlow):
             )
             if refused is None:
                 vault.entry.async_create_background_task(
-                    self.hass, vault.async_move_footage(target), "doorbell_vault footage move"
+                    self.hass, vault.recording.async_move_footage(target), "doorbell_vault footage move"
                 )
                 return self.async_create_entry(data={})
             errors["target"] = refused
@@ -123,8 +124,8 @@ async def async_create_fix_flow(
     hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
 ) -> RepairsFlow:
     """The fix flow of one of Doorbell Vault's fixable issues."""
-    if issue_id.startswith(f"{CERTIFICATE_ISSUE}_") and data is not None:
+    if issues.thing_of(issues.CERTIFICATE_CHANGED, issue_id) is not None and data is not None:
         return CertificateRepairFlow(str(data["camera"]), str(data["presented"]))
-    if issue_id == FOOTAGE_IN_BACKUPS_ISSUE:
+    if issue_id == issues.FOOTAGE_IN_BACKUPS:
         return FootageMoveFlow()
     return ConfirmRepairFlow()

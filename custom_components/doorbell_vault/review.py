@@ -9,7 +9,6 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter, defaultdict
-from dataclasses import dataclass
 from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -23,10 +22,10 @@ from homeassistant.util import dt as dt_util
 from homeassistant.util.location import distance
 
 from .clock import iso as clock_iso
-from .clock import to_us
+from .clock import moment_us
+from .decide import Choice
 from .evidence import transparency
 from .evidence.export import GAP_US, slug
-from .evidence.sharing import narrow
 from .hub import DoorbellVault, loaded_vault
 from .media_source import SEGMENT_URL
 from .store import reports, segments
@@ -47,10 +46,6 @@ MAX_PAGE: Final = 200
 def iso(us: int | None) -> str | None:
     """UTC ISO 8601 (None stays None)."""
     return clock_iso(us) if us is not None else None
-
-
-def _us(moment: datetime | None) -> int | None:
-    return to_us(dt_util.as_utc(moment)) if moment is not None else None
 
 
 # Requests ---------------------------------------------------------------------------------------
@@ -192,28 +187,6 @@ async def async_detail(vault: DoorbellVault, request_id: str) -> dict[str, Any] 
 # What to share ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class Choice:
-    """What the owner chose to share: cameras (ids; None for all) and a window inside the asked one."""
-
-    cameras: list[str] | None
-    start_us: int
-    end_us: int
-
-
-def choose(
-    vault: DoorbellVault,
-    request: Request,
-    cameras: list[str] | None,
-    start: datetime | None,
-    end: datetime | None,
-) -> Choice:
-    """The owner's choice checked: UnknownCamera, WindowWidened."""
-    chosen = vault.shares.resolve_cameras(cameras)
-    start_us, end_us = narrow(request, _us(start), _us(end))
-    return Choice(chosen, start_us, end_us)
-
-
 async def async_preview(vault: DoorbellVault, choice: Choice) -> dict[str, Any]:
     """The package the choice would build, estimated from the index; nothing is built.
 
@@ -287,17 +260,20 @@ def by_month(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 async def async_report(vault: DoorbellVault, since: datetime | None) -> dict[str, Any]:
-    """The transparency report, its charts' data, and the Markdown and CSV written for download."""
-    data = await vault.store.async_call(reports.report, _us(since))
+    """The transparency report, its charts' data, and the Markdown and CSV written for download.
+
+    The service and the panel answer with it: the figures, `by_month`, the files written (`exports`) and
+    where an admin downloads them (`markdown_url`, `csv_url`).
+    """
+    data = await vault.store.async_call(reports.report, moment_us(since))
     now = dt_util.utcnow()
     markdown, csv = await vault.hass.async_add_executor_job(
         transparency.write, vault.state / EXPORTS_FOLDER, f"{now:%Y%m%dT%H%M%SZ}", data, now.isoformat()
     )
-    keys = ("by_outcome", "by_agency", "by_legal_basis", "median_minutes_to_decision", "minutes_shared")
     return {
-        **{k: data[k] for k in keys},
+        **{k: v for k, v in data.items() if k != "rows"},
         "by_month": by_month(data["rows"]),
-        "downloads": data["downloads"],
+        "exports": [str(markdown), str(csv)],
         "markdown_url": export_url(markdown),
         "csv_url": export_url(csv),
     }

@@ -20,8 +20,9 @@ from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .clock import from_us
+from .coordinator import FootageCoordinator, FootageData
 from .entity import CameraEntity, HubEntity, add_camera_entities
-from .hub import DoorbellVault, DoorbellVaultConfigEntry, FootageCoordinator, FootageData
+from .hub import DoorbellVault, DoorbellVaultConfigEntry
 from .recording.camera_config import CameraConfig
 from .requests.lifecycle import Change
 from .signals import SIGNAL_REQUEST_CHANGED

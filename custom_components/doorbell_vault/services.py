@@ -2,28 +2,23 @@
 
 from __future__ import annotations
 
-import time
 from collections.abc import Callable, Coroutine
-from datetime import datetime, timedelta
+from datetime import timedelta
 from typing import Any, Final
 
 import probatio
 from homeassistant.core import HomeAssistant, ServiceCall, ServiceResponse, SupportsResponse, callback
-from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.service import async_register_admin_service
-from homeassistant.util import dt as dt_util
 
-from . import decide, phone
-from .clock import to_us
+from . import decide, phone, review
+from .clock import moment_us
 from .const import CONF_MAIL_AUTHENTICATION, CONF_MAIL_AUTHSERV_ID, CONF_MAIL_TRUSTED_DOMAINS, DOMAIN
-from .evidence import transparency
 from .hub import DoorbellVault, loaded_vault
 from .requests.mail import MAX_TEXT, Mail, MailRefused, async_submit_mail, authenticate, domain_listed
 from .requests.validation import RequestInvalid
-from .store import reports
-from .store.files import write_private_lines
 from .store.requests import Request
+from .texts import translated_error
 
 MIN_SHARE: Final = timedelta(hours=1)
 MAX_SHARE: Final = timedelta(days=90)
@@ -31,7 +26,7 @@ MAX_SHARE: Final = timedelta(days=90)
 
 def _vault(hass: HomeAssistant) -> DoorbellVault:
     if (vault := loaded_vault(hass)) is None:
-        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="not_loaded")
+        raise translated_error("not_loaded")
     return vault
 
 
@@ -44,11 +39,7 @@ async def _submit(call: ServiceCall) -> ServiceResponse:
     try:
         request = await vault.lifecycle.async_submit(dict(call.data), "service", naive_ok=True)
     except RequestInvalid as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="invalid_request",
-            translation_placeholders={"errors": str(err)},
-        ) from err
+        raise translated_error("invalid_request", {"errors": str(err)}) from err
     return _status(request) | {"problems": list(request.problems)}
 
 
@@ -69,11 +60,7 @@ async def _submit_mail(call: ServiceCall) -> ServiceResponse:
     try:
         request = await async_submit_mail(call.hass, vault.lifecycle, vault.options, _mail(dict(call.data)))
     except MailRefused as err:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key=err.translation_key,
-            translation_placeholders=err.placeholders,
-        ) from err
+        raise translated_error(err.translation_key, err.placeholders) from err
     return _status(request) | {"problems": list(request.problems), "verified": request.verified}
 
 
@@ -105,16 +92,11 @@ async def _decline(call: ServiceCall) -> ServiceResponse:
     return _status(request)
 
 
-def _us(moment: datetime | None) -> int | None:
-    """UTC microseconds of a service's date and time (a naive one is local time)."""
-    return to_us(dt_util.as_utc(moment)) if moment is not None else None
-
-
 async def _share(call: ServiceCall) -> ServiceResponse:
     vault = _vault(call.hass)
     expires_in = call.data.get("expires_in")
     if expires_in is not None and not MIN_SHARE <= expires_in <= MAX_SHARE:
-        raise ServiceValidationError(translation_domain=DOMAIN, translation_key="share_lifetime")
+        raise translated_error("share_lifetime")
     result = await decide.async_share(
         vault,
         call.data["request_id"],
@@ -123,8 +105,8 @@ async def _share(call: ServiceCall) -> ServiceResponse:
         include_audio=call.data.get("include_audio"),
         expires_in=expires_in,
         max_downloads=call.data.get("max_downloads"),
-        start_us=_us(call.data.get("start")),
-        end_us=_us(call.data.get("end")),
+        start_us=moment_us(call.data.get("start")),
+        end_us=moment_us(call.data.get("end")),
     )
     return result.response()
 
@@ -142,28 +124,15 @@ async def _actions(call: ServiceCall) -> ServiceResponse:
 
 
 async def _report(call: ServiceCall) -> ServiceResponse:
-    vault = _vault(call.hass)
-    since = call.data.get("since")
-    data = await vault.store.async_call(reports.report, to_us(dt_util.as_utc(since)) if since else None)
-    now = dt_util.utcnow()
-    paths = await call.hass.async_add_executor_job(
-        transparency.write, vault.state / "exports", f"{now:%Y%m%dT%H%M%SZ}", data, now.isoformat()
-    )
-    return {k: v for k, v in data.items() if k != "rows"} | {"exports": [str(p) for p in paths]}
+    return await review.async_report(_vault(call.hass), call.data.get("since"))
 
 
 async def _export_audit(call: ServiceCall) -> ServiceResponse:
-    vault = _vault(call.hass)
-    lines = await vault.lifecycle.async_export_audit()
-    check = await vault.lifecycle.async_verify_audit()
-    name = f"audit-{time.strftime('%Y%m%dT%H%M%SZ', time.gmtime())}.jsonl"
-    path = await call.hass.async_add_executor_job(write_private_lines, vault.state / "exports", name, lines)
-    return {"path": str(path), "entries": len(lines), "head": check.head, "ok": check.ok}
+    return await review.async_export_audit(_vault(call.hass))
 
 
 async def _verify_audit(call: ServiceCall) -> ServiceResponse:
-    result = await _vault(call.hass).lifecycle.async_verify_audit()
-    return {"ok": result.ok, "entries": result.entries, "head": result.head, "problem": result.problem}
+    return await review.async_verify(_vault(call.hass))
 
 
 # Service calls pass whatever the caller sent; the request's own validator judges it (and names every

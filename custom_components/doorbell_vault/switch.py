@@ -42,11 +42,11 @@ class RecordSwitch(CameraEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Resume recording."""
-        await self.vault.async_set_paused(self.recorder.camera.id, False)
+        await self.vault.recording.async_set_paused(self.recorder.camera.id, False)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """Pause recording."""
-        await self.vault.async_set_paused(self.recorder.camera.id, True)
+        await self.vault.recording.async_set_paused(self.recorder.camera.id, True)
 
 
 class AcceptRequestsSwitch(HubEntity, SwitchEntity):

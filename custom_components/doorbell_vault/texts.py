@@ -13,9 +13,19 @@ from dataclasses import dataclass
 from typing import Final
 
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError, ServiceValidationError
 from homeassistant.helpers.translation import async_get_translations
 
 from .const import DOMAIN
+
+
+def translated_error(
+    key: str, placeholders: Mapping[str, str] | None = None, *, failed: bool = False
+) -> HomeAssistantError:
+    """The error to raise, in the owner's words: the caller's input was wrong, or (`failed`) the work was."""
+    kind = HomeAssistantError if failed else ServiceValidationError
+    given = dict(placeholders) if placeholders else None
+    return kind(translation_domain=DOMAIN, translation_key=key, translation_placeholders=given)
 
 
 @dataclass(frozen=True, slots=True)

@@ -29,7 +29,6 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from . import decide, review
-from .evidence.sharing import UnknownCamera, WindowWidened
 from .hub import DoorbellVault, loaded_vault
 from .requests import agencies
 from .requests.lifecycle import Change
@@ -123,7 +122,7 @@ async def ws_get(
 
 def _choice(
     connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault, request: Request
-) -> review.Choice | None:
+) -> decide.Choice | None:
     """The owner's cameras and window, or None after answering with the error."""
     start: datetime | None = msg.get("start")
     end: datetime | None = msg.get("end")
@@ -131,11 +130,9 @@ def _choice(
         connection.send_error(msg["id"], "invalid_window", "end must be after start")
         return None
     try:
-        return review.choose(vault, request, msg.get("cameras"), start, end)
-    except UnknownCamera as err:
-        connection.send_error(msg["id"], "unknown_camera", f"no camera called {err}")
-    except WindowWidened:
-        connection.send_error(msg["id"], "window_widened", "start and end may only narrow the asked window")
+        return decide.choose(vault, request, msg.get("cameras"), start, end)
+    except HomeAssistantError as err:
+        connection.send_error(msg["id"], err.translation_key or "failed", str(err))
     return None
 
 

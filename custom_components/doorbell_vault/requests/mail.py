@@ -27,14 +27,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import issue_registry as ir
 
+from .. import issues
 from ..const import (
     CONF_MAIL_AUTHENTICATION,
     CONF_MAIL_AUTHSERV_ID,
     CONF_MAIL_TRUSTED_DOMAINS,
     DOMAIN,
-    ISSUE_IMAP_MESSAGE_DATA,
     hub_options,
 )
 from ..store.requests import Request
@@ -362,7 +361,7 @@ def imap_entry(hass: HomeAssistant, entry_id: str | None) -> ImapEntry | None:
 
 def issue_id(entry_id: str) -> str:
     """The repair issue of an IMAP entry that withholds what the e-mail intake needs."""
-    return f"{ISSUE_IMAP_MESSAGE_DATA}_{entry_id}"
+    return issues.issue_about(issues.IMAP_MESSAGE_DATA, entry_id)
 
 
 def _check_imap_entry(hass: HomeAssistant, mail: Mail, needs_headers: bool) -> ImapEntry | None:
@@ -371,17 +370,15 @@ def _check_imap_entry(hass: HomeAssistant, mail: Mail, needs_headers: bool) -> I
     if entry is None or mail.entry_id is None:
         return entry
     if needs_headers and not entry.headers:
-        ir.async_create_issue(
+        issues.async_raise(
             hass,
-            DOMAIN,
             issue_id(mail.entry_id),
-            is_fixable=False,
-            severity=ir.IssueSeverity.WARNING,
-            translation_key=ISSUE_IMAP_MESSAGE_DATA,
-            translation_placeholders={"entry": markdown_escape(entry.title)},
+            issues.WARNING,
+            {"entry": markdown_escape(entry.title)},
+            kind=issues.IMAP_MESSAGE_DATA,
         )
     else:
-        ir.async_delete_issue(hass, DOMAIN, issue_id(mail.entry_id))
+        issues.async_clear(hass, issue_id(mail.entry_id))
     return entry
 
 
