@@ -19,6 +19,10 @@ segment goes to stdout:
 A name is given when a segment opens and corrected when it is finished (the file is renamed). FFmpeg's
 warnings and errors go to stderr. SIGINT or SIGTERM finishes the open segment and exits.
 
+The process ends with the one that started it (`--parent-pid`), even one killed with SIGKILL: it asks
+the kernel for a SIGTERM when its parent dies (prctl's parent-death signal), from inside, so that no
+other program (`setpriv`, absent from some containers) is needed.
+
 An RTSP camera's packets are read in batches (`--pace`): once its connection has nothing more waiting,
 the process sleeps a quarter of a second while the kernel gathers what comes next. Woken for every
 packet (some 50 a second per camera), a Python process costs more than the `ffmpeg` command's copy
@@ -28,7 +32,9 @@ with its caches cold at each wake-up; woken a few times a second, less (`scripts
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
+import os
 import select
 import signal
 import sys
@@ -459,6 +465,22 @@ def _stop(_signum: int, _frame: object) -> None:
     _STOP["requested"] = True
 
 
+def die_with_parent(parent_pid: int) -> bool:
+    """Be sent SIGTERM when the parent dies, even by SIGKILL (Linux); False: it is gone already.
+
+    The signal follows the parent *thread* that started this process: the supervisor starts it from
+    Home Assistant's event loop (an asyncio subprocess), whose thread lives as long as Home Assistant.
+    A parent that died before the request was made is seen here: this process was handed to another
+    (init or a subreaper), so its parent is no longer `parent_pid`.
+    """
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    return os.getppid() == parent_pid
+
+
 def main() -> int:
     """Record until the stream ends (exit 1 on an error, with FFmpeg's words on stderr) or a stop."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -472,9 +494,13 @@ def main() -> int:
     )
     parser.add_argument("--tls-ca", help="rtsps://: the pinned certificate (PEM), the only trust anchor")
     parser.add_argument("--tls-host", help="rtsps://: the name the pinned certificate is checked against")
+    parser.add_argument("--parent-pid", type=int, help="the supervisor's: this process ends with it")
     args = parser.parse_args()
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    if args.parent_pid is not None and not die_with_parent(args.parent_pid):
+        print("the supervisor is gone", file=sys.stderr, flush=True)
+        return 1
     url = sys.stdin.readline().strip()
     av.logging.restore_default_callback()
     av.logging.set_libav_level(av.logging.WARNING)
