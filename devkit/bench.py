@@ -1,7 +1,7 @@
 """Benchmarks that print figures and ratios (never assertions): `scripts/bench recording`.
 
-recording: CPU and peak RSS of Doorbell Vault's recorder (its recorder processes + the Python that
-supervises and indexes them) for one and four simulated doorbells, and for sixteen pre-encoded ones at
+recording: CPU, peak RSS and PSS (proportional memory: shared pages divided among their processes) of
+Doorbell Vault's recorder (its recorder processes + the Python that supervises and indexes them) for one and four simulated doorbells, and for sixteen pre-encoded ones at
 2 Mbit/s (the simulator's cheap mode, so the cameras themselves cost almost nothing), against bare
 `ffmpeg -c copy` of the same streams for the same time; the Python CPU per camera-hour and whether its
 and the recorders' RSS stay flat (RSS once the first segment is written and at the end); then
@@ -45,6 +45,20 @@ def _peak_rss_kb(pid: int) -> int:
     return _status_kb(pid, "VmHWM")
 
 
+def _pss_kb(pid: int) -> int:
+    """Proportional memory now: private pages, plus each shared page divided among its processes.
+
+    RSS counts a library that sixteen processes share sixteen times; PSS counts it once in all.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
 def _rss_kb(pid: int) -> int:
     """Resident memory now (VmRSS), of a process that may have ended (0)."""
     try:
@@ -58,6 +72,16 @@ class Usage:
     cpu_s: float
     rss_mb: float
     steady_cpu_s: float = 0.0  # from the warm-up to the end: what a recorder costs hour after hour
+    pss_mb: float = 0.0  # at the end, all the processes running (PSS depends on who shares a page)
+    count: int = 0
+
+    def memory(self) -> str:
+        """RSS and PSS, in all and per process."""
+        each = max(self.count, 1)
+        return (
+            f"{self.rss_mb:.0f} MB RSS ({self.rss_mb / each:.1f} per process), "
+            f"{self.pss_mb:.0f} MB PSS ({self.pss_mb / each:.1f} per process)"
+        )
 
 
 def _warm_up(seconds: float) -> float:
@@ -65,16 +89,36 @@ def _warm_up(seconds: float) -> float:
     return min(SEGMENT_SECONDS + 5, seconds / 3)
 
 
-async def _sample(
-    pids: list[int], seconds: float, warm_up: float = 0
-) -> tuple[dict[int, float], dict[int, float], dict[int, int]]:
-    """CPU seconds since the start and since `warm_up` seconds in (the steady state), and peak RSS of
+@dataclass
+class Sample:
+    cpu: dict[int, float]
+    steady: dict[int, float]
+    rss: dict[int, int]
+    pss: dict[int, int]
+
+    def usage(self) -> Usage:
+        return Usage(
+            sum(self.cpu.values()),
+            sum(self.rss.values()) / 1024,
+            sum(self.steady.values()),
+            sum(self.pss.values()) / 1024,
+            len(self.cpu),
+        )
+
+
+async def _sample(pids: list[int], seconds: float, warm_up: float = 0) -> Sample:
+    """CPU seconds since the start and since `warm_up` seconds in (the steady state), peak RSS and PSS of
     each process, read just before the end of `seconds` (children stay alive)."""
     await asyncio.sleep(warm_up)
     before = {pid: _cpu_seconds(pid) for pid in pids}
     await asyncio.sleep(seconds - warm_up)
     cpu = {pid: _cpu_seconds(pid) for pid in pids}
-    return cpu, {pid: cpu[pid] - before[pid] for pid in pids}, {pid: _peak_rss_kb(pid) for pid in pids}
+    return Sample(
+        cpu,
+        {pid: cpu[pid] - before[pid] for pid in pids},
+        {pid: _peak_rss_kb(pid) for pid in pids},
+        {pid: _pss_kb(pid) for pid in pids},
+    )
 
 
 def plain_copy(url: str, out: Path) -> list[str]:
@@ -111,11 +155,11 @@ async def bare(
         process.stdin.write(url.encode() + b"\n")  # the recorder process reads it; ffmpeg ignores it
         process.stdin.close()
         processes.append(process)
-    cpu, steady, rss = await _sample([p.pid for p in processes], seconds, _warm_up(seconds))
+    sample = await _sample([p.pid for p in processes], seconds, _warm_up(seconds))
     for process in processes:
         process.terminate()
         await process.wait()
-    return Usage(sum(cpu.values()), sum(rss.values()) / 1024, sum(steady.values()))
+    return sample.usage()
 
 
 def _rss_mb() -> float:
@@ -143,7 +187,7 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
     pids = [pid for _, pid in started]
     recorder_rss_start = [_rss_kb(pid) / 1024 for pid in pids]
     python_steady_before = time.process_time()
-    cpu, steady, rss = await _sample(pids, seconds - warm_up)
+    sample = await _sample(pids, seconds - warm_up)
     python_steady = time.process_time() - python_steady_before
     recorder_rss_end = [_rss_kb(pid) / 1024 for pid in pids]
     python_cpu = time.process_time() - python_before
@@ -161,8 +205,7 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
         await recorder.stop()
     count = (await store.async_call(segments.stats)).segments
     await store.async_close()
-    recorders_usage = Usage(sum(cpu.values()), sum(rss.values()) / 1024, sum(steady.values()))
-    return recorders_usage, Usage(python_cpu, python_rss, python_steady), count
+    return sample.usage(), Usage(python_cpu, python_rss, python_steady), count
 
 
 def window_query(rows: int, queries: int, folder: Path) -> tuple[float, float]:
@@ -231,14 +274,20 @@ async def _compare(doorbells: list[simulator.SimulatedDoorbell], seconds: float)
     print(
         f"  {count} camera(s), {seconds:.0f} s: bare ffmpeg {base.cpu_s:.3f} CPU-s "
         f"(steady state {base.steady_cpu_s:.3f} over {seconds - warm_up:.0f} s after {warm_up:.0f} s), "
-        f"{base.rss_mb:.0f} MB RSS | {segments_made} segments"
+        f"{base.memory()} | {segments_made} segments"
     )
     print(
         f"      the recorder processes (PyAV, the camera's RTCP clock, read in batches): supervised "
         f"{ffmpeg_usage.cpu_s:.3f} CPU-s ({over(ffmpeg_usage.cpu_s, base.cpu_s)}), unsupervised "
         f"{same.cpu_s:.3f} ({over(same.cpu_s, base.cpu_s)}) over bare ffmpeg, target <= +5 %; steady "
         f"state {over(ffmpeg_usage.steady_cpu_s, base.steady_cpu_s)} and "
-        f"{over(same.steady_cpu_s, base.steady_cpu_s)}; {ffmpeg_usage.rss_mb:.0f} MB RSS"
+        f"{over(same.steady_cpu_s, base.steady_cpu_s)}"
+    )
+    print(
+        f"      memory of the recorder processes: supervised {ffmpeg_usage.memory()}; unsupervised "
+        f"{same.memory()}; PSS against bare ffmpeg's {ffmpeg_usage.pss_mb / base.pss_mb:.2f}x and "
+        f"{same.pss_mb / base.pss_mb:.2f}x (RSS {ffmpeg_usage.rss_mb / base.rss_mb:.2f}x and "
+        f"{same.rss_mb / base.rss_mb:.2f}x), target PSS <= 1.0x"
     )
     print(
         f"      with the supervising Python (indexing, hashing): {total:.3f} CPU-s "
