@@ -39,6 +39,7 @@ from ..store import PRIVATE_UMASK, Store, make_private_folder, segments, write_p
 from ..store.segments import Segment
 from .camera_config import CameraConfig, checked_source, redact
 from .pinning import (
+    TLS_REFUSED,
     CertificateChanged,
     CertificateError,
     CertificateUnverifiable,
@@ -69,14 +70,6 @@ PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
 PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
 PROBLEM_CERTIFICATE_CHANGED: Final = "certificate_changed"
 PROBLEM_CERTIFICATE_UNVERIFIABLE: Final = "certificate_unverifiable"
-# What FFmpeg says when the recorder's own TLS session does not present the pinned certificate (GnuTLS;
-# OpenSSL's words too, should PyAV's FFmpeg move to it).
-TLS_REFUSED: Final = (
-    "Peer certificate failed verification",
-    "Unable to verify peer certificate",
-    "The certificate's owner does not match hostname",
-    "certificate verify failed",
-)
 TIME_ARRIVAL: Final = "arrival"
 TIME_RTCP: Final = "rtcp"
 TIME_FILE_NAME: Final = "file_name"
