@@ -1,11 +1,12 @@
 """Benchmarks that print figures and ratios (never assertions): `scripts/bench recording`.
 
 recording: CPU, peak RSS and PSS (proportional memory: shared pages divided among their processes) of
-Doorbell Vault's recorder (its recorder processes + the Python that supervises and indexes them) for one and four simulated doorbells, and for sixteen pre-encoded ones at
-2 Mbit/s (the simulator's cheap mode, so the cameras themselves cost almost nothing), against bare
-`ffmpeg -c copy` of the same streams for the same time; the Python CPU per camera-hour and whether its
-and the recorders' RSS stay flat (RSS once the first segment is written and at the end); then
-p50/p99 of the segment window query over millions of synthetic segments.
+Doorbell Vault's recorder (its recorder processes + the Python that supervises and indexes them) for
+one and four simulated doorbells, and for sixteen pre-encoded ones at 2 Mbit/s (the simulator's cheap
+mode, so the cameras themselves cost almost nothing), against bare `ffmpeg -c copy` of the same
+streams for the same time, and against one process recording every camera; the Python CPU per
+camera-hour and whether its and the recorders' RSS stay flat (RSS once the first segment is written and
+at the end); then p50/p99 of the segment window query over millions of synthetic segments.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from devkit import bench_export, simulator
 
 
 def _cpu_seconds(pid: int) -> float:
-    """Time on a CPU in nanoseconds from schedstat (/proc/<pid>/stat counts 10 ms ticks: too coarse)."""
-    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    """Time on a CPU in nanoseconds from schedstat (/proc/<pid>/stat counts 10 ms ticks: too coarse), of
+    each of the process's threads (a process's own schedstat is its first thread's)."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    return sum(int(Path(task, "schedstat").read_text().split()[0]) for task in tasks) / 1e9
 
 
 def _status_kb(pid: int, field: str) -> int:
@@ -141,21 +144,51 @@ def same_command(url: str, out: Path) -> list[str]:
     return build_command(sys.executable, url, out, "aac", record_audio=True)
 
 
+def one_process(_url: str, out: Path) -> list[str]:
+    """Every camera in one recorder process (devkit/recorder_one_process.py; the URLs on stdin)."""
+    return [sys.executable, "-m", "devkit.recorder_one_process", str(out)]
+
+
+def forked(_url: str, out: Path) -> list[str]:
+    """A recorder process per camera, forked from one that imported PyAV (the URLs on stdin)."""
+    return [sys.executable, "-m", "devkit.recorder_one_process", "--fork", str(out)]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 async def bare(
-    urls: list[str], seconds: float, folder: Path, command: Callable[[str, Path], list[str]]
+    urls: list[str],
+    seconds: float,
+    folder: Path,
+    command: Callable[[str, Path], list[str]],
+    *,
+    together: bool = False,
 ) -> Usage:
+    """Each URL recorded by `command`'s process; `together`: one process for all (the URLs on stdin)."""
     processes = []
-    for index, url in enumerate(urls):
+    for index, url in enumerate(urls[:1] if together else urls):
         out = folder / f"bare{index}"
         out.mkdir()
         process = await asyncio.create_subprocess_exec(
             *command(url, out), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL
         )
         assert process.stdin is not None
-        process.stdin.write(url.encode() + b"\n")  # the recorder process reads it; ffmpeg ignores it
+        # The recorder process reads it; ffmpeg ignores it.
+        process.stdin.write("".join(f"{u}\n" for u in (urls if together else [url])).encode())
         process.stdin.close()
         processes.append(process)
-    sample = await _sample([p.pid for p in processes], seconds, _warm_up(seconds))
+    pids = [p.pid for p in processes]
+    if together:
+        await asyncio.sleep(2)  # a forked recorder process per camera, if any, is there by now
+        pids += [child for pid in pids for child in _children(pid)]
+    sample = await _sample(
+        pids, seconds - 2 if together else seconds, _warm_up(seconds) - 2 if together else _warm_up(seconds)
+    )
     for process in processes:
         process.terminate()
         await process.wait()
@@ -261,6 +294,10 @@ async def _compare(doorbells: list[simulator.SimulatedDoorbell], seconds: float)
     with tempfile.TemporaryDirectory() as tmp:
         per_packet = await bare(urls, seconds, Path(tmp), pyav_per_packet)
     with tempfile.TemporaryDirectory() as tmp:
+        together = await bare(urls, seconds, Path(tmp), one_process, together=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        zygote = await bare(urls, seconds, Path(tmp), forked, together=True)
+    with tempfile.TemporaryDirectory() as tmp:
         ffmpeg_usage, python_usage, segments_made = await ours(urls, seconds, Path(tmp))
     total = ffmpeg_usage.cpu_s + python_usage.cpu_s
     steady = ffmpeg_usage.steady_cpu_s + python_usage.steady_cpu_s
@@ -288,6 +325,18 @@ async def _compare(doorbells: list[simulator.SimulatedDoorbell], seconds: float)
         f"{same.memory()}; PSS against bare ffmpeg's {ffmpeg_usage.pss_mb / base.pss_mb:.2f}x and "
         f"{same.pss_mb / base.pss_mb:.2f}x (RSS {ffmpeg_usage.rss_mb / base.rss_mb:.2f}x and "
         f"{same.rss_mb / base.rss_mb:.2f}x), target PSS <= 1.0x"
+    )
+    print(
+        f"      one process for all {count} camera(s) (devkit/recorder_one_process.py, a thread each, "
+        f"read as packets come): {together.pss_mb:.0f} MB PSS ({together.pss_mb / base.pss_mb:.2f}x), "
+        f"{together.rss_mb:.0f} MB RSS; steady state {together.steady_cpu_s:.3f} CPU-s "
+        f"({over(together.steady_cpu_s, base.steady_cpu_s)})"
+    )
+    print(
+        f"      a recorder process per camera forked from one that imported PyAV (--fork): "
+        f"{zygote.pss_mb:.0f} MB PSS ({zygote.pss_mb / base.pss_mb:.2f}x, {zygote.count} processes), "
+        f"{zygote.rss_mb:.0f} MB RSS; steady state {zygote.steady_cpu_s:.3f} CPU-s "
+        f"({over(zygote.steady_cpu_s, base.steady_cpu_s)})"
     )
     print(
         f"      with the supervising Python (indexing, hashing): {total:.3f} CPU-s "
