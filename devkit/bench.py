@@ -1,11 +1,12 @@
 """Benchmarks that print figures and ratios (never assertions): `scripts/bench recording`.
 
-recording: CPU and peak RSS of Doorbell Vault's recorder (its recorder processes + the Python that
-supervises and indexes them) for one and four simulated doorbells, and for sixteen pre-encoded ones at
-2 Mbit/s (the simulator's cheap mode, so the cameras themselves cost almost nothing), against bare
-`ffmpeg -c copy` of the same streams for the same time; the Python CPU per camera-hour and whether its
-and the recorders' RSS stay flat (RSS once the first segment is written and at the end); then
-p50/p99 of the segment window query over millions of synthetic segments.
+recording: CPU, peak RSS and PSS (proportional memory: shared pages divided among their processes) of
+Doorbell Vault's recorder (its recorder processes + the Python that supervises and indexes them) for
+one and four simulated doorbells, and for sixteen pre-encoded ones at 2 Mbit/s (the simulator's cheap
+mode, so the cameras themselves cost almost nothing), against bare `ffmpeg -c copy` of the same
+streams for the same time, and against one process recording every camera; the Python CPU per
+camera-hour and whether its and the recorders' RSS stay flat (RSS once the first segment is written and
+at the end); then p50/p99 of the segment window query over millions of synthetic segments.
 """
 
 from __future__ import annotations
@@ -30,8 +31,10 @@ from devkit import bench_export, simulator
 
 
 def _cpu_seconds(pid: int) -> float:
-    """Time on a CPU in nanoseconds from schedstat (/proc/<pid>/stat counts 10 ms ticks: too coarse)."""
-    return int(Path(f"/proc/{pid}/schedstat").read_text().split()[0]) / 1e9
+    """Time on a CPU in nanoseconds from schedstat (/proc/<pid>/stat counts 10 ms ticks: too coarse), of
+    each of the process's threads (a process's own schedstat is its first thread's)."""
+    tasks = Path(f"/proc/{pid}/task").iterdir()
+    return sum(int(Path(task, "schedstat").read_text().split()[0]) for task in tasks) / 1e9
 
 
 def _status_kb(pid: int, field: str) -> int:
@@ -43,6 +46,20 @@ def _status_kb(pid: int, field: str) -> int:
 
 def _peak_rss_kb(pid: int) -> int:
     return _status_kb(pid, "VmHWM")
+
+
+def _pss_kb(pid: int) -> int:
+    """Proportional memory now: private pages, plus each shared page divided among its processes.
+
+    RSS counts a library that sixteen processes share sixteen times; PSS counts it once in all.
+    """
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Pss:"):
+                return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
 
 
 def _rss_kb(pid: int) -> int:
@@ -58,6 +75,16 @@ class Usage:
     cpu_s: float
     rss_mb: float
     steady_cpu_s: float = 0.0  # from the warm-up to the end: what a recorder costs hour after hour
+    pss_mb: float = 0.0  # at the end, all the processes running (PSS depends on who shares a page)
+    count: int = 0
+
+    def memory(self) -> str:
+        """RSS and PSS, in all and per process."""
+        each = max(self.count, 1)
+        return (
+            f"{self.rss_mb:.0f} MB RSS ({self.rss_mb / each:.1f} per process), "
+            f"{self.pss_mb:.0f} MB PSS ({self.pss_mb / each:.1f} per process)"
+        )
 
 
 def _warm_up(seconds: float) -> float:
@@ -65,16 +92,36 @@ def _warm_up(seconds: float) -> float:
     return min(SEGMENT_SECONDS + 5, seconds / 3)
 
 
-async def _sample(
-    pids: list[int], seconds: float, warm_up: float = 0
-) -> tuple[dict[int, float], dict[int, float], dict[int, int]]:
-    """CPU seconds since the start and since `warm_up` seconds in (the steady state), and peak RSS of
+@dataclass
+class Sample:
+    cpu: dict[int, float]
+    steady: dict[int, float]
+    rss: dict[int, int]
+    pss: dict[int, int]
+
+    def usage(self) -> Usage:
+        return Usage(
+            sum(self.cpu.values()),
+            sum(self.rss.values()) / 1024,
+            sum(self.steady.values()),
+            sum(self.pss.values()) / 1024,
+            len(self.cpu),
+        )
+
+
+async def _sample(pids: list[int], seconds: float, warm_up: float = 0) -> Sample:
+    """CPU seconds since the start and since `warm_up` seconds in (the steady state), peak RSS and PSS of
     each process, read just before the end of `seconds` (children stay alive)."""
     await asyncio.sleep(warm_up)
     before = {pid: _cpu_seconds(pid) for pid in pids}
     await asyncio.sleep(seconds - warm_up)
     cpu = {pid: _cpu_seconds(pid) for pid in pids}
-    return cpu, {pid: cpu[pid] - before[pid] for pid in pids}, {pid: _peak_rss_kb(pid) for pid in pids}
+    return Sample(
+        cpu,
+        {pid: cpu[pid] - before[pid] for pid in pids},
+        {pid: _peak_rss_kb(pid) for pid in pids},
+        {pid: _pss_kb(pid) for pid in pids},
+    )
 
 
 def plain_copy(url: str, out: Path) -> list[str]:
@@ -97,25 +144,55 @@ def same_command(url: str, out: Path) -> list[str]:
     return build_command(sys.executable, url, out, "aac", record_audio=True)
 
 
+def one_process(_url: str, out: Path) -> list[str]:
+    """Every camera in one recorder process (devkit/recorder_one_process.py; the URLs on stdin)."""
+    return [sys.executable, "-m", "devkit.recorder_one_process", str(out)]
+
+
+def forked(_url: str, out: Path) -> list[str]:
+    """A recorder process per camera, forked from one that imported PyAV (the URLs on stdin)."""
+    return [sys.executable, "-m", "devkit.recorder_one_process", "--fork", str(out)]
+
+
+def _children(pid: int) -> list[int]:
+    try:
+        return [int(child) for child in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
 async def bare(
-    urls: list[str], seconds: float, folder: Path, command: Callable[[str, Path], list[str]]
+    urls: list[str],
+    seconds: float,
+    folder: Path,
+    command: Callable[[str, Path], list[str]],
+    *,
+    together: bool = False,
 ) -> Usage:
+    """Each URL recorded by `command`'s process; `together`: one process for all (the URLs on stdin)."""
     processes = []
-    for index, url in enumerate(urls):
+    for index, url in enumerate(urls[:1] if together else urls):
         out = folder / f"bare{index}"
         out.mkdir()
         process = await asyncio.create_subprocess_exec(
             *command(url, out), stdin=asyncio.subprocess.PIPE, stdout=asyncio.subprocess.DEVNULL
         )
         assert process.stdin is not None
-        process.stdin.write(url.encode() + b"\n")  # the recorder process reads it; ffmpeg ignores it
+        # The recorder process reads it; ffmpeg ignores it.
+        process.stdin.write("".join(f"{u}\n" for u in (urls if together else [url])).encode())
         process.stdin.close()
         processes.append(process)
-    cpu, steady, rss = await _sample([p.pid for p in processes], seconds, _warm_up(seconds))
+    pids = [p.pid for p in processes]
+    if together:
+        await asyncio.sleep(2)  # a forked recorder process per camera, if any, is there by now
+        pids += [child for pid in pids for child in _children(pid)]
+    sample = await _sample(
+        pids, seconds - 2 if together else seconds, _warm_up(seconds) - 2 if together else _warm_up(seconds)
+    )
     for process in processes:
         process.terminate()
         await process.wait()
-    return Usage(sum(cpu.values()), sum(rss.values()) / 1024, sum(steady.values()))
+    return sample.usage()
 
 
 def _rss_mb() -> float:
@@ -143,7 +220,7 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
     pids = [pid for _, pid in started]
     recorder_rss_start = [_rss_kb(pid) / 1024 for pid in pids]
     python_steady_before = time.process_time()
-    cpu, steady, rss = await _sample(pids, seconds - warm_up)
+    sample = await _sample(pids, seconds - warm_up)
     python_steady = time.process_time() - python_steady_before
     recorder_rss_end = [_rss_kb(pid) / 1024 for pid in pids]
     python_cpu = time.process_time() - python_before
@@ -161,8 +238,7 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
         await recorder.stop()
     count = (await store.async_call(segments.stats)).segments
     await store.async_close()
-    recorders_usage = Usage(sum(cpu.values()), sum(rss.values()) / 1024, sum(steady.values()))
-    return recorders_usage, Usage(python_cpu, python_rss, python_steady), count
+    return sample.usage(), Usage(python_cpu, python_rss, python_steady), count
 
 
 def window_query(rows: int, queries: int, folder: Path) -> tuple[float, float]:
@@ -218,6 +294,10 @@ async def _compare(doorbells: list[simulator.SimulatedDoorbell], seconds: float)
     with tempfile.TemporaryDirectory() as tmp:
         per_packet = await bare(urls, seconds, Path(tmp), pyav_per_packet)
     with tempfile.TemporaryDirectory() as tmp:
+        together = await bare(urls, seconds, Path(tmp), one_process, together=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        zygote = await bare(urls, seconds, Path(tmp), forked, together=True)
+    with tempfile.TemporaryDirectory() as tmp:
         ffmpeg_usage, python_usage, segments_made = await ours(urls, seconds, Path(tmp))
     total = ffmpeg_usage.cpu_s + python_usage.cpu_s
     steady = ffmpeg_usage.steady_cpu_s + python_usage.steady_cpu_s
@@ -231,14 +311,32 @@ async def _compare(doorbells: list[simulator.SimulatedDoorbell], seconds: float)
     print(
         f"  {count} camera(s), {seconds:.0f} s: bare ffmpeg {base.cpu_s:.3f} CPU-s "
         f"(steady state {base.steady_cpu_s:.3f} over {seconds - warm_up:.0f} s after {warm_up:.0f} s), "
-        f"{base.rss_mb:.0f} MB RSS | {segments_made} segments"
+        f"{base.memory()} | {segments_made} segments"
     )
     print(
         f"      the recorder processes (PyAV, the camera's RTCP clock, read in batches): supervised "
         f"{ffmpeg_usage.cpu_s:.3f} CPU-s ({over(ffmpeg_usage.cpu_s, base.cpu_s)}), unsupervised "
         f"{same.cpu_s:.3f} ({over(same.cpu_s, base.cpu_s)}) over bare ffmpeg, target <= +5 %; steady "
         f"state {over(ffmpeg_usage.steady_cpu_s, base.steady_cpu_s)} and "
-        f"{over(same.steady_cpu_s, base.steady_cpu_s)}; {ffmpeg_usage.rss_mb:.0f} MB RSS"
+        f"{over(same.steady_cpu_s, base.steady_cpu_s)}"
+    )
+    print(
+        f"      memory of the recorder processes: supervised {ffmpeg_usage.memory()}; unsupervised "
+        f"{same.memory()}; PSS against bare ffmpeg's {ffmpeg_usage.pss_mb / base.pss_mb:.2f}x and "
+        f"{same.pss_mb / base.pss_mb:.2f}x (RSS {ffmpeg_usage.rss_mb / base.rss_mb:.2f}x and "
+        f"{same.rss_mb / base.rss_mb:.2f}x), target PSS <= 1.0x"
+    )
+    print(
+        f"      one process for all {count} camera(s) (devkit/recorder_one_process.py, a thread each, "
+        f"read as packets come): {together.pss_mb:.0f} MB PSS ({together.pss_mb / base.pss_mb:.2f}x), "
+        f"{together.rss_mb:.0f} MB RSS; steady state {together.steady_cpu_s:.3f} CPU-s "
+        f"({over(together.steady_cpu_s, base.steady_cpu_s)})"
+    )
+    print(
+        f"      a recorder process per camera forked from one that imported PyAV (--fork): "
+        f"{zygote.pss_mb:.0f} MB PSS ({zygote.pss_mb / base.pss_mb:.2f}x, {zygote.count} processes), "
+        f"{zygote.rss_mb:.0f} MB RSS; steady state {zygote.steady_cpu_s:.3f} CPU-s "
+        f"({over(zygote.steady_cpu_s, base.steady_cpu_s)})"
     )
     print(
         f"      with the supervising Python (indexing, hashing): {total:.3f} CPU-s "

@@ -272,7 +272,7 @@ class Api:
         return self.entries()[0]
 
 
-def start_hass(config: Path, *, quiet: bool) -> subprocess.Popen[bytes]:
+def start_hass(config: Path, *, quiet: bool, env: dict[str, str] | None = None) -> subprocess.Popen[bytes]:
     hass = Path(sys.executable).with_name("hass")
     output = subprocess.DEVNULL if quiet else None
     return subprocess.Popen(
@@ -280,6 +280,7 @@ def start_hass(config: Path, *, quiet: bool) -> subprocess.Popen[bytes]:
         stdout=output,
         stderr=output,
         start_new_session=True,
+        env=env,
     )
 
 

@@ -2,11 +2,12 @@
 
 `python -m devkit.recorder_check <folder>` prints one JSON report of what it saw; the test asserts it.
 Real processes only: Home Assistant, two simulated cameras, their recorder processes (the report's
-`ffmpeg_*` keys count those).
+`ffmpeg_*` keys count those). Home Assistant runs without `setpriv` on its PATH (some containers lack it).
 """
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import socket
@@ -79,9 +80,22 @@ def _recording(api: Api, names: tuple[str, ...]) -> bool:
     return all(states.get(f"binary_sensor.{name}_recording") == "on" for name in names)
 
 
+def _path_without_setpriv(folder: Path) -> str:
+    """A PATH of one folder holding every program of this one's but `setpriv` (links to them)."""
+    folder.mkdir(exist_ok=True)
+    for directory in os.environ.get("PATH", "").split(os.pathsep):
+        with contextlib.suppress(OSError):
+            for entry in os.scandir(directory or "."):
+                target = folder / entry.name
+                if entry.name != "setpriv" and not target.is_symlink() and os.access(entry.path, os.X_OK):
+                    target.symlink_to(entry.path)
+    return str(folder)
+
+
 def _up(config: Path, port: int) -> tuple[subprocess.Popen[bytes], Api]:
     """Start `hass` and wait until its HTTP server answers (after onboarding, any answer counts)."""
-    hass = start_hass(config, quiet=True)
+    path = _path_without_setpriv(config.parent / "bin")
+    hass = start_hass(config, quiet=True, env={**os.environ, "PATH": path})
     api = Api(f"http://127.0.0.1:{port}")
     deadline = time.monotonic() + 240
     while True:

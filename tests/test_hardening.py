@@ -119,6 +119,47 @@ async def test_a_machine_in_the_middle_passing_the_pin_check_through_gets_no_cre
         await hass.async_add_executor_job(camera.stop)
 
 
+@pytest.mark.usefixtures("socket_enabled")
+async def test_a_pinned_cameras_probe_sends_no_credentials_to_a_machine_in_the_middle(
+    hass: HomeAssistant, tmp_path: Path
+) -> None:
+    """Issue 20, finding 5: the probe of a reconfigure, a reauth or a move checks the pin on its own
+    connection (ffprobe 5.1 ignores the TLS options on RTSP): the machine in the middle gets nothing."""
+    import asyncio
+    import ssl
+
+    from custom_components.doorbell_vault.recording.probe import ProbeError, probe_stream
+    from devkit import simulator
+
+    cert_a, key_a, pinned = await hass.async_add_executor_job(self_signed_certificate, tmp_path, "camera")
+    cert_b, key_b, _ = await hass.async_add_executor_job(self_signed_certificate, tmp_path, "forged")
+    own = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+    await hass.async_add_executor_job(own.load_cert_chain, cert_b, key_b)
+    camera = await hass.async_add_executor_job(
+        lambda: simulator.start(
+            cheap=True, audio="none", tls_cert=cert_a, tls_key=key_a, username="door", password="s3cret"
+        )
+    )
+    middle = _MachineInTheMiddle(camera.port, own)
+    server = await asyncio.start_server(middle.serve, "127.0.0.1", 0)
+    try:
+        # The camera itself passes the probe on the pinned connection.
+        info = await probe_stream("ffprobe", camera.authenticated_url, pin=pinned)
+        assert (info.video_codec, info.audio_codec) == ("h264", None)
+        port = server.sockets[0].getsockname()[1]
+        with pytest.raises(ProbeError) as refused:
+            await probe_stream(
+                "ffprobe", camera.authenticated_url.replace(f":{camera.port}/", f":{port}/"), pin=pinned
+            )
+        assert refused.value.reason == "certificate_changed"
+        # The pin check went through to the camera; the probe's own connection met the forged certificate.
+        assert middle.connections == 2
+        assert [data for data in middle.received if b"DESCRIBE" in data or b"Authorization" in data] == []
+    finally:
+        server.close()
+        await hass.async_add_executor_job(camera.stop)
+
+
 def test_the_recorder_checks_the_pinned_certificate_itself_or_records_nothing(tmp_path: Path) -> None:
     import ssl
 

@@ -312,3 +312,78 @@ def test_the_stale_recorder_sweep_ends_only_its_own_recorder(
         for process in (stranger, reused, recorder):
             process.kill()
             process.wait()
+
+
+# The supervisor as Home Assistant runs it (an asyncio subprocess started from the event loop), with
+# the PATH given. The recorder's stdout is the test's pipe, so the supervisor's death closes no pipe of
+# the recorder's (a write to one would end it as well): only the parent-death signal can.
+_PARENT = """
+import asyncio, os, sys
+from custom_components.doorbell_vault.recording import recorder
+
+async def main(url, incoming):
+    recorder.SEGMENT_SECONDS = 1
+    command = recorder.build_command(sys.executable, url, incoming, None, False)
+    child = await asyncio.create_subprocess_exec(
+        *command, stdin=asyncio.subprocess.PIPE, process_group=0,
+        env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+    )
+    print(child.pid, flush=True)
+    child.stdin.write(url.encode() + b"\\n")
+    child.stdin.close()
+    await asyncio.sleep(3600)
+
+asyncio.run(main(sys.argv[1], __import__("pathlib").Path(sys.argv[2])))
+"""
+
+
+def test_without_setpriv_a_recorder_records_and_ends_with_its_killed_supervisor(
+    tmp_path: Path, cheap_doorbell: Any
+) -> None:
+    """Issue 22, item 6: Home Assistant's container may lack `setpriv`; the recorder needs no program."""
+    import os
+    import signal
+    import sys
+    import time
+
+    tools = tmp_path / "bin"  # ffmpeg and ffprobe only: no setpriv
+    tools.mkdir()
+    for tool in ("ffmpeg", "ffprobe"):
+        (tools / tool).symlink_to(shutil.which(tool) or tool)
+    incoming = tmp_path / "incoming"
+    incoming.mkdir()
+    parent = subprocess.Popen(
+        [sys.executable, "-c", _PARENT, cheap_doorbell.url, str(incoming)],
+        cwd=Path(__file__).resolve().parent.parent,
+        env={**os.environ, "PATH": str(tools)},
+        stdout=subprocess.PIPE,
+        text=True,
+    )
+    assert parent.stdout is not None
+    pid = parent.stdout.readline()
+    try:
+        segment = json.loads(parent.stdout.readline())  # from the recorder
+        assert (incoming / segment["name"]).is_file()  # it records
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        deadline = time.monotonic() + 10
+        while recorder_module.ProcessIdentity.of(int(pid)) and time.monotonic() < deadline:
+            time.sleep(0.05)
+        assert recorder_module.ProcessIdentity.of(int(pid)) is None, "the recorder outlived its supervisor"
+    finally:
+        parent.kill()
+        parent.wait()
+        if recorder_module.ProcessIdentity.of(int(pid)):
+            os.kill(int(pid), signal.SIGKILL)
+
+
+def test_a_recorder_whose_supervisor_is_already_gone_exits_at_once(tmp_path: Path) -> None:
+    """The parent-death signal asked for too late (the supervisor died first) is noticed: no orphan."""
+    import sys
+
+    command = recorder_module.build_command(
+        sys.executable, "rtsp://127.0.0.1:9/x", tmp_path, None, False, parent_pid=1
+    )
+    done = subprocess.run(command, input="", capture_output=True, text=True, timeout=60, check=False)
+    assert done.returncode == 1
+    assert "the supervisor is gone" in done.stderr

@@ -19,6 +19,14 @@ segment goes to stdout:
 A name is given when a segment opens and corrected when it is finished (the file is renamed). FFmpeg's
 warnings and errors go to stderr. SIGINT or SIGTERM finishes the open segment and exits.
 
+With `--probe` nothing is recorded: the stream's streams are printed as one JSON line, as ffprobe's
+`-of json` has them. It is the probe of a pinned rtsps:// camera, whose certificate FFmpeg checks here
+before the credentials go out (Debian's ffprobe 5.1 ignores the TLS options on RTSP).
+
+The process ends with the one that started it (`--parent-pid`), even one killed with SIGKILL: it asks
+the kernel for a SIGTERM when its parent dies (prctl's parent-death signal), from inside, so that no
+other program (`setpriv`, absent from some containers) is needed.
+
 An RTSP camera's packets are read in batches (`--pace`): once its connection has nothing more waiting,
 the process sleeps a quarter of a second while the kernel gathers what comes next. Woken for every
 packet (some 50 a second per camera), a Python process costs more than the `ffmpeg` command's copy
@@ -28,7 +36,9 @@ with its caches cold at each wake-up; woken a few times a second, less (`scripts
 from __future__ import annotations
 
 import argparse
+import ctypes
 import json
+import os
 import select
 import signal
 import sys
@@ -107,6 +117,35 @@ class Segment:
     outputs: dict[int, Output] = field(default_factory=dict)
 
 
+def open_options(url: str, args: argparse.Namespace) -> dict[str, str]:
+    """FFmpeg's options for opening a camera's stream (a probe's and a recording's alike)."""
+    # PyAV turns on `genpts` (buffering to invent missing times); the ffmpeg command never did.
+    options = {"protocol_whitelist": args.protocols, "fflags": "+discardcorrupt-genpts"}
+    if url.startswith(("rtsp://", "rtsps://")):
+        # A socket timeout in FFmpeg itself: PyAV's own timeout costs a GIL round trip per read.
+        options |= {"rtsp_transport": "tcp", "timeout": str(10 * US)}
+        if url.startswith("rtsps://"):
+            options |= tls_options(args.tls_ca, args.tls_host)
+    return options
+
+
+def probe(url: str, args: argparse.Namespace) -> int:
+    """Print the stream's streams as ffprobe's JSON has them (stream=codec_type,codec_name,width,height).
+
+    The probe of a pinned rtsps:// camera: FFmpeg checks the pinned certificate on this connection.
+    """
+    with av.open(url, options=open_options(url, args)) as source:
+        streams = []
+        for stream in source.streams:
+            context = stream.codec_context  # None for a data stream (ONVIF metadata)
+            entry: dict[str, Any] = {"codec_type": stream.type, "codec_name": context and context.name}
+            if isinstance(stream, av.VideoStream):
+                entry |= {"width": stream.codec_context.width, "height": stream.codec_context.height}
+            streams.append(entry)
+    print(json.dumps({"streams": streams}), flush=True)
+    return 0
+
+
 class Capture:
     """Copy one camera's stream into segments until the stream ends or a stop is asked."""
 
@@ -128,14 +167,7 @@ class Capture:
 
     def run(self) -> int:
         """Open the stream and copy it until it ends or a stop is asked (0), or exit 1 without video."""
-        # PyAV turns on `genpts` (buffering to invent missing times); the ffmpeg command never did.
-        options = {"protocol_whitelist": self.args.protocols, "fflags": "+discardcorrupt-genpts"}
-        if self.url.startswith(("rtsp://", "rtsps://")):
-            # A socket timeout in FFmpeg itself: PyAV's own timeout costs a GIL round trip per read.
-            options |= {"rtsp_transport": "tcp", "timeout": str(10 * US)}
-            if self.url.startswith("rtsps://"):
-                options |= tls_options(self.args.tls_ca, self.args.tls_host)
-        source = av.open(self.url, options=options)
+        source = av.open(self.url, options=open_options(self.url, self.args))
         try:
             if not source.streams.video:
                 print("the stream has no video", file=sys.stderr, flush=True)
@@ -459,10 +491,29 @@ def _stop(_signum: int, _frame: object) -> None:
     _STOP["requested"] = True
 
 
+def die_with_parent(parent_pid: int) -> bool:
+    """Be sent SIGTERM when the parent dies, even by SIGKILL (Linux); False: it is gone already.
+
+    The signal follows the parent *thread* that started this process: the supervisor starts it from
+    Home Assistant's event loop (an asyncio subprocess), whose thread lives as long as Home Assistant.
+    A parent that died before the request was made is seen here: this process was handed to another
+    (init or a subreaper), so its parent is no longer `parent_pid`.
+    """
+    pr_set_pdeathsig = 1
+    libc = ctypes.CDLL(None, use_errno=True)
+    if libc.prctl(pr_set_pdeathsig, signal.SIGTERM, 0, 0, 0) != 0:
+        err = ctypes.get_errno()
+        raise OSError(err, os.strerror(err))
+    return os.getppid() == parent_pid
+
+
 def main() -> int:
     """Record until the stream ends (exit 1 on an error, with FFmpeg's words on stderr) or a stop."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--output", required=True, help="folder/strftime pattern of the segment names")
+    parser.add_argument("--output", help="folder/strftime pattern of the segment names")
+    parser.add_argument(
+        "--probe", action="store_true", help="print the stream's streams (JSON), record nothing"
+    )
     parser.add_argument("--protocols", required=True, help="FFmpeg's protocol whitelist")
     parser.add_argument("--segment-seconds", type=float, default=10)
     parser.add_argument("--audio", choices=("copy", "aac", "none"), default="none")
@@ -472,14 +523,20 @@ def main() -> int:
     )
     parser.add_argument("--tls-ca", help="rtsps://: the pinned certificate (PEM), the only trust anchor")
     parser.add_argument("--tls-host", help="rtsps://: the name the pinned certificate is checked against")
+    parser.add_argument("--parent-pid", type=int, help="the supervisor's: this process ends with it")
     args = parser.parse_args()
+    if not args.probe and not args.output:
+        parser.error("--output is required")
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
+    if args.parent_pid is not None and not die_with_parent(args.parent_pid):
+        print("the supervisor is gone", file=sys.stderr, flush=True)
+        return 1
     url = sys.stdin.readline().strip()
     av.logging.restore_default_callback()
     av.logging.set_libav_level(av.logging.WARNING)
     try:
-        return Capture(url, args).run()
+        return probe(url, args) if args.probe else Capture(url, args).run()
     except av.FFmpegError as err:
         # Its filename is the URL: never printed (FFmpeg's own lines above say what failed).
         print(f"{type(err).__name__}: {err.strerror}", file=sys.stderr, flush=True)

@@ -28,6 +28,14 @@ from homeassistant.util.ssl import client_context_no_verify
 
 RTSPS_DEFAULT_PORT: Final = 322  # ffmpeg's (and IANA's) port for rtsps:// without one
 HANDSHAKE_TIMEOUT: Final = 10.0
+# What FFmpeg says when its own TLS session does not present the pinned certificate (GnuTLS; OpenSSL's
+# words too, should PyAV's FFmpeg move to it).
+TLS_REFUSED: Final = (
+    "Peer certificate failed verification",
+    "Unable to verify peer certificate",
+    "The certificate's owner does not match hostname",
+    "certificate verify failed",
+)
 
 
 class CertificateError(Exception):

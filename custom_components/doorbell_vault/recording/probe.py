@@ -1,21 +1,39 @@
-"""ffprobe, run as an asyncio subprocess with a timeout: stream checks and segment durations."""
+"""ffprobe, run as an asyncio subprocess with a timeout: stream checks and segment durations.
+
+A pinned rtsps:// camera is probed by the recorder process's own code instead (`capture.py --probe`,
+PyAV), with the pinned certificate as its TLS session's only trust anchor: Debian's ffprobe 5.1 ignores
+the TLS options on RTSP, so its connection, which carries the credentials, would go unchecked.
+"""
 
 from __future__ import annotations
 
 import asyncio
 import contextlib
 import json
+import os
 import re
 import shutil
+import sys
+import tempfile
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final
 
 from .camera_config import SourceRefused, checked_source
-from .pinning import CertificateChanged, CertificateError, check_pin
+from .pinning import (
+    TLS_REFUSED,
+    CertificateChanged,
+    CertificateError,
+    CertificateUnverifiable,
+    RecorderTls,
+    check_pin,
+    recorder_tls,
+)
 
 PROBE_TIMEOUT: Final = 15.0
 RTSP_TIMEOUT_US: Final = 10_000_000
+CAPTURE: Final = Path(__file__).with_name("capture.py")
 
 
 class ProbeError(Exception):
@@ -44,15 +62,18 @@ def ffprobe_binary(ffmpeg_binary: str) -> str:
     return shutil.which("ffprobe") or "ffprobe"
 
 
-async def _run(args: list[str], timeout: float) -> tuple[int, bytes, bytes]:
+async def _run(
+    args: list[str], timeout: float, stdin: bytes | None = None, env: dict[str, str] | None = None
+) -> tuple[int, bytes, bytes]:
     process = await asyncio.create_subprocess_exec(
         *args,
-        stdin=asyncio.subprocess.DEVNULL,
+        stdin=asyncio.subprocess.DEVNULL if stdin is None else asyncio.subprocess.PIPE,
         stdout=asyncio.subprocess.PIPE,
         stderr=asyncio.subprocess.PIPE,
+        env=env,
     )
     try:
-        stdout, stderr = await asyncio.wait_for(process.communicate(), timeout)
+        stdout, stderr = await asyncio.wait_for(process.communicate(stdin), timeout)
     except TimeoutError:
         with contextlib.suppress(ProcessLookupError):
             process.kill()
@@ -91,31 +112,43 @@ async def probe_stream(
     """Check that `url` is a reachable video stream; raise ProbeError with a translation key.
 
     Only a camera's protocols are opened (http/https with `allow_http`, for a camera entity's HLS). An
-    `rtsps://` camera with a `pin` must present that certificate first, else ffprobe (and with it the
-    credentials) never goes to it: ProbeError("certificate_changed").
+    `rtsps://` camera with a `pin` must present that certificate first, else nothing (and with it the
+    credentials) goes to it: ProbeError("certificate_changed"). It is then probed on a connection that
+    checks the pinned certificate itself (`capture.py --probe`); a camera without a pin (the first
+    contact, before its certificate is pinned) and a plain rtsp:// one are probed by ffprobe.
     """
     try:
         protocols = checked_source(url, allow_http=allow_http)
     except SourceRefused as err:
         raise ProbeError("source_refused") from err
     try:
-        await check_pin(url, pin)
+        der = await check_pin(url, pin)
+        tls = None if der is None else recorder_tls(der, url, datetime.now(UTC))
     except CertificateChanged as err:
         raise ProbeError("certificate_changed") from err
     except CertificateError as err:
         raise ProbeError(err.reason) from err
-    args = [ffprobe, "-v", "error", "-hide_banner", "-protocol_whitelist", protocols]
-    if url.startswith(("rtsp://", "rtsps://")):
-        args += ["-rtsp_transport", "tcp", "-timeout", str(RTSP_TIMEOUT_US)]
-    args += ["-show_entries", "stream=codec_type,codec_name,width,height", "-of", "json", url]
+    except CertificateUnverifiable as err:
+        raise ProbeError("certificate_unverifiable") from err
     try:
-        code, stdout, stderr = await _run(args, timeout)
+        if tls is not None:
+            code, stdout, stderr = await _probe_pinned(url, protocols, tls, timeout)
+        else:
+            args = [ffprobe, "-v", "error", "-hide_banner", "-protocol_whitelist", protocols]
+            if url.startswith(("rtsp://", "rtsps://")):
+                args += ["-rtsp_transport", "tcp", "-timeout", str(RTSP_TIMEOUT_US)]
+            args += ["-show_entries", "stream=codec_type,codec_name,width,height", "-of", "json", url]
+            code, stdout, stderr = await _run(args, timeout)
     except TimeoutError as err:
         raise ProbeError("timeout") from err
     except OSError as err:
         raise ProbeError("ffmpeg_missing") from err
     if code != 0:
-        raise ProbeError(_classify(stderr.decode(errors="replace")))
+        text = stderr.decode(errors="replace")
+        if any(words in text for words in TLS_REFUSED):
+            # That connection did not present the pinned certificate: nothing was sent on it.
+            raise ProbeError("certificate_changed")
+        raise ProbeError(_classify(text))
     try:
         streams = json.loads(stdout).get("streams", [])
     except ValueError as err:
@@ -130,6 +163,30 @@ async def probe_stream(
         height=video.get("height"),
         audio_codec=str(audio.get("codec_name")) if audio else None,
     )
+
+
+async def _probe_pinned(
+    url: str, protocols: str, tls: RecorderTls, timeout: float
+) -> tuple[int, bytes, bytes]:
+    """`capture.py --probe` (FFmpeg through PyAV) with the pinned certificate as its only trust anchor."""
+    ca_file = await asyncio.to_thread(_write_certificate, tls.pem)
+    try:
+        command = [sys.executable, "-P", str(CAPTURE), "--probe", "--protocols", protocols]
+        command += ["--tls-ca", ca_file, *(("--tls-host", tls.host) if tls.host else ())]
+        command += ["--parent-pid", str(os.getpid())]
+        # The URL on stdin (credentials stay out of the process list); Home Assistant's own import path.
+        env = {**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)}
+        return await _run(command, timeout, url.encode() + b"\n", env)
+    finally:
+        await asyncio.to_thread(Path(ca_file).unlink, missing_ok=True)
+
+
+def _write_certificate(pem: str) -> str:
+    """The pinned certificate in a file of its own (0600; a public certificate, no secret)."""
+    descriptor, name = tempfile.mkstemp(prefix="doorbell_vault_pin_", suffix=".pem")
+    with os.fdopen(descriptor, "w") as file:
+        file.write(pem)
+    return name
 
 
 async def probe_duration(ffprobe: str, path: Path, timeout: float = 30) -> float | None:

@@ -9,8 +9,9 @@ mapped to UTC separately, per connection: by the camera's RTCP sender reports wh
 NTP clock; the offset from the server's clock at arrival is stored with each segment), else by the
 arrival of the connection's earliest video packet. The recorder process decides and names the files.
 
-The process runs in its own process group, dies with its parent (a parent-death signal), and leaves a
-pid file per camera, so a recorder of a killed Home Assistant is found and ended at the next start.
+The process runs in its own process group, dies with its parent (a parent-death signal it sets itself:
+no other program is needed), and leaves a pid file per camera, so a recorder of a killed Home Assistant
+is found and ended at the next start.
 """
 
 from __future__ import annotations
@@ -23,7 +24,6 @@ import json
 import logging
 import os
 import select
-import shutil
 import signal
 import sqlite3
 import sys
@@ -39,6 +39,7 @@ from ..store import PRIVATE_UMASK, Store, make_private_folder, segments, write_p
 from ..store.segments import Segment
 from .camera_config import CameraConfig, checked_source, redact
 from .pinning import (
+    TLS_REFUSED,
     CertificateChanged,
     CertificateError,
     CertificateUnverifiable,
@@ -69,14 +70,6 @@ PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
 PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
 PROBLEM_CERTIFICATE_CHANGED: Final = "certificate_changed"
 PROBLEM_CERTIFICATE_UNVERIFIABLE: Final = "certificate_unverifiable"
-# What FFmpeg says when the recorder's own TLS session does not present the pinned certificate (GnuTLS;
-# OpenSSL's words too, should PyAV's FFmpeg move to it).
-TLS_REFUSED: Final = (
-    "Peer certificate failed verification",
-    "Unable to verify peer certificate",
-    "The certificate's owner does not match hostname",
-    "certificate verify failed",
-)
 TIME_ARRIVAL: Final = "arrival"
 TIME_RTCP: Final = "rtcp"
 TIME_FILE_NAME: Final = "file_name"
@@ -84,7 +77,6 @@ TIME_FILE_NAME: Final = "file_name"
 # (a camera that never set its clock would otherwise file today's footage in 1970).
 MAX_CAMERA_OFFSET_S: Final = 3600
 CAPTURE: Final = Path(__file__).with_name("capture.py")
-SETPRIV: Final = shutil.which("setpriv")
 
 
 def build_command(
@@ -97,11 +89,13 @@ def build_command(
     allow_http: bool = False,
     tls_ca: Path | None = None,
     tls_host: str | None = None,
+    parent_pid: int | None = None,
 ) -> list[str]:
     """The recorder process's command (the URL goes on its stdin): video copied, audio copied or made AAC.
 
     `tls_ca`: the pinned certificate, checked by FFmpeg on the recorder's own TLS session (against
-    `tls_host` when the URL's host is not one of its names).
+    `tls_host` when the URL's host is not one of its names). `parent_pid`: the process that starts it
+    (this one unless said), whose death ends it (a SIGTERM, which lets it close the open segment).
 
     Raises SourceRefused for a URL whose protocol is not a camera's.
     """
@@ -116,14 +110,12 @@ def build_command(
         *("--output", str(incoming / f"{NAME_FORMAT}.mp4"), "--protocols", protocols),
         *("--segment-seconds", str(SEGMENT_SECONDS), "--audio", audio),
         *("--max-offset", str(MAX_CAMERA_OFFSET_S)),
+        *("--parent-pid", str(os.getpid() if parent_pid is None else parent_pid)),
     ]
     if tls_ca is not None:
         command += ["--tls-ca", str(tls_ca)]
         if tls_host:
             command += ["--tls-host", tls_host]
-    if SETPRIV:
-        # Ended with its parent, even one killed with SIGKILL; SIGTERM lets it close the segment.
-        command = [SETPRIV, "--pdeathsig", "TERM", "--", *command]
     return command
 
 
@@ -224,7 +216,7 @@ def _is_own_recorder(identity: ProcessIdentity, incoming: Path) -> bool:
         arguments = Path(f"/proc/{identity.pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    # As build_command starts it (setpriv execs it: the same process, the same start).
+    # As build_command starts it.
     expected = [sys.executable, "-P", str(CAPTURE), "--output", str(incoming / f"{NAME_FORMAT}.mp4")]
     return arguments[:5] == [argument.encode() for argument in expected]
 
@@ -551,6 +543,8 @@ class Recorder:
             tls_ca=None if tls is None else self.pinned_certificate,
             tls_host=None if tls is None else tls.host,
         )
+        # Started from the event loop's thread, which lives as long as Home Assistant: the parent-death
+        # signal the recorder process asks for follows the thread that started it, not the process.
         self._process = process = await asyncio.create_subprocess_exec(
             *command,
             stdin=asyncio.subprocess.PIPE,
