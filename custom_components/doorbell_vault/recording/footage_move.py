@@ -9,7 +9,6 @@ after the hub records from the new folder, so no segment — held or not — is 
 
 from __future__ import annotations
 
-import hashlib
 import os
 import shutil
 from collections.abc import Iterator, Mapping
@@ -19,7 +18,7 @@ from typing import Final
 
 from ..const import DATABASE_FILE
 from ..store import make_private_folder
-from .recorder import INCOMING, PID_FILE
+from .recorder import INCOMING, PID_FILE, sha256_file
 
 # The state that stays where it is when footage and state shared one folder (names at the top level).
 STATE: Final = frozenset(
@@ -40,19 +39,11 @@ class Copied:
     skipped: int
 
 
-def _hash(path: Path) -> str:
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
 def _same(original: Path, copy: Path, want: str | None) -> bool:
     """Whether `copy` is a verified copy of `original` (its SHA-256 `want`, when the index knows it)."""
     if not copy.exists() or copy.stat().st_size != original.stat().st_size:
         return False
-    return _hash(copy) == (want or _hash(original))
+    return sha256_file(copy) == (want or sha256_file(original))
 
 
 def footage_files(folder: Path) -> Iterator[Path]:
@@ -86,8 +77,8 @@ def copy_verified(source: Path, target: Path, expected: Mapping[str, str]) -> Co
         partial.chmod(0o600)
         with partial.open("rb") as file:
             os.fsync(file.fileno())
-        got = _hash(partial)
-        if got != (want or _hash(original)):
+        got = sha256_file(partial)
+        if got != (want or sha256_file(original)):
             partial.unlink(missing_ok=True)
             raise MoveError(f"{relative}: the copy's SHA-256 {got} is not the original's")
         partial.replace(copy)
