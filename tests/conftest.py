@@ -37,10 +37,10 @@ from yarl import URL
 
 # Imported before any hass fixture so that our package, not the plugin's testing config, is found.
 import custom_components.doorbell_vault  # noqa: F401
+import devkit.imap_server
 from custom_components.doorbell_vault.const import CONF_STORAGE_PATH, DEFAULT_OPTIONS, DOMAIN
 from custom_components.doorbell_vault.requests.secret import sign
 from custom_components.doorbell_vault.store import segments
-from devkit import imap_server as dovecot
 from devkit import simulator
 
 # The suite runs on two workers (pytest-xdist, see scripts/test). The modules that run real processes for a
@@ -157,16 +157,16 @@ def doorbell() -> Iterator[simulator.SimulatedDoorbell]:
 
 
 @pytest.fixture
-def imap_server(socket_enabled: None) -> Iterator[dovecot.ImapServer]:
+def imap_server(socket_enabled: None) -> Iterator[devkit.imap_server.ImapServer]:
     """A real IMAP server (dovecot, IMAPS on 127.0.0.1, a self-signed certificate) with an empty INBOX.
 
     Sockets are allowed (the test talks to it over loopback TCP).
     """
-    if dovecot.dovecot_binary() is None:
+    if devkit.imap_server.dovecot_binary() is None:
         if os.geteuid() != 0:
             pytest.skip("dovecot is not installed: run scripts/setup as root (Debian package dovecot-imapd)")
         pytest.fail("dovecot is not installed: scripts/setup installs the Debian package dovecot-imapd")
-    with dovecot.start() as server:
+    with devkit.imap_server.start() as server:
         yield server
 
 

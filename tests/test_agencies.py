@@ -35,7 +35,7 @@ from yarl import URL
 
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.evidence.export import verify_package
+from custom_components.doorbell_vault.evidence.export import package_problems
 from custom_components.doorbell_vault.requests import agencies
 from custom_components.doorbell_vault.requests.secret import signed_string, write_secret
 
@@ -819,7 +819,7 @@ async def test_a_restart_keeps_the_link_an_agencys_standing_policy_owes_it(
     assert response.status == 200
     with zipfile.ZipFile(io.BytesIO(await response.read())) as archive:
         archive.extractall(tmp_path / "package")
-    assert verify_package(tmp_path / "package") == []
+    assert package_problems(tmp_path / "package") == []
     await hass.config_entries.async_unload(entry.entry_id)
 
 

@@ -21,8 +21,7 @@ from custom_components.doorbell_vault.const import DATABASE_FILE, DOMAIN
 from custom_components.doorbell_vault.evidence import export
 from custom_components.doorbell_vault.requests import agencies
 from custom_components.doorbell_vault.requests.secret import write_secret
-from custom_components.doorbell_vault.store import audit, seals, segments
-from custom_components.doorbell_vault.store import requests as stored_requests
+from custom_components.doorbell_vault.store import audit, inbox, seals, segments
 
 from .conftest import SAMPLE_US, footage_hub, wait_for
 
@@ -156,7 +155,7 @@ async def test_a_restored_backup_continues_its_chain_and_proves_the_footage_reco
     assert pending is not None
     assert pending["status"] == "pending", pending
     key = await hass.async_add_executor_job(export.signing_key, storage)
-    before = await vault.store.async_call(stored_requests.get, str(pending["request_id"]))
+    before = await vault.store.async_call(inbox.get, str(pending["request_id"]))
     assert before is not None
     files = await _back_up(hass, hass_ws_client)
     later = await hass.async_add_executor_job(
@@ -185,7 +184,7 @@ async def test_a_restored_backup_continues_its_chain_and_proves_the_footage_reco
     assert {p.root for p in proofs.values()} == {sealed.root}
     again = await hass.async_add_executor_job(export.signing_key, storage)
     assert export.key_fingerprint(again) == export.key_fingerprint(key)
-    request = await vault.store.async_call(stored_requests.get, str(pending["request_id"]))
+    request = await vault.store.async_call(inbox.get, str(pending["request_id"]))
     assert request is not None
     assert request.status == "pending"
     assert request.deadline_us == before.deadline_us

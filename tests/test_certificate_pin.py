@@ -26,8 +26,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.issues import CERTIFICATE_CHANGED, issue_about
-from custom_components.doorbell_vault.recording import recorder as recorder_module
-from custom_components.doorbell_vault.store import segments as stored_segments
+from custom_components.doorbell_vault.recording import recorder
+from custom_components.doorbell_vault.store import segments
 from devkit import simulator
 
 from .conftest import (
@@ -49,8 +49,8 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 @pytest.fixture(autouse=True)
 def quick_recorder(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short segments and retries, so that a test sees a recording or a refusal within seconds."""
-    monkeypatch.setattr(recorder_module, "SEGMENT_SECONDS", 2)
-    monkeypatch.setattr(recorder_module, "BACKOFF_MAX", 1.0)
+    monkeypatch.setattr(recorder, "SEGMENT_SECONDS", 2)
+    monkeypatch.setattr(recorder, "BACKOFF_MAX", 1.0)
 
 
 @pytest.fixture
@@ -145,7 +145,7 @@ async def test_another_certificate_at_the_cameras_address_gets_no_credentials_an
             e.entity_id for e in er.async_get(hass).entities.values() if e.domain == "camera"
         )
         assert await async_get_stream_source(hass, camera_entity) is None
-        assert await entry.runtime_data.store.async_call(stored_segments.in_window, camera_id, 0, 2**62) == []
+        assert await entry.runtime_data.store.async_call(segments.in_window, camera_id, 0, 2**62) == []
         # Probes are pinned too: new credentials at the same address are not sent to it either.
         result = await hass.config_entries.subentries.async_init(
             (entry.entry_id, "camera"), context={"source": "reconfigure", "subentry_id": camera_id}

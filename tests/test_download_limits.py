@@ -15,9 +15,9 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.evidence.export import verify_package
+from custom_components.doorbell_vault.evidence.export import package_problems
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.store import shares as stored_shares
+from custom_components.doorbell_vault.store import shares
 
 from .conftest import footage_hub, submit_request, unzip, wait_for
 
@@ -71,7 +71,7 @@ async def test_a_scanners_get_spends_nothing_and_an_ending_share_lets_a_running_
     await vault.shares.async_end(request_id, "expired")
     assert (await client.get(path)).status == 404  # no new start
     body = first + await response.read()
-    assert verify_package(unzip(body, tmp_path / "package")) == []
+    assert package_problems(unzip(body, tmp_path / "package")) == []
     await wait_for(lambda: not (vault.storage / "shares" / request_id).exists(), timeout=10, step=0.05)
     share = await vault.lifecycle.async_share_of(request_id)
     assert share is not None
@@ -112,6 +112,6 @@ async def test_attempt_claims_are_atomic_in_the_store(
     share = await vault.lifecycle.async_share_of(request_id)
     assert share is not None
     assert share.max_attempts == 10
-    counted = await vault.store.async_call(stored_shares.count_download, request_id)
+    counted = await vault.store.async_call(shares.count_download, request_id)
     assert counted is not None
     assert counted.downloads == 1

@@ -26,8 +26,8 @@ from custom_components.doorbell_vault.const import (
     CONF_SHARE_RETENTION_DAYS,
 )
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.evidence import verify_package as checker
-from custom_components.doorbell_vault.evidence.export import verify_package
+from custom_components.doorbell_vault.evidence import verify_package
+from custom_components.doorbell_vault.evidence.export import package_problems
 from custom_components.doorbell_vault.store import Store, seals, segments
 
 from .conftest import audit_entries, footage_hub, share_request, shared_package, submit_request, unzip
@@ -88,7 +88,7 @@ async def test_decider_is_a_role_and_terms_are_signed(
     assert any("Do not share it" in line for line in terms["text"])
     for line in terms["text"]:
         assert line in custody
-    assert verify_package(tmp_path / "first") == []  # the terms are inside the signed manifest
+    assert package_problems(tmp_path / "first") == []  # the terms are inside the signed manifest
 
     hass.config_entries.async_update_entry(
         entry, options={**entry.options, CONF_SHARE_DECIDER_NAME: True, CONF_SHARE_RETENTION_DAYS: 30}
@@ -147,9 +147,9 @@ async def test_pinned_fingerprint_catches_a_re_signed_package(
     (forged / "manifest.json.sig").write_bytes(other.sign(body))
 
     # The in-zip check alone is fooled; the pinned fingerprint is not.
-    assert verify_package(forged) == []
+    assert package_problems(forged) == []
     assert _run_verifier(forged).returncode == 0
-    assert verify_package(forged, pinned["hex"])
+    assert package_problems(forged, pinned["hex"])
     result = _run_verifier(forged, "--fingerprint", pinned["hex"])
     assert result.returncode == 1
     assert "not by the key you pinned" in result.stdout
@@ -203,7 +203,9 @@ async def test_the_verifier_refuses_duplicate_unlisted_and_nested_entries(
     result = _run_verifier(nested, "--fingerprint", pinned)
     assert result.returncode == 1, result.stdout
     assert f"FAIL: nested path 'originals/{clip}'" in result.stdout
-    assert any("nested path" in problem for problem in verify_package(nested))  # the integration's own check
+    assert any(
+        "nested path" in problem for problem in package_problems(nested)
+    )  # the integration's own check
 
     # The genuine zip, as the recipient downloads it, still passes.
     genuine = tmp_path / "genuine.zip"
@@ -218,10 +220,10 @@ def test_the_verifier_refuses_symlinks_and_sizes_that_differ(
     tmp_path: Path, capsys: pytest.CaptureFixture[str]
 ) -> None:
     folder, key = _signed_folder(tmp_path / "package", {"clip.mp4": b"video"})
-    assert checker.verify(folder)[0] == []
+    assert verify_package.verify(folder)[0] == []
     (folder / "clip.mp4").rename(tmp_path / "clip.mp4")
     (folder / "clip.mp4").symlink_to(tmp_path / "clip.mp4")
-    assert "symlink 'clip.mp4': a package holds only plain files" in checker.verify(folder)[0]
+    assert "symlink 'clip.mp4': a package holds only plain files" in verify_package.verify(folder)[0]
     # A zip entry that unzip would make a symlink.
     archive = tmp_path / "link.zip"
     with zipfile.ZipFile(archive, "w") as writer:
@@ -230,7 +232,7 @@ def test_the_verifier_refuses_symlinks_and_sizes_that_differ(
         link = zipfile.ZipInfo("clip.mp4")
         link.external_attr = 0o120777 << 16
         writer.writestr(link, str(tmp_path / "clip.mp4"))
-    assert checker.main([str(archive)]) == 1
+    assert verify_package.main([str(archive)]) == 1
     assert "FAIL: symlink 'clip.mp4'" in capsys.readouterr().out
 
     # The manifest says how long each clip is: another size is named even before its hash.
@@ -241,16 +243,14 @@ def test_the_verifier_refuses_symlinks_and_sizes_that_differ(
     body = json.dumps(manifest).encode()
     (folder / "manifest.json").write_bytes(body)
     (folder / "manifest.json.sig").write_bytes(key.sign(body))
-    assert "'clip.mp4': size differs: 6 bytes here, 5 in the manifest" in checker.verify(folder)[0]
+    assert "'clip.mp4': size differs: 6 bytes here, 5 in the manifest" in verify_package.verify(folder)[0]
 
 
 def test_the_shipped_verifier_runs_on_older_pythons() -> None:
     """Recipients run it with whatever Python they have: no syntax newer than 3.9, stdlib imports only."""
     import ast
 
-    from custom_components.doorbell_vault.evidence import verify_package as checker
-
-    tree = ast.parse(Path(checker.__file__).read_text(), feature_version=(3, 9))
+    tree = ast.parse(Path(verify_package.__file__).read_text(), feature_version=(3, 9))
     imported = {
         alias.name.split(".")[0]
         for node in ast.walk(tree)
@@ -303,14 +303,14 @@ async def test_capture_time_proofs_and_an_edit_after_recording(
     shared = await share_request(hass, request_id)
     response = await client.post(URL(shared["share_url"]).path)
     edited = unzip(await response.read(), tmp_path / "edited")
-    problems = verify_package(edited)
+    problems = package_problems(edited)
     assert any("is not what was recorded" in problem for problem in problems), problems
     assert _run_verifier(edited).returncode == 1
 
     # A proof altered in the manifest (and the manifest re-signed by the household's own key) fails too.
     forged = json.loads((folder / "manifest.json").read_bytes())
     forged["files"][0]["sources"][0]["capture"]["path"][0] = "00" * 32
-    assert any("capture-time proof" in p for p in checker.verify_manifest_proofs(forged))
+    assert any("capture-time proof" in p for p in verify_package.verify_manifest_proofs(forged))
     await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -364,7 +364,9 @@ async def test_pruned_segments_leave_the_others_provable(tmp_path: Path) -> None
     assert set(proofs) == set(ids[3:])
     for segment_id, proof in proofs.items():
         digest = digests[ids.index(segment_id)]
-        assert checker.in_tree(bytes.fromhex(digest), proof.index, 7, proof.path, bytes.fromhex(sealed.root))
+        assert verify_package.in_tree(
+            bytes.fromhex(digest), proof.index, 7, proof.path, bytes.fromhex(sealed.root)
+        )
     await store.async_call(segments.remove, ids[3:])
     assert await store.async_call(seals.forget_empty) == 1
     await store.async_close()
@@ -392,10 +394,10 @@ def test_every_audit_path_proves_its_leaf_and_only_it() -> None:
         root = tree.root()
         for index in range(size):
             path = [node.hex() for node in tree.path(index)]
-            assert checker.in_tree(leaves[index], index, size, path, root)
-            assert not checker.in_tree(b"\0" * 32, index, size, path, root)
+            assert verify_package.in_tree(leaves[index], index, size, path, root)
+            assert not verify_package.in_tree(b"\0" * 32, index, size, path, root)
             if size > 1:
-                assert not checker.in_tree(leaves[index], (index + 1) % size, size, path, root)
+                assert not verify_package.in_tree(leaves[index], (index + 1) % size, size, path, root)
 
 
 def _signed_folder(folder: Path, files: dict[str, bytes]) -> tuple[Path, Ed25519PrivateKey]:
@@ -423,22 +425,22 @@ def test_the_verifier_checks_zips_and_works_with_openssl_alone(
     raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
     archive = tmp_path / "package.zip"
     shutil.make_archive(str(archive.with_suffix("")), "zip", folder)
-    assert checker.main([str(archive), "--fingerprint", checker.fingerprint(raw)]) == 0
+    assert verify_package.main([str(archive), "--fingerprint", verify_package.fingerprint(raw)]) == 0
     assert "OK: the signature and every hash hold" in capsys.readouterr().out
-    assert checker.main([str(archive), "--fingerprint", checker.fingerprint(b"\1" * 32)]) == 1
+    assert verify_package.main([str(archive), "--fingerprint", verify_package.fingerprint(b"\1" * 32)]) == 1
     assert "not by the key you pinned" in capsys.readouterr().out
 
     # A zip that would write outside the folder is refused before anything is extracted.
     evil = tmp_path / "evil.zip"
     with zipfile.ZipFile(evil, "w") as writer:
         writer.writestr("../outside.txt", b"x")
-    assert checker.main([str(evil)]) == 1
+    assert verify_package.main([str(evil)]) == 1
     assert "FAIL: nested path '../outside.txt'" in capsys.readouterr().out
 
     # Without the cryptography package, openssl checks the signature.
     message, signature = b"manifest", key.sign(b"manifest")
-    assert checker._openssl_verify(raw, signature, message)
-    assert not checker._openssl_verify(raw, signature, b"manifest!")
+    assert verify_package._openssl_verify(raw, signature, message)
+    assert not verify_package._openssl_verify(raw, signature, b"manifest!")
     import builtins
 
     real_import = builtins.__import__
@@ -449,31 +451,31 @@ def test_the_verifier_checks_zips_and_works_with_openssl_alone(
         return real_import(name, *args, **kwargs)
 
     monkeypatch.setattr(builtins, "__import__", no_cryptography)
-    assert checker.verify(folder)[0] == []
+    assert verify_package.verify(folder)[0] == []
     (folder / "manifest.json.sig").write_bytes(b"\0" * 64)
-    assert checker.verify(folder)[0] == ["the signature does not match manifest.json"]
+    assert verify_package.verify(folder)[0] == ["the signature does not match manifest.json"]
 
 
 def test_the_verifier_names_unreadable_and_inconsistent_packages(tmp_path: Path) -> None:
     empty = tmp_path / "empty"
     empty.mkdir()
-    assert "cannot be read" in checker.verify(empty)[0][0]
+    assert "cannot be read" in verify_package.verify(empty)[0][0]
     folder, key = _signed_folder(tmp_path / "package", {"clip.mp4": b"video"})
     other = Ed25519PrivateKey.generate().public_key()
     (folder / "public_key.pem").write_bytes(
         other.public_bytes(serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo)
     )
-    assert "public_key.pem holds another key than the manifest" in checker.verify(folder)[0]
+    assert "public_key.pem holds another key than the manifest" in verify_package.verify(folder)[0]
     (folder / "public_key.pem").write_bytes(b"-----BEGIN PUBLIC KEY-----\n!!!\n-----END PUBLIC KEY-----\n")
-    assert "public_key.pem holds another key than the manifest" in checker.verify(folder)[0]
+    assert "public_key.pem holds another key than the manifest" in verify_package.verify(folder)[0]
     manifest = json.loads((folder / "manifest.json").read_bytes())
     del manifest["files"]
     body = json.dumps(manifest).encode()
     (folder / "manifest.json").write_bytes(body)
     (folder / "manifest.json.sig").write_bytes(key.sign(body))
-    assert "manifest.json does not list the package's files" in checker.verify(folder)[0]
+    assert "manifest.json does not list the package's files" in verify_package.verify(folder)[0]
     # Seals: an altered or unreadable sealing entry, and a source without any proof.
-    problems, notes = checker._capture_proofs(
+    problems, notes = verify_package._capture_proofs(
         {
             "seals": {"3": {"seq": 3, "at_us": 1, "kind": "footage_sealed", "ref": None, "data": "{}",
                             "prev": "0", "hash": "bad"}, "4": {"seq": 4}},
@@ -483,5 +485,5 @@ def test_the_verifier_names_unreadable_and_inconsistent_packages(tmp_path: Path)
     assert "audit entry 3 (a capture-time seal) was altered" in problems
     assert any("audit entry 4" in p and "cannot be read" in p for p in problems)
     assert any("no capture-time proof" in n for n in notes)
-    assert checker._normalise(f"{checker.WORDS[1]} {checker.WORDS[255]}") == "01ff"
-    assert checker._normalise("AB:cd ef") == "abcdef"
+    assert verify_package._normalise(f"{verify_package.WORDS[1]} {verify_package.WORDS[255]}") == "01ff"
+    assert verify_package._normalise("AB:cd ef") == "abcdef"

@@ -73,7 +73,7 @@ async def test_a_machine_in_the_middle_passing_the_pin_check_through_gets_no_cre
     import ssl
 
     from custom_components.doorbell_vault.issues import CERTIFICATE_CHANGED, issue_about
-    from custom_components.doorbell_vault.store import segments as stored_segments
+    from custom_components.doorbell_vault.store import segments
     from devkit import simulator
 
     cert_a, key_a, pinned = await hass.async_add_executor_job(self_signed_certificate, tmp_path, "camera")
@@ -112,7 +112,7 @@ async def test_a_machine_in_the_middle_passing_the_pin_check_through_gets_no_cre
         recorder = entry.runtime_data.recording.recorders[camera_id]
         assert recorder.problem == "certificate_changed"
         assert not recorder.online
-        assert await entry.runtime_data.store.async_call(stored_segments.in_window, camera_id, 0, 2**62) == []
+        assert await entry.runtime_data.store.async_call(segments.in_window, camera_id, 0, 2**62) == []
         assert await hass.config_entries.async_unload(entry.entry_id)
     finally:
         server.close()

@@ -108,7 +108,7 @@ async def test_panel_strings_are_served_and_complete(
     assert sorted(used - panel.keys()) == []
     # Keys built from values: every value the backend can send has its string.
     from custom_components.doorbell_vault.requests.validation import LEGAL_BASES
-    from custom_components.doorbell_vault.store.requests import DecidedBy, Status
+    from custom_components.doorbell_vault.store.inbox import DecidedBy, Status
 
     values = {
         "status_": [s.value for s in Status],

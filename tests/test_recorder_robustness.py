@@ -26,8 +26,7 @@ from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, STORAGE_FULL, issue_about
-from custom_components.doorbell_vault.recording import desk
-from custom_components.doorbell_vault.recording import recorder as recorder_module
+from custom_components.doorbell_vault.recording import desk, recorder
 from custom_components.doorbell_vault.recording.probe import ProbeError, probe_stream
 from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.segments import Segment
@@ -59,7 +58,7 @@ def _sha(path: Path) -> str:
 def fast_checks(monkeypatch: pytest.MonkeyPatch) -> None:
     """The offline check every second (the repair comes after `offline_minutes`)."""
     monkeypatch.setattr(desk, "OFFLINE_CHECK_INTERVAL", timedelta(seconds=1))
-    monkeypatch.setattr(recorder_module, "BACKOFF_MAX", 4.0)
+    monkeypatch.setattr(recorder, "BACKOFF_MAX", 4.0)
 
 
 @pytest.fixture
@@ -87,23 +86,23 @@ async def test_any_supervisor_error_shows_offline_raises_the_repair_and_recovers
     held = _sha(storage / first.path)
 
     # The index (or the disk under it) fails: every filing raises.
-    real = recorder_module.file_segment
+    real = recorder.file_segment
 
     def failing(*args: Any) -> Any:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(recorder_module, "file_segment", failing)
+    monkeypatch.setattr(recorder, "file_segment", failing)
     await wait_for(lambda: hass.states.get(recording).state == STATE_UNAVAILABLE, timeout=40)
     issues, offline = ir.async_get(hass), issue_about(CAMERA_OFFLINE, camera)
     await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, 20)
-    recorder = vault.recording.recorders[camera]
-    assert any("Input/output error" in line for line in recorder.stderr_tail)
+    supervisor = vault.recording.recorders[camera]
+    assert any("Input/output error" in line for line in supervisor.stderr_tail)
     # Retried with backoff, logged once.
-    await wait_for(lambda: recorder.restarts >= 3, timeout=60)
+    await wait_for(lambda: supervisor.restarts >= 3, timeout=60)
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR and "recording failed" in r.message]
     assert len(failures) == 1
 
-    monkeypatch.setattr(recorder_module, "file_segment", real)
+    monkeypatch.setattr(recorder, "file_segment", real)
     await wait_for(lambda: hass.states.get(recording).state == STATE_ON, timeout=60)
     await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is None, 10)
     assert _sha(storage / first.path) == held
@@ -178,34 +177,34 @@ async def test_a_paused_camera_stays_paused_across_a_restart(
     entry = make_hub(hass, storage, [camera_subentry(cheap_doorbell, audio_codec=None)])
     assert await hass.config_entries.async_setup(entry.entry_id)
     switch = _entity(hass, "switch", "record")
-    recorder = next(iter(entry.runtime_data.recording.recorders.values()))
-    await wait_for(lambda: recorder.pid is not None, timeout=20)
+    supervisor = next(iter(entry.runtime_data.recording.recorders.values()))
+    await wait_for(lambda: supervisor.pid is not None, timeout=20)
     await hass.services.async_call("switch", "turn_off", {"entity_id": switch}, blocking=True)
-    assert recorder.pid is None
+    assert supervisor.pid is None
     assert await hass.config_entries.async_unload(entry.entry_id)
 
-    # The pause is in the index: applied before the recorder starts, so no ffmpeg ever runs.
+    # The pause is in the index: applied before the recorder starts, so no recorder process ever runs.
     started: list[list[str]] = []
-    real = recorder_module.build_command
+    real = recorder.build_command
 
     def watching(*args: Any, **kwargs: Any) -> list[str]:
         command: list[str] = real(*args, **kwargs)
         started.append(command)
         return command
 
-    recorder_module.build_command = watching  # type: ignore[assignment]
+    recorder.build_command = watching  # type: ignore[assignment]
     try:
         assert await hass.config_entries.async_setup(entry.entry_id)
-        recorder = next(iter(entry.runtime_data.recording.recorders.values()))
-        assert recorder.paused
+        supervisor = next(iter(entry.runtime_data.recording.recorders.values()))
+        assert supervisor.paused
         assert hass.states.get(switch).state == "off"
         await hass.async_block_till_done()
         with pytest.raises(TimeoutError):
-            await wait_for(lambda: recorder.pid is not None or bool(started), timeout=3)
+            await wait_for(lambda: supervisor.pid is not None or bool(started), timeout=3)
         await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
-        await wait_for(lambda: recorder.pid is not None, timeout=20)
+        await wait_for(lambda: supervisor.pid is not None, timeout=20)
     finally:
-        recorder_module.build_command = real
+        recorder.build_command = real
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -272,44 +271,44 @@ def test_the_stale_recorder_sweep_ends_only_its_own_recorder(
     import sys
     import time
 
-    monkeypatch.setattr(recorder_module, "STOP_GRACE", 1.0)
-    incoming = tmp_path / "front" / recorder_module.INCOMING
+    monkeypatch.setattr(recorder, "STOP_GRACE", 1.0)
+    incoming = tmp_path / "front" / recorder.INCOMING
     incoming.mkdir(parents=True)
-    pid_file = tmp_path / "front" / recorder_module.PID_FILE
+    pid_file = tmp_path / "front" / recorder.PID_FILE
     nap = [sys.executable, "-c", "import time; time.sleep(60)"]
     stranger = subprocess.Popen([*nap, str(incoming / "x.mp4")])
     reused = subprocess.Popen(nap)
     # A recorder that ignores SIGTERM (waiting for its URL): its SIGKILL needs its identity again.
-    command = recorder_module.build_command(sys.executable, "rtsp://127.0.0.1:9/x", incoming, None, False)
-    recorder = subprocess.Popen(command, stdin=subprocess.PIPE)
+    command = recorder.build_command(sys.executable, "rtsp://127.0.0.1:9/x", incoming, None, False)
+    stubborn = subprocess.Popen(command, stdin=subprocess.PIPE)
     try:
 
         def catches_sigterm() -> bool:
-            status = Path(f"/proc/{recorder.pid}/status").read_text()
+            status = Path(f"/proc/{stubborn.pid}/status").read_text()
             return bool(int(status.split("SigCgt:")[1].split()[0], 16) & 1 << (signal.SIGTERM - 1))
 
         wait = time.monotonic() + 20
         while not catches_sigterm() and time.monotonic() < wait:
             time.sleep(0.02)
-        assert recorder_module.end_stale_recorders(tmp_path, "front") == []  # no pid file
+        assert recorder.end_stale_recorders(tmp_path, "front") == []  # no pid file
         assert stranger.poll() is None
-        identity = recorder_module.ProcessIdentity.of(reused.pid)
+        identity = recorder.ProcessIdentity.of(reused.pid)
         assert identity is not None
         # The pid file of a recorder long gone whose id another process got since.
-        earlier = recorder_module.ProcessIdentity(reused.pid, str(int(identity.start) - 1), identity.boot)
+        earlier = recorder.ProcessIdentity(reused.pid, str(int(identity.start) - 1), identity.boot)
         pid_file.write_text(earlier.text())
-        assert recorder_module.end_stale_recorders(tmp_path, "front") == []
+        assert recorder.end_stale_recorders(tmp_path, "front") == []
         assert stranger.poll() is None
         assert reused.poll() is None
 
-        recorder_module._write_pid(pid_file, recorder.pid)
-        assert recorder_module.end_stale_recorders(tmp_path, "front") == [recorder.pid]
-        assert recorder.wait(timeout=5) == -9
+        recorder._write_pid(pid_file, stubborn.pid)
+        assert recorder.end_stale_recorders(tmp_path, "front") == [stubborn.pid]
+        assert stubborn.wait(timeout=5) == -9
         assert stranger.poll() is None
         assert reused.poll() is None
         assert not pid_file.exists()
     finally:
-        for process in (stranger, reused, recorder):
+        for process in (stranger, reused, stubborn):
             process.kill()
             process.wait()
 
@@ -367,13 +366,13 @@ def test_without_setpriv_a_recorder_records_and_ends_with_its_killed_supervisor(
         parent.send_signal(signal.SIGKILL)
         parent.wait()
         deadline = time.monotonic() + 10
-        while recorder_module.ProcessIdentity.of(int(pid)) and time.monotonic() < deadline:
+        while recorder.ProcessIdentity.of(int(pid)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert recorder_module.ProcessIdentity.of(int(pid)) is None, "the recorder outlived its supervisor"
+        assert recorder.ProcessIdentity.of(int(pid)) is None, "the recorder outlived its supervisor"
     finally:
         parent.kill()
         parent.wait()
-        if recorder_module.ProcessIdentity.of(int(pid)):
+        if recorder.ProcessIdentity.of(int(pid)):
             os.kill(int(pid), signal.SIGKILL)
 
 
@@ -381,7 +380,7 @@ def test_a_recorder_whose_supervisor_is_already_gone_exits_at_once(tmp_path: Pat
     """The parent-death signal asked for too late (the supervisor died first) is noticed: no orphan."""
     import sys
 
-    command = recorder_module.build_command(
+    command = recorder.build_command(
         sys.executable, "rtsp://127.0.0.1:9/x", tmp_path, None, False, parent_pid=1
     )
     done = subprocess.run(command, input="", capture_output=True, text=True, timeout=60, check=False)

@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.doorbell_vault.recording.retention import DAY_US, GB, Policy, prune
+from custom_components.doorbell_vault.recording.retention import DAY_US, GB, Retention, prune
 from custom_components.doorbell_vault.store import Store, holds, segments
 
 NOW = 1_800_000_000 * 1_000_000
@@ -48,9 +48,9 @@ async def test_size_cap_removes_oldest_unheld_and_keeps_every_held_segment(
     await store.async_call(holds.add, None, start, start + 20 * SEG, "request", "req-1")
     await store.async_call(holds.add, "front", start + 50 * SEG, start + 55 * SEG, "share", "share-1")
     await store.async_call(holds.add, "back", start + 20 * SEG, start + 50 * SEG, "other camera")
-    policy = Policy(continuous_days=7, event_days=30, max_size_gb=0.5)
+    retention = Retention(continuous_days=7, event_days=30, max_size_gb=0.5)
 
-    report = await store.async_job(prune, store, tmp_path, policy, NOW, lambda: 10**12)
+    report = await store.async_job(prune, store, tmp_path, retention, NOW, lambda: 10**12)
 
     remaining = await _ids(store)
     held = set(ids[:20]) | set(ids[50:55])
@@ -67,7 +67,7 @@ async def test_held_footage_alone_over_the_cap_is_kept(store: Store, tmp_path: P
     ids = await _record(store, tmp_path, "front", NOW - 10 * SEG, 10, 200_000_000)
     await store.async_call(holds.add, None, NOW - 10 * SEG, NOW, "request", "req-1")
     report = await store.async_job(
-        prune, store, tmp_path, Policy(7, 30, max_size_gb=0.1), NOW, lambda: 10**12
+        prune, store, tmp_path, Retention(7, 30, max_size_gb=0.1), NOW, lambda: 10**12
     )
     assert report.over_cap_held
     assert await _ids(store) == set(ids)
@@ -80,7 +80,7 @@ async def test_low_free_space_prunes_until_the_floor_is_met(store: Store, tmp_pa
         # 1 GB free, and each removed segment frees another (a stand-in for a nearly full disk).
         return GB * (1 + len(ids) - len(list((tmp_path / "front").iterdir())))
 
-    report = await store.async_job(prune, store, tmp_path, Policy(7, 30, min_free_gb=3), NOW, disk_free)
+    report = await store.async_job(prune, store, tmp_path, Retention(7, 30, min_free_gb=3), NOW, disk_free)
     assert report.by_space == 2
     assert await _ids(store) == set(ids[2:])
 
@@ -96,7 +96,7 @@ async def test_age_keeps_event_footage_longer_and_honours_holds(store: Store, tm
     await store.async_call(holds.add, "front", very_old + 100 * SEG, very_old + 101 * SEG, "share", "s")
     await store.async_call(holds.add, "front", 0, 1, "expired", "x", until_us=NOW - 1)
 
-    report = await store.async_job(prune, store, tmp_path, Policy(7, 30), NOW, lambda: 10**12)
+    report = await store.async_job(prune, store, tmp_path, Retention(7, 30), NOW, lambda: 10**12)
 
     remaining = await _ids(store)
     assert not set(plain) & remaining  # continuous footage past 7 days
@@ -113,7 +113,7 @@ async def test_events_only_camera_drops_footage_without_events(store: Store, tmp
     ids = await _record(store, tmp_path, "front", start, 10, 100)
     await store.async_call(segments.add_event, "front", "motion", None, start + 5 * SEG, 1_000_000, 1_000_000)
     await store.async_job(
-        prune, store, tmp_path, Policy(7, 30, events_only=frozenset({"front"})), NOW, lambda: 10**12
+        prune, store, tmp_path, Retention(7, 30, events_only=frozenset({"front"})), NOW, lambda: 10**12
     )
     assert await _ids(store) == {ids[4], ids[5]}
 

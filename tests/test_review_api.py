@@ -29,8 +29,7 @@ from yarl import URL
 from custom_components.doorbell_vault.const import CONF_AGENCY_BLOCKLIST, DOMAIN
 from custom_components.doorbell_vault.evidence.verify_package import WORDS
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.store import holds as stored_holds
-from custom_components.doorbell_vault.store import segments
+from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 from .conftest import SAMPLE_US, Offline, camera_subentry, ffprobe, footage_hub, make_hub, wait_for
@@ -414,10 +413,10 @@ async def test_share_one_camera_of_a_narrowed_window_then_watch_downloads_and_re
     assert any(e["progress"] == "cutting Front door (1/1)" for e in ws.events)
 
     # The holds cover the narrowed window of the chosen camera only.
-    holds = [h for h in await vault.store.async_call(stored_holds.every) if h.ref == request_id]
-    assert [(h.camera, h.reason) for h in holds] == [(front, "share")]
-    assert holds[0].start_us == int(_at(hub, 6).timestamp() * 1_000_000)
-    assert holds[0].end_us == int(_at(hub, 24).timestamp() * 1_000_000)
+    held = [h for h in await vault.store.async_call(holds.every) if h.ref == request_id]
+    assert [(h.camera, h.reason) for h in held] == [(front, "share")]
+    assert held[0].start_us == int(_at(hub, 6).timestamp() * 1_000_000)
+    assert held[0].end_us == int(_at(hub, 24).timestamp() * 1_000_000)
 
     ws.events.clear()
     client = await hass_client_no_auth()

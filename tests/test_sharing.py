@@ -35,9 +35,9 @@ from yarl import URL
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.evidence import export
-from custom_components.doorbell_vault.evidence.export import verify_package
+from custom_components.doorbell_vault.evidence.export import package_problems
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording.retention import Policy, prune
+from custom_components.doorbell_vault.recording.retention import Retention, prune
 from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED
 from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.segments import Segment
@@ -161,7 +161,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
         check=False,
     )
     assert openssl.returncode == 0, openssl.stdout + openssl.stderr
-    assert verify_package(folder) == []
+    assert package_problems(folder) == []
     diagnostics = await async_get_config_entry_diagnostics(hass, hub)
     assert diagnostics["sharing"]["public_key"] == manifest["signature"]["public_key"]
     assert diagnostics["sharing"]["fingerprint"] == manifest["signature"]["fingerprint"]
@@ -199,12 +199,12 @@ async def test_share_two_of_three_cameras_download_and_verify(
         flipped = bytearray(original)
         flipped[len(flipped) // 2] ^= 0x01
         path.write_bytes(bytes(flipped))
-        assert verify_package(folder), f"{path.name} changed but the package still verifies"
+        assert package_problems(folder), f"{path.name} changed but the package still verifies"
         if path.name == "manifest.json":
             with pytest.raises(InvalidSignature):
                 key.verify((folder / "manifest.json.sig").read_bytes(), bytes(flipped))
         path.write_bytes(original)
-    assert verify_package(folder) == []
+    assert package_problems(folder) == []
 
     # The download is in the audit log (written as the response ends).
     await wait_for(lambda: audit_entries(vault, "share_downloaded"), timeout=10, step=0.05)
@@ -224,7 +224,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
     # Retention never prunes footage under the share; the unshared camera's is fair game.
     garage = _camera_id(vault, "Garage")
     now_us = int(dt_util.utcnow().timestamp() * 1_000_000)
-    tiny = Policy(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
+    tiny = Retention(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
     await vault.store.async_job(prune, vault.store, vault.storage, tiny, now_us)
     for camera_id in vault.cameras:
         left: list[Segment] = await vault.store.async_call(segments.in_window, camera_id, 0, 2**62)
@@ -570,7 +570,7 @@ async def test_share_from_a_real_recording(
         response = await client.post(URL(result["share_url"]).path)
         assert response.status == 200
         folder = unzip(await response.read(), tmp_path / result["request_id"])
-        assert verify_package(folder) == []
+        assert package_problems(folder) == []
         check = subprocess.run(["sha256sum", "-c", "SHA256SUMS"], cwd=folder, check=False)
         assert check.returncode == 0
         manifest = json.loads((folder / "manifest.json").read_text())

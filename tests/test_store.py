@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from custom_components.doorbell_vault.store import IndexDamaged, Store, StoreError, requests, segments
+from custom_components.doorbell_vault.store import IndexDamaged, Store, StoreError, inbox, segments
 from custom_components.doorbell_vault.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
 
@@ -122,7 +122,7 @@ async def test_v5_requests_gain_no_sender_and_are_unverified(tmp_path: Path) -> 
         )
     store = Store(database)
     await store.async_open()
-    (request,) = await store.async_call(requests.load)
+    (request,) = await store.async_call(inbox.load)
     await store.async_close()
     assert (request.id, request.source, request.sender, request.verified) == ("r1", "webhook", None, False)
     assert request.summary()["verified"] is False

@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.const import CONF_TSA_URL
-from custom_components.doorbell_vault.evidence.export import verify_package
+from custom_components.doorbell_vault.evidence.export import package_problems
 
 from .conftest import audit_entries, footage_hub, shared_package
 
@@ -123,11 +123,11 @@ async def test_manifest_and_audit_head_are_timestamped(
     result = _ts_verify(folder / "manifest.json", stamp, tsa)
     assert result.returncode == 0, result.stdout + result.stderr
     assert "Verification: OK" in result.stdout
-    assert verify_package(folder) == []
+    assert package_problems(folder) == []
     assert (await audit_entries(entry.runtime_data, "manifest_timestamped"))[0]["tsa"] == url
     # A stamp of another manifest is named.
     (folder / "manifest.json.tsr").write_bytes(stamp.read_bytes().replace(b"\x04\x20", b"\x04\x21", 1))
-    assert any("does not stamp" in p for p in verify_package(folder))
+    assert any("does not stamp" in p for p in package_problems(folder))
 
     # The audit log's head, stamped by the same authority (daily, and at start).
     head_stamp = await entry.runtime_data.custody.async_stamp_audit_head()
@@ -153,6 +153,6 @@ async def test_an_unreachable_authority_does_not_stop_a_share(
     await hass.async_block_till_done()
     folder, _manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
     assert not (folder / "manifest.json.tsr").exists()
-    assert verify_package(folder) == []
+    assert package_problems(folder) == []
     assert "cannot be reached" in (await audit_entries(entry.runtime_data, "timestamp_failed"))[0]["error"]
     await hass.config_entries.async_unload(entry.entry_id)

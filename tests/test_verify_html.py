@@ -15,13 +15,12 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.evidence import export
-from custom_components.doorbell_vault.evidence import verify_package as checker
+from custom_components.doorbell_vault.evidence import export, verify_package
 from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 from .conftest import footage_hub, shared_package
 
-PAGE = Path(checker.__file__).with_name("verify.html")
+PAGE = Path(verify_package.__file__).with_name("verify.html")
 
 
 def _check_in_chromium(runs: list[tuple[Path, str]]) -> list[dict[str, Any]]:
@@ -88,7 +87,7 @@ def test_the_page_knows_the_same_words_as_the_verifier() -> None:
     words = re.search(r"const WORDS = \((.*?)\)\.split", PAGE.read_text(), re.S)
     assert words is not None
     text = "".join(re.findall(r'"([^"]*)"', words.group(1)))
-    assert tuple(text.split(" ")) == checker.WORDS
+    assert tuple(text.split(" ")) == verify_package.WORDS
 
 
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
@@ -116,7 +115,7 @@ async def test_verify_html_in_chromium(
     forged = json.loads((in_proof / "manifest.json").read_bytes())
     path = forged["files"][0]["sources"][0]["capture"]["path"]
     path[0] = ("0" if path[0][0] != "0" else "1") + path[0][1:]
-    assert checker.verify_manifest_proofs(forged)
+    assert verify_package.verify_manifest_proofs(forged)
     body = (json.dumps(forged, indent=2, ensure_ascii=False) + "\n").encode()
     (in_proof / "manifest.json").write_bytes(body)
     household_key = await hass.async_add_executor_job(export.signing_key, storage)

@@ -15,8 +15,7 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.typing import ConfigType
 
-from . import issues
-from .blueprints import install as install_blueprints
+from . import blueprints, issues
 from .card import async_setup_card
 from .const import (
     CONF_FOOTAGE_PATH,
@@ -63,7 +62,7 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.http.register_view(ShareView(_share_desk))
     hass.http.register_view(ExportView())
     try:
-        await hass.async_add_executor_job(install_blueprints, Path(hass.config.config_dir))
+        await hass.async_add_executor_job(blueprints.install, Path(hass.config.config_dir))
     except OSError as err:
         _LOGGER.warning("Could not install the Doorbell Vault blueprints: %s", err)
     async_setup_services(hass)

@@ -31,9 +31,8 @@ from .const import CARD_HIDDEN, CONF_CARD_HOUSEHOLD, hub_options
 from .hub import DoorbellVault, loaded_vault
 from .requests.lifecycle import Change
 from .signals import SIGNAL_REQUEST_CHANGED
-from .store import StoreError
-from .store import requests as stored
-from .store.requests import Request, Status
+from .store import StoreError, inbox
+from .store.inbox import Request, Status
 
 PENDING_SHOWN: Final = 50
 # What the card shows of a request, to every user it is visible to.
@@ -66,11 +65,11 @@ def visible_to(vault: DoorbellVault, user: User) -> bool:
     return user.is_admin or hub_options(vault.entry.options)[CONF_CARD_HOUSEHOLD] != CARD_HIDDEN
 
 
-def _pages(connection: sqlite3.Connection, decided: int) -> tuple[stored.InboxPage, list[Request]]:
+def _pages(connection: sqlite3.Connection, decided: int) -> tuple[inbox.Page, list[Request]]:
     """The first pending requests (and how many) and the latest decided ones, in one trip to the store."""
-    pending = stored.inbox(connection, Status.PENDING, None, 0, PENDING_SHOWN)
+    pending = inbox.page(connection, Status.PENDING, None, 0, PENDING_SHOWN)
     # The inbox's order puts every pending request first: the decided ones start after them.
-    recent = stored.inbox(connection, None, None, pending.total, decided).requests if decided else []
+    recent = inbox.page(connection, None, None, pending.total, decided).requests if decided else []
     return pending, recent
 
 

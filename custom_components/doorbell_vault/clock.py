@@ -33,6 +33,11 @@ def iso(us: int) -> str:
     return from_us(us).isoformat()
 
 
+def iso_or_none(us: int | None) -> str | None:
+    """UTC ISO 8601 with microseconds; None stays None."""
+    return iso(us) if us is not None else None
+
+
 def local(us: int) -> datetime:
     """The moment in Home Assistant's time zone."""
     return dt_util.as_local(from_us(us))

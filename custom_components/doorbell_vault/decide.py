@@ -21,7 +21,7 @@ from .evidence.export import ExportError
 from .evidence.sharing import NoFootage, ShareResult, UnknownCamera, WindowWidened, narrow
 from .hub import DoorbellVault
 from .requests.agencies import CONF_POLICY, POLICY_DECLINE, SUBENTRY_AGENCY, Agency
-from .store.requests import DecidedBy, Request, RequestNotPending, Status
+from .store.inbox import DecidedBy, Request, RequestNotPending, Status
 from .texts import translated_error
 
 _LOGGER = logging.getLogger(__name__)

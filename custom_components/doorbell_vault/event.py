@@ -12,7 +12,7 @@ from .hub import DoorbellVaultConfigEntry
 from .recording.triggers import KIND_RING
 from .requests.lifecycle import Change
 from .signals import SIGNAL_REQUEST_CHANGED, SIGNAL_RING
-from .store.requests import Request, Status
+from .store.inbox import Request, Status
 from .store.segments import Event
 
 # Pushed by dispatcher signals, never polled.

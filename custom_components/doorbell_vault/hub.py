@@ -44,7 +44,7 @@ from .recording.camera_config import SUBENTRY_CAMERA, CameraConfig
 from .recording.desk import RecordingDesk
 from .requests.agencies import SUBENTRY_AGENCY
 from .requests.lifecycle import Lifecycle
-from .requests.policy import Policy as RequestPolicy
+from .requests.policy import Policy
 from .requests.secret import SecretUnreadable, read_secret
 from .store import Store, meta
 
@@ -175,10 +175,10 @@ class DoorbellVault:
         """Hub options with defaults filled in."""
         return hub_options(self.entry.options)
 
-    def request_policy(self) -> RequestPolicy:
+    def request_policy(self) -> Policy:
         """The owner's request checks from the options, the opt-out switch and the home location."""
         options = self.options
-        return RequestPolicy(
+        return Policy(
             accept_requests=self.accept_requests,
             require_case_number=bool(options[CONF_REQUIRE_CASE_NUMBER]),
             max_window_hours=float(options[CONF_MAX_WINDOW_HOURS]),

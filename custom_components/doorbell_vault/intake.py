@@ -51,7 +51,7 @@ from .requests.secret import (
 )
 from .requests.validation import RequestInvalid
 from .store import nonces
-from .store.requests import Request, Status
+from .store.inbox import Request, Status
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -26,7 +26,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.util import dt as dt_util
 
-from .clock import local as _local
+from .clock import local
 from .const import DOMAIN, NAME
 from .hub import DoorbellVault, loaded_vault
 from .store import segments
@@ -146,7 +146,7 @@ class VaultMediaSource(MediaSource):
                 [
                     _folder(
                         f"{item.identifier}|{h:02d}",
-                        text("media_hour", local=f"{_local(day_us + h * HOUR_US):%H:%M}", utc=f"{h:02d}:00"),
+                        text("media_hour", local=f"{local(day_us + h * HOUR_US):%H:%M}", utc=f"{h:02d}:00"),
                     )
                     for h in reversed(hours)
                 ],
@@ -157,14 +157,14 @@ class VaultMediaSource(MediaSource):
         found = await vault.store.async_call(segments.in_window, camera.id, start, start + HOUR_US)
         events = await vault.store.async_call(segments.events, camera.id, start, start + HOUR_US)
         children = [
-            _clip(f"event|{e.id}", text(f"media_event_{e.kind}", time=f"{_local(e.at_us):%H:%M:%S}"))
+            _clip(f"event|{e.id}", text(f"media_event_{e.kind}", time=f"{local(e.at_us):%H:%M:%S}"))
             for e in events
         ] + [
-            _clip(f"segment|{s.id}", f"{_local(s.start_us):%H:%M:%S}–{_local(s.end_us):%H:%M:%S}")
+            _clip(f"segment|{s.id}", f"{local(s.start_us):%H:%M:%S}–{local(s.end_us):%H:%M:%S}")
             for s in found
             if s.start_us >= start
         ]
-        return _folder(item.identifier, f"{camera.name} {_local(start):%Y-%m-%d %H:%M}", children)
+        return _folder(item.identifier, f"{camera.name} {local(start):%Y-%m-%d %H:%M}", children)
 
 
 async def _live(vault: DoorbellVault) -> list[Share]:
@@ -192,7 +192,7 @@ async def _browse_shares(vault: DoorbellVault, text: Texts, parts: list[str]) ->
                     text(
                         "media_share",
                         agency=s.manifest["request"]["agency"],
-                        until=f"{_local(s.expires_us):%Y-%m-%d %H:%M}",
+                        until=f"{local(s.expires_us):%Y-%m-%d %H:%M}",
                         downloads=s.downloads,
                         max_downloads=s.max_downloads,
                     ),

@@ -28,7 +28,7 @@ from .const import CONF_DECIDING_PHONES
 from .evidence.sharing import ShareResult
 from .hub import DoorbellVault
 from .store import meta
-from .store.requests import Status
+from .store.inbox import Status
 from .texts import async_text, markdown_escape
 
 _LOGGER = logging.getLogger(__name__)

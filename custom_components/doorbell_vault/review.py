@@ -21,18 +21,15 @@ from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 from homeassistant.util import dt as dt_util
 from homeassistant.util.location import distance
 
-from .clock import iso as clock_iso
-from .clock import moment_us
+from .clock import iso_or_none, moment_us
 from .decide import Choice
 from .evidence import transparency
 from .evidence.export import GAP_US, slug
 from .hub import DoorbellVault, loaded_vault
 from .media_source import SEGMENT_URL
-from .store import reports, segments
-from .store import requests as stored
-from .store import shares as stored_shares
+from .store import inbox, reports, segments, shares
 from .store.files import write_private_lines
-from .store.requests import Request
+from .store.inbox import Request
 from .store.segments import Segment
 from .store.shares import Download, Share
 
@@ -43,20 +40,15 @@ CONTENT_TYPES: Final = {"jsonl": "application/jsonl", "md": "text/markdown", "cs
 MAX_PAGE: Final = 200
 
 
-def iso(us: int | None) -> str | None:
-    """UTC ISO 8601 (None stays None)."""
-    return clock_iso(us) if us is not None else None
-
-
 # Requests ---------------------------------------------------------------------------------------
 
 
 def summary(vault: DoorbellVault, request: Request, cameras: list[str]) -> dict[str, Any]:
-    """A request as the inbox lists it (R); `cameras` names those with footage in its window."""
+    """A request as the inbox lists it; `cameras` names those with footage in its window."""
     return {
         **request.summary(),
         "cameras_with_footage": cameras,
-        "received": iso(request.received_us),
+        "received": iso_or_none(request.received_us),
         "progress": vault.lifecycle.building.get(request.id),
         "source": request.source,
         "verified": request.verified,
@@ -64,7 +56,7 @@ def summary(vault: DoorbellVault, request: Request, cameras: list[str]) -> dict[
 
 
 async def async_summaries(vault: DoorbellVault, requests: list[Request]) -> list[dict[str, Any]]:
-    """R of each request, with the cameras that have footage in its window (one trip to the store)."""
+    """Each request as the inbox lists it, with the cameras that have footage in its window."""
     windows = [(r.start_us, r.end_us) for r in requests]
     found = await vault.store.async_call(segments.with_footage, list(vault.cameras), windows)
     return [
@@ -77,7 +69,7 @@ async def async_inbox(
     vault: DoorbellVault, status: str | None, agency: str | None, offset: int, limit: int
 ) -> dict[str, Any]:
     """One page of the inbox: pending first (soonest deadline first), then decided (newest first)."""
-    page = await vault.store.async_call(stored.inbox, status, agency, offset, min(limit, MAX_PAGE))
+    page = await vault.store.async_call(inbox.page, status, agency, offset, min(limit, MAX_PAGE))
     return {
         "requests": await async_summaries(vault, page.requests),
         "total": page.total,
@@ -87,7 +79,7 @@ async def async_inbox(
 
 async def async_request(vault: DoorbellVault, request_id: str) -> Request | None:
     """One request as stored."""
-    return await vault.store.async_call(stored.get, request_id)
+    return await vault.store.async_call(inbox.get, request_id)
 
 
 def gaps(found: list[Segment], start_us: int, end_us: int) -> list[tuple[int, int]]:
@@ -107,8 +99,8 @@ def gaps(found: list[Segment], start_us: int, end_us: int) -> list[tuple[int, in
 def _segment(segment: Segment) -> dict[str, Any]:
     return {
         "id": segment.id,
-        "start": iso(segment.start_us),
-        "end": iso(segment.end_us),
+        "start": iso_or_none(segment.start_us),
+        "end": iso_or_none(segment.end_us),
         "url": SEGMENT_URL.format(segment_id=segment.id),
     }
 
@@ -116,11 +108,11 @@ def _segment(segment: Segment) -> dict[str, Any]:
 def _share(share: Share) -> dict[str, Any]:
     keys = ("name", "camera", "bytes", "sha256", "start", "end")
     return {
-        "created": iso(share.created_us),
-        "expires": iso(share.expires_us),
+        "created": iso_or_none(share.created_us),
+        "expires": iso_or_none(share.expires_us),
         "max_downloads": share.max_downloads,
         "downloads": share.downloads,
-        "ended": iso(share.ended_us),
+        "ended": iso_or_none(share.ended_us),
         "end_reason": share.end_reason,
         "files": [{k: f.get(k) for k in keys} for f in share.manifest["files"]],
     }
@@ -128,7 +120,7 @@ def _share(share: Share) -> dict[str, Any]:
 
 def _download(download: Download) -> dict[str, Any]:
     return {
-        "at": iso(download.at_us),
+        "at": iso_or_none(download.at_us),
         "remote": download.remote,
         "user_agent": download.user_agent,
         "bytes": download.bytes,
@@ -149,13 +141,13 @@ def _area(vault: DoorbellVault, request: Request) -> tuple[float | None, bool | 
 
 
 async def async_detail(vault: DoorbellVault, request_id: str) -> dict[str, Any] | None:
-    """One request in full: R, its fields, the area, each camera's footage and gaps, share, downloads."""
+    """One request in full: its summary, fields, area, each camera's footage and gaps, share, downloads."""
     store = vault.store
-    request = await store.async_call(stored.get, request_id)
+    request = await store.async_call(inbox.get, request_id)
     if request is None:
         return None
-    share = await store.async_call(stored_shares.of_request, request_id)
-    downloads = await store.async_call(stored_shares.downloads_of, request_id)
+    share = await store.async_call(shares.of_request, request_id)
+    downloads = await store.async_call(shares.downloads_of, request_id)
     footage = await store.async_call(
         segments.in_windows, list(vault.cameras), request.start_us, request.end_us
     )
@@ -165,7 +157,8 @@ async def async_detail(vault: DoorbellVault, request_id: str) -> dict[str, Any] 
             "name": vault.cameras[camera_id].name,
             "segments": [_segment(s) for s in found],
             "gaps": [
-                {"start": iso(a), "end": iso(b)} for a, b in gaps(found, request.start_us, request.end_us)
+                {"start": iso_or_none(a), "end": iso_or_none(b)}
+                for a, b in gaps(found, request.start_us, request.end_us)
             ],
             "has_footage": bool(found),
         }
@@ -211,8 +204,8 @@ async def async_preview(vault: DoorbellVault, choice: Choice) -> dict[str, Any]:
             {
                 "name": f"{slug(name, taken)}.mp4",
                 "camera": name,
-                "start": iso(max(choice.start_us, found[0].start_us)),
-                "end": iso(min(choice.end_us, found[-1].end_us)),
+                "start": iso_or_none(max(choice.start_us, found[0].start_us)),
+                "end": iso_or_none(min(choice.end_us, found[-1].end_us)),
                 "duration_s": round(seconds, 3),
                 "bytes": round(size),
             }

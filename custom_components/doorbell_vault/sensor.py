@@ -27,7 +27,7 @@ from .recording.camera_config import CameraConfig
 from .requests.lifecycle import Change
 from .signals import SIGNAL_REQUEST_CHANGED
 from .store import reports
-from .store.requests import Request, Status
+from .store.inbox import Request, Status
 
 # The coordinator and the request desk push updates; nothing here is polled.
 PARALLEL_UPDATES = 0

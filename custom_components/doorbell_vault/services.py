@@ -17,7 +17,7 @@ from .const import CONF_MAIL_AUTHENTICATION, CONF_MAIL_AUTHSERV_ID, CONF_MAIL_TR
 from .hub import DoorbellVault, loaded_vault
 from .requests.mail import MAX_TEXT, Mail, MailRefused, async_submit_mail, authenticate, domain_listed
 from .requests.validation import RequestInvalid
-from .store.requests import Request
+from .store.inbox import Request
 from .texts import translated_error
 
 MIN_SHARE: Final = timedelta(hours=1)

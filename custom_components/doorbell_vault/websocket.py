@@ -29,12 +29,13 @@ from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 
 from . import decide, review
+from .clock import iso_or_none
 from .hub import DoorbellVault, loaded_vault
 from .requests import agencies
 from .requests.lifecycle import Change
 from .signals import SIGNAL_REQUEST_CHANGED
 from .store import StoreError
-from .store.requests import Request, Status
+from .store.inbox import Request, Status
 
 REQUEST_ID: Final = probatio.All(str, probatio.Length(min=1, max=64))
 CAMERAS: Final = probatio.All(
@@ -215,7 +216,7 @@ async def _share(connection: ActiveConnection, msg: dict[str, Any], vault: Doorb
         start_us=choice.start_us,
         end_us=choice.end_us,
     )
-    expires = review.iso(result.expires_us)
+    expires = iso_or_none(result.expires_us)
     share = {
         "share_url": result.share_url,
         # Why the link works only on the household's network (no https:// external URL), or None.
@@ -231,7 +232,7 @@ async def _share(connection: ActiveConnection, msg: dict[str, Any], vault: Doorb
 @websocket_command({probatio.Required("type"): "doorbell_vault/requests/subscribe"})
 @callback
 def ws_subscribe(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
-    """Send R on every new request, transition, build progress and download, across entry reloads."""
+    """Send a request's inbox summary on each arrival, change, build progress and download, across reloads."""
     # Each event waits for its summary from the store, and a later summary can be ready first (seen while
     # a package is built: "hashing" sent after "signing"). The lock (FIFO, taken by each eager task at
     # once) sends the events in the order of the changes.

@@ -40,7 +40,7 @@ from ..clock import iso
 from ..store.files import PRIVATE_UMASK, write_private
 from ..store.seals import Proof
 from ..store.segments import Segment
-from . import verify_package as checker
+from . import verify_package
 
 FORMAT: Final = "doorbell-vault-evidence/1"
 KEY_FILE: Final = ".signing_key"
@@ -106,7 +106,7 @@ def public_raw(key: Ed25519PrivateKey) -> bytes:
 def key_fingerprint(key: Ed25519PrivateKey) -> dict[str, str]:
     """What the household gives a recipient once, in advance: hex and words of the key's SHA-256."""
     raw = public_raw(key)
-    return {"hex": checker.fingerprint(raw), "words": checker.fingerprint_words(raw)}
+    return {"hex": verify_package.fingerprint(raw), "words": verify_package.fingerprint_words(raw)}
 
 
 def public_key_pem(key: Ed25519PrivateKey) -> bytes:
@@ -630,7 +630,7 @@ def _build(
     progress("signing")
     custody = custody_text(order, files, exported).encode()
     custody_sha = hashlib.sha256(custody).hexdigest()
-    verifier = Path(checker.__file__).read_bytes()
+    verifier = Path(verify_package.__file__).read_bytes()
     verifier_sha = hashlib.sha256(verifier).hexdigest()
     page = (Path(__file__).parent / VERIFY_PAGE).read_bytes()
     page_sha = hashlib.sha256(page).hexdigest()
@@ -754,6 +754,6 @@ def write_zip(folder: Path, manifest: dict[str, Any], deliver: Callable[[bytes],
 # Checking a package (what a recipient does; the tests do it too) ---------------------------------
 
 
-def verify_package(folder: Path, fingerprint: str | None = None) -> list[str]:
+def package_problems(folder: Path, fingerprint: str | None = None) -> list[str]:
     """Problems with an unzipped package; empty when the signature, every hash and the pin hold."""
-    return checker.verify(folder, fingerprint)[0]
+    return verify_package.verify(folder, fingerprint)[0]

@@ -41,9 +41,8 @@ from ..const import (
 from ..recording.camera_config import CameraConfig
 from ..requests.lifecycle import Lifecycle
 from ..requests.timers import Timers
-from ..store import Store, seals, segments
-from ..store import shares as stored_shares
-from ..store.requests import Request, RequestNotPending
+from ..store import Store, seals, segments, shares
+from ..store.inbox import Request, RequestNotPending
 from ..store.shares import NewShare, Share
 from ..texts import async_text, markdown_escape
 from . import export, timestamp
@@ -174,7 +173,7 @@ class ShareDesk:
         self._expiries = Timers(hass)
         self._streams: dict[str, set[threading.Event]] = {}
         # Downloads claimed and not yet ended, per request: in memory only, so none outlives a restart.
-        # Touched only on the store's thread (stored_shares.claim and .release).
+        # Touched only on the store's thread (shares.claim and .release).
         self._running: dict[str, int] = {}
         # Ended shares whose files wait for their running downloads to finish.
         self._remove_later: set[str] = set()
@@ -492,9 +491,9 @@ class ShareDesk:
         downloads completed and running); async_downloaded must follow every claimed one.
         """
         if not attempt:
-            return await self.store.async_call(stored_shares.find_live, token_hash(token), now_us())
+            return await self.store.async_call(shares.find_live, token_hash(token), now_us())
         claiming = asyncio.ensure_future(
-            self.store.async_call(stored_shares.claim, token_hash(token), now_us(), self._running)
+            self.store.async_call(shares.claim, token_hash(token), now_us(), self._running)
         )
         try:
             return await asyncio.shield(claiming)
@@ -514,7 +513,7 @@ class ShareDesk:
         """A claimed download ended: logged, its slot freed; a completed one counts (the last ends it)."""
         completed = bool(entry.get("completed"))
         counted = await self.store.async_call(
-            stored_shares.release, share.request_id, self._running, completed=completed
+            shares.release, share.request_id, self._running, completed=completed
         )
         counted = counted or share
         await self.async_log(

@@ -107,7 +107,7 @@ class Output:
 
 
 @dataclass(slots=True)
-class Segment:
+class OpenSegment:
     """The open segment: its file, its start in the camera's seconds and how far its packets reach."""
 
     container: Any
@@ -155,7 +155,7 @@ class Capture:
         self.folder = Path(args.output).parent
         self.pattern = Path(args.output).name
         self.mapping = Mapping(round(args.max_offset * US))
-        self.segment: Segment | None = None
+        self.segment: OpenSegment | None = None
         self.resampler: Any = None
         self.encoder: Any = None
         self.wanted: list[Any] = []
@@ -291,10 +291,10 @@ class Capture:
         if segment is not None:
             self._write(segment, packet, index, pts, dts)
 
-    def _open(self, start: float) -> Segment:
+    def _open(self, start: float) -> OpenSegment:
         path = self.folder / _name(self.mapping.utc_us(start), self.pattern)
         container = av.open(str(path), "w", format="mp4", options={"movflags": MOVFLAGS})
-        segment = Segment(container, path, start, start)
+        segment = OpenSegment(container, path, start, start)
         for stream in self.wanted:
             if stream.type == "audio" and self.encoder is not None:
                 # Set up as the connection's encoder is (so the same AAC configuration is written).
@@ -311,7 +311,7 @@ class Capture:
         self.segment = segment
         return segment
 
-    def _write(self, segment: Segment, packet: Any, index: int, pts: int, dts: int) -> None:
+    def _write(self, segment: OpenSegment, packet: Any, index: int, pts: int, dts: int) -> None:
         output = segment.outputs.get(index)
         if output is None:
             return
@@ -477,7 +477,7 @@ def tls_options(ca_file: str | None, host: str | None) -> dict[str, str]:
     return {"tls_verify": "1", "ca_file": ca_file} | ({"verifyhost": host} if host else {})
 
 
-def _backwards(segment: Segment, index: int, dts: int) -> bool:
+def _backwards(segment: OpenSegment, index: int, dts: int) -> bool:
     """True when a video keyframe's time goes back (a camera's clock reset): it starts a new segment."""
     output = segment.outputs.get(index)
     return bool(output and output.last_dts is not None and dts - output.shift <= output.last_dts)

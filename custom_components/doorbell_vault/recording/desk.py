@@ -39,7 +39,7 @@ from . import footage_move, places, triggers
 from .camera_config import REAUTH_CAMERA, CameraConfig, redact
 from .reconcile import reconcile
 from .recorder import Recorder, end_stale_recorders
-from .retention import Policy, PruneReport, prune
+from .retention import PruneReport, Retention, prune
 from .seal_records import Leaf
 
 _LOGGER = logging.getLogger(__name__)
@@ -109,10 +109,10 @@ class RecordingDesk:
             for camera in cameras.values()
         }
 
-    def policy(self) -> Policy:
-        """The retention policy from the options and the cameras' modes."""
+    def retention(self) -> Retention:
+        """The owner's retention settings from the options and the cameras' modes."""
         options = self._options()
-        return Policy(
+        return Retention(
             continuous_days=float(options[CONF_CONTINUOUS_DAYS]),
             event_days=float(options[CONF_EVENT_DAYS]),
             max_size_gb=float(options[CONF_MAX_SIZE_GB]),
@@ -188,7 +188,7 @@ class RecordingDesk:
         """The disk is full: prune unheld footage; True once there is room, else a repair says so."""
         async with self._prune_lock:
             report = await self.store.async_job(
-                prune, self.store, self.footage, self.policy(), now_us(), None, self.room_to_record()
+                prune, self.store, self.footage, self.retention(), now_us(), None, self.room_to_record()
             )
         self.last_prune = report
         if not report.over_cap_held:
@@ -200,7 +200,7 @@ class RecordingDesk:
     async def async_prune(self) -> PruneReport:
         """One retention pass."""
         async with self._prune_lock:
-            report = await self.store.async_job(prune, self.store, self.footage, self.policy(), now_us())
+            report = await self.store.async_job(prune, self.store, self.footage, self.retention(), now_us())
         self.last_prune = report
         return report
 

@@ -26,7 +26,7 @@ EVENTS_ONLY_GRACE_US: Final = 300 * 1_000_000
 
 
 @dataclass(frozen=True, slots=True)
-class Policy:
+class Retention:
     """The owner's retention settings."""
 
     continuous_days: float
@@ -58,31 +58,31 @@ def _delete(store: Store, storage: Path, found: list[Segment], report: PruneRepo
 def prune(
     store: Store,
     storage: Path,
-    policy: Policy,
+    retention: Retention,
     now_us: int,
     free_bytes: Callable[[], int] | None = None,
     need_free: int = 0,
 ) -> PruneReport:
     """One pruning pass (store thread): expired holds, then age, then size cap and free space.
 
-    `need_free`: free bytes wanted now (the disk ran full), on top of the policy's minimum.
+    `need_free`: free bytes wanted now (the disk ran full), on top of the owner's minimum.
     """
     report = PruneReport()
     free = free_bytes or (lambda: shutil.disk_usage(storage).free)
-    store.call(segments.drop_lapsed, now_us, now_us - int(policy.event_days * DAY_US))
+    store.call(segments.drop_lapsed, now_us, now_us - int(retention.event_days * DAY_US))
     aged = store.call(
         segments.aged_unheld,
         now_us,
-        now_us - int(policy.event_days * DAY_US),
-        now_us - int(policy.continuous_days * DAY_US),
+        now_us - int(retention.event_days * DAY_US),
+        now_us - int(retention.continuous_days * DAY_US),
         now_us - EVENTS_ONLY_GRACE_US,
-        sorted(policy.events_only),
+        sorted(retention.events_only),
     )
     _delete(store, storage, aged, report)
     report.by_age = len(aged)
 
-    max_bytes = int(policy.max_size_gb * GB)
-    min_free = max(int(policy.min_free_gb * GB), need_free)
+    max_bytes = int(retention.max_size_gb * GB)
+    min_free = max(int(retention.min_free_gb * GB), need_free)
     while True:
         total = store.call(segments.total_bytes)
         over_cap = max_bytes > 0 and total > max_bytes

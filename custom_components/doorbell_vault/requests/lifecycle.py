@@ -26,10 +26,8 @@ from ..clock import local_text, now_us, to_us
 from ..const import DOMAIN, REQUEST_PATH
 from ..recording.camera_config import CameraConfig
 from ..signals import SIGNAL_REQUEST_CHANGED
-from ..store import Store, audit, segments
-from ..store import requests as stored
-from ..store import shares as stored_shares
-from ..store.requests import DecidedBy, Request, RequestNotPending, Status
+from ..store import Store, audit, inbox, segments, shares
+from ..store.inbox import DecidedBy, Request, RequestNotPending, Status
 from ..store.shares import NewShare, Share
 from ..texts import async_text, markdown_escape
 from .agencies import (
@@ -107,23 +105,23 @@ class Lifecycle:
 
     async def async_list(self, status: str | None = None) -> list[Request]:
         """Requests (of one status), newest first."""
-        return await self.store.async_call(stored.load, status)
+        return await self.store.async_call(inbox.load, status)
 
     async def async_get(self, request_id: str) -> Request | None:
         """One request."""
-        return await self.store.async_call(stored.get, request_id)
+        return await self.store.async_call(inbox.get, request_id)
 
     async def async_shares(self, *, live: bool = False) -> list[Share]:
         """Shares (only live ones), newest first."""
-        return await self.store.async_call(stored_shares.load, live=live)
+        return await self.store.async_call(shares.load, live=live)
 
     async def async_pending_from(self, origin: str) -> int:
         """How many pending requests came from one origin."""
-        return await self.store.async_call(stored.pending_from, origin)
+        return await self.store.async_call(inbox.pending_from, origin)
 
     async def async_share_of(self, request_id: str) -> Share | None:
         """The share of a request, if it was shared."""
-        return await self.store.async_call(stored_shares.of_request, request_id)
+        return await self.store.async_call(shares.of_request, request_id)
 
     def home_in_area(self, request: Request) -> bool | None:
         """Whether the request's area contains the home (None when it names no area)."""
@@ -172,7 +170,7 @@ class Lifecycle:
             legal_basis=fields["legal_basis"],
             start_us=to_us(fields["start"]),
             end_us=to_us(fields["end"]),
-            fields=stored.jsonable(fields),
+            fields=inbox.jsonable(fields),
             status=Status.REJECTED if problems else Status.PENDING,
             problems=problems,
             deadline_us=to_us(fields["deadline"]) if "deadline" in fields else received + DEFAULT_DEADLINE_US,
@@ -190,7 +188,7 @@ class Lifecycle:
             window_hours = (request.end_us - request.start_us) / 3_600_000_000
             notes.extend(auto_share_notes(agency, window_hours, with_footage))
         request.problems = problems + notes
-        await self.store.async_call(stored.insert, request)
+        await self.store.async_call(inbox.insert, request)
         if request.status == Status.PENDING:
             self._arm(request)
         await self._announce_received(request)
@@ -272,7 +270,7 @@ class Lifecycle:
         """End a pending request (declined, expired, withdrawn); RequestNotPending otherwise."""
         if request_id in self.building:
             raise RequestNotPending(request_id)
-        request = await self.store.async_call(stored.end, request_id, status, decided_by, now_us(), message)
+        request = await self.store.async_call(inbox.end, request_id, status, decided_by, now_us(), message)
         self._decided(request, decided_by)
         return request
 
@@ -310,7 +308,7 @@ class Lifecycle:
 
     async def async_shared(self, share: NewShare, at_us: int) -> Request:
         """Pending → shared at `at_us`, with its share row, audit entries and holds."""
-        request = await self.store.async_call(stored_shares.record, share, at_us)
+        request = await self.store.async_call(shares.record, share, at_us)
         self._decided(request, share.decided_by)
         return request
 
@@ -324,7 +322,7 @@ class Lifecycle:
 
     async def async_end_share(self, request_id: str, reason: str, grace_us: int) -> Request | None:
         """End a live share (revoked → the request is revoked); None if it was not live."""
-        request = await self.store.async_call(stored_shares.end, request_id, reason, now_us(), grace_us)
+        request = await self.store.async_call(shares.end, request_id, reason, now_us(), grace_us)
         if request is None:
             return None
         if reason == "revoked":
@@ -338,7 +336,7 @@ class Lifecycle:
     ) -> Share | None:
         """A new link for the key a standing policy's share belongs to (audited); None: nothing minted."""
         share = await self.store.async_call(
-            stored_shares.reissue_link, request_id, digest, now_us(), asked_by, again=again
+            shares.reissue_link, request_id, digest, now_us(), asked_by, again=again
         )
         if share is not None and (request := await self.async_get(request_id)) is not None:
             self._changed(request, Change.SHARE)
@@ -347,7 +345,7 @@ class Lifecycle:
     async def async_log_share_use(self, request_id: str, kind: str, data: dict[str, Any]) -> None:
         """A download (into the download log too) or manifest view of a share, into the audit log."""
         if kind == "share_downloaded":
-            await self.store.async_call(stored_shares.record_download, request_id, now_us(), data)
+            await self.store.async_call(shares.record_download, request_id, now_us(), data)
         else:
             await self.store.async_call(audit.record, now_us(), kind, request_id, data)
         if (request := await self.async_get(request_id)) is not None:

@@ -36,7 +36,7 @@ from ..const import (
     DOMAIN,
     hub_options,
 )
-from ..store.requests import Request
+from ..store.inbox import Request
 from ..texts import async_text, markdown_escape
 from . import authentication_results
 from .validation import RequestInvalid

@@ -9,7 +9,7 @@ from typing import Any, Final
 
 from ..clock import iso
 from . import audit, holds
-from .requests import Request, RequestNotPending, get
+from .inbox import Request, RequestNotPending, get
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,4 +1,4 @@
-"""Footage requests as stored: the `requests` table, and every change of a request's status.
+"""The inbox: every footage request as stored (the `requests` table), and every change of its status.
 
 pending → declined | expired | withdrawn | shared (→ revoked); a request failing the owner's policy is
 stored as rejected. Each change is written with its audit entries and holds in one transaction;
@@ -139,7 +139,7 @@ INBOX_ORDER: Final = (
 
 
 @dataclass(frozen=True, slots=True)
-class InboxPage:
+class Page:
     """One page of requests, how many match in all, and every agency that ever asked."""
 
     requests: list[Request]
@@ -147,9 +147,9 @@ class InboxPage:
     agencies: list[str]
 
 
-def inbox(
+def page(
     connection: sqlite3.Connection, status: str | None, agency: str | None, offset: int, limit: int
-) -> InboxPage:
+) -> Page:
     """A page of requests in inbox order, filtered by status and agency (exact, case-insensitive)."""
     clauses, args = [], []
     if status:
@@ -170,7 +170,7 @@ def inbox(
             "SELECT agency FROM requests GROUP BY agency COLLATE NOCASE ORDER BY agency COLLATE NOCASE"
         )
     ]
-    return InboxPage([_from_row(row) for row in rows], total, agencies)
+    return Page([_from_row(row) for row in rows], total, agencies)
 
 
 def pending_from(connection: sqlite3.Connection, origin: str) -> int:
