@@ -16,8 +16,11 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.issues import FFMPEG_MISSING
+from custom_components.doorbell_vault.recording import recorder
+from custom_components.doorbell_vault.recording.camera_config import CameraConfig
 from custom_components.doorbell_vault.recording.probe import ProbeError, probe_duration, probe_stream
-from custom_components.doorbell_vault.store import segments
+from custom_components.doorbell_vault.recording.recorder import Recorder
+from custom_components.doorbell_vault.store import Store, segments
 from devkit import simulator
 
 from .conftest import camera_subentry, make_hub, wait_for
@@ -59,17 +62,32 @@ async def test_probe_of_an_audio_only_camera_is_no_video() -> None:
     assert caught.value.reason == "no_video"
 
 
-async def test_missing_ffmpeg_raises_a_repair_and_records_nothing(
-    hass: HomeAssistant, storage: Path, doorbell: simulator.SimulatedDoorbell
+async def test_missing_ffmpeg_raises_its_repair_and_recording_goes_on(
+    hass: HomeAssistant, storage: Path, doorbell: simulator.SimulatedDoorbell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    """The recorder process is PyAV: ffmpeg (stills, clips) missing is a repair, not a stop."""
+    monkeypatch.setattr(recorder, "SEGMENT_SECONDS", 2)
     assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": "/nonexistent/ffmpeg"}})
     entry = make_hub(hass, storage, [camera_subentry(doorbell)])
     assert await hass.config_entries.async_setup(entry.entry_id)
     issue = ir.async_get(hass).async_get_issue(DOMAIN, FFMPEG_MISSING)
     assert issue is not None
     assert issue.translation_placeholders == {"binary": "/nonexistent/ffmpeg"}
-    assert all(r.pid is None for r in entry.runtime_data.recording.recorders.values())
+    (front,) = entry.runtime_data.recording.recorders.values()
+    await wait_for(lambda: front.last_segment is not None, timeout=30)
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_without_ffprobe_a_salvage_keeps_the_files_it_cannot_check(tmp_path: Path) -> None:
+    """A cut-short file is removed only when ffprobe says it holds nothing playable."""
+    store = Store(tmp_path / "doorbell_vault.db")
+    await store.async_open()
+    left = Recorder(CameraConfig(id="cam", name="Door", url=None), tmp_path, store, "/nonexistent/ffprobe")
+    left.incoming.mkdir(parents=True)
+    (left.incoming / "20261124T101000Z.mp4").write_bytes(b"a cut-short fragment")
+    assert await left.salvage() == 0
+    await store.async_close()
+    assert (left.incoming / "20261124T101000Z.mp4").exists()
 
 
 async def test_snapshot_browse_errors_and_view_refusals(

@@ -80,7 +80,7 @@ async def test_a_segment_closed_without_a_sample_is_not_indexed(
     storage.mkdir(exist_ok=True)
     store = Store(storage / "doorbell_vault.db")
     await store.async_open()
-    recorder = Recorder(camera, storage, store, "ffmpeg", "ffprobe")
+    recorder = Recorder(camera, storage, store, "ffprobe")
     recorder.incoming.mkdir(parents=True)
     (recorder.incoming / "20261124T101000Z.mp4").write_bytes(sample_segment.read_bytes()[:40])
     shutil.copy(sample_segment, recorder.incoming / "20261124T101001Z.mp4")

@@ -31,7 +31,7 @@ async def async_setup_entry(
 
 
 class RecordingSensor(CameraEntity, BinarySensorEntity):
-    """On while ffmpeg runs and segments arrive."""
+    """On while the recorder process runs and segments arrive."""
 
     entity_description = RECORDING
 

@@ -29,7 +29,7 @@ async def async_get_config_entry_diagnostics(
         "entry": async_redact_data({"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT),
         "storage": {"free_bytes": usage.free, "total_bytes": usage.total},
         "store": asdict(await vault.store.async_info()),
-        "ffmpeg": {"binary": vault.recording.ffmpeg_binary, "works": vault.recording.ffmpeg_ok},
+        "ffmpeg": {"binary": vault.recording.ffmpeg_binary, "works": vault.ffmpeg_ok},
         "cameras": [
             {
                 "subentry": async_redact_data(dict(camera_sub.data), TO_REDACT),

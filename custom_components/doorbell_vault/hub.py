@@ -127,6 +127,8 @@ class DoorbellVault:
         self.state = state or storage
         self.store = store
         self.hub_device_id = hub_device_id
+        # Whether ffmpeg runs (clips, stills): without it a repair says so; the recorders need no ffmpeg.
+        self.ffmpeg_ok = ffmpeg_ok
         self.damage = damage
         self.accept_requests = True
         # What the hub was built from: a change to anything else than the agencies reloads it.
@@ -153,7 +155,6 @@ class DoorbellVault:
             self.cameras,
             (ffmpeg_binary, ffprobe_binary),
             lambda: self.options,
-            ffmpeg_ok=ffmpeg_ok,
             on_segment=self._segment_indexed,
             note=self.lifecycle.async_note,
         )

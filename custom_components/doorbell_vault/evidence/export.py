@@ -465,7 +465,7 @@ def _capture(proof: Proof | None) -> dict[str, Any] | None:
     }
 
 
-# Segments indexed from ffmpeg's segment list: their span is exactly keyframe to keyframe.
+# Segments as the recorder process reported them: their span is exactly keyframe to keyframe.
 EXACT_SPANS: Final = frozenset({"rtcp", "arrival"})
 TIME_SOURCES: Final = {
     "rtcp": "the camera's own clock, mapped to UTC by its RTCP sender reports",

@@ -102,7 +102,7 @@ def strip_credentials(url: str) -> tuple[str, str | None, str | None]:
 
 
 def with_credentials(url: str, username: str | None, password: str | None) -> str:
-    """Put credentials into a stream URL (only ever handed to ffmpeg/ffprobe, never logged)."""
+    """Put credentials into a stream URL (only ever handed to the recorder and ffprobe, never logged)."""
     if not username:
         return url
     parts = urlsplit(url)
@@ -120,7 +120,8 @@ _USERINFO: Final = re.compile(r"(?i)\b([a-z][a-z0-9+.\-]*://)[^\s'\"]*@")
 def redact(text: str, *secrets: str | None) -> str:
     """Text that may quote a stream URL, with any `scheme://user:pass@` (and the given secrets) removed.
 
-    Applied to everything that leaves the process: log lines, repairs, diagnostics, ffmpeg's stderr.
+    Applied to everything that leaves the process: log lines, repairs, diagnostics,
+    the recorder's and ffprobe's stderr.
     """
     text = _USERINFO.sub(r"\1***@", text)
     for secret in secrets:
@@ -131,11 +132,12 @@ def redact(text: str, *secrets: str | None) -> str:
 
 
 def redact_url(text: str, username: str | None, password: str | None) -> str:
-    """Remove credentials from text that may quote a stream URL (ffmpeg's stderr)."""
+    """Remove credentials from text that may quote a stream URL (the recorder's or ffprobe's stderr)."""
     return redact(text, password, username)
 
 
-# Protocols ffmpeg may open for a camera's stream; http/https only for a camera entity's HLS source.
+# Protocols FFmpeg (the recorder's or ffprobe's) may open for a camera's stream;
+# http/https only for a camera entity's HLS source.
 RECORDING_PROTOCOLS: Final = ("rtsp", "rtsps", "rtp", "srtp", "tcp", "udp", "tls")
 HTTP_PROTOCOLS: Final = ("http", "https")
 
@@ -151,7 +153,7 @@ class SourceRefused(ValueError):
 
 
 def checked_source(url: str, *, allow_http: bool = False) -> str:
-    """The protocol whitelist for ffmpeg/ffprobe reading `url`; SourceRefused for any other protocol."""
+    """FFmpeg's protocol whitelist for reading `url`; SourceRefused for any other protocol."""
     allowed = RECORDING_PROTOCOLS + (HTTP_PROTOCOLS if allow_http else ())
     scheme = url.split(":", 1)[0].lower() if re.match(r"^[A-Za-z][A-Za-z0-9+.\-]*:", url) else ""
     if scheme not in allowed or not url[len(scheme) :].startswith("://"):
@@ -184,7 +186,7 @@ class CameraConfig:
 
     @property
     def stream_url(self) -> str | None:
-        """The URL with credentials, for ffmpeg."""
+        """The URL with credentials, for the recorder process and ffprobe."""
         return with_credentials(self.url, self.username, self.password) if self.url else None
 
     @classmethod

@@ -74,18 +74,16 @@ class RecordingDesk:
         binaries: tuple[str, str],
         options: Callable[[], Mapping[str, Any]],
         *,
-        ffmpeg_ok: bool,
         on_segment: Callable[[], None],
         note: Note,
     ) -> None:
-        """`binaries`: ffmpeg's and ffprobe's; `note` writes an audit entry; `on_segment`: one was indexed."""
+        """`binaries`: ffmpeg's (stills) and ffprobe's (salvage); `note` writes an audit entry."""
         self.hass = hass
         self.entry = entry
         self.store = store
         self.footage = footage
         self.cameras = cameras
         self.ffmpeg_binary, self.ffprobe_binary = binaries
-        self.ffmpeg_ok = ffmpeg_ok
         self._options = options
         self._on_segment = on_segment
         self._note = note
@@ -98,7 +96,6 @@ class RecordingDesk:
                 camera,
                 footage,
                 store,
-                self.ffmpeg_binary,
                 self.ffprobe_binary,
                 resolve_url=self._url_resolver(camera),
                 on_segment=self._segment_indexed,
@@ -148,8 +145,7 @@ class RecordingDesk:
                     notification_id=f"{DOMAIN}_foreign_{camera.id}",
                 )
             recorder.paused = await self.store.async_call(meta.get, paused_key(camera.id)) == "1"
-            if self.ffmpeg_ok:
-                recorder.start()
+            recorder.start()
             if (unsub := triggers.async_track(self.hass, self.store, camera)) is not None:
                 self._unsubs.append(unsub)
         return recovered
@@ -366,12 +362,7 @@ class RecordingDesk:
         for camera_id, recorder in self.recorders.items():
             down = recorder.down_since
             issue = issues.issue_about(issues.CAMERA_OFFLINE, camera_id)
-            if (
-                self.ffmpeg_ok
-                and not recorder.paused
-                and down is not None
-                and time.monotonic() - down >= limit
-            ):
+            if not recorder.paused and down is not None and time.monotonic() - down >= limit:
                 issues.async_raise(
                     self.hass,
                     issue,
@@ -390,5 +381,5 @@ class RecordingDesk:
         if recorder.problem is not None:
             return self.texts(f"offline_{recorder.problem}")
         if recorder.stderr_tail:
-            return recorder.stderr_tail[-1]  # ffmpeg's own words, as it wrote them
+            return recorder.stderr_tail[-1]  # the recorder process's own words (FFmpeg's, through PyAV)
         return self.texts("offline_unknown")

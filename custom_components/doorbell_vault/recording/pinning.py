@@ -2,7 +2,7 @@
 
 Trust on first use: the fingerprint the camera presents when it is configured is shown to the owner and
 stored with the camera. Before each recorder start and each probe the camera must present the same
-certificate again; until the owner accepts a different one, nothing (no credentials, no ffmpeg) goes to it.
+certificate again; until the owner accepts a different one, nothing (no credentials, no recorder) goes to it.
 The handshake runs on the event loop's own sockets (asyncio), never blocking it.
 
 That check is a connection of its own: the pin holds only on the connection that carries the

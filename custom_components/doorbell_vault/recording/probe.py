@@ -190,7 +190,10 @@ def _write_certificate(pem: str) -> str:
 
 
 async def probe_duration(ffprobe: str, path: Path, timeout: float = 30) -> float | None:
-    """Seconds of playable footage in a file (a cut-short fragmented MP4 included), or None."""
+    """Seconds of playable footage in a file (a cut-short fragmented MP4 included), or None.
+
+    Raises ProbeError("ffmpeg_missing") when ffprobe does not run: the file may well be playable.
+    """
     try:
         code, stdout, _ = await _run(
             [
@@ -207,8 +210,10 @@ async def probe_duration(ffprobe: str, path: Path, timeout: float = 30) -> float
             ],
             timeout,
         )
-    except TimeoutError, OSError:
+    except TimeoutError:
         return None
+    except OSError as err:
+        raise ProbeError("ffmpeg_missing") from err
     if code != 0:
         return None
     try:

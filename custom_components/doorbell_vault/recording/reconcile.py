@@ -11,7 +11,7 @@ from pathlib import Path
 from ..clock import now_us
 from ..store import Store, audit, segments
 from ..store.segments import Segment
-from .probe import probe_duration
+from .probe import ProbeError, probe_duration
 from .recorder import Recorder, file_segment, name_time_us, sha256_file
 from .seal_records import Leaf
 
@@ -89,7 +89,10 @@ async def reconcile(
             recovered += 1
             continue
         start_us = name_time_us(path.name)
-        duration = await probe_duration(recorder.ffprobe_binary, path)
+        try:
+            duration = await probe_duration(recorder.ffprobe_binary, path)
+        except ProbeError:
+            duration = None
         if start_us is None or duration is None:
             _LOGGER.warning("%s: %s is not a playable segment; left in place", camera.name, path)
             continue

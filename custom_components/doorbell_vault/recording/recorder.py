@@ -48,7 +48,7 @@ from .pinning import (
     presented_fingerprint,
     recorder_tls,
 )
-from .probe import probe_duration, refuses_credentials
+from .probe import ProbeError, probe_duration, refuses_credentials
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -160,7 +160,7 @@ def file_segment(
     make_private_folder(target.parent)
     if source != target:
         source.replace(target)
-    # ffmpeg creates it 0600 (its umask); one written by anything else becomes owner-only here.
+    # The recorder process creates it 0600 (its umask); one written by anything else becomes owner-only here.
     target.chmod(0o600)
     size = target.stat().st_size
     digest = sha256_file(target)
@@ -273,7 +273,6 @@ class Recorder:
         camera: CameraConfig,
         storage: Path,
         store: Store,
-        ffmpeg_binary: str,
         ffprobe_binary: str,
         *,
         resolve_url: Callable[[], Awaitable[str | None]] | None = None,
@@ -286,7 +285,6 @@ class Recorder:
         self.camera = camera
         self.storage = storage
         self.store = store
-        self.ffmpeg_binary = ffmpeg_binary
         self.ffprobe_binary = ffprobe_binary
         self.incoming = storage / camera.id / INCOMING
         self.pid_file = storage / camera.id / PID_FILE
@@ -439,7 +437,7 @@ class Recorder:
             return False
         tls = await self._same_certificate(url)
         if tls is False:
-            return False  # no ffmpeg: the stored credentials never go to another certificate's server
+            return False  # not started: the stored credentials never go to another certificate's server
         if self._stopping or self.paused:
             return False  # stopped or paused during the handshake
         try:
@@ -662,7 +660,12 @@ class Recorder:
         indexed = 0
         for name in names:
             path = self.incoming / name
-            duration = await probe_duration(self.ffprobe_binary, path)
+            try:
+                duration = await probe_duration(self.ffprobe_binary, path)
+            except ProbeError:
+                # Without ffprobe nothing can tell playable from broken: kept for a later salvage.
+                _LOGGER.warning("%s: ffprobe does not run; %s stays in incoming/", self.camera.name, name)
+                break
             if duration is None:
                 # Not one whole fragment: no playable footage in it.
                 await self.store.async_job(_remove, path)

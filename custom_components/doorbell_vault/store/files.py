@@ -12,7 +12,7 @@ from typing import Final
 
 FILE_MODE: Final = 0o600
 FOLDER_MODE: Final = 0o700
-# For child processes (ffmpeg) that write into the storage folder: their files are born 0600.
+# Child processes writing into the storage folder (the recorder, ffmpeg cutting clips): files born 0600.
 PRIVATE_UMASK: Final = 0o077
 
 
