@@ -22,7 +22,8 @@ from typing import Any
 
 from homeassistant.core import HomeAssistant
 
-from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.evidence.clips import cut
+from custom_components.doorbell_vault.evidence.order import CameraFootage, Order
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.recording import recorder as recorder_module
 from custom_components.doorbell_vault.recording.recorder import TIME_ARRIVAL, TIME_RTCP, name_time_us
@@ -173,14 +174,14 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
                     assert (stream["codec_name"], stream["codec_tag_string"]) == ("hevc", "hvc1")
             # A window across three segment joins, cut as a share would be.
             window = segments[1:4]
-            order = export.Order(
+            order = Order(
                 storage=storage,
                 request_id="clock",
                 request={},
                 decision={},
                 start_us=window[0].start_us + 500_000,
                 end_us=window[-1].end_us - 500_000,
-                cameras=[export.CameraFootage(name, window)],
+                cameras=[CameraFootage(name, window)],
                 include_audio=True,
                 audit_head={},
                 software={},
@@ -190,7 +191,7 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
                 ffprobe="ffprobe",
             )
             target = storage / f"{name}.mp4"
-            described = await hass.async_add_executor_job(export.cut, order, order.cameras[0], target)
+            described = await hass.async_add_executor_job(cut, order, order.cameras[0], target)
             assert described["time_source"] == source
             if source == TIME_RTCP:
                 assert abs(described["camera_clock_offset_ms"] - shift * 1000) < 200, described
@@ -200,7 +201,7 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
             # The clip starts on a keyframe; the simulator sent keyframe k at epoch + k * GOP (true
             # time), which the camera's clock calls epoch + shift + k * GOP.
             gop = 4.0 if name == "Porch" else 2.0
-            start = export.datetime.fromisoformat(described["start"]).timestamp()
+            start = datetime.fromisoformat(described["start"]).timestamp()
             since = start - epochs[name] - shift
             error = abs(since - round(since / gop) * gop)
             figures[name]["utc_start_error_ms"] = error * 1000

@@ -34,7 +34,7 @@ from yarl import URL
 
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.evidence import clips
 from custom_components.doorbell_vault.evidence.export import verify_package
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.recording.retention import Policy, prune
@@ -608,8 +608,8 @@ async def test_cut_trusts_the_later_segment_when_an_early_one_was_indexed_late(
 async def test_too_small_an_index_reservation_falls_back_to_a_faststart_pass(
     hass: HomeAssistant, hub: MockConfigEntry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(export, "MOOV_BASE", 64)
-    monkeypatch.setattr(export, "MOOV_PER_PACKET", 0)
+    monkeypatch.setattr(clips, "MOOV_BASE", 64)
+    monkeypatch.setattr(clips, "MOOV_PER_PACKET", 0)
     request_id = await submit_request(hass, hub, 7, 19)
     await share_request(hass, request_id, cameras=["Garage"])
     clip = hub.runtime_data.storage / "shares" / request_id / "garage.mp4"

@@ -17,7 +17,7 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .clock import moment_us
 from .const import CONF_AGENCY_BLOCKLIST, CONF_SHARE_AUDIO, CONF_SHARE_DAYS, CONF_SHARE_DOWNLOADS
-from .evidence.export import ExportError
+from .evidence.order import ExportError
 from .evidence.sharing import NoFootage, ShareResult, UnknownCamera, WindowWidened, narrow
 from .hub import DoorbellVault
 from .requests.agencies import CONF_POLICY, POLICY_DECLINE, SUBENTRY_AGENCY, Agency

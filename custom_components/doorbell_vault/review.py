@@ -25,7 +25,8 @@ from .clock import iso as clock_iso
 from .clock import moment_us
 from .decide import Choice
 from .evidence import transparency
-from .evidence.export import GAP_US, slug
+from .evidence.clips import GAP_US
+from .evidence.export import slug
 from .hub import DoorbellVault, loaded_vault
 from .media_source import SEGMENT_URL
 from .store import reports, segments

@@ -46,7 +46,9 @@ from ..store import shares as stored_shares
 from ..store.requests import Request, RequestNotPending
 from ..store.shares import NewShare, Share
 from ..texts import async_text, markdown_escape
-from . import export, timestamp
+from . import export, signing, timestamp
+from .custody_record import quoted
+from .order import CameraFootage, Order
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -89,7 +91,7 @@ def terms(
     """The recipient's duties, as the signed manifest and the custody record state them."""
     start_us, end_us = window
     # Quoted: what the requester wrote can never forge a line of the signed terms.
-    case = export.quoted(request.case_number) if request.case_number else "the case named in the request"
+    case = quoted(request.case_number) if request.case_number else "the case named in the request"
     delete_by = iso(now_us() + retention_days * 86_400 * 1_000_000)
     return {
         "retention_days": retention_days,
@@ -182,16 +184,16 @@ class ShareDesk:
     @property
     def public_key(self) -> str | None:
         """The installation's public key (base64 of the raw Ed25519 key)."""
-        return export.public_key_text(self.key) if self.key else None
+        return signing.public_key_text(self.key) if self.key else None
 
     @property
     def fingerprint(self) -> dict[str, str] | None:
         """The key's fingerprint (hex and words) the household gives each recipient once, in advance."""
-        return export.key_fingerprint(self.key) if self.key else None
+        return signing.key_fingerprint(self.key) if self.key else None
 
     async def async_start(self) -> None:
         """Load (or make) the signing key; end shares that expired while stopped, arm the others."""
-        self.key = await self.hass.async_add_executor_job(export.signing_key, self.state)
+        self.key = await self.hass.async_add_executor_job(signing.signing_key, self.state)
         live = await self.lifecycle.async_shares(live=True)
         await self.hass.async_add_executor_job(export.sweep, self.storage, {s.request_id for s in live})
         now = now_us()
@@ -358,7 +360,7 @@ class ShareDesk:
 
     async def _footage(
         self, request: Request, chosen: list[str] | None, window: tuple[int, int]
-    ) -> tuple[list[export.CameraFootage], list[tuple[str, int, int]]]:
+    ) -> tuple[list[CameraFootage], list[tuple[str, int, int]]]:
         """The chosen cameras' segments in the window, and the spans to hold; NoFootage if none."""
         footage, held = [], []
         for camera in self._cameras():
@@ -370,7 +372,7 @@ class ShareDesk:
             found = [s for s in found if s.id not in foreign]
             if found:
                 found = await self.store.async_call(segments.timing, found)
-                footage.append(export.CameraFootage(camera.name, found))
+                footage.append(CameraFootage(camera.name, found))
                 held.append((camera.id, found[0].start_us, found[-1].end_us))
         if not footage:
             raise NoFootage(request.id)
@@ -379,12 +381,12 @@ class ShareDesk:
     async def _order(
         self,
         request: Request,
-        footage: list[export.CameraFootage],
+        footage: list[CameraFootage],
         window: tuple[int, int],
         include_audio: bool,
         decided_by: str,
         decider: str | None,
-    ) -> export.Order:
+    ) -> Order:
         assert self.key is not None
         # Seal what was recorded since the last hourly seal, so every source has a capture-time proof.
         await self.store.async_call(seals.seal, now_us())
@@ -396,7 +398,7 @@ class ShareDesk:
         integration = await async_get_integration(self.hass, DOMAIN)
         fields = request.fields
         options = self._options()
-        return export.Order(
+        return Order(
             storage=self.storage,
             request_id=request.id,
             request={
@@ -416,7 +418,7 @@ class ShareDesk:
                 "decided_at": dt_util.utcnow().isoformat(),
             },
             terms=terms(request, [f.name for f in footage], int(options[CONF_SHARE_RETENTION_DAYS]), window),
-            key_fingerprint=export.key_fingerprint(self.key),
+            key_fingerprint=signing.key_fingerprint(self.key),
             proofs=proofs,
             seals=sealed,
             start_us=window[0],
