@@ -48,6 +48,7 @@ from .conftest import (
     ffprobe,
     footage_hub,
     make_hub,
+    share_in_background,
     share_request,
     submit_request,
     unzip,
@@ -636,15 +637,28 @@ async def test_no_second_decision_while_a_package_is_being_built(
     hass: HomeAssistant, hub: MockConfigEntry
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    request_id = await submit_request(hass, hub, 7, 19)
-    building = hass.async_create_task(share_request(hass, request_id))
-    await wait_for(lambda: request_id in vault.lifecycle.building, timeout=5, step=0.001)
+    request_id, building = await share_in_background(hass, hub)
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call(DOMAIN, "decline_request", {"request_id": request_id}, blocking=True)
     with pytest.raises(ServiceValidationError):
         await share_request(hass, request_id)
     assert (await building)["status"] == "shared"
     assert len(await vault.lifecycle.async_shares()) == 1
+
+
+async def test_a_share_cancelled_while_its_package_is_cut_is_recorded_and_leaves_the_request_pending(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    request_id, building = await share_in_background(hass, hub, stage="cutting")
+    building.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await building
+    assert len(await audit_entries(vault, "share_failed")) == 1
+    request = await vault.lifecycle.async_get(request_id)
+    assert request is not None
+    assert request.status == "pending"
+    assert await vault.lifecycle.async_shares() == []
 
 
 async def test_revoking_stops_a_running_download(

@@ -210,42 +210,21 @@ def plan_cut(order: Order, footage: CameraFootage) -> Cut:
 
 def _packet_rate(ffprobe: str, path: Path) -> float:
     """Packets per second (all streams) of a segment."""
-    output = _run(
-        [
-            ffprobe,
-            "-v",
-            "error",
-            *FILES_ONLY,
-            "-show_entries",
-            "packet=pts_time",
-            "-of",
-            "csv=p=0",
-            str(path),
-        ],
-        timeout=60,
-    )
-    return len(output.splitlines()) / max(_duration(ffprobe, path), 1.0)
+    return len(_entries(ffprobe, path, "packet=pts_time").splitlines()) / max(_duration(ffprobe, path), 1.0)
 
 
 def _duration(ffprobe: str, path: Path) -> float:
-    output = _run(
-        [
-            ffprobe,
-            "-v",
-            "error",
-            *FILES_ONLY,
-            "-show_entries",
-            "format=duration",
-            "-of",
-            "csv=p=0",
-            str(path),
-        ],
-        timeout=60,
-    )
+    output = _entries(ffprobe, path, "format=duration")
     try:
         return float(output.strip())
     except ValueError as err:
         raise ExportError(f"{path.name} has no duration") from err
+
+
+def _entries(ffprobe: str, path: Path, entries: str) -> str:
+    """Ffprobe's `-show_entries` of a file, one CSV line each."""
+    command = [ffprobe, "-v", "error", *FILES_ONLY, "-show_entries", entries, "-of", "csv=p=0", str(path)]
+    return _run(command, timeout=60)
 
 
 def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:

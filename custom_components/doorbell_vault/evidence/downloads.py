@@ -9,6 +9,7 @@ import asyncio
 import contextlib
 import threading
 from collections.abc import Awaitable, Callable, Iterator
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -24,29 +25,22 @@ from . import export
 from .links import token_hash
 
 
+@dataclass(eq=False)
 class Downloads:
     """The running downloads of one hub's shares."""
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        store: Store,
-        storage: Path,
-        lifecycle: Lifecycle,
-        end: Callable[[str, str], Awaitable[object]],
-    ) -> None:
-        """`end(request_id, reason)` ends a share (the last download of its limit ends it: "exhausted")."""
-        self.hass = hass
-        self.store = store
-        self.storage = storage
-        self.lifecycle = lifecycle
-        self._end = end
-        self._streams: dict[str, set[threading.Event]] = {}
-        # Downloads claimed and not yet ended, per request: in memory only, so none outlives a restart.
-        # Touched only on the store's thread (stored_shares.claim and .release).
-        self._running: dict[str, int] = {}
-        # Ended shares whose files wait for their running downloads to finish.
-        self._remove_later: set[str] = set()
+    hass: HomeAssistant
+    store: Store
+    storage: Path
+    lifecycle: Lifecycle
+    # Ends a share: the last download its limit allows ends it ("exhausted").
+    end: Callable[[str, str], Awaitable[object]]
+    _streams: dict[str, set[threading.Event]] = field(default_factory=dict, init=False)
+    # Downloads claimed and not yet ended, per request: in memory only, so none outlives a restart.
+    # Touched only on the store's thread (stored_shares.claim and .release).
+    _running: dict[str, int] = field(default_factory=dict, init=False)
+    # Ended shares whose files wait for their running downloads to finish.
+    _remove_later: set[str] = field(default_factory=set, init=False)
 
     async def async_find(self, token: str, *, attempt: bool = False) -> Share | None:
         """The live share of a token (after the same lookup whatever the token is).
@@ -84,7 +78,7 @@ class Downloads:
             share, "share_downloaded", {**entry, "download": counted.downloads, "of": counted.max_downloads}
         )
         if entry.get("completed") and counted.downloads >= counted.max_downloads:
-            await self._end(share.request_id, "exhausted")
+            await self.end(share.request_id, "exhausted")
         if share.request_id in self._remove_later and not self._streams.get(share.request_id):
             self._remove_later.discard(share.request_id)
             await self.hass.async_add_executor_job(export.remove, self.storage, share.request_id)

@@ -7,6 +7,7 @@ package builder gets (export.build).
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
@@ -41,6 +42,17 @@ def narrow(request: Request, start_us: int | None, end_us: int | None) -> tuple[
     return start, end
 
 
+@dataclass(frozen=True, slots=True)
+class Choice:
+    """What the owner chose to share: the cameras (None: every one), the window, audio, who decided."""
+
+    cameras: list[str] | None
+    window: tuple[int, int]
+    include_audio: bool
+    decided_by: str
+    decider: str | None
+
+
 # How the package names who decided, unless the owner chose to give their name.
 DECIDER_ROLES: Final = {"user": "household member", "automation": "automation", "policy": "standing policy"}
 
@@ -73,15 +85,14 @@ async def async_footage(
     store: Store,
     cameras: Iterable[CameraConfig],
     request: Request,
-    chosen: list[str] | None,
-    window: tuple[int, int],
+    choice: Choice,
 ) -> tuple[list[CameraFootage], list[tuple[str, int, int]]]:
     """The chosen cameras' segments in the window, and the spans to hold; NoFootage if none."""
     footage, held = [], []
     for camera in cameras:
-        if chosen is not None and camera.id not in chosen:
+        if choice.cameras is not None and camera.id not in choice.cameras:
             continue
-        found = await store.async_call(segments.in_window, camera.id, *window)
+        found = await store.async_call(segments.in_window, camera.id, *choice.window)
         # Files found in the folder that Doorbell Vault did not record are never evidence.
         foreign = await store.async_call(segments.foreign_ids, [s.id for s in found])
         found = [s for s in found if s.id not in foreign]
@@ -100,11 +111,8 @@ async def async_order(
     lifecycle: Lifecycle,
     request: Request,
     footage: list[CameraFootage],
-    window: tuple[int, int],
+    choice: Choice,
     *,
-    include_audio: bool,
-    decided_by: str,
-    decider: str | None,
     options: Mapping[str, Any],
     storage: Path,
     key_fingerprint: dict[str, str],
@@ -118,6 +126,7 @@ async def async_order(
     head = await lifecycle.async_verify_audit()
     integration = await async_get_integration(hass, DOMAIN)
     fields = request.fields
+    window, decided_by = choice.window, choice.decided_by
     return Order(
         storage=storage,
         request_id=request.id,
@@ -134,7 +143,7 @@ async def async_order(
             "decided_by": decided_by,
             "decider_role": DECIDER_ROLES.get(decided_by, decided_by),
             # The person's name goes to the agency only when the owner chose so.
-            "decider": decider if options[CONF_SHARE_DECIDER_NAME] else None,
+            "decider": choice.decider if options[CONF_SHARE_DECIDER_NAME] else None,
             "decided_at": dt_util.utcnow().isoformat(),
         },
         terms=terms(request, [f.name for f in footage], int(options[CONF_SHARE_RETENTION_DAYS]), window),
@@ -144,7 +153,7 @@ async def async_order(
         start_us=window[0],
         end_us=window[1],
         cameras=footage,
-        include_audio=include_audio,
+        include_audio=choice.include_audio,
         audit_head={"entries": head.entries, "hash": head.head, "intact": head.ok},
         software={"name": NAME, "version": str(integration.version)},
         ffmpeg=binaries[0],

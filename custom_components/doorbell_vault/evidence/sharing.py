@@ -38,7 +38,7 @@ from .downloads import Downloads
 from .export import Package
 from .links import async_link, new_token, token_hash
 from .order import CameraFootage
-from .share_order import async_footage, async_order, narrow
+from .share_order import Choice, async_footage, async_order, narrow
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -215,12 +215,12 @@ class ShareDesk:
         request = await self.lifecycle.async_get(request_id)
         if request is None:
             raise RequestNotPending(request_id)
-        window = narrow(request, start_us, end_us)
+        choice = Choice(chosen, narrow(request, start_us, end_us), include_audio, decided_by, decider)
         self.lifecycle.claim_for_sharing(request)  # from here on, no second decision can start
         try:
-            footage, held = await async_footage(self.store, self._cameras(), request, chosen, window)
+            footage, held = await async_footage(self.store, self._cameras(), request, choice)
             async with _on_failure(partial(self._failed, request)):
-                package = await self._build(request, footage, window, include_audio, decided_by, decider)
+                package = await self._build(request, footage, choice)
             await self._timestamp(request, package)
             token, now = new_token(), dt_util.utcnow()
             share = new_share(
@@ -242,15 +242,7 @@ class ShareDesk:
         _LOGGER.info("Request %s shared: %s files in %.1f s", request_id, len(package.files), package.seconds)
         return ShareResult(shared, url, share.expires_us, package.files, warning)
 
-    async def _build(
-        self,
-        request: Request,
-        footage: list[CameraFootage],
-        window: tuple[int, int],
-        include_audio: bool,
-        decided_by: str,
-        decider: str | None,
-    ) -> Package:
+    async def _build(self, request: Request, footage: list[CameraFootage], choice: Choice) -> Package:
         """The package, built on an executor thread; the request shows each stage as its progress."""
         assert self.key is not None
         order = await async_order(
@@ -259,10 +251,7 @@ class ShareDesk:
             self.lifecycle,
             request,
             footage,
-            window,
-            include_audio=include_audio,
-            decided_by=decided_by,
-            decider=decider,
+            choice,
             options=self._options(),
             storage=self.storage,
             key_fingerprint=signing.key_fingerprint(self.key),
