@@ -451,8 +451,12 @@ async def share_in_background(
     """
     request_id = await submit_request(hass, entry, 7, 19)
     building = hass.async_create_task(share_request(hass, request_id))
-    stages = entry.runtime_data.lifecycle.building
-    await wait_for(lambda: request_id in stages and stages[request_id].startswith(stage), timeout=30, step=0.001)
+    stages: dict[str, str] = entry.runtime_data.lifecycle.building
+
+    def reached() -> bool:
+        return request_id in stages and stages[request_id].startswith(stage)
+
+    await wait_for(reached, timeout=30, step=0.001)
     return request_id, building
 
 
