@@ -22,6 +22,8 @@ from pathlib import Path
 
 from custom_components.doorbell_vault import merkle
 from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.evidence.order import CameraFootage, Order
+from custom_components.doorbell_vault.evidence.signing import key_fingerprint, signing_key
 from custom_components.doorbell_vault.store.seals import Proof
 from custom_components.doorbell_vault.store.segments import Segment
 
@@ -77,7 +79,7 @@ def run_once(storage: Path, count: int) -> dict[str, float]:
     segments = indexed(storage, count)
     digests = _digests(storage, segments)
     half = SEGMENT_S * 500_000
-    key = export.signing_key(storage)
+    key = signing_key(storage)
     started = time.perf_counter()
     # The capture-time proofs, as the share builder gets them from the index: one tree over the seal.
     tree = merkle.Tree(digests)
@@ -86,19 +88,19 @@ def run_once(storage: Path, count: int) -> dict[str, float]:
         s.id: Proof(1, digests[i].hex(), i, tree.size, [n.hex() for n in tree.path(i)], root)
         for i, s in enumerate(segments)
     }
-    order = export.Order(
+    order = Order(
         storage=storage,
         request_id=f"bench{count}{time.monotonic_ns()}",
         request={"agency": "Bench PD", "case_number": "1", "legal_basis": "warrant", "received": "-"},
         decision={"decided_by": "user", "decider_role": "household member"},
         start_us=segments[0].start_us + half,
         end_us=segments[-1].end_us - half,
-        cameras=[export.CameraFootage("Front door", segments)],
+        cameras=[CameraFootage("Front door", segments)],
         include_audio=False,
         audit_head={"entries": 0, "hash": "0" * 64},
         software={"name": "Doorbell Vault", "version": "bench"},
         terms={"text": ["Delete within 90 days."]},
-        key_fingerprint=export.key_fingerprint(key),
+        key_fingerprint=key_fingerprint(key),
         ffmpeg="ffmpeg",
         ffprobe="ffprobe",
         proofs=proofs,

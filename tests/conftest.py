@@ -442,6 +442,24 @@ async def share_request(hass: HomeAssistant, request_id: str, **fields: Any) -> 
     return dict(result)
 
 
+async def share_in_background(
+    hass: HomeAssistant, entry: MockConfigEntry, stage: str = ""
+) -> tuple[str, asyncio.Task[dict[str, Any]]]:
+    """A new request (seconds 7..19 of the footage) being shared: its id and the sharing task.
+
+    Returns once the package's build shows a stage starting with `stage`.
+    """
+    request_id = await submit_request(hass, entry, 7, 19)
+    building = hass.async_create_task(share_request(hass, request_id))
+    stages: dict[str, str] = entry.runtime_data.lifecycle.building
+
+    def reached() -> bool:
+        return request_id in stages and stages[request_id].startswith(stage)
+
+    await wait_for(reached, timeout=30, step=0.001)
+    return request_id, building
+
+
 def unzip(body: bytes, folder: Path) -> Path:
     """Unpack a downloaded package (its ZIP checked) into `folder`."""
     with zipfile.ZipFile(io.BytesIO(body)) as archive:

@@ -18,7 +18,7 @@ from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
 
 from custom_components.doorbell_vault.const import DATABASE_FILE, DOMAIN
-from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.evidence import signing
 from custom_components.doorbell_vault.requests import agencies
 from custom_components.doorbell_vault.requests.secret import write_secret
 from custom_components.doorbell_vault.store import audit, inbox, seals, segments
@@ -154,7 +154,7 @@ async def test_a_restored_backup_continues_its_chain_and_proves_the_footage_reco
     )
     assert pending is not None
     assert pending["status"] == "pending", pending
-    key = await hass.async_add_executor_job(export.signing_key, storage)
+    key = await hass.async_add_executor_job(signing.signing_key, storage)
     before = await vault.store.async_call(inbox.get, str(pending["request_id"]))
     assert before is not None
     files = await _back_up(hass, hass_ws_client)
@@ -182,8 +182,8 @@ async def test_a_restored_backup_continues_its_chain_and_proves_the_footage_reco
     assert await vault.store.async_call(segments.foreign_ids, ids) == set()
     proofs = await vault.store.async_call(seals.proofs, ids)
     assert {p.root for p in proofs.values()} == {sealed.root}
-    again = await hass.async_add_executor_job(export.signing_key, storage)
-    assert export.key_fingerprint(again) == export.key_fingerprint(key)
+    again = await hass.async_add_executor_job(signing.signing_key, storage)
+    assert signing.key_fingerprint(again) == signing.key_fingerprint(key)
     request = await vault.store.async_call(inbox.get, str(pending["request_id"]))
     assert request is not None
     assert request.status == "pending"

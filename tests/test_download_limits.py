@@ -94,11 +94,13 @@ async def test_download_attempts_have_their_own_cap(
     token = URL(str(shared["share_url"])).path.rsplit("/", 1)[1]
     claims = []
     for _ in range(11):  # each one cut off at once: its slot comes back, its attempt does not
-        claims.append(claim := await vault.shares.async_find(token, attempt=True))
+        claims.append(claim := await vault.shares.downloads.async_find(token, attempt=True))
         if claim is not None:
-            await vault.shares.async_downloaded(claim, {"bytes": 0, "completed": False})
+            await vault.shares.downloads.async_downloaded(claim, {"bytes": 0, "completed": False})
     assert [c is not None for c in claims] == [True] * 10 + [False]
-    assert (await vault.shares.async_find(token)) is not None  # the page still shows; no download is spent
+    assert (
+        await vault.shares.downloads.async_find(token)
+    ) is not None  # the page still shows; no download is spent
 
 
 async def test_attempt_claims_are_atomic_in_the_store(

@@ -112,12 +112,12 @@ async def test_a_download_cancelled_while_it_claims_its_slot_gives_the_slot_back
     _request_id, path = await _shared(hass, entry, max_downloads=1)
     token = path.rsplit("/", 1)[1]
     # The client goes while the store takes the slot: its handler is cancelled mid-claim.
-    claiming = asyncio.ensure_future(vault.shares.async_find(token, attempt=True))
+    claiming = asyncio.ensure_future(vault.shares.downloads.async_find(token, attempt=True))
     await asyncio.sleep(0)
     claiming.cancel()
     with pytest.raises(asyncio.CancelledError):
         await claiming
     await wait_for(lambda: _downloads(vault), timeout=10, step=0.05)
     assert [d["completed"] for d in await _downloads(vault)] == [False]
-    assert await vault.shares.async_find(token, attempt=True) is not None
+    assert await vault.shares.downloads.async_find(token, attempt=True) is not None
     await hass.config_entries.async_unload(entry.entry_id)

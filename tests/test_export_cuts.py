@@ -6,7 +6,7 @@ import itertools
 import subprocess
 from pathlib import Path
 
-from custom_components.doorbell_vault.evidence.export import orphaned_tail, trim_orphaned_tail
+from custom_components.doorbell_vault.evidence.clips import orphaned_tail, trim_orphaned_tail
 
 
 def _packets(path: Path) -> list[tuple[float, float]]:

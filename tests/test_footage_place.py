@@ -12,7 +12,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
 from custom_components.doorbell_vault.const import CONF_FOOTAGE_PATH, CONF_STORAGE_PATH, DATABASE_FILE, DOMAIN
-from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.evidence import signing
 from custom_components.doorbell_vault.recording.footage_move import footage_files
 from custom_components.doorbell_vault.store import meta, seals, segments
 
@@ -92,7 +92,7 @@ async def test_an_install_from_before_two_folders_keeps_its_footage_and_backs_up
 ) -> None:
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=2)
     vault = entry.runtime_data
-    fingerprint = export.key_fingerprint(await hass.async_add_executor_job(export.signing_key, storage))
+    fingerprint = signing.key_fingerprint(await hass.async_add_executor_job(signing.signing_key, storage))
     camera = next(iter(vault.cameras))
     paths = {s.path for s in await vault.store.async_call(segments.of_camera, camera)}
     assert await hass.config_entries.async_unload(entry.entry_id)
@@ -106,8 +106,8 @@ async def test_an_install_from_before_two_folders_keeps_its_footage_and_backs_up
     assert entry.data["webhook_id"]
     assert (state / DATABASE_FILE).is_file()
     assert not (storage / DATABASE_FILE).exists()
-    moved = await hass.async_add_executor_job(export.signing_key, state)
-    assert export.key_fingerprint(moved) == fingerprint
+    moved = await hass.async_add_executor_job(signing.signing_key, state)
+    assert signing.key_fingerprint(moved) == fingerprint
     vault = entry.runtime_data
     rows = await vault.store.async_call(segments.of_camera, camera)
     assert {s.path for s in rows} == paths

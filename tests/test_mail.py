@@ -17,7 +17,7 @@ from markdown_it import MarkdownIt
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.const import DOMAIN, MAIL_AUTHENTICATIONS
-from custom_components.doorbell_vault.requests import mail
+from custom_components.doorbell_vault.requests import mail, mail_intake
 
 from .mail import REQUEST, REQUEST_HTML, imap_event, request_mail
 
@@ -341,7 +341,7 @@ async def test_a_mail_cut_short_by_the_imap_entry_says_to_raise_its_size(
         in (notification["message"])
     )
     # The entry passes on text and headers: no repair issue.
-    assert ir.async_get(hass).async_get_issue(DOMAIN, mail.issue_id(imap.entry_id)) is None
+    assert ir.async_get(hass).async_get_issue(DOMAIN, mail_intake.issue_id(imap.entry_id)) is None
 
     # The full text (as with a larger maximum) is a request, verified by the listed domain's DKIM.
     data["text"] = disclaimer + REQUEST.format(**WINDOW)
@@ -433,7 +433,7 @@ async def test_dkim_names_the_imap_option_that_passes_on_the_headers(
     data["text"] = REQUEST.format(**WINDOW)  # as the e-mail blueprint fetches it
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call(DOMAIN, "submit_request_mail", data, blocking=True)
-    issue = ir.async_get(hass).async_get_issue(DOMAIN, mail.issue_id(imap.entry_id))
+    issue = ir.async_get(hass).async_get_issue(DOMAIN, mail_intake.issue_id(imap.entry_id))
     assert issue is not None
     assert issue.translation_placeholders == {"entry": r"vault\@example\.test"}
     (notification,) = hass.data["persistent_notification"].values()

@@ -13,7 +13,8 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.evidence.custody_record import custody_text
+from custom_components.doorbell_vault.evidence.order import Order
 from custom_components.doorbell_vault.requests.policy import Policy, check
 from custom_components.doorbell_vault.requests.validation import RequestInvalid, validate
 
@@ -81,7 +82,7 @@ def test_single_line_fields_refuse_line_breaks_and_invisible_characters(field: s
 
 
 def test_custody_record_quotes_what_the_requester_wrote(tmp_path: Path) -> None:
-    order = export.Order(
+    order = Order(
         storage=tmp_path,
         request_id="r1",
         request={
@@ -103,7 +104,7 @@ def test_custody_record_quotes_what_the_requester_wrote(tmp_path: Path) -> None:
         ffmpeg="ffmpeg",
         ffprobe="ffprobe",
     )
-    text = export.custody_text(order, [], "now")
+    text = custody_text(order, [], "now")
     assert [line for line in text.splitlines() if line.startswith("Decided by:")] == [
         'Decided by:     household member ("Owner")'
     ]

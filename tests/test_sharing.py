@@ -34,10 +34,10 @@ from yarl import URL
 
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.evidence import export
+from custom_components.doorbell_vault.evidence import clips
 from custom_components.doorbell_vault.evidence.export import package_problems
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording.retention import Retention, prune
+from custom_components.doorbell_vault.recording.retention import Policy, prune
 from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED
 from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.segments import Segment
@@ -48,6 +48,7 @@ from .conftest import (
     ffprobe,
     footage_hub,
     make_hub,
+    share_in_background,
     share_request,
     submit_request,
     unzip,
@@ -224,7 +225,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
     # Retention never prunes footage under the share; the unshared camera's is fair game.
     garage = _camera_id(vault, "Garage")
     now_us = int(dt_util.utcnow().timestamp() * 1_000_000)
-    tiny = Retention(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
+    tiny = Policy(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
     await vault.store.async_job(prune, vault.store, vault.storage, tiny, now_us)
     for camera_id in vault.cameras:
         left: list[Segment] = await vault.store.async_call(segments.in_window, camera_id, 0, 2**62)
@@ -608,8 +609,8 @@ async def test_cut_trusts_the_later_segment_when_an_early_one_was_indexed_late(
 async def test_too_small_an_index_reservation_falls_back_to_a_faststart_pass(
     hass: HomeAssistant, hub: MockConfigEntry, monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
-    monkeypatch.setattr(export, "MOOV_BASE", 64)
-    monkeypatch.setattr(export, "MOOV_PER_PACKET", 0)
+    monkeypatch.setattr(clips, "MOOV_BASE", 64)
+    monkeypatch.setattr(clips, "MOOV_PER_PACKET", 0)
     request_id = await submit_request(hass, hub, 7, 19)
     await share_request(hass, request_id, cameras=["Garage"])
     clip = hub.runtime_data.storage / "shares" / request_id / "garage.mp4"
@@ -636,15 +637,28 @@ async def test_no_second_decision_while_a_package_is_being_built(
     hass: HomeAssistant, hub: MockConfigEntry
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    request_id = await submit_request(hass, hub, 7, 19)
-    building = hass.async_create_task(share_request(hass, request_id))
-    await wait_for(lambda: request_id in vault.lifecycle.building, timeout=5, step=0.001)
+    request_id, building = await share_in_background(hass, hub)
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call(DOMAIN, "decline_request", {"request_id": request_id}, blocking=True)
     with pytest.raises(ServiceValidationError):
         await share_request(hass, request_id)
     assert (await building)["status"] == "shared"
     assert len(await vault.lifecycle.async_shares()) == 1
+
+
+async def test_a_share_cancelled_while_its_package_is_cut_is_recorded_and_leaves_the_request_pending(
+    hass: HomeAssistant, hub: MockConfigEntry
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    request_id, building = await share_in_background(hass, hub, stage="cutting")
+    building.cancel()
+    with pytest.raises(asyncio.CancelledError):
+        await building
+    assert len(await audit_entries(vault, "share_failed")) == 1
+    request = await vault.lifecycle.async_get(request_id)
+    assert request is not None
+    assert request.status == "pending"
+    assert await vault.lifecycle.async_shares() == []
 
 
 async def test_revoking_stops_a_running_download(

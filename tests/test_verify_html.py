@@ -15,7 +15,7 @@ from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.evidence import export, verify_package
+from custom_components.doorbell_vault.evidence import signing, verify_package
 from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 from .conftest import footage_hub, shared_package
@@ -118,7 +118,7 @@ async def test_verify_html_in_chromium(
     assert verify_package.verify_manifest_proofs(forged)
     body = (json.dumps(forged, indent=2, ensure_ascii=False) + "\n").encode()
     (in_proof / "manifest.json").write_bytes(body)
-    household_key = await hass.async_add_executor_job(export.signing_key, storage)
+    household_key = await hass.async_add_executor_job(signing.signing_key, storage)
     (in_proof / "manifest.json.sig").write_bytes(household_key.sign(body))
 
     results = await hass.async_add_executor_job(

@@ -17,8 +17,9 @@ from homeassistant.exceptions import HomeAssistantError
 
 from .clock import moment_us
 from .const import CONF_AGENCY_BLOCKLIST, CONF_SHARE_AUDIO, CONF_SHARE_DAYS, CONF_SHARE_DOWNLOADS
-from .evidence.export import ExportError
-from .evidence.sharing import NoFootage, ShareResult, UnknownCamera, WindowWidened, narrow
+from .evidence.order import ExportError
+from .evidence.share_order import NoFootage, WindowWidened, narrow
+from .evidence.sharing import ShareResult, UnknownCamera
 from .hub import DoorbellVault
 from .requests.agencies import CONF_POLICY, POLICY_DECLINE, SUBENTRY_AGENCY, Agency
 from .store.inbox import DecidedBy, Request, RequestNotPending, Status

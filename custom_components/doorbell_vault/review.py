@@ -24,7 +24,8 @@ from homeassistant.util.location import distance
 from .clock import iso_or_none, moment_us
 from .decide import Choice
 from .evidence import transparency
-from .evidence.export import GAP_US, slug
+from .evidence.clips import GAP_US
+from .evidence.export import slug
 from .hub import DoorbellVault, loaded_vault
 from .media_source import SEGMENT_URL
 from .store import inbox, reports, segments, shares

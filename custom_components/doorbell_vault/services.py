@@ -15,7 +15,8 @@ from . import decide, phone, review
 from .clock import moment_us
 from .const import CONF_MAIL_AUTHENTICATION, CONF_MAIL_AUTHSERV_ID, CONF_MAIL_TRUSTED_DOMAINS, DOMAIN
 from .hub import DoorbellVault, loaded_vault
-from .requests.mail import MAX_TEXT, Mail, MailRefused, async_submit_mail, authenticate, domain_listed
+from .requests.mail import MAX_TEXT, Mail, authenticate, domain_listed
+from .requests.mail_intake import MailRefused, async_submit_mail
 from .requests.validation import RequestInvalid
 from .store.inbox import Request
 from .texts import translated_error

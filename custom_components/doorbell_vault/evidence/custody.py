@@ -25,7 +25,7 @@ from ..recording import seal_records
 from ..recording.seal_records import Leaf, SealRecord
 from ..requests.lifecycle import Lifecycle
 from ..store import Store, StoreError, meta, seals, write_private
-from . import export, timestamp
+from . import signing, timestamp
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -76,7 +76,7 @@ class Custody:
 
     async def _signing_key(self) -> Ed25519PrivateKey:
         if self._key is None:
-            self._key = await self.hass.async_add_executor_job(export.signing_key, self.state)
+            self._key = await self.hass.async_add_executor_job(signing.signing_key, self.state)
         return self._key
 
     # Seals ---------------------------------------------------------------------------------------
@@ -97,7 +97,7 @@ class Custody:
     async def async_write_records(self) -> int:
         """Write the signed record of each seal that has none yet (a crash between the two is caught up)."""
         key = await self._signing_key()
-        public = export.public_raw(key)
+        public = signing.public_raw(key)
         upto = int(await self.store.async_call(meta.get, RECORDS_UPTO) or 0)
         written = 0
         for seq in await self.store.async_call(seals.since, upto):
@@ -115,7 +115,7 @@ class Custody:
     async def async_proven(self) -> dict[str, Leaf]:
         """The segments the verified seal records list, by path (read once per start)."""
         if self._records is None:
-            public = export.public_raw(await self._signing_key())
+            public = signing.public_raw(await self._signing_key())
             self._records = await self.hass.async_add_executor_job(
                 seal_records.read_verified, self.footage, public
             )

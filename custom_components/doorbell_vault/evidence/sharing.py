@@ -1,114 +1,84 @@
 """Shares: a decided request's evidence package behind a time-limited, revocable, counted link.
 
-The link's token is 256 random bits, handed out once and stored only as its SHA-256. Footage under a
-live share is held; when the share ends (revoked, expired, downloads used up) the package files are
-deleted, the index and the audit log keep the hashes, and the holds lapse after the grace period.
-Every status change goes through the request lifecycle.
+Footage under a live share is held; when the share ends (revoked, expired, downloads used up) the package
+files are deleted, the index and the audit log keep the hashes, and the holds lapse after the grace
+period. Every status change goes through the request lifecycle. What goes into a package is chosen in
+share_order.py, the link is made in links.py, and downloads are counted in downloads.py.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import hashlib
 import logging
-import secrets
-import threading
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import timedelta
+from functools import partial
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.components import persistent_notification
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
-from homeassistant.helpers.network import NoURLAvailableError, get_url
-from homeassistant.loader import async_get_integration
 from homeassistant.util import dt as dt_util
 
 from ..clock import iso, local_text, now_us, to_us
-from ..const import (
-    CONF_SHARE_DECIDER_NAME,
-    CONF_SHARE_GRACE_DAYS,
-    CONF_SHARE_RETENTION_DAYS,
-    CONF_TSA_URL,
-    DOMAIN,
-    NAME,
-    REQUEST_PATH,
-)
+from ..const import CONF_SHARE_GRACE_DAYS, CONF_TSA_URL, DOMAIN, REQUEST_PATH
 from ..recording.camera_config import CameraConfig
 from ..requests.lifecycle import Lifecycle
 from ..requests.timers import Timers
-from ..store import Store, seals, segments, shares
+from ..store import Store
 from ..store.inbox import Request, RequestNotPending
 from ..store.shares import NewShare, Share
 from ..texts import async_text, markdown_escape
-from . import export, timestamp
+from . import export, signing, timestamp
+from .downloads import Downloads
+from .export import Package
+from .links import async_link, new_token, token_hash
+from .order import CameraFootage
+from .share_order import Choice, async_footage, async_order, narrow
 
 _LOGGER = logging.getLogger(__name__)
-
-SHARE_PATH: Final = "/api/doorbell_vault/share"
-
-
-class NoFootage(Exception):
-    """None of the chosen cameras has footage in the window."""
 
 
 class UnknownCamera(Exception):
     """A chosen camera is not one of the hub's cameras."""
 
 
-class WindowWidened(Exception):
-    """A chosen start or end lies outside the asked window (a window may only be narrowed)."""
-
-
-def narrow(request: Request, start_us: int | None, end_us: int | None) -> tuple[int, int]:
-    """The window to share: the asked one, or a part of it; WindowWidened otherwise."""
-    start = request.start_us if start_us is None else start_us
-    end = request.end_us if end_us is None else end_us
-    if start < request.start_us or end > request.end_us or start >= end:
-        raise WindowWidened(request.id)
-    return start, end
-
-
-def token_hash(token: str) -> str:
-    """What the index keeps of a token."""
-    return hashlib.sha256(token.encode()[:256]).hexdigest()
-
-
-# How the package names who decided, unless the owner chose to give their name.
-DECIDER_ROLES: Final = {"user": "household member", "automation": "automation", "policy": "standing policy"}
-
-
-def terms(
-    request: Request, cameras: list[str], retention_days: int, window: tuple[int, int]
-) -> dict[str, Any]:
-    """The recipient's duties, as the signed manifest and the custody record state them."""
-    start_us, end_us = window
-    # Quoted: what the requester wrote can never forge a line of the signed terms.
-    case = export.quoted(request.case_number) if request.case_number else "the case named in the request"
-    delete_by = iso(now_us() + retention_days * 86_400 * 1_000_000)
-    return {
-        "retention_days": retention_days,
-        "delete_by": delete_by,
-        "case_number": request.case_number,
-        "cameras": cameras,
-        "window": {"start": iso(start_us), "end": iso(end_us)},
-        "text": [
-            f"Delete this footage and every copy of it by {delete_by} unless it has been entered as "
-            f"evidence in {case}.",
-            f"Do not share it with anyone beyond what {case} requires.",
-            f"Granted: cameras {', '.join(cameras)}; window {iso(start_us)} to {iso(end_us)} (UTC); "
-            "nothing else.",
-        ],
-    }
-
-
 def max_attempts(max_downloads: int) -> int:
     """How many download attempts a link allows: its own, higher cap (interrupted downloads retry)."""
     return max(10, 5 * max_downloads)
+
+
+def new_share(
+    request: Request,
+    package: Package,
+    digest: str,
+    expires_us: int,
+    held: list[tuple[str, int, int]],
+    *,
+    max_downloads: int,
+    decided_by: str,
+    link_to_key: bool,
+) -> NewShare:
+    """What sharing writes: the built package, the link's hash and limits, the spans to hold."""
+    return NewShare(
+        request_id=request.id,
+        token_hash=digest,
+        folder=package.folder,
+        package_bytes=package.package_bytes,
+        manifest=package.manifest,
+        manifest_sha256=package.manifest_sha256,
+        files=package.files,
+        expires_us=expires_us,
+        max_downloads=max_downloads,
+        decided_by=decided_by,
+        max_attempts=max_attempts(max_downloads),
+        held=held,
+        link_to_key=link_to_key,
+    )
 
 
 def share_notification_id(request_id: str) -> str:
@@ -171,26 +141,21 @@ class ShareDesk:
         self._ffprobe = ffprobe_binary
         self.key: Ed25519PrivateKey | None = None
         self._expiries = Timers(hass)
-        self._streams: dict[str, set[threading.Event]] = {}
-        # Downloads claimed and not yet ended, per request: in memory only, so none outlives a restart.
-        # Touched only on the store's thread (shares.claim and .release).
-        self._running: dict[str, int] = {}
-        # Ended shares whose files wait for their running downloads to finish.
-        self._remove_later: set[str] = set()
+        self.downloads = Downloads(hass, store, storage, lifecycle, self.async_end)
 
     @property
     def public_key(self) -> str | None:
         """The installation's public key (base64 of the raw Ed25519 key)."""
-        return export.public_key_text(self.key) if self.key else None
+        return signing.public_key_text(self.key) if self.key else None
 
     @property
     def fingerprint(self) -> dict[str, str] | None:
         """The key's fingerprint (hex and words) the household gives each recipient once, in advance."""
-        return export.key_fingerprint(self.key) if self.key else None
+        return signing.key_fingerprint(self.key) if self.key else None
 
     async def async_start(self) -> None:
         """Load (or make) the signing key; end shares that expired while stopped, arm the others."""
-        self.key = await self.hass.async_add_executor_job(export.signing_key, self.state)
+        self.key = await self.hass.async_add_executor_job(signing.signing_key, self.state)
         live = await self.lifecycle.async_shares(live=True)
         await self.hass.async_add_executor_job(export.sweep, self.storage, {s.request_id for s in live})
         now = now_us()
@@ -250,75 +215,77 @@ class ShareDesk:
         request = await self.lifecycle.async_get(request_id)
         if request is None:
             raise RequestNotPending(request_id)
-        window = narrow(request, start_us, end_us)
-        lifecycle = self.lifecycle
-        lifecycle.claim_for_sharing(request)  # from here on, no second decision can start
+        choice = Choice(chosen, narrow(request, start_us, end_us), include_audio, decided_by, decider)
+        self.lifecycle.claim_for_sharing(request)  # from here on, no second decision can start
         try:
-            footage, held = await self._footage(request, chosen, window)
-        except BaseException:
-            lifecycle.set_progress(request, None)
-            raise
-        try:
-            order = await self._order(request, footage, window, include_audio, decided_by, decider)
-
-            def progress(stage: str) -> None:
-                self.hass.loop.call_soon_threadsafe(lifecycle.set_progress, request, stage)
-
-            package = await self.hass.async_add_executor_job(export.build, order, self.key, progress)
-        except BaseException as err:
-            lifecycle.set_progress(request, None)
-            await self._failed(request, err)
-            raise
-        await self._timestamp(request, package)
-        token = secrets.token_urlsafe(32)
-        now = dt_util.utcnow()
-        expires_us = to_us(now + expires_in)
-        try:
-            shared = await lifecycle.async_shared(
-                NewShare(
-                    request_id=request_id,
-                    token_hash=token_hash(token),
-                    folder=package.folder,
-                    package_bytes=package.package_bytes,
-                    manifest=package.manifest,
-                    manifest_sha256=package.manifest_sha256,
-                    files=package.files,
-                    expires_us=expires_us,
-                    max_downloads=max_downloads,
-                    decided_by=decided_by,
-                    max_attempts=max_attempts(max_downloads),
-                    held=held,
-                    link_to_key=link_to_key,
-                ),
-                to_us(now),
+            footage, held = await async_footage(self.store, self._cameras(), request, choice)
+            async with _on_failure(partial(self._failed, request)):
+                package = await self._build(request, footage, choice)
+            await self._timestamp(request, package)
+            token, now = new_token(), dt_util.utcnow()
+            share = new_share(
+                request,
+                package,
+                token_hash(token),
+                to_us(now + expires_in),
+                held,
+                max_downloads=max_downloads,
+                decided_by=decided_by,
+                link_to_key=link_to_key,
             )
-        except BaseException:
-            await self.hass.async_add_executor_job(export.remove, self.storage, request_id)
-            raise
+            async with _on_failure(lambda _err: self._remove(request_id)):
+                shared = await self.lifecycle.async_shared(share, to_us(now))
         finally:
-            lifecycle.set_progress(request, None)
-        url, external = self._url(token)
-        warning = None if external else await async_text(self.hass, "share_local_only")
-        result = ShareResult(shared, url, expires_us, package.files, warning)
-        if (stored := await self.lifecycle.async_share_of(request_id)) is not None:
+            self.lifecycle.set_progress(request, None)
+        url, warning = await async_link(self.hass, token)
+        await self._announce(request, share)
+        _LOGGER.info("Request %s shared: %s files in %.1f s", request_id, len(package.files), package.seconds)
+        return ShareResult(shared, url, share.expires_us, package.files, warning)
+
+    async def _build(self, request: Request, footage: list[CameraFootage], choice: Choice) -> Package:
+        """The package, built on an executor thread; the request shows each stage as its progress."""
+        assert self.key is not None
+        order = await async_order(
+            self.hass,
+            self.store,
+            self.lifecycle,
+            request,
+            footage,
+            choice,
+            options=self._options(),
+            storage=self.storage,
+            key_fingerprint=signing.key_fingerprint(self.key),
+            binaries=(self._ffmpeg, self._ffprobe),
+        )
+
+        def progress(stage: str) -> None:
+            self.hass.loop.call_soon_threadsafe(self.lifecycle.set_progress, request, stage)
+
+        return await self.hass.async_add_executor_job(export.build, order, self.key, progress)
+
+    async def _announce(self, request: Request, share: NewShare) -> None:
+        """Arm the share's expiry and tell the household (the link itself goes only to who shared)."""
+        if (stored := await self.lifecycle.async_share_of(request.id)) is not None:
             self._arm(stored)
-        # Every user sees persistent notifications: the link itself goes only to who shared.
+        # Every user sees persistent notifications.
         persistent_notification.async_create(
             self.hass,
             await async_text(
                 self.hass,
                 "notify_shared",
-                cameras=len(package.files),
+                cameras=len(share.files),
                 agency=markdown_escape(request.agency),
-                expires=local_text(expires_us),
-                downloads=max_downloads,
-                review=REQUEST_PATH.format(request_id=request_id),
+                expires=local_text(share.expires_us),
+                downloads=share.max_downloads,
+                review=REQUEST_PATH.format(request_id=request.id),
             ),
             title=await async_text(self.hass, "notify_shared_title"),
-            notification_id=share_notification_id(request_id),
+            notification_id=share_notification_id(request.id),
         )
-        _LOGGER.info("Request %s shared: %s files in %.1f s", request_id, len(package.files), package.seconds)
-        return result
+
+    async def _remove(self, request_id: str) -> None:
+        """Delete a package's files (a share that could not be recorded)."""
+        await self.hass.async_add_executor_job(export.remove, self.storage, request_id)
 
     async def async_link_for_key(
         self, request_id: str, asked_by: dict[str, Any], *, again: bool
@@ -329,14 +296,13 @@ class ShareDesk:
         already running finishes); the share keeps its expiry, limits and counts. Only while the share is
         open and, unless `again`, not handed over yet; None otherwise.
         """
-        token = secrets.token_urlsafe(32)
+        token = new_token()
         minted = await self.lifecycle.async_reissue_link(request_id, token_hash(token), asked_by, again=again)
         if minted is None:
             return None
-        url, external = self._url(token)
-        return url, None if external else await async_text(self.hass, "share_local_only")
+        return await async_link(self.hass, token)
 
-    async def _timestamp(self, request: Request, package: export.Package) -> None:
+    async def _timestamp(self, request: Request, package: Package) -> None:
         """Have the owner's time-stamp authority stamp the manifest (optional; a failure is logged)."""
         url = str(self._options()[CONF_TSA_URL] or "")
         if not url:
@@ -353,79 +319,6 @@ class ShareDesk:
         digest = hashlib.sha256(reply).hexdigest()
         await self.lifecycle.async_note(
             request.id, "manifest_timestamped", {"tsa": url, "tsr_sha256": digest}
-        )
-
-    async def _footage(
-        self, request: Request, chosen: list[str] | None, window: tuple[int, int]
-    ) -> tuple[list[export.CameraFootage], list[tuple[str, int, int]]]:
-        """The chosen cameras' segments in the window, and the spans to hold; NoFootage if none."""
-        footage, held = [], []
-        for camera in self._cameras():
-            if chosen is not None and camera.id not in chosen:
-                continue
-            found = await self.store.async_call(segments.in_window, camera.id, *window)
-            # Files found in the folder that Doorbell Vault did not record are never evidence.
-            foreign = await self.store.async_call(segments.foreign_ids, [s.id for s in found])
-            found = [s for s in found if s.id not in foreign]
-            if found:
-                found = await self.store.async_call(segments.timing, found)
-                footage.append(export.CameraFootage(camera.name, found))
-                held.append((camera.id, found[0].start_us, found[-1].end_us))
-        if not footage:
-            raise NoFootage(request.id)
-        return footage, held
-
-    async def _order(
-        self,
-        request: Request,
-        footage: list[export.CameraFootage],
-        window: tuple[int, int],
-        include_audio: bool,
-        decided_by: str,
-        decider: str | None,
-    ) -> export.Order:
-        assert self.key is not None
-        # Seal what was recorded since the last hourly seal, so every source has a capture-time proof.
-        await self.store.async_call(seals.seal, now_us())
-        proofs = await self.store.async_call(
-            seals.proofs, [s.id for camera in footage for s in camera.segments]
-        )
-        sealed = await self.store.async_call(seals.entries, [p.seq for p in proofs.values()])
-        head = await self.lifecycle.async_verify_audit()
-        integration = await async_get_integration(self.hass, DOMAIN)
-        fields = request.fields
-        options = self._options()
-        return export.Order(
-            storage=self.storage,
-            request_id=request.id,
-            request={
-                "agency": request.agency,
-                "case_number": request.case_number,
-                "legal_basis": request.legal_basis,
-                "requester_name": fields.get("requester_name"),
-                "reason": fields.get("reason"),
-                "received": iso(request.received_us),
-                "window_asked": f"{iso(request.start_us)} to {iso(request.end_us)}",
-            },
-            decision={
-                "decided_by": decided_by,
-                "decider_role": DECIDER_ROLES.get(decided_by, decided_by),
-                # The person's name goes to the agency only when the owner chose so.
-                "decider": decider if options[CONF_SHARE_DECIDER_NAME] else None,
-                "decided_at": dt_util.utcnow().isoformat(),
-            },
-            terms=terms(request, [f.name for f in footage], int(options[CONF_SHARE_RETENTION_DAYS]), window),
-            key_fingerprint=export.key_fingerprint(self.key),
-            proofs=proofs,
-            seals=sealed,
-            start_us=window[0],
-            end_us=window[1],
-            cameras=footage,
-            include_audio=include_audio,
-            audit_head={"entries": head.entries, "hash": head.head, "intact": head.ok},
-            software={"name": NAME, "version": str(integration.version)},
-            ffmpeg=self._ffmpeg,
-            ffprobe=self._ffprobe,
         )
 
     async def _failed(self, request: Request, err: BaseException) -> None:
@@ -445,23 +338,6 @@ class ShareDesk:
             notification_id=share_notification_id(request.id),
         )
 
-    def _url(self, token: str) -> tuple[str, bool]:
-        """The link, and whether it is an https:// external one (an agency can open it from outside)."""
-        path = f"{SHARE_PATH}/{token}"
-        try:
-            base = get_url(
-                self.hass, allow_internal=False, allow_cloud=False, require_ssl=True, prefer_external=True
-            )
-        except NoURLAvailableError:
-            pass
-        else:
-            return f"{base}{path}", True
-        try:
-            base = get_url(self.hass, prefer_external=True, allow_cloud=False)
-        except NoURLAvailableError:
-            base = ""
-        return f"{base}{path}", False
-
     async def async_end(self, request_id: str, reason: str) -> Request | None:
         """End a live share: no new download starts; the package is deleted; the holds lapse.
 
@@ -471,70 +347,17 @@ class ShareDesk:
         grace_us = int(float(self._options()[CONF_SHARE_GRACE_DAYS]) * 86_400 * 1_000_000)
         request = await self.lifecycle.async_end_share(request_id, reason, grace_us)
         self._expiries.cancel(request_id)
-        if reason == "revoked":
-            for stop in self._streams.pop(request_id, set()):
-                stop.set()
-        if self._streams.get(request_id):
-            self._remove_later.add(request_id)
-        else:
-            await self.hass.async_add_executor_job(export.remove, self.storage, request_id)
+        await self.downloads.async_share_ended(request_id, revoked=reason == "revoked")
         if request is not None:
             persistent_notification.async_dismiss(self.hass, share_notification_id(request_id))
         return request
 
-    # Downloads ------------------------------------------------------------------------------------
 
-    async def async_find(self, token: str, *, attempt: bool = False) -> Share | None:
-        """The live share of a token (after the same lookup whatever the token is).
-
-        `attempt` claims one download: an attempt and a slot (None when every slot is taken by the
-        downloads completed and running); async_downloaded must follow every claimed one.
-        """
-        if not attempt:
-            return await self.store.async_call(shares.find_live, token_hash(token), now_us())
-        claiming = asyncio.ensure_future(
-            self.store.async_call(shares.claim, token_hash(token), now_us(), self._running)
-        )
-        try:
-            return await asyncio.shield(claiming)
-        except asyncio.CancelledError:
-            # The client went (its handler cancelled) while the slot was being taken: give it back.
-            claiming.add_done_callback(self._give_back)
-            raise
-
-    def _give_back(self, claimed: asyncio.Future[Share | None]) -> None:
-        if claimed.cancelled() or claimed.exception() is not None or (share := claimed.result()) is None:
-            return
-        self.hass.async_create_background_task(
-            self.async_downloaded(share, {"bytes": 0, "completed": False}), f"{DOMAIN} give back a slot"
-        )
-
-    async def async_downloaded(self, share: Share, entry: dict[str, Any]) -> None:
-        """A claimed download ended: logged, its slot freed; a completed one counts (the last ends it)."""
-        completed = bool(entry.get("completed"))
-        counted = await self.store.async_call(
-            shares.release, share.request_id, self._running, completed=completed
-        )
-        counted = counted or share
-        await self.async_log(
-            share, "share_downloaded", {**entry, "download": counted.downloads, "of": counted.max_downloads}
-        )
-        if entry.get("completed") and counted.downloads >= counted.max_downloads:
-            await self.async_end(share.request_id, "exhausted")
-        if share.request_id in self._remove_later and not self._streams.get(share.request_id):
-            self._remove_later.discard(share.request_id)
-            await self.hass.async_add_executor_job(export.remove, self.storage, share.request_id)
-
-    async def async_log(self, share: Share, kind: str, data: dict[str, Any]) -> None:
-        """Append a download entry to the audit log."""
-        await self.lifecycle.async_log_share_use(share.request_id, kind, data)
-
-    @contextlib.contextmanager
-    def stream(self, request_id: str) -> Iterator[threading.Event]:
-        """Register a running download, so ending the share stops it."""
-        stop = threading.Event()
-        self._streams.setdefault(request_id, set()).add(stop)
-        try:
-            yield stop
-        finally:
-            self._streams.get(request_id, set()).discard(stop)
+@contextlib.asynccontextmanager
+async def _on_failure(undo: Callable[[BaseException], Awaitable[None]]) -> AsyncIterator[None]:
+    """Run `undo` when the block fails, or is cancelled, then let the error go on."""
+    try:
+        yield
+    except BaseException as err:
+        await undo(err)
+        raise

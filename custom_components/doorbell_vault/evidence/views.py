@@ -41,7 +41,8 @@ from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
 
 from ..store.shares import Share
 from . import export
-from .sharing import SHARE_PATH, ShareDesk
+from .links import SHARE_PATH
+from .sharing import ShareDesk
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -164,7 +165,7 @@ class ShareView(HomeAssistantView):
         if desk is None:
             return None
         claim = attempt and shaped and wanted == "zip"  # a claim is for the zip alone
-        share = await desk.async_find(token if shaped else "-" + token, attempt=claim)
+        share = await desk.downloads.async_find(token if shaped else "-" + token, attempt=claim)
         if share is None or not shaped or wanted is None:
             return None
         return desk, share, token, wanted
@@ -182,9 +183,9 @@ class ShareView(HomeAssistantView):
                 body = await request.app[KEY_HASS].async_add_executor_job(path.read_bytes)
             except OSError:
                 return await self._not_found(request)
-            await desk.async_log(share, "share_manifest_viewed", who)
+            await desk.downloads.async_log(share, "share_manifest_viewed", who)
             return web.Response(body=body, content_type="application/json", headers=HEADERS)
-        await desk.async_log(share, "share_page_viewed", who)
+        await desk.downloads.async_log(share, "share_page_viewed", who)
         return web.Response(
             text=landing_page(token, share),
             content_type="text/html",
@@ -208,7 +209,7 @@ class ShareView(HomeAssistantView):
         try:
             return await self._send_zip(hass, desk, share, desk.storage / share.folder, request, entry)
         finally:
-            await asyncio.shield(desk.async_downloaded(share, {**_who(request), **entry}))
+            await asyncio.shield(desk.downloads.async_downloaded(share, {**_who(request), **entry}))
 
     async def _send_zip(
         self,
@@ -232,7 +233,7 @@ class ShareView(HomeAssistantView):
                 "Content-Disposition": f'attachment; filename="evidence-{share.request_id}.zip"',
             }
         )
-        with desk.stream(share.request_id) as stop:
+        with desk.downloads.stream(share.request_id) as stop:
 
             def deliver(chunk: bytes) -> None:
                 if stop.is_set():

@@ -1,0 +1,49 @@
+"""What a package builder is asked to do, and how it fails.
+
+An Order is built on the event loop and handed to an executor thread (export.build).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..store.seals import Proof
+from ..store.segments import Segment
+
+
+class ExportError(Exception):
+    """The package could not be built; `reason` says why in words the owner can act on."""
+
+
+@dataclass(frozen=True, slots=True)
+class CameraFootage:
+    """One chosen camera and its indexed segments overlapping the window, in time order."""
+
+    name: str
+    segments: list[Segment]
+
+
+@dataclass(frozen=True, slots=True)
+class Order:
+    """Everything the package needs; built on the loop, handed to the executor."""
+
+    storage: Path
+    request_id: str
+    request: dict[str, Any]
+    decision: dict[str, Any]
+    start_us: int
+    end_us: int
+    cameras: list[CameraFootage]
+    include_audio: bool
+    audit_head: dict[str, Any]
+    software: dict[str, str]
+    # The recipient's duties (retention, no onward sharing, what was granted), stated and signed.
+    terms: dict[str, Any]
+    key_fingerprint: dict[str, str]
+    # Capture-time proofs of the source segments (by segment id) and the audit entries of their seals.
+    ffmpeg: str
+    ffprobe: str
+    proofs: dict[int, Proof] = field(default_factory=dict)
+    seals: dict[int, dict[str, Any]] = field(default_factory=dict)
