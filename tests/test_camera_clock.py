@@ -25,9 +25,9 @@ from homeassistant.core import HomeAssistant
 from custom_components.doorbell_vault.evidence.clips import cut
 from custom_components.doorbell_vault.evidence.order import CameraFootage, Order
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording import recorder as recorder_module
+from custom_components.doorbell_vault.recording import recorder
 from custom_components.doorbell_vault.recording.recorder import TIME_ARRIVAL, TIME_RTCP, name_time_us
-from custom_components.doorbell_vault.store import segments as segments_repo
+from custom_components.doorbell_vault.store import segments
 from custom_components.doorbell_vault.store.segments import Segment
 from devkit import simulator
 
@@ -88,8 +88,8 @@ def _check_clip(path: Path, fps: int, b_frames: bool) -> dict[str, float]:
 
 
 async def _segments(vault: DoorbellVault, camera: str) -> list[Segment]:
-    found = await vault.store.async_call(segments_repo.in_window, camera, 0, 2**62)
-    return await vault.store.async_call(segments_repo.timing, found)
+    found = await vault.store.async_call(segments.in_window, camera, 0, 2**62)
+    return await vault.store.async_call(segments.timing, found)
 
 
 async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
@@ -152,17 +152,17 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
         epochs = {name: doorbell.epoch() for name, (doorbell, _, _) in cameras.items()}
         figures: dict[str, Any] = {}
         for name, (_doorbell, extra, fps) in cameras.items():
-            segments = await _segments(vault, ids[name])
+            recorded = await _segments(vault, ids[name])
             shift = SHIFTS[name]
             source = TIME_ARRIVAL if name == "Gate" else TIME_RTCP
             # The camera's clock, from its sender reports; its offset from the server's is measured
             # (loopback: the arrival delay is near 0). Without sender reports: arrival, no offset.
-            assert {s.time_source for s in segments} == {source}
-            offsets = [s.clock_offset_us / 1e6 for s in segments if s.clock_offset_us is not None]
-            assert len(offsets) == (len(segments) if source == TIME_RTCP else 0)
+            assert {s.time_source for s in recorded} == {source}
+            offsets = [s.clock_offset_us / 1e6 for s in recorded if s.clock_offset_us is not None]
+            assert len(offsets) == (len(recorded) if source == TIME_RTCP else 0)
             assert all(abs(o - shift) < 0.2 for o in offsets), offsets
             figures[name] = {"offset_ms": [round(o * 1000, 1) for o in offsets]}
-            for segment in segments:
+            for segment in recorded:
                 # Names, folders and the index are UTC by the camera's clock.
                 assert abs(name_time_us(segment.path) - segment.start_us) < 1_000_000, segment
                 day = datetime.fromtimestamp(segment.start_us / 1e6, UTC).strftime("%Y-%m-%d")
@@ -173,7 +173,7 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
                 if extra["video_codec"] == "hevc":
                     assert (stream["codec_name"], stream["codec_tag_string"]) == ("hevc", "hvc1")
             # A window across three segment joins, cut as a share would be.
-            window = segments[1:4]
+            window = recorded[1:4]
             order = Order(
                 storage=storage,
                 request_id="clock",
@@ -223,9 +223,7 @@ def test_a_camera_clock_far_off_is_measured_but_footage_is_placed_by_arrival(tmp
     with simulator.start(
         cheap=True, fps=15, width=320, height=240, audio="none", bitrate=300, gop_seconds=1, ntp_offset=shift
     ) as doorbell:
-        command = recorder_module.build_command(
-            sys.executable, doorbell.url, tmp_path, None, record_audio=False
-        )
+        command = recorder.build_command(sys.executable, doorbell.url, tmp_path, None, record_audio=False)
         command[command.index("--segment-seconds") + 1] = "1"
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert process.stdin is not None

@@ -37,7 +37,7 @@ from custom_components.doorbell_vault.diagnostics import async_get_config_entry_
 from custom_components.doorbell_vault.evidence import clips
 from custom_components.doorbell_vault.evidence.export import package_problems
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording.retention import Policy, prune
+from custom_components.doorbell_vault.recording.retention import Retention, prune
 from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED
 from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.segments import Segment
@@ -225,7 +225,7 @@ async def test_share_two_of_three_cameras_download_and_verify(
     # Retention never prunes footage under the share; the unshared camera's is fair game.
     garage = _camera_id(vault, "Garage")
     now_us = int(dt_util.utcnow().timestamp() * 1_000_000)
-    tiny = Policy(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
+    tiny = Retention(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
     await vault.store.async_job(prune, vault.store, vault.storage, tiny, now_us)
     for camera_id in vault.cameras:
         left: list[Segment] = await vault.store.async_call(segments.in_window, camera_id, 0, 2**62)
