@@ -140,3 +140,33 @@ async def test_reconfigure_moves_the_footage_to_another_folder(
     assert {p: h for p, h in moved.items() if p.endswith(".mp4")} == before
     assert await hass.async_add_executor_job(_hashes, storage) == {}
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_move_that_cannot_copy_switches_nothing_and_says_so(
+    hass: HomeAssistant, storage: Path, sample_segment: Path, tmp_path_factory: object
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=2)
+    vault = entry.runtime_data
+    blocked = tmp_path_factory.mktemp("disk") / "a-file"  # type: ignore[attr-defined]
+    blocked.write_bytes(b"not a folder")
+    await vault.recording.async_move_footage(blocked)
+    assert entry.data.get(CONF_FOOTAGE_PATH) is None  # still the one folder it had
+    assert vault.storage == storage
+    assert await vault.store.async_call(meta.get, "footage_move") is None
+    shown = hass.data["persistent_notification"][f"{DOMAIN}_footage_move"]
+    assert "could not be moved" in shown["message"]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_seal_record_that_cannot_be_written_is_written_at_the_next_seal(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=2)
+    vault = entry.runtime_data
+    (storage / "seals").write_bytes(b"a file where the folder goes")
+    assert await vault.custody.async_seal() is not None
+    assert not (storage / "seals").is_dir()
+    (storage / "seals").unlink()
+    assert await vault.custody.async_seal() is None  # nothing new to seal, but the record is caught up
+    assert len(list((storage / "seals").glob("seal-*.json"))) == 1
+    assert await hass.config_entries.async_unload(entry.entry_id)
