@@ -189,3 +189,13 @@ async def test_a_restored_backup_continues_its_chain_and_proves_the_footage_reco
     assert request.status == "pending"
     assert request.deadline_us == before.deadline_us
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_stopping_during_a_backup_indexes_the_last_segments_at_once(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=1)
+    await entry.runtime_data.async_backup_begins()
+    # The entry stops before the backup ends: the hold gives way instead of keeping the stop waiting.
+    async with asyncio.timeout(30):
+        assert await hass.config_entries.async_unload(entry.entry_id)

@@ -304,11 +304,13 @@ class DoorbellVault:
 
     async def _ha_stopping(self, _event: Event) -> None:
         self._stop_unsub = None
+        self.store.release()  # a backup under way must not hold the last segments back
         await self.recording.async_stop_recorders()
         await self.custody.async_seal()
 
     async def async_stop(self) -> None:
         """Stop recorders (each finishes and indexes its open segment) and periodic work."""
+        self.store.release()  # a backup under way must not hold the last segments back
         if self._stop_unsub is not None:
             self._stop_unsub()
             self._stop_unsub = None

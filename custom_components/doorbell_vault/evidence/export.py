@@ -33,6 +33,7 @@ from typing import Any, Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..clock import iso
+from ..recording.recorder import sha256_file
 from ..store.files import write_private
 from ..store.seals import Proof
 from . import verify_package
@@ -75,15 +76,6 @@ def slug(name: str, taken: set[str]) -> str:
         candidate, n = f"{base}-{n}", n + 1
     taken.add(candidate)
     return candidate
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, read in chunks (flat memory)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def _capture(proof: Proof | None) -> dict[str, Any] | None:
