@@ -12,6 +12,7 @@ LAYERS: tuple[frozenset[str], ...] = (
     frozenset({"const", "clock", "merkle", "signals", "texts", "issues"}),
     frozenset({"store"}),
     frozenset({"recording"}),
+    frozenset({"redaction"}),
     frozenset({"requests"}),
     frozenset({"evidence"}),
     frozenset({"coordinator"}),

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..redaction.plan import Plan
 from ..store.seals import Proof
 from ..store.segments import Segment
 
@@ -23,6 +24,8 @@ class CameraFootage:
 
     name: str
     segments: list[Segment]
+    # None: the bit-exact originals, cut by stream copy; else the clip is redacted (re-encoded) as planned.
+    plan: Plan | None = None
 
 
 @dataclass(frozen=True, slots=True)

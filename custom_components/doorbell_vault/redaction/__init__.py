@@ -1,0 +1,1 @@
+"""Redaction: privacy masks drawn by the owner, faces found by a detector, and the re-encoded clip."""
