@@ -86,6 +86,9 @@ async def test_a_backup_holds_a_consistent_index_the_keys_and_no_footage(
     marker = connection.execute("SELECT value FROM meta WHERE key = 'backup_taken'").fetchone()
     assert json.loads(marker[0])["entries"] > 0
     connection.close()
+    # This machine's note of the backup under way is never in it (Home Assistant leaves .cache/ out).
+    assert [name for name in files if name.startswith(".cache/")] == []
+    assert not (Path(hass.config.config_dir) / ".cache" / "doorbell_vault" / "backup_running").exists()
     # The live index forgot the marker once the backup was written.
     assert (
         await entry.runtime_data.store.async_call(
@@ -199,3 +202,24 @@ async def test_stopping_during_a_backup_indexes_the_last_segments_at_once(
     # The entry stops before the backup ends: the hold gives way instead of keeping the stop waiting.
     async with asyncio.timeout(30):
         assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_backup_cut_short_by_a_stop_is_not_taken_for_a_restore(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=1)
+    await entry.runtime_data.async_backup_begins()
+    # Home Assistant stops (or the power goes) before the backup ends: the live index keeps the marker.
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    vault = entry.runtime_data
+    entries = [json.loads(line) for line in await vault.lifecycle.async_export_audit()]
+    assert [e for e in entries if e["kind"] == "restored_from_backup"] == []
+    assert (
+        await vault.store.async_call(
+            lambda c: c.execute("SELECT value FROM meta WHERE key = 'backup_taken'").fetchone()
+        )
+        is None
+    )
+    assert not (Path(hass.config.config_dir) / ".cache" / "doorbell_vault" / "backup_running").exists()
+    assert await hass.config_entries.async_unload(entry.entry_id)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import json
 import logging
+import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
@@ -40,6 +41,7 @@ from .const import (
 from .coordinator import FootageCoordinator
 from .evidence.custody import Custody
 from .evidence.sharing import ShareDesk
+from .recording import places
 from .recording.camera_config import SUBENTRY_CAMERA, CameraConfig
 from .recording.desk import RecordingDesk
 from .requests.agencies import SUBENTRY_AGENCY
@@ -253,6 +255,15 @@ class DoorbellVault:
         if marker is None:
             return
         taken = json.loads(marker)
+        config = self.hass.config.config_dir
+        if await self.hass.async_add_executor_job(places.backup_was_running, config, taken.get("nonce", "")):
+            # This machine stopped while it took that backup: the index is its own, not restored.
+            _LOGGER.warning(
+                "A backup was interrupted at %s; the index is the one it was taken of", taken.get("at")
+            )
+            await self.store.async_call(meta.delete, BACKUP_MARKER)
+            await self.hass.async_add_executor_job(places.clear_backup_running, config)
+            return
         _LOGGER.warning("The Doorbell Vault index was restored from a backup taken at %s", taken.get("at"))
         await self.lifecycle.async_note(None, "restored_from_backup", taken)
         await self.store.async_call(meta.delete, BACKUP_MARKER)
@@ -293,7 +304,14 @@ class DoorbellVault:
     async def async_backup_begins(self) -> None:
         """Home Assistant is about to back up the configuration folder: a consistent index, kept so."""
         check = await self.lifecycle.async_verify_audit()
-        taken = {"at": dt_util.utcnow().isoformat(), "head": check.head, "entries": check.entries}
+        nonce = secrets.token_hex(16)
+        taken = {
+            "at": dt_util.utcnow().isoformat(),
+            "head": check.head,
+            "entries": check.entries,
+            "nonce": nonce,
+        }
+        await self.hass.async_add_executor_job(places.note_backup_running, self.hass.config.config_dir, nonce)
         await self.store.async_call(meta.put, BACKUP_MARKER, json.dumps(taken))
         await self.store.async_hold(BACKUP_HOLD_LIMIT_S)
 
@@ -301,6 +319,7 @@ class DoorbellVault:
         """The backup is written: the index goes on, and the marker is only in the backup."""
         self.store.release()
         await self.store.async_call(meta.delete, BACKUP_MARKER)
+        await self.hass.async_add_executor_job(places.clear_backup_running, self.hass.config.config_dir)
 
     async def _ha_stopping(self, _event: Event) -> None:
         self._stop_unsub = None

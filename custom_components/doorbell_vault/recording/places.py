@@ -106,3 +106,33 @@ def move_state(source: Path, target: Path) -> bool:
         (source / relative).unlink()
     (source / "doorbell_vault.db-shm").unlink(missing_ok=True)
     return True
+
+
+def backup_running_file(config_dir: str) -> Path:
+    """Where this machine notes the backup it is taking: `<config>/.cache/doorbell_vault/backup_running`.
+
+    Home Assistant leaves `.cache/` out of every backup and clears it when it restores one, so the note
+    is never in a backup and never survives a restore: an index holding a backup's marker *and* this
+    machine's note of the same backup was interrupted while it was backed up, not restored.
+    """
+    return Path(config_dir) / ".cache" / FOLDER_NAME / "backup_running"
+
+
+def note_backup_running(config_dir: str, nonce: str) -> None:
+    """Note the backup under way (blocking)."""
+    path = backup_running_file(config_dir)
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    path.write_text(nonce, encoding="ascii")
+
+
+def backup_was_running(config_dir: str, nonce: str) -> bool:
+    """Whether this machine noted that very backup (blocking)."""
+    try:
+        return backup_running_file(config_dir).read_text(encoding="ascii") == nonce
+    except OSError, UnicodeDecodeError:
+        return False
+
+
+def clear_backup_running(config_dir: str) -> None:
+    """The backup ended (blocking)."""
+    backup_running_file(config_dir).unlink(missing_ok=True)
