@@ -7,13 +7,15 @@ import shutil
 from collections.abc import Callable
 from datetime import timedelta
 from pathlib import Path
+from typing import Any
 
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
 
 from custom_components.doorbell_vault.const import DATABASE_FILE, DOMAIN
-from custom_components.doorbell_vault.recording.recorder import segment_folder
+from custom_components.doorbell_vault.recording import desk
+from custom_components.doorbell_vault.recording.recorder import Recorder, segment_folder
 from custom_components.doorbell_vault.store import seals, segments
 
 from .conftest import footage_hub
@@ -71,4 +73,44 @@ async def test_a_damaged_index_is_rebuilt_from_the_footage_and_its_seal_records(
     assert issue.translation_placeholders is not None
     set_aside = storage / issue.translation_placeholders["set_aside"]
     assert set_aside.exists()
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_large_rebuild_is_settled_while_the_recorders_already_record(
+    hass: HomeAssistant, storage: Path, sample_segment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=4)
+    vault = entry.runtime_data
+    (camera,) = vault.cameras
+    sealed = await vault.custody.async_seal()
+    assert sealed is not None
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_add_executor_job(_cut, storage / DATABASE_FILE)
+    # Four files stand for tens of gigabytes: more than a start may hash before recording resumes.
+    monkeypatch.setattr(desk, "QUICK_SETTLE_FILES", 3)
+    steps: list[str] = []
+    real_settle, real_start = desk.settle, Recorder.start
+
+    async def settle(*args: Any) -> Any:
+        steps.append("settle")
+        return await real_settle(*args)
+
+    def start(self: Recorder) -> None:
+        steps.append("record")
+        real_start(self)
+
+    monkeypatch.setattr(desk, "settle", settle)
+    monkeypatch.setattr(Recorder, "start", start)
+
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done(wait_background_tasks=True)
+    assert steps == ["record", "settle"]
+    vault = entry.runtime_data
+    rows = await vault.store.async_call(segments.of_camera, camera)
+    proofs = await vault.store.async_call(seals.proofs, [s.id for s in rows])
+    assert {p.root for p in proofs.values()} == {sealed.root}
+    assert len(proofs) == 4
+    entries = [json.loads(line) for line in await vault.lifecycle.async_export_audit()]
+    (rebuilt,) = [e for e in entries if e["kind"] == "index_rebuilt"]
+    assert rebuilt["data"]["segments_recovered"] == 4
     assert await hass.config_entries.async_unload(entry.entry_id)

@@ -210,9 +210,7 @@ class DoorbellVault:
         # A config entry is not unloaded when Home Assistant stops: end the recorders on its stop event,
         # so each open segment is finished and indexed.
         self._stop_unsub = self.hass.bus.async_listen_once(EVENT_HOMEASSISTANT_STOP, self._ha_stopping)
-        recovered = await self.recording.async_start(self.custody.async_proven)
-        if recovered or self.damage is not None:
-            await self._async_recovered()
+        await self.recording.async_start(self.custody.async_proven, self._async_settled)
         await self.coordinator.async_config_entry_first_refresh()
         await self.recording.async_keep()
         self._unsubs.append(async_track_time_interval(self.hass, self._seal_tick, SEAL_INTERVAL))
@@ -267,6 +265,11 @@ class DoorbellVault:
         _LOGGER.warning("The Doorbell Vault index was restored from a backup taken at %s", taken.get("at"))
         await self.lifecycle.async_note(None, "restored_from_backup", taken)
         await self.store.async_call(meta.delete, BACKUP_MARKER)
+
+    async def _async_settled(self, recovered: int) -> None:
+        """Every camera's folder is reconciled: seal again what was recovered; a rebuilt index says so."""
+        if recovered or self.damage is not None:
+            await self._async_recovered()
 
     async def _async_recovered(self) -> None:
         """Seal again what the seal records prove.

@@ -37,7 +37,7 @@ from ..store.segments import Segment
 from ..texts import Texts, async_text, async_texts
 from . import footage_move, places, triggers
 from .camera_config import REAUTH_CAMERA, CameraConfig, redact
-from .reconcile import reconcile
+from .reconcile import Leftovers, settle, survey
 from .recorder import Recorder, end_stale_recorders
 from .retention import PruneReport, Retention, prune
 from .seal_records import Leaf
@@ -53,6 +53,8 @@ FOOTAGE_MOVE: Final = "footage_move"
 ROOM_PER_CAMERA: Final = 8_000_000
 
 type Note = Callable[[str | None, str, dict[str, Any]], Awaitable[None]]
+# More files than this to hash (an index rebuilt from a large footage folder) are settled while recording.
+QUICK_SETTLE_FILES: Final = 120
 type Proven = Callable[[], Awaitable[Mapping[str, Leaf]]]
 
 
@@ -117,10 +119,12 @@ class RecordingDesk:
             events_only=frozenset(c.id for c in self.cameras.values() if c.mode == "events"),
         )
 
-    async def async_start(self, proven: Proven) -> int:
+    async def async_start(self, proven: Proven, settled: Callable[[int], Awaitable[None]]) -> None:
         """Reconcile each camera's folder, start the recorders and the triggers.
 
-        Returns how many files a killed recorder left that were recovered.
+        `settled` is told how many files a killed recorder left that were recovered, once every folder is
+        reconciled: before the recorders start, or, where many files must be hashed (an index rebuilt
+        from a large footage folder), while they already record.
         """
         self.texts = await async_texts(self.hass)
         # The certificate repair of a camera that is no longer configured has nothing left to fix.
@@ -128,14 +132,38 @@ class RecordingDesk:
             pinned_camera = issues.thing_of(issues.CERTIFICATE_CHANGED, issue)
             if pinned_camera is not None and pinned_camera not in self.cameras:
                 issues.async_clear(self.hass, issue)
-        recovered = 0
+        surveyed: dict[str, Leftovers] = {}
         for camera in self.cameras.values():
-            recorder = self.recorders[camera.id]
-            # Before reconciliation: a recorder left by a killed Home Assistant may still be writing.
+            # Before the survey: a recorder left by a killed Home Assistant may still be writing.
             ended = await self.hass.async_add_executor_job(end_stale_recorders, self.footage, camera.id)
             if ended:
                 _LOGGER.warning("%s: ended %d recorder(s) left by an earlier run", camera.name, len(ended))
-            found = await reconcile(recorder, proven)
+            surveyed[camera.id] = await survey(self.recorders[camera.id])
+            self.recorders[camera.id].paused = (
+                await self.store.async_call(meta.get, paused_key(camera.id)) == "1"
+            )
+        if sum(len(found.unindexed) for found in surveyed.values()) <= QUICK_SETTLE_FILES:
+            await settled(await self._async_settle(surveyed, proven))
+            self._start_recorders()
+            return
+        self._start_recorders()
+
+        async def settle_later() -> None:
+            await settled(await self._async_settle(surveyed, proven))
+
+        self.entry.async_create_background_task(self.hass, settle_later(), "doorbell_vault reconcile")
+
+    def _start_recorders(self) -> None:
+        for camera in self.cameras.values():
+            self.recorders[camera.id].start()
+            if (unsub := triggers.async_track(self.hass, self.store, camera)) is not None:
+                self._unsubs.append(unsub)
+
+    async def _async_settle(self, surveyed: dict[str, Leftovers], proven: Proven) -> int:
+        recovered = 0
+        for camera_id, leftovers in surveyed.items():
+            camera, recorder = self.cameras[camera_id], self.recorders[camera_id]
+            found = await settle(recorder, leftovers, proven)
             recovered += found.recovered
             if found.indexed:
                 persistent_notification.async_create(
@@ -144,10 +172,6 @@ class RecordingDesk:
                     title=await async_text(self.hass, "notify_foreign_title"),
                     notification_id=f"{DOMAIN}_foreign_{camera.id}",
                 )
-            recorder.paused = await self.store.async_call(meta.get, paused_key(camera.id)) == "1"
-            recorder.start()
-            if (unsub := triggers.async_track(self.hass, self.store, camera)) is not None:
-                self._unsubs.append(unsub)
         return recovered
 
     async def async_keep(self) -> None:

@@ -71,16 +71,46 @@ async def _no_records() -> Mapping[str, Leaf]:
     return {}
 
 
+@dataclass(frozen=True, slots=True)
+class Leftovers:
+    """What a camera's folder holds that the index does not agree with, found before its recorder starts."""
+
+    salvaged: int
+    unindexed: list[Path]
+    missing: list[Segment]
+
+
+async def survey(recorder: Recorder) -> Leftovers:
+    """Index what a killed recorder left behind; list the files the index lacks and the rows without files.
+
+    Quick (no file is hashed): it runs before the recorder starts, so its new files are never listed.
+    """
+    salvaged = await recorder.salvage()
+    unindexed, missing = await recorder.store.async_job(
+        _scan, recorder.store, recorder.storage, recorder.camera.id
+    )
+    return Leftovers(salvaged, unindexed, missing)
+
+
 async def reconcile(
     recorder: Recorder, proven: Callable[[], Awaitable[Mapping[str, Leaf]]] = _no_records
 ) -> Reconciliation:
-    """Index what the recorder left behind and the finished files the index lacks; forget rows without files.
+    """Survey a camera's folder and settle what the survey found."""
+    return await settle(recorder, await survey(recorder), proven)
+
+
+async def settle(
+    recorder: Recorder,
+    leftovers: Leftovers,
+    proven: Callable[[], Awaitable[Mapping[str, Leaf]]] = _no_records,
+) -> Reconciliation:
+    """Index the finished files the index lacks; forget rows without files.
 
     A file the index lacks is the household's own where a signed seal record proves it, foreign otherwise.
+    Slow where many files must be hashed (a rebuilt index): it may run while the recorder records.
     """
     store, storage, camera = recorder.store, recorder.storage, recorder.camera
-    salvaged = await recorder.salvage()
-    unindexed, missing = await store.async_job(_scan, store, storage, camera.id)
+    salvaged, unindexed, missing = leftovers.salvaged, leftovers.unindexed, leftovers.missing
     indexed = recovered = 0
     leaves = await proven() if unindexed else {}
     for path in unindexed:
