@@ -63,8 +63,9 @@ def async_setup_masks_websocket(hass: HomeAssistant) -> None:
 
 def _camera(vault: DoorbellVault, given: str) -> CameraConfig:
     """A camera by id or name; translated unknown_camera otherwise."""
-    camera_ids = vault.shares.resolve_cameras([given]) if given else None
-    camera = vault.cameras.get(camera_ids[0]) if camera_ids else None
+    camera = vault.cameras.get(given) or next(
+        (c for c in vault.cameras.values() if c.name.casefold() == given.casefold()), None
+    )
     if camera is None:
         raise translated_error("unknown_camera", {"camera": given})
     return camera
