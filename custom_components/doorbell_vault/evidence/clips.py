@@ -214,6 +214,7 @@ def _packet_rate(ffprobe: str, path: Path) -> float:
 
 
 def duration(ffprobe: str, path: Path) -> float:
+    """A file's duration in seconds, as ffprobe reports it."""
     output = _entries(ffprobe, path, "format=duration")
     try:
         return float(output.strip())

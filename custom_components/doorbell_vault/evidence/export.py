@@ -27,6 +27,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -158,7 +159,10 @@ def _build(
                 clips.append((name, target, cut(order, footage, target)))
             else:
                 progress(f"redacting {footage.name} ({number}/{len(order.cameras)})")
-                described, records[name] = redacted_clip(order, footage, footage.plan, target, progress)
+                originals = partial(lambda n: sources.result()[n], number - 1)
+                described, records[name] = redacted_clip(
+                    order, footage, footage.plan, target, progress, originals
+                )
                 clips.append((name, target, described))
         progress("hashing")
         source_hashes = sources.result()

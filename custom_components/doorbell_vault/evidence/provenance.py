@@ -33,6 +33,8 @@ from .signing import public_key_text
 FORMAT: Final = "doorbell-vault-provenance/1"
 RECORD: Final = "provenance.json"
 RECORD_SIGNATURE: Final = "provenance.json.sig"
+# What the record repeats of each source segment the manifest lists (verify_package.SOURCE_KEYS).
+SOURCE_KEYS: Final = ("file", "start", "end", "bytes", "sha256", "capture")
 EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
 
 
@@ -56,13 +58,24 @@ def operations(plan: Plan, result: Result) -> dict[str, Any]:
     }
 
 
+def derived_from(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The original segments a redacted clip was made from, as the manifest's `sources` name them."""
+    return [{k: s[k] for k in SOURCE_KEYS} for s in sources]
+
+
 def redacted_clip(
-    order: Order, footage: CameraFootage, plan: Plan, target: Path, progress: Callable[[str], None]
+    order: Order,
+    footage: CameraFootage,
+    plan: Plan,
+    target: Path,
+    progress: Callable[[str], None],
+    sources: Callable[[], list[dict[str, Any]]],
 ) -> tuple[dict[str, Any], dict[str, Any]]:
     """Cut, redact and (where c2pa-python installs) sign one camera's clip into `target`.
 
-    Returns what the manifest says of the clip (before its hash) and the clip's provenance record
-    (without file, sha256, bytes and derived_from, which are known once every clip is hashed).
+    `sources`: the camera's source segments as the manifest lists them (hashed meanwhile on another
+    thread). Returns what the manifest says of the clip (before its hash) and the clip's provenance
+    record (without file, sha256 and bytes, known once the clip is hashed).
     """
     scratch = target.with_name(f".{target.stem}.original.mp4")
     try:
@@ -91,7 +104,7 @@ def redacted_clip(
         except engine.RedactionError as err:
             raise ExportError(f"{footage.name} could not be redacted: {err.reason}") from err
         ops = operations(plan, result)
-        derived = [{"file": s.path.rsplit("/", 1)[-1]} for s in footage.segments]
+        derived = derived_from(sources())
         c2pa = c2pa_manifest.embed(
             order.storage,
             target,
@@ -125,6 +138,7 @@ def redacted_clip(
         "encoder": result.encoder,
         "seconds": round(result.seconds, 3),
         "c2pa": c2pa,
+        "derived_from": derived,
     }
     return described, record
 
@@ -136,13 +150,8 @@ def record_bytes(
     clips = []
     for f in files:
         if f["name"] in records:
-            derived = [
-                {k: s[k] for k in ("file", "start", "end", "bytes", "sha256", "capture")}
-                for s in f["sources"]
-            ]
             clips.append(
                 {"file": f["name"], "sha256": f["sha256"], "bytes": f["bytes"], **records[f["name"]]}
-                | {"derived_from": derived}
             )
     record = {
         "format": FORMAT,
@@ -184,10 +193,3 @@ def redaction_decision(order: Order) -> dict[str, Any]:
     modes = {f.name: "originals" if f.plan is None else f.plan.mode for f in order.cameras}
     return {**order.decision, "redaction": order.decision.get("redaction") or modes}
 
-
-def summary(record: dict[str, Any]) -> str:
-    """One clip's provenance in one line (the custody record; verify_package.py says the same)."""
-    ops = record["operations"]
-    by = ops["detector"]["name"] if ops.get("detector") else "masks only"
-    sources = ", ".join(s["file"] for s in record["derived_from"])
-    return f"redacted from sealed originals {sources}, {len(ops['regions']) + len(ops['boxes'])} regions, by {by}"
