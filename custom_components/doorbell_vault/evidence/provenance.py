@@ -192,4 +192,3 @@ def redaction_decision(order: Order) -> dict[str, Any]:
         return order.decision
     modes = {f.name: "originals" if f.plan is None else f.plan.mode for f in order.cameras}
     return {**order.decision, "redaction": order.decision.get("redaction") or modes}
-
