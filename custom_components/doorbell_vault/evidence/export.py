@@ -11,8 +11,14 @@ every other file, so one byte changed anywhere fails `verify_package`; checked a
 household gave the recipient in advance, a package re-signed with another key fails too. The download
 view zips it on the way out (`write_zip`).
 
+A camera whose footage comes with a redaction Plan gets a redacted clip instead (provenance.py): the
+window re-encoded with parts of the picture hidden, never its originals; `provenance.json` and its
+signature then say what it was made from and what was done, and `c2pa_ca.pem` (c2pa_manifest.py) is the
+trust anchor of the C2PA manifest inside the clip, where c2pa-python installs.
+
 The steps live beside it: the signing key (signing.py), what the builder is asked (order.py), the cut
-(clips.py) and the chain-of-custody record (custody_record.py).
+(clips.py), redacted clips and their record (provenance.py, c2pa_manifest.py) and the chain-of-custody
+record (custody_record.py).
 """
 
 from __future__ import annotations
