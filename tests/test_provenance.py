@@ -14,6 +14,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from cryptography import x509
 from homeassistant.core import HomeAssistant
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
@@ -157,8 +158,21 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     custody = (genuine / "CHAIN_OF_CUSTODY.txt").read_text()
     assert "REDACTED (masks): re-encoded from the sealed original segments 01.mp4" in custody
     assert "provenance.json" in custody
-    for name in (c2pa_manifest.CA_KEY, c2pa_manifest.SIGNER_KEY):
+    # The household CA and its signer beside the signing key, owner-only; the CA is the package's anchor.
+    assert (storage / signing.KEY_FILE).is_file()
+    for name in (
+        c2pa_manifest.CA_KEY,
+        c2pa_manifest.CA_CERT,
+        c2pa_manifest.SIGNER_KEY,
+        c2pa_manifest.SIGNER_CERT,
+    ):
         assert (storage / name).stat().st_mode & 0o777 == 0o600
+    assert (genuine / "c2pa_ca.pem").read_bytes() == (storage / c2pa_manifest.CA_CERT).read_bytes()
+    signer = x509.load_pem_x509_certificate((storage / c2pa_manifest.SIGNER_CERT).read_bytes())
+    assert signer.extensions.get_extension_for_class(x509.BasicConstraints).value.ca is False
+    assert signer.extensions.get_extension_for_class(x509.KeyUsage).value.digital_signature
+    usages = signer.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
+    assert {u.dotted_string for u in usages} == {"1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36"}
     # The mask reached the pixels (black top-left quarter), the rest of the picture did not.
     luma = _first_frame_luma(genuine / front["name"])
     assert luma[:100, :140].max() < 30

@@ -18,11 +18,13 @@ Everything here blocks (files, signing): it runs on the package builder's execut
 from __future__ import annotations
 
 import json
+import threading
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
 from cryptography import x509
+from cryptography.exceptions import InvalidSignature
 from cryptography.hazmat.primitives import hashes, serialization
 from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
@@ -39,6 +41,7 @@ SOURCES_LABEL: Final = "org.doorbell-vault.sources"
 C2PA_EKU: Final = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 SIGNER_DAYS: Final = 730
 RENEW_DAYS: Final = 30
+_MAKING: Final = threading.Lock()
 
 
 class C2paUnavailable(Exception):
@@ -124,15 +127,29 @@ def _ca(storage: Path, now: datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.
     return key, cert
 
 
+def _issued_by(cert: x509.Certificate, ca_cert: x509.Certificate) -> bool:
+    try:
+        cert.verify_directly_issued_by(ca_cert)
+    except (ValueError, TypeError, InvalidSignature) as err:
+        del err
+        return False
+    return True
+
+
 def credentials(storage: Path) -> tuple[bytes, bytes, bytes]:
     """(signer key PEM, signer chain PEM, CA certificate PEM), made or renewed as needed (blocking)."""
+    with _MAKING:  # two packages built at once make one CA, not two
+        return _credentials(storage)
+
+
+def _credentials(storage: Path) -> tuple[bytes, bytes, bytes]:
     now = datetime.now(UTC)
     ca_key, ca_cert = _ca(storage, now)
     ca_pem = ca_cert.public_bytes(serialization.Encoding.PEM)
     key_path, cert_path = storage / SIGNER_KEY, storage / SIGNER_CERT
     if key_path.is_file() and cert_path.is_file():
         cert = x509.load_pem_x509_certificate(cert_path.read_bytes())
-        if cert.not_valid_after_utc - now > timedelta(days=RENEW_DAYS) and cert.issuer == ca_cert.subject:
+        if cert.not_valid_after_utc - now > timedelta(days=RENEW_DAYS) and _issued_by(cert, ca_cert):
             return key_path.read_bytes(), cert_path.read_bytes() + ca_pem, ca_pem
     key = ec.generate_private_key(ec.SECP256R1())
     cert = (
@@ -172,7 +189,10 @@ def embed(
         c2pa = _library()
     except C2paUnavailable as err:
         return {"embedded": False, "reason": str(err)}
-    key_pem, chain_pem, _ca_pem = credentials(storage)
+    try:
+        key_pem, chain_pem, _ca_pem = credentials(storage)
+    except (OSError, ValueError, C2paUnavailable) as err:
+        return {"embedded": False, "reason": f"the household's C2PA certificate is unusable: {err}"}
     operations = what["operations"]
     hidden = len(operations["regions"]) + len(operations["boxes"])
     manifest = {
@@ -222,7 +242,7 @@ def embed(
             )
             builder.sign_file(str(clip), str(signed), signer)
         signed.replace(clip)
-    except (c2pa.C2paError, OSError) as err:
+    except (c2pa.C2paError, OSError, ValueError) as err:
         signed.unlink(missing_ok=True)
         return {"embedded": False, "reason": f"C2PA signing failed: {err}"}
     return {

@@ -106,7 +106,7 @@ def redacted_clip(
         ops = operations(plan, result)
         derived = derived_from(sources())
         c2pa = c2pa_manifest.embed(
-            order.storage,
+            order.state or order.storage,
             target,
             scratch,
             target.name,
@@ -177,7 +177,7 @@ def provenance_files(
     record = record_bytes(order, key, files, records)
     beside = {RECORD: record, RECORD_SIGNATURE: key.sign(record)}
     if any(r["c2pa"].get("embedded") for r in records.values()):
-        beside[c2pa_manifest.PACKAGE_CA] = c2pa_manifest.package_ca(order.storage)
+        beside[c2pa_manifest.PACKAGE_CA] = c2pa_manifest.package_ca(order.state or order.storage)
     return beside
 
 
