@@ -180,7 +180,7 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
 
     # Variants: one byte of the clip, one byte of the record, and a record re-signed by the household's own
     # key (manifest too) that names other originals.
-    variants = {name: tmp_path / name for name in ("clip", "record", "resigned")}
+    variants = {name: tmp_path / name for name in ("clip", "record", "resigned", "stripped")}
     for folder in variants.values():
         shutil.copytree(genuine, folder)
     _flip(variants["clip"] / front["name"])
@@ -190,6 +190,16 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
         record["clips"][0]["derived_from"][0]["file"] = "00.mp4"
 
     _resign(variants["resigned"], household_key, other_originals)
+    # The record taken out and the manifest re-signed by the household's key: the clip still says "redacted".
+    stripped = variants["stripped"]
+    for name in ("provenance.json", "provenance.json.sig"):
+        (stripped / name).unlink()
+    listing = json.loads((stripped / "manifest.json").read_bytes())
+    for name in ("provenance.json", "provenance.json.sig"):
+        del listing["other_files"][name]
+    body = (json.dumps(listing, indent=2) + "\n").encode()
+    (stripped / "manifest.json").write_bytes(body)
+    (stripped / "manifest.json.sig").write_bytes(household_key.sign(body))
 
     summary = (
         f"{front['name']}: redacted from sealed originals 01.mp4, 02.mp4, 03.mp4, 2 regions, by masks only"
@@ -206,6 +216,8 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     assert bad["resigned"].returncode == 1
     assert bad["resigned"].stdout.count("FAIL") == 1, bad["resigned"].stdout
     assert "names other originals than the manifest's sources" in bad["resigned"].stdout
+    assert bad["stripped"].returncode == 1
+    assert "FAIL: the manifest has redacted clips but does not list provenance.json" in bad["stripped"].stdout
 
     # c2pa's own Reader: the household CA as trust anchor makes the clip trusted; a changed byte is invalid.
     state, active = _c2pa_state(genuine / front["name"], genuine / "c2pa_ca.pem")
@@ -239,7 +251,7 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     if not Path(CHROMIUM).exists():
         pytest.skip("Debian's chromium is not installed")
     runs = [(genuine, pinned), *((folder, pinned) for folder in variants.values())]
-    good, bad_clip, bad_record, resigned = await hass.async_add_executor_job(_check_in_chromium, runs)
+    good, bad_clip, bad_record, resigned, bare = await hass.async_add_executor_job(_check_in_chromium, runs)
     assert good["verdict"] == "All checks passed.", good
     assert summary in good["passed"]
     assert "The Ed25519 signature matches provenance.json" in good["passed"]
@@ -250,6 +262,9 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     assert resigned["failed"] == [
         f"{front['name']}: provenance.json names other originals than the manifest's sources"
     ], resigned
+    assert bare["failed"] == ["provenance.json and provenance.json.sig are needed for the redacted clips"], (
+        bare
+    )
 
 
 async def test_without_c2pa_the_record_says_why_and_the_package_still_verifies(

@@ -404,13 +404,15 @@ def provenance_problems(folder: Path, manifest: Any, raw_key: bytes) -> tuple[li
         return [], []  # named with the hashes
     if not redacted and not listed:
         return [], []
+    if not listed:
+        return [f"the manifest has redacted clips but does not list {PROVENANCE} and {PROVENANCE_SIG}"], []
     try:
         body = (folder / PROVENANCE).read_bytes()
-        holds = listed and _signature_holds(raw_key, (folder / PROVENANCE_SIG).read_bytes(), body)
+        holds = _signature_holds(raw_key, (folder / PROVENANCE_SIG).read_bytes(), body)
     except OSError as err:
         return [f"{PROVENANCE} or its signature cannot be read: {err}"], []
     if not holds:
-        return [f"{PROVENANCE_SIG} does not match {PROVENANCE} (or the manifest does not list both)"], []
+        return [f"{PROVENANCE_SIG} does not match {PROVENANCE}"], []
     problems, notes = [], []
     try:
         record = json.loads(body)
