@@ -210,10 +210,11 @@ def plan_cut(order: Order, footage: CameraFootage) -> Cut:
 
 def _packet_rate(ffprobe: str, path: Path) -> float:
     """Packets per second (all streams) of a segment."""
-    return len(_entries(ffprobe, path, "packet=pts_time").splitlines()) / max(_duration(ffprobe, path), 1.0)
+    return len(_entries(ffprobe, path, "packet=pts_time").splitlines()) / max(duration(ffprobe, path), 1.0)
 
 
-def _duration(ffprobe: str, path: Path) -> float:
+def duration(ffprobe: str, path: Path) -> float:
+    """A file's duration in seconds, as ffprobe reports it."""
     output = _entries(ffprobe, path, "format=duration")
     try:
         return float(output.strip())
@@ -259,8 +260,8 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     except ExportError:
         _run([*command, "-movflags", "+faststart", str(target)])
     listing.unlink()
-    trim_orphaned_tail(order.ffmpeg, order.ffprobe, target, _duration(order.ffprobe, target))
-    duration = _duration(order.ffprobe, target)
+    trim_orphaned_tail(order.ffmpeg, order.ffprobe, target, duration(order.ffprobe, target))
+    length = duration(order.ffprobe, target)
     gaps = [
         {"from": iso(a.end_us), "to": iso(b.start_us)}
         for a, b in zip(footage.segments, footage.segments[1:], strict=False)
@@ -270,8 +271,8 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
         "camera": footage.name,
         **clock_of(footage.segments),
         "start": iso(plan.start_us),
-        "end": iso(plan.start_us + round(duration * 1_000_000)),
-        "duration_s": round(duration, 3),
+        "end": iso(plan.start_us + round(length * 1_000_000)),
+        "duration_s": round(length, 3),
         "starts_before_window_s": round(max(0, order.start_us - plan.start_us) / 1_000_000, 3),
         "audio": order.include_audio,
         "gaps": gaps,

@@ -33,12 +33,15 @@ def quoted(value: object) -> str:
     )
 
 
-def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> str:
+def custody_text(
+    order: Order, files: list[dict[str, Any]], exported: str, redacted: list[dict[str, Any]] | None = None
+) -> str:
     """The human-readable record: who asked, who decided, what was exported, when.
 
     What the requester wrote (and the decider's name) is quoted: a newline or a direction override in
-    a case number cannot forge a line of this record.
+    a case number cannot forge a line of this record. `redacted`: the provenance record's clips.
     """
+    redactions = {clip["file"]: clip for clip in redacted or []}
     request, decision = order.request, order.decision
     shared = f"{iso(order.start_us)} to {iso(order.end_us)}"
     case_number = request.get("case_number")
@@ -65,7 +68,11 @@ def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> st
         "Terms of this disclosure:",
         *(f"  - {term}" for term in order.terms["text"]),
         "",
-        "Files (cut from the household's own recordings by stream copy; never re-encoded):",
+        (
+            "Files (cut from the household's own recordings by stream copy; never re-encoded):"
+            if not redactions
+            else "Files (each either cut by stream copy, or redacted and re-encoded as said below it):"
+        ),
     ]
     for f in files:
         lines.append(
@@ -81,6 +88,8 @@ def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> st
                 else "camera clock offset from true time: not measured"
             )
         )
+        if f["name"] in redactions:
+            lines += redaction_lines(redactions[f["name"]])
     lines += [
         "",
         "A clip starts on the keyframe at or before the asked start (see starts_before_window_s in",
@@ -92,4 +101,45 @@ def custody_text(order: Order, files: list[dict[str, Any]], exported: str) -> st
         "manifest.json names the SHA-256 of every other file in this package.",
         "",
     ]
+    if redactions:
+        lines += [
+            "Redacted clips are not the recordings themselves: the household hid parts of the picture",
+            "before sharing. provenance.json (signed with the same key: provenance.json.sig) names the",
+            "sealed original segments each was made from, with their SHA-256 and capture-time proofs,",
+            "every region hidden and how, the detector and the frames it changed, and the encoder.",
+            "verify_package.py checks it; the originals stay with the household and were not shared.",
+            "Where a clip carries a C2PA manifest, check it with a C2PA reader (c2patool, or",
+            "`python3 verify_package.py . --c2pa` with c2pa-python installed), giving it c2pa_ca.pem",
+            "(the household's own certificate authority) as the trust anchor.",
+            "",
+        ]
     return "\n".join(lines)
+
+
+def redaction_lines(clip: dict[str, Any]) -> list[str]:
+    """A redacted clip's provenance in words: what it was made from, what was done, how."""
+    ops = clip["operations"]
+    regions = [*ops["regions"], *ops["boxes"]]
+    actions = sorted({r["action"] for r in regions})
+    detector = ops.get("detector")
+    encoder = clip.get("encoder") or {}
+    c2pa = clip.get("c2pa") or {}
+    lines = [
+        f"    REDACTED ({ops['mode']}): re-encoded from the sealed original segments "
+        + ", ".join(f"{s['file']} (sha256 {s['sha256']})" for s in clip["derived_from"]),
+        f"    hidden: {len(ops['regions'])} mask region(s) and {len(ops['boxes'])} box(es) drawn by hand"
+        + (f" ({', '.join(actions)})" if actions else ""),
+        (
+            f"    faces: found by {quoted(detector.get('name'))} {quoted(detector.get('version'))}, "
+            f"{ops.get('faces', 0)} face(s) in {len(ops['detected_frames'])} frame range(s) blurred; "
+            f"{len(ops['clear'])} region(s) kept clear"
+            if detector
+            else "    faces: no automatic detection (masks only)"
+        ),
+        f"    encoder: {quoted(encoder.get('library', '?'))} {quoted(encoder.get('codec', '?'))} "
+        f"{quoted(encoder.get('preset', ''))}; {clip['frames']} frames",
+        "    C2PA manifest: "
+        + ("embedded, signed by the household's C2PA certificate" if c2pa.get("embedded") else "none")
+        + ("" if c2pa.get("embedded") else f" ({quoted(c2pa.get('reason', ''))})"),
+    ]
+    return lines

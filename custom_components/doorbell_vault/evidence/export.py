@@ -11,8 +11,14 @@ every other file, so one byte changed anywhere fails `verify_package`; checked a
 household gave the recipient in advance, a package re-signed with another key fails too. The download
 view zips it on the way out (`write_zip`).
 
+A camera whose footage comes with a redaction Plan gets a redacted clip instead (provenance.py): the
+window re-encoded with parts of the picture hidden, never its originals; `provenance.json` and its
+signature then say what it was made from and what was done, and `c2pa_ca.pem` (c2pa_manifest.py) is the
+trust anchor of the C2PA manifest inside the clip, where c2pa-python installs.
+
 The steps live beside it: the signing key (signing.py), what the builder is asked (order.py), the cut
-(clips.py) and the chain-of-custody record (custody_record.py).
+(clips.py), redacted clips and their record (provenance.py, c2pa_manifest.py) and the chain-of-custody
+record (custody_record.py).
 """
 
 from __future__ import annotations
@@ -27,6 +33,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from functools import partial
 from pathlib import Path
 from typing import Any, Final
 
@@ -40,6 +47,7 @@ from . import verify_package
 from .clips import cut
 from .custody_record import custody_text
 from .order import Order
+from .provenance import provenance_files, redacted_clip, redacted_clips, redaction_decision
 from .signing import public_key_pem, public_key_text
 
 FORMAT: Final = "doorbell-vault-evidence/1"
@@ -147,11 +155,21 @@ def _build(
         sources = pool.submit(_source_hashes, order)
         taken: set[str] = set()
         clips: list[tuple[str, Path, dict[str, Any]]] = []
+        # Redacted clips' provenance records, by file name (the originals are never in such a package).
+        records: dict[str, dict[str, Any]] = {}
         for number, footage in enumerate(order.cameras, 1):
-            progress(f"cutting {footage.name} ({number}/{len(order.cameras)})")
             name = f"{slug(footage.name, taken)}.mp4"
             target = building / name
-            clips.append((name, target, cut(order, footage, target)))
+            if footage.plan is None:
+                progress(f"cutting {footage.name} ({number}/{len(order.cameras)})")
+                clips.append((name, target, cut(order, footage, target)))
+            else:
+                progress(f"redacting {footage.name} ({number}/{len(order.cameras)})")
+                originals = partial(lambda n: sources.result()[n], number - 1)
+                described, records[name] = redacted_clip(
+                    order, footage, footage.plan, target, progress, originals
+                )
+                clips.append((name, target, described))
         progress("hashing")
         source_hashes = sources.result()
     files: list[dict[str, Any]] = []
@@ -160,7 +178,9 @@ def _build(
         digest = sha256_file(target)
         files.append({"name": name, **described, "bytes": size, "sha256": digest, "sources": segments})
     progress("signing")
-    custody = custody_text(order, files, exported).encode()
+    # provenance.json, its signature and the household's C2PA CA, when the package holds a redacted clip.
+    beside = provenance_files(order, key, files, records)
+    custody = custody_text(order, files, exported, redacted_clips(beside)).encode()
     custody_sha = hashlib.sha256(custody).hexdigest()
     verifier = Path(verify_package.__file__).read_bytes()
     verifier_sha = hashlib.sha256(verifier).hexdigest()
@@ -169,13 +189,14 @@ def _build(
     sums = (
         "".join(f"{f['sha256']}  {f['name']}\n" for f in files)
         + f"{custody_sha}  {CUSTODY}\n{verifier_sha}  {VERIFIER}\n{page_sha}  {VERIFY_PAGE}\n"
+        + "".join(f"{hashlib.sha256(data).hexdigest()}  {name}\n" for name, data in beside.items())
     ).encode()
     pem = public_key_pem(key)
     manifest = {
         "format": FORMAT,
         "request": {"id": order.request_id, **order.request},
         "window": {"start": iso(order.start_us), "end": iso(order.end_us)},
-        "decision": order.decision,
+        "decision": redaction_decision(order),
         "include_audio": order.include_audio,
         "terms": order.terms,
         "files": files,
@@ -185,6 +206,7 @@ def _build(
             PUBLIC_KEY: hashlib.sha256(pem).hexdigest(),
             VERIFIER: verifier_sha,
             VERIFY_PAGE: page_sha,
+            **{name: hashlib.sha256(data).hexdigest() for name, data in beside.items()},
         },
         "audit_head": order.audit_head,
         # The audit entries that sealed the sources' capture-time hashes (recipients recompute them).
@@ -206,6 +228,7 @@ def _build(
         (PUBLIC_KEY, pem),
         (VERIFIER, verifier),
         (VERIFY_PAGE, page),
+        *beside.items(),
         (MANIFEST, manifest_bytes),
         (SIGNATURE, key.sign(manifest_bytes)),
     ):

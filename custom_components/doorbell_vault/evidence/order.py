@@ -50,3 +50,5 @@ class Order:
     ffprobe: str
     proofs: dict[int, Proof] = field(default_factory=dict)
     seals: dict[int, dict[str, Any]] = field(default_factory=dict)
+    # Where the signing key lives, and beside it the household's C2PA CA (None: in `storage`).
+    state: Path | None = None

@@ -12,7 +12,7 @@ import contextlib
 import hashlib
 import logging
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -267,6 +267,7 @@ class ShareDesk:
             key_fingerprint=signing.key_fingerprint(self.key),
             binaries=(self._ffmpeg, self._ffprobe),
         )
+        order = replace(order, state=self.state)
 
         shown: list[str] = []
 

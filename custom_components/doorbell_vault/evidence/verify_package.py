@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Check a Doorbell Vault evidence package without Home Assistant and without trusting the household.
 
-Usage: python3 verify_package.py PACKAGE [--fingerprint FINGERPRINT]
+Usage: python3 verify_package.py PACKAGE [--fingerprint FINGERPRINT] [--c2pa]
 
 PACKAGE is the downloaded zip or the folder it was unzipped into. A package holds plain files at its top
 level only, each once, each listed in the signed manifest (beside the manifest, its signature and its
@@ -12,6 +12,11 @@ FINGERPRINT is the installation key's fingerprint the household gave you once, i
 digits, spaces and colons ignored, or its words). Without it the key inside the package vouches for
 itself ("self-asserted key"): whoever altered the package could have re-signed it. Exit status 0 only
 when the layout, the signature, every hash and (when given) the pinned fingerprint hold.
+
+A redacted clip (re-encoded with parts of the picture hidden) is checked against provenance.json, signed
+with the same key: the record must name the very file the manifest lists and, as what it was made from,
+the manifest's sealed source segments. --c2pa also reads each redacted clip's C2PA manifest with
+c2pa-python (when installed), the household's CA in c2pa_ca.pem as the trust anchor.
 
 Needs only Python 3.9+ (keep this file free of newer syntax) and either the `cryptography` package or
 the `openssl` command. This file is shipped inside every package, and is part of the integration
@@ -42,6 +47,9 @@ TIMESTAMP = "manifest.json.tsr"
 SHA256_ALGORITHM = bytes.fromhex("300d06096086480165030402010500")
 # The files a package holds beside those its manifest lists (the signature and timestamp cannot be listed).
 BESIDE_MANIFEST = (MANIFEST, SIGNATURE, TIMESTAMP)
+PROVENANCE, PROVENANCE_SIG, C2PA_CA = "provenance.json", "provenance.json.sig", "c2pa_ca.pem"
+PROVENANCE_FORMAT = "doorbell-vault-provenance/1"
+SOURCE_KEYS = ("file", "start", "end", "bytes", "sha256", "capture")
 # File type bits of a Unix mode (a zip entry keeps it in the high half of its external attributes).
 S_IFMT, S_IFLNK = 0o170000, 0o120000
 
@@ -306,7 +314,7 @@ def layout_problems(entries: list[tuple[str, str, int]], manifest: Any) -> list[
     return problems
 
 
-def verify_zip(path: Path, pinned: str | None = None) -> tuple[list[str], list[str]]:
+def verify_zip(path: Path, pinned: str | None = None, c2pa: bool = False) -> tuple[list[str], list[str]]:
     """(problems, notes) for a package zip; its entries are checked before anything is extracted."""
     try:
         with zipfile.ZipFile(path) as archive:
@@ -326,12 +334,12 @@ def verify_zip(path: Path, pinned: str | None = None) -> tuple[list[str], list[s
                 return problems, []
             with tempfile.TemporaryDirectory() as scratch:
                 archive.extractall(scratch)
-                return verify(Path(scratch), pinned)
+                return verify(Path(scratch), pinned, c2pa)
     except (OSError, zipfile.BadZipFile, RuntimeError, ValueError) as err:
         return [f"{path.name} cannot be read as a zip: {err}"], []
 
 
-def verify(folder: Path, pinned: str | None = None) -> tuple[list[str], list[str]]:
+def verify(folder: Path, pinned: str | None = None, c2pa: bool = False) -> tuple[list[str], list[str]]:
     """(problems, notes) for an unzipped package; no problems means everything checked holds."""
     try:
         manifest_bytes = (folder / MANIFEST).read_bytes()
@@ -380,7 +388,103 @@ def verify(folder: Path, pinned: str | None = None) -> tuple[list[str], list[str
             )
         else:
             problems.append(f"{TIMESTAMP} does not stamp this manifest.json")
-    return problems + captured, notes + captured_notes
+    redacted, redacted_notes = provenance_problems(folder, manifest, raw_key)
+    checked = c2pa and not redacted and (folder / PROVENANCE).is_file()
+    read, read_notes = c2pa_problems(folder) if checked else ([], [])
+    return problems + captured + redacted + read, notes + captured_notes + redacted_notes + read_notes
+
+
+def provenance_problems(folder: Path, manifest: Any, raw_key: bytes) -> tuple[list[str], list[str]]:
+    """(problems, notes) of the redacted clips: provenance.json signed, naming each clip and its sources."""
+    try:
+        redacted = {f["name"]: f for f in manifest["files"] if f.get("redacted")}
+        listed = PROVENANCE in manifest["other_files"] and PROVENANCE_SIG in manifest["other_files"]
+    except (KeyError, TypeError, AttributeError) as err:  # `as` keeps the parentheses older Pythons need
+        del err
+        return [], []  # named with the hashes
+    if not redacted and not listed:
+        return [], []
+    if not listed:
+        return [f"the manifest has redacted clips but does not list {PROVENANCE} and {PROVENANCE_SIG}"], []
+    try:
+        body = (folder / PROVENANCE).read_bytes()
+        holds = _signature_holds(raw_key, (folder / PROVENANCE_SIG).read_bytes(), body)
+    except OSError as err:
+        return [f"{PROVENANCE} or its signature cannot be read: {err}"], []
+    if not holds:
+        return [f"{PROVENANCE_SIG} does not match {PROVENANCE}"], []
+    problems, notes = [], []
+    try:
+        record = json.loads(body)
+        if record["format"] != PROVENANCE_FORMAT:
+            problems.append(f"{PROVENANCE} is of an unknown format {record['format']!r}")
+        clips = {c["file"]: c for c in record["clips"]}
+        for name in sorted(set(redacted) ^ set(clips)):
+            problems.append(
+                f"{name!r} is redacted in one of manifest.json and {PROVENANCE} but not the other"
+            )
+        for name in sorted(set(redacted) & set(clips)):
+            clip, listed_clip = clips[name], redacted[name]
+            sources = [{k: s.get(k) for k in SOURCE_KEYS} for s in listed_clip["sources"]]
+            if (clip["sha256"], clip["bytes"]) != (listed_clip["sha256"], listed_clip["bytes"]):
+                problems.append(f"{name}: {PROVENANCE} names another file than manifest.json")
+            elif clip["derived_from"] != sources:
+                problems.append(f"{name}: {PROVENANCE} names other originals than the manifest's sources")
+            else:
+                ops = clip["operations"]
+                sealed = "sealed originals" if all(s["capture"] for s in sources) else "originals"
+                notes.append(
+                    f"{name}: redacted from {sealed} {', '.join(s['file'] for s in sources)}, "
+                    f"{len(ops['regions']) + len(ops['boxes'])} regions, "
+                    f"by {ops['detector']['name'] if ops.get('detector') else 'masks only'}"
+                )
+                if clip["c2pa"].get("embedded"):
+                    notes.append(
+                        f"{name} carries a C2PA manifest: --c2pa reads it, {C2PA_CA} the trust anchor"
+                    )
+    except (KeyError, TypeError, AttributeError, ValueError) as err:  # `as`: parentheses for older Pythons
+        problems.append(f"{PROVENANCE} cannot be read: {err!r}")
+    return problems, notes
+
+
+def c2pa_problems(folder: Path) -> tuple[list[str], list[str]]:
+    """(problems, notes) of the redacted clips' C2PA manifests, read with c2pa-python if it is installed."""
+    try:
+        import c2pa  # type: ignore[import-untyped,import-not-found,unused-ignore]
+
+        record = json.loads((folder / PROVENANCE).read_bytes())
+    except (ImportError, OSError) as err:
+        return [], [f"C2PA not checked: {err}"]
+    context = None
+    if (folder / C2PA_CA).is_file():
+        trust = {"trust_anchors": (folder / C2PA_CA).read_text()}
+        try:
+            settings = c2pa.Settings.from_dict({"verify": {"verify_trust": True}, "trust": trust})
+            context = c2pa.Context(settings=settings)
+        except (AttributeError, c2pa.C2paError) as err:  # an older c2pa-python: no per-reader trust
+            return [], [f"C2PA not checked: this c2pa-python cannot take {C2PA_CA} as a trust anchor ({err})"]
+    problems, notes = [], []
+    for clip in record.get("clips", []):
+        if not clip.get("c2pa", {}).get("embedded"):
+            notes.append(f"{clip['file']}: no C2PA manifest ({clip.get('c2pa', {}).get('reason')})")
+            continue
+        try:
+            with c2pa.Reader(str(folder / clip["file"]), context=context) as reader:
+                state = reader.get_validation_state()
+                failures = (
+                    (reader.get_validation_results() or {}).get("activeManifest", {}).get("failure", [])
+                )
+        except c2pa.C2paError as err:
+            problems.append(f"{clip['file']}: its C2PA manifest cannot be read: {err}")
+            continue
+        if state in ("Valid", "Trusted") and not failures:
+            notes.append(
+                f"{clip['file']}: C2PA manifest {state}" + (f" (trust anchor {C2PA_CA})" if context else "")
+            )
+        else:
+            codes = ", ".join(sorted({f.get("code", "?") for f in failures}))
+            problems.append(f"{clip['file']}: C2PA manifest {state}: {codes}")
+    return problems, notes
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -388,11 +492,12 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("package", type=Path, help="the zip, or the folder it was unzipped into")
     parser.add_argument("--fingerprint", help="the key fingerprint the household gave you (hex or words)")
+    parser.add_argument("--c2pa", action="store_true", help="also read redacted clips' C2PA manifests")
     args = parser.parse_args(argv)
     if args.package.is_file():
-        problems, notes = verify_zip(args.package, args.fingerprint)
+        problems, notes = verify_zip(args.package, args.fingerprint, args.c2pa)
     else:
-        problems, notes = verify(args.package, args.fingerprint)
+        problems, notes = verify(args.package, args.fingerprint, args.c2pa)
     for note in notes:
         print(f"note: {note}")
     for problem in problems:
