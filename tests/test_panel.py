@@ -118,6 +118,7 @@ async def test_panel_strings_are_served_and_complete(
         "source_": ["webhook", "service", "email"],
         "end_reason_": ["revoked", "expired", "exhausted"],
         "mode_": list(MODES),
+        "mode_short_": list(MODES),
         "action_": list(ACTIONS),
         "shape_": ["rect", "polygon"],
     }

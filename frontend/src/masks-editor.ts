@@ -213,6 +213,7 @@ export class DvMasksEditor extends LitElement {
             <option value="blur" ?selected=${item.region.action === "blur"}>${t("action_blur")}</option>
             <option value="black" ?selected=${item.region.action === "black"}>${t("action_black")}</option>
           </select>
+          <button class="delete danger" @click=${() => this.removeRegion(item.region.id)}>${t("delete")}</button>
           <label class="check keep-clear"
             ><input
               type="checkbox"
@@ -223,7 +224,6 @@ export class DvMasksEditor extends LitElement {
             />
             ${t("region_keep_clear")}</label
           >
-          <button class="delete danger" @click=${() => this.removeRegion(item.region.id)}>${t("delete")}</button>
         </li>`,
       )}
     </ol>`;
@@ -269,29 +269,33 @@ export class DvMasksEditor extends LitElement {
         <button class="add-rect" @click=${() => this.addRectangle()}>${t("add_rectangle")}</button>
       </div>
       ${still ? nothing : html`<p class="muted no-still">${t("no_still")}</p>`}
-      <dv-region-canvas
-        .t=${t}
-        .src=${still?.url ?? ""}
-        .aspect=${still && still.height ? still.width / still.height : 16 / 9}
-        .regions=${regions}
-        .selected=${this.selected}
-        .tool=${this.tool}
-        .label=${t("canvas_label", { camera: data.name })}
-        @dv-draw=${this.onDraw}
-        @dv-select=${(e: CustomEvent<{ id?: string }>) => (this.selected = e.detail.id)}
-        @dv-change=${(e: CustomEvent<{ id: string; points: Point[] }>) =>
-          this.editItem(e.detail.id, (i) => ({ ...i, region: { ...i.region, points: e.detail.points } }))}
-        @dv-delete=${(e: CustomEvent<{ id: string }>) => this.removeRegion(e.detail.id)}
-      ></dv-region-canvas>
-      ${this.renderList()} ${this.renderStanding(data)}
-      <div class="row actions">
-        <button class="primary save" ?disabled=${this.saving || !this.dirty} @click=${() => void this.save()}>
-          ${t("save_masks")}
-        </button>
-        ${this.dirty ? html`<span class="muted unsaved">${t("unsaved")}</span>` : nothing}
-        ${this.saved ? html`<span class="saved" role="status">${t("masks_saved")}</span>` : nothing}
+      <div class="layout">
+        <dv-region-canvas
+          .t=${t}
+          .src=${still?.url ?? ""}
+          .aspect=${still && still.height ? still.width / still.height : 16 / 9}
+          .regions=${regions}
+          .selected=${this.selected}
+          .tool=${this.tool}
+          .label=${t("canvas_label", { camera: data.name })}
+          @dv-draw=${this.onDraw}
+          @dv-select=${(e: CustomEvent<{ id?: string }>) => (this.selected = e.detail.id)}
+          @dv-change=${(e: CustomEvent<{ id: string; points: Point[] }>) =>
+            this.editItem(e.detail.id, (i) => ({ ...i, region: { ...i.region, points: e.detail.points } }))}
+          @dv-delete=${(e: CustomEvent<{ id: string }>) => this.removeRegion(e.detail.id)}
+        ></dv-region-canvas>
+        <div class="side">
+          ${this.renderList()} ${this.renderStanding(data)}
+          <div class="row actions">
+            <button class="primary save" ?disabled=${this.saving || !this.dirty} @click=${() => void this.save()}>
+              ${t("save_masks")}
+            </button>
+            ${this.dirty ? html`<span class="muted unsaved">${t("unsaved")}</span>` : nothing}
+            ${this.saved ? html`<span class="saved" role="status">${t("masks_saved")}</span>` : nothing}
+          </div>
+          ${this.error ? html`<p class="error save-error" role="alert">${this.error}</p>` : nothing}
+        </div>
       </div>
-      ${this.error ? html`<p class="error save-error" role="alert">${this.error}</p>` : nothing}
     </section>`;
   }
 
@@ -306,6 +310,20 @@ export class DvMasksEditor extends LitElement {
       .toolbar {
         margin-bottom: 8px;
       }
+      .layout {
+        display: grid;
+        grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
+        gap: var(--dv-gap);
+        align-items: start;
+      }
+      @media (max-width: 900px) {
+        .layout {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+      ol.regions li .check {
+        flex: 1 1 100%;
+      }
       .toolbar label {
         display: flex;
         gap: 6px;
@@ -318,7 +336,7 @@ export class DvMasksEditor extends LitElement {
       ol.regions {
         list-style: none;
         padding: 0;
-        margin: 8px 0;
+        margin: 0;
       }
       ol.regions li {
         display: flex;

@@ -84,15 +84,13 @@ export class DvRedactionChoice extends LitElement {
 
   /** The choice as the share and the package preview take it; undefined: each camera's standing choice. */
   get redaction(): Redaction | undefined {
-    if (this.choice === "standing") return undefined;
     const chosen = new Set(this.cameras.map((c) => c.camera_id));
-    return {
-      mode: this.choice,
-      boxes:
-        this.choice === "originals"
-          ? []
-          : this.boxes.filter((b) => chosen.has(b.camera_id)).map(({ camera_id, points }) => ({ camera_id, points })),
-    };
+    const boxes =
+      this.choice === "originals"
+        ? []
+        : this.boxes.filter((b) => chosen.has(b.camera_id)).map(({ camera_id, points }) => ({ camera_id, points }));
+    if (this.choice === "standing") return boxes.length ? { boxes } : undefined;
+    return { mode: this.choice, boxes };
   }
 
   private announce(): void {
@@ -107,7 +105,10 @@ export class DvRedactionChoice extends LitElement {
   /** What a camera's share holds under the current choice. */
   private modeOf(cameraId: string): RedactionMode | undefined {
     if (this.choice !== "standing") return this.choice;
-    return this.info[cameraId]?.masks.standing;
+    const standing = this.info[cameraId]?.masks.standing;
+    // Boxes drawn over a camera shared as originals by standing choice: the owner wants them hidden.
+    if (standing === "originals" && this.boxes.some((b) => b.camera_id === cameraId)) return "masks";
+    return standing;
   }
 
   private pick(choice: Choice): void {
@@ -143,7 +144,7 @@ export class DvRedactionChoice extends LitElement {
     this.previewError = undefined;
     this.preview = undefined;
     const serial = ++this.serial;
-    const boxes = this.choice === "standing" ? [] : this.boxes.filter((b) => b.camera_id === cameraId);
+    const boxes = this.boxes.filter((b) => b.camera_id === cameraId);
     try {
       const preview = await redactionPreview(this.hass, this.requestId, cameraId, {
         ...(this.start ? { start: this.start } : {}),
@@ -183,7 +184,7 @@ export class DvRedactionChoice extends LitElement {
     const detector = this.detector;
     const faces = detector?.available ?? false;
     const standing = this.cameras.map(
-      (c) => `${c.name}: ${this.info[c.camera_id] ? t(`mode_${this.info[c.camera_id].masks.standing}`) : "…"}`,
+      (c) => `${c.name}: ${this.info[c.camera_id] ? t(`mode_short_${this.info[c.camera_id].masks.standing}`) : "…"}`,
     );
     return html`
       <label class="check"
@@ -222,8 +223,8 @@ export class DvRedactionChoice extends LitElement {
     const data = this.info[cameraId];
     if (!data) return html`<p class="muted">${t("loading")}</p>`;
     const mode = this.modeOf(cameraId) ?? "originals";
-    const drawing = this.choice === "masks" || this.choice === "masks_faces";
-    const masks: CanvasRegion[] = mode === "originals" ? [] : [
+    const drawing = this.choice !== "originals";
+    const masks: CanvasRegion[] = this.choice === "originals" ? [] : [
       ...data.masks.regions.map((r, n) => ({
         id: `mask-${r.id}`, shape: r.shape, points: r.points, kind: r.action,
         name: r.label || t("region_name", { number: n + 1 }),

@@ -516,7 +516,14 @@ export class DvRequestView extends LitElement {
                     ${preview.files.map(
                       (f) => html`<tr>
                         <td class="file-name">${f.name}</td>
-                        <td>${f.camera}</td>
+                        <td>
+                          ${f.camera}
+                          ${f.redaction && f.redaction !== "originals"
+                            ? html`<span class="badge redacted" data-redaction=${f.redaction}
+                                >${t(`mode_${f.redaction}`)}</span
+                              >`
+                            : nothing}
+                        </td>
                         <td>${formatClock(f.duration_s)}</td>
                         <td>${formatBytes(this.hass, f.bytes)}</td>
                       </tr>`,

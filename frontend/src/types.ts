@@ -157,6 +157,8 @@ export interface PreviewFile {
   end: string;
   duration_s: number;
   bytes: number;
+  /** How the clip would be made. */
+  redaction?: RedactionMode;
 }
 
 export interface Preview {
@@ -309,9 +311,10 @@ export interface RedactionBox {
   end?: number;
 }
 
-/** The owner's redaction choice for one share (absent: each camera's standing choice). */
+/** The owner's redaction choice for one share. Absent, or without a mode: each camera's standing choice
+ * (boxes drawn over a camera whose standing choice is the originals turn its masks on). */
 export interface Redaction {
-  mode: RedactionMode;
+  mode?: RedactionMode;
   boxes: RedactionBox[];
 }
 

@@ -612,6 +612,7 @@ var He=Object.defineProperty;var Oe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             <option value="blur" ?selected=${e.region.action==="blur"}>${t("action_blur")}</option>
             <option value="black" ?selected=${e.region.action==="black"}>${t("action_black")}</option>
           </select>
+          <button class="delete danger" @click=${()=>this.removeRegion(e.region.id)}>${t("delete")}</button>
           <label class="check keep-clear"
             ><input
               type="checkbox"
@@ -621,7 +622,6 @@ var He=Object.defineProperty;var Oe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             />
             ${t("region_keep_clear")}</label
           >
-          <button class="delete danger" @click=${()=>this.removeRegion(e.region.id)}>${t("delete")}</button>
         </li>`)}
     </ol>`:o`<p class="muted no-regions">${t("no_regions")}</p>`}render(){let t=this.t,e=this.data;if(!e)return this.error?o`<p class="card error">${this.error}</p>`:o`<p class="muted">${t("loading")}</p>`;let i=this.items.map((n,c)=>({id:n.region.id,shape:n.region.shape,points:n.region.points,kind:n.clear?"clear":n.region.action,name:this.name(n,c)})),a=e.still;return o`<section class="card masks-editor" data-camera=${e.camera_id}>
       <h2>${t("masks_of",{camera:e.name})}</h2>
@@ -647,31 +647,49 @@ var He=Object.defineProperty;var Oe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         <button class="add-rect" @click=${()=>this.addRectangle()}>${t("add_rectangle")}</button>
       </div>
       ${a?h:o`<p class="muted no-still">${t("no_still")}</p>`}
-      <dv-region-canvas
-        .t=${t}
-        .src=${a?.url??""}
-        .aspect=${a&&a.height?a.width/a.height:16/9}
-        .regions=${i}
-        .selected=${this.selected}
-        .tool=${this.tool}
-        .label=${t("canvas_label",{camera:e.name})}
-        @dv-draw=${this.onDraw}
-        @dv-select=${n=>this.selected=n.detail.id}
-        @dv-change=${n=>this.editItem(n.detail.id,c=>({...c,region:{...c.region,points:n.detail.points}}))}
-        @dv-delete=${n=>this.removeRegion(n.detail.id)}
-      ></dv-region-canvas>
-      ${this.renderList()} ${this.renderStanding(e)}
-      <div class="row actions">
-        <button class="primary save" ?disabled=${this.saving||!this.dirty} @click=${()=>{this.save()}}>
-          ${t("save_masks")}
-        </button>
-        ${this.dirty?o`<span class="muted unsaved">${t("unsaved")}</span>`:h}
-        ${this.saved?o`<span class="saved" role="status">${t("masks_saved")}</span>`:h}
+      <div class="layout">
+        <dv-region-canvas
+          .t=${t}
+          .src=${a?.url??""}
+          .aspect=${a&&a.height?a.width/a.height:16/9}
+          .regions=${i}
+          .selected=${this.selected}
+          .tool=${this.tool}
+          .label=${t("canvas_label",{camera:e.name})}
+          @dv-draw=${this.onDraw}
+          @dv-select=${n=>this.selected=n.detail.id}
+          @dv-change=${n=>this.editItem(n.detail.id,c=>({...c,region:{...c.region,points:n.detail.points}}))}
+          @dv-delete=${n=>this.removeRegion(n.detail.id)}
+        ></dv-region-canvas>
+        <div class="side">
+          ${this.renderList()} ${this.renderStanding(e)}
+          <div class="row actions">
+            <button class="primary save" ?disabled=${this.saving||!this.dirty} @click=${()=>{this.save()}}>
+              ${t("save_masks")}
+            </button>
+            ${this.dirty?o`<span class="muted unsaved">${t("unsaved")}</span>`:h}
+            ${this.saved?o`<span class="saved" role="status">${t("masks_saved")}</span>`:h}
+          </div>
+          ${this.error?o`<p class="error save-error" role="alert">${this.error}</p>`:h}
+        </div>
       </div>
-      ${this.error?o`<p class="error save-error" role="alert">${this.error}</p>`:h}
     </section>`}pick(t){this.canvas?.cancel(),this.tool=t}};A.styles=[S,x`
       .toolbar {
         margin-bottom: 8px;
+      }
+      .layout {
+        display: grid;
+        grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
+        gap: var(--dv-gap);
+        align-items: start;
+      }
+      @media (max-width: 900px) {
+        .layout {
+          grid-template-columns: minmax(0, 1fr);
+        }
+      }
+      ol.regions li .check {
+        flex: 1 1 100%;
       }
       .toolbar label {
         display: flex;
@@ -685,7 +703,7 @@ var He=Object.defineProperty;var Oe=Object.getOwnPropertyDescriptor;var d=(r,s,t
       ol.regions {
         list-style: none;
         padding: 0;
-        margin: 8px 0;
+        margin: 0;
       }
       ol.regions li {
         display: flex;
@@ -751,7 +769,7 @@ var He=Object.defineProperty;var Oe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         font-weight: 500;
       }
     `],d([m({attribute:!1})],j.prototype,"hass",2),d([m({attribute:!1})],j.prototype,"t",2),d([m({attribute:!1})],j.prototype,"cameraId",2),d([p()],j.prototype,"cameras",2),d([p()],j.prototype,"error",2),j=d([w("dv-masks-view")],j);var as=32,_=class extends ${constructor(){super(...arguments);this.cameras=[];this.disabled=!1;this.info={};this.choice="standing";this.boxes=[];this.previewing=!1;this.serial=0;this.boxNumber=0;this.camerasKey=""}willUpdate(t){let e=this.cameras.map(i=>i.camera_id).join(`
-`);if(t.has("cameras")&&e!==this.camerasKey){this.camerasKey=e,this.preview=void 0;for(let i of this.cameras)i.camera_id in this.info||this.load(i.camera_id);this.cameras.some(i=>i.camera_id===this.current)||(this.current=this.cameras[0]?.camera_id)}(t.has("start")||t.has("end"))&&(this.preview=void 0)}load(t){_t(this.hass,t).then(e=>this.info={...this.info,[t]:e}).catch(e=>this.loadError=k(e))}get redaction(){if(this.choice==="standing")return;let t=new Set(this.cameras.map(e=>e.camera_id));return{mode:this.choice,boxes:this.choice==="originals"?[]:this.boxes.filter(e=>t.has(e.camera_id)).map(({camera_id:e,points:i})=>({camera_id:e,points:i}))}}announce(){this.preview=void 0,this.dispatchEvent(new CustomEvent("dv-redaction",{detail:{redaction:this.redaction}}))}get detector(){return Object.values(this.info)[0]?.detector}modeOf(t){return this.choice!=="standing"?this.choice:this.info[t]?.masks.standing}pick(t){this.choice=t,this.announce()}onDraw(t){if(!this.current||this.boxes.length>=as||t.detail.shape!=="rect")return;this.boxNumber+=1;let e=`box-${this.boxNumber}`,[i,a]=t.detail.points;this.boxes=[...this.boxes,{id:e,camera_id:this.current,points:[i,a]}],this.selectedBox=e,this.announce()}removeBox(t){this.boxes=this.boxes.filter(e=>e.id!==t),this.selectedBox===t&&(this.selectedBox=void 0),this.announce()}moveBox(t,e){this.boxes=this.boxes.map(i=>i.id===t?{...i,points:[e[0],e[1]]}:i),this.announce()}async runPreview(t){let e=this.modeOf(t);if(!e||e==="originals")return;this.previewing=!0,this.previewError=void 0,this.preview=void 0;let i=++this.serial,a=this.choice==="standing"?[]:this.boxes.filter(n=>n.camera_id===t);try{let n=await Pe(this.hass,this.requestId,t,{...this.start?{start:this.start}:{},...this.end?{end:this.end}:{},redaction:{mode:e,boxes:a.map(({camera_id:c,points:l})=>({camera_id:c,points:l}))}});i===this.serial&&(this.preview={...n,camera_id:t})}catch(n){i===this.serial&&(this.previewError=k(n))}finally{i===this.serial&&(this.previewing=!1)}}together(t){let e=t.target;for(let i of this.renderRoot.querySelectorAll(".side-by-side video"))i!==e&&(t.type==="play"&&i.paused?(i.currentTime=e.currentTime,i.play().catch(()=>{})):t.type==="pause"&&!i.paused?i.pause():t.type==="seeked"&&Math.abs(i.currentTime-e.currentTime)>.3&&(i.currentTime=e.currentTime))}editMasks(t,e){t.preventDefault(),N(Et(e))}renderChoice(){let t=this.t,e=this.detector,i=e?.available??!1,a=this.cameras.map(n=>`${n.name}: ${this.info[n.camera_id]?t(`mode_${this.info[n.camera_id].masks.standing}`):"…"}`);return o`
+`);if(t.has("cameras")&&e!==this.camerasKey){this.camerasKey=e,this.preview=void 0;for(let i of this.cameras)i.camera_id in this.info||this.load(i.camera_id);this.cameras.some(i=>i.camera_id===this.current)||(this.current=this.cameras[0]?.camera_id)}(t.has("start")||t.has("end"))&&(this.preview=void 0)}load(t){_t(this.hass,t).then(e=>this.info={...this.info,[t]:e}).catch(e=>this.loadError=k(e))}get redaction(){let t=new Set(this.cameras.map(i=>i.camera_id)),e=this.choice==="originals"?[]:this.boxes.filter(i=>t.has(i.camera_id)).map(({camera_id:i,points:a})=>({camera_id:i,points:a}));return this.choice==="standing"?e.length?{boxes:e}:void 0:{mode:this.choice,boxes:e}}announce(){this.preview=void 0,this.dispatchEvent(new CustomEvent("dv-redaction",{detail:{redaction:this.redaction}}))}get detector(){return Object.values(this.info)[0]?.detector}modeOf(t){if(this.choice!=="standing")return this.choice;let e=this.info[t]?.masks.standing;return e==="originals"&&this.boxes.some(i=>i.camera_id===t)?"masks":e}pick(t){this.choice=t,this.announce()}onDraw(t){if(!this.current||this.boxes.length>=as||t.detail.shape!=="rect")return;this.boxNumber+=1;let e=`box-${this.boxNumber}`,[i,a]=t.detail.points;this.boxes=[...this.boxes,{id:e,camera_id:this.current,points:[i,a]}],this.selectedBox=e,this.announce()}removeBox(t){this.boxes=this.boxes.filter(e=>e.id!==t),this.selectedBox===t&&(this.selectedBox=void 0),this.announce()}moveBox(t,e){this.boxes=this.boxes.map(i=>i.id===t?{...i,points:[e[0],e[1]]}:i),this.announce()}async runPreview(t){let e=this.modeOf(t);if(!e||e==="originals")return;this.previewing=!0,this.previewError=void 0,this.preview=void 0;let i=++this.serial,a=this.boxes.filter(n=>n.camera_id===t);try{let n=await Pe(this.hass,this.requestId,t,{...this.start?{start:this.start}:{},...this.end?{end:this.end}:{},redaction:{mode:e,boxes:a.map(({camera_id:c,points:l})=>({camera_id:c,points:l}))}});i===this.serial&&(this.preview={...n,camera_id:t})}catch(n){i===this.serial&&(this.previewError=k(n))}finally{i===this.serial&&(this.previewing=!1)}}together(t){let e=t.target;for(let i of this.renderRoot.querySelectorAll(".side-by-side video"))i!==e&&(t.type==="play"&&i.paused?(i.currentTime=e.currentTime,i.play().catch(()=>{})):t.type==="pause"&&!i.paused?i.pause():t.type==="seeked"&&Math.abs(i.currentTime-e.currentTime)>.3&&(i.currentTime=e.currentTime))}editMasks(t,e){t.preventDefault(),N(Et(e))}renderChoice(){let t=this.t,e=this.detector,i=e?.available??!1,a=this.cameras.map(n=>`${n.name}: ${this.info[n.camera_id]?t(`mode_short_${this.info[n.camera_id].masks.standing}`):"…"}`);return o`
       <label class="check"
         ><input
           type="radio"
@@ -776,7 +794,7 @@ var He=Object.defineProperty;var Oe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         >`)}
       ${e&&!i?o`<p class="muted detector unavailable">${t("detector_unavailable",{reason:e.reason??""})}</p>`:h}
       ${this.choice==="masks_faces"?o`<p class="muted">${t("faces_caveat")}</p>`:h}
-    `}renderCamera(t){let e=this.t,i=this.info[t];if(!i)return o`<p class="muted">${e("loading")}</p>`;let a=this.modeOf(t)??"originals",n=this.choice==="masks"||this.choice==="masks_faces",c=a==="originals"?[]:[...i.masks.regions.map((u,y)=>({id:`mask-${u.id}`,shape:u.shape,points:u.points,kind:u.action,name:u.label||e("region_name",{number:y+1})})),...i.masks.clear.map((u,y)=>({id:`clear-${u.id}`,shape:u.shape,points:u.points,kind:"clear",name:`${u.label||e("region_name",{number:y+1})} (${e("region_clear")})`}))],l=this.boxes.filter(u=>u.camera_id===t),g=[...c,...l.map((u,y)=>({id:u.id,shape:"rect",points:u.points,kind:"box",name:e("box_name",{number:y+1})}))],f=this.preview?.camera_id===t?this.preview:void 0;return o`
+    `}renderCamera(t){let e=this.t,i=this.info[t];if(!i)return o`<p class="muted">${e("loading")}</p>`;let a=this.modeOf(t)??"originals",n=this.choice!=="originals",c=this.choice==="originals"?[]:[...i.masks.regions.map((u,y)=>({id:`mask-${u.id}`,shape:u.shape,points:u.points,kind:u.action,name:u.label||e("region_name",{number:y+1})})),...i.masks.clear.map((u,y)=>({id:`clear-${u.id}`,shape:u.shape,points:u.points,kind:"clear",name:`${u.label||e("region_name",{number:y+1})} (${e("region_clear")})`}))],l=this.boxes.filter(u=>u.camera_id===t),g=[...c,...l.map((u,y)=>({id:u.id,shape:"rect",points:u.points,kind:"box",name:e("box_name",{number:y+1})}))],f=this.preview?.camera_id===t?this.preview:void 0;return o`
       <p class="muted camera-mode" data-mode=${a}>
         ${e("redaction_camera_mode",{camera:i.name,mode:e(`mode_${a}`)})}
         <a class="edit-masks" href=${`${R}/masks/${encodeURIComponent(t)}`}
@@ -1101,7 +1119,12 @@ var He=Object.defineProperty;var Oe=Object.getOwnPropertyDescriptor;var d=(r,s,t
                   <tbody>
                     ${n.files.map(l=>o`<tr>
                         <td class="file-name">${l.name}</td>
-                        <td>${l.camera}</td>
+                        <td>
+                          ${l.camera}
+                          ${l.redaction&&l.redaction!=="originals"?o`<span class="badge redacted" data-redaction=${l.redaction}
+                                >${e(`mode_${l.redaction}`)}</span
+                              >`:h}
+                        </td>
                         <td>${G(l.duration_s)}</td>
                         <td>${ct(this.hass,l.bytes)}</td>
                       </tr>`)}
