@@ -7,8 +7,7 @@ import { customElement, property, query, state } from "lit/decorators.js";
 
 import { errorText } from "./api.js";
 import { getMasks, setMasks } from "./masks-api.js";
-import type { CanvasRegion, DrawDetail, DvRegionCanvas, Tool } from "./region-canvas.js";
-import "./region-canvas.js";
+import { aspectOf, type CanvasRegion, type DrawDetail, type DvRegionCanvas, type Tool } from "./region-canvas.js";
 import { shared } from "./styles.js";
 import {
   REDACTION_MODES,
@@ -268,12 +267,12 @@ export class DvMasksEditor extends LitElement {
         >
         <button class="add-rect" @click=${() => this.addRectangle()}>${t("add_rectangle")}</button>
       </div>
-      ${still ? nothing : html`<p class="muted no-still">${t("no_still")}</p>`}
+      ${still?.url ? nothing : html`<p class="muted no-still">${t("no_still")}</p>`}
       <div class="layout">
         <dv-region-canvas
           .t=${t}
           .src=${still?.url ?? ""}
-          .aspect=${still && still.height ? still.width / still.height : 16 / 9}
+          .aspect=${aspectOf(still)}
           .regions=${regions}
           .selected=${this.selected}
           .tool=${this.tool}

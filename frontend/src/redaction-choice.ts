@@ -11,8 +11,7 @@ import { errorText } from "./api.js";
 import { getMasks, redactionPreview } from "./masks-api.js";
 import { masksPath } from "./masks-view.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
-import type { CanvasRegion, DrawDetail } from "./region-canvas.js";
-import "./region-canvas.js";
+import { aspectOf, type CanvasRegion, type DrawDetail } from "./region-canvas.js";
 import { shared } from "./styles.js";
 import {
   REDACTION_MODES,
@@ -159,18 +158,30 @@ export class DvRedactionChoice extends LitElement {
     }
   }
 
-  /** Playing either video plays both from the same moment. */
+  /** Where a video's window starts: the original is cut from the keyframe before it, the render is not. */
+  private lead(video: HTMLVideoElement): number {
+    return video.classList.contains("original") ? (this.preview?.original_lead_s ?? 0) : 0;
+  }
+
+  /** The original opens at the window's start, as the render does. */
+  private onMetadata(event: Event): void {
+    const video = event.target as HTMLVideoElement;
+    const lead = this.lead(video);
+    if (lead > 0 && video.currentTime < lead) video.currentTime = lead;
+  }
+
+  /** Playing, pausing or seeking either video does the same to the other, at the same moment. */
   private together(event: Event): void {
     const from = event.target as HTMLVideoElement;
+    const moment = from.currentTime - this.lead(from);
     for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>(".side-by-side video")) {
       if (video === from) continue;
+      const there = Math.max(0, moment + this.lead(video));
       if (event.type === "play" && video.paused) {
-        video.currentTime = from.currentTime;
+        video.currentTime = there;
         void video.play().catch(() => undefined);
       } else if (event.type === "pause" && !video.paused) video.pause();
-      else if (event.type === "seeked" && Math.abs(video.currentTime - from.currentTime) > 0.3) {
-        video.currentTime = from.currentTime;
-      }
+      else if (event.type === "seeked" && Math.abs(video.currentTime - there) > 0.3) video.currentTime = there;
     }
   }
 
@@ -256,7 +267,7 @@ export class DvRedactionChoice extends LitElement {
       <dv-region-canvas
         .t=${t}
         .src=${data.still?.url ?? ""}
-        .aspect=${data.still && data.still.height ? data.still.width / data.still.height : 16 / 9}
+        .aspect=${aspectOf(data.still)}
         .regions=${regions}
         .selected=${this.selectedBox}
         tool="rect"
@@ -306,6 +317,7 @@ export class DvRedactionChoice extends LitElement {
                   playsinline
                   controls
                   preload="auto"
+                  @loadedmetadata=${this.onMetadata}
                   @play=${this.together}
                   @pause=${this.together}
                   @seeked=${this.together}

@@ -49,6 +49,11 @@ export function corners(region: { shape: "rect" | "polygon"; points: Point[] }):
   ];
 }
 
+/** The still's width over its height (16:9 when its size is unknown). */
+export function aspectOf(still: { width: number | null; height: number | null } | null | undefined): number {
+  return still?.width && still.height ? still.width / still.height : 16 / 9;
+}
+
 const pointsAttr = (points: Point[]) => points.map(([x, y]) => `${x},${y}`).join(" ");
 
 /** Move a region by (dx, dy), kept inside the frame as a whole. */

@@ -288,10 +288,11 @@ export interface DetectorStatus {
   version: string | null;
 }
 
+/** A picture of the camera to draw on (the camera entity's), and the recorded frame's size; null: unknown. */
 export interface Still {
-  url: string;
-  width: number;
-  height: number;
+  url: string | null;
+  width: number | null;
+  height: number | null;
 }
 
 /** What `doorbell_vault/cameras/masks` answers. */
@@ -300,6 +301,7 @@ export interface CameraMasks {
   name: string;
   masks: Masks;
   still: Still | null;
+  updated?: string | null;
   detector: DetectorStatus;
 }
 
@@ -324,6 +326,8 @@ export interface RedactionPreview {
   redacted_url: string;
   start: string;
   seconds: number;
+  /** The original starts on the keyframe at or before the window: this many seconds before it. */
+  original_lead_s?: number;
   faces: number;
 }
 
