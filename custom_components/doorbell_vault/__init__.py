@@ -42,6 +42,7 @@ from .services import async_setup_services
 from .store import FolderError, IndexDamaged, Store, StoreError, prepare_folder, set_aside
 from .texts import async_text
 from .websocket import async_setup_websocket
+from .websocket_masks import PreviewView, async_setup_masks_websocket
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -61,12 +62,14 @@ async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     hass.http.register_view(SharedClipView())
     hass.http.register_view(ShareView(_share_desk))
     hass.http.register_view(ExportView())
+    hass.http.register_view(PreviewView())
     try:
         await hass.async_add_executor_job(blueprints.install, Path(hass.config.config_dir))
     except OSError as err:
         _LOGGER.warning("Could not install the Doorbell Vault blueprints: %s", err)
     async_setup_services(hass)
     async_setup_websocket(hass)
+    async_setup_masks_websocket(hass)
     async_setup_panel_strings(hass)
     async_setup_card(hass)
     await async_register_panel(hass)

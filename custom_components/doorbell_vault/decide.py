@@ -21,9 +21,11 @@ from .evidence.order import ExportError
 from .evidence.share_order import NoFootage, WindowWidened, narrow
 from .evidence.sharing import ShareResult, UnknownCamera
 from .hub import DoorbellVault
+from .redaction.choice import Redaction, Refused, redaction_from_json
+from .redaction.regions import InvalidMasks
 from .requests.agencies import CONF_POLICY, POLICY_DECLINE, SUBENTRY_AGENCY, Agency
 from .store.inbox import DecidedBy, Request, RequestNotPending, Status
-from .texts import translated_error
+from .texts import async_text, translated_error
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -40,6 +42,8 @@ class Choice:
     cameras: list[str] | None
     start_us: int
     end_us: int
+    # The redaction chosen for this share (None: each camera's standing choice).
+    redaction: Redaction | None = None
 
 
 def choose(
@@ -48,6 +52,7 @@ def choose(
     cameras: list[str] | None,
     start: datetime | None,
     end: datetime | None,
+    redaction: Redaction | None = None,
 ) -> Choice:
     """The owner's cameras (ids; None for all) and a window inside the asked one, checked."""
     try:
@@ -57,7 +62,31 @@ def choose(
         raise translated_error("unknown_camera", {"camera": str(err)}) from err
     except WindowWidened as err:
         raise translated_error("window_widened", {"request_id": request.id}) from err
-    return Choice(chosen, start_us, end_us)
+    return Choice(chosen, start_us, end_us, redaction)
+
+
+async def async_invalid_masks(vault: DoorbellVault, err: InvalidMasks) -> HomeAssistantError:
+    """The error for masks or a redaction choice that cannot be used, naming the reason in words."""
+    reason = await async_text(vault.hass, f"invalid_masks_{err.reason}")
+    detail = f" ({err.detail})" if err.detail else ""
+    return translated_error("invalid_masks", {"reason": f"{reason}{detail}"})
+
+
+def refused(err: Refused) -> HomeAssistantError:
+    """A redaction that cannot be made for a camera (never downgraded silently)."""
+    return translated_error(err.reason, {"camera": err.camera, "reason": err.detail or "-"})
+
+
+async def async_redaction(vault: DoorbellVault, data: object) -> Redaction | None:
+    """The owner's redaction choice from a service call or the panel (None: not given), checked."""
+    if data is None:
+        return None
+    cameras = {c.id: c.id for c in vault.cameras.values()}
+    cameras |= {c.name.casefold(): c.id for c in vault.cameras.values()}
+    try:
+        return redaction_from_json(data, cameras)
+    except InvalidMasks as err:
+        raise await async_invalid_masks(vault, err) from err
 
 
 async def async_decider(vault: DoorbellVault, context: Context) -> tuple[str, str | None]:
@@ -138,12 +167,15 @@ async def async_share(
     start_us: int | None = None,
     end_us: int | None = None,
     automation: bool = False,
+    redaction: Redaction | None = None,
 ) -> ShareResult:
     """Share a pending request, filling what is not given from the owner's defaults.
 
     `start_us` and `end_us` may narrow the asked window, never widen it. `automation`: an agency's
     standing policy decides (the decider is "automation", whatever the context; the link belongs to
     the key that submitted the request and is minted when it asks, so the result's link goes nowhere).
+    `redaction`: the owner's choice for this share; None: each camera's standing choice (the phone's
+    Share and an agency's standing policy).
     """
     options = vault.options
     decided_by, decider = (DecidedBy.AUTOMATION, None) if automation else await async_decider(vault, context)
@@ -159,6 +191,7 @@ async def async_share(
             start_us=start_us,
             end_us=end_us,
             link_to_key=automation,
+            redaction=redaction,
         )
     except RequestNotPending as err:
         raise not_pending(request_id) from err
@@ -168,6 +201,8 @@ async def async_share(
         raise translated_error("window_widened", {"request_id": request_id}) from err
     except NoFootage as err:
         raise translated_error("no_footage", {"request_id": request_id}) from err
+    except Refused as err:
+        raise refused(err) from err
     except (ExportError, OSError) as err:
         raise translated_error("share_failed", {"error": str(err)}, failed=True) from err
 

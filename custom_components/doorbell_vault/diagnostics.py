@@ -14,7 +14,7 @@ from .hub import DoorbellVaultConfigEntry
 from .recording.camera_config import redact
 from .requests import agencies
 from .requests.secret import secret_is_set
-from .store import holds, segments
+from .store import holds, masks, segments
 
 TO_REDACT = {"password", "username", "webhook_id", "secret", "url", "stream_source", "mac"}
 
@@ -25,6 +25,7 @@ async def async_get_config_entry_diagnostics(
     """Return what helps to debug the hub."""
     vault = entry.runtime_data
     usage = await hass.async_add_executor_job(shutil.disk_usage, vault.storage)
+    stored = await vault.store.async_call(masks.of_cameras, list(vault.recording.recorders))
     return {
         "entry": async_redact_data({"data": dict(entry.data), "options": dict(entry.options)}, TO_REDACT),
         "storage": {"free_bytes": usage.free, "total_bytes": usage.total},
@@ -40,6 +41,8 @@ async def async_get_config_entry_diagnostics(
                 "pid": recorder.pid,
                 "stderr_tail": [redact(line) for line in recorder.stderr_tail],
                 "footage": asdict(await vault.store.async_call(segments.stats, camera_id)),
+                # How many privacy masks and the standing choice; never where the regions are.
+                "masks": masks.counts(stored[camera_id].masks) if camera_id in stored else None,
             }
             for camera_id, recorder in vault.recording.recorders.items()
             if (camera_sub := entry.subentries.get(camera_id)) is not None

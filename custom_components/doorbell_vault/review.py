@@ -28,6 +28,7 @@ from .evidence.clips import GAP_US
 from .evidence.export import slug
 from .hub import DoorbellVault, loaded_vault
 from .media_source import SEGMENT_URL
+from .redaction.choice import async_masks, mode_of
 from .store import inbox, reports, segments, shares
 from .store.files import write_private_lines
 from .store.inbox import Request
@@ -116,6 +117,8 @@ def _share(share: Share) -> dict[str, Any]:
         "ended": iso_or_none(share.ended_us),
         "end_reason": share.end_reason,
         "files": [{k: f.get(k) for k in keys} for f in share.manifest["files"]],
+        # How each camera's clip was made (originals, masks, masks_faces); older shares: originals.
+        "redaction": share.manifest.get("decision", {}).get("redaction", {}),
     }
 
 
@@ -186,10 +189,12 @@ async def async_preview(vault: DoorbellVault, choice: Choice) -> dict[str, Any]:
 
     Bytes are the window's share of each segment's size; the cut's keyframe rounding (a clip starts on
     the keyframe at or before the start), the container's overhead and removing audio (segments hold
-    both) are left out.
+    both) are left out. Each file says how it would be made (`redaction`: originals, masks or
+    masks_faces; a redacted clip is re-encoded, so its size differs from the estimate).
     """
     ids = [c for c in vault.cameras if choice.cameras is None or c in choice.cameras]
     footage = await vault.store.async_call(segments.in_windows, ids, choice.start_us, choice.end_us)
+    standing = await async_masks(vault.store, ids)
     files, taken = [], set[str]()
     for camera_id, found in footage.items():
         if not found:
@@ -209,9 +214,11 @@ async def async_preview(vault: DoorbellVault, choice: Choice) -> dict[str, Any]:
                 "end": iso_or_none(min(choice.end_us, found[-1].end_us)),
                 "duration_s": round(seconds, 3),
                 "bytes": round(size),
+                "redaction": mode_of(camera_id, standing[camera_id], choice.redaction),
             }
         )
-    return {"files": files, "total_bytes": sum(f["bytes"] for f in files)}
+    redacted = [f["camera"] for f in files if f["redaction"] != "originals"]
+    return {"files": files, "total_bytes": sum(f["bytes"] for f in files), "redacted": redacted}
 
 
 # Audit and transparency -------------------------------------------------------------------------

@@ -15,6 +15,8 @@ from . import decide, phone, review
 from .clock import moment_us
 from .const import CONF_MAIL_AUTHENTICATION, CONF_MAIL_AUTHSERV_ID, CONF_MAIL_TRUSTED_DOMAINS, DOMAIN
 from .hub import DoorbellVault, loaded_vault
+from .redaction.choice import MAX_BOXES
+from .redaction.regions import ACTIONS, MODES
 from .requests.mail import MAX_TEXT, Mail, authenticate, domain_listed
 from .requests.mail_intake import MailRefused, async_submit_mail
 from .requests.validation import RequestInvalid
@@ -108,6 +110,7 @@ async def _share(call: ServiceCall) -> ServiceResponse:
         max_downloads=call.data.get("max_downloads"),
         start_us=moment_us(call.data.get("start")),
         end_us=moment_us(call.data.get("end")),
+        redaction=await decide.async_redaction(vault, call.data.get("redaction")),
     )
     return result.response()
 
@@ -140,6 +143,21 @@ async def _verify_audit(call: ServiceCall) -> ServiceResponse:
 # problem), so the service schema only bounds the size of what reaches it.
 SUBMIT_SCHEMA: Final = probatio.Schema({}, extra=probatio.ALLOW_EXTRA)
 REQUEST_ID: Final = probatio.All(cv.string, probatio.Length(min=1, max=64))
+# A share's redaction: a mode, or {mode?, boxes?}; the regions themselves are checked by redaction.choice.
+REDACTION_BOX: Final = {
+    probatio.Required("camera_id"): probatio.All(cv.string, probatio.Length(min=1, max=120)),
+    probatio.Required("points"): probatio.All(list, probatio.Length(max=2)),
+    probatio.Optional("start"): cv.datetime,
+    probatio.Optional("end"): cv.datetime,
+    probatio.Optional("action"): probatio.In(ACTIONS),
+}
+REDACTION: Final = probatio.Any(
+    probatio.In(MODES),
+    {
+        probatio.Optional("mode"): probatio.In(MODES),
+        probatio.Optional("boxes"): probatio.All([REDACTION_BOX], probatio.Length(max=MAX_BOXES)),
+    },
+)
 
 
 def _headers(value: Any) -> dict[str, list[str]]:
@@ -207,6 +225,7 @@ SHARE_SCHEMA: Final = probatio.Schema(
         probatio.Optional("max_downloads"): probatio.All(
             probatio.Coerce(int), probatio.Range(min=1, max=100)
         ),
+        probatio.Optional("redaction"): REDACTION,
     }
 )
 REVOKE_SCHEMA: Final = probatio.Schema({probatio.Required("request_id"): REQUEST_ID})

@@ -33,6 +33,7 @@ from .clock import iso_or_none
 from .hub import DoorbellVault, loaded_vault
 from .requests import agencies
 from .requests.lifecycle import Change
+from .services import REDACTION
 from .signals import SIGNAL_REQUEST_CHANGED
 from .store import StoreError
 from .store.inbox import Request, Status
@@ -46,6 +47,8 @@ CHOICE: Final[dict[probatio.Marker | str, Any]] = {
     probatio.Optional("start"): cv.datetime,
     probatio.Optional("end"): cv.datetime,
     probatio.Optional("include_audio"): bool,
+    # originals / masks / masks_faces, or {mode?, boxes?}; absent: each camera's standing choice
+    probatio.Optional("redaction"): REDACTION,
 }
 
 type Handler = Callable[[HomeAssistant, ActiveConnection, dict[str, Any], DoorbellVault], Awaitable[None]]
@@ -121,17 +124,18 @@ async def ws_get(
     connection.send_result(msg["id"], detail)
 
 
-def _choice(
+async def async_choice(
     connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault, request: Request
 ) -> decide.Choice | None:
-    """The owner's cameras and window, or None after answering with the error."""
+    """The owner's cameras, window and redaction, or None after answering with the error."""
     start: datetime | None = msg.get("start")
     end: datetime | None = msg.get("end")
     if start is not None and end is not None and start >= end:
         connection.send_error(msg["id"], "invalid_window", "end must be after start")
         return None
     try:
-        return decide.choose(vault, request, msg.get("cameras"), start, end)
+        redaction = await decide.async_redaction(vault, msg.get("redaction"))
+        return decide.choose(vault, request, msg.get("cameras"), start, end, redaction)
     except HomeAssistantError as err:
         connection.send_error(msg["id"], err.translation_key or "failed", str(err))
     return None
@@ -155,7 +159,7 @@ async def ws_preview(
     if request is None:
         connection.send_error(msg["id"], ERR_NOT_FOUND, "no such request")
         return
-    if (choice := _choice(connection, msg, vault, request)) is None:
+    if (choice := await async_choice(connection, msg, vault, request)) is None:
         return
     connection.send_result(msg["id"], await review.async_preview(vault, choice))
 
@@ -202,7 +206,7 @@ async def _share(connection: ActiveConnection, msg: dict[str, Any], vault: Doorb
     request = await review.async_request(vault, msg["request_id"])
     if request is None or request.status != Status.PENDING:
         raise decide.not_pending(msg["request_id"])
-    if (choice := _choice(connection, msg, vault, request)) is None:
+    if (choice := await async_choice(connection, msg, vault, request)) is None:
         return
     hours = msg.get("expires_in_hours")
     result = await decide.async_share(
@@ -215,6 +219,7 @@ async def _share(connection: ActiveConnection, msg: dict[str, Any], vault: Doorb
         max_downloads=msg.get("max_downloads"),
         start_us=choice.start_us,
         end_us=choice.end_us,
+        redaction=choice.redaction,
     )
     expires = iso_or_none(result.expires_us)
     share = {

@@ -6,6 +6,7 @@ package builder gets (export.build).
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -18,6 +19,8 @@ from homeassistant.util import dt as dt_util
 from ..clock import iso, now_us
 from ..const import CONF_SHARE_DECIDER_NAME, CONF_SHARE_RETENTION_DAYS, DOMAIN, NAME
 from ..recording.camera_config import CameraConfig
+from ..redaction.choice import Redaction, async_masks, mode_of, plan_for
+from ..redaction.detect import DetectorStatus, detector_status
 from ..requests.lifecycle import Lifecycle
 from ..store import Store, seals, segments
 from ..store.inbox import Request
@@ -44,13 +47,17 @@ def narrow(request: Request, start_us: int | None, end_us: int | None) -> tuple[
 
 @dataclass(frozen=True, slots=True)
 class Choice:
-    """What the owner chose to share: the cameras (None: every one), the window, audio, who decided."""
+    """What the owner chose to share: the cameras (None: every one), the window, audio, who decided.
+
+    `redaction`: the owner's redaction choice for this share (None: each camera's standing choice).
+    """
 
     cameras: list[str] | None
     window: tuple[int, int]
     include_audio: bool
     decided_by: str
     decider: str | None
+    redaction: Redaction | None = None
 
 
 # How the package names who decided, unless the owner chose to give their name.
@@ -87,18 +94,33 @@ async def async_footage(
     request: Request,
     choice: Choice,
 ) -> tuple[list[CameraFootage], list[tuple[str, int, int]]]:
-    """The chosen cameras' segments in the window, and the spans to hold; NoFootage if none."""
+    """The chosen cameras' segments in the window, each with its redaction Plan, and the spans to hold.
+
+    NoFootage if none has footage; Refused (redaction.choice) if a camera's redaction cannot be made.
+    """
     footage, held = [], []
-    for camera in cameras:
-        if choice.cameras is not None and camera.id not in choice.cameras:
-            continue
+    chosen = [c for c in cameras if choice.cameras is None or c.id in choice.cameras]
+    standing = await async_masks(store, [c.id for c in chosen])
+    detector: DetectorStatus | None = None
+    if any(mode_of(c.id, standing[c.id], choice.redaction) == "masks_faces" for c in chosen):
+        detector = await asyncio.get_running_loop().run_in_executor(None, detector_status)
+    for camera in chosen:
+        plan = plan_for(
+            camera.id,
+            camera.name,
+            standing[camera.id],
+            choice.redaction,
+            choice.window,
+            include_audio=choice.include_audio,
+            detector=detector,
+        )
         found = await store.async_call(segments.in_window, camera.id, *choice.window)
         # Files found in the folder that Doorbell Vault did not record are never evidence.
         foreign = await store.async_call(segments.foreign_ids, [s.id for s in found])
         found = [s for s in found if s.id not in foreign]
         if found:
             found = await store.async_call(segments.timing, found)
-            footage.append(CameraFootage(camera.name, found))
+            footage.append(CameraFootage(camera.name, found, plan))
             held.append((camera.id, found[0].start_us, found[-1].end_us))
     if not footage:
         raise NoFootage(request.id)
@@ -145,6 +167,8 @@ async def async_order(
             # The person's name goes to the agency only when the owner chose so.
             "decider": choice.decider if options[CONF_SHARE_DECIDER_NAME] else None,
             "decided_at": dt_util.utcnow().isoformat(),
+            # How each camera's clip was made: "originals" (bit-exact), "masks" or "masks_faces".
+            "redaction": {f.name: f.plan.mode if f.plan else "originals" for f in footage},
         },
         terms=terms(request, [f.name for f in footage], int(options[CONF_SHARE_RETENTION_DAYS]), window),
         key_fingerprint=key_fingerprint,

@@ -27,13 +27,14 @@ from homeassistant.util import dt as dt_util
 from ..clock import iso, local_text, now_us, to_us
 from ..const import CONF_SHARE_GRACE_DAYS, CONF_TSA_URL, DOMAIN, REQUEST_PATH
 from ..recording.camera_config import CameraConfig
+from ..redaction.choice import Redaction
 from ..requests.lifecycle import Lifecycle
 from ..requests.timers import Timers
-from ..store import Store
+from ..store import Store, masks
 from ..store.inbox import Request, RequestNotPending
 from ..store.shares import NewShare, Share
 from ..texts import async_text, markdown_escape
-from . import export, signing, timestamp
+from . import export, previews, signing, timestamp
 from .downloads import Downloads
 from .export import Package
 from .links import async_link, new_token, token_hash
@@ -154,10 +155,16 @@ class ShareDesk:
         return signing.key_fingerprint(self.key) if self.key else None
 
     async def async_start(self) -> None:
-        """Load (or make) the signing key; end shares that expired while stopped, arm the others."""
+        """Load the signing key; end shares that expired while stopped, arm the others; clean up.
+
+        Previews left from before go; so do the masks of cameras that were removed.
+        """
         self.key = await self.hass.async_add_executor_job(signing.signing_key, self.state)
         live = await self.lifecycle.async_shares(live=True)
         await self.hass.async_add_executor_job(export.sweep, self.storage, {s.request_id for s in live})
+        await self.hass.async_add_executor_job(previews.sweep, self.storage)
+        # A removed camera's privacy masks go with it (audited).
+        await self.store.async_call(masks.keep, [c.id for c in self._cameras()], now_us())
         now = now_us()
         for share in live:
             if share.expires_us <= now:
@@ -202,20 +209,23 @@ class ShareDesk:
         start_us: int | None = None,
         end_us: int | None = None,
         link_to_key: bool = False,
+        redaction: Redaction | None = None,
     ) -> ShareResult:
         """Build the package in the background and share it; the request stays pending on failure.
 
         `start_us`/`end_us` narrow the asked window (WindowWidened if they would widen it): the package,
         its manifest's window and the holds all use the narrowed one. `link_to_key`: an agency's standing
         policy shares; the link is minted when the submitting key asks (async_link_for_key), and the
-        result's link is handed to no one.
+        result's link is handed to no one. `redaction`: the owner's choice for this share (None: each
+        camera's standing choice); Refused (redaction.choice) when a camera's redaction cannot be made.
         """
         assert self.key is not None
         chosen = self.resolve_cameras(cameras)
         request = await self.lifecycle.async_get(request_id)
         if request is None:
             raise RequestNotPending(request_id)
-        choice = Choice(chosen, narrow(request, start_us, end_us), include_audio, decided_by, decider)
+        window = narrow(request, start_us, end_us)
+        choice = Choice(chosen, window, include_audio, decided_by, decider, redaction)
         self.lifecycle.claim_for_sharing(request)  # from here on, no second decision can start
         try:
             footage, held = await async_footage(self.store, self._cameras(), request, choice)

@@ -194,6 +194,11 @@ MIGRATIONS: Final[tuple[str, ...]] = (
     ALTER TABLE shares ADD COLUMN link_to_key INTEGER NOT NULL DEFAULT 0;
     ALTER TABLE shares ADD COLUMN link_handed_us INTEGER;
     """,
+    # 13: each camera's privacy masks (issue 24): regions hidden in redacted shares, regions the face
+    #     detector leaves alone and the standing choice, as JSON (redaction.regions.masks_to_json)
+    """
+    CREATE TABLE masks (camera TEXT PRIMARY KEY, masks TEXT NOT NULL, updated_us INTEGER NOT NULL);
+    """,
 )
 SCHEMA_VERSION: Final = len(MIGRATIONS)
 

@@ -115,6 +115,8 @@ def record(connection: sqlite3.Connection, share: NewShare, at_us: int) -> Reque
                 "include_audio": share.manifest["include_audio"],
                 "expires": iso(share.expires_us),
                 "max_downloads": share.max_downloads,
+                # How each camera's clip was made: originals (bit-exact), masks or masks_faces.
+                "redaction": share.manifest.get("decision", {}).get("redaction", {}),
             },
         )
         audit.append(
