@@ -1,13 +1,14 @@
 """Privacy masks and a redacted share in the panel, in real Chromium: part of devkit/panel_check.py's story
 (the same hass, cameras and browser; tests/test_panel_e2e.py asserts what it reports).
 
-The owner opens the Privacy masks tab, picks the doorbell, drags a rectangle (blur) over its still, clicks a
-polygon's corners (black), adds a rectangle from the keyboard and moves it with the arrows, keeps it clear
-of the face detector, makes masks the camera's standing choice and saves. Then a new request: only the
-doorbell, "Masks applied" for this share, a box drawn by hand, Preview (the original and the redacted
-render play side by side), Share; the package is downloaded as the agency would and checked with the
-verify_package.py it carries, pinned to the fingerprint the owner gives the agency. Screenshots of the
-mask editor (panel-masks.png) and of the share's redaction choice with its preview (panel-redaction.png).
+The owner opens the Privacy masks tab, picks the porch camera (its test card shows what is hidden), drags a
+rectangle (blur) over its still, clicks a polygon's corners (black), adds a rectangle from the keyboard and
+moves it with the arrows, keeps it clear of the face detector, makes masks the camera's standing choice and
+saves. Then a new request: only the porch, "Masks applied" for this share, a box drawn by hand, Preview (the
+original and the redacted render play side by side), Share; the package is downloaded as the agency would and
+checked with the verify_package.py it carries, pinned to the fingerprint the owner gives the agency.
+Screenshots of the mask editor (panel-masks.png) and of the share's redaction choice with its preview (panel-
+redaction.png).
 """
 
 from __future__ import annotations
@@ -17,10 +18,10 @@ import json
 import subprocess
 import sys
 import tempfile
+import time
 import urllib.request
 import zipfile
 from collections.abc import Callable
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -39,7 +40,11 @@ VIDEO_READY = """v => new Promise(resolve => {
   v.addEventListener('error', done, {once: true});
   setTimeout(done, 30000);
 })"""
-STILL_LOADED = "img => img.complete && img.naturalWidth > 0"
+# Resolves whether the still shows a picture (waits for it to load).
+STILL_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resolve => {
+  img.addEventListener('load', () => resolve(img.naturalWidth > 0), {once: true});
+  img.addEventListener('error', () => resolve(false), {once: true});
+})"""
 
 
 def _drag(page: Any, surface: Any, a: tuple[float, float], b: tuple[float, float]) -> None:
@@ -71,12 +76,14 @@ def draw_masks(page: Any, base_url: str, shots: Path) -> dict[str, Any]:
     page.locator("doorbell-vault-panel nav.tabs a").filter(has_text="Privacy masks").click()
     page.wait_for_url("**/doorbell-vault/masks**", timeout=15_000)
     view = page.locator("dv-masks-view")
-    view.locator("nav.cameras a").filter(has_text=DOORBELL).click()
+    view.locator("nav.cameras a").filter(has_text=PORCH).click()
     editor = view.locator("dv-masks-editor")
-    expect(editor.locator("h2")).to_contain_text(DOORBELL, timeout=15_000)
+    expect(editor.locator("h2")).to_contain_text(PORCH, timeout=15_000)
     found["camera_id"] = editor.locator("section.masks-editor").get_attribute("data-camera")
     still = editor.locator("dv-region-canvas img")
-    found["still"] = still.count() == 1 and bool(still.evaluate(STILL_LOADED))
+    expect(still).to_be_attached(timeout=15_000)
+    found["still"] = bool(still.evaluate(STILL_LOADED))
+    found["still_url"] = (still.get_attribute("src") or "").split("?")[0]
     surface = editor.locator("dv-region-canvas svg")
     _drag(page, surface, *RECTANGLE)
     editor.locator("button.tool-polygon").click()
@@ -114,9 +121,9 @@ def redacted_share(page: Any, request_id: str, shots: Path) -> dict[str, Any]:
     row.click()
     view = page.locator("dv-request-view")
     expect(view.locator(".summary .agency")).to_be_visible(timeout=15_000)
-    view.locator("section.camera").filter(has_text=PORCH).locator('input[name="camera"]').uncheck()
+    view.locator("section.camera").filter(has_text=DOORBELL).locator('input[name="camera"]').uncheck()
     choice = view.locator("dv-redaction-choice")
-    expect(choice.locator(".standing-summary")).to_contain_text(f"{DOORBELL}: masks", timeout=15_000)
+    expect(choice.locator(".standing-summary")).to_contain_text(f"{PORCH}: masks", timeout=15_000)
     choice.locator('input[name="redaction"][value="masks"]').check()
     surface = choice.locator("dv-region-canvas svg")
     expect(choice.locator("dv-region-canvas polygon.region.blur")).to_have_count(1)  # the saved mask shows
@@ -198,6 +205,7 @@ def masks_story(
     shots: Path,
 ) -> dict[str, Any]:
     """Draw masks, preview and share redacted, download and verify; `send()` sends a new request."""
+    started = time.monotonic()
     report: dict[str, Any] = {"editor": draw_masks(page, api.base_url, shots)}
     camera_id = report["editor"]["camera_id"]
     stored = ws(api, {"type": "doorbell_vault/cameras/masks", "camera_id": camera_id})
@@ -206,5 +214,5 @@ def masks_story(
     report["share"] = redacted_share(page, request_id, shots)
     fingerprint = ws(api, {"type": "doorbell_vault/audit/fingerprint"})["fingerprint"]["hex"]
     report["package"] = check_package(report["share"].pop("link"), fingerprint)
-    report["at"] = datetime.now().isoformat()
+    report["seconds"] = round(time.monotonic() - started, 1)
     return report

@@ -139,11 +139,11 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     assert phone["revoke_reachable"] is True
     assert AGENCY
 
-    # Privacy masks: drawn on the doorbell's still (a dragged rectangle, a clicked polygon, a rectangle
+    # Privacy masks: drawn on the porch camera's still (a dragged rectangle, a clicked polygon, a rectangle
     # placed from the keyboard and kept clear), saved as the camera's standing choice.
     masks = report["masks"]
     editor = masks["editor"]
-    assert editor["still"] is True
+    assert editor["still"] is True, masks
     assert editor["drawn"] == ["region blur", "region black", "region clear selected"]
     stored = masks["stored"]
     assert stored["standing"] == "masks"
@@ -169,10 +169,11 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
         assert video["error"] is None
         assert video["width"] > 0
     assert share["status"] == "shared"
-    # The package the agency downloads: the doorbell's clip only, redacted, and it verifies (pinned key).
+    # The package the agency downloads: the porch's clip only, redacted, and it verifies (pinned key).
     package = masks["package"]
     assert package["verify_exit"] == 0, package["verify_output"]
-    assert [f["camera"] for f in package["files"]] == ["Simulated doorbell"]
+    assert package["decision_redaction"] == {"Simulated porch": "masks"}
+    assert [f["camera"] for f in package["files"]] == ["Simulated porch"]
     assert package["files"][0]["redacted"] is True
     assert "provenance.json" in package["names"]
 
