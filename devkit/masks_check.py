@@ -7,8 +7,8 @@ moves it with the arrows, keeps it clear of the face detector, makes masks the c
 saves. Then a new request: only the porch, "Masks applied" for this share, a box drawn by hand, Preview (the
 original and the redacted render play side by side), Share; the package is downloaded as the agency would and
 checked with the verify_package.py it carries, pinned to the fingerprint the owner gives the agency.
-Screenshots of the mask editor (panel-masks.png) and of the share's redaction choice with its preview (panel-
-redaction.png).
+Screenshots of the mask editor (panel-masks.png) and of the share's redaction choice with its preview
+(panel-redaction.png).
 """
 
 from __future__ import annotations
