@@ -48,6 +48,7 @@ STILL_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resol
 
 
 def _drag(page: Any, surface: Any, a: tuple[float, float], b: tuple[float, float]) -> None:
+    surface.evaluate("e => e.scrollIntoView({block: 'center'})")  # the mouse reaches only what is shown
     box = surface.bounding_box()
 
     def at(f: tuple[float, float]) -> tuple[float, float]:
@@ -61,6 +62,7 @@ def _drag(page: Any, surface: Any, a: tuple[float, float], b: tuple[float, float
 
 
 def _click_corners(page: Any, surface: Any, corners: tuple[tuple[float, float], ...]) -> None:
+    surface.evaluate("e => e.scrollIntoView({block: 'center'})")
     box = surface.bounding_box()
     for x, y in (*corners, corners[0]):  # the first corner again closes the polygon
         page.mouse.click(box["x"] + x * box["width"], box["y"] + y * box["height"])
