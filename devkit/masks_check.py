@@ -41,6 +41,13 @@ VIDEO_READY = """v => new Promise(resolve => {
   setTimeout(done, 30000);
 })"""
 # Resolves whether the still shows a picture (waits for it to load).
+# Resolves how far the video played once it advanced a second (or after 20 s).
+PLAYED = """v => new Promise(resolve => {
+  const start = v.currentTime;
+  const check = () => { if (v.currentTime - start >= 1) { clearInterval(timer); resolve(v.currentTime - start); } };
+  const timer = setInterval(check, 100);
+  setTimeout(() => { clearInterval(timer); resolve(v.currentTime - start); }, 20000);
+})"""
 STILL_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resolve => {
   img.addEventListener('load', () => resolve(img.naturalWidth > 0), {once: true});
   img.addEventListener('error', () => resolve(false), {once: true});
@@ -145,6 +152,10 @@ def redacted_share(page: Any, request_id: str, shots: Path) -> dict[str, Any]:
         for n in range(2)
     ]
     found["preview_note"] = choice.locator(".preview-note").inner_text()
+    # Play both: they advance together (the original from the window's start, as the render).
+    choice.locator("button.play-both").click()
+    found["played"] = [videos.nth(n).evaluate(PLAYED) for n in range(2)]
+    choice.locator("button.play-both").click()  # pause
     choice.locator("fieldset.redaction").evaluate("e => e.scrollIntoView({block: 'start'})")
     page.screenshot(path=str(shots / "panel-redaction.png"))
 
@@ -164,6 +175,7 @@ def redacted_share(page: Any, request_id: str, shots: Path) -> dict[str, Any]:
     expect(link_field).to_be_visible(timeout=120_000)
     found["progress_seen"] = progress
     found["link"] = link_field.input_value()
+    expect(view.locator(".summary .status")).to_have_attribute("data-status", "shared", timeout=60_000)
     found["status"] = view.locator(".summary .status").get_attribute("data-status")
     return found
 

@@ -168,7 +168,12 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
         assert video["ready"] is True, video
         assert video["error"] is None
         assert video["width"] > 0
+    assert min(share["played"]) >= 1  # Play both: each advanced a second
     assert share["status"] == "shared"
+    # The build's progress showed while the clip was redacted ("redacting Simulated porch 42 %").
+    assert any(p.startswith("redacting Simulated porch") for p in share["progress_seen"]), share[
+        "progress_seen"
+    ]
     # The package the agency downloads: the porch's clip only, redacted, and it verifies (pinned key).
     package = masks["package"]
     assert package["verify_exit"] == 0, package["verify_output"]

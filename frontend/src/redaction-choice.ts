@@ -56,6 +56,7 @@ export class DvRedactionChoice extends LitElement {
   @state() private preview?: RedactionPreview & { camera_id: string };
   @state() private previewing = false;
   @state() private previewError?: string;
+  @state() private playingBoth = false;
 
   private serial = 0;
   private boxNumber = 0;
@@ -150,7 +151,10 @@ export class DvRedactionChoice extends LitElement {
         ...(this.end ? { end: this.end } : {}),
         redaction: { mode, boxes: boxes.map(({ camera_id, points }) => ({ camera_id, points })) },
       });
-      if (serial === this.serial) this.preview = { ...preview, camera_id: cameraId };
+      if (serial === this.serial) {
+        this.preview = { ...preview, camera_id: cameraId };
+        this.playingBoth = false;
+      }
     } catch (err) {
       if (serial === this.serial) this.previewError = errorText(err);
     } finally {
@@ -163,6 +167,10 @@ export class DvRedactionChoice extends LitElement {
     return video.classList.contains("original") ? (this.preview?.original_lead_s ?? 0) : 0;
   }
 
+  private get videos(): HTMLVideoElement[] {
+    return [...this.renderRoot.querySelectorAll<HTMLVideoElement>(".side-by-side video")];
+  }
+
   /** The original opens at the window's start, as the render does. */
   private onMetadata(event: Event): void {
     const video = event.target as HTMLVideoElement;
@@ -170,19 +178,21 @@ export class DvRedactionChoice extends LitElement {
     if (lead > 0 && video.currentTime < lead) video.currentTime = lead;
   }
 
-  /** Playing, pausing or seeking either video does the same to the other, at the same moment. */
-  private together(event: Event): void {
-    const from = event.target as HTMLVideoElement;
-    const moment = from.currentTime - this.lead(from);
-    for (const video of this.renderRoot.querySelectorAll<HTMLVideoElement>(".side-by-side video")) {
-      if (video === from) continue;
-      const there = Math.max(0, moment + this.lead(video));
-      if (event.type === "play" && video.paused) {
-        video.currentTime = there;
-        void video.play().catch(() => undefined);
-      } else if (event.type === "pause" && !video.paused) video.pause();
-      else if (event.type === "seeked" && Math.abs(video.currentTime - there) > 0.3) video.currentTime = there;
+  /** Play both from the same moment of the window, or pause both. */
+  private playBoth(): void {
+    const videos = this.videos;
+    if (this.playingBoth) {
+      for (const video of videos) video.pause();
+      this.playingBoth = false;
+      return;
     }
+    const redacted = videos.find((v) => v.classList.contains("redacted"));
+    const moment = redacted && !redacted.ended ? redacted.currentTime : 0;
+    for (const video of videos) {
+      video.currentTime = moment + this.lead(video);
+      void video.play().catch(() => undefined);
+    }
+    this.playingBoth = true;
   }
 
   private editMasks(event: Event, cameraId: string): void {
@@ -315,12 +325,10 @@ export class DvRedactionChoice extends LitElement {
                   src=${preview.original_url}
                   muted
                   playsinline
-                  controls
                   preload="auto"
                   @loadedmetadata=${this.onMetadata}
-                  @play=${this.together}
-                  @pause=${this.together}
-                  @seeked=${this.together}
+                  @ended=${() => (this.playingBoth = false)}
+                  @click=${() => this.playBoth()}
                 ></video>
               </figure>
               <figure>
@@ -330,13 +338,16 @@ export class DvRedactionChoice extends LitElement {
                   src=${preview.redacted_url}
                   muted
                   playsinline
-                  controls
                   preload="auto"
-                  @play=${this.together}
-                  @pause=${this.together}
-                  @seeked=${this.together}
+                  @ended=${() => (this.playingBoth = false)}
+                  @click=${() => this.playBoth()}
                 ></video>
               </figure>
+            </div>
+            <div class="row">
+              <button class="play-both primary" @click=${() => this.playBoth()}>
+                ${this.playingBoth ? t("pause") : t("redaction_play_both")}
+              </button>
             </div>
             <p class="muted preview-note">
               ${t("redaction_preview_note", { seconds: Math.round(preview.seconds), faces: preview.faces })}
