@@ -44,9 +44,9 @@ VIDEO_READY = """v => new Promise(resolve => {
 # Resolves how far the video played once it advanced a second (or after 20 s).
 PLAYED = """v => new Promise(resolve => {
   const start = v.currentTime;
-  const check = () => { if (v.currentTime - start >= 1) { clearInterval(timer); resolve(v.currentTime - start); } };
-  const timer = setInterval(check, 100);
-  setTimeout(() => { clearInterval(timer); resolve(v.currentTime - start); }, 20000);
+  const done = () => { clearInterval(timer); resolve(v.currentTime - start); };
+  const timer = setInterval(() => { if (v.currentTime - start >= 1) done(); }, 100);
+  setTimeout(done, 20000);
 })"""
 STILL_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resolve => {
   img.addEventListener('load', () => resolve(img.naturalWidth > 0), {once: true});
