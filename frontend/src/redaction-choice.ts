@@ -2,7 +2,8 @@
 // default: what the phone's Share and an automatic share use too), or for this share: the bit-exact
 // originals, the masks, or the masks plus blurred faces (unavailable, with the reason, without a detector);
 // boxes drawn by hand on a camera's still for this share only; "Preview" plays a short original and its
-// redacted render side by side (`doorbell_vault/requests/redaction_preview`) before anything is built.
+// redacted render side by side (`doorbell_vault/requests/redaction_preview`, <dv-side-by-side>) before
+// anything is built.
 // It announces the choice as dv-redaction ({redaction}: undefined for each camera's standing choice).
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
@@ -12,6 +13,7 @@ import { getMasks, redactionPreview } from "./masks-api.js";
 import { masksPath } from "./masks-view.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
 import { aspectOf, type CanvasRegion, type DrawDetail } from "./region-canvas.js";
+import "./side-by-side.js";
 import { shared } from "./styles.js";
 import {
   REDACTION_MODES,
@@ -56,7 +58,6 @@ export class DvRedactionChoice extends LitElement {
   @state() private preview?: RedactionPreview & { camera_id: string };
   @state() private previewing = false;
   @state() private previewError?: string;
-  @state() private playingBoth = false;
 
   private serial = 0;
   private boxNumber = 0;
@@ -151,48 +152,12 @@ export class DvRedactionChoice extends LitElement {
         ...(this.end ? { end: this.end } : {}),
         redaction: { mode, boxes: boxes.map(({ camera_id, points }) => ({ camera_id, points })) },
       });
-      if (serial === this.serial) {
-        this.preview = { ...preview, camera_id: cameraId };
-        this.playingBoth = false;
-      }
+      if (serial === this.serial) this.preview = { ...preview, camera_id: cameraId };
     } catch (err) {
       if (serial === this.serial) this.previewError = errorText(err);
     } finally {
       if (serial === this.serial) this.previewing = false;
     }
-  }
-
-  /** Where a video's window starts: the original is cut from the keyframe before it, the render is not. */
-  private lead(video: HTMLVideoElement): number {
-    return video.classList.contains("original") ? (this.preview?.original_lead_s ?? 0) : 0;
-  }
-
-  private get videos(): HTMLVideoElement[] {
-    return [...this.renderRoot.querySelectorAll<HTMLVideoElement>(".side-by-side video")];
-  }
-
-  /** The original opens at the window's start, as the render does. */
-  private onMetadata(event: Event): void {
-    const video = event.target as HTMLVideoElement;
-    const lead = this.lead(video);
-    if (lead > 0 && video.currentTime < lead) video.currentTime = lead;
-  }
-
-  /** Play both from the same moment of the window, or pause both. */
-  private playBoth(): void {
-    const videos = this.videos;
-    if (this.playingBoth) {
-      for (const video of videos) video.pause();
-      this.playingBoth = false;
-      return;
-    }
-    const redacted = videos.find((v) => v.classList.contains("redacted"));
-    const moment = redacted && !redacted.ended ? redacted.currentTime : 0;
-    for (const video of videos) {
-      video.currentTime = moment + this.lead(video);
-      void video.play().catch(() => undefined);
-    }
-    this.playingBoth = true;
   }
 
   private editMasks(event: Event, cameraId: string): void {
@@ -317,41 +282,7 @@ export class DvRedactionChoice extends LitElement {
       </div>
       ${this.previewError ? html`<p class="error preview-error" role="alert">${this.previewError}</p>` : nothing}
       ${preview
-        ? html`<div class="side-by-side" data-faces=${preview.faces}>
-              <figure>
-                <figcaption>${t("redaction_original")}</figcaption>
-                <video
-                  class="original"
-                  src=${preview.original_url}
-                  muted
-                  playsinline
-                  preload="auto"
-                  @loadedmetadata=${this.onMetadata}
-                  @ended=${() => (this.playingBoth = false)}
-                  @click=${() => this.playBoth()}
-                ></video>
-              </figure>
-              <figure>
-                <figcaption>${t("redaction_redacted")}</figcaption>
-                <video
-                  class="redacted"
-                  src=${preview.redacted_url}
-                  muted
-                  playsinline
-                  preload="auto"
-                  @ended=${() => (this.playingBoth = false)}
-                  @click=${() => this.playBoth()}
-                ></video>
-              </figure>
-            </div>
-            <div class="row">
-              <button class="play-both primary" @click=${() => this.playBoth()}>
-                ${this.playingBoth ? t("pause") : t("redaction_play_both")}
-              </button>
-            </div>
-            <p class="muted preview-note">
-              ${t("redaction_preview_note", { seconds: Math.round(preview.seconds), faces: preview.faces })}
-            </p>`
+        ? html`<dv-side-by-side .t=${t} .preview=${preview}></dv-side-by-side>`
         : nothing}
     `;
   }
@@ -406,25 +337,6 @@ export class DvRedactionChoice extends LitElement {
         list-style: none;
         padding: 0;
         margin: 4px 0;
-      }
-      .side-by-side {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(160px, 1fr));
-        gap: 8px;
-        margin-top: 8px;
-      }
-      figure {
-        margin: 0;
-      }
-      figcaption {
-        font-size: 0.85rem;
-        color: var(--dv-muted);
-        margin-bottom: 4px;
-      }
-      video {
-        width: 100%;
-        background: #000;
-        border-radius: 6px;
       }
       .edit-masks {
         color: var(--dv-accent);

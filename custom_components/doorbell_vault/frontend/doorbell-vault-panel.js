@@ -1,6 +1,6 @@
-var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t,e)=>{for(var i=e>1?void 0:e?qe(s,t):s,a=r.length-1,n;a>=0;a--)(n=r[a])&&(i=(e?n(s,t,i):n(i))||i);return e&&i&&Oe(s,t,i),i};var mt=globalThis,gt=mt.ShadowRoot&&(mt.ShadyCSS===void 0||mt.ShadyCSS.nativeShadow)&&"adoptedStyleSheets"in Document.prototype&&"replace"in CSSStyleSheet.prototype,Tt=Symbol(),Yt=new WeakMap,et=class{constructor(s,t,e){if(this._$cssResult$=!0,e!==Tt)throw Error("CSSResult is not constructable. Use `unsafeCSS` or `css` instead.");this.cssText=s,this.t=t}get styleSheet(){let s=this.o,t=this.t;if(gt&&s===void 0){let e=t!==void 0&&t.length===1;e&&(s=Yt.get(t)),s===void 0&&((this.o=s=new CSSStyleSheet).replaceSync(this.cssText),e&&Yt.set(t,s))}return s}toString(){return this.cssText}},Qt=r=>new et(typeof r=="string"?r:r+"",void 0,Tt),x=(r,...s)=>{let t=r.length===1?r[0]:s.reduce((e,i,a)=>e+(n=>{if(n._$cssResult$===!0)return n.cssText;if(typeof n=="number")return n;throw Error("Value passed to 'css' function must be a 'css' function result: "+n+". Use 'unsafeCSS' to pass non-literal values, but take care to ensure page security.")})(i)+r[a+1],r[0]);return new et(t,r,Tt)},Dt=(r,s)=>{if(gt)r.adoptedStyleSheets=s.map(t=>t instanceof CSSStyleSheet?t:t.styleSheet);else for(let t of s){let e=document.createElement("style"),i=mt.litNonce;i!==void 0&&e.setAttribute("nonce",i),e.textContent=t.cssText,r.appendChild(e)}},Rt=gt?r=>r:r=>r instanceof CSSStyleSheet?(s=>{let t="";for(let e of s.cssRules)t+=e.cssText;return Qt(t)})(r):r;var{is:Le,defineProperty:Ue,getOwnPropertyDescriptor:Ne,getOwnPropertyNames:Ie,getOwnPropertySymbols:Be,getPrototypeOf:je}=Object,ft=globalThis,Vt=ft.trustedTypes,ze=Vt?Vt.emptyScript:"",Fe=ft.reactiveElementPolyfillSupport,st=(r,s)=>r,it={toAttribute(r,s){switch(s){case Boolean:r=r?ze:null;break;case Object:case Array:r=r==null?r:JSON.stringify(r)}return r},fromAttribute(r,s){let t=r;switch(s){case Boolean:t=r!==null;break;case Number:t=r===null?null:Number(r);break;case Object:case Array:try{t=JSON.parse(r)}catch{t=null}}return t}},vt=(r,s)=>!Le(r,s),te={attribute:!0,type:String,converter:it,reflect:!1,useDefault:!1,hasChanged:vt};Symbol.metadata??=Symbol("metadata"),ft.litPropertyMetadata??=new WeakMap;var z=class extends HTMLElement{static addInitializer(s){this._$Ei(),(this.l??=[]).push(s)}static get observedAttributes(){return this.finalize(),this._$Eh&&[...this._$Eh.keys()]}static createProperty(s,t=te){if(t.state&&(t.attribute=!1),this._$Ei(),this.prototype.hasOwnProperty(s)&&((t=Object.create(t)).wrapped=!0),this.elementProperties.set(s,t),!t.noAccessor){let e=Symbol(),i=this.getPropertyDescriptor(s,e,t);i!==void 0&&Ue(this.prototype,s,i)}}static getPropertyDescriptor(s,t,e){let{get:i,set:a}=Ne(this.prototype,s)??{get(){return this[t]},set(n){this[t]=n}};return{get:i,set(n){let c=i?.call(this);a?.call(this,n),this.requestUpdate(s,c,e)},configurable:!0,enumerable:!0}}static getPropertyOptions(s){return this.elementProperties.get(s)??te}static _$Ei(){if(this.hasOwnProperty(st("elementProperties")))return;let s=je(this);s.finalize(),s.l!==void 0&&(this.l=[...s.l]),this.elementProperties=new Map(s.elementProperties)}static finalize(){if(this.hasOwnProperty(st("finalized")))return;if(this.finalized=!0,this._$Ei(),this.hasOwnProperty(st("properties"))){let t=this.properties,e=[...Ie(t),...Be(t)];for(let i of e)this.createProperty(i,t[i])}let s=this[Symbol.metadata];if(s!==null){let t=litPropertyMetadata.get(s);if(t!==void 0)for(let[e,i]of t)this.elementProperties.set(e,i)}this._$Eh=new Map;for(let[t,e]of this.elementProperties){let i=this._$Eu(t,e);i!==void 0&&this._$Eh.set(i,t)}this.elementStyles=this.finalizeStyles(this.styles)}static finalizeStyles(s){let t=[];if(Array.isArray(s)){let e=new Set(s.flat(1/0).reverse());for(let i of e)t.unshift(Rt(i))}else s!==void 0&&t.push(Rt(s));return t}static _$Eu(s,t){let e=t.attribute;return e===!1?void 0:typeof e=="string"?e:typeof s=="string"?s.toLowerCase():void 0}constructor(){super(),this._$Ep=void 0,this.isUpdatePending=!1,this.hasUpdated=!1,this._$Em=null,this._$Ev()}_$Ev(){this._$ES=new Promise(s=>this.enableUpdating=s),this._$AL=new Map,this._$E_(),this.requestUpdate(),this.constructor.l?.forEach(s=>s(this))}addController(s){(this._$EO??=new Set).add(s),this.renderRoot!==void 0&&this.isConnected&&s.hostConnected?.()}removeController(s){this._$EO?.delete(s)}_$E_(){let s=new Map,t=this.constructor.elementProperties;for(let e of t.keys())this.hasOwnProperty(e)&&(s.set(e,this[e]),delete this[e]);s.size>0&&(this._$Ep=s)}createRenderRoot(){let s=this.shadowRoot??this.attachShadow(this.constructor.shadowRootOptions);return Dt(s,this.constructor.elementStyles),s}connectedCallback(){this.renderRoot??=this.createRenderRoot(),this.enableUpdating(!0),this._$EO?.forEach(s=>s.hostConnected?.())}enableUpdating(s){}disconnectedCallback(){this._$EO?.forEach(s=>s.hostDisconnected?.())}attributeChangedCallback(s,t,e){this._$AK(s,e)}_$ET(s,t){let e=this.constructor.elementProperties.get(s),i=this.constructor._$Eu(s,e);if(i!==void 0&&e.reflect===!0){let a=(e.converter?.toAttribute!==void 0?e.converter:it).toAttribute(t,e.type);this._$Em=s,a==null?this.removeAttribute(i):this.setAttribute(i,a),this._$Em=null}}_$AK(s,t){let e=this.constructor,i=e._$Eh.get(s);if(i!==void 0&&this._$Em!==i){let a=e.getPropertyOptions(i),n=typeof a.converter=="function"?{fromAttribute:a.converter}:a.converter?.fromAttribute!==void 0?a.converter:it;this._$Em=i;let c=n.fromAttribute(t,a.type);this[i]=c??this._$Ej?.get(i)??c,this._$Em=null}}requestUpdate(s,t,e,i=!1,a){if(s!==void 0){let n=this.constructor;if(i===!1&&(a=this[s]),e??=n.getPropertyOptions(s),!((e.hasChanged??vt)(a,t)||e.useDefault&&e.reflect&&a===this._$Ej?.get(s)&&!this.hasAttribute(n._$Eu(s,e))))return;this.C(s,t,e)}this.isUpdatePending===!1&&(this._$ES=this._$EP())}C(s,t,{useDefault:e,reflect:i,wrapped:a},n){e&&!(this._$Ej??=new Map).has(s)&&(this._$Ej.set(s,n??t??this[s]),a!==!0||n!==void 0)||(this._$AL.has(s)||(this.hasUpdated||e||(t=void 0),this._$AL.set(s,t)),i===!0&&this._$Em!==s&&(this._$Eq??=new Set).add(s))}async _$EP(){this.isUpdatePending=!0;try{await this._$ES}catch(t){Promise.reject(t)}let s=this.scheduleUpdate();return s!=null&&await s,!this.isUpdatePending}scheduleUpdate(){return this.performUpdate()}performUpdate(){if(!this.isUpdatePending)return;if(!this.hasUpdated){if(this.renderRoot??=this.createRenderRoot(),this._$Ep){for(let[i,a]of this._$Ep)this[i]=a;this._$Ep=void 0}let e=this.constructor.elementProperties;if(e.size>0)for(let[i,a]of e){let{wrapped:n}=a,c=this[i];n!==!0||this._$AL.has(i)||c===void 0||this.C(i,void 0,a,c)}}let s=!1,t=this._$AL;try{s=this.shouldUpdate(t),s?(this.willUpdate(t),this._$EO?.forEach(e=>e.hostUpdate?.()),this.update(t)):this._$EM()}catch(e){throw s=!1,this._$EM(),e}s&&this._$AE(t)}willUpdate(s){}_$AE(s){this._$EO?.forEach(t=>t.hostUpdated?.()),this.hasUpdated||(this.hasUpdated=!0,this.firstUpdated(s)),this.updated(s)}_$EM(){this._$AL=new Map,this.isUpdatePending=!1}get updateComplete(){return this.getUpdateComplete()}getUpdateComplete(){return this._$ES}shouldUpdate(s){return!0}update(s){this._$Eq&&=this._$Eq.forEach(t=>this._$ET(t,this[t])),this._$EM()}updated(s){}firstUpdated(s){}};z.elementStyles=[],z.shadowRootOptions={mode:"open"},z[st("elementProperties")]=new Map,z[st("finalized")]=new Map,Fe?.({ReactiveElement:z}),(ft.reactiveElementVersions??=[]).push("2.1.2");var It=globalThis,ee=r=>r,bt=It.trustedTypes,se=bt?bt.createPolicy("lit-html",{createHTML:r=>r}):void 0,de="$lit$",K=`lit$${Math.random().toFixed(9).slice(2)}$`,le="?"+K,We=`<${le}>`,Z=document,at=()=>Z.createComment(""),nt=r=>r===null||typeof r!="object"&&typeof r!="function",Bt=Array.isArray,Ke=r=>Bt(r)||typeof r?.[Symbol.iterator]=="function",Ht=`[ 	
-\f\r]`,rt=/<(?:(!--|\/[^a-zA-Z])|(\/?[a-zA-Z][^>\s]*)|(\/?$))/g,ie=/-->/g,re=/>/g,J=RegExp(`>|${Ht}(?:([^\\s"'>=/]+)(${Ht}*=${Ht}*(?:[^ 	
-\f\r"'\`<>=]|("|')|))|$)`,"g"),ae=/'/g,ne=/"/g,ce=/^(?:script|style|textarea|title)$/i,jt=r=>(s,...t)=>({_$litType$:r,strings:s,values:t}),o=jt(1),U=jt(2),ms=jt(3),Y=Symbol.for("lit-noChange"),h=Symbol.for("lit-nothing"),oe=new WeakMap,X=Z.createTreeWalker(Z,129);function he(r,s){if(!Bt(r)||!r.hasOwnProperty("raw"))throw Error("invalid template strings array");return se!==void 0?se.createHTML(s):s}var Ge=(r,s)=>{let t=r.length-1,e=[],i,a=s===2?"<svg>":s===3?"<math>":"",n=rt;for(let c=0;c<t;c++){let l=r[c],g,f,u=-1,y=0;for(;y<l.length&&(n.lastIndex=y,f=n.exec(l),f!==null);)y=n.lastIndex,n===rt?f[1]==="!--"?n=ie:f[1]!==void 0?n=re:f[2]!==void 0?(ce.test(f[2])&&(i=RegExp("</"+f[2],"g")),n=J):f[3]!==void 0&&(n=J):n===J?f[0]===">"?(n=i??rt,u=-1):f[1]===void 0?u=-2:(u=n.lastIndex-f[2].length,g=f[1],n=f[3]===void 0?J:f[3]==='"'?ne:ae):n===ne||n===ae?n=J:n===ie||n===re?n=rt:(n=J,i=void 0);let E=n===J&&r[c+1].startsWith("/>")?" ":"";a+=n===rt?l+We:u>=0?(e.push(g),l.slice(0,u)+de+l.slice(u)+K+E):l+K+(u===-2?c:E)}return[he(r,a+(r[t]||"<?>")+(s===2?"</svg>":s===3?"</math>":"")),e]},ot=class r{constructor({strings:s,_$litType$:t},e){let i;this.parts=[];let a=0,n=0,c=s.length-1,l=this.parts,[g,f]=Ge(s,t);if(this.el=r.createElement(g,e),X.currentNode=this.el.content,t===2||t===3){let u=this.el.content.firstChild;u.replaceWith(...u.childNodes)}for(;(i=X.nextNode())!==null&&l.length<c;){if(i.nodeType===1){if(i.hasAttributes())for(let u of i.getAttributeNames())if(u.endsWith(de)){let y=f[n++],E=i.getAttribute(u).split(K),j=/([.?@])?(.*)/.exec(y);l.push({type:1,index:a,name:j[2],strings:E,ctor:j[1]==="."?qt:j[1]==="?"?Lt:j[1]==="@"?Ut:V}),i.removeAttribute(u)}else u.startsWith(K)&&(l.push({type:6,index:a}),i.removeAttribute(u));if(ce.test(i.tagName)){let u=i.textContent.split(K),y=u.length-1;if(y>0){i.textContent=bt?bt.emptyScript:"";for(let E=0;E<y;E++)i.append(u[E],at()),X.nextNode(),l.push({type:2,index:++a});i.append(u[y],at())}}}else if(i.nodeType===8)if(i.data===le)l.push({type:2,index:a});else{let u=-1;for(;(u=i.data.indexOf(K,u+1))!==-1;)l.push({type:7,index:a}),u+=K.length-1}a++}}static createElement(s,t){let e=Z.createElement("template");return e.innerHTML=s,e}};function D(r,s,t=r,e){if(s===Y)return s;let i=e!==void 0?t._$Co?.[e]:t._$Cl,a=nt(s)?void 0:s._$litDirective$;return i?.constructor!==a&&(i?._$AO?.(!1),a===void 0?i=void 0:(i=new a(r),i._$AT(r,t,e)),e!==void 0?(t._$Co??=[])[e]=i:t._$Cl=i),i!==void 0&&(s=D(r,i._$AS(r,s.values),i,e)),s}var Ot=class{constructor(s,t){this._$AV=[],this._$AN=void 0,this._$AD=s,this._$AM=t}get parentNode(){return this._$AM.parentNode}get _$AU(){return this._$AM._$AU}u(s){let{el:{content:t},parts:e}=this._$AD,i=(s?.creationScope??Z).importNode(t,!0);X.currentNode=i;let a=X.nextNode(),n=0,c=0,l=e[0];for(;l!==void 0;){if(n===l.index){let g;l.type===2?g=new dt(a,a.nextSibling,this,s):l.type===1?g=new l.ctor(a,l.name,l.strings,this,s):l.type===6&&(g=new Nt(a,this,s)),this._$AV.push(g),l=e[++c]}n!==l?.index&&(a=X.nextNode(),n++)}return X.currentNode=Z,i}p(s){let t=0;for(let e of this._$AV)e!==void 0&&(e.strings!==void 0?(e._$AI(s,e,t),t+=e.strings.length-2):e._$AI(s[t])),t++}},dt=class r{get _$AU(){return this._$AM?._$AU??this._$Cv}constructor(s,t,e,i){this.type=2,this._$AH=h,this._$AN=void 0,this._$AA=s,this._$AB=t,this._$AM=e,this.options=i,this._$Cv=i?.isConnected??!0}get parentNode(){let s=this._$AA.parentNode,t=this._$AM;return t!==void 0&&s?.nodeType===11&&(s=t.parentNode),s}get startNode(){return this._$AA}get endNode(){return this._$AB}_$AI(s,t=this){s=D(this,s,t),nt(s)?s===h||s==null||s===""?(this._$AH!==h&&this._$AR(),this._$AH=h):s!==this._$AH&&s!==Y&&this._(s):s._$litType$!==void 0?this.$(s):s.nodeType!==void 0?this.T(s):Ke(s)?this.k(s):this._(s)}O(s){return this._$AA.parentNode.insertBefore(s,this._$AB)}T(s){this._$AH!==s&&(this._$AR(),this._$AH=this.O(s))}_(s){this._$AH!==h&&nt(this._$AH)?this._$AA.nextSibling.data=s:this.T(Z.createTextNode(s)),this._$AH=s}$(s){let{values:t,_$litType$:e}=s,i=typeof e=="number"?this._$AC(s):(e.el===void 0&&(e.el=ot.createElement(he(e.h,e.h[0]),this.options)),e);if(this._$AH?._$AD===i)this._$AH.p(t);else{let a=new Ot(i,this),n=a.u(this.options);a.p(t),this.T(n),this._$AH=a}}_$AC(s){let t=oe.get(s.strings);return t===void 0&&oe.set(s.strings,t=new ot(s)),t}k(s){Bt(this._$AH)||(this._$AH=[],this._$AR());let t=this._$AH,e,i=0;for(let a of s)i===t.length?t.push(e=new r(this.O(at()),this.O(at()),this,this.options)):e=t[i],e._$AI(a),i++;i<t.length&&(this._$AR(e&&e._$AB.nextSibling,i),t.length=i)}_$AR(s=this._$AA.nextSibling,t){for(this._$AP?.(!1,!0,t);s!==this._$AB;){let e=ee(s).nextSibling;ee(s).remove(),s=e}}setConnected(s){this._$AM===void 0&&(this._$Cv=s,this._$AP?.(s))}},V=class{get tagName(){return this.element.tagName}get _$AU(){return this._$AM._$AU}constructor(s,t,e,i,a){this.type=1,this._$AH=h,this._$AN=void 0,this.element=s,this.name=t,this._$AM=i,this.options=a,e.length>2||e[0]!==""||e[1]!==""?(this._$AH=Array(e.length-1).fill(new String),this.strings=e):this._$AH=h}_$AI(s,t=this,e,i){let a=this.strings,n=!1;if(a===void 0)s=D(this,s,t,0),n=!nt(s)||s!==this._$AH&&s!==Y,n&&(this._$AH=s);else{let c=s,l,g;for(s=a[0],l=0;l<a.length-1;l++)g=D(this,c[e+l],t,l),g===Y&&(g=this._$AH[l]),n||=!nt(g)||g!==this._$AH[l],g===h?s=h:s!==h&&(s+=(g??"")+a[l+1]),this._$AH[l]=g}n&&!i&&this.j(s)}j(s){s===h?this.element.removeAttribute(this.name):this.element.setAttribute(this.name,s??"")}},qt=class extends V{constructor(){super(...arguments),this.type=3}j(s){this.element[this.name]=s===h?void 0:s}},Lt=class extends V{constructor(){super(...arguments),this.type=4}j(s){this.element.toggleAttribute(this.name,!!s&&s!==h)}},Ut=class extends V{constructor(s,t,e,i,a){super(s,t,e,i,a),this.type=5}_$AI(s,t=this){if((s=D(this,s,t,0)??h)===Y)return;let e=this._$AH,i=s===h&&e!==h||s.capture!==e.capture||s.once!==e.once||s.passive!==e.passive,a=s!==h&&(e===h||i);i&&this.element.removeEventListener(this.name,this,e),a&&this.element.addEventListener(this.name,this,s),this._$AH=s}handleEvent(s){typeof this._$AH=="function"?this._$AH.call(this.options?.host??this.element,s):this._$AH.handleEvent(s)}},Nt=class{constructor(s,t,e){this.element=s,this.type=6,this._$AN=void 0,this._$AM=t,this.options=e}get _$AU(){return this._$AM._$AU}_$AI(s){D(this,s)}};var Je=It.litHtmlPolyfillSupport;Je?.(ot,dt),(It.litHtmlVersions??=[]).push("3.3.3");var pe=(r,s,t)=>{let e=t?.renderBefore??s,i=e._$litPart$;if(i===void 0){let a=t?.renderBefore??null;e._$litPart$=i=new dt(s.insertBefore(at(),a),a,void 0,t??{})}return i._$AI(r),i};var zt=globalThis,$=class extends z{constructor(){super(...arguments),this.renderOptions={host:this},this._$Do=void 0}createRenderRoot(){let s=super.createRenderRoot();return this.renderOptions.renderBefore??=s.firstChild,s}update(s){let t=this.render();this.hasUpdated||(this.renderOptions.isConnected=this.isConnected),super.update(s),this._$Do=pe(t,this.renderRoot,this.renderOptions)}connectedCallback(){super.connectedCallback(),this._$Do?.setConnected(!0)}disconnectedCallback(){super.disconnectedCallback(),this._$Do?.setConnected(!1)}render(){return Y}};$._$litElement$=!0,$.finalized=!0,zt.litElementHydrateSupport?.({LitElement:$});var Xe=zt.litElementPolyfillSupport;Xe?.({LitElement:$});(zt.litElementVersions??=[]).push("4.2.2");var w=r=>(s,t)=>{t!==void 0?t.addInitializer(()=>{customElements.define(r,s)}):customElements.define(r,s)};var Ze={attribute:!0,type:String,converter:it,reflect:!1,hasChanged:vt},Ye=(r=Ze,s,t)=>{let{kind:e,metadata:i}=t,a=globalThis.litPropertyMetadata.get(i);if(a===void 0&&globalThis.litPropertyMetadata.set(i,a=new Map),e==="setter"&&((r=Object.create(r)).wrapped=!0),a.set(t.name,r),e==="accessor"){let{name:n}=t;return{set(c){let l=s.get.call(this);s.set.call(this,c),this.requestUpdate(n,l,r,!0,c)},init(c){return c!==void 0&&this.C(n,void 0,r,c),c}}}if(e==="setter"){let{name:n}=t;return function(c){let l=this[n];s.call(this,c),this.requestUpdate(n,l,r,!0,c)}}throw Error("Unsupported decorator location: "+e)};function m(r){return(s,t)=>typeof t=="object"?Ye(r,s,t):((e,i,a)=>{let n=i.hasOwnProperty(a);return i.constructor.createProperty(a,e),n?Object.getOwnPropertyDescriptor(i,a):void 0})(r,s,t)}function p(r){return m({...r,state:!0,attribute:!1})}var Q=(r,s,t)=>(t.configurable=!0,t.enumerable=!0,Reflect.decorate&&typeof s!="object"&&Object.defineProperty(r,s,t),t);function $t(r,s){return(t,e,i)=>{let a=n=>n.renderRoot?.querySelector(r)??null;if(s){let{get:n,set:c}=typeof e=="object"?t:i??(()=>{let l=Symbol();return{get(){return this[l]},set(g){this[l]=g}}})();return Q(t,e,{get(){let l=n.call(this);return l===void 0&&(l=a(this),(l!==null||this.hasUpdated)&&c.call(this,l)),l}})}return Q(t,e,{get(){return a(this)}})}}function ue(r,s){let t={type:"doorbell_vault/requests/list",offset:s.offset??0,limit:s.limit??50};return s.status&&(t.status=s.status),s.agency&&(t.agency=s.agency),r.callWS(t)}function me(r,s){return r.callWS({type:"doorbell_vault/requests/get",request_id:s})}function ge(r,s,t){return r.callWS({type:"doorbell_vault/requests/preview",request_id:s,...t})}function fe(r,s,t){return r.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"share",...t})}function ve(r,s,t,e){let i={request_id:s,decision:"decline"};return t.trim()&&(i.message=t.trim()),e&&(i.always_decline_agency=!0),r.callWS({type:"doorbell_vault/requests/decide",...i})}function be(r,s){return r.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"revoke"})}function $e(r,s){return r.connection.subscribeMessage(s,{type:"doorbell_vault/requests/subscribe"})}function ye(r){return r.callWS({type:"doorbell_vault/audit/verify"})}function xe(r){return r.callWS({type:"doorbell_vault/audit/fingerprint"})}function _e(r){return r.callWS({type:"doorbell_vault/audit/export"})}function we(r,s){return r.callWS(s?{type:"doorbell_vault/report",since:s}:{type:"doorbell_vault/report"})}async function yt(r,s,t=3600){return(await r.callWS({type:"auth/sign_path",path:s,expires:t})).path}function k(r){return r&&typeof r=="object"&&"message"in r?String(r.message):String(r)}async function ke(r){return(await r.callWS({type:"doorbell_vault/strings",language:r.language})).strings}function Ft(r){return(s,t)=>{let e=r[s];return e===void 0?s:t?e.replace(/\{(\w+)\}/g,(i,a)=>a in t?String(t[a]):i):e}}function N(r,s=!1){s?history.replaceState(null,"",r):history.pushState(null,"",r),window.dispatchEvent(new CustomEvent("location-changed",{detail:{replace:s}}))}var R="/doorbell-vault";var S=x`
+var qe=Object.defineProperty;var Le=Object.getOwnPropertyDescriptor;var d=(r,s,t,e)=>{for(var i=e>1?void 0:e?Le(s,t):s,a=r.length-1,n;a>=0;a--)(n=r[a])&&(i=(e?n(s,t,i):n(i))||i);return e&&i&&qe(s,t,i),i};var gt=globalThis,ft=gt.ShadowRoot&&(gt.ShadyCSS===void 0||gt.ShadyCSS.nativeShadow)&&"adoptedStyleSheets"in Document.prototype&&"replace"in CSSStyleSheet.prototype,Rt=Symbol(),Qt=new WeakMap,st=class{constructor(s,t,e){if(this._$cssResult$=!0,e!==Rt)throw Error("CSSResult is not constructable. Use `unsafeCSS` or `css` instead.");this.cssText=s,this.t=t}get styleSheet(){let s=this.o,t=this.t;if(ft&&s===void 0){let e=t!==void 0&&t.length===1;e&&(s=Qt.get(t)),s===void 0&&((this.o=s=new CSSStyleSheet).replaceSync(this.cssText),e&&Qt.set(t,s))}return s}toString(){return this.cssText}},Vt=r=>new st(typeof r=="string"?r:r+"",void 0,Rt),y=(r,...s)=>{let t=r.length===1?r[0]:s.reduce((e,i,a)=>e+(n=>{if(n._$cssResult$===!0)return n.cssText;if(typeof n=="number")return n;throw Error("Value passed to 'css' function must be a 'css' function result: "+n+". Use 'unsafeCSS' to pass non-literal values, but take care to ensure page security.")})(i)+r[a+1],r[0]);return new st(t,r,Rt)},Dt=(r,s)=>{if(ft)r.adoptedStyleSheets=s.map(t=>t instanceof CSSStyleSheet?t:t.styleSheet);else for(let t of s){let e=document.createElement("style"),i=gt.litNonce;i!==void 0&&e.setAttribute("nonce",i),e.textContent=t.cssText,r.appendChild(e)}},Ht=ft?r=>r:r=>r instanceof CSSStyleSheet?(s=>{let t="";for(let e of s.cssRules)t+=e.cssText;return Vt(t)})(r):r;var{is:Ue,defineProperty:Ne,getOwnPropertyDescriptor:Ie,getOwnPropertyNames:je,getOwnPropertySymbols:Be,getPrototypeOf:ze}=Object,vt=globalThis,te=vt.trustedTypes,Fe=te?te.emptyScript:"",We=vt.reactiveElementPolyfillSupport,it=(r,s)=>r,rt={toAttribute(r,s){switch(s){case Boolean:r=r?Fe:null;break;case Object:case Array:r=r==null?r:JSON.stringify(r)}return r},fromAttribute(r,s){let t=r;switch(s){case Boolean:t=r!==null;break;case Number:t=r===null?null:Number(r);break;case Object:case Array:try{t=JSON.parse(r)}catch{t=null}}return t}},bt=(r,s)=>!Ue(r,s),ee={attribute:!0,type:String,converter:rt,reflect:!1,useDefault:!1,hasChanged:bt};Symbol.metadata??=Symbol("metadata"),vt.litPropertyMetadata??=new WeakMap;var z=class extends HTMLElement{static addInitializer(s){this._$Ei(),(this.l??=[]).push(s)}static get observedAttributes(){return this.finalize(),this._$Eh&&[...this._$Eh.keys()]}static createProperty(s,t=ee){if(t.state&&(t.attribute=!1),this._$Ei(),this.prototype.hasOwnProperty(s)&&((t=Object.create(t)).wrapped=!0),this.elementProperties.set(s,t),!t.noAccessor){let e=Symbol(),i=this.getPropertyDescriptor(s,e,t);i!==void 0&&Ne(this.prototype,s,i)}}static getPropertyDescriptor(s,t,e){let{get:i,set:a}=Ie(this.prototype,s)??{get(){return this[t]},set(n){this[t]=n}};return{get:i,set(n){let c=i?.call(this);a?.call(this,n),this.requestUpdate(s,c,e)},configurable:!0,enumerable:!0}}static getPropertyOptions(s){return this.elementProperties.get(s)??ee}static _$Ei(){if(this.hasOwnProperty(it("elementProperties")))return;let s=ze(this);s.finalize(),s.l!==void 0&&(this.l=[...s.l]),this.elementProperties=new Map(s.elementProperties)}static finalize(){if(this.hasOwnProperty(it("finalized")))return;if(this.finalized=!0,this._$Ei(),this.hasOwnProperty(it("properties"))){let t=this.properties,e=[...je(t),...Be(t)];for(let i of e)this.createProperty(i,t[i])}let s=this[Symbol.metadata];if(s!==null){let t=litPropertyMetadata.get(s);if(t!==void 0)for(let[e,i]of t)this.elementProperties.set(e,i)}this._$Eh=new Map;for(let[t,e]of this.elementProperties){let i=this._$Eu(t,e);i!==void 0&&this._$Eh.set(i,t)}this.elementStyles=this.finalizeStyles(this.styles)}static finalizeStyles(s){let t=[];if(Array.isArray(s)){let e=new Set(s.flat(1/0).reverse());for(let i of e)t.unshift(Ht(i))}else s!==void 0&&t.push(Ht(s));return t}static _$Eu(s,t){let e=t.attribute;return e===!1?void 0:typeof e=="string"?e:typeof s=="string"?s.toLowerCase():void 0}constructor(){super(),this._$Ep=void 0,this.isUpdatePending=!1,this.hasUpdated=!1,this._$Em=null,this._$Ev()}_$Ev(){this._$ES=new Promise(s=>this.enableUpdating=s),this._$AL=new Map,this._$E_(),this.requestUpdate(),this.constructor.l?.forEach(s=>s(this))}addController(s){(this._$EO??=new Set).add(s),this.renderRoot!==void 0&&this.isConnected&&s.hostConnected?.()}removeController(s){this._$EO?.delete(s)}_$E_(){let s=new Map,t=this.constructor.elementProperties;for(let e of t.keys())this.hasOwnProperty(e)&&(s.set(e,this[e]),delete this[e]);s.size>0&&(this._$Ep=s)}createRenderRoot(){let s=this.shadowRoot??this.attachShadow(this.constructor.shadowRootOptions);return Dt(s,this.constructor.elementStyles),s}connectedCallback(){this.renderRoot??=this.createRenderRoot(),this.enableUpdating(!0),this._$EO?.forEach(s=>s.hostConnected?.())}enableUpdating(s){}disconnectedCallback(){this._$EO?.forEach(s=>s.hostDisconnected?.())}attributeChangedCallback(s,t,e){this._$AK(s,e)}_$ET(s,t){let e=this.constructor.elementProperties.get(s),i=this.constructor._$Eu(s,e);if(i!==void 0&&e.reflect===!0){let a=(e.converter?.toAttribute!==void 0?e.converter:rt).toAttribute(t,e.type);this._$Em=s,a==null?this.removeAttribute(i):this.setAttribute(i,a),this._$Em=null}}_$AK(s,t){let e=this.constructor,i=e._$Eh.get(s);if(i!==void 0&&this._$Em!==i){let a=e.getPropertyOptions(i),n=typeof a.converter=="function"?{fromAttribute:a.converter}:a.converter?.fromAttribute!==void 0?a.converter:rt;this._$Em=i;let c=n.fromAttribute(t,a.type);this[i]=c??this._$Ej?.get(i)??c,this._$Em=null}}requestUpdate(s,t,e,i=!1,a){if(s!==void 0){let n=this.constructor;if(i===!1&&(a=this[s]),e??=n.getPropertyOptions(s),!((e.hasChanged??bt)(a,t)||e.useDefault&&e.reflect&&a===this._$Ej?.get(s)&&!this.hasAttribute(n._$Eu(s,e))))return;this.C(s,t,e)}this.isUpdatePending===!1&&(this._$ES=this._$EP())}C(s,t,{useDefault:e,reflect:i,wrapped:a},n){e&&!(this._$Ej??=new Map).has(s)&&(this._$Ej.set(s,n??t??this[s]),a!==!0||n!==void 0)||(this._$AL.has(s)||(this.hasUpdated||e||(t=void 0),this._$AL.set(s,t)),i===!0&&this._$Em!==s&&(this._$Eq??=new Set).add(s))}async _$EP(){this.isUpdatePending=!0;try{await this._$ES}catch(t){Promise.reject(t)}let s=this.scheduleUpdate();return s!=null&&await s,!this.isUpdatePending}scheduleUpdate(){return this.performUpdate()}performUpdate(){if(!this.isUpdatePending)return;if(!this.hasUpdated){if(this.renderRoot??=this.createRenderRoot(),this._$Ep){for(let[i,a]of this._$Ep)this[i]=a;this._$Ep=void 0}let e=this.constructor.elementProperties;if(e.size>0)for(let[i,a]of e){let{wrapped:n}=a,c=this[i];n!==!0||this._$AL.has(i)||c===void 0||this.C(i,void 0,a,c)}}let s=!1,t=this._$AL;try{s=this.shouldUpdate(t),s?(this.willUpdate(t),this._$EO?.forEach(e=>e.hostUpdate?.()),this.update(t)):this._$EM()}catch(e){throw s=!1,this._$EM(),e}s&&this._$AE(t)}willUpdate(s){}_$AE(s){this._$EO?.forEach(t=>t.hostUpdated?.()),this.hasUpdated||(this.hasUpdated=!0,this.firstUpdated(s)),this.updated(s)}_$EM(){this._$AL=new Map,this.isUpdatePending=!1}get updateComplete(){return this.getUpdateComplete()}getUpdateComplete(){return this._$ES}shouldUpdate(s){return!0}update(s){this._$Eq&&=this._$Eq.forEach(t=>this._$ET(t,this[t])),this._$EM()}updated(s){}firstUpdated(s){}};z.elementStyles=[],z.shadowRootOptions={mode:"open"},z[it("elementProperties")]=new Map,z[it("finalized")]=new Map,We?.({ReactiveElement:z}),(vt.reactiveElementVersions??=[]).push("2.1.2");var jt=globalThis,se=r=>r,$t=jt.trustedTypes,ie=$t?$t.createPolicy("lit-html",{createHTML:r=>r}):void 0,le="$lit$",K=`lit$${Math.random().toFixed(9).slice(2)}$`,ce="?"+K,Ke=`<${ce}>`,Y=document,nt=()=>Y.createComment(""),ot=r=>r===null||typeof r!="object"&&typeof r!="function",Bt=Array.isArray,Ge=r=>Bt(r)||typeof r?.[Symbol.iterator]=="function",Ot=`[ 	
+\f\r]`,at=/<(?:(!--|\/[^a-zA-Z])|(\/?[a-zA-Z][^>\s]*)|(\/?$))/g,re=/-->/g,ae=/>/g,X=RegExp(`>|${Ot}(?:([^\\s"'>=/]+)(${Ot}*=${Ot}*(?:[^ 	
+\f\r"'\`<>=]|("|')|))|$)`,"g"),ne=/'/g,oe=/"/g,pe=/^(?:script|style|textarea|title)$/i,zt=r=>(s,...t)=>({_$litType$:r,strings:s,values:t}),o=zt(1),U=zt(2),gs=zt(3),Q=Symbol.for("lit-noChange"),p=Symbol.for("lit-nothing"),de=new WeakMap,Z=Y.createTreeWalker(Y,129);function he(r,s){if(!Bt(r)||!r.hasOwnProperty("raw"))throw Error("invalid template strings array");return ie!==void 0?ie.createHTML(s):s}var Je=(r,s)=>{let t=r.length-1,e=[],i,a=s===2?"<svg>":s===3?"<math>":"",n=at;for(let c=0;c<t;c++){let l=r[c],g,f,u=-1,x=0;for(;x<l.length&&(n.lastIndex=x,f=n.exec(l),f!==null);)x=n.lastIndex,n===at?f[1]==="!--"?n=re:f[1]!==void 0?n=ae:f[2]!==void 0?(pe.test(f[2])&&(i=RegExp("</"+f[2],"g")),n=X):f[3]!==void 0&&(n=X):n===X?f[0]===">"?(n=i??at,u=-1):f[1]===void 0?u=-2:(u=n.lastIndex-f[2].length,g=f[1],n=f[3]===void 0?X:f[3]==='"'?oe:ne):n===oe||n===ne?n=X:n===re||n===ae?n=at:(n=X,i=void 0);let E=n===X&&r[c+1].startsWith("/>")?" ":"";a+=n===at?l+Ke:u>=0?(e.push(g),l.slice(0,u)+le+l.slice(u)+K+E):l+K+(u===-2?c:E)}return[he(r,a+(r[t]||"<?>")+(s===2?"</svg>":s===3?"</math>":"")),e]},dt=class r{constructor({strings:s,_$litType$:t},e){let i;this.parts=[];let a=0,n=0,c=s.length-1,l=this.parts,[g,f]=Je(s,t);if(this.el=r.createElement(g,e),Z.currentNode=this.el.content,t===2||t===3){let u=this.el.content.firstChild;u.replaceWith(...u.childNodes)}for(;(i=Z.nextNode())!==null&&l.length<c;){if(i.nodeType===1){if(i.hasAttributes())for(let u of i.getAttributeNames())if(u.endsWith(le)){let x=f[n++],E=i.getAttribute(u).split(K),B=/([.?@])?(.*)/.exec(x);l.push({type:1,index:a,name:B[2],strings:E,ctor:B[1]==="."?Lt:B[1]==="?"?Ut:B[1]==="@"?Nt:tt}),i.removeAttribute(u)}else u.startsWith(K)&&(l.push({type:6,index:a}),i.removeAttribute(u));if(pe.test(i.tagName)){let u=i.textContent.split(K),x=u.length-1;if(x>0){i.textContent=$t?$t.emptyScript:"";for(let E=0;E<x;E++)i.append(u[E],nt()),Z.nextNode(),l.push({type:2,index:++a});i.append(u[x],nt())}}}else if(i.nodeType===8)if(i.data===ce)l.push({type:2,index:a});else{let u=-1;for(;(u=i.data.indexOf(K,u+1))!==-1;)l.push({type:7,index:a}),u+=K.length-1}a++}}static createElement(s,t){let e=Y.createElement("template");return e.innerHTML=s,e}};function D(r,s,t=r,e){if(s===Q)return s;let i=e!==void 0?t._$Co?.[e]:t._$Cl,a=ot(s)?void 0:s._$litDirective$;return i?.constructor!==a&&(i?._$AO?.(!1),a===void 0?i=void 0:(i=new a(r),i._$AT(r,t,e)),e!==void 0?(t._$Co??=[])[e]=i:t._$Cl=i),i!==void 0&&(s=D(r,i._$AS(r,s.values),i,e)),s}var qt=class{constructor(s,t){this._$AV=[],this._$AN=void 0,this._$AD=s,this._$AM=t}get parentNode(){return this._$AM.parentNode}get _$AU(){return this._$AM._$AU}u(s){let{el:{content:t},parts:e}=this._$AD,i=(s?.creationScope??Y).importNode(t,!0);Z.currentNode=i;let a=Z.nextNode(),n=0,c=0,l=e[0];for(;l!==void 0;){if(n===l.index){let g;l.type===2?g=new lt(a,a.nextSibling,this,s):l.type===1?g=new l.ctor(a,l.name,l.strings,this,s):l.type===6&&(g=new It(a,this,s)),this._$AV.push(g),l=e[++c]}n!==l?.index&&(a=Z.nextNode(),n++)}return Z.currentNode=Y,i}p(s){let t=0;for(let e of this._$AV)e!==void 0&&(e.strings!==void 0?(e._$AI(s,e,t),t+=e.strings.length-2):e._$AI(s[t])),t++}},lt=class r{get _$AU(){return this._$AM?._$AU??this._$Cv}constructor(s,t,e,i){this.type=2,this._$AH=p,this._$AN=void 0,this._$AA=s,this._$AB=t,this._$AM=e,this.options=i,this._$Cv=i?.isConnected??!0}get parentNode(){let s=this._$AA.parentNode,t=this._$AM;return t!==void 0&&s?.nodeType===11&&(s=t.parentNode),s}get startNode(){return this._$AA}get endNode(){return this._$AB}_$AI(s,t=this){s=D(this,s,t),ot(s)?s===p||s==null||s===""?(this._$AH!==p&&this._$AR(),this._$AH=p):s!==this._$AH&&s!==Q&&this._(s):s._$litType$!==void 0?this.$(s):s.nodeType!==void 0?this.T(s):Ge(s)?this.k(s):this._(s)}O(s){return this._$AA.parentNode.insertBefore(s,this._$AB)}T(s){this._$AH!==s&&(this._$AR(),this._$AH=this.O(s))}_(s){this._$AH!==p&&ot(this._$AH)?this._$AA.nextSibling.data=s:this.T(Y.createTextNode(s)),this._$AH=s}$(s){let{values:t,_$litType$:e}=s,i=typeof e=="number"?this._$AC(s):(e.el===void 0&&(e.el=dt.createElement(he(e.h,e.h[0]),this.options)),e);if(this._$AH?._$AD===i)this._$AH.p(t);else{let a=new qt(i,this),n=a.u(this.options);a.p(t),this.T(n),this._$AH=a}}_$AC(s){let t=de.get(s.strings);return t===void 0&&de.set(s.strings,t=new dt(s)),t}k(s){Bt(this._$AH)||(this._$AH=[],this._$AR());let t=this._$AH,e,i=0;for(let a of s)i===t.length?t.push(e=new r(this.O(nt()),this.O(nt()),this,this.options)):e=t[i],e._$AI(a),i++;i<t.length&&(this._$AR(e&&e._$AB.nextSibling,i),t.length=i)}_$AR(s=this._$AA.nextSibling,t){for(this._$AP?.(!1,!0,t);s!==this._$AB;){let e=se(s).nextSibling;se(s).remove(),s=e}}setConnected(s){this._$AM===void 0&&(this._$Cv=s,this._$AP?.(s))}},tt=class{get tagName(){return this.element.tagName}get _$AU(){return this._$AM._$AU}constructor(s,t,e,i,a){this.type=1,this._$AH=p,this._$AN=void 0,this.element=s,this.name=t,this._$AM=i,this.options=a,e.length>2||e[0]!==""||e[1]!==""?(this._$AH=Array(e.length-1).fill(new String),this.strings=e):this._$AH=p}_$AI(s,t=this,e,i){let a=this.strings,n=!1;if(a===void 0)s=D(this,s,t,0),n=!ot(s)||s!==this._$AH&&s!==Q,n&&(this._$AH=s);else{let c=s,l,g;for(s=a[0],l=0;l<a.length-1;l++)g=D(this,c[e+l],t,l),g===Q&&(g=this._$AH[l]),n||=!ot(g)||g!==this._$AH[l],g===p?s=p:s!==p&&(s+=(g??"")+a[l+1]),this._$AH[l]=g}n&&!i&&this.j(s)}j(s){s===p?this.element.removeAttribute(this.name):this.element.setAttribute(this.name,s??"")}},Lt=class extends tt{constructor(){super(...arguments),this.type=3}j(s){this.element[this.name]=s===p?void 0:s}},Ut=class extends tt{constructor(){super(...arguments),this.type=4}j(s){this.element.toggleAttribute(this.name,!!s&&s!==p)}},Nt=class extends tt{constructor(s,t,e,i,a){super(s,t,e,i,a),this.type=5}_$AI(s,t=this){if((s=D(this,s,t,0)??p)===Q)return;let e=this._$AH,i=s===p&&e!==p||s.capture!==e.capture||s.once!==e.once||s.passive!==e.passive,a=s!==p&&(e===p||i);i&&this.element.removeEventListener(this.name,this,e),a&&this.element.addEventListener(this.name,this,s),this._$AH=s}handleEvent(s){typeof this._$AH=="function"?this._$AH.call(this.options?.host??this.element,s):this._$AH.handleEvent(s)}},It=class{constructor(s,t,e){this.element=s,this.type=6,this._$AN=void 0,this._$AM=t,this.options=e}get _$AU(){return this._$AM._$AU}_$AI(s){D(this,s)}};var Xe=jt.litHtmlPolyfillSupport;Xe?.(dt,lt),(jt.litHtmlVersions??=[]).push("3.3.3");var ue=(r,s,t)=>{let e=t?.renderBefore??s,i=e._$litPart$;if(i===void 0){let a=t?.renderBefore??null;e._$litPart$=i=new lt(s.insertBefore(nt(),a),a,void 0,t??{})}return i._$AI(r),i};var Ft=globalThis,b=class extends z{constructor(){super(...arguments),this.renderOptions={host:this},this._$Do=void 0}createRenderRoot(){let s=super.createRenderRoot();return this.renderOptions.renderBefore??=s.firstChild,s}update(s){let t=this.render();this.hasUpdated||(this.renderOptions.isConnected=this.isConnected),super.update(s),this._$Do=ue(t,this.renderRoot,this.renderOptions)}connectedCallback(){super.connectedCallback(),this._$Do?.setConnected(!0)}disconnectedCallback(){super.disconnectedCallback(),this._$Do?.setConnected(!1)}render(){return Q}};b._$litElement$=!0,b.finalized=!0,Ft.litElementHydrateSupport?.({LitElement:b});var Ze=Ft.litElementPolyfillSupport;Ze?.({LitElement:b});(Ft.litElementVersions??=[]).push("4.2.2");var _=r=>(s,t)=>{t!==void 0?t.addInitializer(()=>{customElements.define(r,s)}):customElements.define(r,s)};var Ye={attribute:!0,type:String,converter:rt,reflect:!1,hasChanged:bt},Qe=(r=Ye,s,t)=>{let{kind:e,metadata:i}=t,a=globalThis.litPropertyMetadata.get(i);if(a===void 0&&globalThis.litPropertyMetadata.set(i,a=new Map),e==="setter"&&((r=Object.create(r)).wrapped=!0),a.set(t.name,r),e==="accessor"){let{name:n}=t;return{set(c){let l=s.get.call(this);s.set.call(this,c),this.requestUpdate(n,l,r,!0,c)},init(c){return c!==void 0&&this.C(n,void 0,r,c),c}}}if(e==="setter"){let{name:n}=t;return function(c){let l=this[n];s.call(this,c),this.requestUpdate(n,l,r,!0,c)}}throw Error("Unsupported decorator location: "+e)};function m(r){return(s,t)=>typeof t=="object"?Qe(r,s,t):((e,i,a)=>{let n=i.hasOwnProperty(a);return i.constructor.createProperty(a,e),n?Object.getOwnPropertyDescriptor(i,a):void 0})(r,s,t)}function h(r){return m({...r,state:!0,attribute:!1})}var V=(r,s,t)=>(t.configurable=!0,t.enumerable=!0,Reflect.decorate&&typeof s!="object"&&Object.defineProperty(r,s,t),t);function yt(r,s){return(t,e,i)=>{let a=n=>n.renderRoot?.querySelector(r)??null;if(s){let{get:n,set:c}=typeof e=="object"?t:i??(()=>{let l=Symbol();return{get(){return this[l]},set(g){this[l]=g}}})();return V(t,e,{get(){let l=n.call(this);return l===void 0&&(l=a(this),(l!==null||this.hasUpdated)&&c.call(this,l)),l}})}return V(t,e,{get(){return a(this)}})}}function me(r,s){let t={type:"doorbell_vault/requests/list",offset:s.offset??0,limit:s.limit??50};return s.status&&(t.status=s.status),s.agency&&(t.agency=s.agency),r.callWS(t)}function ge(r,s){return r.callWS({type:"doorbell_vault/requests/get",request_id:s})}function fe(r,s,t){return r.callWS({type:"doorbell_vault/requests/preview",request_id:s,...t})}function ve(r,s,t){return r.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"share",...t})}function be(r,s,t,e){let i={request_id:s,decision:"decline"};return t.trim()&&(i.message=t.trim()),e&&(i.always_decline_agency=!0),r.callWS({type:"doorbell_vault/requests/decide",...i})}function $e(r,s){return r.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"revoke"})}function ye(r,s){return r.connection.subscribeMessage(s,{type:"doorbell_vault/requests/subscribe"})}function xe(r){return r.callWS({type:"doorbell_vault/audit/verify"})}function _e(r){return r.callWS({type:"doorbell_vault/audit/fingerprint"})}function we(r){return r.callWS({type:"doorbell_vault/audit/export"})}function ke(r,s){return r.callWS(s?{type:"doorbell_vault/report",since:s}:{type:"doorbell_vault/report"})}async function xt(r,s,t=3600){return(await r.callWS({type:"auth/sign_path",path:s,expires:t})).path}function S(r){return r&&typeof r=="object"&&"message"in r?String(r.message):String(r)}async function Se(r){return(await r.callWS({type:"doorbell_vault/strings",language:r.language})).strings}function Wt(r){return(s,t)=>{let e=r[s];return e===void 0?s:t?e.replace(/\{(\w+)\}/g,(i,a)=>a in t?String(t[a]):i):e}}function N(r,s=!1){s?history.replaceState(null,"",r):history.pushState(null,"",r),window.dispatchEvent(new CustomEvent("location-changed",{detail:{replace:s}}))}var R="/doorbell-vault";var w=y`
   :host {
     display: block;
     color: var(--primary-text-color, #212121);
@@ -136,7 +136,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
   .table-wrap {
     overflow-x: auto;
   }
-`;function Qe(r){return r.locale?.time_zone==="server"?r.config.time_zone:void 0}function tt(r){return r.locale?.language??r.language??"en"}function De(r){let s=r.locale?.time_format;if(s==="12")return!0;if(s==="24")return!1}var Se=new Map;function Ee(r,s){let t=Qe(r),e=De(r),i=JSON.stringify([tt(r),t,e,s]),a=Se.get(i);return a||(a=new Intl.DateTimeFormat(tt(r),{...s,...t?{timeZone:t}:{},...e===void 0?{}:{hour12:e}}),Se.set(i,a)),a}function H(r,s){return s?Ee(r,{dateStyle:"medium",timeStyle:"medium"}).format(new Date(s)):""}function lt(r,s){return Ee(r,{timeStyle:"medium"}).format(new Date(s))}function M(r){return r?new Date(r).toISOString().replace("T"," ").replace(/\.\d+Z$/," UTC").replace(/Z$/," UTC"):""}function F(r,s,t=0){return new Intl.NumberFormat(tt(r),{maximumFractionDigits:t}).format(s)}function ct(r,s){let t=["B","kB","MB","GB","TB"],e=s,i=0;for(;e>=1e3&&i<t.length-1;)e/=1e3,i+=1;return`${F(r,e,i===0?0:1)} ${t[i]}`}function G(r){let s=Math.max(0,Math.round(r)),t=Math.floor(s/3600),e=Math.floor(s%3600/60),i=s%60,a=t?String(e).padStart(2,"0"):String(e);return`${t?`${t}:`:""}${a}:${String(i).padStart(2,"0")}`}function ht(r,s){let t=Math.max(0,Math.round(s/6e4)),e=Math.floor(t/1440),i=Math.floor(t%1440/60),a=t%60,n=(c,l)=>new Intl.NumberFormat(tt(r),{style:"unit",unit:l,unitDisplay:"short"}).format(c);return e?`${n(e,"day")} ${n(i,"hour")}`:i?`${n(i,"hour")} ${n(a,"minute")}`:n(a,"minute")}function Wt(r,s){return s>=1e3?new Intl.NumberFormat(tt(r),{style:"unit",unit:"kilometer",maximumFractionDigits:1}).format(s/1e3):new Intl.NumberFormat(tt(r),{style:"unit",unit:"meter",maximumFractionDigits:0}).format(s)}function b(r){return new Date(r).getTime()}function L(r){return new Date(r).toISOString()}var Ae=["pending","shared","declined","rejected","expired","withdrawn","revoked"],xt=["originals","masks","masks_faces"];var T=class extends ${constructor(){super(...arguments);this.status="";this.agency="";this.offset=0;this.now=Date.now();this.loading=0;this.rendered=!1}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),3e4),this.load()}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.refreshTimer)}updated(t){this.list&&!this.rendered&&(this.rendered=!0,performance.mark("doorbell-vault:inbox-rendered")),t.has("change")&&this.change&&this.list&&this.applyChange(this.change.request)}applyChange(t){if(this.list){let e=this.list.requests.findIndex(i=>i.request_id===t.request_id);if(e>=0){let i=[...this.list.requests];i[e]={...i[e],...t},this.list={...this.list,requests:i}}}window.clearTimeout(this.refreshTimer),this.refreshTimer=window.setTimeout(()=>this.load(),250)}load(){let t=++this.loading;ue(this.hass,{status:this.status,agency:this.agency,offset:this.offset,limit:50}).then(e=>{t===this.loading&&(this.list=e,this.error=void 0,this.now=Date.now())}).catch(e=>{t===this.loading&&(this.error=k(e))})}setStatus(t){this.status=t.target.value,this.offset=0,this.load()}setAgency(t){this.agency=t.target.value,this.offset=0,this.load()}page(t){this.offset=Math.max(0,this.offset+t*50),this.load()}open(t,e){t.preventDefault(),N(`${R}/request/${encodeURIComponent(e)}`)}renderRow(t){let e=this.t,i=t.status==="pending",a=b(t.deadline)-this.now;return o`
+`;function Ve(r){return r.locale?.time_zone==="server"?r.config.time_zone:void 0}function et(r){return r.locale?.language??r.language??"en"}function De(r){let s=r.locale?.time_format;if(s==="12")return!0;if(s==="24")return!1}var Ee=new Map;function Ae(r,s){let t=Ve(r),e=De(r),i=JSON.stringify([et(r),t,e,s]),a=Ee.get(i);return a||(a=new Intl.DateTimeFormat(et(r),{...s,...t?{timeZone:t}:{},...e===void 0?{}:{hour12:e}}),Ee.set(i,a)),a}function H(r,s){return s?Ae(r,{dateStyle:"medium",timeStyle:"medium"}).format(new Date(s)):""}function ct(r,s){return Ae(r,{timeStyle:"medium"}).format(new Date(s))}function M(r){return r?new Date(r).toISOString().replace("T"," ").replace(/\.\d+Z$/," UTC").replace(/Z$/," UTC"):""}function F(r,s,t=0){return new Intl.NumberFormat(et(r),{maximumFractionDigits:t}).format(s)}function pt(r,s){let t=["B","kB","MB","GB","TB"],e=s,i=0;for(;e>=1e3&&i<t.length-1;)e/=1e3,i+=1;return`${F(r,e,i===0?0:1)} ${t[i]}`}function G(r){let s=Math.max(0,Math.round(r)),t=Math.floor(s/3600),e=Math.floor(s%3600/60),i=s%60,a=t?String(e).padStart(2,"0"):String(e);return`${t?`${t}:`:""}${a}:${String(i).padStart(2,"0")}`}function ht(r,s){let t=Math.max(0,Math.round(s/6e4)),e=Math.floor(t/1440),i=Math.floor(t%1440/60),a=t%60,n=(c,l)=>new Intl.NumberFormat(et(r),{style:"unit",unit:l,unitDisplay:"short"}).format(c);return e?`${n(e,"day")} ${n(i,"hour")}`:i?`${n(i,"hour")} ${n(a,"minute")}`:n(a,"minute")}function Kt(r,s){return s>=1e3?new Intl.NumberFormat(et(r),{style:"unit",unit:"kilometer",maximumFractionDigits:1}).format(s/1e3):new Intl.NumberFormat(et(r),{style:"unit",unit:"meter",maximumFractionDigits:0}).format(s)}function $(r){return new Date(r).getTime()}function L(r){return new Date(r).toISOString()}var Pe=["pending","shared","declined","rejected","expired","withdrawn","revoked"],_t=["originals","masks","masks_faces"];var C=class extends b{constructor(){super(...arguments);this.status="";this.agency="";this.offset=0;this.now=Date.now();this.loading=0;this.rendered=!1}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),3e4),this.load()}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.refreshTimer)}updated(t){this.list&&!this.rendered&&(this.rendered=!0,performance.mark("doorbell-vault:inbox-rendered")),t.has("change")&&this.change&&this.list&&this.applyChange(this.change.request)}applyChange(t){if(this.list){let e=this.list.requests.findIndex(i=>i.request_id===t.request_id);if(e>=0){let i=[...this.list.requests];i[e]={...i[e],...t},this.list={...this.list,requests:i}}}window.clearTimeout(this.refreshTimer),this.refreshTimer=window.setTimeout(()=>this.load(),250)}load(){let t=++this.loading;me(this.hass,{status:this.status,agency:this.agency,offset:this.offset,limit:50}).then(e=>{t===this.loading&&(this.list=e,this.error=void 0,this.now=Date.now())}).catch(e=>{t===this.loading&&(this.error=S(e))})}setStatus(t){this.status=t.target.value,this.offset=0,this.load()}setAgency(t){this.agency=t.target.value,this.offset=0,this.load()}page(t){this.offset=Math.max(0,this.offset+t*50),this.load()}open(t,e){t.preventDefault(),N(`${R}/request/${encodeURIComponent(e)}`)}renderRow(t){let e=this.t,i=t.status==="pending",a=$(t.deadline)-this.now;return o`
       <li>
         <a
           class="row-link"
@@ -153,16 +153,16 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           </span>
           <span class="when" title=${`${M(t.start)} – ${M(t.end)}`}>
             ${H(this.hass,t.start)}
-            <span class="muted">${e("window_length",{duration:G((b(t.end)-b(t.start))/1e3)})}</span>
+            <span class="muted">${e("window_length",{duration:G(($(t.end)-$(t.start))/1e3)})}</span>
           </span>
           <span class="state">
-            ${i?a>0?o`<span class="deadline">${e("time_left",{span:ht(this.hass,a)})}</span>`:o`<span class="deadline">${e("deadline_passed")}</span>`:t.decided_by?o`<span class="muted">${e(`decided_by_${t.decided_by}`)}</span>`:h}
-            ${t.progress?o`<span class="muted">${t.progress}</span>`:h}
+            ${i?a>0?o`<span class="deadline">${e("time_left",{span:ht(this.hass,a)})}</span>`:o`<span class="deadline">${e("deadline_passed")}</span>`:t.decided_by?o`<span class="muted">${e(`decided_by_${t.decided_by}`)}</span>`:p}
+            ${t.progress?o`<span class="muted">${t.progress}</span>`:p}
           </span>
           <span class="flags">
             ${t.problems.length?o`<span class="badge problems"
                   >${e("problem_count",{count:t.problems.length})}</span
-                >`:h}
+                >`:p}
             <span
               class="badge ${t.verified?"verified":"unverified"}"
               data-verified=${String(t.verified)}
@@ -179,7 +179,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           >${t("filter_status")}
           <select @change=${this.setStatus} .value=${this.status} name="status">
             <option value="">${t("filter_all")}</option>
-            ${Ae.map(n=>o`<option value=${n} ?selected=${n===this.status}>${t(`status_${n}`)}</option>`)}
+            ${Pe.map(n=>o`<option value=${n} ?selected=${n===this.status}>${t(`status_${n}`)}</option>`)}
           </select>
         </label>
         <label
@@ -191,20 +191,20 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         </label>
         <span class="muted total">${e?t("total",{count:e.total}):""}</span>
       </div>
-      ${this.error?o`<p class="error">${this.error}</p>`:h}
-      ${e&&e.requests.length===0?o`<p class="card empty">${t("inbox_empty")}</p>`:h}
+      ${this.error?o`<p class="error">${this.error}</p>`:p}
+      ${e&&e.requests.length===0?o`<p class="card empty">${t("inbox_empty")}</p>`:p}
       ${i.length?o`<section class="card">
             <h2>${t("inbox_pending")}</h2>
             <ul class="requests pending">
               ${i.map(n=>this.renderRow(n))}
             </ul>
-          </section>`:h}
+          </section>`:p}
       ${a.length?o`<section class="card">
             <h2>${t("inbox_decided")}</h2>
             <ul class="requests decided">
               ${a.map(n=>this.renderRow(n))}
             </ul>
-          </section>`:h}
+          </section>`:p}
       ${e&&e.total>50?o`<div class="pager row">
             <button ?disabled=${this.offset===0} @click=${()=>this.page(-1)}>${t("previous")}</button>
             <span class="muted"
@@ -216,8 +216,8 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             >
               ${t("next")}
             </button>
-          </div>`:h}
-    `}};T.styles=[S,x`
+          </div>`:p}
+    `}};C.styles=[w,y`
       .filters {
         display: flex;
         flex-wrap: wrap;
@@ -304,7 +304,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           grid-column: 1 / -1;
         }
       }
-    `],d([m({attribute:!1})],T.prototype,"hass",2),d([m({attribute:!1})],T.prototype,"t",2),d([m({attribute:!1})],T.prototype,"change",2),d([p()],T.prototype,"list",2),d([p()],T.prototype,"status",2),d([p()],T.prototype,"agency",2),d([p()],T.prototype,"offset",2),d([p()],T.prototype,"error",2),d([p()],T.prototype,"now",2),T=d([w("dv-inbox")],T);var P=class extends ${constructor(){super(...arguments);this.windowStart=0;this.windowEnd=0;this.trimStart=0;this.trimEnd=0;this.position=0;this.playing=!1;this.muted=!0;this.pieces=[];this.current=-1;this.signed=new Map;this.base=0;this.pendingOffset=0}willUpdate(t){if(t.has("camera")||t.has("windowStart")||t.has("windowEnd")){let e=this.pieces.map(i=>i.url).join();this.pieces=(this.camera?.segments??[]).map(i=>({start:b(i.start),end:b(i.end),url:i.url})).filter(i=>i.end>i.start&&i.end>this.windowStart&&i.start<this.windowEnd).sort((i,a)=>i.start-a.start),(e!==this.pieces.map(i=>i.url).join()||!this.position)&&(this.playing||(this.position=this.pieces.length?Math.max(this.windowStart,this.pieces[0].start):this.windowStart))}}updated(){if(this.current<0&&this.video&&this.pieces.length&&!this.error){let t=this.pieceAt(this.position);t>=0&&this.load(t,Math.max(this.position,this.pieces[t].start))}}get span(){return Math.max(1,this.windowEnd-this.windowStart)}pct(t){return(Math.min(Math.max(t,this.windowStart),this.windowEnd)-this.windowStart)/this.span*100}pieceAt(t){let e=this.pieces.findIndex(i=>i.start<=t&&t<i.end);return e>=0?e:this.pieces.findIndex(i=>i.start>t)}async url(t){let e=this.signed.get(t.url);return e||(e=await yt(this.hass,t.url,6*3600),this.signed.set(t.url,e)),e}async load(t,e){let i=this.video;if(!i||t<0)return;let a=this.pieces[t];if(this.pendingOffset=Math.max(0,e-a.start)/1e3,this.current===t&&i.readyState>=1){i.currentTime=this.base+this.pendingOffset;return}this.current=t;try{i.src=await this.url(a)}catch(n){this.error=String(n.message??n)}}onLoadedMetadata(){let t=this.video;t&&(this.base=t.seekable.length?t.seekable.start(0):0,t.currentTime=this.base+this.pendingOffset,this.playing&&t.play().catch(e=>this.onPlayError(e)))}onPlayError(t){t.name!=="AbortError"&&(this.error=String(t.message??t),this.playing=!1)}onTimeUpdate(){let t=this.video;if(!t||this.current<0)return;let e=this.pieces[this.current];this.position=e.start+(t.currentTime-this.base)*1e3,this.position>=this.windowEnd&&(t.pause(),this.playing=!1,this.position=this.windowEnd)}onEnded(){let t=this.current+1;t<this.pieces.length&&this.pieces[t].start<this.windowEnd?this.load(t,this.pieces[t].start):(this.playing=!1,this.position=this.windowEnd)}onError(){let t=this.video?.error;this.error=this.t("player_error",{code:t?.code??0,message:t?.message??""}),this.playing=!1}toggle(){let t=this.video;if(!t||!this.pieces.length)return;if(this.playing){t.pause(),this.playing=!1;return}this.error=void 0,this.playing=!0;let e=this.position>=this.windowEnd-500?this.windowStart:this.position,i=this.pieceAt(e);if(i<0){this.playing=!1;return}e=Math.max(e,this.pieces[i].start),this.current===i&&t.readyState>=1?(t.currentTime=this.base+(e-this.pieces[i].start)/1e3,t.play().catch(a=>this.onPlayError(a))):this.load(i,e)}seek(t){let e=Math.min(Math.max(t,this.windowStart),this.windowEnd);this.position=e;let i=this.pieceAt(e);i<0||this.load(i,Math.max(e,this.pieces[i].start))}onTrackPointer(t){let i=t.currentTarget.getBoundingClientRect(),a=Math.min(Math.max((t.clientX-i.left)/i.width,0),1);this.seek(this.windowStart+a*this.span)}onTrackKey(t){let e={ArrowLeft:-5e3,ArrowRight:5e3,PageDown:-6e4,PageUp:6e4};t.key in e?(t.preventDefault(),this.seek(this.position+e[t.key])):t.key==="Home"?(t.preventDefault(),this.seek(this.windowStart)):t.key==="End"&&(t.preventDefault(),this.seek(this.windowEnd))}toggleMute(){this.muted=!this.muted,this.video&&(this.video.muted=this.muted)}render(){let t=this.t;if(!this.camera.has_footage||!this.pieces.length)return o`<div class="none" data-footage="none">${t("no_footage")}</div>`;let e=(this.camera.gaps??[]).map(a=>({start:b(a.start),end:b(a.end)})),i=(this.position-this.windowStart)/1e3;return o`
+    `],d([m({attribute:!1})],C.prototype,"hass",2),d([m({attribute:!1})],C.prototype,"t",2),d([m({attribute:!1})],C.prototype,"change",2),d([h()],C.prototype,"list",2),d([h()],C.prototype,"status",2),d([h()],C.prototype,"agency",2),d([h()],C.prototype,"offset",2),d([h()],C.prototype,"error",2),d([h()],C.prototype,"now",2),C=d([_("dv-inbox")],C);var P=class extends b{constructor(){super(...arguments);this.windowStart=0;this.windowEnd=0;this.trimStart=0;this.trimEnd=0;this.position=0;this.playing=!1;this.muted=!0;this.pieces=[];this.current=-1;this.signed=new Map;this.base=0;this.pendingOffset=0}willUpdate(t){if(t.has("camera")||t.has("windowStart")||t.has("windowEnd")){let e=this.pieces.map(i=>i.url).join();this.pieces=(this.camera?.segments??[]).map(i=>({start:$(i.start),end:$(i.end),url:i.url})).filter(i=>i.end>i.start&&i.end>this.windowStart&&i.start<this.windowEnd).sort((i,a)=>i.start-a.start),(e!==this.pieces.map(i=>i.url).join()||!this.position)&&(this.playing||(this.position=this.pieces.length?Math.max(this.windowStart,this.pieces[0].start):this.windowStart))}}updated(){if(this.current<0&&this.video&&this.pieces.length&&!this.error){let t=this.pieceAt(this.position);t>=0&&this.load(t,Math.max(this.position,this.pieces[t].start))}}get span(){return Math.max(1,this.windowEnd-this.windowStart)}pct(t){return(Math.min(Math.max(t,this.windowStart),this.windowEnd)-this.windowStart)/this.span*100}pieceAt(t){let e=this.pieces.findIndex(i=>i.start<=t&&t<i.end);return e>=0?e:this.pieces.findIndex(i=>i.start>t)}async url(t){let e=this.signed.get(t.url);return e||(e=await xt(this.hass,t.url,6*3600),this.signed.set(t.url,e)),e}async load(t,e){let i=this.video;if(!i||t<0)return;let a=this.pieces[t];if(this.pendingOffset=Math.max(0,e-a.start)/1e3,this.current===t&&i.readyState>=1){i.currentTime=this.base+this.pendingOffset;return}this.current=t;try{i.src=await this.url(a)}catch(n){this.error=String(n.message??n)}}onLoadedMetadata(){let t=this.video;t&&(this.base=t.seekable.length?t.seekable.start(0):0,t.currentTime=this.base+this.pendingOffset,this.playing&&t.play().catch(e=>this.onPlayError(e)))}onPlayError(t){t.name!=="AbortError"&&(this.error=String(t.message??t),this.playing=!1)}onTimeUpdate(){let t=this.video;if(!t||this.current<0)return;let e=this.pieces[this.current];this.position=e.start+(t.currentTime-this.base)*1e3,this.position>=this.windowEnd&&(t.pause(),this.playing=!1,this.position=this.windowEnd)}onEnded(){let t=this.current+1;t<this.pieces.length&&this.pieces[t].start<this.windowEnd?this.load(t,this.pieces[t].start):(this.playing=!1,this.position=this.windowEnd)}onError(){let t=this.video?.error;this.error=this.t("player_error",{code:t?.code??0,message:t?.message??""}),this.playing=!1}toggle(){let t=this.video;if(!t||!this.pieces.length)return;if(this.playing){t.pause(),this.playing=!1;return}this.error=void 0,this.playing=!0;let e=this.position>=this.windowEnd-500?this.windowStart:this.position,i=this.pieceAt(e);if(i<0){this.playing=!1;return}e=Math.max(e,this.pieces[i].start),this.current===i&&t.readyState>=1?(t.currentTime=this.base+(e-this.pieces[i].start)/1e3,t.play().catch(a=>this.onPlayError(a))):this.load(i,e)}seek(t){let e=Math.min(Math.max(t,this.windowStart),this.windowEnd);this.position=e;let i=this.pieceAt(e);i<0||this.load(i,Math.max(e,this.pieces[i].start))}onTrackPointer(t){let i=t.currentTarget.getBoundingClientRect(),a=Math.min(Math.max((t.clientX-i.left)/i.width,0),1);this.seek(this.windowStart+a*this.span)}onTrackKey(t){let e={ArrowLeft:-5e3,ArrowRight:5e3,PageDown:-6e4,PageUp:6e4};t.key in e?(t.preventDefault(),this.seek(this.position+e[t.key])):t.key==="Home"?(t.preventDefault(),this.seek(this.windowStart)):t.key==="End"&&(t.preventDefault(),this.seek(this.windowEnd))}toggleMute(){this.muted=!this.muted,this.video&&(this.video.muted=this.muted)}render(){let t=this.t;if(!this.camera.has_footage||!this.pieces.length)return o`<div class="none" data-footage="none">${t("no_footage")}</div>`;let e=(this.camera.gaps??[]).map(a=>({start:$(a.start),end:$(a.end)})),i=(this.position-this.windowStart)/1e3;return o`
       <div class="screen">
         <video
           playsinline
@@ -326,7 +326,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         aria-valuemin="0"
         aria-valuemax=${Math.round(this.span/1e3)}
         aria-valuenow=${Math.round(i)}
-        aria-valuetext=${lt(this.hass,this.position)}
+        aria-valuetext=${ct(this.hass,this.position)}
         @pointerdown=${this.onTrackPointer}
         @keydown=${this.onTrackKey}
       >
@@ -336,7 +336,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             ></span>`)}
         ${e.map(a=>o`<span
               class="gap"
-              title=${t("gap",{from:lt(this.hass,a.start),to:lt(this.hass,a.end)})}
+              title=${t("gap",{from:ct(this.hass,a.start),to:ct(this.hass,a.end)})}
               style="left:${this.pct(a.start)}%;width:${this.pct(a.end)-this.pct(a.start)}%"
             ></span>`)}
         <span class="out" style="left:0;width:${this.pct(this.trimStart)}%"></span>
@@ -350,13 +350,13 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         </button>
         <span class="clock" title=${M(L(this.position))}
           >${G(i)} / ${G(this.span/1e3)} ·
-          ${lt(this.hass,this.position)}</span
+          ${ct(this.hass,this.position)}</span
         >
         <button class="mute" @click=${this.toggleMute}>${this.muted?t("unmute"):t("mute")}</button>
-        ${e.length?o`<span class="muted">${t("gaps",{count:e.length})}</span>`:h}
+        ${e.length?o`<span class="muted">${t("gaps",{count:e.length})}</span>`:p}
       </div>
-      ${this.error?o`<p class="error media-error">${this.error}</p>`:h}
-    `}};P.styles=[S,x`
+      ${this.error?o`<p class="error media-error">${this.error}</p>`:p}
+    `}};P.styles=[w,y`
       .screen {
         background: #000;
         aspect-ratio: 16 / 9;
@@ -439,10 +439,10 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         border-radius: 8px;
         color: var(--dv-muted);
       }
-    `],d([m({attribute:!1})],P.prototype,"hass",2),d([m({attribute:!1})],P.prototype,"t",2),d([m({attribute:!1})],P.prototype,"camera",2),d([m({type:Number})],P.prototype,"windowStart",2),d([m({type:Number})],P.prototype,"windowEnd",2),d([m({type:Number})],P.prototype,"trimStart",2),d([m({type:Number})],P.prototype,"trimEnd",2),d([p()],P.prototype,"position",2),d([p()],P.prototype,"playing",2),d([p()],P.prototype,"muted",2),d([p()],P.prototype,"error",2),d([$t("video")],P.prototype,"video",2),P=d([w("dv-player")],P);function Ve(r){let s=/(\d{1,3}(?:[.,]\d+)?)\s*%/.exec(r);if(!s)return;let t=Number(s[1].replace(",","."));return t>=0&&t<=100?t:void 0}function Kt(r,s){let t=Ve(s);return o`<div class="progress" role="status" data-progress=${s}>
+    `],d([m({attribute:!1})],P.prototype,"hass",2),d([m({attribute:!1})],P.prototype,"t",2),d([m({attribute:!1})],P.prototype,"camera",2),d([m({type:Number})],P.prototype,"windowStart",2),d([m({type:Number})],P.prototype,"windowEnd",2),d([m({type:Number})],P.prototype,"trimStart",2),d([m({type:Number})],P.prototype,"trimEnd",2),d([h()],P.prototype,"position",2),d([h()],P.prototype,"playing",2),d([h()],P.prototype,"muted",2),d([h()],P.prototype,"error",2),d([yt("video")],P.prototype,"video",2),P=d([_("dv-player")],P);function ts(r){let s=/(\d{1,3}(?:[.,]\d+)?)\s*%/.exec(r);if(!s)return;let t=Number(s[1].replace(",","."));return t>=0&&t<=100?t:void 0}function Gt(r,s){let t=ts(s);return o`<div class="progress" role="status" data-progress=${s}>
     <p><span class="spinner"></span> ${r("building",{progress:s})}</p>
-    ${t===void 0?h:o`<progress max="100" .value=${t} aria-label=${r("building",{progress:s})}></progress>`}
-  </div>`}function _t(r,s){return r.callWS({type:"doorbell_vault/cameras/masks",camera_id:s})}async function Pe(r,s,t){return(await r.callWS({type:"doorbell_vault/cameras/masks/set",camera_id:s,masks:t})).masks}function Me(r,s,t,e){return r.callWS({type:"doorbell_vault/requests/redaction_preview",request_id:s,camera_id:t,...e})}async function Ce(r){let s=await r.callWS({type:"config_entries/get",domain:"doorbell_vault"}),t=[];for(let e of s){let i=await r.callWS({type:"config_entries/subentries/list",entry_id:e.entry_id});for(let a of i)a.subentry_type==="camera"&&t.push({camera_id:a.subentry_id,name:a.title})}return t}var ts=32,es=5,ss=14,St=.01,wt=.01,Te=r=>Math.min(1,Math.max(0,r)),I=r=>Math.round(r*1e4)/1e4;function Gt(r){if(r.shape==="polygon")return r.points;let[[s,t],[e,i]]=r.points,[a,n,c,l]=[Math.min(s,e),Math.max(s,e),Math.min(t,i),Math.max(t,i)];return[[a,c],[n,c],[n,l],[a,l]]}function Et(r){return r?.width&&r.height?r.width/r.height:16/9}var kt=r=>r.map(([s,t])=>`${s},${t}`).join(" ");function is(r,s,t){let e=r.map(([c])=>c),i=r.map(([,c])=>c),a=Math.min(Math.max(s,-Math.min(...e)),1-Math.max(...e)),n=Math.min(Math.max(t,-Math.min(...i)),1-Math.max(...i));return r.map(([c,l])=>[I(c+a),I(l+n)])}function rs(r,s,t){let e=r.points.map(([E])=>E),i=r.points.map(([,E])=>E),[a,n,c,l]=[Math.min(...e),Math.min(...i),Math.max(...e),Math.max(...i)],g=Math.max(St,Math.min(c-a+s,1-a)),f=Math.max(St,Math.min(l-n+t,1-n)),u=c>a?g/(c-a):1,y=l>n?f/(l-n):1;return r.points.map(([E,j])=>[I(a+(E-a)*u),I(n+(j-n)*y)])}var C=class extends ${constructor(){super(...arguments);this.src="";this.aspect=16/9;this.regions=[];this.tool="rect";this.label="";this.disabled=!1;this.draft=[]}finish(){return this.tool!=="polygon"||this.draft.length<3?!1:(this.emit("dv-draw",{shape:"polygon",points:this.draft.map(([t,e])=>[I(t),I(e)])}),this.draft=[],!0)}cancel(){this.draft=[],this.pressed=void 0}get drafting(){return this.draft.length}emit(t,e){this.dispatchEvent(new CustomEvent(t,{detail:e}))}at(t){let e=t.currentTarget.getBoundingClientRect(),i=t.clientX-e.left,a=t.clientY-e.top;return{at:[Te(i/e.width),Te(a/e.height)],x:i,y:a}}onDown(t){if(this.disabled||t.button!==0)return;let i=t.target.closest("[data-region-id]")?.getAttribute("data-region-id")??void 0;this.pressed={...this.at(t),region:i};let a=t.currentTarget;a.setPointerCapture(t.pointerId),a.focus({preventScroll:!0}),this.tool==="rect"&&(this.draft=[this.pressed.at,this.pressed.at]),t.preventDefault()}onMove(t){let e=this.at(t);this.hover=e.at,this.pressed&&this.tool==="rect"&&(this.draft=[this.pressed.at,e.at])}onUp(t){let e=this.pressed;if(this.pressed=void 0,!e||this.disabled)return;let i=this.at(t),a=Math.hypot(i.x-e.x,i.y-e.y)<es;if(this.tool==="rect"){if(this.draft=[],a){this.emit("dv-select",{id:e.region});return}let[[l,g],[f,u]]=[e.at,i.at];if(Math.abs(f-l)<St||Math.abs(u-g)<St)return;this.emit("dv-draw",{shape:"rect",points:[[I(Math.min(l,f)),I(Math.min(g,u))],[I(Math.max(l,f)),I(Math.max(g,u))]]});return}if(!a)return;if(!this.draft.length&&e.region){this.emit("dv-select",{id:e.region});return}let n=t.currentTarget.getBoundingClientRect(),c=this.draft[0];if(c&&this.draft.length>=3&&Math.hypot((c[0]-i.at[0])*n.width,(c[1]-i.at[1])*n.height)<ss){this.finish();return}this.draft=[...this.draft,i.at],this.draft.length>=ts&&this.finish()}onKey(t){if(t.key==="Escape"&&this.draft.length){this.cancel(),t.preventDefault();return}if(t.key==="Enter"&&this.draft.length){this.finish(),t.preventDefault();return}let e=this.regions.find(c=>c.id===this.selected);if(!e||this.disabled)return;if(t.key==="Delete"||t.key==="Backspace"){this.emit("dv-delete",{id:e.id}),t.preventDefault();return}let a={ArrowLeft:[-wt,0],ArrowRight:[wt,0],ArrowUp:[0,-wt],ArrowDown:[0,wt]}[t.key];if(!a)return;let n=t.shiftKey?rs(e,...a):is(e.points,...a);this.emit("dv-change",{id:e.id,points:n}),t.preventDefault()}onRegionKey(t,e){(t.key==="Enter"||t.key===" ")&&!this.draft.length&&(this.emit("dv-select",{id:e}),t.preventDefault(),t.stopPropagation())}renderDraft(){if(!this.draft.length)return h;if(this.tool==="rect"){let e=Gt({shape:"rect",points:this.draft});return U`<polygon class="draft" points=${kt(e)}></polygon>`}let t=this.hover?[...this.draft,this.hover]:this.draft;return U`<polyline class="draft" points=${kt(t)}></polyline>
+    ${t===void 0?p:o`<progress max="100" .value=${t} aria-label=${r("building",{progress:s})}></progress>`}
+  </div>`}function wt(r,s){return r.callWS({type:"doorbell_vault/cameras/masks",camera_id:s})}async function Me(r,s,t){return(await r.callWS({type:"doorbell_vault/cameras/masks/set",camera_id:s,masks:t})).masks}function Te(r,s,t,e){return r.callWS({type:"doorbell_vault/requests/redaction_preview",request_id:s,camera_id:t,...e})}async function Ce(r){let s=await r.callWS({type:"config_entries/get",domain:"doorbell_vault"}),t=[];for(let e of s){let i=await r.callWS({type:"config_entries/subentries/list",entry_id:e.entry_id});for(let a of i)a.subentry_type==="camera"&&t.push({camera_id:a.subentry_id,name:a.title})}return t}var es=32,ss=5,is=14,Et=.01,kt=.01,Re=r=>Math.min(1,Math.max(0,r)),I=r=>Math.round(r*1e4)/1e4;function Jt(r){if(r.shape==="polygon")return r.points;let[[s,t],[e,i]]=r.points,[a,n,c,l]=[Math.min(s,e),Math.max(s,e),Math.min(t,i),Math.max(t,i)];return[[a,c],[n,c],[n,l],[a,l]]}function At(r){return r?.width&&r.height?r.width/r.height:16/9}var St=r=>r.map(([s,t])=>`${s},${t}`).join(" ");function rs(r,s,t){let e=r.map(([c])=>c),i=r.map(([,c])=>c),a=Math.min(Math.max(s,-Math.min(...e)),1-Math.max(...e)),n=Math.min(Math.max(t,-Math.min(...i)),1-Math.max(...i));return r.map(([c,l])=>[I(c+a),I(l+n)])}function as(r,s,t){let e=r.points.map(([E])=>E),i=r.points.map(([,E])=>E),[a,n,c,l]=[Math.min(...e),Math.min(...i),Math.max(...e),Math.max(...i)],g=Math.max(Et,Math.min(c-a+s,1-a)),f=Math.max(Et,Math.min(l-n+t,1-n)),u=c>a?g/(c-a):1,x=l>n?f/(l-n):1;return r.points.map(([E,B])=>[I(a+(E-a)*u),I(n+(B-n)*x)])}var T=class extends b{constructor(){super(...arguments);this.src="";this.aspect=16/9;this.regions=[];this.tool="rect";this.label="";this.disabled=!1;this.draft=[]}finish(){return this.tool!=="polygon"||this.draft.length<3?!1:(this.emit("dv-draw",{shape:"polygon",points:this.draft.map(([t,e])=>[I(t),I(e)])}),this.draft=[],!0)}cancel(){this.draft=[],this.pressed=void 0}get drafting(){return this.draft.length}emit(t,e){this.dispatchEvent(new CustomEvent(t,{detail:e}))}at(t){let e=t.currentTarget.getBoundingClientRect(),i=t.clientX-e.left,a=t.clientY-e.top;return{at:[Re(i/e.width),Re(a/e.height)],x:i,y:a}}onDown(t){if(this.disabled||t.button!==0)return;let i=t.target.closest("[data-region-id]")?.getAttribute("data-region-id")??void 0;this.pressed={...this.at(t),region:i};let a=t.currentTarget;a.setPointerCapture(t.pointerId),a.focus({preventScroll:!0}),this.tool==="rect"&&(this.draft=[this.pressed.at,this.pressed.at]),t.preventDefault()}onMove(t){let e=this.at(t);this.hover=e.at,this.pressed&&this.tool==="rect"&&(this.draft=[this.pressed.at,e.at])}onUp(t){let e=this.pressed;if(this.pressed=void 0,!e||this.disabled)return;let i=this.at(t),a=Math.hypot(i.x-e.x,i.y-e.y)<ss;if(this.tool==="rect"){if(this.draft=[],a){this.emit("dv-select",{id:e.region});return}let[[l,g],[f,u]]=[e.at,i.at];if(Math.abs(f-l)<Et||Math.abs(u-g)<Et)return;this.emit("dv-draw",{shape:"rect",points:[[I(Math.min(l,f)),I(Math.min(g,u))],[I(Math.max(l,f)),I(Math.max(g,u))]]});return}if(!a)return;if(!this.draft.length&&e.region){this.emit("dv-select",{id:e.region});return}let n=t.currentTarget.getBoundingClientRect(),c=this.draft[0];if(c&&this.draft.length>=3&&Math.hypot((c[0]-i.at[0])*n.width,(c[1]-i.at[1])*n.height)<is){this.finish();return}this.draft=[...this.draft,i.at],this.draft.length>=es&&this.finish()}onKey(t){if(t.key==="Escape"&&this.draft.length){this.cancel(),t.preventDefault();return}if(t.key==="Enter"&&this.draft.length){this.finish(),t.preventDefault();return}let e=this.regions.find(c=>c.id===this.selected);if(!e||this.disabled)return;if(t.key==="Delete"||t.key==="Backspace"){this.emit("dv-delete",{id:e.id}),t.preventDefault();return}let a={ArrowLeft:[-kt,0],ArrowRight:[kt,0],ArrowUp:[0,-kt],ArrowDown:[0,kt]}[t.key];if(!a)return;let n=t.shiftKey?as(e,...a):rs(e.points,...a);this.emit("dv-change",{id:e.id,points:n}),t.preventDefault()}onRegionKey(t,e){(t.key==="Enter"||t.key===" ")&&!this.draft.length&&(this.emit("dv-select",{id:e}),t.preventDefault(),t.stopPropagation())}renderDraft(){if(!this.draft.length)return p;if(this.tool==="rect"){let e=Jt({shape:"rect",points:this.draft});return U`<polygon class="draft" points=${St(e)}></polygon>`}let t=this.hover?[...this.draft,this.hover]:this.draft;return U`<polyline class="draft" points=${St(t)}></polyline>
       ${this.draft.map(([e,i],a)=>U`<circle class=${a===0?"corner first":"corner"} cx=${e} cy=${i} r="0.008"></circle>`)}`}render(){let t=this.t,e=this.regions.filter(i=>i.kind==="blur"||i.kind==="box");return o`
       <div class="frame" style=${`aspect-ratio: ${this.aspect}`}>
         ${this.src?o`<img src=${this.src} alt="" draggable="false" />`:o`<div class="no-still"></div>`}
@@ -464,14 +464,14 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             <filter id="soften" x="-0.05" y="-0.05" width="1.1" height="1.1">
               <feGaussianBlur stdDeviation="0.012"></feGaussianBlur>
             </filter>
-            ${e.map(i=>U`<clipPath id=${`clip-${i.id}`}><polygon points=${kt(Gt(i))}></polygon></clipPath>`)}
+            ${e.map(i=>U`<clipPath id=${`clip-${i.id}`}><polygon points=${St(Jt(i))}></polygon></clipPath>`)}
           </defs>
           ${this.src?e.map(i=>U`<image href=${this.src} x="0" y="0" width="1" height="1" preserveAspectRatio="none"
-                  filter="url(#soften)" clip-path=${`url(#clip-${i.id})`}></image>`):h}
+                  filter="url(#soften)" clip-path=${`url(#clip-${i.id})`}></image>`):p}
           ${this.regions.map(i=>U`<polygon
               class=${`region ${i.kind}${i.id===this.selected?" selected":""}`}
               data-region-id=${i.id}
-              points=${kt(Gt(i))}
+              points=${St(Jt(i))}
               tabindex="0"
               role="button"
               aria-label=${i.name}
@@ -491,8 +491,8 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             </button>
             <button class="cancel-draft" @click=${()=>this.cancel()}>${t("cancel")}</button>
             <span class="muted">${t("canvas_corners",{count:this.draft.length})}</span>
-          </div>`:h}
-    `}};C.styles=[S,x`
+          </div>`:p}
+    `}};T.styles=[w,y`
       .frame {
         position: relative;
         width: 100%;
@@ -573,9 +573,9 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         font-size: 0.85rem;
         margin: 6px 0;
       }
-    `],d([m({attribute:!1})],C.prototype,"t",2),d([m()],C.prototype,"src",2),d([m({type:Number})],C.prototype,"aspect",2),d([m({attribute:!1})],C.prototype,"regions",2),d([m({attribute:!1})],C.prototype,"selected",2),d([m()],C.prototype,"tool",2),d([m()],C.prototype,"label",2),d([m({type:Boolean})],C.prototype,"disabled",2),d([p()],C.prototype,"draft",2),d([p()],C.prototype,"hover",2),C=d([w("dv-region-canvas")],C);var as=32;function Re(r){let s=new Set(r.map(e=>e.region.id)),t=r.length+1;for(;s.has(`m${t}`);)t+=1;return`m${t}`}var A=class extends ${constructor(){super(...arguments);this.items=[];this.standing="originals";this.tool="rect";this.action="blur";this.dirty=!1;this.saving=!1;this.saved=!1;this.serial=0}willUpdate(t){t.has("cameraId")&&this.cameraId&&this.load()}load(){let t=++this.serial;this.data=void 0,this.error=void 0,_t(this.hass,this.cameraId).then(e=>{t===this.serial&&this.show(e,e.masks)}).catch(e=>{t===this.serial&&(this.error=k(e))})}show(t,e){this.data={...t,masks:e},this.items=[...e.regions.map(i=>({region:i,clear:!1})),...e.clear.map(i=>({region:i,clear:!0}))],this.standing=e.standing,this.selected=void 0,this.dirty=!1}edit(t){this.items=t,this.dirty=!0,this.saved=!1}editItem(t,e){this.edit(this.items.map(i=>i.region.id===t?e(i):i))}onDraw(t){if(this.items.length>=as*2)return;let e=Re(this.items),i={id:e,shape:t.detail.shape,points:t.detail.points,action:this.action};this.edit([...this.items,{region:i,clear:!1}]),this.selected=e}addRectangle(){let t=Re(this.items),e=[[.4,.4],[.6,.6]];this.edit([...this.items,{region:{id:t,shape:"rect",points:e,action:this.action},clear:!1}]),this.selected=t,this.updateComplete.then(()=>this.canvas?.shadowRoot?.querySelector(`[data-region-id="${t}"]`)?.focus())}removeRegion(t){this.edit(this.items.filter(e=>e.region.id!==t)),this.selected===t&&(this.selected=void 0)}async save(){if(!this.data)return;let t={regions:this.items.filter(e=>!e.clear).map(e=>e.region),clear:this.items.filter(e=>e.clear).map(e=>e.region),standing:this.standing};this.saving=!0,this.error=void 0;try{let e=await Pe(this.hass,this.cameraId,t);this.show(this.data,e),this.saved=!0,this.dispatchEvent(new CustomEvent("dv-masks-saved",{detail:{camera_id:this.cameraId,masks:e}}))}catch(e){this.error=k(e)}finally{this.saving=!1}}name(t,e){let i=this.t,a=t.region.label||i("region_name",{number:e+1}),n=t.clear?i("region_clear"):i(`action_${t.region.action}`);return`${a} (${n})`}renderStanding(t){let e=this.t,i=t.detector.available;return o`<fieldset class="standing">
+    `],d([m({attribute:!1})],T.prototype,"t",2),d([m()],T.prototype,"src",2),d([m({type:Number})],T.prototype,"aspect",2),d([m({attribute:!1})],T.prototype,"regions",2),d([m({attribute:!1})],T.prototype,"selected",2),d([m()],T.prototype,"tool",2),d([m()],T.prototype,"label",2),d([m({type:Boolean})],T.prototype,"disabled",2),d([h()],T.prototype,"draft",2),d([h()],T.prototype,"hover",2),T=d([_("dv-region-canvas")],T);var ns=32;function He(r){let s=new Set(r.map(e=>e.region.id)),t=r.length+1;for(;s.has(`m${t}`);)t+=1;return`m${t}`}var A=class extends b{constructor(){super(...arguments);this.items=[];this.standing="originals";this.tool="rect";this.action="blur";this.dirty=!1;this.saving=!1;this.saved=!1;this.serial=0}willUpdate(t){t.has("cameraId")&&this.cameraId&&this.load()}load(){let t=++this.serial;this.data=void 0,this.error=void 0,wt(this.hass,this.cameraId).then(e=>{t===this.serial&&this.show(e,e.masks)}).catch(e=>{t===this.serial&&(this.error=S(e))})}show(t,e){this.data={...t,masks:e},this.items=[...e.regions.map(i=>({region:i,clear:!1})),...e.clear.map(i=>({region:i,clear:!0}))],this.standing=e.standing,this.selected=void 0,this.dirty=!1}edit(t){this.items=t,this.dirty=!0,this.saved=!1}editItem(t,e){this.edit(this.items.map(i=>i.region.id===t?e(i):i))}onDraw(t){if(this.items.length>=ns*2)return;let e=He(this.items),i={id:e,shape:t.detail.shape,points:t.detail.points,action:this.action};this.edit([...this.items,{region:i,clear:!1}]),this.selected=e}addRectangle(){let t=He(this.items),e=[[.4,.4],[.6,.6]];this.edit([...this.items,{region:{id:t,shape:"rect",points:e,action:this.action},clear:!1}]),this.selected=t,this.updateComplete.then(()=>this.canvas?.shadowRoot?.querySelector(`[data-region-id="${t}"]`)?.focus())}removeRegion(t){this.edit(this.items.filter(e=>e.region.id!==t)),this.selected===t&&(this.selected=void 0)}async save(){if(!this.data)return;let t={regions:this.items.filter(e=>!e.clear).map(e=>e.region),clear:this.items.filter(e=>e.clear).map(e=>e.region),standing:this.standing};this.saving=!0,this.error=void 0;try{let e=await Me(this.hass,this.cameraId,t);this.show(this.data,e),this.saved=!0,this.dispatchEvent(new CustomEvent("dv-masks-saved",{detail:{camera_id:this.cameraId,masks:e}}))}catch(e){this.error=S(e)}finally{this.saving=!1}}name(t,e){let i=this.t,a=t.region.label||i("region_name",{number:e+1}),n=t.clear?i("region_clear"):i(`action_${t.region.action}`);return`${a} (${n})`}renderStanding(t){let e=this.t,i=t.detector.available;return o`<fieldset class="standing">
       <legend>${e("standing_legend")}</legend>
-      ${xt.map(a=>o`<label class="check"
+      ${_t.map(a=>o`<label class="check"
           ><input
             type="radio"
             name="standing"
@@ -646,12 +646,12 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         >
         <button class="add-rect" @click=${()=>this.addRectangle()}>${t("add_rectangle")}</button>
       </div>
-      ${a?.url?h:o`<p class="muted no-still">${t("no_still")}</p>`}
+      ${a?.url?p:o`<p class="muted no-still">${t("no_still")}</p>`}
       <div class="layout">
         <dv-region-canvas
           .t=${t}
           .src=${a?.url??""}
-          .aspect=${Et(a)}
+          .aspect=${At(a)}
           .regions=${i}
           .selected=${this.selected}
           .tool=${this.tool}
@@ -667,13 +667,13 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             <button class="primary save" ?disabled=${this.saving||!this.dirty} @click=${()=>{this.save()}}>
               ${t("save_masks")}
             </button>
-            ${this.dirty?o`<span class="muted unsaved">${t("unsaved")}</span>`:h}
-            ${this.saved?o`<span class="saved" role="status">${t("masks_saved")}</span>`:h}
+            ${this.dirty?o`<span class="muted unsaved">${t("unsaved")}</span>`:p}
+            ${this.saved?o`<span class="saved" role="status">${t("masks_saved")}</span>`:p}
           </div>
-          ${this.error?o`<p class="error save-error" role="alert">${this.error}</p>`:h}
+          ${this.error?o`<p class="error save-error" role="alert">${this.error}</p>`:p}
         </div>
       </div>
-    </section>`}pick(t){this.canvas?.cancel(),this.tool=t}};A.styles=[S,x`
+    </section>`}pick(t){this.canvas?.cancel(),this.tool=t}};A.styles=[w,y`
       .toolbar {
         margin-bottom: 8px;
       }
@@ -736,20 +736,20 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
       .saved {
         color: var(--dv-success);
       }
-    `],d([m({attribute:!1})],A.prototype,"hass",2),d([m({attribute:!1})],A.prototype,"t",2),d([m({attribute:!1})],A.prototype,"cameraId",2),d([p()],A.prototype,"data",2),d([p()],A.prototype,"items",2),d([p()],A.prototype,"standing",2),d([p()],A.prototype,"selected",2),d([p()],A.prototype,"tool",2),d([p()],A.prototype,"action",2),d([p()],A.prototype,"dirty",2),d([p()],A.prototype,"saving",2),d([p()],A.prototype,"saved",2),d([p()],A.prototype,"error",2),d([$t("dv-region-canvas")],A.prototype,"canvas",2),A=d([w("dv-masks-editor")],A);var At=r=>`${R}/masks/${encodeURIComponent(r)}`,B=class extends ${willUpdate(s){s.has("hass")&&!this.cameras&&!this.error&&this.hass&&(this.cameras=void 0,Ce(this.hass).then(t=>this.cameras=t).catch(t=>this.error=k(t)))}go(s,t){s.preventDefault(),N(At(t),!0)}render(){let s=this.t;if(this.error)return o`<p class="card error">${this.error}</p>`;if(!this.cameras)return o`<p class="muted">${s("loading")}</p>`;if(!this.cameras.length)return o`<p class="muted">${s("no_cameras")}</p>`;let t=this.cameras.find(e=>e.camera_id===this.cameraId)??this.cameras[0];return o`
+    `],d([m({attribute:!1})],A.prototype,"hass",2),d([m({attribute:!1})],A.prototype,"t",2),d([m({attribute:!1})],A.prototype,"cameraId",2),d([h()],A.prototype,"data",2),d([h()],A.prototype,"items",2),d([h()],A.prototype,"standing",2),d([h()],A.prototype,"selected",2),d([h()],A.prototype,"tool",2),d([h()],A.prototype,"action",2),d([h()],A.prototype,"dirty",2),d([h()],A.prototype,"saving",2),d([h()],A.prototype,"saved",2),d([h()],A.prototype,"error",2),d([yt("dv-region-canvas")],A.prototype,"canvas",2),A=d([_("dv-masks-editor")],A);var Pt=r=>`${R}/masks/${encodeURIComponent(r)}`,j=class extends b{willUpdate(s){s.has("hass")&&!this.cameras&&!this.error&&this.hass&&(this.cameras=void 0,Ce(this.hass).then(t=>this.cameras=t).catch(t=>this.error=S(t)))}go(s,t){s.preventDefault(),N(Pt(t),!0)}render(){let s=this.t;if(this.error)return o`<p class="card error">${this.error}</p>`;if(!this.cameras)return o`<p class="muted">${s("loading")}</p>`;if(!this.cameras.length)return o`<p class="muted">${s("no_cameras")}</p>`;let t=this.cameras.find(e=>e.camera_id===this.cameraId)??this.cameras[0];return o`
       <p class="muted intro">${s("masks_intro")}</p>
       ${this.cameras.length>1?o`<nav class="row cameras" aria-label=${s("masks_cameras")}>
             ${this.cameras.map(e=>o`<a
-                href=${At(e.camera_id)}
+                href=${Pt(e.camera_id)}
                 class=${e===t?"active":""}
                 aria-current=${e===t?"page":"false"}
                 data-camera=${e.camera_id}
                 @click=${i=>this.go(i,e.camera_id)}
                 >${e.name}</a
               >`)}
-          </nav>`:h}
+          </nav>`:p}
       <dv-masks-editor .hass=${this.hass} .t=${s} .cameraId=${t.camera_id}></dv-masks-editor>
-    `}};B.styles=[S,x`
+    `}};j.styles=[w,y`
       .intro {
         margin-top: 0;
       }
@@ -768,8 +768,52 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         color: var(--dv-accent);
         font-weight: 500;
       }
-    `],d([m({attribute:!1})],B.prototype,"hass",2),d([m({attribute:!1})],B.prototype,"t",2),d([m({attribute:!1})],B.prototype,"cameraId",2),d([p()],B.prototype,"cameras",2),d([p()],B.prototype,"error",2),B=d([w("dv-masks-view")],B);var ns=32,_=class extends ${constructor(){super(...arguments);this.cameras=[];this.disabled=!1;this.info={};this.choice="standing";this.boxes=[];this.previewing=!1;this.playingBoth=!1;this.serial=0;this.boxNumber=0;this.camerasKey=""}willUpdate(t){let e=this.cameras.map(i=>i.camera_id).join(`
-`);if(t.has("cameras")&&e!==this.camerasKey){this.camerasKey=e,this.preview=void 0;for(let i of this.cameras)i.camera_id in this.info||this.load(i.camera_id);this.cameras.some(i=>i.camera_id===this.current)||(this.current=this.cameras[0]?.camera_id)}(t.has("start")||t.has("end"))&&(this.preview=void 0)}load(t){_t(this.hass,t).then(e=>this.info={...this.info,[t]:e}).catch(e=>this.loadError=k(e))}get redaction(){let t=new Set(this.cameras.map(i=>i.camera_id)),e=this.choice==="originals"?[]:this.boxes.filter(i=>t.has(i.camera_id)).map(({camera_id:i,points:a})=>({camera_id:i,points:a}));return this.choice==="standing"?e.length?{boxes:e}:void 0:{mode:this.choice,boxes:e}}announce(){this.preview=void 0,this.dispatchEvent(new CustomEvent("dv-redaction",{detail:{redaction:this.redaction}}))}get detector(){return Object.values(this.info)[0]?.detector}modeOf(t){if(this.choice!=="standing")return this.choice;let e=this.info[t]?.masks.standing;return e==="originals"&&this.boxes.some(i=>i.camera_id===t)?"masks":e}pick(t){this.choice=t,this.announce()}onDraw(t){if(!this.current||this.boxes.length>=ns||t.detail.shape!=="rect")return;this.boxNumber+=1;let e=`box-${this.boxNumber}`,[i,a]=t.detail.points;this.boxes=[...this.boxes,{id:e,camera_id:this.current,points:[i,a]}],this.selectedBox=e,this.announce()}removeBox(t){this.boxes=this.boxes.filter(e=>e.id!==t),this.selectedBox===t&&(this.selectedBox=void 0),this.announce()}moveBox(t,e){this.boxes=this.boxes.map(i=>i.id===t?{...i,points:[e[0],e[1]]}:i),this.announce()}async runPreview(t){let e=this.modeOf(t);if(!e||e==="originals")return;this.previewing=!0,this.previewError=void 0,this.preview=void 0;let i=++this.serial,a=this.boxes.filter(n=>n.camera_id===t);try{let n=await Me(this.hass,this.requestId,t,{...this.start?{start:this.start}:{},...this.end?{end:this.end}:{},redaction:{mode:e,boxes:a.map(({camera_id:c,points:l})=>({camera_id:c,points:l}))}});i===this.serial&&(this.preview={...n,camera_id:t},this.playingBoth=!1)}catch(n){i===this.serial&&(this.previewError=k(n))}finally{i===this.serial&&(this.previewing=!1)}}lead(t){return t.classList.contains("original")?this.preview?.original_lead_s??0:0}get videos(){return[...this.renderRoot.querySelectorAll(".side-by-side video")]}onMetadata(t){let e=t.target,i=this.lead(e);i>0&&e.currentTime<i&&(e.currentTime=i)}playBoth(){let t=this.videos;if(this.playingBoth){for(let a of t)a.pause();this.playingBoth=!1;return}let e=t.find(a=>a.classList.contains("redacted")),i=e&&!e.ended?e.currentTime:0;for(let a of t)a.currentTime=i+this.lead(a),a.play().catch(()=>{});this.playingBoth=!0}editMasks(t,e){t.preventDefault(),N(At(e))}renderChoice(){let t=this.t,e=this.detector,i=e?.available??!1,a=this.cameras.map(n=>`${n.name}: ${this.info[n.camera_id]?t(`mode_short_${this.info[n.camera_id].masks.standing}`):"…"}`);return o`
+    `],d([m({attribute:!1})],j.prototype,"hass",2),d([m({attribute:!1})],j.prototype,"t",2),d([m({attribute:!1})],j.prototype,"cameraId",2),d([h()],j.prototype,"cameras",2),d([h()],j.prototype,"error",2),j=d([_("dv-masks-view")],j);var J=class extends b{constructor(){super(...arguments);this.playing=!1}willUpdate(t){t.has("preview")&&(this.playing=!1)}lead(t){return t.classList.contains("original")?this.preview.original_lead_s??0:0}get videos(){return[...this.renderRoot.querySelectorAll("video")]}onMetadata(t){let e=t.target,i=this.lead(e);i>0&&e.currentTime<i&&(e.currentTime=i)}playBoth(){let t=this.videos;if(this.playing){for(let a of t)a.pause();this.playing=!1;return}let e=t.find(a=>a.classList.contains("redacted")),i=e&&!e.ended?e.currentTime:0;for(let a of t)a.currentTime=i+this.lead(a),a.play().catch(()=>{});this.playing=!0}renderVideo(t,e,i){return o`<figure>
+      <figcaption>${i}</figcaption>
+      <video
+        class=${t}
+        src=${e}
+        muted
+        playsinline
+        preload="auto"
+        @loadedmetadata=${this.onMetadata}
+        @ended=${()=>this.playing=!1}
+        @click=${()=>this.playBoth()}
+      ></video>
+    </figure>`}render(){let t=this.t,e=this.preview;return o`<div class="side-by-side" data-faces=${e.faces}>
+        ${this.renderVideo("original",e.original_url,t("redaction_original"))}
+        ${this.renderVideo("redacted",e.redacted_url,t("redaction_redacted"))}
+      </div>
+      <div class="row">
+        <button class="play-both primary" @click=${()=>this.playBoth()}>
+          ${this.playing?t("pause"):t("redaction_play_both")}
+        </button>
+      </div>
+      <p class="muted preview-note">
+        ${t("redaction_preview_note",{seconds:Math.round(e.seconds),faces:e.faces})}
+      </p>`}};J.styles=[w,y`
+      .side-by-side {
+        display: grid;
+        grid-template-columns: repeat(auto-fit, minmax(160px, 1fr));
+        gap: 8px;
+        margin: 8px 0;
+      }
+      figure {
+        margin: 0;
+      }
+      figcaption {
+        font-size: 0.85rem;
+        color: var(--dv-muted);
+        margin-bottom: 4px;
+      }
+      video {
+        width: 100%;
+        background: #000;
+        border-radius: 6px;
+        cursor: pointer;
+      }
+    `],d([m({attribute:!1})],J.prototype,"t",2),d([m({attribute:!1})],J.prototype,"preview",2),d([h()],J.prototype,"playing",2),J=d([_("dv-side-by-side")],J);var os=32,k=class extends b{constructor(){super(...arguments);this.cameras=[];this.disabled=!1;this.info={};this.choice="standing";this.boxes=[];this.previewing=!1;this.serial=0;this.boxNumber=0;this.camerasKey=""}willUpdate(t){let e=this.cameras.map(i=>i.camera_id).join(`
+`);if(t.has("cameras")&&e!==this.camerasKey){this.camerasKey=e,this.preview=void 0;for(let i of this.cameras)i.camera_id in this.info||this.load(i.camera_id);this.cameras.some(i=>i.camera_id===this.current)||(this.current=this.cameras[0]?.camera_id)}(t.has("start")||t.has("end"))&&(this.preview=void 0)}load(t){wt(this.hass,t).then(e=>this.info={...this.info,[t]:e}).catch(e=>this.loadError=S(e))}get redaction(){let t=new Set(this.cameras.map(i=>i.camera_id)),e=this.choice==="originals"?[]:this.boxes.filter(i=>t.has(i.camera_id)).map(({camera_id:i,points:a})=>({camera_id:i,points:a}));return this.choice==="standing"?e.length?{boxes:e}:void 0:{mode:this.choice,boxes:e}}announce(){this.preview=void 0,this.dispatchEvent(new CustomEvent("dv-redaction",{detail:{redaction:this.redaction}}))}get detector(){return Object.values(this.info)[0]?.detector}modeOf(t){if(this.choice!=="standing")return this.choice;let e=this.info[t]?.masks.standing;return e==="originals"&&this.boxes.some(i=>i.camera_id===t)?"masks":e}pick(t){this.choice=t,this.announce()}onDraw(t){if(!this.current||this.boxes.length>=os||t.detail.shape!=="rect")return;this.boxNumber+=1;let e=`box-${this.boxNumber}`,[i,a]=t.detail.points;this.boxes=[...this.boxes,{id:e,camera_id:this.current,points:[i,a]}],this.selectedBox=e,this.announce()}removeBox(t){this.boxes=this.boxes.filter(e=>e.id!==t),this.selectedBox===t&&(this.selectedBox=void 0),this.announce()}moveBox(t,e){this.boxes=this.boxes.map(i=>i.id===t?{...i,points:[e[0],e[1]]}:i),this.announce()}async runPreview(t){let e=this.modeOf(t);if(!e||e==="originals")return;this.previewing=!0,this.previewError=void 0,this.preview=void 0;let i=++this.serial,a=this.boxes.filter(n=>n.camera_id===t);try{let n=await Te(this.hass,this.requestId,t,{...this.start?{start:this.start}:{},...this.end?{end:this.end}:{},redaction:{mode:e,boxes:a.map(({camera_id:c,points:l})=>({camera_id:c,points:l}))}});i===this.serial&&(this.preview={...n,camera_id:t})}catch(n){i===this.serial&&(this.previewError=S(n))}finally{i===this.serial&&(this.previewing=!1)}}editMasks(t,e){t.preventDefault(),N(Pt(e))}renderChoice(){let t=this.t,e=this.detector,i=e?.available??!1,a=this.cameras.map(n=>`${n.name}: ${this.info[n.camera_id]?t(`mode_short_${this.info[n.camera_id].masks.standing}`):"…"}`);return o`
       <label class="check"
         ><input
           type="radio"
@@ -781,7 +825,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         />
         <span>${t("redaction_standing")} <span class="muted standing-summary">(${a.join("; ")})</span></span></label
       >
-      ${xt.map(n=>o`<label class="check"
+      ${_t.map(n=>o`<label class="check"
           ><input
             type="radio"
             name="redaction"
@@ -792,19 +836,19 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           />
           <span>${t(`mode_${n}`)}</span></label
         >`)}
-      ${e&&!i?o`<p class="muted detector unavailable">${t("detector_unavailable",{reason:e.reason??""})}</p>`:h}
-      ${this.choice==="masks_faces"?o`<p class="muted">${t("faces_caveat")}</p>`:h}
-    `}renderCamera(t){let e=this.t,i=this.info[t];if(!i)return o`<p class="muted">${e("loading")}</p>`;let a=this.modeOf(t)??"originals",n=this.choice!=="originals",c=this.choice==="originals"?[]:[...i.masks.regions.map((u,y)=>({id:`mask-${u.id}`,shape:u.shape,points:u.points,kind:u.action,name:u.label||e("region_name",{number:y+1})})),...i.masks.clear.map((u,y)=>({id:`clear-${u.id}`,shape:u.shape,points:u.points,kind:"clear",name:`${u.label||e("region_name",{number:y+1})} (${e("region_clear")})`}))],l=this.boxes.filter(u=>u.camera_id===t),g=[...c,...l.map((u,y)=>({id:u.id,shape:"rect",points:u.points,kind:"box",name:e("box_name",{number:y+1})}))],f=this.preview?.camera_id===t?this.preview:void 0;return o`
+      ${e&&!i?o`<p class="muted detector unavailable">${t("detector_unavailable",{reason:e.reason??""})}</p>`:p}
+      ${this.choice==="masks_faces"?o`<p class="muted">${t("faces_caveat")}</p>`:p}
+    `}renderCamera(t){let e=this.t,i=this.info[t];if(!i)return o`<p class="muted">${e("loading")}</p>`;let a=this.modeOf(t)??"originals",n=this.choice!=="originals",c=this.choice==="originals"?[]:[...i.masks.regions.map((u,x)=>({id:`mask-${u.id}`,shape:u.shape,points:u.points,kind:u.action,name:u.label||e("region_name",{number:x+1})})),...i.masks.clear.map((u,x)=>({id:`clear-${u.id}`,shape:u.shape,points:u.points,kind:"clear",name:`${u.label||e("region_name",{number:x+1})} (${e("region_clear")})`}))],l=this.boxes.filter(u=>u.camera_id===t),g=[...c,...l.map((u,x)=>({id:u.id,shape:"rect",points:u.points,kind:"box",name:e("box_name",{number:x+1})}))],f=this.preview?.camera_id===t?this.preview:void 0;return o`
       <p class="muted camera-mode" data-mode=${a}>
         ${e("redaction_camera_mode",{camera:i.name,mode:e(`mode_${a}`)})}
         <a class="edit-masks" href=${`${R}/masks/${encodeURIComponent(t)}`}
           @click=${u=>this.editMasks(u,t)}>${e("edit_masks")}</a>
       </p>
-      ${n?o`<p class="muted">${e("boxes_help")}</p>`:h}
+      ${n?o`<p class="muted">${e("boxes_help")}</p>`:p}
       <dv-region-canvas
         .t=${e}
         .src=${i.still?.url??""}
-        .aspect=${Et(i.still)}
+        .aspect=${At(i.still)}
         .regions=${g}
         .selected=${this.selectedBox}
         tool="rect"
@@ -816,12 +860,12 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         @dv-delete=${u=>u.detail.id.startsWith("box-")&&this.removeBox(u.detail.id)}
       ></dv-region-canvas>
       ${l.length?o`<ul class="row boxes">
-            ${l.map((u,y)=>o`<li>
+            ${l.map((u,x)=>o`<li>
                 <button class="remove-box" @click=${()=>this.removeBox(u.id)}>
-                  ${e("remove_box",{number:y+1})}
+                  ${e("remove_box",{number:x+1})}
                 </button>
               </li>`)}
-          </ul>`:h}
+          </ul>`:p}
       <div class="row actions">
         <button
           class="redaction-preview"
@@ -830,49 +874,15 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         >
           ${e("redaction_preview")}
         </button>
-        ${a==="originals"?o`<span class="muted">${e("redaction_preview_originals")}</span>`:h}
-        ${this.previewing?o`<span class="muted previewing" role="status"><span class="spinner"></span> ${e("redaction_rendering")}</span>`:h}
+        ${a==="originals"?o`<span class="muted">${e("redaction_preview_originals")}</span>`:p}
+        ${this.previewing?o`<span class="muted previewing" role="status"><span class="spinner"></span> ${e("redaction_rendering")}</span>`:p}
       </div>
-      ${this.previewError?o`<p class="error preview-error" role="alert">${this.previewError}</p>`:h}
-      ${f?o`<div class="side-by-side" data-faces=${f.faces}>
-              <figure>
-                <figcaption>${e("redaction_original")}</figcaption>
-                <video
-                  class="original"
-                  src=${f.original_url}
-                  muted
-                  playsinline
-                  preload="auto"
-                  @loadedmetadata=${this.onMetadata}
-                  @ended=${()=>this.playingBoth=!1}
-                  @click=${()=>this.playBoth()}
-                ></video>
-              </figure>
-              <figure>
-                <figcaption>${e("redaction_redacted")}</figcaption>
-                <video
-                  class="redacted"
-                  src=${f.redacted_url}
-                  muted
-                  playsinline
-                  preload="auto"
-                  @ended=${()=>this.playingBoth=!1}
-                  @click=${()=>this.playBoth()}
-                ></video>
-              </figure>
-            </div>
-            <div class="row">
-              <button class="play-both primary" @click=${()=>this.playBoth()}>
-                ${this.playingBoth?e("pause"):e("redaction_play_both")}
-              </button>
-            </div>
-            <p class="muted preview-note">
-              ${e("redaction_preview_note",{seconds:Math.round(f.seconds),faces:f.faces})}
-            </p>`:h}
+      ${this.previewError?o`<p class="error preview-error" role="alert">${this.previewError}</p>`:p}
+      ${f?o`<dv-side-by-side .t=${e} .preview=${f}></dv-side-by-side>`:p}
     `}render(){let t=this.t,e=this.cameras.find(i=>i.camera_id===this.current);return o`<fieldset class="redaction">
       <legend>${t("redaction_legend")}</legend>
       ${this.renderChoice()}
-      ${this.loadError?o`<p class="error">${this.loadError}</p>`:h}
+      ${this.loadError?o`<p class="error">${this.loadError}</p>`:p}
       ${this.cameras.length>1?o`<div class="row camera-pick" role="tablist" aria-label=${t("redaction_cameras")}>
             ${this.cameras.map(i=>o`<button
                 role="tab"
@@ -882,9 +892,9 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
               >
                 ${i.name}
               </button>`)}
-          </div>`:h}
-      ${e?this.renderCamera(e.camera_id):h}
-    </fieldset>`}};_.styles=[S,x`
+          </div>`:p}
+      ${e?this.renderCamera(e.camera_id):p}
+    </fieldset>`}};k.styles=[w,y`
       fieldset {
         border: 1px solid var(--dv-border);
         border-radius: 8px;
@@ -908,25 +918,6 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         padding: 0;
         margin: 4px 0;
       }
-      .side-by-side {
-        display: grid;
-        grid-template-columns: repeat(auto-fit, minmax(160px, 1fr));
-        gap: 8px;
-        margin-top: 8px;
-      }
-      figure {
-        margin: 0;
-      }
-      figcaption {
-        font-size: 0.85rem;
-        color: var(--dv-muted);
-        margin-bottom: 4px;
-      }
-      video {
-        width: 100%;
-        background: #000;
-        border-radius: 6px;
-      }
       .edit-masks {
         color: var(--dv-accent);
         margin-left: 6px;
@@ -946,7 +937,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           transform: rotate(360deg);
         }
       }
-    `],d([m({attribute:!1})],_.prototype,"hass",2),d([m({attribute:!1})],_.prototype,"t",2),d([m({attribute:!1})],_.prototype,"requestId",2),d([m({attribute:!1})],_.prototype,"cameras",2),d([m({attribute:!1})],_.prototype,"start",2),d([m({attribute:!1})],_.prototype,"end",2),d([m({type:Boolean})],_.prototype,"disabled",2),d([p()],_.prototype,"info",2),d([p()],_.prototype,"loadError",2),d([p()],_.prototype,"choice",2),d([p()],_.prototype,"boxes",2),d([p()],_.prototype,"selectedBox",2),d([p()],_.prototype,"current",2),d([p()],_.prototype,"preview",2),d([p()],_.prototype,"previewing",2),d([p()],_.prototype,"previewError",2),d([p()],_.prototype,"playingBoth",2),_=d([w("dv-redaction-choice")],_);function Jt(r){let{share:s,...t}=r;return t}function Xt(r){return typeof r=="string"?r:typeof r=="number"||typeof r=="boolean"?String(r):JSON.stringify(r)}var os=new Set(["agency","case_number","legal_basis","requester_name","requester_email","reason","latitude","longitude","radius_m","start","end"]),v=class extends ${constructor(){super(...arguments);this.narrow=!1;this.busy=!1;this.excluded=new Set;this.trimStart=0;this.trimEnd=0;this.includeAudio=!1;this.hours="";this.maxDownloads="";this.previewing=!1;this.declineMessage="";this.copied=!1;this.confirmRevoke=!1;this.now=Date.now();this.previewSerial=0;this.loadSerial=0}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),1e3)}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.previewTimer)}willUpdate(t){t.has("requestId")&&(this.detail=void 0,this.shareResult=void 0,this.preview=void 0,this.excluded=new Set,this.includeAudio=!1,this.redaction=void 0,this.declineMessage="",this.confirmRevoke=!1,this.load(!0)),t.has("change")&&!t.has("requestId")&&this.change?.request.request_id===this.requestId&&(this.detail&&(this.detail={...this.detail,...this.change.request}),this.load(!1))}load(t,e=0){let i=++this.loadSerial;me(this.hass,this.requestId).then(a=>{i===this.loadSerial&&(this.detail=a,this.error=void 0,t&&(this.trimStart=b(a.start),this.trimEnd=b(a.end),this.excluded=new Set(a.cameras.filter(n=>!n.has_footage).map(n=>n.camera_id)),a.status==="pending"&&this.schedulePreview(0)))}).catch(a=>{i===this.loadSerial&&(e<5?window.setTimeout(()=>{i===this.loadSerial&&this.load(t,e+1)},1e3):this.error=k(a))})}get chosenCameras(){return(this.detail?.cameras??[]).filter(t=>!this.excluded.has(t.camera_id)).map(t=>t.camera_id)}selection(){let t=this.detail,e={cameras:this.chosenCameras,include_audio:this.includeAudio};return this.trimStart>b(t.start)&&(e.start=L(this.trimStart)),this.trimEnd<b(t.end)&&(e.end=L(this.trimEnd)),this.redaction&&(e.redaction=this.redaction),e}schedulePreview(t=350){window.clearTimeout(this.previewTimer),this.previewTimer=window.setTimeout(()=>this.runPreview(),t)}runPreview(){if(!this.detail||this.detail.status!=="pending")return;let t=++this.previewSerial;this.previewing=!0,ge(this.hass,this.requestId,this.selection()).then(e=>{t===this.previewSerial&&(this.preview=e,this.previewError=void 0)}).catch(e=>{t===this.previewSerial&&(this.preview=void 0,this.previewError=k(e))}).finally(()=>{t===this.previewSerial&&(this.previewing=!1)})}toggleCamera(t,e){let i=e.target.checked,a=new Set(this.excluded);i?a.delete(t):a.add(t),this.excluded=a,this.schedulePreview()}onTrim(t,e){let i=this.detail,a=e.target,n=b(i.start),c=b(i.end),l=n+Number(a.value)*1e3;t==="start"?(this.trimStart=Math.min(Math.max(l,n),this.trimEnd-1e3),a.value=String((this.trimStart-n)/1e3)):(this.trimEnd=Math.max(Math.min(l,c),this.trimStart+1e3),a.value=String((this.trimEnd-n)/1e3)),this.schedulePreview()}async doShare(){let t=this.selection(),e=Number(this.hours),i=Number(this.maxDownloads);this.hours&&e>0&&(t.expires_in_hours=Math.round(e)),this.maxDownloads&&i>0&&(t.max_downloads=Math.round(i)),await this.act(async()=>{let a=await fe(this.hass,this.requestId,t);a.share&&(this.shareResult=a.share),this.detail={...this.detail,...Jt(a)}})}async doDecline(t){await this.act(async()=>{let e=await ve(this.hass,this.requestId,this.declineMessage,t);this.detail={...this.detail,...Jt(e)}})}async doRevoke(){this.confirmRevoke=!1,await this.act(async()=>{let t=await be(this.hass,this.requestId);this.detail={...this.detail,...Jt(t)}})}async act(t){this.busy=!0,this.actionError=void 0;try{await t(),this.load(!1)}catch(e){this.actionError=k(e)}finally{this.busy=!1}}async copyLink(){let t=this.shareResult?.share_url;if(t){try{await navigator.clipboard.writeText(t)}catch{this.renderRoot.querySelector("input.share-url")?.select(),document.execCommand("copy")}this.copied=!0}}back(t){t.preventDefault(),N(R)}renderFacts(t){let e=this.t,i=t.fields,a=g=>g==null||g===""?"—":Xt(g),n=typeof i.radius_m=="number"?i.radius_m:null,c=Object.entries(i).filter(([g,f])=>!os.has(g)&&f!==null),l=b(t.deadline)-this.now;return o`
+    `],d([m({attribute:!1})],k.prototype,"hass",2),d([m({attribute:!1})],k.prototype,"t",2),d([m({attribute:!1})],k.prototype,"requestId",2),d([m({attribute:!1})],k.prototype,"cameras",2),d([m({attribute:!1})],k.prototype,"start",2),d([m({attribute:!1})],k.prototype,"end",2),d([m({type:Boolean})],k.prototype,"disabled",2),d([h()],k.prototype,"info",2),d([h()],k.prototype,"loadError",2),d([h()],k.prototype,"choice",2),d([h()],k.prototype,"boxes",2),d([h()],k.prototype,"selectedBox",2),d([h()],k.prototype,"current",2),d([h()],k.prototype,"preview",2),d([h()],k.prototype,"previewing",2),d([h()],k.prototype,"previewError",2),k=d([_("dv-redaction-choice")],k);function Xt(r){let{share:s,...t}=r;return t}function Zt(r){return typeof r=="string"?r:typeof r=="number"||typeof r=="boolean"?String(r):JSON.stringify(r)}var ds=new Set(["agency","case_number","legal_basis","requester_name","requester_email","reason","latitude","longitude","radius_m","start","end"]),v=class extends b{constructor(){super(...arguments);this.narrow=!1;this.busy=!1;this.excluded=new Set;this.trimStart=0;this.trimEnd=0;this.includeAudio=!1;this.hours="";this.maxDownloads="";this.previewing=!1;this.declineMessage="";this.copied=!1;this.confirmRevoke=!1;this.now=Date.now();this.previewSerial=0;this.loadSerial=0}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),1e3)}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.previewTimer)}willUpdate(t){t.has("requestId")&&(this.detail=void 0,this.shareResult=void 0,this.preview=void 0,this.excluded=new Set,this.includeAudio=!1,this.redaction=void 0,this.declineMessage="",this.confirmRevoke=!1,this.load(!0)),t.has("change")&&!t.has("requestId")&&this.change?.request.request_id===this.requestId&&(this.detail&&(this.detail={...this.detail,...this.change.request}),this.load(!1))}load(t,e=0){let i=++this.loadSerial;ge(this.hass,this.requestId).then(a=>{i===this.loadSerial&&(this.detail=a,this.error=void 0,t&&(this.trimStart=$(a.start),this.trimEnd=$(a.end),this.excluded=new Set(a.cameras.filter(n=>!n.has_footage).map(n=>n.camera_id)),a.status==="pending"&&this.schedulePreview(0)))}).catch(a=>{i===this.loadSerial&&(e<5?window.setTimeout(()=>{i===this.loadSerial&&this.load(t,e+1)},1e3):this.error=S(a))})}get chosenCameras(){return(this.detail?.cameras??[]).filter(t=>!this.excluded.has(t.camera_id)).map(t=>t.camera_id)}selection(){let t=this.detail,e={cameras:this.chosenCameras,include_audio:this.includeAudio};return this.trimStart>$(t.start)&&(e.start=L(this.trimStart)),this.trimEnd<$(t.end)&&(e.end=L(this.trimEnd)),this.redaction&&(e.redaction=this.redaction),e}schedulePreview(t=350){window.clearTimeout(this.previewTimer),this.previewTimer=window.setTimeout(()=>this.runPreview(),t)}runPreview(){if(!this.detail||this.detail.status!=="pending")return;let t=++this.previewSerial;this.previewing=!0,fe(this.hass,this.requestId,this.selection()).then(e=>{t===this.previewSerial&&(this.preview=e,this.previewError=void 0)}).catch(e=>{t===this.previewSerial&&(this.preview=void 0,this.previewError=S(e))}).finally(()=>{t===this.previewSerial&&(this.previewing=!1)})}toggleCamera(t,e){let i=e.target.checked,a=new Set(this.excluded);i?a.delete(t):a.add(t),this.excluded=a,this.schedulePreview()}onTrim(t,e){let i=this.detail,a=e.target,n=$(i.start),c=$(i.end),l=n+Number(a.value)*1e3;t==="start"?(this.trimStart=Math.min(Math.max(l,n),this.trimEnd-1e3),a.value=String((this.trimStart-n)/1e3)):(this.trimEnd=Math.max(Math.min(l,c),this.trimStart+1e3),a.value=String((this.trimEnd-n)/1e3)),this.schedulePreview()}async doShare(){let t=this.selection(),e=Number(this.hours),i=Number(this.maxDownloads);this.hours&&e>0&&(t.expires_in_hours=Math.round(e)),this.maxDownloads&&i>0&&(t.max_downloads=Math.round(i)),await this.act(async()=>{let a=await ve(this.hass,this.requestId,t);a.share&&(this.shareResult=a.share),this.detail={...this.detail,...Xt(a)}})}async doDecline(t){await this.act(async()=>{let e=await be(this.hass,this.requestId,this.declineMessage,t);this.detail={...this.detail,...Xt(e)}})}async doRevoke(){this.confirmRevoke=!1,await this.act(async()=>{let t=await $e(this.hass,this.requestId);this.detail={...this.detail,...Xt(t)}})}async act(t){this.busy=!0,this.actionError=void 0;try{await t(),this.load(!1)}catch(e){this.actionError=S(e)}finally{this.busy=!1}}async copyLink(){let t=this.shareResult?.share_url;if(t){try{await navigator.clipboard.writeText(t)}catch{this.renderRoot.querySelector("input.share-url")?.select(),document.execCommand("copy")}this.copied=!0}}back(t){t.preventDefault(),N(R)}renderFacts(t){let e=this.t,i=t.fields,a=g=>g==null||g===""?"—":Zt(g),n=typeof i.radius_m=="number"?i.radius_m:null,c=Object.entries(i).filter(([g,f])=>!ds.has(g)&&f!==null),l=$(t.deadline)-this.now;return o`
       <dl class="facts">
         <dt>${e("field_agency")}</dt>
         <dd class="agency">${t.agency}</dd>
@@ -955,18 +946,18 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         <dt>${e("field_legal_basis")}</dt>
         <dd>${t.legal_basis?e(`legal_basis_${t.legal_basis}`):"—"}</dd>
         <dt>${e("field_requester")}</dt>
-        <dd>${a(i.requester_name)}${i.requester_email?o` · <span>${Xt(i.requester_email)}</span>`:h}</dd>
+        <dd>${a(i.requester_name)}${i.requester_email?o` · <span>${Zt(i.requester_email)}</span>`:p}</dd>
         <dt>${e("field_reason")}</dt>
         <dd class="reason">${a(i.reason)}</dd>
         <dt>${e("field_window")}</dt>
         <dd class="window" title=${`${M(t.start)} – ${M(t.end)}`}>
           ${H(this.hass,t.start)} – ${H(this.hass,t.end)}
-          <span class="muted">(${G((b(t.end)-b(t.start))/1e3)})</span>
+          <span class="muted">(${G(($(t.end)-$(t.start))/1e3)})</span>
         </dd>
         <dt>${e("field_area")}</dt>
         <dd class="area">
-          ${t.distance_m===null?e("area_unknown"):e("area_text",{distance:Wt(this.hass,t.distance_m),radius:n===null?"—":Wt(this.hass,n)})}
-          ${t.home_in_area===null?h:o`<span class="badge ${t.home_in_area?"":"unverified"}"
+          ${t.distance_m===null?e("area_unknown"):e("area_text",{distance:Kt(this.hass,t.distance_m),radius:n===null?"—":Kt(this.hass,n)})}
+          ${t.home_in_area===null?p:o`<span class="badge ${t.home_in_area?"":"unverified"}"
                 >${t.home_in_area?e("home_in_area"):e("home_outside_area")}</span
               >`}
         </dd>
@@ -985,14 +976,14 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           ${H(this.hass,t.deadline)}
           ${t.status==="pending"?o`<strong class="deadline"
                 >${l>0?e("time_left",{span:ht(this.hass,l)}):e("deadline_passed")}</strong
-              >`:h}
+              >`:p}
         </dd>
         ${t.decided_by?o`<dt>${e("field_decided_by")}</dt>
-              <dd>${e(`decided_by_${t.decided_by}`)}</dd>`:h}
+              <dd>${e(`decided_by_${t.decided_by}`)}</dd>`:p}
         ${t.message?o`<dt>${e("field_message")}</dt>
-              <dd class="message">${t.message}</dd>`:h}
+              <dd class="message">${t.message}</dd>`:p}
         ${c.map(([g,f])=>o`<dt>${g}</dt>
-            <dd>${Xt(f)}</dd>`)}
+            <dd>${Zt(f)}</dd>`)}
       </dl>
       ${t.problems.length?o`<div class="problems">
             <h3>${e("problems")}</h3>
@@ -1019,13 +1010,13 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             .hass=${this.hass}
             .t=${e}
             .camera=${a}
-            .windowStart=${b(t.start)}
-            .windowEnd=${b(t.end)}
-            .trimStart=${i?this.trimStart:b(t.start)}
-            .trimEnd=${i?this.trimEnd:b(t.end)}
+            .windowStart=${$(t.start)}
+            .windowEnd=${$(t.end)}
+            .trimStart=${i?this.trimStart:$(t.start)}
+            .trimEnd=${i?this.trimEnd:$(t.end)}
           ></dv-player>
         </section>`)}
-    </div>`:o`<p class="muted">${e("no_cameras")}</p>`}renderDecision(t){let e=this.t,i=b(t.start),a=Math.round((b(t.end)-i)/1e3),n=this.preview,c=this.chosenCameras.length===0;return o`
+    </div>`:o`<p class="muted">${e("no_cameras")}</p>`}renderDecision(t){let e=this.t,i=$(t.start),a=Math.round(($(t.end)-i)/1e3),n=this.preview,c=this.chosenCameras.length===0;return o`
       <section class="card decide">
         <h2>${e("share_heading")}</h2>
         <fieldset class="trim">
@@ -1101,13 +1092,13 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           .requestId=${this.requestId}
           .cameras=${t.cameras.filter(l=>!this.excluded.has(l.camera_id))}
           .start=${this.trimStart>i?L(this.trimStart):void 0}
-          .end=${this.trimEnd<b(t.end)?L(this.trimEnd):void 0}
+          .end=${this.trimEnd<$(t.end)?L(this.trimEnd):void 0}
           .disabled=${this.busy}
           @dv-redaction=${l=>{this.redaction=l.detail.redaction,this.schedulePreview()}}
         ></dv-redaction-choice>
         <div class="preview" aria-busy=${this.previewing?"true":"false"}>
           <h3>${e("preview_heading")}</h3>
-          ${this.previewError?o`<p class="error">${this.previewError}</p>`:h}
+          ${this.previewError?o`<p class="error">${this.previewError}</p>`:p}
           ${n?o`<div class="table-wrap">
                 <table class="preview-files">
                   <thead>
@@ -1125,16 +1116,16 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
                           ${l.camera}
                           ${l.redaction&&l.redaction!=="originals"?o`<span class="badge redacted" data-redaction=${l.redaction}
                                 >${e(`mode_${l.redaction}`)}</span
-                              >`:h}
+                              >`:p}
                         </td>
                         <td>${G(l.duration_s)}</td>
-                        <td>${ct(this.hass,l.bytes)}</td>
+                        <td>${pt(this.hass,l.bytes)}</td>
                       </tr>`)}
                   </tbody>
                   <tfoot>
                     <tr>
                       <th colspan="3">${e("preview_total",{count:n.files.length})}</th>
-                      <th>${ct(this.hass,n.total_bytes)}</th>
+                      <th>${pt(this.hass,n.total_bytes)}</th>
                     </tr>
                   </tfoot>
                 </table>
@@ -1148,9 +1139,9 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           >
             ${e("share")}
           </button>
-          ${c?o`<span class="muted">${e("choose_a_camera")}</span>`:h}
+          ${c?o`<span class="muted">${e("choose_a_camera")}</span>`:p}
         </div>
-        ${t.progress?Kt(e,t.progress):h}
+        ${t.progress?Gt(e,t.progress):p}
       </section>
       <section class="card decline">
         <h2>${e("decline_heading")}</h2>
@@ -1177,7 +1168,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           </button>
         </div>
       </section>
-    `}renderShare(t){let e=this.t,i=t.share,a=i&&!i.ended,n=i?b(i.expires)-this.now:0;return o`
+    `}renderShare(t){let e=this.t,i=t.share,a=i&&!i.ended,n=i?$(i.expires)-this.now:0;return o`
       <section class="card shared">
         <h2>${e("share_status_heading")}</h2>
         ${this.shareResult?o`<div class="link-once">
@@ -1188,15 +1179,15 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
                   ${this.copied?e("copied"):e("copy")}
                 </button>
               </div>
-            </div>`:h}
-        ${t.progress?Kt(e,t.progress):h}
+            </div>`:p}
+        ${t.progress?Gt(e,t.progress):p}
         ${i?o`<dl class="facts">
               <dt>${e("share_created")}</dt>
               <dd title=${M(i.created)}>${H(this.hass,i.created)}</dd>
               <dt>${e("share_expires")}</dt>
               <dd title=${M(i.expires)}>
                 ${H(this.hass,i.expires)}
-                ${a&&n>0?o`<strong class="countdown">${e("expires_in",{span:ht(this.hass,n)})}</strong>`:h}
+                ${a&&n>0?o`<strong class="countdown">${e("expires_in",{span:ht(this.hass,n)})}</strong>`:p}
               </dd>
               <dt>${e("share_downloads")}</dt>
               <dd class="download-count">
@@ -1205,8 +1196,8 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
               ${i.ended?o`<dt>${e("share_ended")}</dt>
                     <dd class="share-ended" title=${M(i.ended)}>
                       ${H(this.hass,i.ended)}
-                      ${i.end_reason?o`· ${e(`end_reason_${i.end_reason}`)}`:h}
-                    </dd>`:h}
+                      ${i.end_reason?o`· ${e(`end_reason_${i.end_reason}`)}`:p}
+                    </dd>`:p}
             </dl>
             ${i.files.length?o`<div class="table-wrap">
                   <table class="share-files">
@@ -1222,12 +1213,12 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
                       ${i.files.map(c=>o`<tr>
                           <td>${c.name}</td>
                           <td>${c.camera}</td>
-                          <td>${ct(this.hass,c.bytes)}</td>
+                          <td>${pt(this.hass,c.bytes)}</td>
                           <td class="hash" title=${c.sha256}>${c.sha256.slice(0,12)}…</td>
                         </tr>`)}
                     </tbody>
                   </table>
-                </div>`:h}`:h}
+                </div>`:p}`:p}
         <h3>${e("download_log")}</h3>
         ${t.downloads.length?o`<div class="table-wrap">
               <table class="download-log">
@@ -1243,7 +1234,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
                   ${t.downloads.map(c=>o`<tr>
                       <td title=${M(c.at)}>${H(this.hass,c.at)}</td>
                       <td title=${c.user_agent??""}>${c.remote}</td>
-                      <td>${ct(this.hass,c.bytes)}</td>
+                      <td>${pt(this.hass,c.bytes)}</td>
                       <td>${c.completed?e("yes"):e("no")}</td>
                     </tr>`)}
                 </tbody>
@@ -1257,11 +1248,11 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
                     <button @click=${()=>this.confirmRevoke=!1}>${e("cancel")}</button>`:o`<button class="danger revoke" @click=${()=>this.confirmRevoke=!0}>
                     ${e("revoke")}
                   </button>`}
-            </div>`:h}
+            </div>`:p}
       </section>
     `}render(){let t=this.t,e=this.detail;return o`
       <a class="back" href=${R} @click=${this.back}>← ${t("back_to_inbox")}</a>
-      ${this.error?o`<p class="error">${this.error}</p>`:h}
+      ${this.error?o`<p class="error">${this.error}</p>`:p}
       ${e?o`
             <div class="layout">
               <div class="main-col">
@@ -1277,13 +1268,13 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
                 ${this.renderCameras(e)}
               </div>
               <div class="side-col">
-                ${this.actionError?o`<p class="card error action-error">${this.actionError}</p>`:h}
-                ${e.status==="pending"?this.renderDecision(e):h}
-                ${e.share||this.shareResult||e.downloads.length||e.status==="shared"?this.renderShare(e):h}
+                ${this.actionError?o`<p class="card error action-error">${this.actionError}</p>`:p}
+                ${e.status==="pending"?this.renderDecision(e):p}
+                ${e.share||this.shareResult||e.downloads.length||e.status==="shared"?this.renderShare(e):p}
               </div>
             </div>
-          `:this.error?h:o`<p class="muted">${t("loading")}</p>`}
-    `}};v.styles=[S,x`
+          `:this.error?p:o`<p class="muted">${t("loading")}</p>`}
+    `}};v.styles=[w,y`
       .back {
         display: inline-block;
         margin-bottom: 12px;
@@ -1457,13 +1448,13 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           flex: 1 1 100%;
         }
       }
-    `],d([m({attribute:!1})],v.prototype,"hass",2),d([m({attribute:!1})],v.prototype,"t",2),d([m({attribute:!1})],v.prototype,"requestId",2),d([m({attribute:!1})],v.prototype,"change",2),d([m({type:Boolean})],v.prototype,"narrow",2),d([p()],v.prototype,"detail",2),d([p()],v.prototype,"error",2),d([p()],v.prototype,"actionError",2),d([p()],v.prototype,"busy",2),d([p()],v.prototype,"excluded",2),d([p()],v.prototype,"trimStart",2),d([p()],v.prototype,"trimEnd",2),d([p()],v.prototype,"includeAudio",2),d([p()],v.prototype,"redaction",2),d([p()],v.prototype,"hours",2),d([p()],v.prototype,"maxDownloads",2),d([p()],v.prototype,"preview",2),d([p()],v.prototype,"previewError",2),d([p()],v.prototype,"previewing",2),d([p()],v.prototype,"declineMessage",2),d([p()],v.prototype,"shareResult",2),d([p()],v.prototype,"copied",2),d([p()],v.prototype,"confirmRevoke",2),d([p()],v.prototype,"now",2),v=d([w("dv-request-view")],v);async function ut(r,s,t){let e=await yt(r,s,300),i=document.createElement("a");return i.href=e,t?i.download=t:i.download="",document.body.appendChild(i),i.click(),i.remove(),e}var O=class extends ${constructor(){super(...arguments);this.busy=!1}connectedCallback(){super.connectedCallback(),this.key||this.loadKey()}async loadKey(){try{this.key=await xe(this.hass),this.keyError=void 0}catch(t){this.keyError=k(t)}}async verify(){this.busy=!0,this.error=void 0;try{this.result=await ye(this.hass)}catch(t){this.error=k(t)}finally{this.busy=!1}}async export(){this.busy=!0,this.error=void 0;try{this.exported=await _e(this.hass),await ut(this.hass,this.exported.url)}catch(t){this.error=k(t)}finally{this.busy=!1}}render(){let t=this.t,e=this.result,i=this.key?.fingerprint;return o`
+    `],d([m({attribute:!1})],v.prototype,"hass",2),d([m({attribute:!1})],v.prototype,"t",2),d([m({attribute:!1})],v.prototype,"requestId",2),d([m({attribute:!1})],v.prototype,"change",2),d([m({type:Boolean})],v.prototype,"narrow",2),d([h()],v.prototype,"detail",2),d([h()],v.prototype,"error",2),d([h()],v.prototype,"actionError",2),d([h()],v.prototype,"busy",2),d([h()],v.prototype,"excluded",2),d([h()],v.prototype,"trimStart",2),d([h()],v.prototype,"trimEnd",2),d([h()],v.prototype,"includeAudio",2),d([h()],v.prototype,"redaction",2),d([h()],v.prototype,"hours",2),d([h()],v.prototype,"maxDownloads",2),d([h()],v.prototype,"preview",2),d([h()],v.prototype,"previewError",2),d([h()],v.prototype,"previewing",2),d([h()],v.prototype,"declineMessage",2),d([h()],v.prototype,"shareResult",2),d([h()],v.prototype,"copied",2),d([h()],v.prototype,"confirmRevoke",2),d([h()],v.prototype,"now",2),v=d([_("dv-request-view")],v);async function mt(r,s,t){let e=await xt(r,s,300),i=document.createElement("a");return i.href=e,t?i.download=t:i.download="",document.body.appendChild(i),i.click(),i.remove(),e}var O=class extends b{constructor(){super(...arguments);this.busy=!1}connectedCallback(){super.connectedCallback(),this.key||this.loadKey()}async loadKey(){try{this.key=await _e(this.hass),this.keyError=void 0}catch(t){this.keyError=S(t)}}async verify(){this.busy=!0,this.error=void 0;try{this.result=await xe(this.hass)}catch(t){this.error=S(t)}finally{this.busy=!1}}async export(){this.busy=!0,this.error=void 0;try{this.exported=await we(this.hass),await mt(this.hass,this.exported.url)}catch(t){this.error=S(t)}finally{this.busy=!1}}render(){let t=this.t,e=this.result,i=this.key?.fingerprint;return o`
       <section class="card key" data-loaded=${String(!!i)}>
         <h2>${t("fingerprint_heading")}</h2>
         <p><strong>${t("fingerprint_give_once")}</strong></p>
         <p class="muted">${t("fingerprint_help")}</p>
         ${i?o`<p class="hash fingerprint-hex" aria-label=${t("fingerprint_hex")}>${i.hex}</p>
-              <p class="fingerprint-words" aria-label=${t("fingerprint_words")}>${i.words}</p>`:this.keyError?o`<p class="error">${this.keyError}</p>`:this.key?o`<p class="muted">${t("fingerprint_none")}</p>`:h}
+              <p class="fingerprint-words" aria-label=${t("fingerprint_words")}>${i.words}</p>`:this.keyError?o`<p class="error">${this.keyError}</p>`:this.key?o`<p class="muted">${t("fingerprint_none")}</p>`:p}
       </section>
       <section class="card">
         <h2>${t("audit_heading")}</h2>
@@ -1476,22 +1467,22 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             ${t("audit_export")}
           </button>
         </div>
-        ${this.error?o`<p class="error">${this.error}</p>`:h}
+        ${this.error?o`<p class="error">${this.error}</p>`:p}
         ${e?o`<div class="result ${e.ok?"ok":"bad"}" data-ok=${String(e.ok)}>
               <p>
                 <strong>${e.ok?t("audit_ok"):t("audit_broken")}</strong>
                 ${t("audit_entries",{count:F(this.hass,e.entries)})}
               </p>
-              ${e.head?o`<p class="hash">${t("audit_head")}: ${e.head}</p>`:h}
+              ${e.head?o`<p class="hash">${t("audit_head")}: ${e.head}</p>`:p}
               ${e.problem?o`<p class="problem">
                     ${t("audit_problem",{seq:e.problem.seq,kind:e.problem.kind,reason:e.problem.reason})}
-                  </p>`:h}
-            </div>`:h}
+                  </p>`:p}
+            </div>`:p}
         ${this.exported?o`<p class="muted exported">
               ${t("audit_exported",{path:this.exported.path,count:this.exported.entries})}
-            </p>`:h}
+            </p>`:p}
       </section>
-    `}};O.styles=[S,x`
+    `}};O.styles=[w,y`
       .result {
         margin-top: 12px;
         padding: 12px;
@@ -1517,18 +1508,18 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         font-weight: 500;
         overflow-wrap: anywhere;
       }
-    `],d([m({attribute:!1})],O.prototype,"hass",2),d([m({attribute:!1})],O.prototype,"t",2),d([p()],O.prototype,"result",2),d([p()],O.prototype,"exported",2),d([p()],O.prototype,"error",2),d([p()],O.prototype,"busy",2),d([p()],O.prototype,"key",2),d([p()],O.prototype,"keyError",2),O=d([w("dv-audit-view")],O);var ds={pending:"var(--dv-warning)",shared:"var(--dv-accent)",declined:"var(--dv-error)",rejected:"#8e24aa",expired:"#9e9e9e",withdrawn:"#6d4c41",revoked:"#ef6c00"};function He(r){return typeof r=="number"?r:0}function Pt(r){return ds[r]??"#607d8b"}var W=class extends ${connectedCallback(){super.connectedCallback(),we(this.hass).then(s=>this.report=s).catch(s=>this.error=k(s))}months(s){let t=this.t,e=s.by_month,i=Object.keys(s.by_outcome),a=e.map(u=>i.reduce((y,E)=>y+He(u[E]),0)),n=Math.max(1,...a),c=28,l=12,g=160,f=Math.max(200,e.length*(c+l)+l);return o`
+    `],d([m({attribute:!1})],O.prototype,"hass",2),d([m({attribute:!1})],O.prototype,"t",2),d([h()],O.prototype,"result",2),d([h()],O.prototype,"exported",2),d([h()],O.prototype,"error",2),d([h()],O.prototype,"busy",2),d([h()],O.prototype,"key",2),d([h()],O.prototype,"keyError",2),O=d([_("dv-audit-view")],O);var ls={pending:"var(--dv-warning)",shared:"var(--dv-accent)",declined:"var(--dv-error)",rejected:"#8e24aa",expired:"#9e9e9e",withdrawn:"#6d4c41",revoked:"#ef6c00"};function Oe(r){return typeof r=="number"?r:0}function Mt(r){return ls[r]??"#607d8b"}var W=class extends b{connectedCallback(){super.connectedCallback(),ke(this.hass).then(s=>this.report=s).catch(s=>this.error=S(s))}months(s){let t=this.t,e=s.by_month,i=Object.keys(s.by_outcome),a=e.map(u=>i.reduce((x,E)=>x+Oe(u[E]),0)),n=Math.max(1,...a),c=28,l=12,g=160,f=Math.max(200,e.length*(c+l)+l);return o`
       <div class="chart-scroll">
         <svg class="months" viewBox="0 0 ${f} ${g+24}" width=${f} height=${g+24} role="img"
           aria-label=${t("chart_by_month")}>
-          ${e.map((u,y)=>{let E=g,j=l+y*(c+l);return U`<g>
-              ${i.map(Mt=>{let Ct=He(u[Mt]),Zt=Ct/n*(g-8);return E-=Zt,Ct?U`<rect x=${j} y=${E} width=${c} height=${Zt} fill=${Pt(Mt)}><title>${u.month}: ${t(`status_${Mt}`)} ${Ct}</title></rect>`:h})}
-              <text x=${j+c/2} y=${g+16} text-anchor="middle" class="axis">${u.month.slice(2)}</text>
+          ${e.map((u,x)=>{let E=g,B=l+x*(c+l);return U`<g>
+              ${i.map(Tt=>{let Ct=Oe(u[Tt]),Yt=Ct/n*(g-8);return E-=Yt,Ct?U`<rect x=${B} y=${E} width=${c} height=${Yt} fill=${Mt(Tt)}><title>${u.month}: ${t(`status_${Tt}`)} ${Ct}</title></rect>`:p})}
+              <text x=${B+c/2} y=${g+16} text-anchor="middle" class="axis">${u.month.slice(2)}</text>
             </g>`})}
         </svg>
       </div>
       <div class="legend">
-        ${i.map(u=>o`<span><i style="background:${Pt(u)}"></i>${t(`status_${u}`)}</span>`)}
+        ${i.map(u=>o`<span><i style="background:${Mt(u)}"></i>${t(`status_${u}`)}</span>`)}
       </div>
     `}bars(s,t,e){let i=Object.entries(s).sort((n,c)=>c[1]-n[1]),a=Math.max(1,...i.map(([,n])=>n));return i.length?o`<ul class="bars">
       ${i.map(([n,c])=>o`<li>
@@ -1548,7 +1539,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
             >${Object.entries(a).filter(([n,c])=>n!=="total"&&c>0).map(([n,c])=>o`<span
                     class="bar"
                     title="${this.t(`status_${n}`)}: ${c}"
-                    style="width:${c/e*100}%;background:${Pt(n)}"
+                    style="width:${c/e*100}%;background:${Mt(n)}"
                   ></span>`)}</span
           >
           <span class="bar-value">${F(this.hass,a.total??0)}</span>
@@ -1568,8 +1559,8 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           <span class="muted">${s("downloads_total")}</span>
         </div>
         <div class="row downloads">
-          <button @click=${()=>{ut(this.hass,t.markdown_url)}}>${s("download_markdown")}</button>
-          <button @click=${()=>{ut(this.hass,t.csv_url)}}>${s("download_csv")}</button>
+          <button @click=${()=>{mt(this.hass,t.markdown_url)}}>${s("download_markdown")}</button>
+          <button @click=${()=>{mt(this.hass,t.csv_url)}}>${s("download_csv")}</button>
         </div>
       </section>
       <section class="card">
@@ -1579,7 +1570,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
       <div class="grid">
         <section class="card">
           <h2>${s("chart_by_outcome")}</h2>
-          ${this.bars(t.by_outcome,e=>s(`status_${e}`),Pt)}
+          ${this.bars(t.by_outcome,e=>s(`status_${e}`),Mt)}
         </section>
         <section class="card">
           <h2>${s("chart_by_agency")}</h2>
@@ -1590,7 +1581,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           ${this.bars(t.by_legal_basis,e=>s(`legal_basis_${e}`))}
         </section>
       </div>
-    `:o`<p class="muted">${s("loading")}</p>`}};W.styles=[S,x`
+    `:o`<p class="muted">${s("loading")}</p>`}};W.styles=[w,y`
       .figures {
         display: flex;
         flex-wrap: wrap;
@@ -1668,7 +1659,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
         text-align: right;
         font-variant-numeric: tabular-nums;
       }
-    `],d([m({attribute:!1})],W.prototype,"hass",2),d([m({attribute:!1})],W.prototype,"t",2),d([p()],W.prototype,"report",2),d([p()],W.prototype,"error",2),W=d([w("dv-transparency-view")],W);var q=class extends ${constructor(){super(...arguments);this.narrow=!1;this.serial=0}connectedCallback(){super.connectedCallback(),performance.mark("doorbell-vault:panel-connected"),this.hass&&this.subscribe()}disconnectedCallback(){super.disconnectedCallback();let t=this.unsubscribe;this.unsubscribe=void 0,t&&t.then(e=>e()).catch(()=>{})}willUpdate(t){t.has("hass")&&this.hass&&(this.hass.language!==this.language&&(this.language=this.hass.language,ke(this.hass).then(e=>{this.t=Ft(e)}).catch(e=>{this.loadError=String(e),this.t=Ft({})})),!this.unsubscribe&&this.isConnected&&this.subscribe())}subscribe(){!this.hass||this.unsubscribe||(this.unsubscribe=$e(this.hass,t=>{this.serial+=1,this.change={request:t,serial:this.serial}}),this.unsubscribe.catch(t=>{this.unsubscribe=void 0,this.loadError=String(t.message??t)}))}get view(){let e=(this.route?.path??"").split("/").filter(Boolean);return e[0]==="request"&&e[1]?{tab:"inbox",requestId:decodeURIComponent(e[1])}:e[0]==="masks"?{tab:"masks",cameraId:e[1]&&decodeURIComponent(e[1])}:e[0]==="audit"?{tab:"audit"}:e[0]==="transparency"?{tab:"transparency"}:{tab:"inbox"}}go(t,e){t.preventDefault(),N(`${R}${e}`)}render(){if(!this.hass||!this.t)return o`<div class="loading"></div>`;let t=this.t,e=this.view,i=[["inbox","",t("tab_inbox")],["masks","/masks",t("tab_masks")],["audit","/audit",t("tab_audit")],["transparency","/transparency",t("tab_transparency")]];return o`
+    `],d([m({attribute:!1})],W.prototype,"hass",2),d([m({attribute:!1})],W.prototype,"t",2),d([h()],W.prototype,"report",2),d([h()],W.prototype,"error",2),W=d([_("dv-transparency-view")],W);var q=class extends b{constructor(){super(...arguments);this.narrow=!1;this.serial=0}connectedCallback(){super.connectedCallback(),performance.mark("doorbell-vault:panel-connected"),this.hass&&this.subscribe()}disconnectedCallback(){super.disconnectedCallback();let t=this.unsubscribe;this.unsubscribe=void 0,t&&t.then(e=>e()).catch(()=>{})}willUpdate(t){t.has("hass")&&this.hass&&(this.hass.language!==this.language&&(this.language=this.hass.language,Se(this.hass).then(e=>{this.t=Wt(e)}).catch(e=>{this.loadError=String(e),this.t=Wt({})})),!this.unsubscribe&&this.isConnected&&this.subscribe())}subscribe(){!this.hass||this.unsubscribe||(this.unsubscribe=ye(this.hass,t=>{this.serial+=1,this.change={request:t,serial:this.serial}}),this.unsubscribe.catch(t=>{this.unsubscribe=void 0,this.loadError=String(t.message??t)}))}get view(){let e=(this.route?.path??"").split("/").filter(Boolean);return e[0]==="request"&&e[1]?{tab:"inbox",requestId:decodeURIComponent(e[1])}:e[0]==="masks"?{tab:"masks",cameraId:e[1]&&decodeURIComponent(e[1])}:e[0]==="audit"?{tab:"audit"}:e[0]==="transparency"?{tab:"transparency"}:{tab:"inbox"}}go(t,e){t.preventDefault(),N(`${R}${e}`)}render(){if(!this.hass||!this.t)return o`<div class="loading"></div>`;let t=this.t,e=this.view,i=[["inbox","",t("tab_inbox")],["masks","/masks",t("tab_masks")],["audit","/audit",t("tab_audit")],["transparency","/transparency",t("tab_transparency")]];return o`
       <header class="toolbar">
         <ha-menu-button .hass=${this.hass} .narrow=${this.narrow}></ha-menu-button>
         <div class="title">${t("title")}</div>
@@ -1683,7 +1674,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
           >`)}
       </nav>
       <main>
-        ${this.loadError?o`<p class="error">${this.loadError}</p>`:h}
+        ${this.loadError?o`<p class="error">${this.loadError}</p>`:p}
         ${e.requestId?o`<dv-request-view
               .hass=${this.hass}
               .t=${t}
@@ -1692,7 +1683,7 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
               .narrow=${this.narrow}
             ></dv-request-view>`:e.tab==="masks"?o`<dv-masks-view .hass=${this.hass} .t=${t} .cameraId=${e.cameraId}></dv-masks-view>`:e.tab==="audit"?o`<dv-audit-view .hass=${this.hass} .t=${t}></dv-audit-view>`:e.tab==="transparency"?o`<dv-transparency-view .hass=${this.hass} .t=${t}></dv-transparency-view>`:o`<dv-inbox .hass=${this.hass} .t=${t} .change=${this.change}></dv-inbox>`}
       </main>
-    `}};q.styles=[S,x`
+    `}};q.styles=[w,y`
       :host {
         min-height: 100vh;
         background: var(--primary-background-color, #fafafa);
@@ -1739,4 +1730,4 @@ var Oe=Object.defineProperty;var qe=Object.getOwnPropertyDescriptor;var d=(r,s,t
       :host([narrow]) main {
         padding: 8px;
       }
-    `],d([m({attribute:!1})],q.prototype,"hass",2),d([m({type:Boolean,reflect:!0})],q.prototype,"narrow",2),d([m({attribute:!1})],q.prototype,"route",2),d([m({attribute:!1})],q.prototype,"panel",2),d([p()],q.prototype,"t",2),d([p()],q.prototype,"change",2),d([p()],q.prototype,"loadError",2),q=d([w("doorbell-vault-panel")],q);export{q as DoorbellVaultPanel};
+    `],d([m({attribute:!1})],q.prototype,"hass",2),d([m({type:Boolean,reflect:!0})],q.prototype,"narrow",2),d([m({attribute:!1})],q.prototype,"route",2),d([m({attribute:!1})],q.prototype,"panel",2),d([h()],q.prototype,"t",2),d([h()],q.prototype,"change",2),d([h()],q.prototype,"loadError",2),q=d([_("doorbell-vault-panel")],q);export{q as DoorbellVaultPanel};
