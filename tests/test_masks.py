@@ -23,6 +23,9 @@ from custom_components.doorbell_vault import decide
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.evidence.previews import PREVIEWS_FOLDER
 from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.redaction.choice import plan_for, redaction_from_json
+from custom_components.doorbell_vault.redaction.detect import DetectorStatus
+from custom_components.doorbell_vault.redaction.regions import InvalidMasks, masks_from_json
 from custom_components.doorbell_vault.requests.agencies import Agency
 from custom_components.doorbell_vault.store import holds, masks, segments
 
@@ -167,7 +170,7 @@ def _springfield(vault: DoorbellVault) -> Agency:
         key_id=None,
         public_key=None,
         policy="share",
-        cameras=tuple(vault.cameras),
+        cameras=(_id(vault, "Front door"),),
         max_window_hours=24,
         include_audio=False,
         share_days=7,
@@ -199,13 +202,12 @@ async def test_each_camera_is_shared_in_its_standing_choice_unless_the_owner_cho
     assert request is not None
     request.cameras_with_footage = list(CAMERAS)  # as the intake hands it over, just submitted
     assert await decide.async_share_automatically(vault, request, _springfield(vault)) is not None
-    assert (await _manifest(vault, automatic))["decision"]["redaction"] == standing
+    assert (await _manifest(vault, automatic))["decision"]["redaction"] == {"Front door": "masks"}
 
     # The owner's choice for one share overrides it: the originals by the service ...
     chosen = await submit_request(hass, hub, 7, 19)
-    await share_request(hass, chosen, redaction="originals")
-    every = {"Front door": "originals", "Back door": "originals"}
-    assert (await _manifest(vault, chosen))["decision"]["redaction"] == every
+    await share_request(hass, chosen, cameras=["Front door"], redaction="originals")
+    assert (await _manifest(vault, chosen))["decision"]["redaction"] == {"Front door": "originals"}
     # ... masks everywhere from the panel, a box drawn over the Back door (which has no masks).
     box = {"camera_id": back, "points": [[0.1, 0.1], [0.3, 0.4]]}
     panel = await submit_request(hass, hub, 7, 19)
@@ -333,3 +335,40 @@ async def test_a_redaction_preview_plays_the_original_beside_its_redacted_render
     assert await hass.config_entries.async_reload(hub.entry_id)
     assert not folder.exists()
     assert json.loads(json.dumps(preview))  # JSON all through
+
+
+def test_a_cameras_plan_takes_its_masks_the_mode_and_its_hand_drawn_boxes() -> None:
+    standing = masks_from_json({"regions": [NEIGHBOUR], "clear": [DOORSTEP], "standing": "masks"})
+    cameras = {"cam-front": "cam-front", "front door": "cam-front", "cam-back": "cam-back"}
+    second = 1_000_000
+    window = (100 * second, 112 * second)
+    boxes = [
+        {"camera_id": "Front door", "points": [[0.1, 0.1], [0.3, 0.4]], "start": 102 * second},
+        {
+            "camera_id": "cam-front",
+            "points": [[0.5, 0.5], [0.6, 0.6]],
+            "end": 200 * second,
+            "action": "black",
+        },
+        {"camera_id": "cam-front", "points": [[0.5, 0.5], [0.6, 0.6]], "end": 99 * second},  # before
+        {"camera_id": "cam-back", "points": [[0.1, 0.1], [0.2, 0.2]]},
+    ]
+    chosen = redaction_from_json({"mode": "masks_faces", "boxes": boxes}, cameras)
+    found = DetectorStatus(True, None, "dlib HOG", "20.0.1")
+    plan = plan_for("cam-front", "Front door", standing, chosen, window, include_audio=True, detector=found)
+    assert plan is not None
+    assert (plan.mode, plan.audio, plan.preview) == ("masks_faces", True, False)
+    assert (plan.regions, plan.clear) == (standing.regions, standing.clear)
+    assert [(b.region.points, b.region.action, b.start_s, b.end_s) for b in plan.boxes] == [
+        (((0.1, 0.1), (0.3, 0.4)), "blur", 2.0, 12.0),
+        (((0.5, 0.5), (0.6, 0.6)), "black", 0.0, 12.0),
+    ]
+    # No choice: the standing one; the originals: no plan at all.
+    assert plan_for("cam-front", "Front door", standing, None, window, include_audio=False, detector=None)
+    originals = redaction_from_json("originals", cameras)
+    assert (
+        plan_for("cam-front", "Front door", standing, originals, window, include_audio=False, detector=None)
+        is None
+    )
+    with pytest.raises(InvalidMasks, match="box_camera"):
+        redaction_from_json({"boxes": [{"camera_id": "Attic", "points": [[0, 0], [1, 1]]}]}, cameras)

@@ -365,7 +365,7 @@ async def test_preview_estimates_from_the_index_and_never_widens(
     )
     assert abs(narrowed["total_bytes"] - 2 * size) <= 1  # 5/6 + 1 + 1/6 of a segment
     garage_only = await ws.result(preview | {"cameras": [_camera_id(vault, "Garage")]})
-    assert garage_only == {"files": [], "total_bytes": 0}
+    assert garage_only == {"files": [], "total_bytes": 0, "redacted": []}
 
     assert await ws.error(preview | {"start": _at(hub, -6).isoformat()}) == "window_widened"
     assert await ws.error(preview | {"end": _at(hub, 36).isoformat()}) == "window_widened"

@@ -268,7 +268,13 @@ class ShareDesk:
             binaries=(self._ffmpeg, self._ffprobe),
         )
 
+        shown: list[str] = []
+
         def progress(stage: str) -> None:
+            # A redaction reports every frame ("redacting Front door 42 %"): only a new text is announced.
+            if shown == [stage]:
+                return
+            shown[:] = [stage]
             self.hass.loop.call_soon_threadsafe(self.lifecycle.set_progress, request, stage)
 
         return await self.hass.async_add_executor_job(export.build, order, self.key, progress)

@@ -59,13 +59,6 @@ class Redaction:
     mode: Mode | None = None
     boxes: tuple[HandBox, ...] = ()
 
-    def as_json(self) -> dict[str, Any]:
-        """The choice as the audit log keeps it (boxes counted per camera)."""
-        per_camera: dict[str, int] = {}
-        for box in self.boxes:
-            per_camera[box.camera_id] = per_camera.get(box.camera_id, 0) + 1
-        return {"mode": self.mode, "boxes": per_camera}
-
 
 def redaction_from_json(data: Any, cameras: Mapping[str, str]) -> Redaction:
     """The choice from outside: a mode ("originals", "masks", "masks_faces") or {mode?, boxes?}.
