@@ -12,8 +12,10 @@ Then the dashboard card: the owner's dashboard is made through Home Assistant's 
 Footage requests card; a webhook request appears on it live and is declined from it (confirmed in its
 dialog); a household member (a user who is not an administrator, made through the auth API) sees the card
 without a button.
-Screenshots of the inbox, a request and a share, at desktop size and at 390x844, and of the card at 390x844,
-go to --shots.
+Privacy masks and a redacted share (devkit/masks_check.py): masks drawn and saved, a request previewed and
+shared redacted, its package checked with verify_package.py.
+Screenshots of the inbox, a request and a share, at desktop size and at 390x844, of the mask editor and the
+share's redaction choice, and of the card at 390x844, go to --shots.
 """
 
 from __future__ import annotations
@@ -47,6 +49,7 @@ from devkit.develop import (
     prepare_namespace,
     running,
 )
+from devkit.masks_check import masks_story
 from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS, login
 
 DESKTOP = {"width": 1280, "height": 800}
@@ -221,6 +224,9 @@ def scenario(api: Api, shots: Path) -> dict[str, Any]:
         page = context.new_page()
         try:
             story(api, page, browser, context, webhook_path, (start, end), shots, report)
+            report["masks"] = masks_story(
+                api, page, ws, lambda: send_request(api, webhook_path, AGENCY, start, end), shots
+            )
             report["card"] = card_story(api, browser, context, webhook_path, (start, end), shots)
         except Exception:
             page.screenshot(path=str(shots / "failure.png"))

@@ -107,6 +107,7 @@ async def test_panel_strings_are_served_and_complete(
     assert used, "no strings found in the panel sources"
     assert sorted(used - panel.keys()) == []
     # Keys built from values: every value the backend can send has its string.
+    from custom_components.doorbell_vault.redaction.regions import ACTIONS, MODES
     from custom_components.doorbell_vault.requests.validation import LEGAL_BASES
     from custom_components.doorbell_vault.store.inbox import DecidedBy, Status
 
@@ -116,6 +117,10 @@ async def test_panel_strings_are_served_and_complete(
         "legal_basis_": list(LEGAL_BASES),
         "source_": ["webhook", "service", "email"],
         "end_reason_": ["revoked", "expired", "exhausted"],
+        "mode_": list(MODES),
+        "mode_short_": list(MODES),
+        "action_": list(ACTIONS),
+        "shape_": ["rect", "polygon"],
     }
     assert prefixes <= {*values, "problem_"}
     for prefix, options in values.items():

@@ -28,6 +28,8 @@ DOCS = ROOT / "docs"
 SHOTS = [
     *(f"panel-{screen}{size}.png" for screen in ("inbox", "request", "share") for size in ("", "-phone")),
     "panel-transparency.png",
+    "panel-masks.png",
+    "panel-redaction.png",
     "screenshot.png",
     "card-phone.png",
     "card-confirm-phone.png",
@@ -136,6 +138,49 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     assert phone["player_width"] >= 330
     assert phone["revoke_reachable"] is True
     assert AGENCY
+
+    # Privacy masks: drawn on the porch camera's still (a dragged rectangle, a clicked polygon, a rectangle
+    # placed from the keyboard and kept clear), saved as the camera's standing choice.
+    masks = report["masks"]
+    editor = masks["editor"]
+    assert editor["still"] is True, masks
+    assert editor["drawn"] == ["region blur", "region black", "region clear selected"]
+    stored = masks["stored"]
+    assert stored["standing"] == "masks"
+    assert [(r["shape"], r["action"]) for r in stored["regions"]] == [("rect", "blur"), ("polygon", "black")]
+    (x0, y0), (x1, y1) = stored["regions"][0]["points"]
+    assert (x0, y0, x1, y1) == pytest.approx((0.06, 0.08, 0.34, 0.46), abs=0.01)
+    assert len(stored["regions"][1]["points"]) == 4
+    assert [r["shape"] for r in stored["clear"]] == ["rect"]
+    (x0, y0), (x1, y1) = stored["clear"][0]["points"]  # the keyboard's: 0.4-0.6, down 2 %, 1 % wider
+    assert (x0, y0, x1, y1) == pytest.approx((0.40, 0.42, 0.61, 0.62), abs=0.001)
+    # Masks and faces can be chosen only where the face detector runs; otherwise the editor says why.
+    assert editor["faces_disabled"] is (not masks["detector"]["available"])
+    assert editor["detector_text"].startswith(
+        "Face detection" if masks["detector"]["available"] else "Face blurring"
+    )
+    # A redacted share: masks for this share plus a box by hand; the preview plays both videos side by side.
+    share = masks["share"]
+    assert share["package_badge"] == "masks"
+    assert [s[0] for s in share["preview_sources"]] == ["original", "redacted"]
+    assert share["preview_sources"][0][1] != share["preview_sources"][1][1]
+    for video in share["preview_videos"]:
+        assert video["ready"] is True, video
+        assert video["error"] is None
+        assert video["width"] > 0
+    assert min(share["played"]) >= 1  # Play both: each advanced a second
+    assert share["status"] == "shared"
+    # The build's progress showed while the clip was redacted ("redacting Simulated porch 42 %").
+    assert any(p.startswith("redacting Simulated porch") for p in share["progress_seen"]), share[
+        "progress_seen"
+    ]
+    # The package the agency downloads: the porch's clip only, redacted, and it verifies (pinned key).
+    package = masks["package"]
+    assert package["verify_exit"] == 0, package["verify_output"]
+    assert package["decision_redaction"] == {"Simulated porch": "masks"}
+    assert [f["camera"] for f in package["files"]] == ["Simulated porch"]
+    assert package["files"][0]["redacted"] is True
+    assert "provenance.json" in package["names"]
 
     # The dashboard card (a dashboard made through Lovelace's API), at phone width: the webhook's request
     # appeared live with what a decision needs; Decline, confirmed in its dialog, declined it in the index.

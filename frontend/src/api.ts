@@ -8,6 +8,7 @@ import type {
   HassMessageBase,
   KeyFingerprint,
   Preview,
+  Redaction,
   Report,
   RequestDetail,
   RequestList,
@@ -40,6 +41,8 @@ export interface Selection {
   start?: string;
   end?: string;
   include_audio?: boolean;
+  /** What the share hides; absent: each camera's standing choice. */
+  redaction?: Redaction;
 }
 
 export function previewPackage(hass: Hass, requestId: string, selection: Selection): Promise<Preview> {

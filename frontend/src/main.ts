@@ -1,5 +1,6 @@
 // <doorbell-vault-panel>: the "Footage requests" sidebar panel. Home Assistant sets hass, narrow, route
-// and panel; the path below /doorbell-vault picks the view: "" inbox, /request/<id>, /audit, /transparency.
+// and panel; the path below /doorbell-vault picks the view: "" inbox, /request/<id>, /masks[/<camera id>]
+// (privacy masks), /audit, /transparency.
 import { LitElement, css, html, nothing, type PropertyValues } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
@@ -10,10 +11,11 @@ import { shared } from "./styles.js";
 import type { Change, Hass, PanelRoute, Translate } from "./types.js";
 import "./inbox.js";
 import "./request-view.js";
+import "./masks-view.js";
 import "./audit-view.js";
 import "./transparency-view.js";
 
-type Tab = "inbox" | "audit" | "transparency";
+type Tab = "inbox" | "masks" | "audit" | "transparency";
 
 @customElement("doorbell-vault-panel")
 export class DoorbellVaultPanel extends LitElement {
@@ -74,10 +76,11 @@ export class DoorbellVaultPanel extends LitElement {
     });
   }
 
-  private get view(): { tab: Tab; requestId?: string } {
+  private get view(): { tab: Tab; requestId?: string; cameraId?: string } {
     const path = this.route?.path ?? "";
     const parts = path.split("/").filter(Boolean);
     if (parts[0] === "request" && parts[1]) return { tab: "inbox", requestId: decodeURIComponent(parts[1]) };
+    if (parts[0] === "masks") return { tab: "masks", cameraId: parts[1] && decodeURIComponent(parts[1]) };
     if (parts[0] === "audit") return { tab: "audit" };
     if (parts[0] === "transparency") return { tab: "transparency" };
     return { tab: "inbox" };
@@ -94,6 +97,7 @@ export class DoorbellVaultPanel extends LitElement {
     const view = this.view;
     const tabs: [Tab, string, string][] = [
       ["inbox", "", t("tab_inbox")],
+      ["masks", "/masks", t("tab_masks")],
       ["audit", "/audit", t("tab_audit")],
       ["transparency", "/transparency", t("tab_transparency")],
     ];
@@ -123,7 +127,9 @@ export class DoorbellVaultPanel extends LitElement {
               .change=${this.change}
               .narrow=${this.narrow}
             ></dv-request-view>`
-          : view.tab === "audit"
+          : view.tab === "masks"
+            ? html`<dv-masks-view .hass=${this.hass} .t=${t} .cameraId=${view.cameraId}></dv-masks-view>`
+            : view.tab === "audit"
             ? html`<dv-audit-view .hass=${this.hass} .t=${t}></dv-audit-view>`
             : view.tab === "transparency"
               ? html`<dv-transparency-view .hass=${this.hass} .t=${t}></dv-transparency-view>`

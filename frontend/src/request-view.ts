@@ -25,12 +25,15 @@ import {
 } from "./format.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
 import "./player.js";
+import { renderProgress } from "./progress.js";
+import "./redaction-choice.js";
 import { shared } from "./styles.js";
 import type {
   Change,
   DecideResult,
   Hass,
   Preview,
+  Redaction,
   RequestDetail,
   RequestSummary,
   ShareResult,
@@ -79,6 +82,7 @@ export class DvRequestView extends LitElement {
   @state() private trimStart = 0;
   @state() private trimEnd = 0;
   @state() private includeAudio = false;
+  @state() private redaction?: Redaction;
   @state() private hours = "";
   @state() private maxDownloads = "";
   @state() private preview?: Preview;
@@ -113,6 +117,7 @@ export class DvRequestView extends LitElement {
       this.preview = undefined;
       this.excluded = new Set();
       this.includeAudio = false;
+      this.redaction = undefined;
       this.declineMessage = "";
       this.confirmRevoke = false;
       this.load(true);
@@ -169,6 +174,7 @@ export class DvRequestView extends LitElement {
     };
     if (this.trimStart > ms(detail.start)) options.start = isoOf(this.trimStart);
     if (this.trimEnd < ms(detail.end)) options.end = isoOf(this.trimEnd);
+    if (this.redaction) options.redaction = this.redaction;
     return options;
   }
 
@@ -479,6 +485,19 @@ export class DvRequestView extends LitElement {
               @input=${(e: Event) => (this.maxDownloads = (e.target as HTMLInputElement).value)}
           /></label>
         </div>
+        <dv-redaction-choice
+          .hass=${this.hass}
+          .t=${t}
+          .requestId=${this.requestId}
+          .cameras=${detail.cameras.filter((c) => !this.excluded.has(c.camera_id))}
+          .start=${this.trimStart > start ? isoOf(this.trimStart) : undefined}
+          .end=${this.trimEnd < ms(detail.end) ? isoOf(this.trimEnd) : undefined}
+          .disabled=${this.busy}
+          @dv-redaction=${(e: CustomEvent<{ redaction?: Redaction }>) => {
+            this.redaction = e.detail.redaction;
+            this.schedulePreview();
+          }}
+        ></dv-redaction-choice>
         <div class="preview" aria-busy=${this.previewing ? "true" : "false"}>
           <h3>${t("preview_heading")}</h3>
           ${this.previewError ? html`<p class="error">${this.previewError}</p>` : nothing}
@@ -497,7 +516,14 @@ export class DvRequestView extends LitElement {
                     ${preview.files.map(
                       (f) => html`<tr>
                         <td class="file-name">${f.name}</td>
-                        <td>${f.camera}</td>
+                        <td>
+                          ${f.camera}
+                          ${f.redaction && f.redaction !== "originals"
+                            ? html`<span class="badge redacted" data-redaction=${f.redaction}
+                                >${t(`mode_${f.redaction}`)}</span
+                              >`
+                            : nothing}
+                        </td>
                         <td>${formatClock(f.duration_s)}</td>
                         <td>${formatBytes(this.hass, f.bytes)}</td>
                       </tr>`,
@@ -523,11 +549,7 @@ export class DvRequestView extends LitElement {
           </button>
           ${nothingChosen ? html`<span class="muted">${t("choose_a_camera")}</span>` : nothing}
         </div>
-        ${detail.progress
-          ? html`<p class="progress">
-              <span class="spinner"></span> ${t("building", { progress: detail.progress })}
-            </p>`
-          : nothing}
+        ${detail.progress ? renderProgress(t, detail.progress) : nothing}
       </section>
       <section class="card decline">
         <h2>${t("decline_heading")}</h2>
@@ -576,9 +598,7 @@ export class DvRequestView extends LitElement {
               </div>
             </div>`
           : nothing}
-        ${detail.progress
-          ? html`<p class="progress"><span class="spinner"></span> ${t("building", { progress: detail.progress })}</p>`
-          : nothing}
+        ${detail.progress ? renderProgress(t, detail.progress) : nothing}
         ${state
           ? html`<dl class="facts">
               <dt>${t("share_created")}</dt>
@@ -851,6 +871,12 @@ export class DvRequestView extends LitElement {
       }
       .hash {
         font-family: monospace;
+      }
+      .progress progress {
+        width: 100%;
+      }
+      .progress p {
+        margin: 8px 0 4px;
       }
       .shared h3 {
         margin-top: 16px;

@@ -157,6 +157,8 @@ export interface PreviewFile {
   end: string;
   duration_s: number;
   bytes: number;
+  /** How the clip would be made. */
+  redaction?: RedactionMode;
 }
 
 export interface Preview {
@@ -253,4 +255,84 @@ export interface CardConfig {
   show_decided?: boolean;
   /** One line per request (default false). */
   compact?: boolean;
+}
+
+/** What a share from a camera holds: bit-exact originals, the masks applied, or masks plus blurred faces. */
+export type RedactionMode = "originals" | "masks" | "masks_faces";
+
+export const REDACTION_MODES: RedactionMode[] = ["originals", "masks", "masks_faces"];
+
+/** A point in fractions of the frame: 0 at the left/top, 1 at the right/bottom. */
+export type Point = [number, number];
+
+/** A region to hide (or to keep clear of the face detector): a rectangle (2 corners) or a polygon. */
+export interface MaskRegion {
+  id: string;
+  shape: "rect" | "polygon";
+  points: Point[];
+  action: "blur" | "black";
+  label?: string;
+}
+
+/** A camera's privacy masks (redaction/regions.py `masks_to_json`). */
+export interface Masks {
+  regions: MaskRegion[];
+  clear: MaskRegion[];
+  standing: RedactionMode;
+}
+
+export interface DetectorStatus {
+  available: boolean;
+  reason: string | null;
+  name: string;
+  version: string | null;
+}
+
+/** A picture of the camera to draw on (the camera entity's), and the recorded frame's size; null: unknown. */
+export interface Still {
+  url: string | null;
+  width: number | null;
+  height: number | null;
+}
+
+/** What `doorbell_vault/cameras/masks` answers. */
+export interface CameraMasks {
+  camera_id: string;
+  name: string;
+  masks: Masks;
+  still: Still | null;
+  updated?: string | null;
+  detector: DetectorStatus;
+}
+
+/** A box drawn by hand for one share: a rectangle, hidden from `start` to `end` (seconds into the window). */
+export interface RedactionBox {
+  camera_id: string;
+  points: [Point, Point];
+  start?: number;
+  end?: number;
+}
+
+/** The owner's redaction choice for one share. Absent, or without a mode: each camera's standing choice
+ * (boxes drawn over a camera whose standing choice is the originals turn its masks on). */
+export interface Redaction {
+  mode?: RedactionMode;
+  boxes: RedactionBox[];
+}
+
+/** What `doorbell_vault/requests/redaction_preview` answers: two signed URLs to play side by side. */
+export interface RedactionPreview {
+  original_url: string;
+  redacted_url: string;
+  start: string;
+  seconds: number;
+  /** The original starts on the keyframe at or before the window: this many seconds before it. */
+  original_lead_s?: number;
+  faces: number;
+}
+
+/** A camera of the hub (a config subentry of type "camera"). */
+export interface CameraRef {
+  camera_id: string;
+  name: string;
 }
