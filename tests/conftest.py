@@ -17,6 +17,7 @@ import subprocess
 import time
 import zipfile
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterator
+from dataclasses import dataclass
 from datetime import timedelta
 from pathlib import Path
 from typing import Any
@@ -25,7 +26,7 @@ from unittest.mock import PropertyMock, patch
 import pytest
 from homeassistant.components import webhook
 from homeassistant.config_entries import SOURCE_USER, ConfigSubentryData
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers.entity import Entity
 from homeassistant.util import dt as dt_util
@@ -39,6 +40,7 @@ from yarl import URL
 import custom_components.doorbell_vault  # noqa: F401
 import devkit.imap_server
 from custom_components.doorbell_vault.const import CONF_STORAGE_PATH, DEFAULT_OPTIONS, DOMAIN
+from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.requests.secret import sign
 from custom_components.doorbell_vault.store import segments
 from devkit import simulator
@@ -433,10 +435,18 @@ async def submit_request(hass: HomeAssistant, entry: MockConfigEntry, start_s: f
     return str(result["request_id"])
 
 
-async def share_request(hass: HomeAssistant, request_id: str, **fields: Any) -> dict[str, Any]:
-    """Share a request by the service; its answer (the share link among it)."""
+async def share_request(
+    hass: HomeAssistant, request_id: str, context: Context | None = None, **fields: Any
+) -> dict[str, Any]:
+    """Share a request by the service (as the user of `context`, if given); its answer (the share link
+    among it)."""
     result = await hass.services.async_call(
-        DOMAIN, "share_request", {"request_id": request_id, **fields}, blocking=True, return_response=True
+        DOMAIN,
+        "share_request",
+        {"request_id": request_id, **fields},
+        blocking=True,
+        return_response=True,
+        context=context,
     )
     assert result is not None
     return dict(result)
@@ -479,6 +489,28 @@ async def shared_package(
     assert response.status == 200
     unzip(await response.read(), folder)
     return folder, json.loads((folder / "manifest.json").read_bytes())
+
+
+@dataclass
+class OnePackage:
+    """A downloaded, unpacked package of one camera's footage, and the hub it came from."""
+
+    entry: MockConfigEntry
+    folder: Path
+    manifest: dict[str, Any]
+    fingerprint: dict[str, str]  # the household's key, as diagnostics show it to pin (hex and words)
+
+
+@pytest.fixture
+async def one_camera_package(
+    hass: HomeAssistant, front_door_footage: MockConfigEntry, hass_client_no_auth: Any, tmp_path: Path
+) -> OnePackage:
+    """Seconds 7..19 of Front door's footage shared, downloaded and unpacked into `tmp_path / "package"`;
+    the hub stays set up (the `front_door_footage` fixture unloads it)."""
+    client = await hass_client_no_auth()
+    folder, manifest = await shared_package(hass, front_door_footage, client, tmp_path / "package")
+    diagnostics = await async_get_config_entry_diagnostics(hass, front_door_footage)
+    return OnePackage(front_door_footage, folder, manifest, diagnostics["sharing"]["fingerprint"])
 
 
 async def audit_entries(vault: Any, kind: str) -> list[dict[str, Any]]:

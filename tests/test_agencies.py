@@ -25,6 +25,7 @@ import pytest
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.components.webhook import _HANDLERS
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import Context, Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import device_registry as dr
@@ -154,12 +155,10 @@ async def hub(hass: HomeAssistant, storage: Path) -> Any:
     await hass.config_entries.async_unload(entry.entry_id)
 
 
-async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of_the_entry(
-    hass: HomeAssistant, storage: Path
-) -> None:
-    entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
-    assert await hass.config_entries.async_setup(entry.entry_id)
-    assert hass.data[_HANDLERS][entry.data["webhook_id"]].local_only is True  # no secret, no agency yet
+async def _add_springfield_with_a_generated_key(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> tuple[dict[str, str], ConfigSubentry]:
+    """The agency flow for Springfield PD (a generated key): what its key step showed, and the subentry."""
     manager = hass.config_entries.subentries
     result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
     assert result["type"] is FlowResultType.FORM
@@ -178,12 +177,12 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     await hass.async_block_till_done()  # the entry's update listener
     subentry = next(s for s in entry.subentries.values() if s.subentry_type == "agency")
     assert subentry.title == "Springfield PD"
-    # The agency must reach the webhook from outside: it is registered again, open (signatures are the gate).
-    assert hass.data[_HANDLERS][entry.data["webhook_id"]].local_only is False
-    assert shown["secret"] not in json.dumps(dict(subentry.data))
-    keys = storage / agencies.KEYS_FILE
-    assert stat.S_IMODE(keys.stat().st_mode) == 0o600
-    assert json.loads(keys.read_text()) == {shown["key_id"]: shown["secret"]}
+    return dict(shown), subentry
+
+
+async def _assert_its_device_and_diagnostics_keep_no_secret(
+    hass: HomeAssistant, entry: MockConfigEntry, subentry: ConfigSubentry, shown: dict[str, str]
+) -> None:
     # Its own device (blueprints pick agencies by device), added without reloading the hub.
     device = dr.async_get(hass).async_get_device_by_identifier(
         agencies.device_identifier(subentry.subentry_id), entry.entry_id
@@ -197,7 +196,12 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     for secret in (shown["secret"], shown["key_id"], "Lt. Lou"):
         assert secret not in diagnostics
 
-    # Its standing policy is edited in place, without a reload.
+
+async def _assert_its_policy_is_edited_in_place(
+    hass: HomeAssistant, entry: MockConfigEntry, subentry: ConfigSubentry, shown: dict[str, str]
+) -> None:
+    """Its standing policy is edited in place, without a reload."""
+    manager = hass.config_entries.subentries
     vault = entry.runtime_data
     camera_id = next(iter(vault.cameras))
     result = await manager.async_init(
@@ -229,7 +233,12 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     await hass.async_block_till_done()
     assert entry.runtime_data is vault
 
-    # The agency's own Ed25519 key, as PEM: only its public half is kept, no secret is shown.
+
+async def _assert_an_ed25519_agency_keeps_only_its_public_key(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """The agency's own Ed25519 key, as PEM: only its public half is kept, no secret is shown."""
+    manager = hass.config_entries.subentries
     pem = SHELBYVILLE.public_key().public_bytes(
         serialization.Encoding.PEM, serialization.PublicFormat.SubjectPublicKeyInfo
     )
@@ -245,7 +254,10 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
     )
     assert (shelbyville_agency.key_type, shelbyville_agency.public_key) == ("ed25519", _public(SHELBYVILLE))
 
-    # A look-alike of a known agency is refused; a bad Ed25519 key is named.
+
+async def _assert_a_look_alike_and_a_bad_key_are_refused(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """A look-alike of a known agency is refused; a bad Ed25519 key is named."""
+    manager = hass.config_entries.subentries
     result = await manager.async_init((entry.entry_id, "agency"), context={"source": "user"})
     same = await manager.async_configure(
         result["flow_id"], {"name": "Springfie1d PD", "key_type": "generated"}
@@ -256,7 +268,51 @@ async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of
         result["flow_id"], {"name": "Ogdenville Police", "key_type": "ed25519", "public_key": "c2hvcnQ="}
     )
     assert bad["errors"] == {"public_key": "public_key_invalid"}
+
+
+async def test_adding_an_agency_shows_its_generated_key_once_and_keeps_it_out_of_the_entry(
+    hass: HomeAssistant, storage: Path
+) -> None:
+    entry = make_hub(hass, storage, [camera_subentry(Offline(), "Front door")])
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    assert hass.data[_HANDLERS][entry.data["webhook_id"]].local_only is True  # no secret, no agency yet
+    shown, subentry = await _add_springfield_with_a_generated_key(hass, entry)
+    # The agency must reach the webhook from outside: it is registered again, open (signatures are the gate).
+    assert hass.data[_HANDLERS][entry.data["webhook_id"]].local_only is False
+    assert shown["secret"] not in json.dumps(dict(subentry.data))
+    keys = storage / agencies.KEYS_FILE
+    assert stat.S_IMODE(keys.stat().st_mode) == 0o600
+    assert json.loads(keys.read_text()) == {shown["key_id"]: shown["secret"]}
+    await _assert_its_device_and_diagnostics_keep_no_secret(hass, entry, subentry, shown)
+    await _assert_its_policy_is_edited_in_place(hass, entry, subentry, shown)
+    await _assert_an_ed25519_agency_keeps_only_its_public_key(hass, entry)
+    await _assert_a_look_alike_and_a_bad_key_are_refused(hass, entry)
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def _assert_crossed_forged_and_unknown_keys_are_refused(client: Any, hub: MockConfigEntry) -> None:
+    # One agency's key id with the other's signature, or a key id nobody holds: refused, nothing stored.
+    body = _body()
+    crossed = hmac_headers(SHELBYVILLE_KEY, SPRINGFIELD_SECRET, body)
+    status, answer = await _post(client, hub, body, crossed)
+    assert status == 401
+    assert "ed25519=" in answer["errors"][0]["message"]
+    forged = _ed25519_headers(SHELBYVILLE_KEY, Ed25519PrivateKey.generate(), body)
+    assert (await _post(client, hub, body, forged))[1]["errors"][0]["message"] == "wrong signature"
+    for key_id in (
+        "dvk_" + "9" * 16,
+        "",
+        "dvk_",
+        "../" * 40,
+        SPRINGFIELD_SECRET,
+    ):
+        unknown = hmac_headers(key_id, SPRINGFIELD_SECRET, body)
+        status, answer = await _post(client, hub, body, unknown)
+        assert status == 401
+        assert "unknown or revoked key" in answer["errors"][0]["message"]
+    invisible = hmac_headers("dvk_1111111111111111\u200b", SPRINGFIELD_SECRET, body)
+    status, answer = await _post(client, hub, body, invisible)
+    assert (status, answer["errors"][0]["message"]) == (401, "X-Doorbell-Vault-Key: only ASCII is taken")
 
 
 async def test_two_agencies_with_different_keys_are_verified_and_are_the_keys_agencies(
@@ -291,28 +347,7 @@ async def test_two_agencies_with_different_keys_are_verified_and_are_the_keys_ag
     note = hass.data["persistent_notification"][f"doorbell_vault_{request.id}"]["message"]
     assert "Identity verified" in note
 
-    # One agency's key id with the other's signature, or a key id nobody holds: refused, nothing stored.
-    body = _body()
-    crossed = hmac_headers(SHELBYVILLE_KEY, SPRINGFIELD_SECRET, body)
-    status, answer = await _post(client, hub, body, crossed)
-    assert status == 401
-    assert "ed25519=" in answer["errors"][0]["message"]
-    forged = _ed25519_headers(SHELBYVILLE_KEY, Ed25519PrivateKey.generate(), body)
-    assert (await _post(client, hub, body, forged))[1]["errors"][0]["message"] == "wrong signature"
-    for key_id in (
-        "dvk_" + "9" * 16,
-        "",
-        "dvk_",
-        "../" * 40,
-        SPRINGFIELD_SECRET,
-    ):
-        unknown = hmac_headers(key_id, SPRINGFIELD_SECRET, body)
-        status, answer = await _post(client, hub, body, unknown)
-        assert status == 401
-        assert "unknown or revoked key" in answer["errors"][0]["message"]
-    invisible = hmac_headers("dvk_1111111111111111\u200b", SPRINGFIELD_SECRET, body)
-    status, answer = await _post(client, hub, body, invisible)
-    assert (status, answer["errors"][0]["message"]) == (401, "X-Doorbell-Vault-Key: only ASCII is taken")
+    await _assert_crossed_forged_and_unknown_keys_are_refused(client, hub)
     assert await _count(hub) == 2
 
     # The panel lists the agencies, without key material.

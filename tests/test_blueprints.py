@@ -15,7 +15,7 @@ from typing import Any
 import pytest
 from homeassistant.components.automation.helpers import async_get_blueprints
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.core import Context, HomeAssistant, ServiceCall, callback
+from homeassistant.core import Context, Event, HomeAssistant, ServiceCall, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 from homeassistant.util import dt as dt_util
@@ -347,6 +347,31 @@ def _mail(hass: HomeAssistant, sender: str, subject: str, text: str, **event: An
     hass.bus.async_fire("imap_content", imap_event(request_mail(sender, subject, text, html=html), **event))
 
 
+async def _assert_malformed_mail_is_named_to_the_owner(hass: HomeAssistant, received: list[Event]) -> None:
+    """An agency's mail without a window, with a bad one, or without its text: nothing submitted, and a
+    notification that says which."""
+    agency = "records@springfield.example"
+    _mail(hass, agency, "Footage request", "Agency: Springfield PD\nPlease send it all.", uid="2")
+    _mail(hass, agency, "Footage request", REQUEST.format(start="yesterday", end="today"), uid="3")
+    _mail(hass, agency, "Footage request", "x", message_data=(), uid="4")
+    await hass.async_block_till_done()
+    assert len(received) == 2
+    messages = {
+        n["title"]: n["message"]
+        for n in hass.data["persistent_notification"].values()
+        if "e-mail" in n["title"]
+    }
+    assert sorted(messages) == [
+        "Footage request e-mail not understood",
+        "Footage request e-mail refused",
+        "Footage request e-mail without its text",
+    ]
+    assert "not complete: start (missing), end (missing)" in messages["Footage request e-mail not understood"]
+    assert r"start\: not an ISO 8601 date and time" in messages["Footage request e-mail refused"]  # Markdown
+    # Without an IMAP entry to fetch it from, the text cannot be fetched.
+    assert "fetches it from the IMAP entry" in messages["Footage request e-mail without its text"]
+
+
 async def test_email_intake_good_unknown_and_malformed_mail(
     hass: HomeAssistant, hub: MockConfigEntry
 ) -> None:
@@ -393,26 +418,7 @@ async def test_email_intake_good_unknown_and_malformed_mail(
     notifications = hass.data["persistent_notification"]
     assert not any("e-mail" in n["title"] for n in notifications.values())
 
-    agency = "records@springfield.example"
-    _mail(hass, agency, "Footage request", "Agency: Springfield PD\nPlease send it all.", uid="2")
-    _mail(hass, agency, "Footage request", REQUEST.format(start="yesterday", end="today"), uid="3")
-    _mail(hass, agency, "Footage request", "x", message_data=(), uid="4")
-    await hass.async_block_till_done()
-    assert len(received) == 2
-    messages = {
-        n["title"]: n["message"]
-        for n in hass.data["persistent_notification"].values()
-        if "e-mail" in n["title"]
-    }
-    assert sorted(messages) == [
-        "Footage request e-mail not understood",
-        "Footage request e-mail refused",
-        "Footage request e-mail without its text",
-    ]
-    assert "not complete: start (missing), end (missing)" in messages["Footage request e-mail not understood"]
-    assert r"start\: not an ISO 8601 date and time" in messages["Footage request e-mail refused"]  # Markdown
-    # Without an IMAP entry to fetch it from, the text cannot be fetched.
-    assert "fetches it from the IMAP entry" in messages["Footage request e-mail without its text"]
+    await _assert_malformed_mail_is_named_to_the_owner(hass, received)
     assert (
         await hub.runtime_data.store.async_call(
             lambda db: db.execute("SELECT COUNT(*) FROM requests").fetchone()[0]
@@ -436,12 +442,8 @@ async def test_auto_decline_always_answers_webhook_requests_too(
     assert request.decided_by == "automation"
 
 
-async def test_agencies_are_chosen_by_device_and_their_requests_get_always_decline(
-    hass: HomeAssistant,
-    hub: MockConfigEntry,
-    phones: dict[str, list[dict[str, Any]]],
-    hass_client_no_auth: ClientSessionGenerator,
-) -> None:
+async def _add_springfield_with_its_key(hass: HomeAssistant, hub: MockConfigEntry) -> dr.DeviceEntry:
+    """Springfield PD added as an agency with a generated key; its device."""
     await hass.async_add_executor_job(
         agencies.put_key, hub.runtime_data.storage, SPRINGFIELD_KEY, SPRINGFIELD_SECRET
     )
@@ -455,6 +457,16 @@ async def test_agencies_are_chosen_by_device_and_their_requests_get_always_decli
         agencies.device_identifier(subentry.subentry_id), hub.entry_id
     )
     assert device is not None
+    return device
+
+
+async def test_agencies_are_chosen_by_device_and_their_requests_get_always_decline(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    phones: dict[str, list[dict[str, Any]]],
+    hass_client_no_auth: ClientSessionGenerator,
+) -> None:
+    device = await _add_springfield_with_its_key(hass, hub)
     share_inputs = {
         "trusted_agency_devices": [device.id],
         "allowed_cameras": ["Garage"],

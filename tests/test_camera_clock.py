@@ -92,10 +92,13 @@ async def _segments(vault: DoorbellVault, camera: str) -> list[Segment]:
     return await vault.store.async_call(segments.timing, found)
 
 
-async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
-    hass: HomeAssistant, storage: Path
-) -> None:
-    cameras = {
+Camera = tuple[simulator.SimulatedDoorbell, dict[str, Any], int]  # the simulator, its subentry's codecs, fps
+
+
+def _start_three_cameras() -> dict[str, Camera]:
+    """Porch (H.264 with B-frames, G.711 µ-law, a password), Garage (H.265, its clock ahead) and Gate (no
+    RTCP, no audio)."""
+    return {
         "Porch": (
             simulator.start(
                 cheap=True,
@@ -134,6 +137,88 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
             15,
         ),
     }
+
+
+def _assert_recorded_by_the_cameras_clock(
+    storage: Path, name: str, recorded: list[Segment], extra: dict[str, Any]
+) -> dict[str, Any]:
+    """Each segment timed, named and placed by the camera's clock; the measured offsets."""
+    shift = SHIFTS[name]
+    source = TIME_ARRIVAL if name == "Gate" else TIME_RTCP
+    # The camera's clock, from its sender reports; its offset from the server's is measured
+    # (loopback: the arrival delay is near 0). Without sender reports: arrival, no offset.
+    assert {s.time_source for s in recorded} == {source}
+    offsets = [s.clock_offset_us / 1e6 for s in recorded if s.clock_offset_us is not None]
+    assert len(offsets) == (len(recorded) if source == TIME_RTCP else 0)
+    assert all(abs(o - shift) < 0.2 for o in offsets), offsets
+    for segment in recorded:
+        # Names, folders and the index are UTC by the camera's clock.
+        assert abs(name_time_us(segment.path) - segment.start_us) < 1_000_000, segment
+        day = datetime.fromtimestamp(segment.start_us / 1e6, UTC).strftime("%Y-%m-%d")
+        assert segment.path.split("/")[1] == day
+        path = storage / segment.path
+        assert _decode_errors(path) == "", segment.path
+        stream, _ = _packets(path)
+        if extra["video_codec"] == "hevc":
+            assert (stream["codec_name"], stream["codec_tag_string"]) == ("hevc", "hvc1")
+    return {"offset_ms": [round(o * 1000, 1) for o in offsets]}
+
+
+async def _cut_across_three_joins(
+    hass: HomeAssistant, storage: Path, name: str, recorded: list[Segment]
+) -> tuple[Path, dict[str, Any]]:
+    """A window across three segment joins, cut as a share would be: the clip and its description."""
+    window = recorded[1:4]
+    order = Order(
+        storage=storage,
+        request_id="clock",
+        request={},
+        decision={},
+        start_us=window[0].start_us + 500_000,
+        end_us=window[-1].end_us - 500_000,
+        cameras=[CameraFootage(name, window)],
+        include_audio=True,
+        audit_head={},
+        software={},
+        terms={},
+        key_fingerprint={},
+        ffmpeg="ffmpeg",
+        ffprobe="ffprobe",
+    )
+    target = storage / f"{name}.mp4"
+    described = await hass.async_add_executor_job(cut, order, order.cameras[0], target)
+    return target, described
+
+
+async def _assert_exported_by_the_cameras_clock(
+    hass: HomeAssistant, storage: Path, name: str, recorded: list[Segment], fps: int, epoch: float
+) -> dict[str, Any]:
+    """The clip of a window says the camera's clock and offset, is as sent, and starts on a keyframe at the
+    true time the simulator sent it; the measured figures."""
+    shift = SHIFTS[name]
+    source = TIME_ARRIVAL if name == "Gate" else TIME_RTCP
+    target, described = await _cut_across_three_joins(hass, storage, name, recorded)
+    assert described["time_source"] == source
+    if source == TIME_RTCP:
+        assert abs(described["camera_clock_offset_ms"] - shift * 1000) < 200, described
+    else:
+        assert described["camera_clock_offset_ms"] is None
+    figures: dict[str, Any] = _check_clip(target, fps, b_frames=name == "Porch")
+    # The clip starts on a keyframe; the simulator sent keyframe k at epoch + k * GOP (true
+    # time), which the camera's clock calls epoch + shift + k * GOP.
+    gop = 4.0 if name == "Porch" else 2.0
+    start = datetime.fromisoformat(described["start"]).timestamp()
+    since = start - epoch - shift
+    error = abs(since - round(since / gop) * gop)
+    figures["utc_start_error_ms"] = error * 1000
+    assert error < 0.1, figures
+    return figures
+
+
+async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
+    hass: HomeAssistant, storage: Path
+) -> None:
+    cameras = _start_three_cameras()
     try:
         entry = make_hub(
             hass,
@@ -153,59 +238,10 @@ async def test_b_frame_h264_and_h265_cameras_recorded_and_exported_as_sent(
         figures: dict[str, Any] = {}
         for name, (_doorbell, extra, fps) in cameras.items():
             recorded = await _segments(vault, ids[name])
-            shift = SHIFTS[name]
-            source = TIME_ARRIVAL if name == "Gate" else TIME_RTCP
-            # The camera's clock, from its sender reports; its offset from the server's is measured
-            # (loopback: the arrival delay is near 0). Without sender reports: arrival, no offset.
-            assert {s.time_source for s in recorded} == {source}
-            offsets = [s.clock_offset_us / 1e6 for s in recorded if s.clock_offset_us is not None]
-            assert len(offsets) == (len(recorded) if source == TIME_RTCP else 0)
-            assert all(abs(o - shift) < 0.2 for o in offsets), offsets
-            figures[name] = {"offset_ms": [round(o * 1000, 1) for o in offsets]}
-            for segment in recorded:
-                # Names, folders and the index are UTC by the camera's clock.
-                assert abs(name_time_us(segment.path) - segment.start_us) < 1_000_000, segment
-                day = datetime.fromtimestamp(segment.start_us / 1e6, UTC).strftime("%Y-%m-%d")
-                assert segment.path.split("/")[1] == day
-                path = storage / segment.path
-                assert _decode_errors(path) == "", segment.path
-                stream, _ = _packets(path)
-                if extra["video_codec"] == "hevc":
-                    assert (stream["codec_name"], stream["codec_tag_string"]) == ("hevc", "hvc1")
-            # A window across three segment joins, cut as a share would be.
-            window = recorded[1:4]
-            order = Order(
-                storage=storage,
-                request_id="clock",
-                request={},
-                decision={},
-                start_us=window[0].start_us + 500_000,
-                end_us=window[-1].end_us - 500_000,
-                cameras=[CameraFootage(name, window)],
-                include_audio=True,
-                audit_head={},
-                software={},
-                terms={},
-                key_fingerprint={},
-                ffmpeg="ffmpeg",
-                ffprobe="ffprobe",
+            figures[name] = _assert_recorded_by_the_cameras_clock(storage, name, recorded, extra)
+            figures[name] |= await _assert_exported_by_the_cameras_clock(
+                hass, storage, name, recorded, fps, epochs[name]
             )
-            target = storage / f"{name}.mp4"
-            described = await hass.async_add_executor_job(cut, order, order.cameras[0], target)
-            assert described["time_source"] == source
-            if source == TIME_RTCP:
-                assert abs(described["camera_clock_offset_ms"] - shift * 1000) < 200, described
-            else:
-                assert described["camera_clock_offset_ms"] is None
-            figures[name] |= _check_clip(target, fps, b_frames=name == "Porch")
-            # The clip starts on a keyframe; the simulator sent keyframe k at epoch + k * GOP (true
-            # time), which the camera's clock calls epoch + shift + k * GOP.
-            gop = 4.0 if name == "Porch" else 2.0
-            start = datetime.fromisoformat(described["start"]).timestamp()
-            since = start - epochs[name] - shift
-            error = abs(since - round(since / gop) * gop)
-            figures[name]["utc_start_error_ms"] = error * 1000
-            assert error < 0.1, figures
         print("camera clock figures:", json.dumps(figures))
         # Nothing prints the password, and the log has no credentials.
         diagnostics = json.dumps([list(r.stderr_tail) for r in vault.recording.recorders.values()])

@@ -103,18 +103,23 @@ async def test_camera_from_a_home_assistant_camera_entity(
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
-async def test_zeroconf_discovery_adds_a_camera_to_the_hub(
-    hass: HomeAssistant, hub_entry: MockConfigEntry, doorbell: simulator.SimulatedDoorbell
-) -> None:
-    info = ZeroconfServiceInfo(
-        ip_address=ip_address("127.0.0.1"),
-        ip_addresses=[ip_address("127.0.0.1")],
+def _front_door_announced(address: str, mac: str) -> ZeroconfServiceInfo:
+    """The Front Door camera's mDNS announcement (Axis video, RTSP on 554) from `address`, with `mac`."""
+    return ZeroconfServiceInfo(
+        ip_address=ip_address(address),
+        ip_addresses=[ip_address(address)],
         hostname="doorbird-1.local.",
         name="Front Door._axis-video._tcp.local.",
         port=554,
-        properties={"macaddress": "1CCAE3AABBCC"},
+        properties={"macaddress": mac},
         type="_axis-video._tcp.local.",
     )
+
+
+async def test_zeroconf_discovery_adds_a_camera_to_the_hub(
+    hass: HomeAssistant, hub_entry: MockConfigEntry, doorbell: simulator.SimulatedDoorbell
+) -> None:
+    info = _front_door_announced("127.0.0.1", "1CCAE3AABBCC")
     result = await hass.config_entries.flow.async_init(DOMAIN, context={"source": SOURCE_ZEROCONF}, data=info)
     assert result["step_id"] == "discovery_confirm"
     assert result["description_placeholders"] == {"name": "Front Door", "host": "127.0.0.1"}
@@ -129,15 +134,7 @@ async def test_zeroconf_discovery_adds_a_camera_to_the_hub(
 
     # The same camera at a new address: nothing changes until the owner confirms old → new (a forged
     # announcement must not re-point a camera); then the new address is probed and used.
-    moved = ZeroconfServiceInfo(
-        ip_address=ip_address("127.0.0.2"),
-        ip_addresses=[ip_address("127.0.0.2")],
-        hostname="doorbird-1.local.",
-        name="Front Door._axis-video._tcp.local.",
-        port=554,
-        properties={"macaddress": "1ccae3aabbcc"},
-        type="_axis-video._tcp.local.",
-    )
+    moved = _front_door_announced("127.0.0.2", "1ccae3aabbcc")
     result = await hass.config_entries.flow.async_init(
         DOMAIN, context={"source": SOURCE_ZEROCONF}, data=moved
     )
@@ -157,15 +154,7 @@ async def test_zeroconf_discovery_adds_a_camera_to_the_hub(
     result = await hass.config_entries.flow.async_init(
         DOMAIN,
         context={"source": SOURCE_ZEROCONF},
-        data=ZeroconfServiceInfo(
-            ip_address=ip_address("127.0.0.1"),
-            ip_addresses=[ip_address("127.0.0.1")],
-            hostname="doorbird-1.local.",
-            name="Front Door._axis-video._tcp.local.",
-            port=554,
-            properties={"macaddress": "1ccae3aabbcc"},
-            type="_axis-video._tcp.local.",
-        ),
+        data=_front_door_announced("127.0.0.1", "1ccae3aabbcc"),
     )
     assert result["step_id"] == "discovery_moved"
     result = await hass.config_entries.flow.async_configure(result["flow_id"], {})

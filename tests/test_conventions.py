@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import ast
 import importlib
 import json
 import re
@@ -29,6 +30,8 @@ from custom_components.doorbell_vault.store import segments
 from .conftest import Offline, camera_subentry, make_hub
 
 PACKAGE = Path(__file__).resolve().parent.parent / "custom_components" / DOMAIN
+TESTS = Path(__file__).resolve().parent
+LONGEST_FUNCTION = 60  # lines of a function in tests/, from its `def` to its last line
 
 # Home Assistant's Integration Quality Scale, as hassfest (script/hassfest/quality_scale.py) lists it.
 RULES = {
@@ -247,3 +250,38 @@ def test_every_relative_link_in_the_readme_and_docs_resolves() -> None:
             if not linked.is_file() or (anchor and anchor not in _anchors(linked)):
                 broken.append(f"{page.relative_to(root)}: {target}")
     assert broken == []
+
+
+def _functions(path: Path) -> list[ast.FunctionDef | ast.AsyncFunctionDef]:
+    tree = ast.parse(path.read_text())
+    return [node for node in ast.walk(tree) if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)]
+
+
+def test_no_test_is_longer_than_a_screen() -> None:
+    """A test (or a helper of tests) over 60 lines is split: into tests named for each behaviour, or into
+    helpers named for what they set up or check (sharing the expensive set-ups through fixtures)."""
+    long = [
+        f"{path.name}::{node.name}: {lines} lines"
+        for path in sorted(TESTS.glob("*.py"))
+        for node in _functions(path)
+        if (lines := (node.end_lineno or node.lineno) - node.lineno + 1) > LONGEST_FUNCTION
+    ]
+    assert long == []
+
+
+def test_test_modules_share_helpers_through_conftest_not_each_other() -> None:
+    """No test module imports from another test module, and no private (`_name`) helper crosses modules:
+    what two modules share lives in conftest.py or a helper module of tests/ under a public name."""
+    crossing = []
+    for path in sorted(TESTS.glob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text())):
+            if not isinstance(node, ast.ImportFrom):
+                continue
+            module = node.module or ""
+            ours = node.level > 0 or module == "tests" or module.startswith("tests.")
+            if not ours:
+                continue
+            if module.rpartition(".")[2].startswith("test_"):
+                crossing.append(f"{path.name}: from {module}")
+            crossing += [f"{path.name}: {a.name} from {module}" for a in node.names if a.name.startswith("_")]
+    assert crossing == []

@@ -6,6 +6,7 @@ import json
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -42,11 +43,18 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
     log = tmp_path / "config" / "home-assistant.log"
     assert result.returncode == 0, result.stderr[-4000:] + (log.read_text()[-4000:] if log.exists() else "")
     report = json.loads(result.stdout.strip().splitlines()[-1])
-    assert report == {
+    assert report == _expected_report(report["doorbell_url"], namespaced=bool(prefix))
+    assert report["doorbell_url"].startswith("rtsp://127.0.0.1:")
+    _assert_the_config_folder_is_what_develop_writes(tmp_path / "config")
+
+
+def _expected_report(doorbell_url: str, *, namespaced: bool) -> dict[str, Any]:
+    """What `devkit.develop --check` reports of a working set-up (mDNS discovery only in a namespace)."""
+    return {
         "entry_state": "loaded",
         "entry_title": "Doorbell Vault",
         "logged_in": True,
-        "doorbell_url": report["doorbell_url"],
+        "doorbell_url": doorbell_url,
         "database": True,
         "footage_beside_config": True,
         "backup": {
@@ -70,22 +78,24 @@ def test_develop_runs_home_assistant_with_doorbell_vault(tmp_path: Path) -> None
                     "title": "Porch Camera",
                 }
             }
-            if prefix
+            if namespaced
             else {}
         ),
     }
-    assert report["doorbell_url"].startswith("rtsp://127.0.0.1:")
-    config = (tmp_path / "config" / "configuration.yaml").read_text()
+
+
+def _assert_the_config_folder_is_what_develop_writes(folder: Path) -> None:
+    config = (folder / "configuration.yaml").read_text()
     assert "default_config:" in config
     # Home Assistant's own default includes: what the UI saves is loaded.
     for include in ("automation: !include automations.yaml", "script: !include scripts.yaml"):
         assert include in config
     assert "scene: !include scenes.yaml" in config
-    assert "doorbell_vault_decline_every_request" in (tmp_path / "config" / "automations.yaml").read_text()
-    http = json.loads((tmp_path / "config" / ".storage" / "http").read_text())["data"]
+    assert "doorbell_vault_decline_every_request" in (folder / "automations.yaml").read_text()
+    http = json.loads((folder / ".storage" / "http").read_text())["data"]
     assert http["stable"]["server_host"] == ["127.0.0.1"]
     assert http["pending"] is None
-    assert (tmp_path / "config" / "custom_components" / "doorbell_vault").resolve() == (
+    assert (folder / "custom_components" / "doorbell_vault").resolve() == (
         ROOT / "custom_components" / "doorbell_vault"
     )
     # docs/development.md states the credentials the check logged in with.

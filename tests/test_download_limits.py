@@ -19,7 +19,7 @@ from custom_components.doorbell_vault.evidence.export import package_problems
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.store import shares
 
-from .conftest import footage_hub, submit_request, unzip, wait_for
+from .conftest import footage_hub, share_request, submit_request, unzip, wait_for
 
 
 @pytest.fixture
@@ -35,14 +35,7 @@ async def test_a_scanners_get_spends_nothing_and_an_ending_share_lets_a_running_
 ) -> None:
     vault: DoorbellVault = footage.runtime_data
     request_id = await submit_request(hass, footage, 1, 470)
-    shared = await hass.services.async_call(
-        DOMAIN,
-        "share_request",
-        {"request_id": request_id, "max_downloads": 1},
-        blocking=True,
-        return_response=True,
-    )
-    assert shared is not None
+    shared = await share_request(hass, request_id, max_downloads=1)  # asserts an answer
     # Each file of the package is owner-only by itself (0600 as ffmpeg or the
     # builder created it), not only behind its 0700 folder.
     package = vault.storage / "shares" / request_id
@@ -83,14 +76,7 @@ async def test_download_attempts_have_their_own_cap(
 ) -> None:
     vault: DoorbellVault = front_door_footage.runtime_data
     request_id = await submit_request(hass, front_door_footage, 1, 20)
-    shared = await hass.services.async_call(
-        DOMAIN,
-        "share_request",
-        {"request_id": request_id, "max_downloads": 1},
-        blocking=True,
-        return_response=True,
-    )
-    assert shared is not None
+    shared = await share_request(hass, request_id, max_downloads=1)  # asserts an answer
     token = URL(str(shared["share_url"])).path.rsplit("/", 1)[1]
     claims = []
     for _ in range(11):  # each one cut off at once: its slot comes back, its attempt does not

@@ -18,6 +18,7 @@ from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from yarl import URL
 
@@ -25,12 +26,19 @@ from custom_components.doorbell_vault.const import (
     CONF_SHARE_DECIDER_NAME,
     CONF_SHARE_RETENTION_DAYS,
 )
-from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.evidence import verify_package
 from custom_components.doorbell_vault.evidence.export import package_problems
 from custom_components.doorbell_vault.store import Store, seals, segments
 
-from .conftest import audit_entries, footage_hub, share_request, shared_package, submit_request, unzip
+from .conftest import (
+    OnePackage,
+    audit_entries,
+    footage_hub,
+    share_request,
+    shared_package,
+    submit_request,
+    unzip,
+)
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 
@@ -51,26 +59,17 @@ async def test_decider_is_a_role_and_terms_are_signed(
     hass: HomeAssistant,
     hass_admin_user: Any,
     hass_client_no_auth: ClientSessionGenerator,
-    storage: Path,
-    sample_segment: Path,
+    front_door_footage: MockConfigEntry,
     tmp_path: Path,
 ) -> None:
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
+    entry = front_door_footage
     client = await hass_client_no_auth()
     hass_admin_user.name = "Alice Householder"
     from homeassistant.core import Context
 
     async def share_as_admin(folder: Path) -> dict[str, Any]:
         request_id = await submit_request(hass, entry, 7, 19)
-        shared = await hass.services.async_call(
-            "doorbell_vault",
-            "share_request",
-            {"request_id": request_id},
-            blocking=True,
-            return_response=True,
-            context=Context(user_id=hass_admin_user.id),
-        )
-        assert shared is not None
+        shared = await share_request(hass, request_id, Context(user_id=hass_admin_user.id))
         response = await client.post(URL(str(shared["share_url"])).path)
         unzip(await response.read(), folder)
         return dict(json.loads((folder / "manifest.json").read_bytes()))
@@ -99,19 +98,13 @@ async def test_decider_is_a_role_and_terms_are_signed(
     assert manifest["decision"]["decider"] == "Alice Householder"
     assert "Alice Householder" in (tmp_path / "second" / "CHAIN_OF_CUSTODY.txt").read_text()
     assert manifest["terms"]["retention_days"] == 30
-    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_pinned_fingerprint_catches_a_re_signed_package(
-    hass: HomeAssistant,
-    hass_client_no_auth: ClientSessionGenerator,
-    storage: Path,
-    sample_segment: Path,
-    tmp_path: Path,
+    one_camera_package: OnePackage, tmp_path: Path
 ) -> None:
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
-    folder, manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
-    pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]
+    folder, manifest = one_camera_package.folder, one_camera_package.manifest
+    pinned = one_camera_package.fingerprint
     assert manifest["signature"]["fingerprint"] == pinned
     assert pinned["hex"] in (folder / "CHAIN_OF_CUSTODY.txt").read_text()
 
@@ -160,20 +153,13 @@ async def test_pinned_fingerprint_catches_a_re_signed_package(
     result = _run_verifier(folder, "--fingerprint", pinned["hex"])
     assert result.returncode == 1
     assert "CHAIN_OF_CUSTODY.txt does not match" in result.stdout
-    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_the_verifier_refuses_duplicate_unlisted_and_nested_entries(
-    hass: HomeAssistant,
-    hass_client_no_auth: ClientSessionGenerator,
-    storage: Path,
-    sample_segment: Path,
-    tmp_path: Path,
+    one_camera_package: OnePackage, tmp_path: Path
 ) -> None:
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
-    folder, manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
-    pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]["hex"]
-    await hass.config_entries.async_unload(entry.entry_id)
+    folder, manifest = one_camera_package.folder, one_camera_package.manifest
+    pinned = one_camera_package.fingerprint["hex"]
     clip = manifest["files"][0]["name"]
     original = (folder / clip).read_bytes()
     changed = bytearray(original)
@@ -271,11 +257,10 @@ def test_the_shipped_verifier_runs_on_older_pythons() -> None:
 async def test_capture_time_proofs_and_an_edit_after_recording(
     hass: HomeAssistant,
     hass_client_no_auth: ClientSessionGenerator,
-    storage: Path,
-    sample_segment: Path,
+    front_door_footage: MockConfigEntry,
     tmp_path: Path,
 ) -> None:
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
+    entry = front_door_footage
     vault = entry.runtime_data
     # The hourly seal folds the recorded segments' hashes into the audit chain.
     sealed = await vault.custody.async_seal()
@@ -312,7 +297,6 @@ async def test_capture_time_proofs_and_an_edit_after_recording(
     forged = json.loads((folder / "manifest.json").read_bytes())
     forged["files"][0]["sources"][0]["capture"]["path"][0] = "00" * 32
     assert any("capture-time proof" in p for p in verify_package.verify_manifest_proofs(forged))
-    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_a_dropped_in_file_is_foreign_and_never_exported(

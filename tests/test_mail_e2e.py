@@ -13,7 +13,7 @@ from typing import Any
 
 import pytest
 from homeassistant.config_entries import ConfigEntry, ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import Event, HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
@@ -141,6 +141,60 @@ def _titled(hass: HomeAssistant, title: str) -> list[str]:
     return [n["message"] for n in hass.data["persistent_notification"].values() if n["title"] == title]
 
 
+async def _assert_the_request_names_its_sender_everywhere(
+    hass: HomeAssistant,
+    hass_ws_client: WebSocketGenerator,
+    request: Any,
+    received: list[Event],
+    window: dict[str, str],
+) -> None:
+    """The request from a plain-text mail: its fields, and its source and sender in the event, the sensor
+    and the panel's detail."""
+    assert request.fields["requester_name"] == "Det. Smith"
+    assert request.fields["requester_email"] == AGENCY
+    assert request.fields["start"] == window["start"]
+    assert request.fields["end"] == window["end"]
+    assert (request.source, request.sender, request.verified) == ("email", AGENCY, False)
+    assert received[0].data["source"] == "email"
+    assert received[0].data["sender"] == AGENCY
+    sensor = next(s for s in hass.states.async_all("sensor") if s.entity_id.endswith("pending_requests"))
+    assert sensor.attributes["requests"][0]["source"] == "email"
+    assert sensor.attributes["requests"][0]["sender"] == AGENCY
+    client = await hass_ws_client(hass)
+    await client.send_json({"id": 1, "type": "doorbell_vault/requests/get", "request_id": request.id})
+    answer = await client.receive_json()
+    assert answer["success"], answer
+    assert {k: answer["result"][k] for k in ("source", "sender", "verified")} == {
+        "source": "email",
+        "sender": AGENCY,
+        "verified": False,
+    }
+
+
+async def _assert_several_at_once_come_one_after_another(
+    hass: HomeAssistant,
+    imap_server: ImapServer,
+    mailbox: Mailbox,
+    received: list[Event],
+    window: dict[str, str],
+) -> None:
+    # Several at once, the agencies' first: the IMAP integration announces only the newest unread mail its
+    # search matches; once that is marked read (a stranger's too), the one before it is next. Other mail
+    # does not match the search.
+    together = [
+        request_mail(AGENCY, "Footage request", REQUEST.format(**window).replace("2026-0099", case))
+        for case in ("2026-0100", "2026-0101")
+    ]
+    together.append(request_mail("someone@else.example", "Footage request", REQUEST.format(**window)))
+    together.append(request_mail(AGENCY, "Lunch on Friday?", REQUEST.format(**window)))
+    for raw in together:
+        await hass.async_add_executor_job(imap_server.deliver, raw)
+    await wait_for(lambda: len(received) == 4, 30, 0.05)
+    await hass.async_block_till_done()
+    assert sorted(e.data["case_number"] for e in received[2:]) == ["2026-0100", "2026-0101"]
+    assert not [e for e in mailbox.events if e.data["subject"] == "Lunch on Friday?"]
+
+
 async def test_mail_from_an_agency_becomes_a_pending_request(
     hass: HomeAssistant, hub: MockConfigEntry, imap_server: ImapServer, hass_ws_client: WebSocketGenerator
 ) -> None:
@@ -164,25 +218,7 @@ async def test_mail_from_an_agency_becomes_a_pending_request(
         "2026-0099",
         "warrant",
     )
-    assert request.fields["requester_name"] == "Det. Smith"
-    assert request.fields["requester_email"] == AGENCY
-    assert request.fields["start"] == window["start"]
-    assert request.fields["end"] == window["end"]
-    assert (request.source, request.sender, request.verified) == ("email", AGENCY, False)
-    assert received[0].data["source"] == "email"
-    assert received[0].data["sender"] == AGENCY
-    sensor = next(s for s in hass.states.async_all("sensor") if s.entity_id.endswith("pending_requests"))
-    assert sensor.attributes["requests"][0]["source"] == "email"
-    assert sensor.attributes["requests"][0]["sender"] == AGENCY
-    client = await hass_ws_client(hass)
-    await client.send_json({"id": 1, "type": "doorbell_vault/requests/get", "request_id": request.id})
-    answer = await client.receive_json()
-    assert answer["success"], answer
-    assert {k: answer["result"][k] for k in ("source", "sender", "verified")} == {
-        "source": "email",
-        "sender": AGENCY,
-        "verified": False,
-    }
+    await _assert_the_request_names_its_sender_everywhere(hass, hass_ws_client, request, received, window)
 
     # The same request, as HTML only.
     html = REQUEST_HTML.format(**window)
@@ -216,21 +252,7 @@ async def test_mail_from_an_agency_becomes_a_pending_request(
     )
     assert count == 2
 
-    # Several at once, the agencies' first: the IMAP integration announces only the newest unread mail its
-    # search matches; once that is marked read (a stranger's too), the one before it is next. Other mail
-    # does not match the search.
-    together = [
-        request_mail(AGENCY, "Footage request", REQUEST.format(**window).replace("2026-0099", case))
-        for case in ("2026-0100", "2026-0101")
-    ]
-    together.append(request_mail("someone@else.example", "Footage request", REQUEST.format(**window)))
-    together.append(request_mail(AGENCY, "Lunch on Friday?", REQUEST.format(**window)))
-    for raw in together:
-        await hass.async_add_executor_job(imap_server.deliver, raw)
-    await wait_for(lambda: len(received) == 4, 30, 0.05)
-    await hass.async_block_till_done()
-    assert sorted(e.data["case_number"] for e in received[2:]) == ["2026-0100", "2026-0101"]
-    assert not [e for e in mailbox.events if e.data["subject"] == "Lunch on Friday?"]
+    await _assert_several_at_once_come_one_after_another(hass, imap_server, mailbox, received, window)
 
 
 async def test_a_new_owners_imap_entry_turns_plain_and_html_mail_into_requests(

@@ -13,6 +13,7 @@ import subprocess
 import sys
 from datetime import datetime
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -69,6 +70,15 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     )
     report = json.loads(result.stdout.strip().splitlines()[-1])
 
+    _assert_inbox_and_request_view(report)
+    _assert_preview_and_package(report)
+    _assert_downloads_revocation_and_declines(report)
+    _assert_audit_and_transparency(report)
+    _assert_phone_width_and_the_card(report)
+    _keep_the_screenshots(shots)
+
+
+def _assert_inbox_and_request_view(report: dict[str, Any]) -> None:
     # Inbox: opened from the sidebar, the webhook's request arrived live, pending with time left.
     assert report["panel_opened_from_sidebar"] is True
     assert report["live_without_reload"] is True
@@ -87,6 +97,8 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     assert report["video_error"] is None
     assert report["player_error_shown"] == 0
 
+
+def _assert_preview_and_package(report: dict[str, Any]) -> None:
     # Preview and package: only the doorbell, only the narrowed window.
     assert len(report["preview_files"]) == 1
     assert "Simulated doorbell" in report["preview_files"][0]
@@ -102,6 +114,8 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     # The clip starts on the keyframe at or before the start (2 s GOP) and may lack footage at the edges.
     assert narrowed - 4 <= report["clip_seconds"][0] <= narrowed + 2.5
 
+
+def _assert_downloads_revocation_and_declines(report: dict[str, Any]) -> None:
     # The download appeared live in the log; revoked; the link is never shown again.
     assert report["download_log"]
     assert "Yes" in report["download_log"]
@@ -116,6 +130,8 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     assert report["third_status"] == "Rejected"
     assert report["third_status_badge"] == "rejected"
 
+
+def _assert_audit_and_transparency(report: dict[str, Any]) -> None:
     # Audit: the key's fingerprint to give the agency once, as every package's manifest carries it.
     shown = report["fingerprint_shown"]
     assert shown["hex"] == report["package_fingerprint"]["hex"]
@@ -131,6 +147,8 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     assert report["transparency_month_rects"] >= 2
     assert report["report_markdown_name"].endswith(".md")
 
+
+def _assert_phone_width_and_the_card(report: dict[str, Any]) -> None:
     # Phone width: one column, players full width, nothing wider than the screen, Revoke reachable.
     phone = report["phone"]
     assert phone["inbox_overflow"] is False
@@ -200,6 +218,8 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     assert (card["member_buttons"], card["member_links"]) == (0, 0)
     assert card["member_note"] == "Only an administrator can decide."
 
+
+def _keep_the_screenshots(shots: Path) -> None:
     # The screenshots the README and docs show: replaced only when they changed meaningfully, or on demand.
     refresh_all = os.environ.get(REFRESH_ENV) == "1"
     DOCS.mkdir(exist_ok=True)

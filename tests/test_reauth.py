@@ -11,6 +11,7 @@ from homeassistant.config_entries import SOURCE_REAUTH, ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.hub import DoorbellVault
@@ -28,6 +29,27 @@ def _reauth_flows(hass: HomeAssistant) -> list[dict[str, Any]]:
         for flow in hass.config_entries.flow.async_progress_by_handler(DOMAIN)
         if flow["context"]["source"] == SOURCE_REAUTH
     ]
+
+
+async def _answer_reauth_wrongly_then_rightly(
+    hass: HomeAssistant, flow_id: str, entry: MockConfigEntry, camera: str, url: str
+) -> None:
+    """The reauth flow names the camera; a wrong password changes nothing, the new one is taken."""
+    result = await hass.config_entries.flow.async_configure(flow_id)
+    assert result["step_id"] == "reauth_confirm"
+    assert result["description_placeholders"]["camera"] == "Front door"
+    assert result["description_placeholders"]["url"] == url
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"username": "door", "password": "still wrong"}
+    )
+    assert result["errors"] == {"base": "invalid_auth"}
+    assert entry.subentries[camera].data["password"] == "old password"
+
+    result = await hass.config_entries.flow.async_configure(
+        flow_id, {"username": "door", "password": "new password"}
+    )
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reauth_successful"
 
 
 async def test_camera_refusing_its_password_asks_for_new_credentials_and_records_again(
@@ -62,21 +84,7 @@ async def test_camera_refusing_its_password_asks_for_new_credentials_and_records
         placeholders = issues.async_get_issue(DOMAIN, offline).translation_placeholders
         assert placeholders["error"] == "the camera refuses its user name or password"
 
-        result = await hass.config_entries.flow.async_configure(flow["flow_id"])
-        assert result["step_id"] == "reauth_confirm"
-        assert result["description_placeholders"]["camera"] == "Front door"
-        assert result["description_placeholders"]["url"] == doorbell.url
-        result = await hass.config_entries.flow.async_configure(
-            flow["flow_id"], {"username": "door", "password": "still wrong"}
-        )
-        assert result["errors"] == {"base": "invalid_auth"}
-        assert entry.subentries[camera].data["password"] == "old password"
-
-        result = await hass.config_entries.flow.async_configure(
-            flow["flow_id"], {"username": "door", "password": "new password"}
-        )
-        assert result["type"] is FlowResultType.ABORT
-        assert result["reason"] == "reauth_successful"
+        await _answer_reauth_wrongly_then_rightly(hass, flow["flow_id"], entry, camera, doorbell.url)
         assert entry.subentries[camera].data["password"] == "new password"
         assert entry.subentries[camera].data["url"] == doorbell.url
         assert not issues.async_get_issue("homeassistant", f"config_entry_reauth_{DOMAIN}_{entry.entry_id}")

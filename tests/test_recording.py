@@ -61,34 +61,9 @@ async def test_records_indexes_and_survives_sigkill(
 
     # At least 30 s of recording: at least two finished, indexed segments.
     await wait_for(lambda: time.time() - started >= 32, timeout=60)
-    segments = await _segments(vault, camera)
-    assert len(segments) >= 2
-    for segment in segments:
-        path = storage / segment.path
-        assert path.parent.parent.parent.name == camera
-        assert segment.bytes == path.stat().st_size > 0
-        probe = ffprobe(path)
-        duration = float(probe["format"]["duration"])
-        assert abs(duration - (segment.end_us - segment.start_us) / 1e6) < 1.0
-        assert {s["codec_name"] for s in probe["streams"]} == {"h264", "aac"}
-        assert SEGMENT_SECONDS - 1 <= duration <= SEGMENT_SECONDS + 2.5
-        # Named and placed in UTC, close to the wall clock.
-        assert started - 5 <= segment.start_us / 1e6 <= time.time()
-    for before, after in itertools.pairwise(segments):
-        assert abs(after.start_us - before.end_us) <= GOP_US
+    await _assert_indexed_segments_as_recorded(vault, storage, camera, started)
 
-    # Entities show a recording camera.
-    await vault.coordinator.async_refresh()
-    await hass.async_block_till_done()
-    assert hass.states.get(_entity(hass, "binary_sensor", "recording")).state == STATE_ON
-    assert hass.states.get(_entity(hass, "switch", "record")).state == STATE_ON
-    # Last segment changes every 10 s: disabled until the owner turns it on.
-    last_segment = er.async_get(hass).async_get(_entity(hass, "sensor", "last_segment"))
-    assert last_segment.disabled_by is er.RegistryEntryDisabler.INTEGRATION
-    assert float(hass.states.get(_entity(hass, "sensor", "footage_size")).state) > 0
-    camera_state = hass.states.get(_entity(hass, "camera", "camera"))
-    assert camera_state.state != STATE_UNAVAILABLE
-    assert doorbell.url not in json.dumps(dict(camera_state.attributes))
+    await _assert_the_entities_show_a_recording_camera(hass, vault, doorbell)
 
     # SIGKILL the recorder process: recording resumes within seconds and the gap is at most one
     # segment. The resumed footage's own start is measured, not how long the test waited for its
@@ -110,6 +85,57 @@ async def test_records_indexes_and_survives_sigkill(
     assert max(gaps) <= SEGMENT_SECONDS * 1_000_000, gaps
     assert recorder.restarts >= 1
 
+    await _assert_the_media_panel_plays_a_clip(hass, hass_client)
+
+    # Unload stops ffmpeg; its open segment is finished and indexed.
+    pid = recorder.pid
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    assert pid is not None
+    with pytest.raises(ProcessLookupError):
+        os.kill(pid, 0)
+
+
+async def _assert_indexed_segments_as_recorded(
+    vault: DoorbellVault, storage: Path, camera: str, started: float
+) -> None:
+    """At least two finished segments, indexed as they are on disk, back to back, placed in UTC."""
+    found = await _segments(vault, camera)
+    assert len(found) >= 2
+    for segment in found:
+        path = storage / segment.path
+        assert path.parent.parent.parent.name == camera
+        assert segment.bytes == path.stat().st_size > 0
+        probe = ffprobe(path)
+        duration = float(probe["format"]["duration"])
+        assert abs(duration - (segment.end_us - segment.start_us) / 1e6) < 1.0
+        assert {s["codec_name"] for s in probe["streams"]} == {"h264", "aac"}
+        assert SEGMENT_SECONDS - 1 <= duration <= SEGMENT_SECONDS + 2.5
+        # Named and placed in UTC, close to the wall clock.
+        assert started - 5 <= segment.start_us / 1e6 <= time.time()
+    for before, after in itertools.pairwise(found):
+        assert abs(after.start_us - before.end_us) <= GOP_US
+
+
+async def _assert_the_entities_show_a_recording_camera(
+    hass: HomeAssistant, vault: DoorbellVault, doorbell: simulator.SimulatedDoorbell
+) -> None:
+    # Entities show a recording camera.
+    await vault.coordinator.async_refresh()
+    await hass.async_block_till_done()
+    assert hass.states.get(_entity(hass, "binary_sensor", "recording")).state == STATE_ON
+    assert hass.states.get(_entity(hass, "switch", "record")).state == STATE_ON
+    # Last segment changes every 10 s: disabled until the owner turns it on.
+    last_segment = er.async_get(hass).async_get(_entity(hass, "sensor", "last_segment"))
+    assert last_segment.disabled_by is er.RegistryEntryDisabler.INTEGRATION
+    assert float(hass.states.get(_entity(hass, "sensor", "footage_size")).state) > 0
+    camera_state = hass.states.get(_entity(hass, "camera", "camera"))
+    assert camera_state.state != STATE_UNAVAILABLE
+    assert doorbell.url not in json.dumps(dict(camera_state.attributes))
+
+
+async def _assert_the_media_panel_plays_a_clip(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator
+) -> None:
     # The Media panel browses cameras → days → hours → clips and plays through the signed view.
     from homeassistant.components import media_source
 
@@ -125,13 +151,6 @@ async def test_records_indexes_and_survives_sigkill(
     response = await client.get(played.url, headers={"Range": "bytes=0-99"})
     assert response.status == 206
     assert len(await response.read()) == 100
-
-    # Unload stops ffmpeg; its open segment is finished and indexed.
-    pid = recorder.pid
-    assert await hass.config_entries.async_unload(entry.entry_id)
-    assert pid is not None
-    with pytest.raises(ProcessLookupError):
-        os.kill(pid, 0)
 
 
 async def test_camera_offline_goes_unavailable_then_recovers(

@@ -74,6 +74,24 @@ async def _count(entry: MockConfigEntry, table: str) -> int:
     return await store.async_call(lambda db: db.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0])
 
 
+async def _assert_the_audit_chain_holds_a_received_and_declined_request(hass: HomeAssistant) -> None:
+    """The services verify and export the chain: received, held, declined, released, each linked."""
+    audit = await hass.services.async_call(DOMAIN, "verify_audit", {}, blocking=True, return_response=True)
+    assert audit["ok"] is True
+    assert audit["entries"] == 4
+    exported = await hass.services.async_call(DOMAIN, "export_audit", {}, blocking=True, return_response=True)
+    assert Path(exported["path"]).stat().st_mode & 0o777 == 0o600
+    lines = Path(exported["path"]).read_text().splitlines()
+    assert [json.loads(line)["kind"] for line in lines] == [
+        "request_received",
+        "hold_placed",
+        "request_declined",
+        "hold_released",
+    ]
+    assert json.loads(lines[-1])["hash"] == exported["head"] == audit["head"]
+    assert json.loads(lines[1])["prev"] == json.loads(lines[0])["hash"]
+
+
 async def test_service_request_is_pending_held_announced_and_declined(
     hass: HomeAssistant, hub: MockConfigEntry
 ) -> None:
@@ -123,20 +141,7 @@ async def test_service_request_is_pending_held_announced_and_declined(
     assert f"doorbell_vault_{request_id}" not in _async_get_or_create_notifications(hass)
     with pytest.raises(ServiceValidationError):
         await hass.services.async_call(DOMAIN, "decline_request", {"request_id": request_id}, blocking=True)
-    audit = await hass.services.async_call(DOMAIN, "verify_audit", {}, blocking=True, return_response=True)
-    assert audit["ok"] is True
-    assert audit["entries"] == 4
-    exported = await hass.services.async_call(DOMAIN, "export_audit", {}, blocking=True, return_response=True)
-    assert Path(exported["path"]).stat().st_mode & 0o777 == 0o600
-    lines = Path(exported["path"]).read_text().splitlines()
-    assert [json.loads(line)["kind"] for line in lines] == [
-        "request_received",
-        "hold_placed",
-        "request_declined",
-        "hold_released",
-    ]
-    assert json.loads(lines[-1])["hash"] == exported["head"] == audit["head"]
-    assert json.loads(lines[1])["prev"] == json.loads(lines[0])["hash"]
+    await _assert_the_audit_chain_holds_a_received_and_declined_request(hass)
 
 
 @pytest.mark.parametrize(

@@ -263,6 +263,19 @@ async def test_list_with_a_thousand_requests_and_ten_thousand_downloads(
 # requests/get, preview and decide ----------------------------------------------------------------------
 
 
+async def _assert_an_area_far_away_misses_the_home_and_none_is_unknown(
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Client
+) -> None:
+    # Far away: the area misses the home; no area at all: unknown.
+    away = (await _submit(hass, hub, latitude=HOME[0] + 0.01, longitude=HOME[1], radius_m=100))["request_id"]
+    far = await ws.result({"type": f"{DOMAIN}/requests/get", "request_id": away})
+    assert far["home_in_area"] is False
+    assert far["problems"] == ["area_excludes_home"]
+    plain = (await _submit(hass, hub))["request_id"]
+    nowhere = await ws.result({"type": f"{DOMAIN}/requests/get", "request_id": plain})
+    assert (nowhere["distance_m"], nowhere["home_in_area"]) == (None, None)
+
+
 async def test_get_shows_each_cameras_footage_and_gaps_and_the_area(
     hass: HomeAssistant, hub: MockConfigEntry, ws: Client, hass_client: ClientSessionGenerator
 ) -> None:
@@ -319,14 +332,7 @@ async def test_get_shows_each_cameras_footage_and_gaps_and_the_area(
         == (await vault.store.async_call(segments.get, front["segments"][0]["id"])).bytes
     )  # type: ignore[union-attr]
 
-    # Far away: the area misses the home; no area at all: unknown.
-    away = (await _submit(hass, hub, latitude=HOME[0] + 0.01, longitude=HOME[1], radius_m=100))["request_id"]
-    far = await ws.result({"type": f"{DOMAIN}/requests/get", "request_id": away})
-    assert far["home_in_area"] is False
-    assert far["problems"] == ["area_excludes_home"]
-    plain = (await _submit(hass, hub))["request_id"]
-    nowhere = await ws.result({"type": f"{DOMAIN}/requests/get", "request_id": plain})
-    assert (nowhere["distance_m"], nowhere["home_in_area"]) == (None, None)
+    await _assert_an_area_far_away_misses_the_home_and_none_is_unknown(hass, hub, ws)
     assert await ws.error({"type": f"{DOMAIN}/requests/get", "request_id": "nope"}) == "not_found"
 
 
@@ -378,6 +384,69 @@ async def test_preview_estimates_from_the_index_and_never_widens(
     assert not (vault.storage / "shares").exists() or not any((vault.storage / "shares").iterdir())
 
 
+async def _assert_holds_cover_the_narrowed_window_of(
+    vault: DoorbellVault, hub: MockConfigEntry, request_id: str, front: str
+) -> None:
+    # The holds cover the narrowed window of the chosen camera only.
+    held = [h for h in await vault.store.async_call(holds.every) if h.ref == request_id]
+    assert [(h.camera, h.reason) for h in held] == [(front, "share")]
+    assert held[0].start_us == int(_at(hub, 6).timestamp() * 1_000_000)
+    assert held[0].end_us == int(_at(hub, 24).timestamp() * 1_000_000)
+
+
+async def _download_the_narrowed_package(client: Any, url: str, hub: MockConfigEntry, folder: Path) -> bytes:
+    """The package of Front door's seconds 7..19 (asked: -5..35), downloaded and checked; its bytes."""
+    response = await client.post(URL(url).path, headers={"User-Agent": "agency-fetch/1"})
+    assert response.status == 200
+    body = await response.read()
+    with zipfile.ZipFile(io.BytesIO(body)) as archive:
+        archive.extractall(folder)
+    manifest = json.loads((folder / "manifest.json").read_text())
+    assert [f["camera"] for f in manifest["files"]] == ["Front door"]
+    assert manifest["window"] == {"start": _at(hub, 7).isoformat(), "end": _at(hub, 19).isoformat()}
+    assert manifest["include_audio"] is True
+    duration = float(ffprobe(folder / "front-door.mp4")["format"]["duration"])
+    assert 12 - 0.1 <= duration <= 12 + GOP_S
+    custody = (folder / "CHAIN_OF_CUSTODY.txt").read_text()
+    assert f"Window asked:   {_at(hub, -5).isoformat()} to {_at(hub, 35).isoformat()}" in custody
+    assert f"Window shared:  {_at(hub, 7).isoformat()} to {_at(hub, 19).isoformat()}" in custody
+    return body
+
+
+async def _assert_the_download_is_logged_live_and_audited(
+    ws: Client, vault: DoorbellVault, request_id: str, body: bytes
+) -> None:
+    # The download appears in the log, live and in the request's detail; the audit chain has it too.
+    get = {"type": f"{DOMAIN}/requests/get", "request_id": request_id}
+
+    async def logged() -> bool:
+        return bool((await ws.result(get))["downloads"])
+
+    await wait_for(logged, timeout=10, step=0.05)  # written once the response has ended
+    # The download is announced as a change of the shared request (a late progress event of the build,
+    # announced before it, may still be in the socket's queue: it is passed over).
+    async with asyncio.timeout(10):
+        while (await ws.event_for(request_id))["status"] != "shared":
+            pass
+    detail = await ws.result(get)
+    assert len(detail["downloads"]) == 1
+    download = detail["downloads"][0]
+    assert download["completed"] is True
+    assert download["bytes"] == len(body)
+    assert download["user_agent"] == "agency-fetch/1"
+    assert download["remote"] == "127.0.0.1"
+    share = detail["share"]
+    assert (share["downloads"], share["max_downloads"], share["ended"]) == (1, 2, None)
+    assert [f["name"] for f in share["files"]] == ["front-door.mp4"]
+    assert set(share["files"][0]) == {"name", "camera", "bytes", "sha256", "start", "end"}
+    audited = await vault.store.async_call(
+        lambda db: db.execute(
+            "SELECT COUNT(*) FROM audit WHERE kind = 'share_downloaded' AND ref = ?", (request_id,)
+        ).fetchone()[0]
+    )
+    assert audited == 1
+
+
 async def test_share_one_camera_of_a_narrowed_window_then_watch_downloads_and_revoke(
     hass: HomeAssistant,
     hub: MockConfigEntry,
@@ -412,60 +481,13 @@ async def test_share_one_camera_of_a_narrowed_window_then_watch_downloads_and_re
     assert timedelta(hours=4, minutes=59) < expires - dt_util.utcnow() <= timedelta(hours=5)
     assert any(e["progress"] == "cutting Front door (1/1)" for e in ws.events)
 
-    # The holds cover the narrowed window of the chosen camera only.
-    held = [h for h in await vault.store.async_call(holds.every) if h.ref == request_id]
-    assert [(h.camera, h.reason) for h in held] == [(front, "share")]
-    assert held[0].start_us == int(_at(hub, 6).timestamp() * 1_000_000)
-    assert held[0].end_us == int(_at(hub, 24).timestamp() * 1_000_000)
+    await _assert_holds_cover_the_narrowed_window_of(vault, hub, request_id, front)
 
     ws.events.clear()
     client = await hass_client_no_auth()
-    response = await client.post(
-        URL(shared["share"]["share_url"]).path, headers={"User-Agent": "agency-fetch/1"}
-    )
-    assert response.status == 200
-    body = await response.read()
-    with zipfile.ZipFile(io.BytesIO(body)) as archive:
-        archive.extractall(tmp_path)
-    manifest = json.loads((tmp_path / "manifest.json").read_text())
-    assert [f["camera"] for f in manifest["files"]] == ["Front door"]
-    assert manifest["window"] == {"start": _at(hub, 7).isoformat(), "end": _at(hub, 19).isoformat()}
-    assert manifest["include_audio"] is True
-    duration = float(ffprobe(tmp_path / "front-door.mp4")["format"]["duration"])
-    assert 12 - 0.1 <= duration <= 12 + GOP_S
-    custody = (tmp_path / "CHAIN_OF_CUSTODY.txt").read_text()
-    assert f"Window asked:   {_at(hub, -5).isoformat()} to {_at(hub, 35).isoformat()}" in custody
-    assert f"Window shared:  {_at(hub, 7).isoformat()} to {_at(hub, 19).isoformat()}" in custody
+    body = await _download_the_narrowed_package(client, shared["share"]["share_url"], hub, tmp_path)
 
-    # The download appears in the log, live and in the request's detail; the audit chain has it too.
-    get = {"type": f"{DOMAIN}/requests/get", "request_id": request_id}
-
-    async def logged() -> bool:
-        return bool((await ws.result(get))["downloads"])
-
-    await wait_for(logged, timeout=10, step=0.05)  # written once the response has ended
-    # The download is announced as a change of the shared request (a late progress event of the build,
-    # announced before it, may still be in the socket's queue: it is passed over).
-    async with asyncio.timeout(10):
-        while (await ws.event_for(request_id))["status"] != "shared":
-            pass
-    detail = await ws.result(get)
-    assert len(detail["downloads"]) == 1
-    download = detail["downloads"][0]
-    assert download["completed"] is True
-    assert download["bytes"] == len(body)
-    assert download["user_agent"] == "agency-fetch/1"
-    assert download["remote"] == "127.0.0.1"
-    share = detail["share"]
-    assert (share["downloads"], share["max_downloads"], share["ended"]) == (1, 2, None)
-    assert [f["name"] for f in share["files"]] == ["front-door.mp4"]
-    assert set(share["files"][0]) == {"name", "camera", "bytes", "sha256", "start", "end"}
-    audited = await vault.store.async_call(
-        lambda db: db.execute(
-            "SELECT COUNT(*) FROM audit WHERE kind = 'share_downloaded' AND ref = ?", (request_id,)
-        ).fetchone()[0]
-    )
-    assert audited == 1
+    await _assert_the_download_is_logged_live_and_audited(ws, vault, request_id, body)
 
     revoke = {"type": f"{DOMAIN}/requests/decide", "request_id": request_id, "decision": "revoke"}
     assert (await ws.result(revoke))["status"] == "revoked"
@@ -527,18 +549,7 @@ async def test_decline_always_and_the_subscription_outlives_the_reload(
 # Audit and the report ----------------------------------------------------------------------------
 
 
-async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
-    hass: HomeAssistant,
-    hub: MockConfigEntry,
-    ws: Client,
-    hass_client: ClientSessionGenerator,
-    hass_read_only_access_token: str,
-) -> None:
-    vault: DoorbellVault = hub.runtime_data
-    declined = (await _submit(hass, hub))["request_id"]
-    await ws.result({"type": f"{DOMAIN}/requests/decide", "request_id": declined, "decision": "decline"})
-    await _submit(hass, hub, legal_basis="subpoena")
-
+async def _assert_the_fingerprint_shown_is_the_signing_keys(ws: Client, vault: DoorbellVault) -> None:
     # The fingerprint the Audit view shows, to give each agency once (as diagnostics and packages carry it).
     key = (await ws.result({"type": f"{DOMAIN}/audit/fingerprint"}))["fingerprint"]
     assert vault.shares.public_key is not None
@@ -547,30 +558,11 @@ async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
     assert key["words"].split() == [WORDS[b] for b in bytes.fromhex(digest)[:16]]
     assert key == vault.shares.fingerprint
 
-    verified = await ws.result({"type": f"{DOMAIN}/audit/verify"})
-    assert verified["ok"] is True
-    assert verified["problem"] is None
-    assert len(verified["head"]) == 64
-    exported = await ws.result({"type": f"{DOMAIN}/audit/export"})
-    assert (exported["ok"], exported["entries"], exported["head"]) == (
-        True,
-        verified["entries"],
-        verified["head"],
-    )
-    assert Path(exported["path"]).parent == vault.storage / "exports"
-    assert Path(exported["path"]).stat().st_mode & 0o777 == 0o600  # private from the moment it exists
-    admin = await hass_client()
-    response = await admin.get(exported["url"])
-    assert response.status == 200
-    lines = (await response.text()).splitlines()
-    assert len(lines) == verified["entries"]
-    assert json.loads(lines[-1])["hash"] == verified["head"]
-    reader = await hass_client(hass_read_only_access_token)
-    assert (await reader.get(exported["url"])).status == 401
-    assert (await admin.get("/api/doorbell_vault/export/doorbell_vault.db")).status == 404
-    assert (await admin.get("/api/doorbell_vault/export/..%2Fdoorbell_vault.db")).status in (400, 404)
-    assert (await admin.get("/api/doorbell_vault/export/audit-20000101T000000Z.jsonl")).status == 404
 
+async def _assert_the_report_counts_and_downloads_for_admins_only(
+    ws: Client, admin: Any, reader: Any
+) -> None:
+    """The transparency report of one declined and one pending request; its files for admins only."""
     report = await ws.result({"type": f"{DOMAIN}/report"})
     month = f"{dt_util.utcnow():%Y-%m}"
     assert report["by_month"] == [
@@ -601,6 +593,8 @@ async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
     )
     assert later["by_month"] == []
 
+
+async def _assert_an_edited_or_missing_entry_is_named(ws: Client, vault: DoorbellVault) -> None:
     # An edited entry is named: its number, kind and what is wrong.
     await vault.store.async_call(lambda db: db.execute("UPDATE audit SET data = '{}' WHERE seq = 2"))
     broken = await ws.result({"type": f"{DOMAIN}/audit/verify"})
@@ -612,6 +606,49 @@ async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
     await vault.store.async_call(lambda db: db.execute("DELETE FROM audit WHERE seq = 2"))
     missing = await ws.result({"type": f"{DOMAIN}/audit/verify"})
     assert missing["problem"] == {"seq": 2, "kind": None, "reason": "missing"}
+
+
+async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    ws: Client,
+    hass_client: ClientSessionGenerator,
+    hass_read_only_access_token: str,
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    declined = (await _submit(hass, hub))["request_id"]
+    await ws.result({"type": f"{DOMAIN}/requests/decide", "request_id": declined, "decision": "decline"})
+    await _submit(hass, hub, legal_basis="subpoena")
+
+    await _assert_the_fingerprint_shown_is_the_signing_keys(ws, vault)
+
+    verified = await ws.result({"type": f"{DOMAIN}/audit/verify"})
+    assert verified["ok"] is True
+    assert verified["problem"] is None
+    assert len(verified["head"]) == 64
+    exported = await ws.result({"type": f"{DOMAIN}/audit/export"})
+    assert (exported["ok"], exported["entries"], exported["head"]) == (
+        True,
+        verified["entries"],
+        verified["head"],
+    )
+    assert Path(exported["path"]).parent == vault.storage / "exports"
+    assert Path(exported["path"]).stat().st_mode & 0o777 == 0o600  # private from the moment it exists
+    admin = await hass_client()
+    response = await admin.get(exported["url"])
+    assert response.status == 200
+    lines = (await response.text()).splitlines()
+    assert len(lines) == verified["entries"]
+    assert json.loads(lines[-1])["hash"] == verified["head"]
+    reader = await hass_client(hass_read_only_access_token)
+    assert (await reader.get(exported["url"])).status == 401
+    assert (await admin.get("/api/doorbell_vault/export/doorbell_vault.db")).status == 404
+    assert (await admin.get("/api/doorbell_vault/export/..%2Fdoorbell_vault.db")).status in (400, 404)
+    assert (await admin.get("/api/doorbell_vault/export/audit-20000101T000000Z.jsonl")).status == 404
+
+    await _assert_the_report_counts_and_downloads_for_admins_only(ws, admin, reader)
+
+    await _assert_an_edited_or_missing_entry_is_named(ws, vault)
 
 
 async def test_each_request_says_whether_its_sender_was_verified(

@@ -89,59 +89,33 @@ def _boxes(path: Path) -> list[str]:
     return names
 
 
-async def test_share_two_of_three_cameras_download_and_verify(
-    hass: HomeAssistant,
-    hub: MockConfigEntry,
-    hass_client_no_auth: ClientSessionGenerator,
-    tmp_path: Path,
-) -> None:
-    vault: DoorbellVault = hub.runtime_data
-    decided = async_capture_events(hass, EVENT_DECIDED)
-    request_id = await submit_request(hass, hub, 7, 19)  # 12 s across three segments
-    shared = await share_request(hass, request_id, cameras=["Front door", "back door"], max_downloads=2)
+PACKAGE_NAMES = [
+    "front-door.mp4",
+    "back-door.mp4",
+    "manifest.json",
+    "manifest.json.sig",
+    "SHA256SUMS",
+    "CHAIN_OF_CUSTODY.txt",
+    "public_key.pem",
+    "verify_package.py",
+    "verify.html",
+]
 
-    assert shared["status"] == "shared"
-    assert {f["camera"] for f in shared["files"]} == {"Front door", "Back door"}
-    assert decided[-1].data == {"request_id": request_id, "decision": "shared", "decided_by": "user"}
-    token_path = URL(shared["share_url"]).path
-    assert token_path.startswith("/api/doorbell_vault/share/")
-    token = token_path.rsplit("/", 1)[1]
+
+async def _assert_only_the_tokens_hash_is_stored(vault: DoorbellVault, token: str) -> None:
     stored = await vault.store.async_call(
         lambda db: db.execute("SELECT token_hash FROM shares").fetchone()[0]
     )
     assert stored == hashlib.sha256(token.encode()).hexdigest()
     assert token not in (vault.storage / "doorbell_vault.db").read_bytes().decode("latin-1")
 
-    client = await hass_client_no_auth()
-    manifest_response = await client.get(f"{token_path}/manifest.json")
-    assert manifest_response.status == 200
-    page = await client.get(token_path)
-    assert page.status == 200
-    assert page.headers["Content-Type"].startswith("text/html")
-    response = await client.post(token_path, headers={"User-Agent": "agency-downloader/1.0"})
-    assert response.status == 200
-    assert response.headers["Content-Type"] == "application/zip"
-    body = await response.read()
-    folder = unzip(body, tmp_path / "package")
 
-    manifest = json.loads((folder / "manifest.json").read_bytes())
-    assert manifest == await manifest_response.json()
+def _assert_files_hashes_and_signature_verify(folder: Path, manifest: dict[str, Any]) -> Ed25519PublicKey:
+    """Every file matches the manifest, sha256sum agrees, and the signature verifies (ours and openssl's);
+    the package's public key."""
     names = sorted(p.name for p in folder.iterdir())
-    assert names == sorted(
-        [
-            "front-door.mp4",
-            "back-door.mp4",
-            "manifest.json",
-            "manifest.json.sig",
-            "SHA256SUMS",
-            "CHAIN_OF_CUSTODY.txt",
-            "public_key.pem",
-            "verify_package.py",
-            "verify.html",
-        ]
-    )
+    assert names == sorted(PACKAGE_NAMES)
     assert not any("garage" in name for name in names)
-    # Every file matches the manifest, sha256sum agrees, and the signature verifies.
     for described in manifest["files"]:
         data = (folder / described["name"]).read_bytes()
         assert hashlib.sha256(data).hexdigest() == described["sha256"]
@@ -163,11 +137,13 @@ async def test_share_two_of_three_cameras_download_and_verify(
     )
     assert openssl.returncode == 0, openssl.stdout + openssl.stderr
     assert package_problems(folder) == []
-    diagnostics = await async_get_config_entry_diagnostics(hass, hub)
-    assert diagnostics["sharing"]["public_key"] == manifest["signature"]["public_key"]
-    assert diagnostics["sharing"]["fingerprint"] == manifest["signature"]["fingerprint"]
+    return key
 
-    # What was asked, who decided, and nothing that locates the household.
+
+async def _assert_the_manifest_says_who_decided_never_where(
+    vault: DoorbellVault, folder: Path, manifest: dict[str, Any]
+) -> None:
+    """What was asked, who decided, and nothing that locates the household."""
     assert manifest["request"]["agency"] == "Springfield PD"
     assert manifest["request"]["case_number"] == "2026-0042"
     assert manifest["request"]["legal_basis"] == "warrant"
@@ -183,7 +159,9 @@ async def test_share_two_of_three_cameras_download_and_verify(
         assert private not in text
     assert "Springfield PD" in (folder / "CHAIN_OF_CUSTODY.txt").read_text()
 
-    # Stream copy from the keyframe at or before the window: [12 s, 12 s + one GOP], no audio.
+
+def _assert_clips_are_the_window_from_a_keyframe(folder: Path, manifest: dict[str, Any]) -> None:
+    """Stream copy from the keyframe at or before the window: [12 s, 12 s + one GOP], no audio."""
     window = 12.0
     for described in manifest["files"]:
         duration, streams = _probe(folder / described["name"])
@@ -194,7 +172,8 @@ async def test_share_two_of_three_cameras_download_and_verify(
         assert described["starts_before_window_s"] <= GOP_S
         assert abs(described["duration_s"] - duration) < 0.01
 
-    # One byte changed in any file fails the check.
+
+def _assert_one_changed_byte_anywhere_fails(folder: Path, key: Ed25519PublicKey) -> None:
     for path in sorted(folder.iterdir()):
         original = path.read_bytes()
         flipped = bytearray(original)
@@ -207,24 +186,10 @@ async def test_share_two_of_three_cameras_download_and_verify(
         path.write_bytes(original)
     assert package_problems(folder) == []
 
-    # The download is in the audit log (written as the response ends).
-    await wait_for(lambda: audit_entries(vault, "share_downloaded"), timeout=10, step=0.05)
-    downloads = await audit_entries(vault, "share_downloaded")
-    assert downloads == [
-        {
-            "remote": "127.0.0.1",
-            "user_agent": "agency-downloader/1.0",
-            "bytes": len(body),
-            "completed": True,
-            "download": 1,
-            "of": 2,
-        }
-    ]
-    assert len(await audit_entries(vault, "share_manifest_viewed")) == 1
 
-    # Retention never prunes footage under the share; the unshared camera's is fair game.
+async def _assert_retention_prunes_only_the_unshared_camera(vault: DoorbellVault, now_us: int) -> None:
+    """Retention never prunes footage under the share; the unshared camera's is fair game."""
     garage = _camera_id(vault, "Garage")
-    now_us = int(dt_util.utcnow().timestamp() * 1_000_000)
     tiny = Retention(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
     await vault.store.async_job(prune, vault.store, vault.storage, tiny, now_us)
     for camera_id in vault.cameras:
@@ -235,8 +200,12 @@ async def test_share_two_of_three_cameras_download_and_verify(
             assert len(left) == 3
             assert all((vault.storage / s.path).exists() for s in left)
 
-    # The second download is the last: the share ends, its files go, the holds lapse later.
-    # A scanner's GET spends nothing; only completed downloads count.
+
+async def _assert_the_last_download_ends_the_share(
+    hass: HomeAssistant, vault: DoorbellVault, client: Any, token_path: str, request_id: str, now_us: int
+) -> None:
+    """The second download is the last: the share ends, its files go, the holds lapse later. A scanner's
+    GET spends nothing; only completed downloads count."""
     assert (await client.get(token_path)).status == 200
     second = await client.post(token_path)
     assert second.status == 200
@@ -256,10 +225,112 @@ async def test_share_two_of_three_cameras_download_and_verify(
     assert report.attributes["downloads"] == 2
 
 
+async def test_share_two_of_three_cameras_download_and_verify(
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    hass_client_no_auth: ClientSessionGenerator,
+    tmp_path: Path,
+) -> None:
+    vault: DoorbellVault = hub.runtime_data
+    decided = async_capture_events(hass, EVENT_DECIDED)
+    request_id = await submit_request(hass, hub, 7, 19)  # 12 s across three segments
+    shared = await share_request(hass, request_id, cameras=["Front door", "back door"], max_downloads=2)
+
+    assert shared["status"] == "shared"
+    assert {f["camera"] for f in shared["files"]} == {"Front door", "Back door"}
+    assert decided[-1].data == {"request_id": request_id, "decision": "shared", "decided_by": "user"}
+    token_path = URL(shared["share_url"]).path
+    assert token_path.startswith("/api/doorbell_vault/share/")
+    await _assert_only_the_tokens_hash_is_stored(vault, token_path.rsplit("/", 1)[1])
+
+    client = await hass_client_no_auth()
+    manifest_response = await client.get(f"{token_path}/manifest.json")
+    assert manifest_response.status == 200
+    page = await client.get(token_path)
+    assert page.status == 200
+    assert page.headers["Content-Type"].startswith("text/html")
+    response = await client.post(token_path, headers={"User-Agent": "agency-downloader/1.0"})
+    assert response.status == 200
+    assert response.headers["Content-Type"] == "application/zip"
+    body = await response.read()
+    folder = unzip(body, tmp_path / "package")
+
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    assert manifest == await manifest_response.json()
+    key = _assert_files_hashes_and_signature_verify(folder, manifest)
+    diagnostics = await async_get_config_entry_diagnostics(hass, hub)
+    assert diagnostics["sharing"]["public_key"] == manifest["signature"]["public_key"]
+    assert diagnostics["sharing"]["fingerprint"] == manifest["signature"]["fingerprint"]
+    await _assert_the_manifest_says_who_decided_never_where(vault, folder, manifest)
+    _assert_clips_are_the_window_from_a_keyframe(folder, manifest)
+    _assert_one_changed_byte_anywhere_fails(folder, key)
+
+    # The download is in the audit log (written as the response ends).
+    await wait_for(lambda: audit_entries(vault, "share_downloaded"), timeout=10, step=0.05)
+    downloads = await audit_entries(vault, "share_downloaded")
+    assert downloads == [
+        {
+            "remote": "127.0.0.1",
+            "user_agent": "agency-downloader/1.0",
+            "bytes": len(body),
+            "completed": True,
+            "download": 1,
+            "of": 2,
+        }
+    ]
+    assert len(await audit_entries(vault, "share_manifest_viewed")) == 1
+
+    now_us = int(dt_util.utcnow().timestamp() * 1_000_000)
+    await _assert_retention_prunes_only_the_unshared_camera(vault, now_us)
+    await _assert_the_last_download_ends_the_share(hass, vault, client, token_path, request_id, now_us)
+
+
 async def _not_found(client: Any, path: str) -> tuple[int, str, dict[str, str]]:
     response = await client.get(path)
     headers = {k: v for k, v in response.headers.items() if k.lower() not in {"date"}}
     return response.status, await response.text(), headers
+
+
+async def _exhaust(vault: DoorbellVault, client: Any, path: str) -> None:
+    """The one download a share allows, and the share ended as exhausted."""
+    only = await client.post(path)
+    assert only.status == 200
+    await only.read()
+
+    async def exhausted() -> bool:
+        shares = await vault.lifecycle.async_shares()
+        return any(s.end_reason == "exhausted" for s in shares)
+
+    await wait_for(exhausted, timeout=10, step=0.05)
+
+
+async def _revoke_once(hass: HomeAssistant, vault: DoorbellVault, request_id: str) -> None:
+    """A share revoked by the service: its files go; a second revocation is refused."""
+    revoked = await hass.services.async_call(
+        DOMAIN, "revoke_share", {"request_id": request_id}, blocking=True, return_response=True
+    )
+    assert revoked == {"request_id": request_id, "status": "revoked"}
+    assert not (vault.storage / "shares" / request_id).exists()
+    with pytest.raises(ServiceValidationError):
+        await hass.services.async_call(DOMAIN, "revoke_share", {"request_id": request_id}, blocking=True)
+
+
+async def _assert_climbing_out_never_reaches_the_share_view(client: Any, token: str) -> None:
+    # Dot segments that climb out of the share path never reach the share view: Home Assistant's own 404.
+    for path in (
+        "/api/doorbell_vault/share/%2e%2e/%2e%2e/.signing_key",
+        f"/api/doorbell_vault/share/{token}/../../.signing_key",
+    ):
+        status, text, _headers = await _not_found(client, path)
+        assert (status, text) == (404, "404: Not Found")
+    # Encoded traversal ("../" hidden as %2F or %2e%2e%2f) is refused by Home Assistant's own security
+    # filter before any view runs: 400, and nothing from the storage folder.
+    for path in (
+        "/api/doorbell_vault/share/..%2F..%2Fdoorbell_vault.db",
+        f"/api/doorbell_vault/share/{token}/%2e%2e%2f.webhook_secret",
+    ):
+        status, text, _headers = await _not_found(client, path)
+        assert (status, text) == (400, "400: Bad Request")
 
 
 async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_same_404(
@@ -274,26 +345,10 @@ async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_sa
         request_id = await submit_request(hass, hub, 7, 13)
         shared = await share_request(hass, request_id, cameras=["Garage"], max_downloads=1)
         paths[label] = (request_id, URL(shared["share_url"]).path)
-
     exhausted_path = paths["exhausted"][1]
-    only = await client.post(exhausted_path)  # the one download allowed
-    assert only.status == 200
-    await only.read()
-
-    async def exhausted() -> bool:
-        shares = await vault.lifecycle.async_shares()
-        return any(s.end_reason == "exhausted" for s in shares)
-
-    await wait_for(exhausted, timeout=10, step=0.05)
-
+    await _exhaust(vault, client, exhausted_path)
     revoked_id, revoked_path = paths["revoked"]
-    revoked = await hass.services.async_call(
-        DOMAIN, "revoke_share", {"request_id": revoked_id}, blocking=True, return_response=True
-    )
-    assert revoked == {"request_id": revoked_id, "status": "revoked"}
-    assert not (vault.storage / "shares" / revoked_id).exists()
-    with pytest.raises(ServiceValidationError):
-        await hass.services.async_call(DOMAIN, "revoke_share", {"request_id": revoked_id}, blocking=True)
+    await _revoke_once(hass, vault, revoked_id)
 
     # A share whose time ran out is refused even before its timer fires; then the timer ends it.
     await vault.store.async_call(
@@ -322,21 +377,7 @@ async def test_unknown_expired_revoked_exhausted_and_traversal_tokens_get_the_sa
             f"/api/doorbell_vault/share/{token}/manifest.json/../package.zip",
         )
     ]
-    # Dot segments that climb out of the share path never reach the share view: Home Assistant's own 404.
-    for path in (
-        "/api/doorbell_vault/share/%2e%2e/%2e%2e/.signing_key",
-        f"/api/doorbell_vault/share/{token}/../../.signing_key",
-    ):
-        status, text, _headers = await _not_found(client, path)
-        assert (status, text) == (404, "404: Not Found")
-    # Encoded traversal ("../" hidden as %2F or %2e%2e%2f) is refused by Home Assistant's own security
-    # filter before any view runs: 400, and nothing from the storage folder.
-    for path in (
-        "/api/doorbell_vault/share/..%2F..%2Fdoorbell_vault.db",
-        f"/api/doorbell_vault/share/{token}/%2e%2e%2f.webhook_secret",
-    ):
-        status, text, _headers = await _not_found(client, path)
-        assert (status, text) == (400, "400: Bad Request")
+    await _assert_climbing_out_never_reaches_the_share_view(client, token)
     assert lapsed == answers[0]
     assert all(answer == answers[0] for answer in answers), [
         (i, a[0]) for i, a in enumerate(answers) if a != answers[0]

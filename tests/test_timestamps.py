@@ -7,16 +7,18 @@ import shutil
 import subprocess
 from collections.abc import AsyncIterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from aiohttp import web
 from homeassistant.core import HomeAssistant
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.const import CONF_TSA_URL
 from custom_components.doorbell_vault.evidence.export import package_problems
 
-from .conftest import audit_entries, footage_hub, shared_package
+from .conftest import audit_entries, shared_package
 
 CONFIG = """
 [ req ]
@@ -103,20 +105,27 @@ def _ts_verify(data: Path, stamp: Path, tsa: Path) -> subprocess.CompletedProces
     )
 
 
+async def _package_stamped_by(
+    hass: HomeAssistant, entry: MockConfigEntry, client: Any, url: str, folder: Path
+) -> Path:
+    """The hub's footage shared with `url` as its timestamp authority; the unpacked package's folder."""
+    hass.config_entries.async_update_entry(entry, options={**entry.options, CONF_TSA_URL: url})
+    await hass.async_block_till_done()
+    unpacked, _manifest = await shared_package(hass, entry, client, folder)
+    return unpacked
+
+
 @pytest.mark.skipif(shutil.which("openssl") is None, reason="openssl is not installed")
 async def test_manifest_and_audit_head_are_timestamped(
     hass: HomeAssistant,
     hass_client_no_auth: ClientSessionGenerator,
-    storage: Path,
-    sample_segment: Path,
+    front_door_footage: MockConfigEntry,
     tmp_path: Path,
     authority: tuple[str, Path],
 ) -> None:
     url, tsa = authority
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
-    hass.config_entries.async_update_entry(entry, options={**entry.options, CONF_TSA_URL: url})
-    await hass.async_block_till_done()
-    folder, _manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
+    entry = front_door_footage
+    folder = await _package_stamped_by(hass, entry, await hass_client_no_auth(), url, tmp_path / "package")
 
     stamp = folder / "manifest.json.tsr"
     assert stamp.is_file()
@@ -136,23 +145,18 @@ async def test_manifest_and_audit_head_are_timestamped(
     (tmp_path / "head.bin").write_bytes(bytes.fromhex(noted["head"]))
     result = _ts_verify(tmp_path / "head.bin", head_stamp, tsa)
     assert result.returncode == 0, result.stdout + result.stderr
-    await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_an_unreachable_authority_does_not_stop_a_share(
     hass: HomeAssistant,
     hass_client_no_auth: ClientSessionGenerator,
-    storage: Path,
-    sample_segment: Path,
+    front_door_footage: MockConfigEntry,
     tmp_path: Path,
 ) -> None:
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
-    hass.config_entries.async_update_entry(
-        entry, options={**entry.options, CONF_TSA_URL: "http://127.0.0.1:1/tsa"}
-    )
-    await hass.async_block_till_done()
-    folder, _manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "package")
+    client = await hass_client_no_auth()
+    unreachable = "http://127.0.0.1:1/tsa"
+    folder = await _package_stamped_by(hass, front_door_footage, client, unreachable, tmp_path / "package")
     assert not (folder / "manifest.json.tsr").exists()
     assert package_problems(folder) == []
-    assert "cannot be reached" in (await audit_entries(entry.runtime_data, "timestamp_failed"))[0]["error"]
-    await hass.config_entries.async_unload(entry.entry_id)
+    failed = await audit_entries(front_door_footage.runtime_data, "timestamp_failed")
+    assert "cannot be reached" in failed[0]["error"]

@@ -7,6 +7,7 @@ from pathlib import Path
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.components.diagnostics import (
     get_diagnostics_for_config_entry,
 )
@@ -18,6 +19,18 @@ from custom_components.doorbell_vault.store import segments
 from devkit import simulator
 
 from .conftest import Offline, camera_subentry, make_hub
+
+
+async def _assert_diagnostics_never_show_the_cameras_credentials(
+    hass: HomeAssistant, hass_client: ClientSessionGenerator, entry: MockConfigEntry, url: str
+) -> None:
+    """Diagnostics never show the camera's credentials ("pa ss/word", also URL-encoded) or address."""
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    text = json.dumps(diagnostics)
+    assert "pa ss/word" not in text
+    assert "pa%20ss%2Fword" not in text
+    assert url not in text
+    assert diagnostics["cameras"][0]["subentry"]["password"] == "**REDACTED**"
 
 
 async def test_ring_and_motion_are_recorded_as_events(
@@ -74,13 +87,7 @@ async def test_ring_and_motion_are_recorded_as_events(
         assert ring_state.attributes["event_type"] == "ring"
         assert ring_state.attributes["source"] in {"binary_sensor.doorbell_button", "event.doorbird_ring"}
 
-        # Diagnostics never show the camera's credentials or address.
-        diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
-        text = json.dumps(diagnostics)
-        assert "pa ss/word" not in text
-        assert "pa%20ss%2Fword" not in text
-        assert doorbell.url not in text
-        assert diagnostics["cameras"][0]["subentry"]["password"] == "**REDACTED**"
+        await _assert_diagnostics_never_show_the_cameras_credentials(hass, hass_client, entry, doorbell.url)
         assert await hass.config_entries.async_unload(entry.entry_id)
     finally:
         doorbell.stop()

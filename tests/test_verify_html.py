@@ -18,7 +18,7 @@ from custom_components.doorbell_vault.diagnostics import async_get_config_entry_
 from custom_components.doorbell_vault.evidence import signing, verify_package
 from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS
 
-from .conftest import footage_hub, shared_package
+from .conftest import OnePackage, footage_hub, shared_package
 
 PAGE = Path(verify_package.__file__).with_name("verify.html")
 
@@ -149,16 +149,11 @@ async def test_verify_html_in_chromium(
 @pytest.mark.skipif(not Path(CHROMIUM).exists(), reason="Debian's chromium is not installed")
 @pytest.mark.timeout(240)
 async def test_verify_html_refuses_doctored_sets_and_starts_clean(
-    hass: HomeAssistant,
-    hass_client_no_auth: ClientSessionGenerator,
-    storage: Path,
-    sample_segment: Path,
-    tmp_path: Path,
+    hass: HomeAssistant, one_camera_package: OnePackage, tmp_path: Path
 ) -> None:
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
-    genuine, manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "genuine")
-    pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]["hex"]
-    await hass.config_entries.async_unload(entry.entry_id)
+    genuine, manifest = one_camera_package.folder, one_camera_package.manifest
+    pinned = one_camera_package.fingerprint["hex"]
+    await hass.config_entries.async_unload(one_camera_package.entry.entry_id)  # the browser has the machine
     clip = manifest["files"][0]["name"]
     full = clip.replace(".mp4", "-FULL.mp4")
     changed = tmp_path / "changed" / clip

@@ -16,7 +16,7 @@ from yarl import URL
 
 from custom_components.doorbell_vault.const import DOMAIN
 
-from .conftest import request_fields, submit_request
+from .conftest import request_fields, share_request, submit_request
 from .phones import add_phone
 
 
@@ -84,15 +84,7 @@ async def test_the_share_link_is_in_the_answer_never_in_a_notification_every_use
     hass: HomeAssistant, front_door_footage: MockConfigEntry, hass_admin_user: Any
 ) -> None:
     request_id = await submit_request(hass, front_door_footage, 1, 20)
-    shared = await hass.services.async_call(
-        DOMAIN,
-        "share_request",
-        {"request_id": request_id},
-        blocking=True,
-        return_response=True,
-        context=Context(user_id=hass_admin_user.id),
-    )
-    assert shared is not None
+    shared = await share_request(hass, request_id, Context(user_id=hass_admin_user.id))
     token = URL(str(shared["share_url"])).path.rsplit("/", 1)[1]
     notifications = hass.data["persistent_notification"]
     assert any("shared" in n["title"].lower() for n in notifications.values())
