@@ -82,6 +82,39 @@ async def _set(ws: Socket, camera_id: str, **data: Any) -> dict[str, Any]:
     return result
 
 
+async def _assert_invalid_masks_change_nothing(
+    vault: DoorbellVault, ws: Socket, front: str, stored: Any
+) -> None:
+    """Invalid masks: refused with the reason in words; nothing changes, nothing is logged."""
+    for bad, words in (
+        ({"regions": [{"shape": "rect", "points": [[0, 0], [1.5, 1]]}]}, "between 0 and 1"),
+        ({"regions": [{"shape": "circle", "points": []}]}, "rect or polygon"),
+        ({"regions": [], "standing": "masks"}, "at least one region"),
+        ({"regions": [NEIGHBOUR, NEIGHBOUR]}, "share an id"),
+    ):
+        error = await ws.error({"type": f"{DOMAIN}/cameras/masks/set", "camera_id": front, "masks": bad})
+        assert error["code"] == "invalid_masks", error
+        assert words in error["message"], error
+    assert (await vault.store.async_call(masks.get, front)) == stored
+    assert len(await audit_entries(vault, "masks_changed")) == 1
+    assert (await ws.error({"type": f"{DOMAIN}/cameras/masks", "camera_id": "Attic"}))["code"] == (
+        "unknown_camera"
+    )
+
+
+async def _assert_only_administrators(
+    hass: HomeAssistant, hass_ws_client: WebSocketGenerator, token: str, front: str
+) -> None:
+    """Only administrators see or change masks, or render a preview."""
+    reader = Socket(await hass_ws_client(hass, token))
+    for message in (
+        {"type": f"{DOMAIN}/cameras/masks", "camera_id": front},
+        {"type": f"{DOMAIN}/cameras/masks/set", "camera_id": front, "masks": {}},
+        {"type": f"{DOMAIN}/requests/redaction_preview", "request_id": "x", "camera_id": front},
+    ):
+        assert (await reader.error(message))["code"] == "unauthorized"
+
+
 async def test_masks_are_kept_checked_audited_and_go_with_their_camera(
     hass: HomeAssistant,
     hub: MockConfigEntry,
@@ -118,30 +151,8 @@ async def test_masks_are_kept_checked_audited_and_go_with_their_camera(
         "sha256": hashlib.sha256(masks.canonical(stored.masks).encode()).hexdigest(),
     }
 
-    # Invalid masks: refused with the reason in words; nothing changes, nothing is logged.
-    for bad, words in (
-        ({"regions": [{"shape": "rect", "points": [[0, 0], [1.5, 1]]}]}, "between 0 and 1"),
-        ({"regions": [{"shape": "circle", "points": []}]}, "rect or polygon"),
-        ({"regions": [], "standing": "masks"}, "at least one region"),
-        ({"regions": [NEIGHBOUR, NEIGHBOUR]}, "share an id"),
-    ):
-        error = await ws.error({"type": f"{DOMAIN}/cameras/masks/set", "camera_id": front, "masks": bad})
-        assert error["code"] == "invalid_masks", error
-        assert words in error["message"], error
-    assert (await vault.store.async_call(masks.get, front)) == stored
-    assert len(await audit_entries(vault, "masks_changed")) == 1
-    assert (await ws.error({"type": f"{DOMAIN}/cameras/masks", "camera_id": "Attic"}))["code"] == (
-        "unknown_camera"
-    )
-
-    # Only administrators.
-    reader = Socket(await hass_ws_client(hass, hass_read_only_access_token))
-    for message in (
-        {"type": f"{DOMAIN}/cameras/masks", "camera_id": front},
-        {"type": f"{DOMAIN}/cameras/masks/set", "camera_id": front, "masks": {}},
-        {"type": f"{DOMAIN}/requests/redaction_preview", "request_id": "x", "camera_id": front},
-    ):
-        assert (await reader.error(message))["code"] == "unauthorized"
+    await _assert_invalid_masks_change_nothing(vault, ws, front, stored)
+    await _assert_only_administrators(hass, hass_ws_client, hass_read_only_access_token, front)
 
     # Removing a camera removes its masks (audited).
     await _set(ws, back, regions=[STREET])

@@ -75,6 +75,7 @@ def test_panel_and_card_in_chromium(tmp_path: Path) -> None:
     _assert_downloads_revocation_and_declines(report)
     _assert_audit_and_transparency(report)
     _assert_phone_width_and_the_card(report)
+    _assert_masks_and_a_redacted_share(report["masks"])
     _keep_the_screenshots(shots)
 
 
@@ -148,18 +149,10 @@ def _assert_audit_and_transparency(report: dict[str, Any]) -> None:
     assert report["report_markdown_name"].endswith(".md")
 
 
-def _assert_phone_width_and_the_card(report: dict[str, Any]) -> None:
-    # Phone width: one column, players full width, nothing wider than the screen, Revoke reachable.
-    phone = report["phone"]
-    assert phone["inbox_overflow"] is False
-    assert phone["request_overflow"] is False
-    assert phone["player_width"] >= 330
-    assert phone["revoke_reachable"] is True
-    assert AGENCY
-
+def _assert_masks_and_a_redacted_share(masks: dict[str, Any]) -> None:
+    """Privacy masks drawn, saved and used by a redacted share whose package verifies."""
     # Privacy masks: drawn on the porch camera's still (a dragged rectangle, a clicked polygon, a rectangle
     # placed from the keyboard and kept clear), saved as the camera's standing choice.
-    masks = report["masks"]
     editor = masks["editor"]
     assert editor["still"] is True, masks
     assert editor["drawn"] == ["region blur", "region black", "region clear selected"]
@@ -199,6 +192,16 @@ def _assert_phone_width_and_the_card(report: dict[str, Any]) -> None:
     assert [f["camera"] for f in package["files"]] == ["Simulated porch"]
     assert package["files"][0]["redacted"] is True
     assert "provenance.json" in package["names"]
+
+
+def _assert_phone_width_and_the_card(report: dict[str, Any]) -> None:
+    # Phone width: one column, players full width, nothing wider than the screen, Revoke reachable.
+    phone = report["phone"]
+    assert phone["inbox_overflow"] is False
+    assert phone["request_overflow"] is False
+    assert phone["player_width"] >= 330
+    assert phone["revoke_reachable"] is True
+    assert AGENCY
 
     # The dashboard card (a dashboard made through Lovelace's API), at phone width: the webhook's request
     # appeared live with what a decision needs; Decline, confirmed in its dialog, declined it in the index.

@@ -26,7 +26,7 @@ from custom_components.doorbell_vault.redaction.regions import Region
 from devkit.screenshot import CHROMIUM
 
 from .conftest import footage_hub, shared_package
-from .test_verify_html import _check_in_chromium
+from .verify_page import check_in_chromium
 
 SYSTEM_PYTHON = "/usr/bin/python3"
 MASK = Region("r1", "rect", ((0.0, 0.0), (0.5, 0.5)), "black", "neighbour's window")
@@ -105,25 +105,10 @@ def _first_frame_luma(clip: Path) -> Any:
         return frame.to_ndarray(format="gray")
 
 
-@pytest.mark.timeout(240)
-async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to(
-    hass: HomeAssistant,
-    hass_client_no_auth: ClientSessionGenerator,
-    monkeypatch: pytest.MonkeyPatch,
-    storage: Path,
-    sample_segment: Path,
-    tmp_path: Path,
-) -> None:
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door", "Back door"))
-    _redact_front_door(monkeypatch)
-    genuine, manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "genuine")
-    pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]["hex"]
-    household_key = await hass.async_add_executor_job(signing.signing_key, storage)
-    kept = sorted(p.name for p in (storage / "shares").iterdir())
-    built = sorted(p.name for p in (storage / "shares" / kept[0]).iterdir())
-    await hass.config_entries.async_unload(entry.entry_id)
-
-    # The package: the redacted clip, its signed record and the household CA; no original, no scratch file.
+def _assert_the_package_holds_the_clip_and_its_record(
+    genuine: Path, manifest: dict[str, Any], built: list[str]
+) -> dict[str, Any]:
+    """The redacted clip, its signed record and the household CA; no original, no scratch file."""
     front, back = manifest["files"]
     assert (front["camera"], front["redacted"], "redacted" in back) == ("Front door", True, False)
     assert manifest["decision"]["redaction"] == {"Front door": "masks", "Back door": "originals"}
@@ -158,7 +143,11 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     custody = (genuine / "CHAIN_OF_CUSTODY.txt").read_text()
     assert "REDACTED (masks): re-encoded from the sealed original segments 01.mp4" in custody
     assert "provenance.json" in custody
-    # The household CA and its signer beside the signing key, owner-only; the CA is the package's anchor.
+    return dict(front)
+
+
+def _assert_the_household_ca_signs_and_is_the_anchor(storage: Path, genuine: Path) -> None:
+    """The household CA and its signer beside the signing key, owner-only; the CA is the package's anchor."""
     assert (storage / signing.KEY_FILE).is_file()
     for name in (
         c2pa_manifest.CA_KEY,
@@ -173,13 +162,11 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     assert signer.extensions.get_extension_for_class(x509.KeyUsage).value.digital_signature
     usages = signer.extensions.get_extension_for_class(x509.ExtendedKeyUsage).value
     assert {u.dotted_string for u in usages} == {"1.3.6.1.5.5.7.3.4", "1.3.6.1.5.5.7.3.36"}
-    # The mask reached the pixels (black top-left quarter), the rest of the picture did not.
-    luma = _first_frame_luma(genuine / front["name"])
-    assert luma[:100, :140].max() < 30
-    assert luma[140:, :150].mean() > 40
 
-    # Variants: one byte of the clip, one byte of the record, and a record re-signed by the household's own
-    # key (manifest too) that names other originals.
+
+def _doctored_copies(genuine: Path, tmp_path: Path, front: dict[str, Any], key: Any) -> dict[str, Path]:
+    """One byte of the clip, one byte of the record, a record re-signed by the household's own key (manifest
+    too) that names other originals, and the record taken out with the manifest re-signed."""
     variants = {name: tmp_path / name for name in ("clip", "record", "resigned", "stripped")}
     for folder in variants.values():
         shutil.copytree(genuine, folder)
@@ -189,8 +176,7 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     def other_originals(record: dict[str, Any]) -> None:
         record["clips"][0]["derived_from"][0]["file"] = "00.mp4"
 
-    _resign(variants["resigned"], household_key, other_originals)
-    # The record taken out and the manifest re-signed by the household's key: the clip still says "redacted".
+    _resign(variants["resigned"], key, other_originals)
     stripped = variants["stripped"]
     for name in ("provenance.json", "provenance.json.sig"):
         (stripped / name).unlink()
@@ -199,11 +185,13 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
         del listing["other_files"][name]
     body = (json.dumps(listing, indent=2) + "\n").encode()
     (stripped / "manifest.json").write_bytes(body)
-    (stripped / "manifest.json.sig").write_bytes(household_key.sign(body))
+    (stripped / "manifest.json.sig").write_bytes(key.sign(body))
+    return variants
 
-    summary = (
-        f"{front['name']}: redacted from sealed originals 01.mp4, 02.mp4, 03.mp4, 2 regions, by masks only"
-    )
+
+def _assert_the_shipped_verifier_holds(
+    genuine: Path, variants: dict[str, Path], front: dict[str, Any], pinned: str, summary: str
+) -> None:
     ok = _verifier(genuine, "--fingerprint", pinned)
     assert ok.returncode == 0, ok.stdout
     assert f"note: {summary}" in ok.stdout
@@ -219,7 +207,9 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     assert bad["stripped"].returncode == 1
     assert "FAIL: the manifest has redacted clips but does not list provenance.json" in bad["stripped"].stdout
 
-    # c2pa's own Reader: the household CA as trust anchor makes the clip trusted; a changed byte is invalid.
+
+def _assert_the_c2pa_reader_holds(genuine: Path, doctored_clip: Path, front: dict[str, Any]) -> None:
+    """c2pa's own Reader: the household CA as trust anchor makes the clip trusted; one byte changed, not."""
     state, active = _c2pa_state(genuine / front["name"], genuine / "c2pa_ca.pem")
     assert state == "Trusted"
     assert _c2pa_state(genuine / front["name"], None)[0] == "Valid"
@@ -227,31 +217,26 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     assert [a["action"] for a in actions] == ["c2pa.opened", "c2pa.edited", "c2pa.transcoded"]
     ours = next(a for a in active["assertions"] if a["label"] == c2pa_manifest.SOURCES_LABEL)["data"]
     assert [s["sha256"] for s in ours["derived_from"]] == [s["sha256"] for s in front["sources"]]
-    assert _c2pa_state(variants["clip"] / front["name"], genuine / "c2pa_ca.pem")[0] == "Invalid"
-    read = subprocess.run(
-        [sys.executable, "verify_package.py", ".", "--c2pa"],
-        cwd=genuine,
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert f"note: {front['name']}: C2PA manifest Trusted (trust anchor c2pa_ca.pem)" in read.stdout, (
-        read.stdout
-    )
-    read = subprocess.run(
-        [sys.executable, "verify_package.py", ".", "--c2pa"],
-        cwd=variants["clip"],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
-    assert read.returncode == 1
+    assert _c2pa_state(doctored_clip / front["name"], genuine / "c2pa_ca.pem")[0] == "Invalid"
+    read = _verifier_here(genuine, "--c2pa")
+    trusted = f"note: {front['name']}: C2PA manifest Trusted (trust anchor c2pa_ca.pem)"
+    assert trusted in read.stdout, read.stdout
+    assert _verifier_here(doctored_clip, "--c2pa").returncode == 1
 
-    # verify.html in Chromium, one browser for every folder.
-    if not Path(CHROMIUM).exists():
-        pytest.skip("Debian's chromium is not installed")
-    runs = [(genuine, pinned), *((folder, pinned) for folder in variants.values())]
-    good, bad_clip, bad_record, resigned, bare = await hass.async_add_executor_job(_check_in_chromium, runs)
+
+def _verifier_here(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
+    """The shipped verifier under this Python (c2pa-python is installed here, not in the system's)."""
+    return subprocess.run(
+        [sys.executable, "verify_package.py", ".", *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+
+
+def _assert_the_page_holds(pages: list[dict[str, Any]], front: dict[str, Any], summary: str) -> None:
+    good, bad_clip, bad_record, resigned, bare = pages
     assert good["verdict"] == "All checks passed.", good
     assert summary in good["passed"]
     assert "The Ed25519 signature matches provenance.json" in good["passed"]
@@ -265,6 +250,44 @@ async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to
     assert bare["failed"] == ["provenance.json and provenance.json.sig are needed for the redacted clips"], (
         bare
     )
+
+
+@pytest.mark.timeout(240)
+async def test_a_redacted_share_carries_signed_provenance_every_checker_holds_to(
+    hass: HomeAssistant,
+    hass_client_no_auth: ClientSessionGenerator,
+    monkeypatch: pytest.MonkeyPatch,
+    storage: Path,
+    sample_segment: Path,
+    tmp_path: Path,
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door", "Back door"))
+    _redact_front_door(monkeypatch)
+    genuine, manifest = await shared_package(hass, entry, await hass_client_no_auth(), tmp_path / "genuine")
+    pinned = (await async_get_config_entry_diagnostics(hass, entry))["sharing"]["fingerprint"]["hex"]
+    household_key = await hass.async_add_executor_job(signing.signing_key, storage)
+    kept = sorted(p.name for p in (storage / "shares").iterdir())
+    built = sorted(p.name for p in (storage / "shares" / kept[0]).iterdir())
+    await hass.config_entries.async_unload(entry.entry_id)
+
+    front = _assert_the_package_holds_the_clip_and_its_record(genuine, manifest, built)
+    _assert_the_household_ca_signs_and_is_the_anchor(storage, genuine)
+    # The mask reached the pixels (black top-left quarter), the rest of the picture did not.
+    luma = _first_frame_luma(genuine / front["name"])
+    assert luma[:100, :140].max() < 30
+    assert luma[140:, :150].mean() > 40
+
+    variants = _doctored_copies(genuine, tmp_path, front, household_key)
+    summary = (
+        f"{front['name']}: redacted from sealed originals 01.mp4, 02.mp4, 03.mp4, 2 regions, by masks only"
+    )
+    _assert_the_shipped_verifier_holds(genuine, variants, front, pinned, summary)
+    _assert_the_c2pa_reader_holds(genuine, variants["clip"], front)
+    # verify.html in Chromium, one browser for every folder.
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian's chromium is not installed")
+    runs = [(genuine, pinned), *((folder, pinned) for folder in variants.values())]
+    _assert_the_page_holds(await hass.async_add_executor_job(check_in_chromium, runs), front, summary)
 
 
 async def test_without_c2pa_the_record_says_why_and_the_package_still_verifies(

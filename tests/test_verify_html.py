@@ -19,39 +19,9 @@ from custom_components.doorbell_vault.evidence import signing, verify_package
 from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS
 
 from .conftest import OnePackage, footage_hub, shared_package
+from .verify_page import check_in_chromium
 
 PAGE = Path(verify_package.__file__).with_name("verify.html")
-
-
-def _check_in_chromium(runs: list[tuple[Path, str]]) -> list[dict[str, Any]]:
-    """Open each folder's verify.html, give it the folder's files (and a fingerprint), press Check."""
-    from playwright.sync_api import sync_playwright
-
-    results = []
-    with sync_playwright() as playwright:
-        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        for folder, fingerprint in runs:
-            page = browser.new_page()
-            requests: list[str] = []
-            page.on("request", lambda request, seen=requests: seen.append(request.url))
-            page.goto((folder / "verify.html").as_uri())
-            page.set_input_files("#loose", sorted(str(p) for p in folder.iterdir()))
-            page.fill("#fingerprint", fingerprint)
-            page.click("#check")
-            page.wait_for_selector("#verdict:not([hidden])", timeout=30_000)
-            results.append(
-                {
-                    "verdict": page.inner_text("#verdict"),
-                    "failures": int(page.get_attribute("#verdict", "data-failures") or "-1"),
-                    "failed": page.locator("li.fail").all_inner_texts(),
-                    "passed": page.locator("li.pass").all_inner_texts(),
-                    "facts": page.inner_text("#facts"),
-                    "elsewhere": [u for u in requests if not u.startswith("file://")],
-                }
-            )
-            page.close()
-        browser.close()
-    return results
 
 
 def _choices_in_chromium(
@@ -122,7 +92,7 @@ async def test_verify_html_in_chromium(
     (in_proof / "manifest.json.sig").write_bytes(household_key.sign(body))
 
     results = await hass.async_add_executor_job(
-        _check_in_chromium,
+        check_in_chromium,
         [(genuine, pinned["hex"]), (genuine, pinned["words"]), (genuine, ""), (clip, pinned["hex"])]
         + [(in_manifest, pinned["hex"]), (in_proof, pinned["hex"])],
     )
