@@ -16,16 +16,19 @@ from typing import Any
 import pytest
 from cryptography import x509
 from homeassistant.core import HomeAssistant
+from homeassistant.exceptions import HomeAssistantError
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.evidence import c2pa_manifest, sharing, signing
 from custom_components.doorbell_vault.evidence.order import CameraFootage
+from custom_components.doorbell_vault.redaction import engine
 from custom_components.doorbell_vault.redaction.plan import Box, Plan
 from custom_components.doorbell_vault.redaction.regions import Region
+from custom_components.doorbell_vault.store import inbox
 from devkit.screenshot import CHROMIUM
 
-from .conftest import footage_hub, shared_package
+from .conftest import footage_hub, share_request, shared_package, submit_request
 from .verify_page import check_in_chromium
 
 SYSTEM_PYTHON = "/usr/bin/python3"
@@ -313,3 +316,33 @@ async def test_without_c2pa_the_record_says_why_and_the_package_still_verifies(
     assert result.returncode == 0, result.stdout
     assert "redacted from sealed originals" in result.stdout
     assert "C2PA manifest: none" in (folder / "CHAIN_OF_CUSTODY.txt").read_text()
+
+
+async def test_a_share_given_up_stops_its_redaction_and_stays_pending(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch, storage: Path, sample_segment: Path
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
+    vault = entry.runtime_data
+    _redact_front_door(monkeypatch)
+    real = engine.redact
+
+    def redact(*args: Any, progress: Any = None, cancel: Any = None, **kwargs: Any) -> Any:
+        def step(fraction: float) -> None:
+            # The share is given up (Home Assistant stops) while the clip is redacted.
+            if not cancel.is_set():
+                hass.loop.call_soon_threadsafe(vault.shares.cancel_builds)
+                assert cancel.wait(30)
+            if progress is not None:
+                progress(fraction)
+
+        return real(*args, progress=step, cancel=cancel, **kwargs)
+
+    monkeypatch.setattr(engine, "redact", redact)
+    request_id = await submit_request(hass, entry, 7, 19)
+    with pytest.raises(HomeAssistantError, match="cancelled"):
+        await share_request(hass, request_id)
+    request = await vault.store.async_call(inbox.get, request_id)
+    assert request is not None
+    assert request.status == "pending"
+    assert [p.name for p in (storage / "shares").iterdir()] == []
+    await hass.config_entries.async_unload(entry.entry_id)

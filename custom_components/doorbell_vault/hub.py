@@ -326,6 +326,7 @@ class DoorbellVault:
 
     async def _ha_stopping(self, _event: Event) -> None:
         self._stop_unsub = None
+        self.shares.cancel_builds()  # a redaction under way would keep Home Assistant's stop waiting
         self.store.release()  # a backup under way must not hold the last segments back
         await self.recording.async_stop_recorders()
         await self.custody.async_seal()

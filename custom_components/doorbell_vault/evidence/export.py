@@ -46,7 +46,7 @@ from ..store.seals import Proof
 from . import verify_package
 from .clips import cut
 from .custody_record import custody_text
-from .order import Order
+from .order import ExportError, Order
 from .provenance import provenance_files, redacted_clip, redacted_clips, redaction_decision
 from .signing import public_key_pem, public_key_text
 
@@ -158,6 +158,8 @@ def _build(
         # Redacted clips' provenance records, by file name (the originals are never in such a package).
         records: dict[str, dict[str, Any]] = {}
         for number, footage in enumerate(order.cameras, 1):
+            if order.cancel.is_set():
+                raise ExportError("the share was given up while its package was built")
             name = f"{slug(footage.name, taken)}.mp4"
             target = building / name
             if footage.plan is None:

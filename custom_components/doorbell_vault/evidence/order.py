@@ -5,6 +5,7 @@ An Order is built on the event loop and handed to an executor thread (export.bui
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -52,3 +53,5 @@ class Order:
     seals: dict[int, dict[str, Any]] = field(default_factory=dict)
     # Where the signing key lives, and beside it the household's C2PA CA (None: in `storage`).
     state: Path | None = None
+    # Set when the share is given up (its task cancelled, Home Assistant stopping): the build stops.
+    cancel: threading.Event = field(default_factory=threading.Event)

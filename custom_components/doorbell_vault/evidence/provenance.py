@@ -100,6 +100,7 @@ def redacted_clip(
                 start_s=start_s,
                 duration_s=(order.end_us - start_us) / 1_000_000,
                 progress=step,
+                cancel=order.cancel,
             )
         except engine.RedactionError as err:
             raise ExportError(f"{footage.name} could not be redacted: {err.reason}") from err

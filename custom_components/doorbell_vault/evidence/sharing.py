@@ -8,9 +8,11 @@ share_order.py, the link is made in links.py, and downloads are counted in downl
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import hashlib
 import logging
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, replace
 from datetime import timedelta
@@ -142,6 +144,7 @@ class ShareDesk:
         self._ffprobe = ffprobe_binary
         self.key: Ed25519PrivateKey | None = None
         self._expiries = Timers(hass)
+        self._builds: set[threading.Event] = set()
         self.downloads = Downloads(hass, store, storage, lifecycle, self.async_end)
 
     @property
@@ -174,8 +177,14 @@ class ShareDesk:
 
     @callback
     def async_stop(self) -> None:
-        """Cancel the expiry timers."""
+        """Cancel the expiry timers and stop the builds under way."""
         self._expiries.stop()
+        self.cancel_builds()
+
+    def cancel_builds(self) -> None:
+        """Stop every package build under way: each fails, and its request stays pending."""
+        for cancel in self._builds:
+            cancel.set()
 
     def _arm(self, share: Share) -> None:
         self._expiries.arm(
@@ -267,7 +276,8 @@ class ShareDesk:
             key_fingerprint=signing.key_fingerprint(self.key),
             binaries=(self._ffmpeg, self._ffprobe),
         )
-        order = replace(order, state=self.state)
+        cancel = threading.Event()
+        order = replace(order, state=self.state, cancel=cancel)
 
         shown: list[str] = []
 
@@ -278,7 +288,14 @@ class ShareDesk:
             shown[:] = [stage]
             self.hass.loop.call_soon_threadsafe(self.lifecycle.set_progress, request, stage)
 
-        return await self.hass.async_add_executor_job(export.build, order, self.key, progress)
+        self._builds.add(cancel)
+        try:
+            return await self.hass.async_add_executor_job(export.build, order, self.key, progress)
+        except asyncio.CancelledError:
+            cancel.set()  # the executor thread would otherwise build on (a redaction takes minutes)
+            raise
+        finally:
+            self._builds.discard(cancel)
 
     async def _announce(self, request: Request, share: NewShare) -> None:
         """Arm the share's expiry and tell the household (the link itself goes only to who shared)."""
