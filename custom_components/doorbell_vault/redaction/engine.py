@@ -1,0 +1,340 @@
+"""Make one redacted clip: decode with PyAV, hide regions on the YUV planes, encode H.264 into an MP4.
+
+Everything here blocks (decoding, encoding, the detector's pipes): the caller runs `redact` on an
+executor thread. Only the window [start_s, start_s + duration_s) of the source goes into the clip, its
+frames keeping the source's timestamps (moved so the clip starts at 0) and frame rate; sound is copied
+(never re-encoded) only when the plan asks for it. The clip is written under a temporary name beside
+`dest` and renamed once complete: on any failure or a cancel nothing partial is left.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import secrets
+import threading
+import time
+from collections.abc import Callable
+from fractions import Fraction
+from pathlib import Path
+from typing import Any, Final
+
+import av
+import numpy as np
+from av.audio.stream import AudioStream
+from av.container import InputContainer, OutputContainer
+from av.video.frame import VideoFrame
+from av.video.stream import VideoStream
+
+from ..store.files import PRIVATE_UMASK
+from .errors import RedactionError
+from .faces import FaceTrack
+from .hiding import HIDING, Area, area, hide
+from .plan import Plan, Result
+
+__all__ = ["RedactionError", "redact"]
+
+CODEC: Final = "libx264"
+PIX_FMT: Final = "yuv420p"
+CRF: Final = 20
+PRESET: Final = "veryfast"
+PREVIEW_CRF: Final = 26
+PREVIEW_PRESET: Final = "ultrafast"
+PREVIEW_WIDTH: Final = 640
+GOP_SECONDS: Final = 2
+# A frame belongs to the window when it starts within it (a millisecond of rounding allowed).
+SLACK_S: Final = 0.001
+LIBAVCODEC: Final = ".".join(map(str, av.library_versions["libavcodec"]))
+X264_VERSION = re.compile(rb"x264 - core (\d+)(?: r(\d+))?")
+
+
+def redact(
+    source: Path,
+    dest: Path,
+    plan: Plan,
+    *,
+    start_s: float = 0.0,
+    duration_s: float | None = None,
+    progress: Callable[[float], None] | None = None,
+    cancel: threading.Event | None = None,
+) -> Result:
+    """Write the redacted window of `source` to `dest` (H.264, yuv420p, MP4 with faststart)."""
+    started = time.monotonic()
+    if not source.is_file():
+        raise RedactionError("source", "not a file")
+    partial = dest.with_name(f".{dest.name}.{secrets.token_hex(4)}.partial")
+    try:
+        # Owner-only from the first byte, as every clip of a package.
+        descriptor = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666 & ~PRIVATE_UMASK)
+        os.close(descriptor)
+        result = _Render(source, partial, plan, start_s, duration_s, progress, cancel).run()
+        partial.replace(dest)
+    except RedactionError:
+        raise
+    except (av.FFmpegError, OSError, ValueError) as err:
+        raise RedactionError("failed", f"{type(err).__name__}: {err}"[:300]) from err
+    finally:
+        partial.unlink(missing_ok=True)
+    result.seconds = round(time.monotonic() - started, 3)
+    return result
+
+
+def _output_size(width: int, height: int, preview: bool) -> tuple[int, int]:
+    """Even dimensions (4:2:0); a preview at most PREVIEW_WIDTH wide, same aspect."""
+    if preview and width > PREVIEW_WIDTH:
+        height = round(height * PREVIEW_WIDTH / width)
+        width = PREVIEW_WIDTH
+    return width & ~1, height & ~1
+
+
+def _fraction(value: Any) -> Fraction:
+    """PyAV's rationals as Python's."""
+    return Fraction(value.numerator, value.denominator)
+
+
+def _planes(frame: VideoFrame) -> tuple[Any, Any, Any]:
+    """2-D uint8 views of the Y, U and V planes of a yuv420p frame (writable, no copy)."""
+    views = [
+        np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)[:, : plane.width]
+        for plane in frame.planes
+    ]
+    return views[0], views[1], views[2]
+
+
+class _Render:
+    """One pass over the source: demux, decode, hide, encode, mux."""
+
+    def __init__(
+        self,
+        source: Path,
+        target: Path,
+        plan: Plan,
+        start_s: float,
+        duration_s: float | None,
+        progress: Callable[[float], None] | None,
+        cancel: threading.Event | None,
+    ) -> None:
+        if start_s < 0 or (duration_s is not None and duration_s <= 0):
+            raise RedactionError("window", f"start {start_s}, duration {duration_s}")
+        self.source = source
+        self.target = target
+        self.plan = plan
+        self.start_s = start_s
+        self.end_s = None if duration_s is None else start_s + duration_s
+        self.progress = progress
+        self.cancel = cancel
+        self.frames = 0
+        self.encoder_version: str | None = None
+
+    def _check_cancel(self) -> None:
+        if self.cancel is not None and self.cancel.is_set():
+            raise RedactionError("cancelled")
+
+    def run(self) -> Result:
+        try:
+            source = av.open(str(self.source.resolve()), "r")
+        except av.FFmpegError as err:
+            raise RedactionError("source", f"{type(err).__name__}: {err}"[:300]) from err
+        with source:
+            if not source.streams.video:
+                raise RedactionError("no_video")
+            return self._run(source, source.streams.video[0])
+
+    def _run(self, source: InputContainer, video: VideoStream) -> Result:
+        video.thread_type = "AUTO"
+        width, height = video.codec_context.width, video.codec_context.height
+        if width < 2 or height < 2:
+            raise RedactionError("no_video", "no picture size")
+        out_w, out_h = _output_size(width, height, self.plan.preview)
+        rate = video.average_rate or video.guessed_rate or Fraction(25)
+        gop = max(1, round(float(rate) * GOP_SECONDS))
+        audio = source.streams.audio[0] if self.plan.audio and source.streams.audio else None
+        areas = [a for r in self.plan.regions if (a := area(r, out_w, out_h)) is not None]
+        boxes = [(box, a) for box in self.plan.boxes if (a := area(box.region, out_w, out_h)) is not None]
+        every_nth = max(1, round(float(rate) / 4))
+        track = (
+            FaceTrack(self.plan.clear, width, height, every_nth) if self.plan.mode == "masks_faces" else None
+        )
+        preset, crf = (PREVIEW_PRESET, PREVIEW_CRF) if self.plan.preview else (PRESET, CRF)
+        try:
+            with av.open(str(self.target), "w", format="mp4", options={"movflags": "+faststart"}) as out:
+                encoder = out.add_stream(CODEC, rate=rate, options={"preset": preset, "crf": str(crf)})
+                encoder.width, encoder.height, encoder.pix_fmt = out_w, out_h, PIX_FMT
+                encoder.codec_context.time_base = _fraction(video.time_base)
+                encoder.codec_context.gop_size = gop
+                encoder.codec_context.thread_type = "AUTO"
+                copied = out.add_stream_from_template(audio) if audio is not None else None
+                self._pass(source, out, video, audio, encoder, copied, areas, boxes, track)
+        finally:
+            if track is not None:
+                track.close()
+        if self.frames == 0:
+            raise RedactionError("empty", "no frame in the window")
+        result = Result(frames=self.frames, width=out_w, height=out_h)
+        result.hiding = dict(HIDING)
+        result.encoder = {
+            "library": "libx264",
+            "version": self.encoder_version,
+            "through": f"PyAV {av.__version__}, libavcodec {LIBAVCODEC}",
+            "codec": "h264",
+            "preset": preset,
+            "crf": crf,
+            "pix_fmt": PIX_FMT,
+            "frame_rate": str(rate),
+            "gop": gop,
+            "audio": "copied" if audio is not None else "none",
+            "container": "mp4 (faststart)",
+        }
+        if track is not None:
+            result.detector = track.description()
+            result.detected_frames = track.detected_ranges()
+            result.faces = track.most_faces
+        return result
+
+    def _pass(
+        self,
+        source: InputContainer,
+        out: OutputContainer,
+        video: VideoStream,
+        audio: AudioStream | None,
+        encoder: Any,
+        copied: Any,
+        areas: list[Area],
+        boxes: list[tuple[Any, Area]],
+        track: FaceTrack | None,
+    ) -> None:
+        base_pts: int | None = video.start_time
+        offset_pts: int | None = None  # pts of the clip's first frame (the output starts at 0)
+        if video.time_base is None:
+            raise RedactionError("no_video", "no time base")
+        video_tb = _fraction(video.time_base)
+        index = 0
+        finished = False
+        total = self.end_s - self.start_s if self.end_s is not None else self._length(source, video)
+
+        def emit(frame: VideoFrame, at_s: float, faces: list[Area]) -> None:
+            hidden = [
+                *areas,
+                *(a for box, a in boxes if box.start_s <= at_s - self.start_s < box.end_s),
+                *faces,
+            ]
+            if frame.format.name != PIX_FMT or frame.width != encoder.width or frame.height != encoder.height:
+                frame = frame.reformat(encoder.width, encoder.height, PIX_FMT)
+            elif hidden:
+                frame.make_writable()
+            if hidden:
+                hide(_planes(frame), hidden, encoder.height)
+            frame.pict_type = av.video.frame.PictureType.NONE
+            for packet in encoder.encode(frame):
+                self._version(packet)
+                out.mux(packet)
+            self.frames += 1
+            if self.progress is not None and self.frames % 10 == 0 and total:
+                self.progress(min(1.0, max(0.0, (at_s - self.start_s) / total)))
+
+        sound = _Sound(out, audio, copied, video_tb, self.end_s) if audio is not None else None
+        streams = [video] if audio is None else [video, audio]
+        for packet in source.demux(streams):
+            self._check_cancel()
+            if packet.stream is audio:
+                if sound is not None:
+                    sound.add(packet)
+                    if finished and sound.done(packet):
+                        break
+                continue
+            if finished:
+                continue
+            for frame in packet.decode():
+                if not isinstance(frame, VideoFrame) or frame.pts is None:
+                    continue
+                if base_pts is None:
+                    base_pts = frame.pts
+                at_s = float((frame.pts - base_pts) * video_tb)
+                if at_s < self.start_s - SLACK_S:
+                    continue
+                if self.end_s is not None and at_s >= self.end_s - SLACK_S:
+                    finished = True
+                    break
+                if offset_pts is None:
+                    offset_pts = frame.pts
+                    if sound is not None:
+                        sound.start(base_pts, at_s)
+                frame.pts -= offset_pts
+                frame.time_base = video_tb
+                if track is None:
+                    emit(frame, at_s, [])
+                else:
+                    for ready, ready_at, faces in track.add(index, frame, at_s, self.cancel):
+                        emit(ready, ready_at, track.areas(faces, encoder.width, encoder.height))
+                index += 1
+            if finished and sound is None:
+                break
+        if track is not None:
+            for ready, ready_at, faces in track.finish(self.cancel):
+                emit(ready, ready_at, track.areas(faces, encoder.width, encoder.height))
+        for packet in encoder.encode(None):
+            self._version(packet)
+            out.mux(packet)
+        if self.progress is not None:
+            self.progress(1.0)
+
+    def _length(self, source: InputContainer, video: VideoStream) -> float:
+        if video.duration is not None and video.time_base is not None:
+            return float(video.duration * video.time_base) - self.start_s
+        if source.duration is not None:
+            return source.duration / 1_000_000 - self.start_s
+        return 0.0
+
+    def _version(self, packet: av.Packet[Any]) -> None:
+        if self.encoder_version is None:
+            found = X264_VERSION.search(bytes(packet)[:4096])
+            self.encoder_version = (
+                f"core {found[1].decode()}" + (f" r{found[2].decode()}" if found[2] else "")
+                if found
+                else "unknown"
+            )
+
+
+class _Sound:
+    """The window's sound, re-muxed (not re-encoded), moved by the same time as the pictures."""
+
+    def __init__(
+        self, out: OutputContainer, audio: AudioStream, copied: Any, video_tb: Fraction, end_s: float | None
+    ) -> None:
+        self.out = out
+        self.copied = copied
+        self.video_tb = video_tb
+        self.end_s = end_s
+        assert audio.time_base is not None
+        self.audio_tb = _fraction(audio.time_base)
+        self.waiting: list[av.Packet[Any]] = []
+        self.shift: int | None = None
+        self.end: int | None = None
+
+    def start(self, base_pts: int, first_s: float) -> None:
+        """The clip's first frame is known: `first_s` seconds after the source's first frame."""
+        base_s = float(base_pts * self.video_tb)
+        self.shift = round((base_s + first_s) / self.audio_tb)
+        if self.end_s is not None:
+            self.end = round((base_s + self.end_s) / self.audio_tb)
+        waiting, self.waiting = self.waiting, []
+        for packet in waiting:
+            self.add(packet)
+
+    def add(self, packet: av.Packet[Any]) -> None:
+        if packet.pts is None:
+            return
+        if self.shift is None:
+            self.waiting.append(packet)
+            return
+        if packet.pts < self.shift or (self.end is not None and packet.pts >= self.end):
+            return
+        packet.pts -= self.shift
+        if packet.dts is not None:
+            packet.dts -= self.shift
+        packet.stream = self.copied
+        self.out.mux(packet)
+
+    def done(self, packet: av.Packet[Any]) -> bool:
+        """Whether this sound packet is past the window's end (the pictures already are)."""
+        return self.end is not None and packet.pts is not None and packet.pts >= self.end
