@@ -29,7 +29,7 @@ from av.video.stream import VideoStream
 from ..store.files import PRIVATE_UMASK
 from .errors import RedactionError
 from .faces import FaceTrack
-from .hiding import HIDING, Area, area, hide
+from .hiding import HIDING, Area, Scalers, area, hide
 from .plan import Plan, Result
 
 __all__ = ["RedactionError", "redact"]
@@ -210,6 +210,7 @@ class _Render:
         video_tb = _fraction(video.time_base)
         index = 0
         finished = False
+        scalers = Scalers()
         total = self.end_s - self.start_s if self.end_s is not None else self._length(source, video)
 
         def emit(frame: VideoFrame, at_s: float, faces: list[Area]) -> None:
@@ -223,7 +224,7 @@ class _Render:
             elif hidden:
                 frame.make_writable()
             if hidden:
-                hide(_planes(frame), hidden, encoder.height)
+                hide(_planes(frame), hidden, encoder.height, scalers)
             frame.pict_type = av.video.frame.PictureType.NONE
             for packet in encoder.encode(frame):
                 self._version(packet)

@@ -13,6 +13,8 @@ from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
+from av.video.frame import VideoFrame
+from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
 from .regions import Action, Point, Region
@@ -27,7 +29,7 @@ BLUR_PASSES: Final = 2
 
 HIDING: Final[dict[str, Any]] = {
     "blur": {
-        "method": "block average (downscale), binomial 3x3 blur of the small picture, bilinear upscale",
+        "method": "area-average downscale, binomial 3x3 blur of the small picture, bilinear upscale",
         "block": f"1/{BLOCKS_PER_HEIGHT} of the frame height",
         "passes": BLUR_PASSES,
         "planes": "Y, U, V",
@@ -109,35 +111,38 @@ def _binomial(small: NDArray[np.float32]) -> NDArray[np.float32]:
     return out
 
 
-def _resize_axis(values: NDArray[np.float32], size: int, block: int, axis: int) -> NDArray[np.float32]:
-    """Bilinear upscale along one axis: block centres of the small picture to `size` pixels."""
-    count = values.shape[axis]
-    centres = (np.arange(size, dtype=np.float32) + 0.5) / block - 0.5
-    centres = np.clip(centres, 0, count - 1)
-    low = np.floor(centres).astype(np.intp)
-    high = np.minimum(low + 1, count - 1)
-    frac = (centres - low).astype(np.float32)
-    if axis == 0:
-        out: NDArray[np.float32] = values[low, :] * (1 - frac)[:, None] + values[high, :] * frac[:, None]
-    else:
-        out = values[:, low] * (1 - frac)[None, :] + values[:, high] * frac[None, :]
-    return out
+class Scalers:
+    """libswscale contexts kept per size and direction (one set per clip; never shared by threads)."""
+
+    def __init__(self) -> None:
+        self._kept: dict[tuple[int, int, int, int], VideoReformatter] = {}
+
+    def scale(self, picture: U8, width: int, height: int, interpolation: str) -> U8:
+        """A grey picture at width x height (libswscale, through PyAV)."""
+        key = (picture.shape[1], picture.shape[0], width, height)
+        scaler = self._kept.get(key)
+        if scaler is None:
+            scaler = self._kept[key] = VideoReformatter()
+        frame = VideoFrame.from_ndarray(np.ascontiguousarray(picture), format="gray")
+        out = scaler.reformat(frame, width, height, interpolation=interpolation)
+        return np.asarray(out.to_ndarray(), dtype=np.uint8)
 
 
-def blurred(crop: U8, block: int) -> U8:
-    """A crop downscaled by `block`, blurred, upscaled back to its own size."""
+def blurred(crop: U8, block: int, scalers: Scalers) -> U8:
+    """A crop downscaled by `block` (area average), blurred, upscaled back (bilinear) to its own size.
+
+    The scaling is libswscale's (in C, SIMD); the blur of the small picture is numpy's.
+    """
     height, width = crop.shape
-    block = max(1, min(block, height, width))
-    rows, cols = -(-height // block), -(-width // block)
-    padded = np.pad(crop, ((0, rows * block - height), (0, cols * block - width)), mode="edge")
-    small = padded.reshape(rows, block, cols, block).mean(axis=(1, 3), dtype=np.float32)
+    rows, cols = max(1, round(height / block)), max(1, round(width / block))
+    small = scalers.scale(crop, cols, rows, "AREA").astype(np.float32)
     for _ in range(BLUR_PASSES):
         small = _binomial(small)
-    big = _resize_axis(_resize_axis(small, height, block, 0), width, block, 1)
-    return np.clip(big + 0.5, 0, 255).astype(np.uint8)
+    small += np.float32(0.5)
+    return scalers.scale(small.astype(np.uint8), width, height, "BILINEAR")
 
 
-def hide(planes: tuple[U8, U8, U8], areas: Sequence[Area], frame_height: int) -> None:
+def hide(planes: tuple[U8, U8, U8], areas: Sequence[Area], frame_height: int, scalers: Scalers) -> None:
     """Hide every area on the Y, U and V planes (2-D views of the frame's own buffers), in place."""
     block = max(2, round(frame_height / BLOCKS_PER_HEIGHT))
     # Blur first, then black: where both apply, black wins.
@@ -153,7 +158,7 @@ def hide(planes: tuple[U8, U8, U8], areas: Sequence[Area], frame_height: int) ->
                 else:
                     crop[mask] = value
                 continue
-            hidden = blurred(crop, max(1, block >> shift))
+            hidden = blurred(crop, max(1, block >> shift), scalers)
             if mask is None:
                 crop[:] = hidden
             else:
