@@ -24,6 +24,7 @@ import numpy as np
 from av.audio.stream import AudioStream
 from av.container import InputContainer, OutputContainer
 from av.video.frame import VideoFrame
+from av.video.reformatter import VideoReformatter
 from av.video.stream import VideoStream
 
 from ..store.files import PRIVATE_UMASK
@@ -42,6 +43,9 @@ PREVIEW_CRF: Final = 26
 PREVIEW_PRESET: Final = "ultrafast"
 PREVIEW_WIDTH: Final = 640
 GOP_SECONDS: Final = 2
+# Pictures a second given to the face detector (every Nth frame; 25 fps: every 8th).
+SAMPLES_PER_SECOND: Final = 3
+MAX_FPS: Final = 120
 # A frame belongs to the window when it starts within it (a millisecond of rounding allowed).
 SLACK_S: Final = 0.001
 LIBAVCODEC: Final = ".".join(map(str, av.library_versions["libavcodec"]))
@@ -85,6 +89,20 @@ def _output_size(width: int, height: int, preview: bool) -> tuple[int, int]:
         height = round(height * PREVIEW_WIDTH / width)
         width = PREVIEW_WIDTH
     return width & ~1, height & ~1
+
+
+def _profile(path: Path) -> str | None:
+    """The H.264 profile the encoder chose (read back from the finished file)."""
+    with av.open(str(path)) as written:
+        return written.streams.video[0].codec_context.profile
+
+
+def _rate(video: VideoStream) -> Fraction:
+    """The source's frame rate: its nominal one (r_frame_rate) when sensible, else its average."""
+    for rate in (video.guessed_rate, video.average_rate):
+        if rate and 0 < float(rate) <= MAX_FPS:
+            return _fraction(rate)
+    return Fraction(25)
 
 
 def _fraction(value: Any) -> Fraction:
@@ -146,12 +164,12 @@ class _Render:
         if width < 2 or height < 2:
             raise RedactionError("no_video", "no picture size")
         out_w, out_h = _output_size(width, height, self.plan.preview)
-        rate = video.average_rate or video.guessed_rate or Fraction(25)
+        rate = _rate(video)
         gop = max(1, round(float(rate) * GOP_SECONDS))
         audio = source.streams.audio[0] if self.plan.audio and source.streams.audio else None
         areas = [a for r in self.plan.regions if (a := area(r, out_w, out_h)) is not None]
         boxes = [(box, a) for box in self.plan.boxes if (a := area(box.region, out_w, out_h)) is not None]
-        every_nth = max(1, round(float(rate) / 4))
+        every_nth = max(1, round(float(rate) / SAMPLES_PER_SECOND))
         track = (
             FaceTrack(self.plan.clear, width, height, every_nth) if self.plan.mode == "masks_faces" else None
         )
@@ -177,6 +195,7 @@ class _Render:
             "version": self.encoder_version,
             "through": f"PyAV {av.__version__}, libavcodec {LIBAVCODEC}",
             "codec": "h264",
+            "profile": _profile(self.target),
             "preset": preset,
             "crf": crf,
             "pix_fmt": PIX_FMT,
@@ -205,12 +224,14 @@ class _Render:
     ) -> None:
         base_pts: int | None = video.start_time
         offset_pts: int | None = None  # pts of the clip's first frame (the output starts at 0)
+        last_pts = -1
         if video.time_base is None:
             raise RedactionError("no_video", "no time base")
         video_tb = _fraction(video.time_base)
         index = 0
         finished = False
         scalers = Scalers()
+        resize = VideoReformatter()  # one libswscale context for the clip (preview size, pixel format)
         total = self.end_s - self.start_s if self.end_s is not None else self._length(source, video)
 
         def emit(frame: VideoFrame, at_s: float, faces: list[Area]) -> None:
@@ -220,7 +241,7 @@ class _Render:
                 *faces,
             ]
             if frame.format.name != PIX_FMT or frame.width != encoder.width or frame.height != encoder.height:
-                frame = frame.reformat(encoder.width, encoder.height, PIX_FMT)
+                frame = resize.reformat(frame, encoder.width, encoder.height, PIX_FMT)
             elif hidden:
                 frame.make_writable()
             if hidden:
@@ -260,7 +281,10 @@ class _Render:
                     offset_pts = frame.pts
                     if sound is not None:
                         sound.start(base_pts, at_s)
-                frame.pts -= offset_pts
+                # The source's own timestamps, from 0; one that does not move forward (a camera's glitch)
+                # is moved just after the one before (the encoder refuses it otherwise).
+                frame.pts = max(frame.pts - offset_pts, last_pts + 1)
+                last_pts = frame.pts
                 frame.time_base = video_tb
                 if track is None:
                     emit(frame, at_s, [])

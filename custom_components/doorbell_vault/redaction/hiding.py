@@ -124,7 +124,7 @@ class Scalers:
         if scaler is None:
             scaler = self._kept[key] = VideoReformatter()
         frame = VideoFrame.from_ndarray(np.ascontiguousarray(picture), format="gray")
-        out = scaler.reformat(frame, width, height, interpolation=interpolation)
+        out = scaler.reformat(frame, width, height, interpolation=interpolation, threads=1)
         return np.asarray(out.to_ndarray(), dtype=np.uint8)
 
 
