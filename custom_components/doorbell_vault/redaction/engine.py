@@ -20,23 +20,21 @@ from pathlib import Path
 from typing import Any, Final
 
 import av
-import numpy as np
 from av.audio.stream import AudioStream
 from av.container import InputContainer, OutputContainer
 from av.video.frame import VideoFrame
-from av.video.reformatter import VideoReformatter
 from av.video.stream import VideoStream
 
 from ..store.files import PRIVATE_UMASK
 from .errors import RedactionError
 from .faces import FaceTrack
-from .hiding import HIDING, Area, Scalers, area, hide
+from .hiding import HIDING, Area, area
 from .plan import Plan, Result
+from .writer import PIX_FMT, Sound, Writer, fraction
 
 __all__ = ["RedactionError", "redact"]
 
 CODEC: Final = "libx264"
-PIX_FMT: Final = "yuv420p"
 CRF: Final = 20
 PRESET: Final = "veryfast"
 PREVIEW_CRF: Final = 26
@@ -101,22 +99,8 @@ def _rate(video: VideoStream) -> Fraction:
     """The source's frame rate: its nominal one (r_frame_rate) when sensible, else its average."""
     for rate in (video.guessed_rate, video.average_rate):
         if rate and 0 < float(rate) <= MAX_FPS:
-            return _fraction(rate)
+            return fraction(rate)
     return Fraction(25)
-
-
-def _fraction(value: Any) -> Fraction:
-    """PyAV's rationals as Python's."""
-    return Fraction(value.numerator, value.denominator)
-
-
-def _planes(frame: VideoFrame) -> tuple[Any, Any, Any]:
-    """2-D uint8 views of the Y, U and V planes of a yuv420p frame (writable, no copy)."""
-    views = [
-        np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)[:, : plane.width]
-        for plane in frame.planes
-    ]
-    return views[0], views[1], views[2]
 
 
 class _Render:
@@ -178,7 +162,7 @@ class _Render:
             with av.open(str(self.target), "w", format="mp4", options={"movflags": "+faststart"}) as out:
                 encoder = out.add_stream(CODEC, rate=rate, options={"preset": preset, "crf": str(crf)})
                 encoder.width, encoder.height, encoder.pix_fmt = out_w, out_h, PIX_FMT
-                encoder.codec_context.time_base = _fraction(video.time_base)
+                encoder.codec_context.time_base = fraction(video.time_base)
                 encoder.codec_context.gop_size = gop
                 encoder.codec_context.thread_type = "AUTO"
                 copied = out.add_stream_from_template(audio) if audio is not None else None
@@ -227,12 +211,12 @@ class _Render:
         last_pts = -1
         if video.time_base is None:
             raise RedactionError("no_video", "no time base")
-        video_tb = _fraction(video.time_base)
+        video_tb = fraction(video.time_base)
         index = 0
         finished = False
-        scalers = Scalers()
-        resize = VideoReformatter()  # one libswscale context for the clip (preview size, pixel format)
         total = self.end_s - self.start_s if self.end_s is not None else self._length(source, video)
+
+        writer = Writer(out, encoder, self._version, self.cancel)
 
         def emit(frame: VideoFrame, at_s: float, faces: list[Area]) -> None:
             hidden = [
@@ -240,66 +224,59 @@ class _Render:
                 *(a for box, a in boxes if box.start_s <= at_s - self.start_s < box.end_s),
                 *faces,
             ]
-            if frame.format.name != PIX_FMT or frame.width != encoder.width or frame.height != encoder.height:
-                frame = resize.reformat(frame, encoder.width, encoder.height, PIX_FMT)
-            elif hidden:
-                frame.make_writable()
-            if hidden:
-                hide(_planes(frame), hidden, encoder.height, scalers)
-            frame.pict_type = av.video.frame.PictureType.NONE
-            for packet in encoder.encode(frame):
-                self._version(packet)
-                out.mux(packet)
+            writer.put((frame, hidden))
             self.frames += 1
             if self.progress is not None and self.frames % 10 == 0 and total:
                 self.progress(min(1.0, max(0.0, (at_s - self.start_s) / total)))
 
-        sound = _Sound(out, audio, copied, video_tb, self.end_s) if audio is not None else None
-        streams = [video] if audio is None else [video, audio]
-        for packet in source.demux(streams):
-            self._check_cancel()
-            if packet.stream is audio:
-                if sound is not None:
-                    sound.add(packet)
-                    if finished and sound.done(packet):
-                        break
-                continue
-            if finished:
-                continue
-            for frame in packet.decode():
-                if not isinstance(frame, VideoFrame) or frame.pts is None:
-                    continue
-                if base_pts is None:
-                    base_pts = frame.pts
-                at_s = float((frame.pts - base_pts) * video_tb)
-                if at_s < self.start_s - SLACK_S:
-                    continue
-                if self.end_s is not None and at_s >= self.end_s - SLACK_S:
-                    finished = True
-                    break
-                if offset_pts is None:
-                    offset_pts = frame.pts
+        try:
+            sound = Sound(writer.put, audio, copied, video_tb, self.end_s) if audio is not None else None
+            streams = [video] if audio is None else [video, audio]
+            for packet in source.demux(streams):
+                self._check_cancel()
+                if packet.stream is audio:
                     if sound is not None:
-                        sound.start(base_pts, at_s)
-                # The source's own timestamps, from 0; one that does not move forward (a camera's glitch)
-                # is moved just after the one before (the encoder refuses it otherwise).
-                frame.pts = max(frame.pts - offset_pts, last_pts + 1)
-                last_pts = frame.pts
-                frame.time_base = video_tb
-                if track is None:
-                    emit(frame, at_s, [])
-                else:
-                    for ready, ready_at, faces in track.add(index, frame, at_s, self.cancel):
-                        emit(ready, ready_at, track.areas(faces, encoder.width, encoder.height))
-                index += 1
-            if finished and sound is None:
-                break
-        if track is not None:
-            for ready, ready_at, faces in track.finish(self.cancel):
-                emit(ready, ready_at, track.areas(faces, encoder.width, encoder.height))
-        for packet in encoder.encode(None):
-            self._version(packet)
-            out.mux(packet)
+                        sound.add(packet)
+                        if finished and sound.done(packet):
+                            break
+                    continue
+                if finished:
+                    continue
+                for frame in packet.decode():
+                    if not isinstance(frame, VideoFrame) or frame.pts is None:
+                        continue
+                    if base_pts is None:
+                        base_pts = frame.pts
+                    at_s = float((frame.pts - base_pts) * video_tb)
+                    if at_s < self.start_s - SLACK_S:
+                        continue
+                    if self.end_s is not None and at_s >= self.end_s - SLACK_S:
+                        finished = True
+                        break
+                    if offset_pts is None:
+                        offset_pts = frame.pts
+                        if sound is not None:
+                            sound.start(base_pts, at_s)
+                    # The source's own timestamps, from 0; one that does not move forward (a camera's glitch)
+                    # is moved just after the one before (the encoder refuses it otherwise).
+                    frame.pts = max(frame.pts - offset_pts, last_pts + 1)
+                    last_pts = frame.pts
+                    frame.time_base = video_tb
+                    if track is None:
+                        emit(frame, at_s, [])
+                    else:
+                        for ready, ready_at, faces in track.add(index, frame, at_s, self.cancel):
+                            emit(ready, ready_at, track.areas(faces, encoder.width, encoder.height))
+                    index += 1
+                if finished and sound is None:
+                    break
+            if track is not None:
+                for ready, ready_at, faces in track.finish(self.cancel):
+                    emit(ready, ready_at, track.areas(faces, encoder.width, encoder.height))
+            writer.finish()
+        except BaseException:
+            writer.stop()
+            raise
         if self.progress is not None:
             self.progress(1.0)
 
@@ -318,48 +295,3 @@ class _Render:
                 if found
                 else "unknown"
             )
-
-
-class _Sound:
-    """The window's sound, re-muxed (not re-encoded), moved by the same time as the pictures."""
-
-    def __init__(
-        self, out: OutputContainer, audio: AudioStream, copied: Any, video_tb: Fraction, end_s: float | None
-    ) -> None:
-        self.out = out
-        self.copied = copied
-        self.video_tb = video_tb
-        self.end_s = end_s
-        assert audio.time_base is not None
-        self.audio_tb = _fraction(audio.time_base)
-        self.waiting: list[av.Packet[Any]] = []
-        self.shift: int | None = None
-        self.end: int | None = None
-
-    def start(self, base_pts: int, first_s: float) -> None:
-        """The clip's first frame is known: `first_s` seconds after the source's first frame."""
-        base_s = float(base_pts * self.video_tb)
-        self.shift = round((base_s + first_s) / self.audio_tb)
-        if self.end_s is not None:
-            self.end = round((base_s + self.end_s) / self.audio_tb)
-        waiting, self.waiting = self.waiting, []
-        for packet in waiting:
-            self.add(packet)
-
-    def add(self, packet: av.Packet[Any]) -> None:
-        if packet.pts is None:
-            return
-        if self.shift is None:
-            self.waiting.append(packet)
-            return
-        if packet.pts < self.shift or (self.end is not None and packet.pts >= self.end):
-            return
-        packet.pts -= self.shift
-        if packet.dts is not None:
-            packet.dts -= self.shift
-        packet.stream = self.copied
-        self.out.mux(packet)
-
-    def done(self, packet: av.Packet[Any]) -> bool:
-        """Whether this sound packet is past the window's end (the pictures already are)."""
-        return self.end is not None and packet.pts is not None and packet.pts >= self.end
