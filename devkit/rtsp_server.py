@@ -93,10 +93,28 @@ def payloaders(args: argparse.Namespace) -> tuple[str, str]:
 def overlays(args: argparse.Namespace) -> str:
     """An image (a PNG: a face, a figure) drawn over the test pattern at X,Y, for each `--overlay`."""
     out = ""
-    for spec in args.overlay:
+    for n, spec in enumerate(args.overlay):
         x, y, path = spec.split(",", 2)
-        out += f' ! gdkpixbufoverlay location="{path}" offset-x={int(x)} offset-y={int(y)}'
+        out += f' ! gdkpixbufoverlay name=overlay{n} location="{path}" offset-x={int(x)} offset-y={int(y)}'
     return out
+
+
+def move_overlays(pipeline: Gst.Element, args: argparse.Namespace) -> None:
+    """`--overlay-speed`: each image moves right by that many pixels a second (a figure walking past)."""
+    if not args.overlay_speed:
+        return
+    for n, spec in enumerate(args.overlay):
+        element = pipeline.get_by_name(f"overlay{n}")
+        start = int(spec.split(",", 1)[0])
+
+        def place(
+            _pad: Gst.Pad, info: Gst.PadProbeInfo, element: Gst.Element = element, start: int = start
+        ) -> int:
+            seconds = info.get_buffer().pts / Gst.SECOND
+            element.set_property("offset-x", start + round(args.overlay_speed * seconds))
+            return Gst.PadProbeReturn.OK
+
+        element.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, place)
 
 
 def raw_video(args: argparse.Namespace, live: bool) -> str:
@@ -169,6 +187,7 @@ def encode_file(args: argparse.Namespace, temporary: Path, mux: str = "qtmux") -
         f"{raw_video(args, live=False)} ! {video_encoder(args)} ! {parser(args)} ! mux. {audio}"
     )
     pipeline = Gst.parse_launch(launch)
+    move_overlays(pipeline, args)
     pipeline.set_state(Gst.State.PLAYING)
     message = pipeline.get_bus().timed_pop_filtered(
         Gst.CLOCK_TIME_NONE, Gst.MessageType.EOS | Gst.MessageType.ERROR
@@ -336,6 +355,9 @@ def main() -> int:
     parser.add_argument("--pattern", default="ball")
     parser.add_argument(
         "--overlay", action="append", default=[], metavar="X,Y,PNG", help="draw an image at X,Y (repeatable)"
+    )
+    parser.add_argument(
+        "--overlay-speed", type=float, default=0, help="--write-clip: the images move right, pixels a second"
     )
     parser.add_argument(
         "--write-clip", metavar="MP4", help="write --clip-seconds of the camera's encoding to a file and exit"

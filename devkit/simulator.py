@@ -171,14 +171,20 @@ def write_clip(
     audio: str = "aac",
     pattern: str = "ball",
     overlays: Sequence[tuple[int, int, Path]] = (),
+    overlay_speed: float = 0,
     timeout: float = 600,
 ) -> None:
-    """Write `seconds` of the camera's own encoding (picture, overlays, encoder as served) to an MP4."""
+    """Write `seconds` of the camera's own encoding (picture, overlays, encoder as served) to an MP4.
+
+    `overlay_speed`: the overlays move right by that many pixels a second.
+    """
     args = [SYSTEM_PYTHON, str(SERVER), "--write-clip", str(target), "--clip-seconds", str(seconds)]
     args += ["--width", str(width), "--height", str(height), "--fps", str(fps), "--bitrate", str(bitrate)]
     args += ["--audio", audio, "--pattern", pattern]
     for x, y, image in overlays:
         args += ["--overlay", f"{x},{y},{image}"]
+    if overlay_speed:
+        args += ["--overlay-speed", str(overlay_speed)]
     subprocess.run(args, check=True, capture_output=True, timeout=timeout, env=_environment())
 
 
