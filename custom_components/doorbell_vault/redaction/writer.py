@@ -143,7 +143,8 @@ class Writer:
             self.error = self.error or RedactionError("stopped")
             with contextlib.suppress(queue.Full):
                 self.queue.put_nowait(False)
-            self.thread.join(10)
+            # It ends at its next item at the latest (the error is set): never outlives the container.
+            self.thread.join()
 
     def _run(self) -> None:
         try:
