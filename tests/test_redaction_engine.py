@@ -104,7 +104,13 @@ def _source_frame(clip: Clip, at_s: float) -> Y:
 
 def _render(clip: Clip, tmp: Path, plan: Plan) -> tuple[Result, list[tuple[float, Y]]]:
     dest = tmp / "redacted.mp4"
-    result = redact(clip.path, dest, plan, start_s=START_S, duration_s=DURATION_S)
+    said: list[float] = []
+    result = redact(clip.path, dest, plan, start_s=START_S, duration_s=DURATION_S, progress=said.append)
+    # Progress goes forward to 1; the clip is owner-only, as every clip of a package.
+    assert said == sorted(said)
+    assert said[-1] == 1.0
+    assert dest.stat().st_mode & 0o777 == 0o600
+    assert [p.name for p in tmp.iterdir() if p.name.endswith(".partial")] == []
     return result, _lumas(dest)
 
 
@@ -194,7 +200,12 @@ def test_faces_found_outside_the_masks_and_not_in_clear(clip: Clip, tmp_path: Pa
     assert result.detector["package"] == "dlib-bin"
     assert result.detector["version"]
     with av.open(str(tmp_path / "redacted.mp4")) as container:
-        assert container.streams.audio[0].codec_context.name == "aac"
+        sound = container.streams.audio[0]
+        assert sound.codec_context.name == "aac"
+        assert sound.duration is not None
+        assert sound.time_base is not None
+        # The window's sound only (copied whole packets: within one packet of the window).
+        assert float(sound.duration * sound.time_base) == pytest.approx(DURATION_S, abs=0.1)
     assert hashlib.sha256(clip.path.read_bytes()).hexdigest() == digest
 
 
