@@ -28,7 +28,7 @@ from av.video.stream import VideoStream
 from ..store.files import PRIVATE_UMASK
 from .errors import RedactionError
 from .faces import FaceTrack
-from .hiding import HIDING, Area, area
+from .hiding import Area, area, hiding_record
 from .plan import Plan, Result
 from .writer import PIX_FMT, Sound, Writer, fraction
 
@@ -173,7 +173,7 @@ class _Render:
         if self.frames == 0:
             raise RedactionError("empty", "no frame in the window")
         result = Result(frames=self.frames, width=out_w, height=out_h)
-        result.hiding = dict(HIDING)
+        result.hiding = hiding_record(out_h)
         result.encoder = {
             "library": "libx264",
             "version": self.encoder_version,

@@ -1,12 +1,13 @@
-"""Hiding pixels on the YUV 4:2:0 planes of a decoded frame, in place, with numpy.
+"""Hiding pixels on the YUV 4:2:0 planes of a decoded frame, in place (numpy, and libswscale to scale).
 
-Only the bounding box of each region is touched: blur = average over blocks (downscale), a binomial
+Only the bounding box of each region is touched: blur = area-average downscale to blocks, a binomial
 blur of the small picture, a bilinear upscale, written through the region's polygon mask; black = Y 16,
 U/V 128 (video-range black, no colour). Every pixel outside the hidden regions is left as decoded.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -27,9 +28,23 @@ BLACK_UV: Final = 128
 BLOCKS_PER_HEIGHT: Final = 30
 BLUR_PASSES: Final = 2
 
+
+def hiding_record(frame_height: int) -> dict[str, Any]:
+    """How pixels were hidden in a clip of this height (a new dict: the provenance record's own)."""
+    record = copy.deepcopy(HIDING)
+    record["blur"]["block_px"] = block_size(frame_height)
+    return record
+
+
+def block_size(frame_height: int) -> int:
+    """Luma pixels per block of the blur's small picture (chroma: half)."""
+    return max(2, round(frame_height / BLOCKS_PER_HEIGHT))
+
+
 HIDING: Final[dict[str, Any]] = {
     "blur": {
         "method": "area-average downscale, binomial 3x3 blur of the small picture, bilinear upscale",
+        "scaler": "libswscale (through PyAV)",
         "block": f"1/{BLOCKS_PER_HEIGHT} of the frame height",
         "passes": BLUR_PASSES,
         "planes": "Y, U, V",
@@ -144,7 +159,7 @@ def blurred(crop: U8, block: int, scalers: Scalers) -> U8:
 
 def hide(planes: tuple[U8, U8, U8], areas: Sequence[Area], frame_height: int, scalers: Scalers) -> None:
     """Hide every area on the Y, U and V planes (2-D views of the frame's own buffers), in place."""
-    block = max(2, round(frame_height / BLOCKS_PER_HEIGHT))
+    block = block_size(frame_height)
     # Blur first, then black: where both apply, black wins.
     for item in sorted(areas, key=lambda a: a.action == "black"):
         for plane_index, plane in enumerate(planes):
