@@ -110,6 +110,8 @@ def _render(clip: Clip, tmp: Path, plan: Plan) -> tuple[Result, list[tuple[float
     assert said == sorted(said)
     assert said[-1] == 1.0
     assert dest.stat().st_mode & 0o777 == 0o600
+    head = dest.read_bytes()[:65536]
+    assert 0 < head.find(b"moov") < head.find(b"mdat")  # faststart: plays while it downloads
     assert [p.name for p in tmp.iterdir() if p.name.endswith(".partial")] == []
     return result, _lumas(dest)
 
