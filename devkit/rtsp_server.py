@@ -90,11 +90,39 @@ def payloaders(args: argparse.Namespace) -> tuple[str, str]:
     return f"{video} name=pay0 pt=96 config-interval=1", f"{audio} name=pay1" if audio else ""
 
 
+def overlays(args: argparse.Namespace) -> str:
+    """An image (a PNG: a face, a figure) drawn over the test pattern at X,Y, for each `--overlay`."""
+    out = ""
+    for n, spec in enumerate(args.overlay):
+        x, y, path = spec.split(",", 2)
+        out += f' ! gdkpixbufoverlay name=overlay{n} location="{path}" offset-x={int(x)} offset-y={int(y)}'
+    return out
+
+
+def move_overlays(pipeline: Gst.Element, args: argparse.Namespace) -> None:
+    """`--overlay-speed`: each image moves right by that many pixels a second (a figure walking past)."""
+    if not args.overlay_speed:
+        return
+    for n, spec in enumerate(args.overlay):
+        element = pipeline.get_by_name(f"overlay{n}")
+        start = int(spec.split(",", 1)[0])
+
+        def place(
+            _pad: Gst.Pad, info: Gst.PadProbeInfo, element: Gst.Element = element, start: int = start
+        ) -> int:
+            seconds = info.get_buffer().pts / Gst.SECOND
+            element.set_property("offset-x", start + round(args.overlay_speed * seconds))
+            return Gst.PadProbeReturn.OK
+
+        element.get_static_pad("sink").add_probe(Gst.PadProbeType.BUFFER, place)
+
+
 def raw_video(args: argparse.Namespace, live: bool) -> str:
     live_flag = "is-live=true" if live else f"num-buffers={round(args.fps * args.clip_seconds)}"
     return (
         f"videotestsrc {live_flag} pattern={args.pattern} "
         f"! video/x-raw,format=I420,width={args.width},height={args.height},framerate={args.fps}/1"
+        f"{overlays(args)}"
     )
 
 
@@ -135,6 +163,8 @@ def pre_encode(args: argparse.Namespace) -> Path:
     """Encode the loop once into a QuickTime file kept in the cache (shared by every simulator)."""
     settings = ("codec", "bframes", "fps", "width", "height", "audio", "gop_seconds", "bitrate")
     key = json.dumps([getattr(args, name) for name in (*settings, "clip_seconds", "pattern")])
+    if args.overlay:
+        key += json.dumps(args.overlay)
     cache = Path(os.environ.get("XDG_CACHE_HOME", Path.home() / ".cache")) / "doorbell-vault" / "simulator"
     cache.mkdir(parents=True, exist_ok=True)
     target = cache / f"{hashlib.sha256(key.encode()).hexdigest()[:16]}.mov"
@@ -142,24 +172,30 @@ def pre_encode(args: argparse.Namespace) -> Path:
         return target
     handle, temporary = tempfile.mkstemp(dir=cache, suffix=".mov")
     os.close(handle)
+    encode_file(args, Path(temporary))
+    Path(temporary).replace(target)
+    return target
+
+
+def encode_file(args: argparse.Namespace, temporary: Path, mux: str = "qtmux") -> None:
+    """The camera's encoding of `--clip-seconds` of its picture (and sound), written to a file."""
     audio = ""
     if args.audio != "none":
         audio = f"{raw_audio(args, live=False)} ! {audio_encoder(args.audio)} ! mux. "
     launch = (
-        f"qtmux name=mux ! filesink location={temporary} "
+        f"{mux} name=mux ! filesink location={temporary} "
         f"{raw_video(args, live=False)} ! {video_encoder(args)} ! {parser(args)} ! mux. {audio}"
     )
     pipeline = Gst.parse_launch(launch)
+    move_overlays(pipeline, args)
     pipeline.set_state(Gst.State.PLAYING)
     message = pipeline.get_bus().timed_pop_filtered(
         Gst.CLOCK_TIME_NONE, Gst.MessageType.EOS | Gst.MessageType.ERROR
     )
     pipeline.set_state(Gst.State.NULL)
     if message.type == Gst.MessageType.ERROR:
-        Path(temporary).unlink()
+        temporary.unlink()
         raise RuntimeError(f"pre-encoding failed: {message.parse_error()[0].message}")
-    Path(temporary).replace(target)
-    return target
 
 
 def load_clip(path: Path, args: argparse.Namespace) -> Clip:
@@ -317,6 +353,15 @@ def main() -> int:
     parser.add_argument("--gop-seconds", type=float, default=2.0)
     parser.add_argument("--audio", choices=("aac", "pcma", "pcmu", "none"), default="aac")
     parser.add_argument("--pattern", default="ball")
+    parser.add_argument(
+        "--overlay", action="append", default=[], metavar="X,Y,PNG", help="draw an image at X,Y (repeatable)"
+    )
+    parser.add_argument(
+        "--overlay-speed", type=float, default=0, help="--write-clip: the images move right, pixels a second"
+    )
+    parser.add_argument(
+        "--write-clip", metavar="MP4", help="write --clip-seconds of the camera's encoding to a file and exit"
+    )
     parser.add_argument("--cheap", action="store_true", help="serve a pre-encoded loop, no encoding")
     parser.add_argument("--no-rtcp", action="store_true", help="send no RTCP (no sender reports)")
     parser.add_argument(
@@ -353,6 +398,10 @@ def main() -> int:
     args.clip_seconds = max(1, round(args.clip_seconds * args.fps / gop)) * gop / args.fps
 
     Gst.init(None)
+    if args.write_clip:
+        # The same picture and encoder as served, into a file (benchmarks; no RTSP involved).
+        encode_file(args, Path(args.write_clip), mux="mp4mux faststart=true")
+        return 0
     server = GstRtspServer.RTSPServer()
     server.set_address(args.host)
     server.set_service(str(args.port))

@@ -14,6 +14,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from urllib.parse import quote
@@ -90,6 +91,7 @@ def start(
     password: str | None = None,
     tls_cert: Path | str | None = None,
     tls_key: Path | str | None = None,
+    overlays: Sequence[tuple[int, int, Path]] = (),
     timeout: float = 60,
 ) -> SimulatedDoorbell:
     """Start a simulated doorbell and return once it listens (port 0 picks a free port).
@@ -98,6 +100,7 @@ def start(
     `ntp_offset` puts the camera's clock (as its RTCP sender reports tell it) that many seconds off;
     `rtcp=False` sends no RTCP at all.
     `tls_cert` and `tls_key` (PEM files) serve RTSPS: the URL is then `rtsps://`.
+    `overlays`: images (PNG) drawn over the picture at (x, y), e.g. a face for the redaction tests.
     """
     args = [SYSTEM_PYTHON, str(SERVER), "--port", str(port), "--path", path]
     args += ["--width", str(width), "--height", str(height), "--fps", str(fps)]
@@ -113,8 +116,10 @@ def start(
         args += ["--username", username, "--password", password]
     if tls_cert and tls_key:
         args += ["--tls-cert", str(tls_cert), "--tls-key", str(tls_key)]
+    for x, y, image in overlays:
+        args += ["--overlay", f"{x},{y},{image}"]
     # Keep the virtual environment's interpreter settings away from Debian's Python.
-    env = {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV")}
+    env = _environment()
     process = subprocess.Popen(args, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
     tail: deque[str] = deque(maxlen=50)
     assert process.stderr is not None
@@ -149,6 +154,38 @@ def start(
     follower.start()
     doorbell.readers += [drainer, follower]
     return doorbell
+
+
+def _environment() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if k not in ("PYTHONHOME", "PYTHONPATH", "VIRTUAL_ENV")}
+
+
+def write_clip(
+    target: Path,
+    *,
+    seconds: float,
+    width: int = 1920,
+    height: int = 1080,
+    fps: int = 25,
+    bitrate: int = 6000,
+    audio: str = "aac",
+    pattern: str = "ball",
+    overlays: Sequence[tuple[int, int, Path]] = (),
+    overlay_speed: float = 0,
+    timeout: float = 600,
+) -> None:
+    """Write `seconds` of the camera's own encoding (picture, overlays, encoder as served) to an MP4.
+
+    `overlay_speed`: the overlays move right by that many pixels a second.
+    """
+    args = [SYSTEM_PYTHON, str(SERVER), "--write-clip", str(target), "--clip-seconds", str(seconds)]
+    args += ["--width", str(width), "--height", str(height), "--fps", str(fps), "--bitrate", str(bitrate)]
+    args += ["--audio", audio, "--pattern", pattern]
+    for x, y, image in overlays:
+        args += ["--overlay", f"{x},{y},{image}"]
+    if overlay_speed:
+        args += ["--overlay-speed", str(overlay_speed)]
+    subprocess.run(args, check=True, capture_output=True, timeout=timeout, env=_environment())
 
 
 def main() -> int:
