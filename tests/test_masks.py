@@ -23,6 +23,7 @@ from custom_components.doorbell_vault import decide
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.evidence.previews import PREVIEWS_FOLDER
 from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.redaction import detect
 from custom_components.doorbell_vault.redaction.choice import plan_for, redaction_from_json
 from custom_components.doorbell_vault.redaction.detect import DetectorStatus
 from custom_components.doorbell_vault.redaction.regions import InvalidMasks, masks_from_json
@@ -250,8 +251,13 @@ async def test_each_camera_is_shared_in_its_standing_choice_unless_the_owner_cho
 
 
 async def test_a_redaction_that_cannot_be_made_refuses_the_share(
-    hass: HomeAssistant, hub: MockConfigEntry, ws: Socket, monkeypatch: pytest.MonkeyPatch
+    hass: HomeAssistant,
+    hub: MockConfigEntry,
+    ws: Socket,
+    monkeypatch: pytest.MonkeyPatch,
+    request: pytest.FixtureRequest,
 ) -> None:
+    request.addfinalizer(detect.detector_status.cache_clear)
     vault: DoorbellVault = hub.runtime_data
     front = _id(vault, "Front door")
     request_id = await submit_request(hass, hub, 7, 19)
@@ -263,6 +269,7 @@ async def test_a_redaction_that_cannot_be_made_refuses_the_share(
 
     # Without a face detector (dlib cannot be imported): said so, never downgraded to masks alone.
     monkeypatch.setitem(sys.modules, "dlib", None)
+    detect.detector_status.cache_clear()  # the answer is kept once found; found again without dlib
     got = await ws.result({"type": f"{DOMAIN}/cameras/masks", "camera_id": front})
     assert got["detector"]["available"] is False
     assert got["detector"]["reason"]
