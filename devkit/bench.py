@@ -25,7 +25,8 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from custom_components.doorbell_vault.recording.camera_config import CameraConfig
-from custom_components.doorbell_vault.recording.recorder import SEGMENT_SECONDS, Recorder, build_command
+from custom_components.doorbell_vault.recording.recorder import Recorder
+from custom_components.doorbell_vault.recording.recorder_process import SEGMENT_SECONDS, build_command
 from custom_components.doorbell_vault.store import Store, segments
 from devkit import bench_export, simulator
 
@@ -208,7 +209,7 @@ async def ours(urls: list[str], seconds: float, folder: Path) -> tuple[Usage, Us
     recorders = []
     for index, url in enumerate(urls):
         camera = CameraConfig(id=f"cam{index}", name=f"Camera {index}", url=url, audio_codec="aac")
-        recorder = Recorder(camera, folder, store, "ffmpeg", "ffprobe")
+        recorder = Recorder(camera, folder, store, "ffprobe")
         recorder.start()
         recorders.append(recorder)
     python_before = time.process_time()
