@@ -27,6 +27,12 @@ The process ends with the one that started it (`--parent-pid`), even one killed 
 the kernel for a SIGTERM when its parent dies (prctl's parent-death signal), from inside, so that no
 other program (`setpriv`, absent from some containers) is needed.
 
+With `--serve` it is the recorder server (stream_copy/fork_server.py): PyAV imported once, a recorder
+process forked from it per camera on request over the control socket (`--control-fd`), each with the
+arguments above and its own parent-death signal (the server's death ends it; the supervisor's ends the
+server). A forked recorder process works in its camera's output folder (its identity for the supervisor's
+sweep of recorders a killed Home Assistant left: its command line is the server's).
+
 An RTSP camera's packets are read in batches (`--pace`, stream_copy/pacing.py).
 
 Its parts are the package `stream_copy/` beside it: the segmenter (segments cut at keyframes, packets
@@ -68,7 +74,7 @@ def _load_parts() -> ModuleType:
 
 
 _load_parts()
-from stream_copy import pacing, segmenter, tls_pin  # type: ignore[import-not-found]  # noqa: E402
+from stream_copy import fork_server, pacing, segmenter, tls_pin  # type: ignore[import-not-found]  # noqa: E402
 
 
 def probe(url: str, args: argparse.Namespace) -> int:
@@ -108,14 +114,13 @@ def die_with_parent(parent_pid: int) -> bool:
     return os.getppid() == parent_pid
 
 
-def main() -> int:
-    """Record until the stream ends (exit 1 on an error, with FFmpeg's words on stderr) or a stop."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", help="folder/strftime pattern of the segment names")
     parser.add_argument(
         "--probe", action="store_true", help="print the stream's streams (JSON), record nothing"
     )
-    parser.add_argument("--protocols", required=True, help="FFmpeg's protocol whitelist")
+    parser.add_argument("--protocols", help="FFmpeg's protocol whitelist (required but with --serve)")
     parser.add_argument("--segment-seconds", type=float, default=10)
     parser.add_argument("--audio", choices=("copy", "aac", "none"), default="none")
     parser.add_argument("--max-offset", type=float, default=3600, help="seconds a camera's clock may be off")
@@ -128,19 +133,56 @@ def main() -> int:
     parser.add_argument("--tls-ca", help="rtsps://: the pinned certificate (PEM), the only trust anchor")
     parser.add_argument("--tls-host", help="rtsps://: the name the pinned certificate is checked against")
     parser.add_argument("--parent-pid", type=int, help="the supervisor's: this process ends with it")
+    parser.add_argument("--serve", action="store_true", help="be the recorder server (fork on request)")
+    parser.add_argument("--control-fd", type=int, help="--serve: the control socket's descriptor")
+    return parser
+
+
+def main() -> int:
+    """Record until the stream ends (exit 1 on an error, with FFmpeg's words on stderr) or a stop."""
+    parser = _parser()
     args = parser.parse_args()
+    if args.serve:
+        if args.control_fd is None or args.parent_pid is None:
+            parser.error("--serve needs --control-fd and --parent-pid")
+        if not die_with_parent(args.parent_pid):
+            print("the supervisor is gone", file=sys.stderr, flush=True)
+            return 1
+        return int(fork_server.serve(args.control_fd, forked))
+    if not args.protocols:
+        parser.error("--protocols is required")
     if not args.probe and not args.output:
         parser.error("--output is required")
+    return _record(args, None, args.parent_pid)
+
+
+def forked(argv: list[str], url: str, parent_pid: int) -> int:
+    """A recorder process forked by the server: as the command `argv` would run, the URL given."""
+    args = _parser().parse_args(argv)
+    if not args.protocols or not args.output:
+        print("--protocols and --output are required", file=sys.stderr, flush=True)
+        return 1
+    # Its camera's output folder, by which the supervisor knows it (its command line is the server's).
+    output = Path(args.output).absolute()
+    args.output = str(output)
+    args.tls_ca = args.tls_ca and str(Path(args.tls_ca).absolute())
+    os.chdir(output.parent)
+    return _record(args, url, parent_pid)
+
+
+def _record(args: argparse.Namespace, url: str | None, parent_pid: int | None) -> int:
+    """Record (or probe) the URL, or the one that comes on stdin."""
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    if args.parent_pid is not None and not die_with_parent(args.parent_pid):
+    if parent_pid is not None and not die_with_parent(parent_pid):
         print("the supervisor is gone", file=sys.stderr, flush=True)
         return 1
-    url = sys.stdin.readline().strip()
+    if url is None:
+        url = sys.stdin.readline().strip()
     av.logging.restore_default_callback()
     av.logging.set_libav_level(av.logging.WARNING)
     try:
-        return probe(url, args) if args.probe else segmenter.Segmenter(url, args).run()
+        return int(probe(url, args) if args.probe else segmenter.Segmenter(url, args).run())
     except av.FFmpegError as err:
         # Its filename is the URL: never printed (FFmpeg's own lines above say what failed).
         print(f"{type(err).__name__}: {err.strerror}", file=sys.stderr, flush=True)

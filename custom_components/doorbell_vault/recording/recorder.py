@@ -1,8 +1,8 @@
 """One supervised recorder process per camera: restarted with backoff, watched, its segments indexed.
 
-The recorder process (recorder_process.py; `capture.py`, FFmpeg's libraries through PyAV) writes
-`<camera>/incoming/<UTC start>.mp4` and prints each finished segment on stdout as a JSON line; the
-supervisor files it in `<camera>/<UTC day>/<hour>/` and indexes it (segment_filing.py).
+The recorder process (`capture.py`, PyAV; forked by recorder_server.py) writes `<camera>/incoming/<UTC
+start>.mp4` and prints each finished segment on stdout as a JSON line; the supervisor files it in
+`<camera>/<UTC day>/<hour>/` and indexes it (segment_filing.py).
 
 The camera's own timestamps are recorded untouched (B-frames and their reordering intact). They are
 mapped to UTC separately, per connection: by the camera's RTCP sender reports where it sends them (its
@@ -35,10 +35,10 @@ from .recorder_process import (
     PINNED_CERTIFICATE,
     SEGMENT_SECONDS,
     STOP_GRACE,
-    RecorderProcess,
     build_command,
     write_pid,
 )
+from .recorder_server import ForkedRecorder
 from .segment_filing import Expected, file_segment, parse_report, remove, salvage
 
 _LOGGER = logging.getLogger(__name__)
@@ -91,7 +91,7 @@ class Recorder:
         self._on_certificate_changed = on_certificate_changed
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
-        self._process: RecorderProcess | None = None
+        self._process: ForkedRecorder | None = None
         self._wake = asyncio.Event()
         self._stopping = False
         self.paused = False
@@ -306,10 +306,10 @@ class Recorder:
             tls_ca=None if tls is None else self.pinned_certificate,
             tls_host=None if tls is None else tls.host,
         )
-        self._process = process = await RecorderProcess.start(command, url)
+        self._process = process = await ForkedRecorder.start(command, url)
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
         try:
-            await self.store.async_job(write_pid, self.pid_file, process.pid)
+            await self.store.async_job(write_pid, self.pid_file, process.pid, process.pidfd)
             return await self._follow(process.stdout)
         finally:
             await self._terminate()

@@ -1,14 +1,14 @@
-"""The recorder process of one camera: its command, its start and stop, and the pid file it leaves.
+"""The recorder process of one camera: its command, and the pid file that names it.
 
-The process (`capture.py`, FFmpeg's libraries through PyAV, run with Home Assistant's own Python) runs
-in its own process group and dies with its parent (a parent-death signal it sets itself: no other
-program is needed). A pid file per camera names it, so that a recorder of a killed Home Assistant is
-found and ended at the next start (`end_stale_recorders`), and only one proven to be that recorder.
+The process (`capture.py`, FFmpeg's libraries through PyAV, run with Home Assistant's own Python) is
+forked by the recorder server (recorder_server.py) with the command's arguments; it runs in its own
+process group and dies with its parent (a parent-death signal it sets itself: no other program is
+needed). A pid file per camera names it, so that a recorder of a killed Home Assistant is found and
+ended at the next start (`end_stale_recorders`), and only one proven to be that recorder.
 """
 
 from __future__ import annotations
 
-import asyncio
 import contextlib
 import json
 import os
@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Final
 
-from ..store import PRIVATE_UMASK, write_private
+from ..store import write_private
 from .camera_config import checked_source
 from .segment_filing import NAME_FORMAT
 
@@ -75,72 +75,6 @@ def build_command(
     return command
 
 
-class RecorderProcess:
-    """One running recorder process: its id, its stdout (a JSON line per segment) and stderr, its end."""
-
-    def __init__(self, process: asyncio.subprocess.Process) -> None:
-        """Hold a started process (see start())."""
-        assert process.stdout is not None
-        assert process.stderr is not None
-        self._process = process
-        self.stdout: asyncio.StreamReader = process.stdout
-        self.stderr: asyncio.StreamReader = process.stderr
-
-    @classmethod
-    async def start(cls, command: list[str], url: str) -> RecorderProcess:
-        """Start `command` (from build_command) and hand it the stream URL."""
-        # Started from the event loop's thread, which lives as long as Home Assistant: the parent-death
-        # signal the recorder process asks for follows the thread that started it, not the process.
-        process = await asyncio.create_subprocess_exec(
-            *command,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            # Home Assistant's own import path (its `deps` folder included), for PyAV.
-            env={**os.environ, "TZ": "UTC", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-            # Every segment is born owner-only (0600), not only reachable through the 0700 folder.
-            umask=PRIVATE_UMASK,
-            # Its own process group: a Ctrl-C or a signal to Home Assistant's group never cuts a segment.
-            process_group=0,
-        )
-        running = cls(process)
-        assert process.stdin is not None
-        try:
-            # On stdin, not the command line: /proc/<pid>/cmdline is readable by every local user.
-            process.stdin.write(url.encode() + b"\n")
-            with contextlib.suppress(ConnectionError):
-                await process.stdin.drain()
-            process.stdin.close()
-        except BaseException:
-            await running.stop()
-            raise
-        return running
-
-    @property
-    def pid(self) -> int:
-        """The process's id."""
-        return self._process.pid
-
-    @property
-    def running(self) -> bool:
-        """True until the process has exited."""
-        return self._process.returncode is None
-
-    async def stop(self) -> None:
-        """SIGINT (the open segment is finished), then SIGKILL to its group after STOP_GRACE seconds."""
-        process = self._process
-        if process.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            process.send_signal(signal.SIGINT)
-        try:
-            await asyncio.wait_for(process.wait(), STOP_GRACE)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await process.wait()
-
-
 # Recorders left by a killed Home Assistant ---------------------------------------------------------
 
 
@@ -180,16 +114,28 @@ class ProcessIdentity:
 
 
 def _is_own_recorder(identity: ProcessIdentity, incoming: Path) -> bool:
-    """The process is the one the pid file names (not a reused id) and runs capture.py into `incoming`."""
+    """The process is the one the pid file names (not a reused id) and runs capture.py into `incoming`.
+
+    As build_command starts it (its output in the command), or forked by the recorder server (the
+    server's command line, `--serve`), working in `incoming` (its current folder).
+    """
     if ProcessIdentity.of(identity.pid) != identity:
         return False
     try:
         arguments = Path(f"/proc/{identity.pid}/cmdline").read_bytes().split(b"\0")
     except OSError:
         return False
-    # As build_command starts it.
-    expected = [sys.executable, "-P", str(CAPTURE), "--output", str(incoming / f"{NAME_FORMAT}.mp4")]
-    return arguments[:5] == [argument.encode() for argument in expected]
+    if arguments[:3] != [argument.encode() for argument in (sys.executable, "-P", str(CAPTURE))]:
+        return False
+    if arguments[3:5] == [b"--output", str(incoming / f"{NAME_FORMAT}.mp4").encode()]:
+        return True
+    try:
+        return (
+            arguments[3:4] == [b"--serve"]
+            and Path(f"/proc/{identity.pid}/cwd").readlink() == incoming.resolve()
+        )
+    except OSError:
+        return False
 
 
 def end_stale_recorders(storage: Path, camera: str) -> list[int]:
@@ -229,9 +175,16 @@ def end_stale_recorders(storage: Path, camera: str) -> list[int]:
     return [identity.pid]
 
 
-def write_pid(path: Path, pid: int) -> None:
-    """Write the pid file of the recorder process `pid`, this process's child (blocking)."""
-    # Its start time is read now, while it is this process's unreaped child (its id not reusable yet).
+def write_pid(path: Path, pid: int, pidfd: int | None = None) -> None:
+    """Write the pid file of the recorder process `pid` (blocking).
+
+    It is this process's unreaped child, or another's held by `pidfd`: its id is not reusable meanwhile.
+    """
     identity = ProcessIdentity.of(pid)
+    if pidfd is not None:
+        try:
+            signal.pidfd_send_signal(pidfd, 0)
+        except OSError:
+            return  # it ended, and its id may be another's: the identity read proves nothing
     if identity is not None:
         write_private(path, identity.text() + "\n")

@@ -1,0 +1,321 @@
+"""The recorder server, seen from the supervisor: one process that imported PyAV forks each recorder process.
+
+A recorder process exec'd per camera starts Python and imports PyAV on its own: sixteen cameras cost
+some 1.3 times the proportional memory (PSS) of sixteen bare `ffmpeg` processes. Forked from one server
+that imported PyAV once, they share those pages (stream_copy/fork_server.py; `scripts/bench recording`).
+Each camera keeps a process of its own: a crash in FFmpeg ends one camera's recording, never another's.
+
+The server is started with the first recorder process (from the event loop's thread, so its parent-death
+signal follows Home Assistant) and closed when the last one has ended. The supervisor is not the recorder
+processes' parent: it holds each one by a pidfd (signals go through it, so never to a reused id), the
+server reports each exit, and the recorder's stdout and stderr are pipes of the supervisor's own, handed
+to the server with the request (SCM_RIGHTS).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+import socket
+import sys
+import weakref
+from collections import deque
+from typing import Any, Final
+
+from ..store import PRIVATE_UMASK
+from .recorder_process import CAPTURE, STOP_GRACE, ProcessIdentity
+
+_LOGGER = logging.getLogger(__name__)
+
+# How long the server may take to import PyAV (a slow SD card, compiling bytecode) and to fork.
+START_TIMEOUT: Final = 60.0
+MAX_MESSAGE: Final = 1 << 16
+
+
+class ServerError(Exception):
+    """The recorder server did not start or did not start a recorder process (its words)."""
+
+
+class RecorderServer:
+    """One running recorder server: forks recorder processes on request, reports their ends."""
+
+    def __init__(self, process: asyncio.subprocess.Process, control: socket.socket) -> None:
+        """Hold a started server (see start())."""
+        self.process = process
+        self._control = control
+        self.users = 0
+        self.closed = False
+        self._count = 0
+        self._waiting: dict[int, asyncio.Future[tuple[int, int]]] = {}
+        self._exits: dict[int, asyncio.Future[int | None]] = {}
+        self._ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        self.stderr_tail: deque[str] = deque(maxlen=10)
+        self._stderr_task: asyncio.Task[None] | None = None
+
+    @classmethod
+    async def start(cls) -> RecorderServer:
+        """Start the server and wait until it has imported PyAV."""
+        ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        try:
+            process = await asyncio.create_subprocess_exec(
+                *(sys.executable, "-P", str(CAPTURE), "--serve", "--control-fd", str(theirs.fileno())),
+                *("--parent-pid", str(os.getpid())),
+                stdin=asyncio.subprocess.DEVNULL,
+                stdout=asyncio.subprocess.DEVNULL,
+                stderr=asyncio.subprocess.PIPE,
+                pass_fds=(theirs.fileno(),),
+                # Home Assistant's own import path (its `deps` folder included), for PyAV.
+                env={**os.environ, "TZ": "UTC", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
+                # Every segment is born owner-only (0600): the recorder processes inherit it.
+                umask=PRIVATE_UMASK,
+                # Its own process group: a Ctrl-C or a signal to Home Assistant's group never cuts a segment.
+                process_group=0,
+            )
+        except BaseException:
+            ours.close()
+            raise
+        finally:
+            theirs.close()
+        server = cls(process, ours)
+        assert process.stderr is not None
+        server._stderr_task = asyncio.create_task(server._read_stderr(process.stderr))
+        asyncio.get_running_loop().add_reader(ours.fileno(), server._receive)
+        try:
+            await asyncio.wait_for(asyncio.shield(server._ready), START_TIMEOUT)
+        except BaseException:
+            await server.close()
+            raise
+        return server
+
+    async def fork(self, argv: list[str], url: str, stdout: int, stderr: int) -> tuple[int, int]:
+        """Start a recorder process with capture.py's `argv`, the URL, its stdout and stderr: (pid, pidfd).
+
+        The descriptors are the server's to pass on (closed here once sent).
+        """
+        self._count += 1
+        number = self._count
+        future = self._waiting[number] = asyncio.get_running_loop().create_future()
+        try:
+            message = json.dumps({"start": number, "argv": argv, "url": url}).encode()
+            socket.send_fds(self._control, [message], [stdout, stderr])
+        except OSError as err:
+            raise ServerError(f"the recorder server is gone ({err.strerror})") from err
+        finally:
+            os.close(stdout)
+            os.close(stderr)
+        try:
+            return await asyncio.wait_for(future, START_TIMEOUT)
+        finally:
+            self._waiting.pop(number, None)
+
+    def exit_of(self, pid: int) -> asyncio.Future[int | None]:
+        """Resolved with the recorder process's exit code once the server reaped it (None: server gone)."""
+        future = self._exits.get(pid)
+        if future is None:
+            future = self._exits[pid] = asyncio.get_running_loop().create_future()
+            if self.closed:
+                future.set_result(None)
+        return future
+
+    def forget(self, pid: int) -> None:
+        """The recorder process `pid` is done with (its id may be another's next)."""
+        self._exits.pop(pid, None)
+
+    async def close(self) -> None:
+        """Close the control socket: the server ends (it has no recorder process left)."""
+        self._gone()
+        try:
+            await asyncio.wait_for(self.process.wait(), START_TIMEOUT)
+        except TimeoutError:
+            with contextlib.suppress(ProcessLookupError):
+                self.process.kill()
+            await self.process.wait()
+        if self._stderr_task is not None:
+            await self._stderr_task
+
+    def _receive(self) -> None:
+        try:
+            message, fds, _, _ = socket.recv_fds(self._control, MAX_MESSAGE, 1)
+        except OSError:
+            message, fds = b"", []
+        if not message:
+            self._gone()
+            return
+        try:
+            report: dict[str, Any] = json.loads(message)
+        except ValueError:
+            report = {}
+        if "ready" in report and not self._ready.done():
+            self._ready.set_result(int(report["ready"]))
+        elif "started" in report and fds:
+            future = self._waiting.get(int(report["started"]))
+            if future is not None and not future.done():
+                future.set_result((int(report["pid"]), fds.pop()))
+        elif "failed" in report:
+            future = self._waiting.get(int(report["failed"]))
+            if future is not None and not future.done():
+                future.set_exception(ServerError(str(report.get("error"))))
+        elif "exited" in report:
+            exit_ = self.exit_of(int(report["exited"]))
+            if not exit_.done():
+                exit_.set_result(int(report["code"]))
+        for fd in fds:
+            os.close(fd)  # a pidfd nobody waits for any more
+
+    def _gone(self) -> None:
+        """The server ended, or is told to: what waits on it is answered."""
+        if self.closed:
+            return
+        self.closed = True
+        with contextlib.suppress(Exception):
+            asyncio.get_running_loop().remove_reader(self._control.fileno())
+        self._control.close()
+        words = self.stderr_tail[-1] if self.stderr_tail else "the recorder server ended"
+        if not self._ready.done():
+            self._ready.set_exception(ServerError(words))
+        for future in self._waiting.values():
+            if not future.done():
+                future.set_exception(ServerError(words))
+        for exit_ in self._exits.values():
+            if not exit_.done():
+                exit_.set_result(None)
+
+    async def _read_stderr(self, stream: asyncio.StreamReader) -> None:
+        async for raw in stream:
+            if text := raw.decode(errors="replace").strip():
+                self.stderr_tail.append(text)
+                _LOGGER.warning("recorder server: %s", text)
+
+
+class _Current:
+    """The running loop's recorder server, if any, and the lock that starts one at a time."""
+
+    def __init__(self) -> None:
+        self.server: RecorderServer | None = None
+        self.lock = asyncio.Lock()
+
+
+_CURRENT: weakref.WeakKeyDictionary[asyncio.AbstractEventLoop, _Current] = weakref.WeakKeyDictionary()
+
+
+async def acquire() -> RecorderServer:
+    """The running recorder server (started if there is none), held until release()."""
+    current = _CURRENT.setdefault(asyncio.get_running_loop(), _Current())
+    async with current.lock:
+        server = current.server
+        if server is None or server.closed:
+            server = current.server = await RecorderServer.start()
+        server.users += 1
+        return server
+
+
+async def release(server: RecorderServer) -> None:
+    """A recorder process of `server` has ended: the last one closes it."""
+    server.users -= 1
+    if server.users > 0:
+        return
+    current = _CURRENT.get(asyncio.get_running_loop())
+    if current is not None and current.server is server:
+        current.server = None
+    await server.close()
+
+
+def server_pid() -> int | None:
+    """The running loop's recorder server's process id (`scripts/bench recording` counts its memory)."""
+    current = _CURRENT.get(asyncio.get_running_loop())
+    if current is None or current.server is None or current.server.closed:
+        return None
+    return current.server.process.pid
+
+
+class ForkedRecorder:
+    """One recorder process the server forked: its id, its stdout and stderr, its end (by its pidfd)."""
+
+    def __init__(self, server: RecorderServer, pid: int, pidfd: int) -> None:
+        """Hold a forked recorder process (see start())."""
+        self._server = server
+        self.pid = pid
+        self.pidfd = pidfd
+        self._exit = server.exit_of(pid)
+        self._released = False
+        self.stdout = asyncio.StreamReader()
+        self.stderr = asyncio.StreamReader()
+
+    @classmethod
+    async def start(cls, command: list[str], url: str) -> ForkedRecorder:
+        """Fork a recorder process for `command` (from build_command: capture.py's arguments) and the URL."""
+        server = await acquire()
+        out, err = os.pipe(), os.pipe()
+        try:
+            pid, pidfd = await server.fork(command[3:], url, out[1], err[1])
+        except BaseException:
+            for fd in (out[0], err[0]):
+                os.close(fd)
+            await release(server)
+            raise
+        recorder = cls(server, pid, pidfd)
+        loop = asyncio.get_running_loop()
+        for fd, reader in ((out[0], recorder.stdout), (err[0], recorder.stderr)):
+            await loop.connect_read_pipe(
+                lambda r=reader: asyncio.StreamReaderProtocol(r),  # type: ignore[misc]
+                os.fdopen(fd, "rb", buffering=0),
+            )
+        return recorder
+
+    @property
+    def running(self) -> bool:
+        """True until the server reported its end (or ended itself)."""
+        return not self._exit.done()
+
+    @property
+    def returncode(self) -> int | None:
+        """Its exit code as the server reported it (None while it runs, or when the server ended first)."""
+        return self._exit.result() if self._exit.done() else None
+
+    def identity(self) -> ProcessIdentity | None:
+        """Its identity for the pid file (blocking); None once it ended."""
+        identity = ProcessIdentity.of(self.pid)
+        try:
+            # Still there after the identity was read (held by the pidfd): it was this process's.
+            signal.pidfd_send_signal(self.pidfd, 0)
+        except OSError:
+            return None
+        return identity
+
+    async def stop(self) -> None:
+        """SIGINT (the open segment is finished), SIGKILL after STOP_GRACE seconds; then let it go."""
+        for sig in (signal.SIGINT, signal.SIGKILL):
+            if self._exit.done():
+                break
+            with contextlib.suppress(ProcessLookupError):
+                signal.pidfd_send_signal(self.pidfd, sig)
+            await self._ended(STOP_GRACE)
+        if self._released:
+            return
+        self._released = True
+        os.close(self.pidfd)
+        self._server.forget(self.pid)
+        await release(self._server)
+
+    async def _ended(self, timeout: float) -> None:
+        """Wait for the server's report of its end; without a server, for its pidfd."""
+        loop = asyncio.get_running_loop()
+        gone: asyncio.Future[None] = loop.create_future()
+        loop.add_reader(self.pidfd, _resolve, gone)
+        try:
+            await asyncio.wait_for(asyncio.shield(self._exit), timeout)
+        except TimeoutError:
+            if self._server.closed:
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(gone, timeout)
+        finally:
+            loop.remove_reader(self.pidfd)
+
+
+def _resolve(future: asyncio.Future[None]) -> None:
+    if not future.done():
+        future.set_result(None)
