@@ -9,6 +9,7 @@ import json
 import os
 import signal
 import sys
+import time
 from pathlib import Path
 from typing import Any
 
@@ -110,3 +111,38 @@ async def test_the_stale_recorder_sweep_knows_a_forked_recorder_by_its_folder(tm
         for process in started:
             await process.stop()
         doorbell.stop()
+
+
+async def test_a_killed_recorder_server_ends_its_recorders_and_recording_resumes(
+    hass: HomeAssistant, storage: Path, monkeypatch: Any
+) -> None:
+    """Its recorder processes end with it (each finishing its segment); a new server forks new ones."""
+    monkeypatch.setattr(recorder, "BACKOFF_MAX", 1.0)
+    doorbells = [simulator.start(cheap=True, fps=15, width=320, height=240, audio="none") for _ in range(2)]
+    try:
+        cameras = [
+            camera_subentry(d, name, audio_codec=None) for d, name in zip(doorbells, "AB", strict=True)
+        ]
+        entry = make_hub(hass, storage, cameras)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        vault: DoorbellVault = entry.runtime_data
+        everyone = list(vault.recording.recorders.values())
+        await wait_for(lambda: all(r.last_segment is not None for r in everyone), timeout=60)
+        pids = [r.pid for r in everyone]
+        assert all(pids)
+        server = _parent(pids[0] or 0)
+        assert server != os.getpid()
+        os.kill(server, signal.SIGKILL)
+        killed_at = time.time()
+        await wait_for(lambda: not any(_alive(pid or 0) for pid in pids), timeout=15)
+        # Each camera records again: footage that began after the kill, from a new server's processes.
+        await wait_for(
+            lambda: all(r.last_segment and r.last_segment.start_us / 1e6 > killed_at for r in everyone),
+            timeout=60,
+        )
+        (forked_by,) = {_parent(r.pid or 0) for r in everyone}
+        assert forked_by not in {server, os.getpid()}
+        assert await hass.config_entries.async_unload(entry.entry_id)
+    finally:
+        for doorbell in doorbells:
+            doorbell.stop()

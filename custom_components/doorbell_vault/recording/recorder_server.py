@@ -27,7 +27,7 @@ from collections import deque
 from typing import Any, Final
 
 from ..store import PRIVATE_UMASK
-from .recorder_process import CAPTURE, STOP_GRACE, ProcessIdentity
+from .recorder_process import CAPTURE, STOP_GRACE
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -51,8 +51,10 @@ class RecorderServer:
         self.closed = False
         self._count = 0
         self._waiting: dict[int, asyncio.Future[tuple[int, int]]] = {}
-        self._exits: dict[int, asyncio.Future[int | None]] = {}
+        self._exits: dict[int, asyncio.Future[int]] = {}
         self._ready: asyncio.Future[int] = asyncio.get_running_loop().create_future()
+        # Resolved when the server ended (or was closed): its recorder processes' ends come by their pidfds.
+        self.gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.stderr_tail: deque[str] = deque(maxlen=10)
         self._stderr_task: asyncio.Task[None] | None = None
 
@@ -112,13 +114,11 @@ class RecorderServer:
         finally:
             self._waiting.pop(number, None)
 
-    def exit_of(self, pid: int) -> asyncio.Future[int | None]:
-        """Resolved with the recorder process's exit code once the server reaped it (None: server gone)."""
+    def exit_of(self, pid: int) -> asyncio.Future[int]:
+        """Resolved with the recorder process's exit code once the server reaped it."""
         future = self._exits.get(pid)
         if future is None:
             future = self._exits[pid] = asyncio.get_running_loop().create_future()
-            if self.closed:
-                future.set_result(None)
         return future
 
     def forget(self, pid: int) -> None:
@@ -180,9 +180,7 @@ class RecorderServer:
         for future in self._waiting.values():
             if not future.done():
                 future.set_exception(ServerError(words))
-        for exit_ in self._exits.values():
-            if not exit_.done():
-                exit_.set_result(None)
+        self.gone.set_result(None)
 
     async def _read_stderr(self, stream: asyncio.StreamReader) -> None:
         async for raw in stream:
@@ -237,10 +235,14 @@ class ForkedRecorder:
 
     def __init__(self, server: RecorderServer, pid: int, pidfd: int) -> None:
         """Hold a forked recorder process (see start())."""
+        loop = asyncio.get_running_loop()
         self._server = server
         self.pid = pid
         self.pidfd = pidfd
         self._exit = server.exit_of(pid)
+        # Readable once it exited (reaped or not): its end when the server is gone and cannot report it.
+        self._exited: asyncio.Future[None] = loop.create_future()
+        loop.add_reader(pidfd, self._pidfd_readable)
         self._released = False
         self.stdout = asyncio.StreamReader()
         self.stderr = asyncio.StreamReader()
@@ -268,28 +270,18 @@ class ForkedRecorder:
 
     @property
     def running(self) -> bool:
-        """True until the server reported its end (or ended itself)."""
-        return not self._exit.done()
+        """True until the server reported its end (or, the server gone, until it exited)."""
+        return not (self._exit.done() or (self._server.closed and self._exited.done()))
 
     @property
     def returncode(self) -> int | None:
         """Its exit code as the server reported it (None while it runs, or when the server ended first)."""
         return self._exit.result() if self._exit.done() else None
 
-    def identity(self) -> ProcessIdentity | None:
-        """Its identity for the pid file (blocking); None once it ended."""
-        identity = ProcessIdentity.of(self.pid)
-        try:
-            # Still there after the identity was read (held by the pidfd): it was this process's.
-            signal.pidfd_send_signal(self.pidfd, 0)
-        except OSError:
-            return None
-        return identity
-
     async def stop(self) -> None:
         """SIGINT (the open segment is finished), SIGKILL after STOP_GRACE seconds; then let it go."""
         for sig in (signal.SIGINT, signal.SIGKILL):
-            if self._exit.done():
+            if not self.running:
                 break
             with contextlib.suppress(ProcessLookupError):
                 signal.pidfd_send_signal(self.pidfd, sig)
@@ -297,25 +289,21 @@ class ForkedRecorder:
         if self._released:
             return
         self._released = True
+        with contextlib.suppress(Exception):
+            asyncio.get_running_loop().remove_reader(self.pidfd)
         os.close(self.pidfd)
         self._server.forget(self.pid)
         await release(self._server)
 
     async def _ended(self, timeout: float) -> None:
-        """Wait for the server's report of its end; without a server, for its pidfd."""
+        """Wait up to `timeout` seconds for its end (see running)."""
         loop = asyncio.get_running_loop()
-        gone: asyncio.Future[None] = loop.create_future()
-        loop.add_reader(self.pidfd, _resolve, gone)
-        try:
-            await asyncio.wait_for(asyncio.shield(self._exit), timeout)
-        except TimeoutError:
-            if self._server.closed:
-                with contextlib.suppress(TimeoutError):
-                    await asyncio.wait_for(gone, timeout)
-        finally:
-            loop.remove_reader(self.pidfd)
+        deadline = loop.time() + timeout
+        while self.running and (left := deadline - loop.time()) > 0:
+            waits = [f for f in (self._exit, self._server.gone, self._exited) if not f.done()]
+            await asyncio.wait(waits, timeout=left, return_when=asyncio.FIRST_COMPLETED)
 
-
-def _resolve(future: asyncio.Future[None]) -> None:
-    if not future.done():
-        future.set_result(None)
+    def _pidfd_readable(self) -> None:
+        asyncio.get_running_loop().remove_reader(self.pidfd)
+        if not self._exited.done():
+            self._exited.set_result(None)
