@@ -56,19 +56,20 @@ class RecorderServer:
         # Resolved when the server ended (or was closed): its recorder processes' ends come by their pidfds.
         self.gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.stderr_tail: deque[str] = deque(maxlen=10)
-        self._stderr_task: asyncio.Task[None] | None = None
 
     @classmethod
     async def start(cls) -> RecorderServer:
         """Start the server and wait until it has imported PyAV."""
         ours, theirs = socket.socketpair(socket.AF_UNIX, socket.SOCK_SEQPACKET)
+        # Its stderr, read by a protocol (no task that would outlive a stop cut short).
+        stderr, stderr_end = os.pipe()
         try:
             process = await asyncio.create_subprocess_exec(
                 *(sys.executable, "-P", str(CAPTURE), "--serve", "--control-fd", str(theirs.fileno())),
                 *("--parent-pid", str(os.getpid())),
                 stdin=asyncio.subprocess.DEVNULL,
                 stdout=asyncio.subprocess.DEVNULL,
-                stderr=asyncio.subprocess.PIPE,
+                stderr=stderr_end,
                 pass_fds=(theirs.fileno(),),
                 # Home Assistant's own import path (its `deps` folder included), for PyAV.
                 env={**os.environ, "TZ": "UTC", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
@@ -79,14 +80,17 @@ class RecorderServer:
             )
         except BaseException:
             ours.close()
+            os.close(stderr)
             raise
         finally:
             theirs.close()
+            os.close(stderr_end)
         server = cls(process, ours)
-        assert process.stderr is not None
-        server._stderr_task = asyncio.create_task(server._read_stderr(process.stderr))
-        asyncio.get_running_loop().add_reader(ours.fileno(), server._receive)
+        loop = asyncio.get_running_loop()
+        loop.add_reader(ours.fileno(), server._receive)
         try:
+            reading = os.fdopen(stderr, "rb", buffering=0)
+            await loop.connect_read_pipe(lambda: _Stderr(server.stderr_tail), reading)
             await asyncio.wait_for(asyncio.shield(server._ready), START_TIMEOUT)
         except BaseException:
             await server.close()
@@ -134,8 +138,6 @@ class RecorderServer:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
             await self.process.wait()
-        if self._stderr_task is not None:
-            await self._stderr_task
 
     def _receive(self) -> None:
         try:
@@ -153,8 +155,14 @@ class RecorderServer:
             self._ready.set_result(int(report["ready"]))
         elif "started" in report and fds:
             future = self._waiting.get(int(report["started"]))
+            pidfd = fds.pop()
             if future is not None and not future.done():
-                future.set_result((int(report["pid"]), fds.pop()))
+                future.set_result((int(report["pid"]), pidfd))
+            else:
+                # Its start was given up (cancelled, timed out): it is not left recording for nobody.
+                with contextlib.suppress(ProcessLookupError):
+                    signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+                os.close(pidfd)
         elif "failed" in report:
             future = self._waiting.get(int(report["failed"]))
             if future is not None and not future.done():
@@ -182,10 +190,19 @@ class RecorderServer:
                 future.set_exception(ServerError(words))
         self.gone.set_result(None)
 
-    async def _read_stderr(self, stream: asyncio.StreamReader) -> None:
-        async for raw in stream:
+
+class _Stderr(asyncio.Protocol):
+    """The server's stderr, line by line: logged, and its last lines kept (a failed start's words)."""
+
+    def __init__(self, tail: deque[str]) -> None:
+        self._tail = tail
+        self._partial = b""
+
+    def data_received(self, data: bytes) -> None:
+        *lines, self._partial = (self._partial + data).split(b"\n")
+        for raw in lines:
             if text := raw.decode(errors="replace").strip():
-                self.stderr_tail.append(text)
+                self._tail.append(text)
                 _LOGGER.warning("recorder server: %s", text)
 
 
