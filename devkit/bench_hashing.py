@@ -1,7 +1,8 @@
 """`scripts/bench hashing`: the cost of hashing every segment when it is indexed (capture-time proofs).
 
-Hashes real segment-sized files the way the recorder does (`recording.recorder.sha256_file`, from the page
-cache, as a just-written segment is) and prints the share of one core that N cameras at B Mbit/s need.
+Hashes real segment-sized files the way the recorder does (`recording.segment_filing.sha256_file`, from
+the page cache, as a just-written segment is) and prints the share of one core that N cameras at B Mbit/s
+need.
 Figures only; no pass/fail.
 """
 
@@ -13,7 +14,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from custom_components.doorbell_vault.recording.recorder import SEGMENT_SECONDS, sha256_file
+from custom_components.doorbell_vault.recording.recorder_process import SEGMENT_SECONDS
+from custom_components.doorbell_vault.recording.segment_filing import sha256_file
 
 
 def main() -> None:

@@ -31,9 +31,12 @@ def _free_port() -> int:
         return port
 
 
-def _recorders(storage: Path) -> list[int]:
-    """Process ids of every recorder process (capture.py, or an ffmpeg of an older version) writing here."""
+def _recorders(storage: Path, hass: int | None = None) -> list[int]:
+    """Process ids of every recorder process writing here: capture.py exec'd with its output here, or
+    forked by the recorder server and working here (its command line is the server's), or an ffmpeg of an
+    older version; with `hass`, that Home Assistant's recorder server (`--parent-pid`) too."""
     marker = f"{storage}/".encode()
+    server = [b"--parent-pid", str(hass).encode()]
     found = []
     for entry in os.scandir("/proc"):
         if not entry.name.isdigit():
@@ -43,10 +46,19 @@ def _recorders(storage: Path) -> list[int]:
             state = Path(entry.path, "stat").read_text().rsplit(")", 1)[1].split()[0]
         except OSError:
             continue
-        recorder = Path(arguments[0].decode()).name == "ffmpeg" or any(
-            a.endswith(b"/capture.py") for a in arguments[1:3]
-        )
-        if state != "Z" and recorder and any(a.startswith(marker) for a in arguments[1:]):
+        if state == "Z":
+            continue
+        capture = any(a.endswith(b"/capture.py") for a in arguments[1:3])
+        recorder = Path(arguments[0].decode()).name == "ffmpeg" or capture
+        if capture and b"--serve" in arguments:
+            with contextlib.suppress(OSError):
+                folder = f"{Path(entry.path, 'cwd').readlink()}/".encode()
+                if folder.startswith(marker) or any(
+                    arguments[i : i + 2] == server for i in range(len(arguments))
+                ):
+                    found.append(int(entry.name))
+            continue
+        if recorder and any(a.startswith(marker) for a in arguments[1:]):
             found.append(int(entry.name))
     return found
 
@@ -140,8 +152,9 @@ def check(folder: Path) -> dict[str, Any]:
         hass.kill()
         hass.wait()
         killed = time.monotonic()
-        # The parent-death signal ends each ffmpeg with its Home Assistant.
-        _until(lambda: not _recorders(storage), 15, "ffmpeg outlived a SIGKILLed hass")
+        # The parent-death signal ends the recorder server with its Home Assistant, and each recorder
+        # process with the server.
+        _until(lambda: not _recorders(storage, hass.pid), 15, "ffmpeg outlived a SIGKILLed hass")
         report["seconds_until_no_ffmpeg_after_sigkill"] = round(time.monotonic() - killed, 2)
 
         hass, api = _up(config, port)
@@ -160,7 +173,7 @@ def check(folder: Path) -> dict[str, Any]:
         sigterm = time.time()
         stop(hass)
         report["hass_exit_code"] = hass.returncode
-        report["ffmpeg_after_sigterm"] = len(_recorders(storage))
+        report["ffmpeg_after_sigterm"] = len(_recorders(storage, hass.pid))
         report["left_in_incoming"] = [str(p) for p in storage.glob("*/incoming/*.mp4")]
         final = _indexed(state)
         report["files_not_indexed_after_sigterm"] = sorted(_files(storage) - set(final))

@@ -1,9 +1,9 @@
 """Every camera in one recorder process, for `scripts/bench recording`: what one process would cost.
 
 Not used by the integration (one process per camera keeps a camera's failure its own). Each camera is
-recorded by the recorder process's own code (capture.Capture) on a thread of its own; FFmpeg releases
+recorded by the recorder process's own code (stream_copy's Segmenter) on a thread of its own; FFmpeg releases
 the GIL while it waits for a camera. The URLs come on stdin, one a line; segments go to
-`<folder>/cam<n>/`. Reading in batches needs one socket per process (capture.Pacer), so packets are
+`<folder>/cam<n>/`. Reading in batches needs one socket per process (stream_copy's Pacer), so packets are
 read as they come here.
 
 `--fork`: a process per camera again, each forked from this one once it imported PyAV (a "zygote":
@@ -49,7 +49,7 @@ def main() -> None:
             segment_seconds=10,
             audio="copy",
             max_offset=3600,
-            pace=capture.PACE_SECONDS if fork else 0,
+            pace=capture.pacing.PACE_SECONDS if fork else 0,
             tls_ca=None,
             tls_host=None,
         )
@@ -57,10 +57,11 @@ def main() -> None:
             parent = os.getpid()
             if (child := os.fork()) == 0:
                 # Ended with the zygote (SIGTERM's default action: no segment is closed here).
-                os._exit(capture.Capture(line, args).run() if capture.die_with_parent(parent) else 1)
+                alive = capture.die_with_parent(parent)
+                os._exit(capture.segmenter.Segmenter(line, args).run() if alive else 1)
             children.append(child)
             continue
-        threads.append(threading.Thread(target=capture.Capture(line, args).run, daemon=True))
+        threads.append(threading.Thread(target=capture.segmenter.Segmenter(line, args).run, daemon=True))
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -157,8 +157,6 @@ def test_the_hub_is_thin_and_set_up_by_itself() -> None:
 # Modules that must stay whole, and why; every other module stays at about 400 lines or fewer.
 WHOLE: dict[str, str] = {
     "evidence/verify_package.py": "ships inside every package and runs alone on a recipient's Python",
-    "recording/capture.py": "the recorder process, run by path with `python -P`: no sibling module to import",
-    "recording/recorder.py": "not split yet (issue 21: its own change)",
 }
 
 

@@ -25,8 +25,8 @@ from homeassistant.core import HomeAssistant
 from custom_components.doorbell_vault.evidence.clips import cut
 from custom_components.doorbell_vault.evidence.order import CameraFootage, Order
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording import recorder
-from custom_components.doorbell_vault.recording.recorder import TIME_ARRIVAL, TIME_RTCP, name_time_us
+from custom_components.doorbell_vault.recording import recorder_process
+from custom_components.doorbell_vault.recording.segment_filing import TIME_ARRIVAL, TIME_RTCP, name_time_us
 from custom_components.doorbell_vault.store import segments
 from custom_components.doorbell_vault.store.segments import Segment
 from devkit import simulator
@@ -259,7 +259,9 @@ def test_a_camera_clock_far_off_is_measured_but_footage_is_placed_by_arrival(tmp
     with simulator.start(
         cheap=True, fps=15, width=320, height=240, audio="none", bitrate=300, gop_seconds=1, ntp_offset=shift
     ) as doorbell:
-        command = recorder.build_command(sys.executable, doorbell.url, tmp_path, None, record_audio=False)
+        command = recorder_process.build_command(
+            sys.executable, doorbell.url, tmp_path, None, record_audio=False
+        )
         command[command.index("--segment-seconds") + 1] = "1"
         process = subprocess.Popen(command, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
         assert process.stdin is not None

@@ -7,7 +7,7 @@ cameras by test_capture_pacing, test_camera_clock and test_recording.
 
 from __future__ import annotations
 
-from custom_components.doorbell_vault.recording.capture import Cuts
+from custom_components.doorbell_vault.recording.stream_copy.segmenter import Cuts
 
 SECOND = 90_000  # ticks of RTP's 90 kHz video clock
 HALF_FRAME = SECOND // 25 // 2

@@ -14,7 +14,7 @@ import sys
 import time
 from pathlib import Path
 
-from custom_components.doorbell_vault.recording import recorder
+from custom_components.doorbell_vault.recording import recorder_process
 from devkit import simulator
 
 from .conftest import ffprobe
@@ -28,7 +28,7 @@ def _wake_ups(pid: int) -> int:
 
 def _start(url: str, folder: Path, pace: float) -> subprocess.Popen[str]:
     folder.mkdir()
-    command = recorder.build_command(sys.executable, url, folder, "aac", record_audio=True)
+    command = recorder_process.build_command(sys.executable, url, folder, "aac", record_audio=True)
     command[command.index("--segment-seconds") + 1] = "1"
     process = subprocess.Popen(
         [*command, "--pace", str(pace)], stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True

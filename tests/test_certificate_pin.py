@@ -26,7 +26,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.issues import CERTIFICATE_CHANGED, issue_about
-from custom_components.doorbell_vault.recording import recorder
+from custom_components.doorbell_vault.recording import recorder, recorder_process
 from custom_components.doorbell_vault.store import segments
 from devkit import simulator
 
@@ -49,7 +49,7 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 @pytest.fixture(autouse=True)
 def quick_recorder(monkeypatch: pytest.MonkeyPatch) -> None:
     """Short segments and retries, so that a test sees a recording or a refusal within seconds."""
-    monkeypatch.setattr(recorder, "SEGMENT_SECONDS", 2)
+    monkeypatch.setattr(recorder_process, "SEGMENT_SECONDS", 2)
     monkeypatch.setattr(recorder, "BACKOFF_MAX", 1.0)
 
 

@@ -15,7 +15,8 @@ from homeassistant.helpers import issue_registry as ir
 
 from custom_components.doorbell_vault.const import DATABASE_FILE, DOMAIN
 from custom_components.doorbell_vault.recording import desk
-from custom_components.doorbell_vault.recording.recorder import Recorder, segment_folder
+from custom_components.doorbell_vault.recording.recorder import Recorder
+from custom_components.doorbell_vault.recording.segment_filing import segment_folder
 from custom_components.doorbell_vault.store import seals, segments
 
 from .conftest import footage_hub

@@ -16,7 +16,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.issues import FFMPEG_MISSING
-from custom_components.doorbell_vault.recording import recorder
+from custom_components.doorbell_vault.recording import recorder_process
 from custom_components.doorbell_vault.recording.camera_config import CameraConfig
 from custom_components.doorbell_vault.recording.probe import ProbeError, probe_duration, probe_stream
 from custom_components.doorbell_vault.recording.recorder import Recorder
@@ -66,7 +66,7 @@ async def test_missing_ffmpeg_raises_its_repair_and_recording_goes_on(
     hass: HomeAssistant, storage: Path, doorbell: simulator.SimulatedDoorbell, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """The recorder process is PyAV: ffmpeg (stills, clips) missing is a repair, not a stop."""
-    monkeypatch.setattr(recorder, "SEGMENT_SECONDS", 2)
+    monkeypatch.setattr(recorder_process, "SEGMENT_SECONDS", 2)
     assert await async_setup_component(hass, "ffmpeg", {"ffmpeg": {"ffmpeg_bin": "/nonexistent/ffmpeg"}})
     entry = make_hub(hass, storage, [camera_subentry(doorbell)])
     assert await hass.config_entries.async_setup(entry.entry_id)

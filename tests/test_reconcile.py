@@ -13,7 +13,8 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.recording.camera_config import CameraConfig
-from custom_components.doorbell_vault.recording.recorder import Recorder, name_time_us
+from custom_components.doorbell_vault.recording.recorder import Recorder
+from custom_components.doorbell_vault.recording.segment_filing import name_time_us
 from custom_components.doorbell_vault.store import Store, segments
 
 from .conftest import Offline, camera_subentry, make_hub

@@ -26,7 +26,7 @@ from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, STORAGE_FULL, issue_about
-from custom_components.doorbell_vault.recording import desk, recorder
+from custom_components.doorbell_vault.recording import desk, recorder, recorder_process
 from custom_components.doorbell_vault.recording.probe import ProbeError, probe_stream
 from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.segments import Segment
@@ -271,15 +271,15 @@ def test_the_stale_recorder_sweep_ends_only_its_own_recorder(
     import sys
     import time
 
-    monkeypatch.setattr(recorder, "STOP_GRACE", 1.0)
-    incoming = tmp_path / "front" / recorder.INCOMING
+    monkeypatch.setattr(recorder_process, "STOP_GRACE", 1.0)
+    incoming = tmp_path / "front" / recorder_process.INCOMING
     incoming.mkdir(parents=True)
-    pid_file = tmp_path / "front" / recorder.PID_FILE
+    pid_file = tmp_path / "front" / recorder_process.PID_FILE
     nap = [sys.executable, "-c", "import time; time.sleep(60)"]
     stranger = subprocess.Popen([*nap, str(incoming / "x.mp4")])
     reused = subprocess.Popen(nap)
     # A recorder that ignores SIGTERM (waiting for its URL): its SIGKILL needs its identity again.
-    command = recorder.build_command(sys.executable, "rtsp://127.0.0.1:9/x", incoming, None, False)
+    command = recorder_process.build_command(sys.executable, "rtsp://127.0.0.1:9/x", incoming, None, False)
     stubborn = subprocess.Popen(command, stdin=subprocess.PIPE)
     try:
 
@@ -290,19 +290,19 @@ def test_the_stale_recorder_sweep_ends_only_its_own_recorder(
         wait = time.monotonic() + 20
         while not catches_sigterm() and time.monotonic() < wait:
             time.sleep(0.02)
-        assert recorder.end_stale_recorders(tmp_path, "front") == []  # no pid file
+        assert recorder_process.end_stale_recorders(tmp_path, "front") == []  # no pid file
         assert stranger.poll() is None
-        identity = recorder.ProcessIdentity.of(reused.pid)
+        identity = recorder_process.ProcessIdentity.of(reused.pid)
         assert identity is not None
         # The pid file of a recorder long gone whose id another process got since.
-        earlier = recorder.ProcessIdentity(reused.pid, str(int(identity.start) - 1), identity.boot)
+        earlier = recorder_process.ProcessIdentity(reused.pid, str(int(identity.start) - 1), identity.boot)
         pid_file.write_text(earlier.text())
-        assert recorder.end_stale_recorders(tmp_path, "front") == []
+        assert recorder_process.end_stale_recorders(tmp_path, "front") == []
         assert stranger.poll() is None
         assert reused.poll() is None
 
-        recorder._write_pid(pid_file, stubborn.pid)
-        assert recorder.end_stale_recorders(tmp_path, "front") == [stubborn.pid]
+        recorder_process.write_pid(pid_file, stubborn.pid)
+        assert recorder_process.end_stale_recorders(tmp_path, "front") == [stubborn.pid]
         assert stubborn.wait(timeout=5) == -9
         assert stranger.poll() is None
         assert reused.poll() is None
@@ -318,11 +318,11 @@ def test_the_stale_recorder_sweep_ends_only_its_own_recorder(
 # the recorder's (a write to one would end it as well): only the parent-death signal can.
 _PARENT = """
 import asyncio, os, sys
-from custom_components.doorbell_vault.recording import recorder
+from custom_components.doorbell_vault.recording import recorder_process
 
 async def main(url, incoming):
-    recorder.SEGMENT_SECONDS = 1
-    command = recorder.build_command(sys.executable, url, incoming, None, False)
+    recorder_process.SEGMENT_SECONDS = 1
+    command = recorder_process.build_command(sys.executable, url, incoming, None, False)
     child = await asyncio.create_subprocess_exec(
         *command, stdin=asyncio.subprocess.PIPE, process_group=0,
         env={**os.environ, "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
@@ -366,13 +366,13 @@ def test_without_setpriv_a_recorder_records_and_ends_with_its_killed_supervisor(
         parent.send_signal(signal.SIGKILL)
         parent.wait()
         deadline = time.monotonic() + 10
-        while recorder.ProcessIdentity.of(int(pid)) and time.monotonic() < deadline:
+        while recorder_process.ProcessIdentity.of(int(pid)) and time.monotonic() < deadline:
             time.sleep(0.05)
-        assert recorder.ProcessIdentity.of(int(pid)) is None, "the recorder outlived its supervisor"
+        assert recorder_process.ProcessIdentity.of(int(pid)) is None, "the recorder outlived its supervisor"
     finally:
         parent.kill()
         parent.wait()
-        if recorder.ProcessIdentity.of(int(pid)):
+        if recorder_process.ProcessIdentity.of(int(pid)):
             os.kill(int(pid), signal.SIGKILL)
 
 
@@ -380,7 +380,7 @@ def test_a_recorder_whose_supervisor_is_already_gone_exits_at_once(tmp_path: Pat
     """The parent-death signal asked for too late (the supervisor died first) is noticed: no orphan."""
     import sys
 
-    command = recorder.build_command(
+    command = recorder_process.build_command(
         sys.executable, "rtsp://127.0.0.1:9/x", tmp_path, None, False, parent_pid=1
     )
     done = subprocess.run(command, input="", capture_output=True, text=True, timeout=60, check=False)

@@ -21,7 +21,7 @@ from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, issue_about
 from custom_components.doorbell_vault.recording import desk
-from custom_components.doorbell_vault.recording.recorder import SEGMENT_SECONDS
+from custom_components.doorbell_vault.recording.recorder_process import SEGMENT_SECONDS
 from custom_components.doorbell_vault.store import segments
 from custom_components.doorbell_vault.store.segments import Segment
 from devkit import simulator

@@ -23,7 +23,7 @@ from pytest_homeassistant_custom_component.common import (
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.recording.recorder import segment_folder
+from custom_components.doorbell_vault.recording.segment_filing import segment_folder
 from custom_components.doorbell_vault.requests.lifecycle import EVENT_DECIDED, EVENT_RECEIVED
 from custom_components.doorbell_vault.requests.secret import sign, write_secret
 from custom_components.doorbell_vault.store import holds, segments

@@ -17,7 +17,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 
 from custom_components.doorbell_vault.const import DOMAIN
-from custom_components.doorbell_vault.recording.recorder import name_time_us, segment_folder
+from custom_components.doorbell_vault.recording.segment_filing import name_time_us, segment_folder
 from custom_components.doorbell_vault.store import segments
 
 from .conftest import camera_subentry, make_hub

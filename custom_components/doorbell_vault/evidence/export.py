@@ -40,7 +40,7 @@ from typing import Any, Final
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
 from ..clock import iso
-from ..recording.recorder import sha256_file
+from ..recording.segment_filing import sha256_file
 from ..store.files import write_private
 from ..store.seals import Proof
 from . import verify_package

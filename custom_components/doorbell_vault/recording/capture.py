@@ -27,106 +27,54 @@ The process ends with the one that started it (`--parent-pid`), even one killed 
 the kernel for a SIGTERM when its parent dies (prctl's parent-death signal), from inside, so that no
 other program (`setpriv`, absent from some containers) is needed.
 
-An RTSP camera's packets are read in batches (`--pace`): once its connection has nothing more waiting,
-the process sleeps a quarter of a second while the kernel gathers what comes next. Woken for every
-packet (some 50 a second per camera), a Python process costs more than the `ffmpeg` command's copy
-with its caches cold at each wake-up; woken a few times a second, less (`scripts/bench recording`).
+With `--serve` it is the recorder server (stream_copy/fork_server.py): PyAV imported once, a recorder
+process forked from it per camera on request over the control socket (`--control-fd`), each with the
+arguments above and its own parent-death signal (the server's death ends it; the supervisor's ends the
+server). A forked recorder process works in its camera's output folder (its identity for the supervisor's
+sweep of recorders a killed Home Assistant left: its command line is the server's).
+
+An RTSP camera's packets are read in batches (`--pace`, stream_copy/pacing.py).
+
+Its parts are the package `stream_copy/` beside it: the segmenter (segments cut at keyframes, packets
+interleaved), the camera's RTCP clock, the TLS pin check and the pacing. Run with `python -P`, this
+file's folder is not on the import path (its neighbours are the integration's modules): that one folder
+is loaded by path instead.
 """
 
 from __future__ import annotations
 
 import argparse
 import ctypes
+import importlib.util
 import json
 import os
-import select
 import signal
 import sys
-import time
-from collections import deque
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
-from fractions import Fraction
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import ModuleType
+from typing import Any
 
 import av
 import av.logging
 
-if TYPE_CHECKING:
-    from collections.abc import Iterator
 
-US = 1_000_000
-AAC_RATE = 48000
-AAC_BITRATE = 64000
-AAC_TIME_BASE = Fraction(1, AAC_RATE)
-# How long the start of a connection waits for the camera's first sender reports (its packets wait too).
-HOLD_SECONDS = 6.0
-MOVFLAGS = "+frag_keyframe+delay_moov+default_base_moof"
-# How long the process sleeps once a camera's connection has nothing more waiting (see the docstring).
-PACE_SECONDS = 0.25
-# A video frame's length when the stream does not say its frame rate (25 fps).
-DEFAULT_FRAME_SECONDS = 0.04
-_STOP = {"requested": False}
-
-
-@dataclass(slots=True)
-class Mapping:
-    """Camera time (seconds since pts 0) to UTC microseconds: by RTCP where believed, else arrival."""
-
-    max_offset_us: int
-    arrival_us: int | None = None
-    camera_us: int | None = None
-
-    def offset_us(self) -> int | None:
-        """The camera's clock minus the server's, once both are known."""
-        if self.camera_us is None or self.arrival_us is None:
-            return None
-        return self.camera_us - self.arrival_us
-
-    def believed(self) -> bool:
-        """True when the camera's clock maps the footage (a sender report came, the offset is sane)."""
-        offset = self.offset_us()
-        return offset is not None and abs(offset) <= self.max_offset_us
-
-    def utc_us(self, seconds: float) -> int:
-        """UTC microseconds of the camera's time `seconds` since pts 0."""
-        base = self.camera_us if self.believed() else self.arrival_us
-        return (base or 0) + round(seconds * US)
+def _load_parts() -> ModuleType:
+    """The package `stream_copy/` beside this file, loaded by path (as `stream_copy`), once."""
+    if (loaded := sys.modules.get("stream_copy")) is not None:
+        return loaded
+    folder = Path(__file__).resolve().with_name("stream_copy")
+    spec = importlib.util.spec_from_file_location(
+        "stream_copy", folder / "__init__.py", submodule_search_locations=[str(folder)]
+    )
+    assert spec is not None
+    assert spec.loader is not None
+    package = sys.modules["stream_copy"] = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(package)
+    return package
 
 
-@dataclass(slots=True)
-class Output:
-    """One output stream of a segment: where its packets go and the shift to the segment's pts 0."""
-
-    stream: Any
-    shift: int
-    time_base: float
-    encoded: bool = False  # packets of the connection's AAC encoder
-    last_dts: int | None = None
-
-
-@dataclass(slots=True)
-class OpenSegment:
-    """The open segment: its file, its start in the camera's seconds and how far its packets reach."""
-
-    container: Any
-    path: Path
-    start: float
-    end: float
-    outputs: dict[int, Output] = field(default_factory=dict)
-
-
-def open_options(url: str, args: argparse.Namespace) -> dict[str, str]:
-    """FFmpeg's options for opening a camera's stream (a probe's and a recording's alike)."""
-    # PyAV turns on `genpts` (buffering to invent missing times); the ffmpeg command never did.
-    options = {"protocol_whitelist": args.protocols, "fflags": "+discardcorrupt-genpts"}
-    if url.startswith(("rtsp://", "rtsps://")):
-        # A socket timeout in FFmpeg itself: PyAV's own timeout costs a GIL round trip per read.
-        options |= {"rtsp_transport": "tcp", "timeout": str(10 * US)}
-        if url.startswith("rtsps://"):
-            options |= tls_options(args.tls_ca, args.tls_host)
-    return options
+_load_parts()
+from stream_copy import fork_server, pacing, segmenter, tls_pin  # type: ignore[import-not-found]  # noqa: E402
 
 
 def probe(url: str, args: argparse.Namespace) -> int:
@@ -134,7 +82,7 @@ def probe(url: str, args: argparse.Namespace) -> int:
 
     The probe of a pinned rtsps:// camera: FFmpeg checks the pinned certificate on this connection.
     """
-    with av.open(url, options=open_options(url, args)) as source:
+    with av.open(url, options=tls_pin.open_options(url, args)) as source:
         streams = []
         for stream in source.streams:
             context = stream.codec_context  # None for a data stream (ONVIF metadata)
@@ -146,349 +94,8 @@ def probe(url: str, args: argparse.Namespace) -> int:
     return 0
 
 
-class Capture:
-    """Copy one camera's stream into segments until the stream ends or a stop is asked."""
-
-    def __init__(self, url: str, args: argparse.Namespace) -> None:
-        self.url = url
-        self.args = args
-        self.folder = Path(args.output).parent
-        self.pattern = Path(args.output).name
-        self.mapping = Mapping(round(args.max_offset * US))
-        self.segment: OpenSegment | None = None
-        self.resampler: Any = None
-        self.encoder: Any = None
-        self.wanted: list[Any] = []
-        self.video_index = 0
-        self.video_tb = 1.0
-        self.cuts = Cuts(0, 0)
-        self.queue = Interleaver({})
-        self.transcode_index: int | None = None
-
-    def run(self) -> int:
-        """Open the stream and copy it until it ends or a stop is asked (0), or exit 1 without video."""
-        source = av.open(self.url, options=open_options(self.url, self.args))
-        try:
-            if not source.streams.video:
-                print("the stream has no video", file=sys.stderr, flush=True)
-                return 1
-            pacer = Pacer(self.args.pace if self.url.startswith(("rtsp://", "rtsps://")) else 0)
-            self._copy(source, pacer)
-        finally:
-            if self.segment is not None:
-                self._close(self.segment.end)
-            source.close()
-        return 0
-
-    def _copy(self, source: Any, pacer: Pacer) -> None:
-        video = source.streams.video[0]
-        audio = source.streams.audio[0] if source.streams.audio and self.args.audio != "none" else None
-        self.wanted = [video] + ([audio] if audio is not None else [])
-        transcode = audio is not None and self.args.audio == "aac"
-        if transcode:
-            # One encoder for the whole connection, so segments join without AAC priming between them.
-            self.resampler = av.AudioResampler(format="fltp", layout="mono", rate=AAC_RATE)
-            self.encoder = av.CodecContext.create("aac", "w")
-            self.encoder.sample_rate = AAC_RATE
-            self.encoder.layout = "mono"
-            self.encoder.format = "fltp"
-            self.encoder.bit_rate = AAC_BITRATE
-            self.encoder.time_base = Fraction(1, AAC_RATE)
-        self.video_index = video.index
-        self.video_tb = video_tb = float(video.time_base)
-        rate = video.average_rate or video.guessed_rate
-        frame = 1 / float(rate) if rate else DEFAULT_FRAME_SECONDS
-        self.cuts = Cuts(round(self.args.segment_seconds / video_tb), round(frame / 2 / video_tb))
-        mapping = self.mapping
-        # Packets are taken in decode-time order across the streams (as FFmpeg's own muxing does), so
-        # a segment's audio ends where the next segment's begins.
-        time_bases = {s.index: float(s.time_base) for s in self.wanted}
-        if transcode and audio is not None:
-            time_bases[audio.index] = 1 / AAC_RATE
-        self.queue = queue = Interleaver(time_bases)
-        self.transcode_index = audio.index if transcode and audio is not None else None
-        # Until every stream's first sender report came (or HOLD_SECONDS passed), packets wait: FFmpeg
-        # moves a stream's times onto the camera's NTP clock at its first report, and the times of
-        # what came before are moved the same way here, so no segment holds a jump.
-        hold: list[tuple[Any, float, bool]] | None = []
-        hold_until = time.monotonic() + HOLD_SECONDS
-        reported: set[int] = set()
-        last_before: dict[int, tuple[int, int]] = {}
-        shifts: dict[int, int] = {}
-        for packet in pacer.paced(source.demux(self.wanted)):
-            if _STOP["requested"]:
-                break
-            dts = packet.dts
-            if packet.pts is None or dts is None:
-                # Untimed packets (the first of an RTSP session can be) are never written.
-                continue
-            arrived = time.time()
-            if mapping.camera_us is None and source.start_time_realtime:
-                mapping.camera_us = int(source.start_time_realtime)
-            if hold is None:
-                self._feed(packet, arrived)
-                continue
-            index = packet.stream_index
-            if index not in reported and packet.has_sidedata("prft"):
-                reported.add(index)
-                if index in last_before:
-                    before, duration = last_before[index]
-                    gap = dts - (before + duration)
-                    if abs(gap) > 2 * max(duration, 1):
-                        shifts[index] = gap
-            elif index not in reported:
-                last_before[index] = (dts, packet.duration or 0)
-            hold.append((packet, arrived, index not in reported))
-            if len(reported) == len(self.wanted) or time.monotonic() > hold_until:
-                for held, when, before_report in hold:
-                    shift = shifts.get(held.stream_index, 0) if before_report else 0
-                    if shift:
-                        held.pts += shift
-                        held.dts += shift
-                    self._feed(held, when)
-                hold = None
-        for held, when, _ in hold or []:
-            self._feed(held, when)
-        if self.transcode_index is not None:
-            for encoded in self.encoder.encode(None):
-                queue.push(encoded, self.transcode_index)
-        for ready in queue.drain():
-            self._take(*ready)
-
-    def _feed(self, packet: Any, arrived: float) -> None:
-        """Time a packet's arrival (video), convert G.711 audio, and queue it for the segments."""
-        index = packet.stream_index
-        if index == self.video_index:
-            # A frame is handed on when the next one begins to arrive (FFmpeg's parser waits for it):
-            # that is when the camera's clock read the next frame's time.
-            estimate = int((arrived - (packet.dts + (packet.duration or 0)) * self.video_tb) * US)
-            if self.mapping.arrival_us is None or estimate < self.mapping.arrival_us:
-                self.mapping.arrival_us = estimate
-        if index == self.transcode_index:
-            for frame in packet.decode():
-                for resampled in self.resampler.resample(frame):
-                    for encoded in self.encoder.encode(resampled):
-                        for ready in self.queue.push(encoded, index):
-                            self._take(*ready)
-            return
-        for ready in self.queue.push(packet, index):
-            self._take(*ready)
-
-    def _take(self, packet: Any, index: int) -> None:
-        """Cut at the first video keyframe due, then write the packet into the open segment."""
-        pts, dts = packet.pts, packet.dts
-        if pts is None or dts is None:
-            return
-        segment = self.segment
-        if index == self.video_index and packet.is_keyframe:
-            start = pts * self.video_tb
-            if segment is None:
-                self.cuts.restart(pts)
-                segment = self._open(start)
-            elif self.cuts.due(pts, restart=_backwards(segment, index, dts)):
-                self._close(start)
-                segment = self._open(start)
-        if segment is not None:
-            self._write(segment, packet, index, pts, dts)
-
-    def _open(self, start: float) -> OpenSegment:
-        path = self.folder / _name(self.mapping.utc_us(start), self.pattern)
-        container = av.open(str(path), "w", format="mp4", options={"movflags": MOVFLAGS})
-        segment = OpenSegment(container, path, start, start)
-        for stream in self.wanted:
-            if stream.type == "audio" and self.encoder is not None:
-                # Set up as the connection's encoder is (so the same AAC configuration is written).
-                out = container.add_stream("aac", rate=AAC_RATE, layout="mono")
-                out.bit_rate = AAC_BITRATE
-                segment.outputs[stream.index] = Output(out, round(start * AAC_RATE), 1 / AAC_RATE, True)
-                continue
-            out = container.add_stream_from_template(stream)
-            if stream.type == "video" and stream.codec_context.name == "hevc":
-                # The tag QuickTime and Safari need to play H.265.
-                out.codec_tag = "hvc1"
-            time_base = float(stream.time_base)
-            segment.outputs[stream.index] = Output(out, round(start / time_base), time_base)
-        self.segment = segment
-        return segment
-
-    def _write(self, segment: OpenSegment, packet: Any, index: int, pts: int, dts: int) -> None:
-        output = segment.outputs.get(index)
-        if output is None:
-            return
-        if output.last_dts is not None and dts - output.shift <= output.last_dts:
-            return  # a timestamp going backwards would break the file; a video one cuts (see _take)
-        segment.end = max(segment.end, (pts + (packet.duration or 0)) * output.time_base)
-        packet.pts = pts - output.shift
-        packet.dts = output.last_dts = dts - output.shift
-        if output.encoded:
-            packet.time_base = AAC_TIME_BASE
-        packet.stream = output.stream
-        segment.container.mux(packet)
-
-    def _close(self, end: float) -> None:
-        segment = self.segment
-        if segment is None:
-            return
-        self.segment = None
-        segment.container.close()
-        name = _name(self.mapping.utc_us(segment.start), self.pattern)
-        if name != segment.path.name:
-            if segment.path.with_name(name).exists():
-                name = segment.path.name  # never over another file: the index holds its true start
-            else:
-                segment.path.rename(segment.path.with_name(name))
-        line = {
-            "name": name,
-            "start_us": self.mapping.utc_us(segment.start),
-            "end_us": self.mapping.utc_us(max(end, segment.start)),
-            "time_source": "rtcp" if self.mapping.believed() else "arrival",
-            "offset_us": self.mapping.offset_us(),
-        }
-        print(json.dumps(line), flush=True)
-
-
-class Cuts:
-    """Where segments end: at the first video keyframe due, every `every` ticks from the first one.
-
-    A keyframe counts as due from `slack` ticks (half a frame) before its time, as FFmpeg's segment
-    muxer's `segment_time_delta` does: a camera's timestamps (or FFmpeg's mapping of them onto its NTP
-    clock) can put a keyframe a tick early, and with a GOP as long as a segment that keyframe would be
-    missed and the segment last twice as long. A camera's clock going back restarts the schedule there.
-    """
-
-    def __init__(self, every: int, slack: int) -> None:
-        """Cut every `every` ticks, a keyframe up to `slack` ticks early counting as due."""
-        self.every = every
-        self.slack = slack
-        self.next = 0
-
-    def restart(self, pts: int) -> None:
-        """A segment starts at the keyframe at `pts`: the next cut is one period on."""
-        self.next = pts + self.every
-
-    def due(self, pts: int, *, restart: bool = False) -> bool:
-        """Whether the keyframe at `pts` ends the open segment (always, with `restart`)."""
-        if restart:
-            self.restart(pts)
-            return True
-        if pts < self.next - self.slack:
-            return False
-        while self.next - self.slack <= pts:
-            self.next += self.every
-        return True
-
-
-class Pacer:
-    """Reads a connection's packets in batches: sleeps whenever its socket has nothing more waiting.
-
-    The process's one socket is its RTSP connection (interleaved TCP, or TLS over TCP); with any other
-    count (RTP over UDP, none found) packets are read as they come. The socket is asked with a poll that
-    does not wait, so the sleep starts only when everything that arrived has been read: however busy the
-    machine, what waits in the kernel is at most one pause of footage (a few hundred KB at the highest
-    bit rates, well within TCP's receive buffer). Footage without sender reports is placed by the
-    earliest arrival seen (`_feed`), which the packets read while the connection keeps up give; those
-    read up to one pause late cannot move it.
-    """
-
-    def __init__(self, pause: float) -> None:
-        """Sleep `pause` seconds at a time; 0 never sleeps."""
-        self.pause = pause
-        self.poll: select.poll | None = None
-        if pause > 0:
-            sockets = _sockets()
-            if len(sockets) == 1:
-                self.poll = select.poll()
-                self.poll.register(sockets[0], select.POLLIN)
-
-    def paced(self, packets: Iterator[Any]) -> Iterator[Any]:
-        """The packets, with a sleep before reading on whenever nothing more is waiting."""
-        poll = self.poll
-        for packet in packets:
-            yield packet
-            # Anything at all (data, a hang-up, an error) is handled at once by reading on.
-            if poll is not None and not poll.poll(0):
-                time.sleep(self.pause)
-
-
-def _sockets() -> list[int]:
-    """The open sockets of the process (Linux), by file descriptor."""
-    found = []
-    try:
-        descriptors = list(Path("/proc/self/fd").iterdir())
-    except OSError:
-        return []
-    for descriptor in descriptors:
-        try:
-            if str(descriptor.readlink()).startswith("socket:"):
-                found.append(int(descriptor.name))
-        except OSError:
-            continue  # the listing's own descriptor, closed by now
-    return found
-
-
-class Interleaver:
-    """Hands packets on in decode-time order across streams, once every stream has one waiting."""
-
-    # Beyond this many waiting packets (streams whose clocks disagree, one that went quiet) the
-    # earliest goes on regardless.
-    LIMIT = 500
-
-    def __init__(self, time_bases: dict[int, float]) -> None:
-        """Streams by index, with their time bases in seconds."""
-        self.time_bases = time_bases
-        self.waiting: dict[int, deque[Any]] = {index: deque() for index in time_bases}
-        self.count = 0
-
-    def push(self, packet: Any, index: int) -> list[tuple[Any, int]]:
-        """Queue a packet of stream `index`; return those now due, as (packet, index)."""
-        if len(self.waiting) == 1:
-            return [(packet, index)]
-        self.waiting[index].append(packet)
-        self.count += 1
-        ready = []
-        while self.count and (all(self.waiting.values()) or self.count > self.LIMIT):
-            ready.append(self._pop())
-        return ready
-
-    def drain(self) -> list[tuple[Any, int]]:
-        """Everything still waiting, in order."""
-        return [self._pop() for _ in range(self.count)]
-
-    def _pop(self) -> tuple[Any, int]:
-        index = min(
-            (i for i, q in self.waiting.items() if q),
-            key=lambda i: self.waiting[i][0].dts * self.time_bases[i],
-        )
-        self.count -= 1
-        return self.waiting[index].popleft(), index
-
-
-def tls_options(ca_file: str | None, host: str | None) -> dict[str, str]:
-    """FFmpeg's TLS options for an rtsps:// camera: its pinned certificate checked on this very connection.
-
-    The pinned certificate is the only trust anchor, and FFmpeg checks it in the handshake, before the
-    first RTSP byte (the credentials) goes out: a machine in the middle that let the supervisor's own
-    check through to the camera still cannot answer this connection. `host`: the name the certificate
-    is checked against when the URL's host is not one of its names (self-signed camera certificates).
-    A camera added before pinning (no `ca_file`) is not verified, as before.
-    """
-    if not ca_file:
-        return {"tls_verify": "0"}
-    return {"tls_verify": "1", "ca_file": ca_file} | ({"verifyhost": host} if host else {})
-
-
-def _backwards(segment: OpenSegment, index: int, dts: int) -> bool:
-    """True when a video keyframe's time goes back (a camera's clock reset): it starts a new segment."""
-    output = segment.outputs.get(index)
-    return bool(output and output.last_dts is not None and dts - output.shift <= output.last_dts)
-
-
-def _name(utc_us: int, pattern: str) -> str:
-    return datetime.fromtimestamp(utc_us / US, UTC).strftime(pattern)
-
-
 def _stop(_signum: int, _frame: object) -> None:
-    _STOP["requested"] = True
+    segmenter.request_stop()
 
 
 def die_with_parent(parent_pid: int) -> bool:
@@ -507,36 +114,75 @@ def die_with_parent(parent_pid: int) -> bool:
     return os.getppid() == parent_pid
 
 
-def main() -> int:
-    """Record until the stream ends (exit 1 on an error, with FFmpeg's words on stderr) or a stop."""
+def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--output", help="folder/strftime pattern of the segment names")
     parser.add_argument(
         "--probe", action="store_true", help="print the stream's streams (JSON), record nothing"
     )
-    parser.add_argument("--protocols", required=True, help="FFmpeg's protocol whitelist")
+    parser.add_argument("--protocols", help="FFmpeg's protocol whitelist (required but with --serve)")
     parser.add_argument("--segment-seconds", type=float, default=10)
     parser.add_argument("--audio", choices=("copy", "aac", "none"), default="none")
     parser.add_argument("--max-offset", type=float, default=3600, help="seconds a camera's clock may be off")
     parser.add_argument(
-        "--pace", type=float, default=PACE_SECONDS, help="seconds to sleep when nothing waits (0: never)"
+        "--pace",
+        type=float,
+        default=pacing.PACE_SECONDS,
+        help="seconds to sleep when nothing waits (0: never)",
     )
     parser.add_argument("--tls-ca", help="rtsps://: the pinned certificate (PEM), the only trust anchor")
     parser.add_argument("--tls-host", help="rtsps://: the name the pinned certificate is checked against")
     parser.add_argument("--parent-pid", type=int, help="the supervisor's: this process ends with it")
+    parser.add_argument("--serve", action="store_true", help="be the recorder server (fork on request)")
+    parser.add_argument("--control-fd", type=int, help="--serve: the control socket's descriptor")
+    return parser
+
+
+def main() -> int:
+    """Record until the stream ends (exit 1 on an error, with FFmpeg's words on stderr) or a stop."""
+    parser = _parser()
     args = parser.parse_args()
+    if args.serve:
+        if args.control_fd is None or args.parent_pid is None:
+            parser.error("--serve needs --control-fd and --parent-pid")
+        if not die_with_parent(args.parent_pid):
+            print("the supervisor is gone", file=sys.stderr, flush=True)
+            return 1
+        return int(fork_server.serve(args.control_fd, forked))
+    if not args.protocols:
+        parser.error("--protocols is required")
     if not args.probe and not args.output:
         parser.error("--output is required")
+    return _record(args, None, args.parent_pid)
+
+
+def forked(argv: list[str], url: str, parent_pid: int) -> int:
+    """A recorder process forked by the server: as the command `argv` would run, the URL given."""
+    args = _parser().parse_args(argv)
+    if not args.protocols or not args.output:
+        print("--protocols and --output are required", file=sys.stderr, flush=True)
+        return 1
+    # Its camera's output folder, by which the supervisor knows it (its command line is the server's).
+    output = Path(args.output).absolute()
+    args.output = str(output)
+    args.tls_ca = args.tls_ca and str(Path(args.tls_ca).absolute())
+    os.chdir(output.parent)
+    return _record(args, url, parent_pid)
+
+
+def _record(args: argparse.Namespace, url: str | None, parent_pid: int | None) -> int:
+    """Record (or probe) the URL, or the one that comes on stdin."""
     signal.signal(signal.SIGINT, _stop)
     signal.signal(signal.SIGTERM, _stop)
-    if args.parent_pid is not None and not die_with_parent(args.parent_pid):
+    if parent_pid is not None and not die_with_parent(parent_pid):
         print("the supervisor is gone", file=sys.stderr, flush=True)
         return 1
-    url = sys.stdin.readline().strip()
+    if url is None:
+        url = sys.stdin.readline().strip()
     av.logging.restore_default_callback()
     av.logging.set_libav_level(av.logging.WARNING)
     try:
-        return probe(url, args) if args.probe else Capture(url, args).run()
+        return int(probe(url, args) if args.probe else segmenter.Segmenter(url, args).run())
     except av.FFmpegError as err:
         # Its filename is the URL: never printed (FFmpeg's own lines above say what failed).
         print(f"{type(err).__name__}: {err.strerror}", file=sys.stderr, flush=True)

@@ -38,7 +38,8 @@ from ..texts import Texts, async_text, async_texts
 from . import footage_move, places, triggers
 from .camera_config import REAUTH_CAMERA, CameraConfig, redact
 from .reconcile import Leftovers, settle, survey
-from .recorder import Recorder, end_stale_recorders
+from .recorder import Recorder
+from .recorder_process import end_stale_recorders
 from .retention import PruneReport, Retention, prune
 from .seal_records import Leaf
 

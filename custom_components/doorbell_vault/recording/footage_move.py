@@ -18,7 +18,8 @@ from typing import Final
 
 from ..const import DATABASE_FILE
 from ..store import make_private_folder
-from .recorder import INCOMING, PID_FILE, sha256_file
+from .recorder_process import INCOMING, PID_FILE
+from .segment_filing import sha256_file
 
 # The state that stays where it is when footage and state shared one folder (names at the top level).
 STATE: Final = frozenset(

@@ -18,7 +18,7 @@ import hashlib
 import ipaddress
 import ssl
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Final
 from urllib.parse import urlsplit
 
@@ -28,6 +28,9 @@ from homeassistant.util.ssl import client_context_no_verify
 
 RTSPS_DEFAULT_PORT: Final = 322  # ffmpeg's (and IANA's) port for rtsps:// without one
 HANDSHAKE_TIMEOUT: Final = 10.0
+# Why a pinned camera is not recorded, for the repair (translated by the hub).
+PROBLEM_CERTIFICATE_CHANGED: Final = "certificate_changed"
+PROBLEM_CERTIFICATE_UNVERIFIABLE: Final = "certificate_unverifiable"
 # What FFmpeg says when its own TLS session does not present the pinned certificate (GnuTLS; OpenSSL's
 # words too, should PyAV's FFmpeg move to it).
 TLS_REFUSED: Final = (
@@ -191,3 +194,59 @@ def _names(certificate: x509.Certificate) -> list[str]:
         for attribute in certificate.subject.get_attributes_for_oid(NameOID.COMMON_NAME)
         if str(attribute.value)
     ]
+
+
+@dataclass(frozen=True, slots=True)
+class PinRefused:
+    """Why a pinned camera is not recorded: its problem (None: the note says it) and the note.
+
+    `changed`: (pinned, presented) fingerprints when the camera presents another certificate.
+    """
+
+    problem: str | None
+    note: str
+    changed: tuple[str, str] | None = None
+
+
+def _changed(pinned: str, presented: str) -> PinRefused:
+    return PinRefused(
+        PROBLEM_CERTIFICATE_CHANGED, f"certificate changed: {pinned} → {presented}", (pinned, presented)
+    )
+
+
+async def recorder_pin(url: str, pinned: str | None) -> RecorderTls | PinRefused | None:
+    """An rtsps:// camera presents the certificate pinned when it was added (a TLS handshake only).
+
+    That handshake is a connection of its own: the recorder process checks its own against the pinned
+    certificate too (returned here for it; None without a pin). PinRefused: the camera is not recorded.
+    """
+    try:
+        der = await check_pin(url, pinned)
+        return None if der is None else recorder_tls(der, url, datetime.now(UTC))
+    except CertificateChanged as err:
+        return _changed(err.pinned, err.presented)
+    except CertificateError as err:
+        return PinRefused(None, f"no TLS certificate read from the camera ({err.reason})")
+    except CertificateUnverifiable as err:
+        return PinRefused(
+            PROBLEM_CERTIFICATE_UNVERIFIABLE,
+            f"the pinned certificate cannot be checked on the recorder's own connection: {err.reason}",
+        )
+
+
+async def refused_on_own_connection(url: str, pinned: str) -> PinRefused:
+    """The recorder's own TLS session did not present the pinned certificate: nothing was sent on it.
+
+    The camera is asked again for the repair's "presented now"; one that shows the pinned certificate
+    to that handshake alone (a machine in the middle choosing whom to deceive) is named by the note.
+    """
+    try:
+        presented = await presented_fingerprint(url)
+    except CertificateError:
+        presented = pinned
+    if presented != pinned:
+        return _changed(pinned, presented)
+    return PinRefused(
+        PROBLEM_CERTIFICATE_CHANGED,
+        "the recorder's own TLS connection presented another certificate than the pinned one",
+    )

@@ -12,8 +12,9 @@ from ..clock import now_us
 from ..store import Store, audit, segments
 from ..store.segments import Segment
 from .probe import ProbeError, probe_duration
-from .recorder import Recorder, file_segment, name_time_us, sha256_file
+from .recorder import Recorder
 from .seal_records import Leaf
+from .segment_filing import file_segment, name_time_us, sha256_file
 
 _LOGGER = logging.getLogger(__name__)
 

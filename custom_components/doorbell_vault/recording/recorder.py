@@ -1,17 +1,13 @@
-"""One supervised recorder process per camera: stream copy into fMP4 segments, indexed as they finish.
+"""One supervised recorder process per camera: restarted with backoff, watched, its segments indexed.
 
-The recorder process (`capture.py`, FFmpeg's libraries through PyAV, run with Home Assistant's own
-Python) writes `<camera>/incoming/<UTC start>.mp4` and prints each finished segment on stdout as a JSON
-line; the supervisor moves it to `<camera>/<UTC day>/<hour>/` and indexes it.
+The recorder process (`capture.py`, PyAV; forked by recorder_server.py) writes `<camera>/incoming/<UTC
+start>.mp4` and prints each finished segment on stdout as a JSON line; the supervisor files it in
+`<camera>/<UTC day>/<hour>/` and indexes it (segment_filing.py).
 
 The camera's own timestamps are recorded untouched (B-frames and their reordering intact). They are
 mapped to UTC separately, per connection: by the camera's RTCP sender reports where it sends them (its
 NTP clock; the offset from the server's clock at arrival is stored with each segment), else by the
 arrival of the connection's earliest video packet. The recorder process decides and names the files.
-
-The process runs in its own process group, dies with its parent (a parent-death signal it sets itself:
-no other program is needed), and leaves a pid file per camera, so a recorder of a killed Home Assistant
-is found and ended at the next start.
 """
 
 from __future__ import annotations
@@ -19,243 +15,42 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import errno
-import hashlib
-import json
 import logging
-import os
-import select
-import signal
 import sqlite3
 import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Final, Literal
 
-from ..store import PRIVATE_UMASK, Store, make_private_folder, segments, write_private
+from ..store import Store, make_private_folder, segments, write_private
 from ..store.segments import Segment
-from .camera_config import CameraConfig, checked_source, redact
-from .pinning import (
-    TLS_REFUSED,
-    CertificateChanged,
-    CertificateError,
-    CertificateUnverifiable,
-    RecorderTls,
-    check_pin,
-    presented_fingerprint,
-    recorder_tls,
+from .camera_config import CameraConfig, redact
+from .pinning import TLS_REFUSED, PinRefused, RecorderTls, recorder_pin, refused_on_own_connection
+from .probe import refuses_credentials
+from .recorder_process import (
+    INCOMING,
+    PID_FILE,
+    PINNED_CERTIFICATE,
+    SEGMENT_SECONDS,
+    STOP_GRACE,
+    build_command,
+    write_pid,
 )
-from .probe import ProbeError, probe_duration, refuses_credentials
+from .recorder_server import ForkedRecorder
+from .segment_filing import Expected, file_segment, parse_report, remove, salvage
 
 _LOGGER = logging.getLogger(__name__)
 
-SEGMENT_SECONDS: Final = 10
 WATCHDOG_MARGIN: Final = 10.0
 CONNECT_GRACE: Final = 15.0
 BACKOFF_FIRST: Final = 0.5
 BACKOFF_MAX: Final = 60.0
-STOP_GRACE: Final = 5.0
-INCOMING: Final = "incoming"
-PID_FILE: Final = "recorder.pid"
-# The pinned certificate, the recorder process's only TLS trust anchor (a public certificate, no secret).
-PINNED_CERTIFICATE: Final = "pinned-certificate.pem"
-NAME_FORMAT: Final = "%Y%m%dT%H%M%SZ"
-G711: Final = frozenset({"pcm_alaw", "pcm_mulaw"})
 # Why a camera is down, for the repair (translated by the hub); None: FFmpeg's own words say it.
 PROBLEM_STALLED: Final = "stalled"
 PROBLEM_NO_STREAM_SOURCE: Final = "no_stream_source"
 PROBLEM_CREDENTIALS_REFUSED: Final = "credentials_refused"
-PROBLEM_CERTIFICATE_CHANGED: Final = "certificate_changed"
-PROBLEM_CERTIFICATE_UNVERIFIABLE: Final = "certificate_unverifiable"
-TIME_ARRIVAL: Final = "arrival"
-TIME_RTCP: Final = "rtcp"
-TIME_FILE_NAME: Final = "file_name"
-# A camera clock further than this from the server's is measured but neither names nor places footage
-# (a camera that never set its clock would otherwise file today's footage in 1970).
-MAX_CAMERA_OFFSET_S: Final = 3600
-CAPTURE: Final = Path(__file__).with_name("capture.py")
-
-
-def build_command(
-    python: str,
-    url: str,
-    incoming: Path,
-    audio_codec: str | None,
-    record_audio: bool,
-    *,
-    allow_http: bool = False,
-    tls_ca: Path | None = None,
-    tls_host: str | None = None,
-    parent_pid: int | None = None,
-) -> list[str]:
-    """The recorder process's command (the URL goes on its stdin): video copied, audio copied or made AAC.
-
-    `tls_ca`: the pinned certificate, checked by FFmpeg on the recorder's own TLS session (against
-    `tls_host` when the URL's host is not one of its names). `parent_pid`: the process that starts it
-    (this one unless said), whose death ends it (a SIGTERM, which lets it close the open segment).
-
-    Raises SourceRefused for a URL whose protocol is not a camera's.
-    """
-    protocols = checked_source(url, allow_http=allow_http)
-    audio = "none"
-    if record_audio and audio_codec:
-        # MP4 cannot hold G.711: convert the audio alone, never the video.
-        audio = "copy" if audio_codec == "aac" else "aac"
-    command = [
-        # -P: its own folder is not put on the path (its neighbours are the integration's modules).
-        *(python, "-P", str(CAPTURE)),
-        *("--output", str(incoming / f"{NAME_FORMAT}.mp4"), "--protocols", protocols),
-        *("--segment-seconds", str(SEGMENT_SECONDS), "--audio", audio),
-        *("--max-offset", str(MAX_CAMERA_OFFSET_S)),
-        *("--parent-pid", str(os.getpid() if parent_pid is None else parent_pid)),
-    ]
-    if tls_ca is not None:
-        command += ["--tls-ca", str(tls_ca)]
-        if tls_host:
-            command += ["--tls-host", tls_host]
-    return command
-
-
-def name_time_us(name: str) -> int | None:
-    """The UTC start encoded in a segment's file name, in microseconds."""
-    try:
-        moment = datetime.strptime(Path(name).stem, NAME_FORMAT).replace(tzinfo=UTC)
-    except ValueError:
-        return None
-    return int(moment.timestamp() * 1_000_000)
-
-
-def segment_folder(camera: str, start_us: int) -> str:
-    """`<camera>/<UTC day>/<hour>`: relative to the storage folder."""
-    moment = datetime.fromtimestamp(start_us / 1_000_000, UTC)
-    return f"{camera}/{moment:%Y-%m-%d}/{moment:%H}"
-
-
-def sha256_file(path: Path) -> str:
-    """SHA-256 of a file, read in chunks (flat memory)."""
-    digest = hashlib.sha256()
-    with path.open("rb") as file:
-        while chunk := file.read(1 << 20):
-            digest.update(chunk)
-    return digest.hexdigest()
-
-
-def file_segment(
-    store: Store,
-    storage: Path,
-    camera: str,
-    source: Path,
-    start_us: int,
-    end_us: int,
-    origin: str = segments.RECORDED,
-    time_source: str | None = None,
-    clock_offset_us: int | None = None,
-) -> Segment:
-    """Move a finished file to its hour folder, hash it and index it (runs on the store's thread)."""
-    relative = f"{segment_folder(camera, start_us)}/{source.name}"
-    target = storage / relative
-    make_private_folder(target.parent)
-    if source != target:
-        source.replace(target)
-    # The recorder process creates it 0600 (its umask); one written by anything else becomes owner-only here.
-    target.chmod(0o600)
-    size = target.stat().st_size
-    digest = sha256_file(target)
-    segment_id = store.call(
-        segments.add, camera, start_us, end_us, size, relative, digest, origin, time_source, clock_offset_us
-    )
-    return Segment(segment_id, camera, start_us, end_us, size, relative, time_source, clock_offset_us)
-
-
-# Recorders left by a killed Home Assistant ---------------------------------------------------------
-
-
-@dataclass(frozen=True, slots=True)
-class ProcessIdentity:
-    """A process beyond its id (ids are reused): its start in clock ticks since boot, and that boot."""
-
-    pid: int
-    start: str
-    boot: str
-
-    @classmethod
-    def of(cls, pid: int) -> ProcessIdentity | None:
-        """The running process `pid`'s identity (Linux), or None when it is gone or a zombie."""
-        try:
-            fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-            boot = Path("/proc/sys/kernel/random/boot_id").read_text().strip()
-        except OSError, IndexError:
-            return None
-        # After the command and its ")": state (field 3), ..., starttime (field 22).
-        if len(fields) < 20 or fields[0] == "Z":
-            return None
-        return cls(pid, fields[19], boot)
-
-    def text(self) -> str:
-        """As the pid file holds it."""
-        return json.dumps({"pid": self.pid, "start": self.start, "boot": self.boot})
-
-    @classmethod
-    def parse(cls, text: str) -> ProcessIdentity | None:
-        """From a pid file's text; None for anything else (an old bare pid proves nothing)."""
-        try:
-            found = json.loads(text)
-            return cls(int(found["pid"]), str(found["start"]), str(found["boot"]))
-        except ValueError, TypeError, KeyError:
-            return None
-
-
-def _is_own_recorder(identity: ProcessIdentity, incoming: Path) -> bool:
-    """The process is the one the pid file names (not a reused id) and runs capture.py into `incoming`."""
-    if ProcessIdentity.of(identity.pid) != identity:
-        return False
-    try:
-        arguments = Path(f"/proc/{identity.pid}/cmdline").read_bytes().split(b"\0")
-    except OSError:
-        return False
-    # As build_command starts it.
-    expected = [sys.executable, "-P", str(CAPTURE), "--output", str(incoming / f"{NAME_FORMAT}.mp4")]
-    return arguments[:5] == [argument.encode() for argument in expected]
-
-
-def end_stale_recorders(storage: Path, camera: str) -> list[int]:
-    """End the recorder of this storage folder's camera that a killed Home Assistant left (blocking).
-
-    Only a process proven to be that recorder is signalled: the one its pid file names, with the start
-    time recorded when it was spawned (so not another process given the same id since), running
-    capture.py into this camera's `incoming/`. It is held by a pidfd from that check on, so the SIGKILL
-    that follows an ignored SIGTERM reaches the same process (its identity is checked again first).
-    Runs at start-up before reconciliation, so its partial files can be salvaged afterwards.
-    """
-    incoming = storage / camera / INCOMING
-    pid_file = storage / camera / PID_FILE
-    try:
-        identity = ProcessIdentity.parse(pid_file.read_text())
-    except OSError:
-        identity = None
-    pid_file.unlink(missing_ok=True)
-    if identity is None or not _is_own_recorder(identity, incoming):
-        return []
-    try:
-        pidfd = os.pidfd_open(identity.pid)
-    except OSError:
-        return []
-    try:
-        if not _is_own_recorder(identity, incoming):
-            return []  # exited (and its id reused) before the pidfd held it
-        for sig in (signal.SIGTERM, signal.SIGKILL):
-            if sig == signal.SIGKILL and not _is_own_recorder(identity, incoming):
-                break
-            with contextlib.suppress(ProcessLookupError):
-                signal.pidfd_send_signal(pidfd, sig)
-            if select.select([pidfd], [], [], STOP_GRACE)[0]:
-                break  # readable: it exited
-    finally:
-        os.close(pidfd)
-    return [identity.pid]
 
 
 type Listener = Callable[[], None]
@@ -296,7 +91,7 @@ class Recorder:
         self._on_certificate_changed = on_certificate_changed
         self._listeners: list[Listener] = []
         self._task: asyncio.Task[None] | None = None
-        self._process: asyncio.subprocess.Process | None = None
+        self._process: ForkedRecorder | None = None
         self._wake = asyncio.Event()
         self._stopping = False
         self.paused = False
@@ -312,7 +107,7 @@ class Recorder:
         self._tls_refused_this_run = False
         self.stderr_tail: deque[str] = deque(maxlen=20)
         # Where the next segment starts, and how its time was mapped (for one a killed recorder left).
-        self._expected: tuple[int, str, int | None] | None = None
+        self._expected: Expected | None = None
         self._logged_errors: set[str] = set()
 
     # Public ------------------------------------------------------------------------------------
@@ -325,7 +120,7 @@ class Recorder:
     @property
     def pid(self) -> int | None:
         """The running recorder process's id."""
-        return self._process.pid if self._process and self._process.returncode is None else None
+        return self._process.pid if self._process and self._process.running else None
 
     async def current_url(self) -> str | None:
         """The stream URL to record now (a camera entity's source is looked up each time)."""
@@ -445,7 +240,7 @@ class Recorder:
         finally:
             await self.salvage()
         if self._tls_refused_this_run and not produced:
-            await self._refused_on_own_connection(url)
+            self._pin_refused(await refused_on_own_connection(url, self.camera.tls_fingerprint or ""))
             return False
         self._check_credentials(produced)
         # Kept until the next run ends, so a repair raised meanwhile reads a settled reason.
@@ -453,48 +248,18 @@ class Recorder:
         return produced
 
     async def _same_certificate(self, url: str) -> RecorderTls | Literal[False] | None:
-        """An rtsps:// camera presents the certificate pinned when it was added (a TLS handshake only).
+        """The pinned certificate for the recorder's own connection (None: no pin); False: not recorded."""
+        checked = await recorder_pin(url, self.camera.tls_fingerprint)
+        if isinstance(checked, PinRefused):
+            self._pin_refused(checked)
+            return False
+        return checked
 
-        That handshake is a connection of its own: the recorder process checks its own against the pinned
-        certificate too (returned here for it; None without a pin). False: the camera is not recorded.
-        """
-        try:
-            der = await check_pin(url, self.camera.tls_fingerprint)
-            return None if der is None else recorder_tls(der, url, datetime.now(UTC))
-        except CertificateChanged as err:
-            self._certificate_refused(err.pinned, err.presented)
-        except CertificateError as err:
-            self.problem = None
-            self._note(f"no TLS certificate read from the camera ({err.reason})")
-        except CertificateUnverifiable as err:
-            self.problem = PROBLEM_CERTIFICATE_UNVERIFIABLE
-            self._note(
-                f"the pinned certificate cannot be checked on the recorder's own connection: {err.reason}"
-            )
-        return False
-
-    def _certificate_refused(self, pinned: str, presented: str) -> None:
-        self.problem = PROBLEM_CERTIFICATE_CHANGED
-        self._note(f"certificate changed: {pinned} → {presented}")
-        if self._on_certificate_changed and not self._stopping:
-            self._on_certificate_changed(pinned, presented)
-
-    async def _refused_on_own_connection(self, url: str) -> None:
-        """The recorder's own TLS session did not present the pinned certificate: nothing was sent on it.
-
-        The camera is asked again for the repair's "presented now"; one that shows the pinned certificate
-        to that handshake alone (a machine in the middle choosing whom to deceive) is named by the note.
-        """
-        pinned = self.camera.tls_fingerprint or ""
-        try:
-            presented = await presented_fingerprint(url)
-        except CertificateError:
-            presented = pinned
-        if presented != pinned:
-            self._certificate_refused(pinned, presented)
-            return
-        self.problem = PROBLEM_CERTIFICATE_CHANGED
-        self._note("the recorder's own TLS connection presented another certificate than the pinned one")
+    def _pin_refused(self, refused: PinRefused) -> None:
+        self.problem = refused.problem
+        self._note(refused.note)
+        if refused.changed is not None and self._on_certificate_changed and not self._stopping:
+            self._on_certificate_changed(*refused.changed)
 
     def _check_credentials(self, produced: bool) -> None:
         refused = self._refused_this_run and not produced
@@ -541,37 +306,16 @@ class Recorder:
             tls_ca=None if tls is None else self.pinned_certificate,
             tls_host=None if tls is None else tls.host,
         )
-        # Started from the event loop's thread, which lives as long as Home Assistant: the parent-death
-        # signal the recorder process asks for follows the thread that started it, not the process.
-        self._process = process = await asyncio.create_subprocess_exec(
-            *command,
-            stdin=asyncio.subprocess.PIPE,
-            stdout=asyncio.subprocess.PIPE,
-            stderr=asyncio.subprocess.PIPE,
-            # Home Assistant's own import path (its `deps` folder included), for PyAV.
-            env={**os.environ, "TZ": "UTC", "PYTHONPATH": os.pathsep.join(p for p in sys.path if p)},
-            # Every segment is born owner-only (0600), not only reachable through the 0700 folder.
-            umask=PRIVATE_UMASK,
-            # Its own process group: a Ctrl-C or a signal to Home Assistant's group never cuts a segment.
-            process_group=0,
-        )
-        assert process.stdin is not None
-        assert process.stdout is not None
-        assert process.stderr is not None
+        self._process = process = await ForkedRecorder.start(command, url)
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
         try:
-            # On stdin, not the command line: /proc/<pid>/cmdline is readable by every local user.
-            process.stdin.write(url.encode() + b"\n")
-            with contextlib.suppress(ConnectionError):
-                await process.stdin.drain()
-            process.stdin.close()
-            await self.store.async_job(_write_pid, self.pid_file, process.pid)
+            await self.store.async_job(write_pid, self.pid_file, process.pid, process.pidfd)
             return await self._follow(process.stdout)
         finally:
             await self._terminate()
             await stderr_task
             with contextlib.suppress(Exception):
-                await self.store.async_job(_remove, self.pid_file)
+                await self.store.async_job(remove, self.pid_file)
 
     async def _follow(self, stdout: asyncio.StreamReader) -> bool:
         """Index each segment the recorder process finishes, with its UTC span and time source."""
@@ -593,7 +337,7 @@ class Recorder:
             name, start_us, end_us, source, offset_us = report
             if end_us <= start_us:
                 # Opened and closed with no sample (stopped at a cut): nothing to play or keep.
-                await self.store.async_job(_remove, self.incoming / name)
+                await self.store.async_job(remove, self.incoming / name)
                 _LOGGER.debug("%s: removed empty segment %s", self.camera.name, name)
                 continue
             await self._index(self.incoming / name, start_us, end_us, source, offset_us)
@@ -611,18 +355,8 @@ class Recorder:
                     self.disk_full = True
 
     async def _terminate(self) -> None:
-        process = self._process
-        if process is None or process.returncode is not None:
-            return
-        with contextlib.suppress(ProcessLookupError):
-            # SIGINT lets the recorder process finish the open segment.
-            process.send_signal(signal.SIGINT)
-        try:
-            await asyncio.wait_for(process.wait(), STOP_GRACE)
-        except TimeoutError:
-            with contextlib.suppress(ProcessLookupError):
-                os.killpg(process.pid, signal.SIGKILL)
-            await process.wait()
+        if self._process is not None:
+            await self._process.stop()
 
     async def _index(
         self, path: Path, start_us: int, end_us: int, time_source: str, clock_offset_us: int | None = None
@@ -653,37 +387,14 @@ class Recorder:
 
     async def salvage(self) -> int:
         """Index what a stopped or killed recorder process left in `incoming/`, to its last whole fragment."""
-        try:
-            names = await self.store.async_job(_list_mp4, self.incoming)
-        except FileNotFoundError:
-            return 0
-        indexed = 0
-        for name in names:
-            path = self.incoming / name
-            try:
-                duration = await probe_duration(self.ffprobe_binary, path)
-            except ProbeError:
-                # Without ffprobe nothing can tell playable from broken: kept for a later salvage.
-                _LOGGER.warning("%s: ffprobe does not run; %s stays in incoming/", self.camera.name, name)
-                break
-            if duration is None:
-                # Not one whole fragment: no playable footage in it.
-                await self.store.async_job(_remove, path)
-                _LOGGER.debug("%s: removed empty segment %s", self.camera.name, name)
-                continue
-            start_us = name_time_us(name)
-            source = TIME_FILE_NAME
-            offset_us: int | None = None
-            if self._expected is not None and (
-                start_us is None or abs(start_us - self._expected[0]) < 1_500_000
-            ):
-                # The segment that followed the last finished one: start exactly where it ended,
-                # on the same clock.
-                start_us, source, offset_us = self._expected
-            if start_us is None:
-                start_us = int((await self.store.async_job(_mtime, path) - duration) * 1_000_000)
-            await self._index(path, start_us, start_us + round(duration * 1_000_000), source, offset_us)
-            indexed += 1
+        indexed = await salvage(
+            self.store,
+            self.ffprobe_binary,
+            self.incoming,
+            lambda: self._expected,
+            self._index,
+            self.camera.name,
+        )
         self._expected = None
         return indexed
 
@@ -694,41 +405,5 @@ def _is_disk_full(err: BaseException) -> bool:
     return isinstance(err, sqlite3.OperationalError) and "disk is full" in str(err)
 
 
-def parse_report(line: bytes) -> tuple[str, int, int, str, int | None] | None:
-    """(name, start_us, end_us, time source, offset_us) of a finished segment's JSON line, or None."""
-    try:
-        report = json.loads(line)
-        name = report["name"]
-        start_us, end_us = int(report["start_us"]), int(report["end_us"])
-        source = report["time_source"]
-        offset = report.get("offset_us")
-    except ValueError, TypeError, KeyError:
-        return None
-    if not isinstance(name, str) or "/" in name or not name.endswith(".mp4"):
-        return None
-    if source not in (TIME_RTCP, TIME_ARRIVAL) or end_us < start_us:
-        return None
-    return name, start_us, end_us, source, None if offset is None else int(offset)
-
-
 def _make_folder(folder: Path) -> None:
     make_private_folder(folder)
-
-
-def _write_pid(path: Path, pid: int) -> None:
-    # Its start time is read now, while it is this process's unreaped child (its id not reusable yet).
-    identity = ProcessIdentity.of(pid)
-    if identity is not None:
-        write_private(path, identity.text() + "\n")
-
-
-def _list_mp4(folder: Path) -> list[str]:
-    return sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".mp4"))
-
-
-def _remove(path: Path) -> None:
-    path.unlink(missing_ok=True)
-
-
-def _mtime(path: Path) -> float:
-    return path.stat().st_mtime

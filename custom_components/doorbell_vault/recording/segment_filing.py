@@ -1,0 +1,160 @@
+"""A finished segment filed: moved to its UTC hour folder, hashed and indexed.
+
+The recorder process names each segment by its UTC start and reports it on stdout as one JSON line
+(`parse_report`); what a stopped or killed recorder process left in `incoming/` is salvaged to its last
+whole fragment (`salvage`).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import logging
+import os
+from collections.abc import Awaitable, Callable
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import Final
+
+from ..store import Store, make_private_folder, segments
+from ..store.segments import Segment
+from .probe import ProbeError, probe_duration
+
+_LOGGER = logging.getLogger(__name__)
+
+NAME_FORMAT: Final = "%Y%m%dT%H%M%SZ"
+TIME_ARRIVAL: Final = "arrival"
+TIME_RTCP: Final = "rtcp"
+TIME_FILE_NAME: Final = "file_name"
+
+# Where the next segment starts, and how its time was mapped: (start_us, time source, offset_us).
+type Expected = tuple[int, str, int | None]
+# Files one segment: (path, start_us, end_us, time source, offset_us).
+type Index = Callable[[Path, int, int, str, int | None], Awaitable[None]]
+
+
+def name_time_us(name: str) -> int | None:
+    """The UTC start encoded in a segment's file name, in microseconds."""
+    try:
+        moment = datetime.strptime(Path(name).stem, NAME_FORMAT).replace(tzinfo=UTC)
+    except ValueError:
+        return None
+    return int(moment.timestamp() * 1_000_000)
+
+
+def segment_folder(camera: str, start_us: int) -> str:
+    """`<camera>/<UTC day>/<hour>`: relative to the storage folder."""
+    moment = datetime.fromtimestamp(start_us / 1_000_000, UTC)
+    return f"{camera}/{moment:%Y-%m-%d}/{moment:%H}"
+
+
+def sha256_file(path: Path) -> str:
+    """SHA-256 of a file, read in chunks (flat memory)."""
+    digest = hashlib.sha256()
+    with path.open("rb") as file:
+        while chunk := file.read(1 << 20):
+            digest.update(chunk)
+    return digest.hexdigest()
+
+
+def file_segment(
+    store: Store,
+    storage: Path,
+    camera: str,
+    source: Path,
+    start_us: int,
+    end_us: int,
+    origin: str = segments.RECORDED,
+    time_source: str | None = None,
+    clock_offset_us: int | None = None,
+) -> Segment:
+    """Move a finished file to its hour folder, hash it and index it (runs on the store's thread)."""
+    relative = f"{segment_folder(camera, start_us)}/{source.name}"
+    target = storage / relative
+    make_private_folder(target.parent)
+    if source != target:
+        source.replace(target)
+    # The recorder process creates it 0600 (its umask); one written by anything else becomes owner-only here.
+    target.chmod(0o600)
+    size = target.stat().st_size
+    digest = sha256_file(target)
+    segment_id = store.call(
+        segments.add, camera, start_us, end_us, size, relative, digest, origin, time_source, clock_offset_us
+    )
+    return Segment(segment_id, camera, start_us, end_us, size, relative, time_source, clock_offset_us)
+
+
+def parse_report(line: bytes) -> tuple[str, int, int, str, int | None] | None:
+    """(name, start_us, end_us, time source, offset_us) of a finished segment's JSON line, or None."""
+    try:
+        report = json.loads(line)
+        name = report["name"]
+        start_us, end_us = int(report["start_us"]), int(report["end_us"])
+        source = report["time_source"]
+        offset = report.get("offset_us")
+    except ValueError, TypeError, KeyError:
+        return None
+    if not isinstance(name, str) or "/" in name or not name.endswith(".mp4"):
+        return None
+    if source not in (TIME_RTCP, TIME_ARRIVAL) or end_us < start_us:
+        return None
+    return name, start_us, end_us, source, None if offset is None else int(offset)
+
+
+async def salvage(
+    store: Store,
+    ffprobe_binary: str,
+    incoming: Path,
+    expected: Callable[[], Expected | None],
+    index: Index,
+    camera: str,
+) -> int:
+    """Index what a stopped or killed recorder process left in `incoming/`, to its last whole fragment.
+
+    `expected()`: where the segment that follows the last one indexed starts (None: its name says).
+    """
+    try:
+        names = await store.async_job(list_segments, incoming)
+    except FileNotFoundError:
+        return 0
+    indexed = 0
+    for name in names:
+        path = incoming / name
+        try:
+            duration = await probe_duration(ffprobe_binary, path)
+        except ProbeError:
+            # Without ffprobe nothing can tell playable from broken: kept for a later salvage.
+            _LOGGER.warning("%s: ffprobe does not run; %s stays in incoming/", camera, name)
+            break
+        if duration is None:
+            # Not one whole fragment: no playable footage in it.
+            await store.async_job(remove, path)
+            _LOGGER.debug("%s: removed empty segment %s", camera, name)
+            continue
+        start_us = name_time_us(name)
+        source = TIME_FILE_NAME
+        offset_us: int | None = None
+        following = expected()
+        if following is not None and (start_us is None or abs(start_us - following[0]) < 1_500_000):
+            # The segment that followed the last finished one: start exactly where it ended,
+            # on the same clock.
+            start_us, source, offset_us = following
+        if start_us is None:
+            start_us = int((await store.async_job(_mtime, path) - duration) * 1_000_000)
+        await index(path, start_us, start_us + round(duration * 1_000_000), source, offset_us)
+        indexed += 1
+    return indexed
+
+
+def list_segments(folder: Path) -> list[str]:
+    """The names of the segment files in `folder`, in order (blocking)."""
+    return sorted(entry.name for entry in os.scandir(folder) if entry.name.endswith(".mp4"))
+
+
+def remove(path: Path) -> None:
+    """Remove a file if it is there (blocking)."""
+    path.unlink(missing_ok=True)
+
+
+def _mtime(path: Path) -> float:
+    return path.stat().st_mtime
