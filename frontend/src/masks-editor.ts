@@ -309,17 +309,6 @@ export class DvMasksEditor extends LitElement {
       .toolbar {
         margin-bottom: 8px;
       }
-      .layout {
-        display: grid;
-        grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
-        gap: var(--dv-gap);
-        align-items: start;
-      }
-      @media (max-width: 900px) {
-        .layout {
-          grid-template-columns: minmax(0, 1fr);
-        }
-      }
       ol.regions li .check {
         flex: 1 1 100%;
       }

@@ -342,21 +342,6 @@ export class DvRedactionChoice extends LitElement {
         color: var(--dv-accent);
         margin-left: 6px;
       }
-      .spinner {
-        display: inline-block;
-        width: 12px;
-        height: 12px;
-        border: 2px solid var(--dv-accent);
-        border-right-color: transparent;
-        border-radius: 50%;
-        animation: spin 1s linear infinite;
-        vertical-align: middle;
-      }
-      @keyframes spin {
-        to {
-          transform: rotate(360deg);
-        }
-      }
     `,
   ];
 }

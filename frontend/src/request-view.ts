@@ -735,17 +735,6 @@ export class DvRequestView extends LitElement {
         text-decoration: none;
         padding: 8px 0;
       }
-      .layout {
-        display: grid;
-        grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
-        gap: var(--dv-gap);
-        align-items: start;
-      }
-      @media (max-width: 900px) {
-        .layout {
-          grid-template-columns: minmax(0, 1fr);
-        }
-      }
       .heading {
         justify-content: space-between;
       }
@@ -880,21 +869,6 @@ export class DvRequestView extends LitElement {
       }
       .shared h3 {
         margin-top: 16px;
-      }
-      .spinner {
-        display: inline-block;
-        width: 12px;
-        height: 12px;
-        border: 2px solid var(--dv-accent);
-        border-right-color: transparent;
-        border-radius: 50%;
-        animation: spin 1s linear infinite;
-        vertical-align: middle;
-      }
-      @keyframes spin {
-        to {
-          transform: rotate(360deg);
-        }
       }
       @media (max-width: 500px) {
         .actions button {

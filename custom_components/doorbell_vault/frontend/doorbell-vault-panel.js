@@ -136,6 +136,34 @@ var qe=Object.defineProperty;var Le=Object.getOwnPropertyDescriptor;var d=(r,s,t
   .table-wrap {
     overflow-x: auto;
   }
+  /* A spinner beside a step under way (a preview rendering, a package building). */
+  .spinner {
+    display: inline-block;
+    width: 12px;
+    height: 12px;
+    border: 2px solid var(--dv-accent);
+    border-right-color: transparent;
+    border-radius: 50%;
+    animation: spin 1s linear infinite;
+    vertical-align: middle;
+  }
+  @keyframes spin {
+    to {
+      transform: rotate(360deg);
+    }
+  }
+  /* Two columns (the picture, its controls) side by side, one column on a phone. */
+  .layout {
+    display: grid;
+    grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
+    gap: var(--dv-gap);
+    align-items: start;
+  }
+  @media (max-width: 900px) {
+    .layout {
+      grid-template-columns: minmax(0, 1fr);
+    }
+  }
 `;function Ve(r){return r.locale?.time_zone==="server"?r.config.time_zone:void 0}function et(r){return r.locale?.language??r.language??"en"}function De(r){let s=r.locale?.time_format;if(s==="12")return!0;if(s==="24")return!1}var Ee=new Map;function Ae(r,s){let t=Ve(r),e=De(r),i=JSON.stringify([et(r),t,e,s]),a=Ee.get(i);return a||(a=new Intl.DateTimeFormat(et(r),{...s,...t?{timeZone:t}:{},...e===void 0?{}:{hour12:e}}),Ee.set(i,a)),a}function H(r,s){return s?Ae(r,{dateStyle:"medium",timeStyle:"medium"}).format(new Date(s)):""}function ct(r,s){return Ae(r,{timeStyle:"medium"}).format(new Date(s))}function M(r){return r?new Date(r).toISOString().replace("T"," ").replace(/\.\d+Z$/," UTC").replace(/Z$/," UTC"):""}function F(r,s,t=0){return new Intl.NumberFormat(et(r),{maximumFractionDigits:t}).format(s)}function pt(r,s){let t=["B","kB","MB","GB","TB"],e=s,i=0;for(;e>=1e3&&i<t.length-1;)e/=1e3,i+=1;return`${F(r,e,i===0?0:1)} ${t[i]}`}function G(r){let s=Math.max(0,Math.round(r)),t=Math.floor(s/3600),e=Math.floor(s%3600/60),i=s%60,a=t?String(e).padStart(2,"0"):String(e);return`${t?`${t}:`:""}${a}:${String(i).padStart(2,"0")}`}function ht(r,s){let t=Math.max(0,Math.round(s/6e4)),e=Math.floor(t/1440),i=Math.floor(t%1440/60),a=t%60,n=(c,l)=>new Intl.NumberFormat(et(r),{style:"unit",unit:l,unitDisplay:"short"}).format(c);return e?`${n(e,"day")} ${n(i,"hour")}`:i?`${n(i,"hour")} ${n(a,"minute")}`:n(a,"minute")}function Kt(r,s){return s>=1e3?new Intl.NumberFormat(et(r),{style:"unit",unit:"kilometer",maximumFractionDigits:1}).format(s/1e3):new Intl.NumberFormat(et(r),{style:"unit",unit:"meter",maximumFractionDigits:0}).format(s)}function $(r){return new Date(r).getTime()}function L(r){return new Date(r).toISOString()}var Pe=["pending","shared","declined","rejected","expired","withdrawn","revoked"],_t=["originals","masks","masks_faces"];var C=class extends b{constructor(){super(...arguments);this.status="";this.agency="";this.offset=0;this.now=Date.now();this.loading=0;this.rendered=!1}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),3e4),this.load()}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.refreshTimer)}updated(t){this.list&&!this.rendered&&(this.rendered=!0,performance.mark("doorbell-vault:inbox-rendered")),t.has("change")&&this.change&&this.list&&this.applyChange(this.change.request)}applyChange(t){if(this.list){let e=this.list.requests.findIndex(i=>i.request_id===t.request_id);if(e>=0){let i=[...this.list.requests];i[e]={...i[e],...t},this.list={...this.list,requests:i}}}window.clearTimeout(this.refreshTimer),this.refreshTimer=window.setTimeout(()=>this.load(),250)}load(){let t=++this.loading;me(this.hass,{status:this.status,agency:this.agency,offset:this.offset,limit:50}).then(e=>{t===this.loading&&(this.list=e,this.error=void 0,this.now=Date.now())}).catch(e=>{t===this.loading&&(this.error=S(e))})}setStatus(t){this.status=t.target.value,this.offset=0,this.load()}setAgency(t){this.agency=t.target.value,this.offset=0,this.load()}page(t){this.offset=Math.max(0,this.offset+t*50),this.load()}open(t,e){t.preventDefault(),N(`${R}/request/${encodeURIComponent(e)}`)}renderRow(t){let e=this.t,i=t.status==="pending",a=$(t.deadline)-this.now;return o`
       <li>
         <a
@@ -677,17 +705,6 @@ var qe=Object.defineProperty;var Le=Object.getOwnPropertyDescriptor;var d=(r,s,t
       .toolbar {
         margin-bottom: 8px;
       }
-      .layout {
-        display: grid;
-        grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
-        gap: var(--dv-gap);
-        align-items: start;
-      }
-      @media (max-width: 900px) {
-        .layout {
-          grid-template-columns: minmax(0, 1fr);
-        }
-      }
       ol.regions li .check {
         flex: 1 1 100%;
       }
@@ -921,21 +938,6 @@ var qe=Object.defineProperty;var Le=Object.getOwnPropertyDescriptor;var d=(r,s,t
       .edit-masks {
         color: var(--dv-accent);
         margin-left: 6px;
-      }
-      .spinner {
-        display: inline-block;
-        width: 12px;
-        height: 12px;
-        border: 2px solid var(--dv-accent);
-        border-right-color: transparent;
-        border-radius: 50%;
-        animation: spin 1s linear infinite;
-        vertical-align: middle;
-      }
-      @keyframes spin {
-        to {
-          transform: rotate(360deg);
-        }
       }
     `],d([m({attribute:!1})],k.prototype,"hass",2),d([m({attribute:!1})],k.prototype,"t",2),d([m({attribute:!1})],k.prototype,"requestId",2),d([m({attribute:!1})],k.prototype,"cameras",2),d([m({attribute:!1})],k.prototype,"start",2),d([m({attribute:!1})],k.prototype,"end",2),d([m({type:Boolean})],k.prototype,"disabled",2),d([h()],k.prototype,"info",2),d([h()],k.prototype,"loadError",2),d([h()],k.prototype,"choice",2),d([h()],k.prototype,"boxes",2),d([h()],k.prototype,"selectedBox",2),d([h()],k.prototype,"current",2),d([h()],k.prototype,"preview",2),d([h()],k.prototype,"previewing",2),d([h()],k.prototype,"previewError",2),k=d([_("dv-redaction-choice")],k);function Xt(r){let{share:s,...t}=r;return t}function Zt(r){return typeof r=="string"?r:typeof r=="number"||typeof r=="boolean"?String(r):JSON.stringify(r)}var ds=new Set(["agency","case_number","legal_basis","requester_name","requester_email","reason","latitude","longitude","radius_m","start","end"]),v=class extends b{constructor(){super(...arguments);this.narrow=!1;this.busy=!1;this.excluded=new Set;this.trimStart=0;this.trimEnd=0;this.includeAudio=!1;this.hours="";this.maxDownloads="";this.previewing=!1;this.declineMessage="";this.copied=!1;this.confirmRevoke=!1;this.now=Date.now();this.previewSerial=0;this.loadSerial=0}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),1e3)}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.previewTimer)}willUpdate(t){t.has("requestId")&&(this.detail=void 0,this.shareResult=void 0,this.preview=void 0,this.excluded=new Set,this.includeAudio=!1,this.redaction=void 0,this.declineMessage="",this.confirmRevoke=!1,this.load(!0)),t.has("change")&&!t.has("requestId")&&this.change?.request.request_id===this.requestId&&(this.detail&&(this.detail={...this.detail,...this.change.request}),this.load(!1))}load(t,e=0){let i=++this.loadSerial;ge(this.hass,this.requestId).then(a=>{i===this.loadSerial&&(this.detail=a,this.error=void 0,t&&(this.trimStart=$(a.start),this.trimEnd=$(a.end),this.excluded=new Set(a.cameras.filter(n=>!n.has_footage).map(n=>n.camera_id)),a.status==="pending"&&this.schedulePreview(0)))}).catch(a=>{i===this.loadSerial&&(e<5?window.setTimeout(()=>{i===this.loadSerial&&this.load(t,e+1)},1e3):this.error=S(a))})}get chosenCameras(){return(this.detail?.cameras??[]).filter(t=>!this.excluded.has(t.camera_id)).map(t=>t.camera_id)}selection(){let t=this.detail,e={cameras:this.chosenCameras,include_audio:this.includeAudio};return this.trimStart>$(t.start)&&(e.start=L(this.trimStart)),this.trimEnd<$(t.end)&&(e.end=L(this.trimEnd)),this.redaction&&(e.redaction=this.redaction),e}schedulePreview(t=350){window.clearTimeout(this.previewTimer),this.previewTimer=window.setTimeout(()=>this.runPreview(),t)}runPreview(){if(!this.detail||this.detail.status!=="pending")return;let t=++this.previewSerial;this.previewing=!0,fe(this.hass,this.requestId,this.selection()).then(e=>{t===this.previewSerial&&(this.preview=e,this.previewError=void 0)}).catch(e=>{t===this.previewSerial&&(this.preview=void 0,this.previewError=S(e))}).finally(()=>{t===this.previewSerial&&(this.previewing=!1)})}toggleCamera(t,e){let i=e.target.checked,a=new Set(this.excluded);i?a.delete(t):a.add(t),this.excluded=a,this.schedulePreview()}onTrim(t,e){let i=this.detail,a=e.target,n=$(i.start),c=$(i.end),l=n+Number(a.value)*1e3;t==="start"?(this.trimStart=Math.min(Math.max(l,n),this.trimEnd-1e3),a.value=String((this.trimStart-n)/1e3)):(this.trimEnd=Math.max(Math.min(l,c),this.trimStart+1e3),a.value=String((this.trimEnd-n)/1e3)),this.schedulePreview()}async doShare(){let t=this.selection(),e=Number(this.hours),i=Number(this.maxDownloads);this.hours&&e>0&&(t.expires_in_hours=Math.round(e)),this.maxDownloads&&i>0&&(t.max_downloads=Math.round(i)),await this.act(async()=>{let a=await ve(this.hass,this.requestId,t);a.share&&(this.shareResult=a.share),this.detail={...this.detail,...Xt(a)}})}async doDecline(t){await this.act(async()=>{let e=await be(this.hass,this.requestId,this.declineMessage,t);this.detail={...this.detail,...Xt(e)}})}async doRevoke(){this.confirmRevoke=!1,await this.act(async()=>{let t=await $e(this.hass,this.requestId);this.detail={...this.detail,...Xt(t)}})}async act(t){this.busy=!0,this.actionError=void 0;try{await t(),this.load(!1)}catch(e){this.actionError=S(e)}finally{this.busy=!1}}async copyLink(){let t=this.shareResult?.share_url;if(t){try{await navigator.clipboard.writeText(t)}catch{this.renderRoot.querySelector("input.share-url")?.select(),document.execCommand("copy")}this.copied=!0}}back(t){t.preventDefault(),N(R)}renderFacts(t){let e=this.t,i=t.fields,a=g=>g==null||g===""?"—":Zt(g),n=typeof i.radius_m=="number"?i.radius_m:null,c=Object.entries(i).filter(([g,f])=>!ds.has(g)&&f!==null),l=$(t.deadline)-this.now;return o`
       <dl class="facts">
@@ -1282,17 +1284,6 @@ var qe=Object.defineProperty;var Le=Object.getOwnPropertyDescriptor;var d=(r,s,t
         text-decoration: none;
         padding: 8px 0;
       }
-      .layout {
-        display: grid;
-        grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
-        gap: var(--dv-gap);
-        align-items: start;
-      }
-      @media (max-width: 900px) {
-        .layout {
-          grid-template-columns: minmax(0, 1fr);
-        }
-      }
       .heading {
         justify-content: space-between;
       }
@@ -1427,21 +1418,6 @@ var qe=Object.defineProperty;var Le=Object.getOwnPropertyDescriptor;var d=(r,s,t
       }
       .shared h3 {
         margin-top: 16px;
-      }
-      .spinner {
-        display: inline-block;
-        width: 12px;
-        height: 12px;
-        border: 2px solid var(--dv-accent);
-        border-right-color: transparent;
-        border-radius: 50%;
-        animation: spin 1s linear infinite;
-        vertical-align: middle;
-      }
-      @keyframes spin {
-        to {
-          transform: rotate(360deg);
-        }
       }
       @media (max-width: 500px) {
         .actions button {
