@@ -20,7 +20,7 @@ from homeassistant.exceptions import HomeAssistantError
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.evidence import c2pa_manifest, sharing, signing
+from custom_components.doorbell_vault.evidence import c2pa_manifest, sharing, signing, verify_package
 from custom_components.doorbell_vault.evidence.order import CameraFootage
 from custom_components.doorbell_vault.redaction import engine
 from custom_components.doorbell_vault.redaction.plan import Box, Plan
@@ -197,6 +197,11 @@ def _assert_the_shipped_verifier_holds(
 ) -> None:
     ok = _verifier(genuine, "--fingerprint", pinned)
     assert ok.returncode == 0, ok.stdout
+    # The same checker in this process too (what the subprocess ran, measured).
+    problems, notes = verify_package.verify(genuine, pinned)
+    assert (problems, summary in notes) == ([], True)
+    for folder in variants.values():
+        assert verify_package.verify(folder, pinned)[0] != []
     assert f"note: {summary}" in ok.stdout
     bad = {name: _verifier(folder, "--fingerprint", pinned) for name, folder in variants.items()}
     assert bad["clip"].returncode == 1

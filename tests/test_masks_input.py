@@ -1,0 +1,69 @@
+"""A camera's privacy masks are outside input: every malformed field is refused with its reason."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from custom_components.doorbell_vault.redaction.regions import (
+    MAX_POINTS,
+    MAX_REGIONS,
+    InvalidMasks,
+    masks_from_json,
+    masks_to_json,
+)
+
+RECT = {"id": "a", "shape": "rect", "points": [[0.1, 0.1], [0.4, 0.5]]}
+
+
+@pytest.mark.parametrize(
+    ("masks", "reason"),
+    [
+        ([], "masks"),
+        ({"regions": [], "colour": "red"}, "field"),
+        ({"standing": "everything"}, "standing"),
+        ({"regions": {"a": RECT}}, "regions"),
+        ({"regions": [RECT] * (MAX_REGIONS + 1)}, "too_many"),
+        ({"regions": ["a rectangle"]}, "region"),
+        ({"regions": [{**RECT, "colour": "red"}]}, "field"),
+        ({"regions": [{**RECT, "id": ""}]}, "id"),
+        ({"regions": [{**RECT, "id": "a\nb"}]}, "id"),
+        ({"regions": [{**RECT, "id": 7}]}, "id"),
+        ({"regions": [{**RECT, "shape": "circle"}]}, "shape"),
+        ({"regions": [{**RECT, "action": "pixelate"}]}, "action"),
+        ({"regions": [{**RECT, "label": "x" * 81}]}, "label"),
+        ({"regions": [{**RECT, "points": "0,0 1,1"}]}, "points"),
+        ({"regions": [{**RECT, "points": [[0.1, 0.1]]}]}, "points"),
+        ({"regions": [{**RECT, "shape": "polygon"}]}, "points"),
+        ({"regions": [{**RECT, "shape": "polygon", "points": [[0.1, 0.1]] * (MAX_POINTS + 1)}]}, "points"),
+        ({"regions": [{**RECT, "points": [[0.1, 0.1, 0.2], [0.4, 0.5]]}]}, "point"),
+        ({"regions": [{**RECT, "points": [[0.1, True], [0.4, 0.5]]}]}, "coordinate"),
+        ({"regions": [{**RECT, "points": [[0.1, float("nan")], [0.4, 0.5]]}]}, "coordinate"),
+        ({"regions": [{**RECT, "points": [[-0.1, 0.1], [0.4, 0.5]]}]}, "coordinate"),
+        ({"regions": [{**RECT, "points": [[0.1, 0.1], [0.1, 0.5]]}]}, "empty"),
+        ({"regions": [RECT, RECT]}, "duplicate_id"),
+        ({"clear": [{**RECT, "shape": "polygon", "points": [[0.1, 0.1], [0.2, 0.2], [0.3, 0.3]]}]}, "empty"),
+    ],
+)
+def test_malformed_masks_are_refused_with_their_reason(masks: Any, reason: str) -> None:
+    with pytest.raises(InvalidMasks) as refused:
+        masks_from_json(masks)
+    assert refused.value.reason == reason
+
+
+def test_masks_read_back_unchanged() -> None:
+    masks = masks_from_json(
+        {
+            "regions": [
+                {**RECT, "label": "the neighbours' window", "action": "black"},
+                {"shape": "polygon", "points": [[0.5, 0.5], [0.9, 0.5], [0.7, 0.9]]},
+            ],
+            "clear": [{"shape": "rect", "points": [[0.6, 0.6], [0.3, 0.2]]}],
+            "standing": "masks_faces",
+        }
+    )
+    assert [r.id for r in masks.regions] == ["a", "r2"]
+    assert masks.clear[0].corners() == ((0.3, 0.2), (0.6, 0.2), (0.6, 0.6), (0.3, 0.6))
+    assert masks.clear[0].bounds() == (0.3, 0.2, 0.6, 0.6)
+    assert masks_from_json(masks_to_json(masks)) == masks
