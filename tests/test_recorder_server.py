@@ -5,6 +5,7 @@ shared), and each is still a process of its own: killing one camera's leaves the
 from __future__ import annotations
 
 import asyncio
+import gc
 import json
 import os
 import signal
@@ -13,10 +14,11 @@ import time
 from pathlib import Path
 from typing import Any
 
+import pytest
 from homeassistant.core import HomeAssistant
 
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording import recorder, recorder_process
+from custom_components.doorbell_vault.recording import recorder, recorder_process, recorder_server
 from custom_components.doorbell_vault.recording.recorder_server import ForkedRecorder
 from devkit import simulator
 
@@ -146,3 +148,16 @@ async def test_a_killed_recorder_server_ends_its_recorders_and_recording_resumes
     finally:
         for doorbell in doorbells:
             doorbell.stop()
+
+
+async def test_a_server_start_given_up_leaves_no_error_unheard(
+    hass: HomeAssistant, monkeypatch: pytest.MonkeyPatch, caplog: pytest.LogCaptureFixture
+) -> None:
+    # The start is given up before the server says it is ready (a stop, a timeout): the server is closed,
+    # and its answer to a start no one waits for any more is not logged as an error nobody retrieved.
+    monkeypatch.setattr(recorder_server, "START_TIMEOUT", 0.001)
+    with pytest.raises(TimeoutError):
+        await recorder_server.RecorderServer.start()
+    gc.collect()
+    await hass.async_block_till_done()
+    assert "exception was never retrieved" not in caplog.text

@@ -166,7 +166,7 @@ class RecorderServer:
         elif "failed" in report:
             future = self._waiting.get(int(report["failed"]))
             if future is not None and not future.done():
-                future.set_exception(ServerError(str(report.get("error"))))
+                _fail(future, ServerError(str(report.get("error"))))
         elif "exited" in report:
             exit_ = self.exit_of(int(report["exited"]))
             if not exit_.done():
@@ -184,11 +184,17 @@ class RecorderServer:
         self._control.close()
         words = self.stderr_tail[-1] if self.stderr_tail else "the recorder server ended"
         if not self._ready.done():
-            self._ready.set_exception(ServerError(words))
+            _fail(self._ready, ServerError(words))
         for future in self._waiting.values():
             if not future.done():
-                future.set_exception(ServerError(words))
+                _fail(future, ServerError(words))
         self.gone.set_result(None)
+
+
+def _fail(future: asyncio.Future[Any], err: ServerError) -> None:
+    """Answer a waiting start with the server's end; a start already given up has no one left to tell."""
+    future.set_exception(err)
+    future.exception()  # marks it retrieved: an awaiting start still gets the error, no one else logs it
 
 
 class _Stderr(asyncio.Protocol):
