@@ -36,6 +36,8 @@ PACKAGE: Final = "dlib-bin"
 THRESHOLD: Final = 0.0
 START_TIMEOUT_S: Final = 60.0
 ANSWER_TIMEOUT_S: Final = 60.0
+# A detector asked to end (its input closed) that has not ended by then is killed.
+CLOSE_TIMEOUT_S: Final = 5.0
 # index, width, height of each picture sent (face_worker.HEADER).
 HEADER: Final = struct.Struct("<III")
 
@@ -130,6 +132,8 @@ class FaceDetector:
                     ]
                 self._condition.notify_all()
         code = self._process.wait()
+        # Its last words (a traceback) are read by the stderr thread: wait for them before quoting them.
+        self._threads[2].join(CLOSE_TIMEOUT_S)
         with self._condition:
             if self._dead is None:
                 tail = " | ".join(self._stderr)[-300:]
@@ -181,9 +185,9 @@ class FaceDetector:
         """End the process (politely, then by force) and its threads."""
         self._outbox.put(None)
         try:
-            self._process.wait(5)
+            self._process.wait(CLOSE_TIMEOUT_S)
         except subprocess.TimeoutExpired:
             self._process.kill()
             self._process.wait()
         for thread in self._threads:
-            thread.join(5)
+            thread.join(CLOSE_TIMEOUT_S)
