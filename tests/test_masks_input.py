@@ -1,11 +1,14 @@
-"""A camera's privacy masks are outside input: every malformed field is refused with its reason."""
+"""A camera's privacy masks and a share's redaction choice are outside input: every malformed field is refused
+with its reason."""
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 import pytest
 
+from custom_components.doorbell_vault.redaction.choice import MAX_BOXES, redaction_from_json
 from custom_components.doorbell_vault.redaction.regions import (
     MAX_POINTS,
     MAX_REGIONS,
@@ -67,3 +70,42 @@ def test_masks_read_back_unchanged() -> None:
     assert masks.clear[0].corners() == ((0.3, 0.2), (0.6, 0.2), (0.6, 0.6), (0.3, 0.6))
     assert masks.clear[0].bounds() == (0.3, 0.2, 0.6, 0.6)
     assert masks_from_json(masks_to_json(masks)) == masks
+
+
+CAMERAS = {"cam-front": "cam-front", "front door": "cam-front"}
+BOX = {"camera_id": "Front door", "points": [[0.1, 0.1], [0.3, 0.4]]}
+
+
+@pytest.mark.parametrize(
+    ("redaction", "reason"),
+    [
+        (42, "redaction"),
+        ("everything", "mode"),
+        ({"mode": "blur"}, "mode"),
+        ({"boxes": {"cam-front": BOX}}, "too_many"),
+        ({"boxes": [BOX] * (MAX_BOXES + 1)}, "too_many"),
+        ({"boxes": ["a box"]}, "region"),
+        ({"boxes": [{**BOX, "points": [[0.1, 0.1]]}]}, "points"),
+        ({"boxes": [{**BOX, "start": 200, "end": 200}]}, "box_time"),
+        ({"boxes": [{**BOX, "start": "yesterday"}]}, "box_time"),
+        ({"mode": "originals", "boxes": [BOX]}, "boxes_originals"),
+    ],
+)
+def test_a_malformed_redaction_choice_is_refused_with_its_reason(redaction: Any, reason: str) -> None:
+    with pytest.raises(InvalidMasks) as refused:
+        redaction_from_json(redaction, CAMERAS)
+    assert refused.value.reason == reason
+
+
+def test_a_boxs_times_given_as_datetimes_are_utc_microseconds() -> None:
+    start = datetime(2026, 1, 1, 12, 0, tzinfo=UTC)
+    chosen = redaction_from_json(
+        {"boxes": [{**BOX, "start": start, "end": start + timedelta(seconds=3)}]}, CAMERAS
+    )
+    (box,) = chosen.boxes
+    assert (box.camera_id, box.start_us, box.end_us) == (
+        "cam-front",
+        1_767_268_800_000_000,
+        1_767_268_803_000_000,
+    )
+    assert chosen.mode is None
