@@ -491,6 +491,27 @@ async def shared_package(
     return folder, json.loads((folder / "manifest.json").read_bytes())
 
 
+class Socket:
+    """A websocket client: answers to commands."""
+
+    def __init__(self, socket: Any) -> None:
+        self.socket = socket
+
+    async def call(self, message: dict[str, Any]) -> dict[str, Any]:
+        await self.socket.send_json_auto_id(message)
+        return dict(await self.socket.receive_json())
+
+    async def result(self, message: dict[str, Any]) -> Any:
+        answer = await self.call(message)
+        assert answer["success"], answer
+        return answer["result"]
+
+    async def error(self, message: dict[str, Any]) -> dict[str, Any]:
+        answer = await self.call(message)
+        assert not answer["success"], answer
+        return dict(answer["error"])
+
+
 @dataclass
 class OnePackage:
     """A downloaded, unpacked package of one camera's footage, and the hub it came from."""

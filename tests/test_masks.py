@@ -30,33 +30,12 @@ from custom_components.doorbell_vault.redaction.regions import InvalidMasks, mas
 from custom_components.doorbell_vault.requests.agencies import Agency
 from custom_components.doorbell_vault.store import holds, masks, segments
 
-from .conftest import audit_entries, ffprobe, footage_hub, share_request, submit_request
+from .conftest import Socket, audit_entries, ffprobe, footage_hub, share_request, submit_request
 
 CAMERAS = ("Front door", "Back door")
 NEIGHBOUR = {"id": "neighbour", "shape": "rect", "points": [[0.6, 0.1], [0.95, 0.5]], "action": "black"}
 STREET = {"shape": "polygon", "points": [[0, 0.7], [1, 0.7], [1, 1], [0, 1]]}
 DOORSTEP = {"id": "doorstep", "shape": "rect", "points": [[0.3, 0.3], [0.6, 0.9]]}
-
-
-class Socket:
-    """A websocket client: answers to commands."""
-
-    def __init__(self, socket: Any) -> None:
-        self.socket = socket
-
-    async def call(self, message: dict[str, Any]) -> dict[str, Any]:
-        await self.socket.send_json_auto_id(message)
-        return dict(await self.socket.receive_json())
-
-    async def result(self, message: dict[str, Any]) -> Any:
-        answer = await self.call(message)
-        assert answer["success"], answer
-        return answer["result"]
-
-    async def error(self, message: dict[str, Any]) -> dict[str, Any]:
-        answer = await self.call(message)
-        assert not answer["success"], answer
-        return dict(answer["error"])
 
 
 @pytest.fixture

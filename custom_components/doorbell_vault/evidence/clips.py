@@ -232,7 +232,6 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     """Write one camera's clip by stream copy; return what the manifest says of it."""
     plan = plan_cut(order, footage)
     listing = target.with_suffix(".ffconcat")
-    write_private(listing, plan.concat)
     audio = ["-map", "0:a:0?"] if order.include_audio else []
     command = [
         # -xerror: a damaged source segment fails the build instead of being skipped silently.
@@ -255,11 +254,17 @@ def cut(order: Order, footage: CameraFootage, target: Path) -> dict[str, Any]:
     # the second pass of `-movflags +faststart` over the whole file; that pass remains the fallback.
     seconds = (plan.end_us - plan.start_us) / 1_000_000 + SEGMENT_SLACK_S
     rate = _packet_rate(order.ffprobe, order.storage / footage.segments[0].path)
+    write_private(listing, plan.concat)
     try:
-        _run([*command, "-moov_size", str(MOOV_BASE + int(MOOV_PER_PACKET * rate * seconds)), str(target)])
-    except ExportError:
-        _run([*command, "-movflags", "+faststart", str(target)])
-    listing.unlink()
+        try:
+            _run(
+                [*command, "-moov_size", str(MOOV_BASE + int(MOOV_PER_PACKET * rate * seconds)), str(target)]
+            )
+        except ExportError:
+            _run([*command, "-movflags", "+faststart", str(target)])
+    finally:
+        # Also when ffmpeg fails: the listing (paths of the sealed segments) never outlives the cut.
+        listing.unlink(missing_ok=True)
     trim_orphaned_tail(order.ffmpeg, order.ffprobe, target, duration(order.ffprobe, target))
     length = duration(order.ffprobe, target)
     gaps = [
