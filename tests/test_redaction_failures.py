@@ -2,7 +2,8 @@
 
 Small clips written here with PyAV (a few frames, 64 px high) stand for sources an owner's camera could
 give: no picture, a picture too small, a nonsense frame rate, a container without a stream duration, a
-picture wider than a preview. The encoding thread is checked with a stand-in encoder that fails or stalls.
+picture wider than a preview. The encoding thread is checked with a stand-in encoder that fails or stalls,
+the window's sound with conftest's sample segment and with stand-in packets.
 """
 
 from __future__ import annotations
@@ -11,7 +12,9 @@ import os
 import subprocess
 import threading
 import time
+from fractions import Fraction
 from pathlib import Path
+from types import SimpleNamespace
 from typing import Any, cast
 
 import av
@@ -24,7 +27,7 @@ from custom_components.doorbell_vault.evidence.order import CameraFootage
 from custom_components.doorbell_vault.redaction.engine import RedactionError, redact
 from custom_components.doorbell_vault.redaction.plan import Plan
 from custom_components.doorbell_vault.redaction.regions import Region
-from custom_components.doorbell_vault.redaction.writer import QUEUE_FRAMES, Writer
+from custom_components.doorbell_vault.redaction.writer import QUEUE_FRAMES, Sound, Writer
 
 TOP_LEFT = Region("r1", "rect", ((0.0, 0.0), (0.5, 0.5)), "black")
 PLAN = Plan("masks", regions=(TOP_LEFT,))
@@ -232,3 +235,36 @@ def test_previews_older_than_an_hour_are_swept_the_rest_kept(out: Path) -> None:
     assert previews.sweep(out, previews.KEEP_S) == 1
     assert _left(folder) == [new.name]
     assert previews.sweep(out / "elsewhere", previews.KEEP_S) == 0
+
+
+def test_the_sound_of_the_window_or_of_the_whole_clip(sample_segment: Path, out: Path) -> None:
+    windows: list[tuple[dict[str, Any], float]] = [({"start_s": 1.0, "duration_s": 2.0}, 2.0), ({}, 6.0)]
+    for window, seconds in windows:
+        dest = out / "redacted.mp4"
+        redact(sample_segment, dest, Plan("masks", regions=(TOP_LEFT,), audio=True), **window)
+        with av.open(str(dest)) as container:
+            sound = container.streams.audio[0]
+            assert sound.duration is not None
+            assert sound.time_base is not None
+            # Whole packets copied: within one packet of the window.
+            assert float(sound.duration * sound.time_base) == pytest.approx(seconds, abs=0.1)
+
+
+def test_sound_waits_for_the_first_frame_then_sends_the_window_moved(tmp_path: Path) -> None:
+    sent: list[Any] = []
+    audio = SimpleNamespace(time_base=Fraction(1, 1000))
+    sound = Sound(sent.append, cast(Any, audio), "copied", Fraction(1, 1000), 3.0)
+
+    def packet(pts: int | None, dts: int | None = None) -> Any:
+        return SimpleNamespace(pts=pts, dts=dts, stream="source")
+
+    sound.add(packet(None))  # no time: cannot be placed, dropped
+    sound.add(packet(500, 500))  # before the first frame is known: held
+    assert sent == []
+    sound.start(base_pts=0, first_s=1.0)  # the window is 1 s .. 3 s of the source
+    assert sent == []  # the held packet was before the window
+    for pts, dts in ((1500, None), (2500, 2500), (3000, 3000)):
+        sound.add(packet(pts, dts))
+    assert [(p.pts, p.dts, p.stream) for p in sent] == [(500, None, "copied"), (1500, 1500, "copied")]
+    assert sound.done(packet(3000))
+    assert not sound.done(packet(2999))

@@ -234,11 +234,10 @@ class _Render:
             streams = [video] if audio is None else [video, audio]
             for packet in source.demux(streams):
                 self._check_cancel()
-                if packet.stream is audio:
-                    if sound is not None:
-                        sound.add(packet)
-                        if finished and sound.done(packet):
-                            break
+                if sound is not None and packet.stream is audio:
+                    sound.add(packet)
+                    if finished and sound.done(packet):
+                        break
                     continue
                 if finished:
                     continue
