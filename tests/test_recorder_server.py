@@ -127,9 +127,11 @@ async def test_the_stale_recorder_sweep_knows_a_forked_recorder_by_its_folder(tm
             command[command.index("--segment-seconds") + 1] = "1"
             process = await ForkedRecorder.start(command, doorbell.url)
             started.append(process)
-            assert json.loads(await asyncio.wait_for(process.stdout.readline(), 30))  # recording
             pid_file = tmp_path / camera / recorder_process.PID_FILE
             await asyncio.to_thread(recorder_process.write_pid, pid_file, process.pid, process.pidfd)
+        # Both recording (waited for together).
+        lines = [asyncio.wait_for(p.stdout.readline(), 30) for p in started]
+        assert all(json.loads(line) for line in await asyncio.gather(*lines))
         front, garage = started
         # As at a start after a killed Home Assistant: the front door's recorder is ended, the garage's not.
         ended = await asyncio.to_thread(recorder_process.end_stale_recorders, tmp_path, "front")
