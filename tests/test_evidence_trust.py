@@ -6,6 +6,7 @@ from __future__ import annotations
 import base64
 import hashlib
 import json
+import os
 import shutil
 import sqlite3
 import subprocess
@@ -472,3 +473,86 @@ def test_the_verifier_names_unreadable_and_inconsistent_packages(tmp_path: Path)
     assert any("no capture-time proof" in n for n in notes)
     assert verify_package._normalise(f"{verify_package.WORDS[1]} {verify_package.WORDS[255]}") == "01ff"
     assert verify_package._normalise("AB:cd ef") == "abcdef"
+
+
+def test_the_verifier_names_a_doctored_layout_and_a_broken_proof(tmp_path: Path) -> None:
+    """Checked in this process (the shipped file's own functions): each doctored part with its words."""
+    folder, key = _signed_folder(tmp_path / "package", {"clip.mp4": b"video"})
+    (folder / "extra").mkdir()  # an empty folder
+    os.mkfifo(folder / "pipe")  # neither a file nor a folder
+    problems = verify_package.verify(folder)[0]
+    assert "nested path 'extra/': a package holds its files at the top level only" in problems
+    assert "'pipe' is not a plain file" in problems
+    # A zip holding one name twice, and a file that is no zip at all.
+    twice = tmp_path / "twice.zip"
+    with zipfile.ZipFile(twice, "w") as writer:
+        for name in ("manifest.json", "manifest.json.sig", "clip.mp4"):
+            writer.write(folder / name, name)
+        with pytest.warns(UserWarning, match="Duplicate name"):
+            writer.write(folder / "clip.mp4", "clip.mp4")
+    assert "duplicate entry 'clip.mp4': a tool may take either copy" in verify_package.verify_zip(twice)[0]
+    (not_zip := tmp_path / "not.zip").write_bytes(b"not a zip")
+    assert verify_package.verify_zip(not_zip)[0][0].startswith("not.zip cannot be read as a zip: ")
+
+    # A key that is no Ed25519 point, a proof for an index beyond its tree, a capture proof without a hash.
+    assert not verify_package._signature_holds(b"\1" * 31, key.sign(b"m"), b"m")
+    assert not verify_package.in_tree(b"\0" * 32, 3, 3, [], b"\0" * 32)
+    entry = {"seq": 1, "at_us": 1, "kind": "seal", "ref": "", "prev": "", "data": '{"root": "00"}'}
+    entry["hash"] = verify_package._entry_hash(entry)
+    source = {"file": "a.mp4", "capture": {"seal": 1, "leaf_index": 0, "tree_size": 1, "path": []}}
+    manifest = {"seals": {"1": entry}, "files": [{"name": "clip.mp4", "sources": [source]}]}
+    assert verify_package.verify_manifest_proofs(manifest) == [
+        "source segment a.mp4 of clip.mp4 is not what was recorded: its capture-time proof fails"
+    ]
+
+
+def _provenance(folder: Path, key: Ed25519PrivateKey, record: bytes, *, signed: bool = True) -> None:
+    (folder / verify_package.PROVENANCE).write_bytes(record)
+    (folder / verify_package.PROVENANCE_SIG).unlink(missing_ok=True)
+    if signed:
+        (folder / verify_package.PROVENANCE_SIG).write_bytes(key.sign(record))
+
+
+def test_the_verifier_names_a_doctored_provenance_record(tmp_path: Path) -> None:
+    """provenance.json signed by the household's key yet not agreeing with manifest.json: each disagreement
+    named (its own functions, in this process)."""
+    folder, key = _signed_folder(tmp_path / "package", {"clip.mp4": b"video"})
+    raw = key.public_key().public_bytes(serialization.Encoding.Raw, serialization.PublicFormat.Raw)
+    listed = {"name": "clip.mp4", "sha256": "ab", "bytes": 5, "redacted": True, "sources": []}
+    manifest: dict[str, Any] = {
+        "files": [listed],
+        "other_files": {verify_package.PROVENANCE: "", verify_package.PROVENANCE_SIG: ""},
+    }
+    clip = {"file": "clip.mp4", "sha256": "cd", "bytes": 5, "derived_from": [], "c2pa": {}}
+
+    def problems(record: Any, *, signed: bool = True) -> list[str]:
+        body = record if isinstance(record, bytes) else json.dumps(record).encode()
+        _provenance(folder, key, body, signed=signed)
+        return verify_package.provenance_problems(folder, manifest, raw)[0]
+
+    name = verify_package.PROVENANCE
+    good_format = verify_package.PROVENANCE_FORMAT
+    assert problems({"format": "other/9", "clips": [clip]}) == [
+        f"{name} is of an unknown format 'other/9'",
+        f"clip.mp4: {name} names another file than manifest.json",
+    ]
+    assert problems({"format": good_format, "clips": []}) == [
+        f"'clip.mp4' is redacted in one of manifest.json and {name} but not the other"
+    ]
+    assert problems(b"{not json")[0].startswith(f"{name} cannot be read: JSONDecodeError(")
+    assert problems({"format": good_format})[0] == f"{name} cannot be read: KeyError('clips')"
+    assert problems({"format": good_format, "clips": []}, signed=False)[0].startswith(
+        f"{name} or its signature cannot be read: "
+    )
+    # A manifest whose files are not a list of records: left to the hashes to name.
+    assert verify_package.provenance_problems(folder, {"files": [3]}, raw) == ([], [])
+
+
+def test_a_broken_fingerprint_word_list_never_ships() -> None:
+    """The shipped file refuses to load with a word list that would name two keys alike."""
+    shipped = Path(verify_package.__file__)
+    source = shipped.read_text()
+    assert source.count('zebra zephyr"') == 1
+    broken = compile(source.replace('zebra zephyr"', 'zebra zebra"'), str(shipped), "exec")
+    with pytest.raises(ImportError, match="256 distinct words"):
+        exec(broken, {"__name__": "broken_verify_package"})  # noqa: S102

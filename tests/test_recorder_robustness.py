@@ -56,9 +56,11 @@ def _sha(path: Path) -> str:
 
 @pytest.fixture
 def fast_checks(monkeypatch: pytest.MonkeyPatch) -> None:
-    """The offline check every second (the repair comes after `offline_minutes`)."""
+    """The offline check every second (the repair comes after `offline_minutes`); 2 s segments and at
+    most 1 s between attempts (an attempt whose filing fails lasts a segment)."""
     monkeypatch.setattr(desk, "OFFLINE_CHECK_INTERVAL", timedelta(seconds=1))
-    monkeypatch.setattr(recorder, "BACKOFF_MAX", 4.0)
+    monkeypatch.setattr(recorder_process, "SEGMENT_SECONDS", 2)
+    monkeypatch.setattr(recorder, "BACKOFF_MAX", 1.0)
 
 
 @pytest.fixture

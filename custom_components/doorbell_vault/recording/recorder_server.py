@@ -115,6 +115,11 @@ class RecorderServer:
             os.close(stderr)
         try:
             return await asyncio.wait_for(future, START_TIMEOUT)
+        except BaseException:
+            # Given up (a timeout, a cancel) just as its answer came: not left recording for nobody.
+            if future.done() and not future.cancelled() and future.exception() is None:
+                _kill(future.result()[1])
+            raise
         finally:
             self._waiting.pop(number, None)
 
@@ -159,10 +164,7 @@ class RecorderServer:
             if future is not None and not future.done():
                 future.set_result((int(report["pid"]), pidfd))
             else:
-                # Its start was given up (cancelled, timed out): it is not left recording for nobody.
-                with contextlib.suppress(ProcessLookupError):
-                    signal.pidfd_send_signal(pidfd, signal.SIGKILL)
-                os.close(pidfd)
+                _kill(pidfd)  # its start was given up (cancelled, timed out): not left recording for nobody
         elif "failed" in report:
             future = self._waiting.get(int(report["failed"]))
             if future is not None and not future.done():
@@ -189,6 +191,13 @@ class RecorderServer:
             if not future.done():
                 _fail(future, ServerError(words))
         self.gone.set_result(None)
+
+
+def _kill(pidfd: int) -> None:
+    """Kill a recorder process whose start was given up (by its pidfd, then closed)."""
+    with contextlib.suppress(ProcessLookupError):
+        signal.pidfd_send_signal(pidfd, signal.SIGKILL)
+    os.close(pidfd)
 
 
 def _fail(future: asyncio.Future[Any], err: ServerError) -> None:
