@@ -556,3 +556,25 @@ def test_a_broken_fingerprint_word_list_never_ships() -> None:
     broken = compile(source.replace('zebra zephyr"', 'zebra zebra"'), str(shipped), "exec")
     with pytest.raises(ImportError, match="256 distinct words"):
         exec(broken, {"__name__": "broken_verify_package"})  # noqa: S102
+
+
+@pytest.mark.parametrize(
+    "change",
+    [
+        lambda m: m.update(seals=["not", "a", "mapping"]),
+        lambda m: m["files"][0].update(sources=[{"file": "a.mp4", "capture": "sealed, trust me"}]),
+        lambda m: m.update(files=["clip.mp4"]),
+    ],
+    ids=["seals_a_list", "capture_a_string", "files_names_only"],
+)
+def test_a_signed_but_malformed_manifest_is_refused_not_a_crash(tmp_path: Path, change: Any) -> None:
+    """A package re-signed with another key (nothing pinned) may carry any shape: it fails with words."""
+    folder, key = _signed_folder(tmp_path / "package", {"clip.mp4": b"video"})
+    manifest = json.loads((folder / "manifest.json").read_bytes())
+    change(manifest)
+    body = json.dumps(manifest).encode()
+    (folder / "manifest.json").write_bytes(body)
+    (folder / "manifest.json.sig").write_bytes(key.sign(body))
+    problems, _ = verify_package.verify(folder)
+    assert problems
+    assert any("manifest" in p for p in problems), problems

@@ -342,6 +342,13 @@ def verify_zip(path: Path, pinned: str | None = None, c2pa: bool = False) -> tup
 def verify(folder: Path, pinned: str | None = None, c2pa: bool = False) -> tuple[list[str], list[str]]:
     """(problems, notes) for an unzipped package; no problems means everything checked holds."""
     try:
+        return _verify(folder, pinned, c2pa)
+    except (KeyError, TypeError, AttributeError, ValueError, IndexError) as err:  # a malformed manifest
+        return [f"manifest.json is malformed: {err!r}"], []
+
+
+def _verify(folder: Path, pinned: str | None, c2pa: bool) -> tuple[list[str], list[str]]:
+    try:
         manifest_bytes = (folder / MANIFEST).read_bytes()
         manifest = json.loads(manifest_bytes)
         raw_key = base64.b64decode(manifest["signature"]["public_key"], validate=True)
