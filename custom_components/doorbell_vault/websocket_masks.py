@@ -6,8 +6,6 @@ requests/redaction_preview (a short original and its redacted render, side by si
 
 from __future__ import annotations
 
-import asyncio
-import contextlib
 import dataclasses
 import secrets
 from datetime import datetime, timedelta
@@ -38,12 +36,14 @@ from .clock import iso_or_none
 from .evidence import previews
 from .evidence.order import ExportError
 from .evidence.share_order import Choice, NoFootage, async_footage
+from .evidence.sharing import UnknownCamera
 from .hub import DoorbellVault, loaded_vault
 from .recording.camera_config import CameraConfig
+from .recording.probe import probe_frame_size
 from .redaction import detect
 from .redaction.choice import Refused, async_masks, async_set_masks, mode_of, plan_for
 from .redaction.engine import RedactionError
-from .redaction.regions import InvalidMasks, masks_to_json
+from .redaction.regions import NO_MASKS, InvalidMasks, masks_from_json, masks_to_json
 from .services import REDACTION
 from .store import masks, segments
 from .store.inbox import DecidedBy
@@ -62,13 +62,12 @@ def async_setup_masks_websocket(hass: HomeAssistant) -> None:
 
 
 def _camera(vault: DoorbellVault, given: str) -> CameraConfig:
-    """A camera by id or name; translated unknown_camera otherwise."""
-    camera = vault.cameras.get(given) or next(
-        (c for c in vault.cameras.values() if c.name.casefold() == given.casefold()), None
-    )
-    if camera is None:
-        raise translated_error("unknown_camera", {"camera": given})
-    return camera
+    """A camera by id or name (as a share names it); translated unknown_camera otherwise."""
+    try:
+        (camera_id,) = vault.shares.resolve_cameras([given]) or []
+    except UnknownCamera as err:
+        raise translated_error("unknown_camera", {"camera": given}) from err
+    return vault.cameras[camera_id]
 
 
 def _send_error(connection: ActiveConnection, msg_id: int, err: HomeAssistantError) -> None:
@@ -81,25 +80,14 @@ async def _detector(hass: HomeAssistant) -> detect.DetectorStatus:
 
 
 async def _frame_size(vault: DoorbellVault, camera_id: str) -> tuple[int | None, int | None]:
-    """The width and height of the camera's newest segment (ffprobe), or None when there is none."""
+    """The width and height of the camera's newest segment, or None when there is none."""
     segment = await vault.store.async_call(segments.newest, camera_id)
     if segment is None:
         return None, None
-    process = await asyncio.create_subprocess_exec(
-        *(vault.recording.ffprobe_binary, "-v", "error", "-select_streams", "v:0"),
-        *("-show_entries", "stream=width,height", "-of", "csv=p=0", str(vault.storage / segment.path)),
-        stdout=asyncio.subprocess.PIPE,
-        stderr=asyncio.subprocess.DEVNULL,
+    size = await probe_frame_size(
+        vault.recording.ffprobe_binary, vault.storage / segment.path, STILL_TIMEOUT_S
     )
-    try:
-        output, _ = await asyncio.wait_for(process.communicate(), STILL_TIMEOUT_S)
-    except TimeoutError:
-        with contextlib.suppress(ProcessLookupError):
-            process.kill()
-        await process.wait()
-        return None, None
-    width, _, height = output.decode().strip().partition(",")
-    return (int(width), int(height)) if width.isdigit() and height.strip().isdigit() else (None, None)
+    return size or (None, None)
 
 
 def _entity_picture(hass: HomeAssistant, vault: DoorbellVault, camera_id: str) -> str | None:
@@ -114,7 +102,7 @@ def _entity_picture(hass: HomeAssistant, vault: DoorbellVault, camera_id: str) -
 
 async def _answer(hass: HomeAssistant, vault: DoorbellVault, camera: CameraConfig) -> dict[str, Any]:
     stored = await vault.store.async_call(masks.get, camera.id)
-    standing = (await async_masks(vault.store, [camera.id]))[camera.id]
+    standing = masks_from_json(stored.masks) if stored else NO_MASKS
     width, height = await _frame_size(vault, camera.id)
     detector = await _detector(hass)
     return {

@@ -47,7 +47,7 @@ from . import verify_package
 from .clips import cut
 from .custody_record import custody_text
 from .order import ExportError, Order
-from .provenance import provenance_files, redacted_clip, redacted_clips, redaction_decision
+from .provenance import provenance_files, redacted_clip, redacted_clips
 from .signing import public_key_pem, public_key_text
 
 FORMAT: Final = "doorbell-vault-evidence/1"
@@ -198,7 +198,7 @@ def _build(
         "format": FORMAT,
         "request": {"id": order.request_id, **order.request},
         "window": {"start": iso(order.start_us), "end": iso(order.end_us)},
-        "decision": redaction_decision(order),
+        "decision": order.decision,
         "include_audio": order.include_audio,
         "terms": order.terms,
         "files": files,

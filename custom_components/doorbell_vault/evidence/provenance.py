@@ -185,11 +185,3 @@ def provenance_files(
 def redacted_clips(beside: dict[str, bytes]) -> list[dict[str, Any]]:
     """The clips of the provenance record among a package's files (none: no redacted clip)."""
     return list(json.loads(beside[RECORD])["clips"]) if RECORD in beside else []
-
-
-def redaction_decision(order: Order) -> dict[str, Any]:
-    """The decision as the manifest states it: with each camera's mode when any camera is redacted."""
-    if all(f.plan is None for f in order.cameras):
-        return order.decision
-    modes = {f.name: "originals" if f.plan is None else f.plan.mode for f in order.cameras}
-    return {**order.decision, "redaction": order.decision.get("redaction") or modes}

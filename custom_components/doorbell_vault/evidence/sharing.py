@@ -276,8 +276,8 @@ class ShareDesk:
             key_fingerprint=signing.key_fingerprint(self.key),
             binaries=(self._ffmpeg, self._ffprobe),
         )
-        cancel = threading.Event()
-        order = replace(order, state=self.state, cancel=cancel)
+        order = replace(order, state=self.state)
+        cancel = order.cancel
 
         shown: list[str] = []
 

@@ -221,3 +221,19 @@ async def probe_duration(ffprobe: str, path: Path, timeout: float = 30) -> float
     except ValueError:
         return None
     return duration if duration > 0 else None
+
+
+async def probe_frame_size(ffprobe: str, path: Path, timeout: float = 30) -> tuple[int, int] | None:
+    """The width and height of a file's first video stream, or None (no video, no answer in time)."""
+    try:
+        _, stdout, _ = await _run(
+            [
+                *(ffprobe, "-v", "error", "-protocol_whitelist", "file", "-select_streams", "v:0"),
+                *("-show_entries", "stream=width,height", "-of", "csv=p=0", str(path)),
+            ],
+            timeout,
+        )
+    except TimeoutError, OSError:
+        return None
+    width, _, height = stdout.decode().strip().partition(",")
+    return (int(width), int(height)) if width.isdigit() and height.strip().isdigit() else None
