@@ -209,7 +209,7 @@ def failing_cut(monkeypatch: pytest.MonkeyPatch) -> None:
 
     def cut(_order: Any, _footage: Any, target: Path) -> dict[str, Any]:
         target.write_bytes(b"not a video")
-        return {"starts_before_window_s": 0.0}
+        return {"start": "1970-01-01T00:00:00+00:00", "starts_before_window_s": 0.0}
 
     monkeypatch.setattr(clips, "cut", cut)
 

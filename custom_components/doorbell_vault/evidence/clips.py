@@ -11,11 +11,12 @@ from __future__ import annotations
 import statistics
 import subprocess
 from dataclasses import dataclass
+from datetime import datetime
 from itertools import pairwise
 from pathlib import Path
 from typing import Any, Final
 
-from ..clock import iso
+from ..clock import iso, to_us
 from ..store.files import PRIVATE_UMASK, write_private
 from ..store.segments import Segment
 from .order import CameraFootage, ExportError, Order
@@ -292,3 +293,8 @@ def clock_of(segments: list[Segment]) -> dict[str, Any]:
         "time_source": sources[0] if len(sources) == 1 else "+".join(sources),
         "camera_clock_offset_ms": round(statistics.median(offsets) / 1000, 1) if offsets else None,
     }
+
+
+def clip_start_us(described: dict[str, Any]) -> int:
+    """Where a cut clip starts (its first frame): the keyframe at or before the window's start."""
+    return to_us(datetime.fromisoformat(described["start"]))

@@ -68,7 +68,7 @@ def make(order: Order, plan: Plan, token: str) -> Preview:
     try:
         cut = clips.cut(order, order.cameras[0], original)
         original.chmod(FILE_MODE)
-        lead = float(cut["starts_before_window_s"])
+        lead = max(0, order.start_us - clips.clip_start_us(cut)) / 1_000_000
         seconds = (order.end_us - order.start_us) / 1_000_000
         result = engine.redact(original, redacted, plan, start_s=lead, duration_s=seconds)
         redacted.chmod(FILE_MODE)

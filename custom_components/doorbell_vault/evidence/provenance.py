@@ -15,7 +15,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable
-from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any, Final
 
@@ -26,7 +25,7 @@ from ..redaction import engine
 from ..redaction.plan import Plan, Result
 from ..redaction.regions import region_to_json
 from . import c2pa_manifest
-from .clips import cut, duration
+from .clips import clip_start_us, cut, duration
 from .order import CameraFootage, ExportError, Order
 from .signing import public_key_text
 
@@ -35,12 +34,6 @@ RECORD: Final = "provenance.json"
 RECORD_SIGNATURE: Final = "provenance.json.sig"
 # What the record repeats of each source segment the manifest lists (verify_package.SOURCE_KEYS).
 SOURCE_KEYS: Final = ("file", "start", "end", "bytes", "sha256", "capture")
-EPOCH: Final = datetime(1970, 1, 1, tzinfo=UTC)
-
-
-def _exact_us(text: str) -> int:
-    """Microseconds of an ISO time, exactly (no float on the way)."""
-    return (datetime.fromisoformat(text) - EPOCH) // timedelta(microseconds=1)
 
 
 def operations(plan: Plan, result: Result) -> dict[str, Any]:
@@ -81,9 +74,9 @@ def redacted_clip(
     try:
         described = cut(order, footage, scratch)
         # The cut starts on the keyframe at or before the window; the engine takes the window from there.
-        clip_start_us = _exact_us(described["start"])
-        start_us = max(order.start_us, clip_start_us)
-        start_s = (start_us - clip_start_us) / 1_000_000
+        start_clip_us = clip_start_us(described)
+        start_us = max(order.start_us, start_clip_us)
+        start_s = (start_us - start_clip_us) / 1_000_000
         shown = -1
 
         def step(fraction: float) -> None:
@@ -129,7 +122,7 @@ def redacted_clip(
         "camera": footage.name,
         "window": {"start": described["start"], "end": described["end"]},
         "cut": {
-            "start": iso(clip_start_us),
+            "start": iso(start_clip_us),
             "redaction_start_s": round(start_s, 6),
             "method": "stream copy from the keyframe at or before the window, then re-encoded",
         },

@@ -279,13 +279,7 @@ class ShareDesk:
         order = replace(order, state=self.state)
         cancel = order.cancel
 
-        shown: list[str] = []
-
         def progress(stage: str) -> None:
-            # A redaction reports every frame ("redacting Front door 42 %"): only a new text is announced.
-            if shown == [stage]:
-                return
-            shown[:] = [stage]
             self.hass.loop.call_soon_threadsafe(self.lifecycle.set_progress, request, stage)
 
         self._builds.add(cancel)
