@@ -22,10 +22,16 @@ from homeassistant.exceptions import HomeAssistantError
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
-from custom_components.doorbell_vault.evidence import c2pa_manifest, sharing, signing, verify_package
+from custom_components.doorbell_vault.evidence import (
+    c2pa_manifest,
+    provenance,
+    sharing,
+    signing,
+    verify_package,
+)
 from custom_components.doorbell_vault.evidence.order import CameraFootage
 from custom_components.doorbell_vault.redaction import engine
-from custom_components.doorbell_vault.redaction.plan import Box, Plan
+from custom_components.doorbell_vault.redaction.plan import Box, Plan, Result
 from custom_components.doorbell_vault.redaction.regions import Region
 from custom_components.doorbell_vault.store import inbox
 from devkit.screenshot import CHROMIUM
@@ -354,3 +360,15 @@ async def test_a_share_given_up_stops_its_redaction_and_stays_pending(
     assert request.status == "pending"
     assert [p.name for p in (storage / "shares").iterdir()] == []
     await hass.config_entries.async_unload(entry.entry_id)
+
+
+def test_the_record_names_the_detector_and_the_frames_it_changed() -> None:
+    """Masks and faces: the record states the detector as the engine ran it and which frames it changed."""
+    plan = Plan("masks_faces", regions=(MASK,), clear=(BOX,))
+    detector = {"name": "dlib HOG frontal face detector", "package": "dlib-bin", "version": "20.0.1"}
+    result = Result(frames=50, width=320, height=240, detected_frames=[(3, 9), (20, 24)], faces=1)
+    result.detector = detector
+    ops = provenance.operations(plan, result)
+    assert (ops["mode"], ops["detector"], ops["faces"]) == ("masks_faces", detector, 1)
+    assert ops["detected_frames"] == [[3, 9], [20, 24]]
+    assert [r["id"] for r in ops["clear"]] == ["b1"]
