@@ -62,6 +62,42 @@ def test_a_detector_that_cannot_start_is_an_error_with_its_reason(
     assert said in caught.value.detail
 
 
+class _SlowStderrReader(threading.Thread):
+    """The start of the stderr reader delayed, as a busy machine did in CI: the death must still be heard."""
+
+    def start(self) -> None:
+        if self.name == "face-detector-stderr":
+            time.sleep(0.5)
+        super().start()
+
+
+def test_a_worker_that_dies_before_its_stderr_is_read_is_still_its_death(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    _worker(tmp_path, monkeypatch, 'import sys\nsys.stderr.write("ImportError: numpy\\n")\nsys.exit(4)\n')
+    monkeypatch.setattr(detect.threading, "Thread", _SlowStderrReader)
+    monkeypatch.setattr(detect, "START_TIMEOUT_S", 5.0)
+    with pytest.raises(RedactionError) as caught:
+        detect.FaceDetector()
+    assert "(exit status 4) ImportError: numpy" in caught.value.detail
+
+
+def test_an_unreadable_answer_ends_the_detector_with_its_reason(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Answers the first picture (a 12-byte header and 8 by 8 grey bytes) with a face of one number.
+    answer = 'sys.stdin.buffer.read(76)\nprint(json.dumps({"i": 0, "faces": [[1]]}), flush=True)\n'
+    _worker(tmp_path, monkeypatch, READY + answer + "sys.stdin.buffer.read()\n")
+    detector = detect.FaceDetector()
+    try:
+        detector.submit(0, np.zeros((8, 8), np.uint8))
+        with pytest.raises(RedactionError) as caught:
+            detector.faces(0)
+        assert caught.value.detail.startswith("unreadable answer:")
+    finally:
+        detector.close()
+
+
 def test_a_detector_that_never_starts_or_cannot_be_run_is_an_error(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -92,10 +92,13 @@ class FaceDetector:
         self._condition = threading.Condition()
         self._outbox: queue.Queue[tuple[int, bytes, int, int] | None] = queue.Queue()
         self._stderr: deque[str] = deque(maxlen=20)
+        # The stderr reader starts first: the stdout reader joins it when the process ends (to quote its last
+        # words); joining a thread not yet started raises, which left a dead worker unnoticed for a minute.
+        self._stderr_thread = threading.Thread(target=self._drain, name="face-detector-stderr", daemon=True)
         self._threads = [
+            self._stderr_thread,
             threading.Thread(target=self._read, name="face-detector-read", daemon=True),
             threading.Thread(target=self._write, name="face-detector-write", daemon=True),
-            threading.Thread(target=self._drain, name="face-detector-stderr", daemon=True),
         ]
         for thread in self._threads:
             thread.start()
@@ -122,23 +125,33 @@ class FaceDetector:
             except ValueError:
                 continue
             with self._condition:
-                if "ready" in message:
-                    self._ready = str(message["ready"])
-                elif "error" in message:
-                    self._dead = str(message["error"])
-                elif "i" in message:
-                    self._answers[int(message["i"])] = [
-                        (int(f[0]), int(f[1]), int(f[2]), int(f[3]), float(f[4])) for f in message["faces"]
-                    ]
+                try:
+                    self._take(message)
+                except (TypeError, ValueError, KeyError, IndexError):
+                    # Said to whoever waits, instead of a reader that dies and leaves them to time out.
+                    self._dead = f"unreadable answer: {line[:120]!r}"
+                    self._process.kill()
                 self._condition.notify_all()
         code = self._process.wait()
         # Its last words (a traceback) are read by the stderr thread: wait for them before quoting them.
-        self._threads[2].join(CLOSE_TIMEOUT_S)
+        self._stderr_thread.join(CLOSE_TIMEOUT_S)
         with self._condition:
             if self._dead is None:
                 tail = " | ".join(self._stderr)[-300:]
                 self._dead = f"the detector process ended (exit status {code}) {tail}".strip()
             self._condition.notify_all()
+
+    def _take(self, message: Any) -> None:
+        if not isinstance(message, dict):
+            return
+        if "ready" in message:
+            self._ready = str(message["ready"])
+        elif "error" in message:
+            self._dead = str(message["error"])
+        elif "i" in message:
+            self._answers[int(message["i"])] = [
+                (int(f[0]), int(f[1]), int(f[2]), int(f[3]), float(f[4])) for f in message["faces"]
+            ]
 
     def _write(self) -> None:
         stdin = self._process.stdin
