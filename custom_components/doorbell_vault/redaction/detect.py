@@ -127,7 +127,7 @@ class FaceDetector:
             with self._condition:
                 try:
                     self._take(message)
-                except (TypeError, ValueError, KeyError, IndexError):
+                except TypeError, ValueError, KeyError, IndexError:
                     # Said to whoever waits, instead of a reader that dies and leaves them to time out.
                     self._dead = f"unreadable answer: {line[:120]!r}"
                     self._process.kill()
