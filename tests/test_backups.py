@@ -10,6 +10,7 @@ import secrets
 import shutil
 import sqlite3
 import tarfile
+from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
@@ -113,7 +114,8 @@ async def test_the_index_waits_while_a_backup_reads_it_and_goes_on_after(
     assert not late.done()
     copy = tmp_path / "copy.db"
     copy.write_bytes((storage / DATABASE_FILE).read_bytes())
-    assert sqlite3.connect(copy).execute("SELECT COUNT(*) FROM segments").fetchone() == (1,)
+    with closing(sqlite3.connect(copy)) as db:
+        assert db.execute("SELECT COUNT(*) FROM segments").fetchone() == (1,)
     await vault.async_backup_ends()
     assert await late > 0
     assert await hass.config_entries.async_unload(entry.entry_id)

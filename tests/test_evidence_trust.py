@@ -11,6 +11,7 @@ import shutil
 import sqlite3
 import subprocess
 import zipfile
+from contextlib import closing
 from pathlib import Path
 from typing import Any
 
@@ -363,7 +364,7 @@ async def test_shutdown_seals_the_last_segments(
 ) -> None:
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",))
     assert await hass.config_entries.async_unload(entry.entry_id)
-    with sqlite3.connect(storage / "doorbell_vault.db") as db:
+    with closing(sqlite3.connect(storage / "doorbell_vault.db")) as db, db:
         unsealed = db.execute("SELECT COUNT(*) FROM segments WHERE seal IS NULL").fetchone()[0]
         kinds = [row[0] for row in db.execute("SELECT kind FROM audit")]
     assert unsealed == 0

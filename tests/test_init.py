@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 from homeassistant.config_entries import ConfigEntryState
@@ -33,7 +34,7 @@ async def test_setup_opens_store_and_unload_closes_it(
     assert hub_entry.state is ConfigEntryState.NOT_LOADED
     assert store._connection is None
     # Closed cleanly: the write-ahead log was checkpointed into the database file.
-    with sqlite3.connect(storage / "doorbell_vault.db") as db:
+    with closing(sqlite3.connect(storage / "doorbell_vault.db")) as db, db:
         assert db.execute("PRAGMA user_version").fetchone()[0] == SCHEMA_VERSION
 
 
@@ -71,7 +72,7 @@ async def test_database_from_the_future_is_refused(
     hass: HomeAssistant, hub_entry: MockConfigEntry, storage: Path
 ) -> None:
     storage.mkdir(parents=True)
-    with sqlite3.connect(storage / "doorbell_vault.db") as db:
+    with closing(sqlite3.connect(storage / "doorbell_vault.db")) as db, db:
         db.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
     assert not await hass.config_entries.async_setup(hub_entry.entry_id)
     assert hub_entry.state is ConfigEntryState.SETUP_ERROR

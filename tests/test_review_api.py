@@ -734,6 +734,7 @@ def test_schema_7_copies_the_download_log_out_of_the_audit_chain(tmp_path: Path)
         "SELECT request_id, at_us, remote, user_agent, bytes, completed FROM downloads"
     ).fetchall() == [("r1", 5, "10.0.0.9", "curl/8", 1234, 1)]
     assert SAMPLE_US == 6_000_000
+    db.close()
 
 
 async def test_the_share_service_narrows_the_window_too(hass: HomeAssistant, hub: MockConfigEntry) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sqlite3
+from contextlib import closing
 from pathlib import Path
 
 import pytest
@@ -12,7 +13,7 @@ from custom_components.doorbell_vault.store.schema import MIGRATIONS, SCHEMA_VER
 
 
 def _tables(database: Path) -> set[str]:
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db, db:
         return {row[0] for row in db.execute("SELECT name FROM sqlite_master WHERE type='table'")}
 
 
@@ -28,7 +29,7 @@ async def test_new_database_has_latest_schema(tmp_path: Path) -> None:
 
 async def test_v1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> None:
     database = tmp_path / "index.db"
-    with sqlite3.connect(database, isolation_level=None) as db:
+    with closing(sqlite3.connect(database, isolation_level=None)) as db, db:
         db.executescript(MIGRATIONS[0] + "; PRAGMA user_version = 1;")
         db.execute("INSERT INTO meta (key, value) VALUES ('note', 'from v1')")
         created = db.execute("SELECT value FROM meta WHERE key = 'created_us'").fetchone()[0]
@@ -41,7 +42,7 @@ async def test_v1_database_is_migrated_and_keeps_its_data(tmp_path: Path) -> Non
 
     assert info.migrated_from == 1
     assert info.schema_version == SCHEMA_VERSION
-    with sqlite3.connect(database) as db:
+    with closing(sqlite3.connect(database)) as db, db:
         assert db.execute("SELECT value FROM meta WHERE key = 'note'").fetchone()[0] == "from v1"
         assert db.execute("SELECT value FROM meta WHERE key = 'created_us'").fetchone()[0] == created
         db.execute("INSERT INTO segments (camera, start_us, end_us, bytes, path) VALUES ('c', 1, 2, 3, 'p')")
@@ -113,7 +114,7 @@ async def test_footage_totals_follow_every_change(tmp_path: Path) -> None:
 
 async def test_v5_requests_gain_no_sender_and_are_unverified(tmp_path: Path) -> None:
     database = tmp_path / "index.db"
-    with sqlite3.connect(database, isolation_level=None) as db:
+    with closing(sqlite3.connect(database, isolation_level=None)) as db, db:
         db.executescript(";".join(MIGRATIONS[:5]) + "; PRAGMA user_version = 5;")
         db.execute(
             "INSERT INTO requests (id, received_us, source, agency, case_number, legal_basis, start_us, "
