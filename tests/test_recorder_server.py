@@ -161,7 +161,9 @@ async def test_a_server_start_given_up_leaves_no_error_unheard(
 # The server's and the forks' error paths, each with its words -----------------------------------------
 
 _GONE_SUPERVISOR = """
-import runpy, sys
+import runpy, subprocess, sys
+# A child that keeps the server's stderr open for a while: its end of file comes late.
+subprocess.Popen(["sleep", "2"])
 # The real server, told its supervisor is a process long gone (pid 1 is never its parent).
 sys.argv[sys.argv.index("--parent-pid") + 1] = "1"
 runpy.run_path({capture!r}, run_name="__main__")

@@ -56,6 +56,7 @@ class RecorderServer:
         # Resolved when the server ended (or was closed): its recorder processes' ends come by their pidfds.
         self.gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.stderr_tail: deque[str] = deque(maxlen=10)
+        self._stderr: asyncio.BaseTransport | None = None
 
     @classmethod
     async def start(cls) -> RecorderServer:
@@ -90,7 +91,7 @@ class RecorderServer:
         loop.add_reader(ours.fileno(), server._receive)
         try:
             reading = os.fdopen(stderr, "rb", buffering=0)
-            await loop.connect_read_pipe(lambda: _Stderr(server.stderr_tail), reading)
+            server._stderr, _ = await loop.connect_read_pipe(lambda: _Stderr(server.stderr_tail), reading)
             await asyncio.wait_for(asyncio.shield(server._ready), START_TIMEOUT)
         except BaseException:
             await server.close()
@@ -143,6 +144,11 @@ class RecorderServer:
             with contextlib.suppress(ProcessLookupError):
                 self.process.kill()
             await self.process.wait()
+        if self._stderr is not None:
+            # Its stderr pipe closed now, not whenever its end of file is read (closed on the next turn).
+            self._stderr.close()
+            self._stderr = None
+            await asyncio.sleep(0)
 
     def _receive(self) -> None:
         try:
