@@ -68,10 +68,6 @@ def _index_proven(store: Store, storage: Path, camera: str, path: Path, leaf: Le
     return True
 
 
-async def _no_records() -> Mapping[str, Leaf]:
-    return {}
-
-
 @dataclass(frozen=True, slots=True)
 class Leftovers:
     """What a camera's folder holds that the index does not agree with, found before its recorder starts."""
@@ -93,17 +89,10 @@ async def survey(recorder: Recorder) -> Leftovers:
     return Leftovers(salvaged, unindexed, missing)
 
 
-async def reconcile(
-    recorder: Recorder, proven: Callable[[], Awaitable[Mapping[str, Leaf]]] = _no_records
-) -> Reconciliation:
-    """Survey a camera's folder and settle what the survey found."""
-    return await settle(recorder, await survey(recorder), proven)
-
-
 async def settle(
     recorder: Recorder,
     leftovers: Leftovers,
-    proven: Callable[[], Awaitable[Mapping[str, Leaf]]] = _no_records,
+    proven: Callable[[], Awaitable[Mapping[str, Leaf]]],
 ) -> Reconciliation:
     """Index the finished files the index lacks; forget rows without files.
 
