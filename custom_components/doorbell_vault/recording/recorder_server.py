@@ -48,7 +48,6 @@ class RecorderServer:
         self.process = process
         self._control = control
         self.users = 0
-        self.closed = False
         self._count = 0
         self._waiting: dict[int, asyncio.Future[tuple[int, int]]] = {}
         self._exits: dict[int, asyncio.Future[int]] = {}
@@ -57,6 +56,11 @@ class RecorderServer:
         self.gone: asyncio.Future[None] = asyncio.get_running_loop().create_future()
         self.stderr_tail: deque[str] = deque(maxlen=10)
         self._stderr: asyncio.BaseTransport | None = None
+
+    @property
+    def closed(self) -> bool:
+        """True once the server ended or was told to (see gone)."""
+        return self.gone.done()
 
     @classmethod
     async def start(cls) -> RecorderServer:
@@ -186,7 +190,7 @@ class RecorderServer:
         """The server ended, or is told to: what waits on it is answered."""
         if self.closed:
             return
-        self.closed = True
+        self.gone.set_result(None)
         with contextlib.suppress(Exception):
             asyncio.get_running_loop().remove_reader(self._control.fileno())
         self._control.close()
@@ -196,7 +200,6 @@ class RecorderServer:
         for future in self._waiting.values():
             if not future.done():
                 _fail(future, ServerError(words))
-        self.gone.set_result(None)
 
 
 def _kill(pidfd: int) -> None:
