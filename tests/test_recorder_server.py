@@ -264,6 +264,15 @@ async def test_a_start_meets_a_dead_server_with_its_words(tmp_path: Path) -> Non
     assert second.closed
 
 
+async def _one_was_killed(server: recorder_server.RecorderServer) -> None:
+    """Wait until the server reported a recorder process of its ended by SIGKILL."""
+    await wait_for(
+        lambda: any(f.done() and f.result() == -signal.SIGKILL for f in server._exits.values()),
+        timeout=10,
+        step=0.02,
+    )
+
+
 @pytest.mark.usefixtures("socket_enabled")
 async def test_a_hung_server_is_killed_and_a_start_given_up_kills_its_recorder(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
@@ -288,11 +297,7 @@ async def test_a_hung_server_is_killed_and_a_start_given_up_kills_its_recorder(
                 await ForkedRecorder.start(_command(tmp_path / "a", url), url)
             os.kill(server.process.pid, signal.SIGCONT)
             # Forked after its start was given up: killed, not left recording for nobody.
-            await wait_for(
-                lambda: any(f.done() and f.result() == -signal.SIGKILL for f in server._exits.values()),
-                timeout=10,
-                step=0.02,
-            )
+            await _one_was_killed(server)
         finally:
             await recorder_server.release(server)
 
@@ -315,10 +320,6 @@ async def test_a_start_given_up_as_its_answer_comes_kills_its_recorder(
                 patch.setattr(asyncio, "wait_for", answered_then_given_up)
                 with pytest.raises(TimeoutError):
                     await ForkedRecorder.start(_command(tmp_path / "a", url), url)
-            await wait_for(
-                lambda: any(f.done() and f.result() == -signal.SIGKILL for f in server._exits.values()),
-                timeout=10,
-                step=0.02,
-            )
+            await _one_was_killed(server)
         finally:
             await recorder_server.release(server)
