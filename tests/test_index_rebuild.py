@@ -12,6 +12,7 @@ from typing import Any
 import pytest
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.doorbell_vault.const import DATABASE_FILE, DOMAIN
 from custom_components.doorbell_vault.recording import desk
@@ -19,7 +20,7 @@ from custom_components.doorbell_vault.recording.recorder import Recorder
 from custom_components.doorbell_vault.recording.segment_filing import segment_folder
 from custom_components.doorbell_vault.store import seals, segments
 
-from .conftest import footage_hub
+from .conftest import audit_entries, footage_hub
 
 
 def _torn_page(database: Path) -> None:
@@ -33,15 +34,23 @@ def _cut(database: Path) -> None:
         file.truncate(database.stat().st_size // 2)
 
 
+async def _sealed_footage(
+    hass: HomeAssistant, storage: Path, sample_segment: Path
+) -> tuple[MockConfigEntry, str, seals.Seal]:
+    """A hub with one camera's four segments of footage, sealed: the entry, the camera, the seal."""
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=4)
+    (camera,) = entry.runtime_data.cameras
+    sealed = await entry.runtime_data.custody.async_seal()
+    assert sealed is not None
+    return entry, camera, sealed
+
+
 @pytest.mark.parametrize("damage", [_torn_page, _cut], ids=["torn_page", "cut_file"])
 async def test_a_damaged_index_is_rebuilt_from_the_footage_and_its_seal_records(
     hass: HomeAssistant, storage: Path, sample_segment: Path, damage: Callable[[Path], None]
 ) -> None:
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=4)
+    entry, camera, sealed = await _sealed_footage(hass, storage, sample_segment)
     vault = entry.runtime_data
-    (camera,) = vault.cameras
-    sealed = await vault.custody.async_seal()
-    assert sealed is not None
     (record,) = (storage / "seals").glob("seal-*.json")
     sealed_head = json.loads(record.read_text())["record"]["audit"]["hash"]
     recorded = {s.path for s in await vault.store.async_call(segments.of_camera, camera)}
@@ -80,11 +89,7 @@ async def test_a_damaged_index_is_rebuilt_from_the_footage_and_its_seal_records(
 async def test_a_large_rebuild_is_settled_while_the_recorders_already_record(
     hass: HomeAssistant, storage: Path, sample_segment: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=4)
-    vault = entry.runtime_data
-    (camera,) = vault.cameras
-    sealed = await vault.custody.async_seal()
-    assert sealed is not None
+    entry, camera, sealed = await _sealed_footage(hass, storage, sample_segment)
     assert await hass.config_entries.async_unload(entry.entry_id)
     await hass.async_add_executor_job(_cut, storage / DATABASE_FILE)
     # Four files stand for tens of gigabytes: more than a start may hash before recording resumes.
@@ -111,7 +116,6 @@ async def test_a_large_rebuild_is_settled_while_the_recorders_already_record(
     proofs = await vault.store.async_call(seals.proofs, [s.id for s in rows])
     assert {p.root for p in proofs.values()} == {sealed.root}
     assert len(proofs) == 4
-    entries = [json.loads(line) for line in await vault.lifecycle.async_export_audit()]
-    (rebuilt,) = [e for e in entries if e["kind"] == "index_rebuilt"]
-    assert rebuilt["data"]["segments_recovered"] == 4
+    (rebuilt,) = await audit_entries(vault, "index_rebuilt")
+    assert rebuilt["segments_recovered"] == 4
     assert await hass.config_entries.async_unload(entry.entry_id)
