@@ -14,6 +14,8 @@ from contextlib import closing
 from datetime import timedelta
 from pathlib import Path
 
+import pytest
+from homeassistant.const import EVENT_HOMEASSISTANT_STOP
 from homeassistant.core import HomeAssistant
 from homeassistant.setup import async_setup_component
 from pytest_homeassistant_custom_component.typing import WebSocketGenerator
@@ -24,7 +26,7 @@ from custom_components.doorbell_vault.requests import agencies
 from custom_components.doorbell_vault.requests.secret import write_secret
 from custom_components.doorbell_vault.store import audit, inbox, seals, segments
 
-from .conftest import SAMPLE_US, footage_hub, wait_for
+from .conftest import SAMPLE_US, audit_entries, footage_hub, wait_for
 
 
 async def _back_up(hass: HomeAssistant, hass_ws_client: WebSocketGenerator) -> dict[str, bytes]:
@@ -196,13 +198,18 @@ async def test_a_restored_backup_continues_its_chain_and_proves_the_footage_reco
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
+@pytest.mark.parametrize("stop", ["unload", "home_assistant_stop"])
 async def test_stopping_during_a_backup_indexes_the_last_segments_at_once(
-    hass: HomeAssistant, storage: Path, sample_segment: Path
+    hass: HomeAssistant, storage: Path, sample_segment: Path, stop: str
 ) -> None:
     entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=1)
     await entry.runtime_data.async_backup_begins()
-    # The entry stops before the backup ends: the hold gives way instead of keeping the stop waiting.
+    # The entry (or Home Assistant, which leaves the entry loaded) stops before the backup ends: the hold
+    # gives way instead of keeping the stop waiting.
     async with asyncio.timeout(30):
+        if stop == "home_assistant_stop":
+            hass.bus.async_fire(EVENT_HOMEASSISTANT_STOP)
+            await hass.async_block_till_done()
         assert await hass.config_entries.async_unload(entry.entry_id)
 
 
@@ -215,8 +222,7 @@ async def test_a_backup_cut_short_by_a_stop_is_not_taken_for_a_restore(
     assert await hass.config_entries.async_unload(entry.entry_id)
     assert await hass.config_entries.async_setup(entry.entry_id)
     vault = entry.runtime_data
-    entries = [json.loads(line) for line in await vault.lifecycle.async_export_audit()]
-    assert [e for e in entries if e["kind"] == "restored_from_backup"] == []
+    assert await audit_entries(vault, "restored_from_backup") == []
     assert (
         await vault.store.async_call(
             lambda c: c.execute("SELECT value FROM meta WHERE key = 'backup_taken'").fetchone()
