@@ -143,16 +143,13 @@ class RecordingDesk:
             self.recorders[camera.id].paused = (
                 await self.store.async_call(meta.get, paused_key(camera.id)) == "1"
             )
+        settling = self._async_settle(surveyed, proven, settled)
         if sum(len(found.unindexed) for found in surveyed.values()) <= QUICK_SETTLE_FILES:
-            await settled(await self._async_settle(surveyed, proven))
+            await settling
             self._start_recorders()
-            return
-        self._start_recorders()
-
-        async def settle_later() -> None:
-            await settled(await self._async_settle(surveyed, proven))
-
-        self.entry.async_create_background_task(self.hass, settle_later(), "doorbell_vault reconcile")
+        else:
+            self._start_recorders()
+            self.entry.async_create_background_task(self.hass, settling, "doorbell_vault reconcile")
 
     def _start_recorders(self) -> None:
         for camera in self.cameras.values():
@@ -160,7 +157,9 @@ class RecordingDesk:
             if (unsub := triggers.async_track(self.hass, self.store, camera)) is not None:
                 self._unsubs.append(unsub)
 
-    async def _async_settle(self, surveyed: dict[str, Leftovers], proven: Proven) -> int:
+    async def _async_settle(
+        self, surveyed: dict[str, Leftovers], proven: Proven, settled: Callable[[int], Awaitable[None]]
+    ) -> None:
         recovered = 0
         for camera_id, leftovers in surveyed.items():
             camera, recorder = self.cameras[camera_id], self.recorders[camera_id]
@@ -173,7 +172,7 @@ class RecordingDesk:
                     title=await async_text(self.hass, "notify_foreign_title"),
                     notification_id=f"{DOMAIN}_foreign_{camera.id}",
                 )
-        return recovered
+        await settled(recovered)
 
     async def async_keep(self) -> None:
         """A retention pass now, then every few minutes; the offline check every few seconds."""
