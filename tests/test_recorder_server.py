@@ -123,9 +123,9 @@ async def test_the_stale_recorder_sweep_knows_a_forked_recorder_by_its_folder(tm
         for camera in ("front", "garage"):
             incoming = tmp_path / camera / recorder_process.INCOMING
             incoming.mkdir(parents=True)
-            command = recorder_process.build_command(sys.executable, doorbell.url, incoming, None, False)
-            command[command.index("--segment-seconds") + 1] = "1"
-            process = await ForkedRecorder.start(command, doorbell.url)
+            arguments = recorder_process.capture_arguments(doorbell.url, incoming, None, False)
+            arguments[arguments.index("--segment-seconds") + 1] = "1"
+            process = await ForkedRecorder.start(arguments, doorbell.url)
             started.append(process)
             pid_file = tmp_path / camera / recorder_process.PID_FILE
             await asyncio.to_thread(recorder_process.write_pid, pid_file, process.pid, process.pidfd)
@@ -180,7 +180,7 @@ async def test_a_server_that_cannot_start_says_why(tmp_path: Path, monkeypatch: 
     monkeypatch.setattr(recorder_server, "CAPTURE", script)
     before = _open_fds()
     with pytest.raises(recorder_server.ServerError, match="the supervisor is gone"):
-        await ForkedRecorder.start(["python", "-P", "capture.py"], "rtsp://127.0.0.1:9/x")
+        await ForkedRecorder.start([], "rtsp://127.0.0.1:9/x")
     assert recorder_server.server_pid() is None
     # No Python to run: the error as it is, and no descriptor left open.
     monkeypatch.setattr(sys, "executable", str(tmp_path / "no-python"))
@@ -191,7 +191,7 @@ async def test_a_server_that_cannot_start_says_why(tmp_path: Path, monkeypatch: 
 
 def _command(incoming: Path, url: str) -> list[str]:
     incoming.mkdir(parents=True, exist_ok=True)
-    return recorder_process.build_command(sys.executable, url, incoming, None, False)
+    return recorder_process.capture_arguments(url, incoming, None, False)
 
 
 async def test_a_refused_fork_says_why_and_a_failed_recorder_reports_its_end(

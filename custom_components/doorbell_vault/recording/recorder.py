@@ -17,7 +17,6 @@ import contextlib
 import errno
 import logging
 import sqlite3
-import sys
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
@@ -35,7 +34,7 @@ from .recorder_process import (
     PINNED_CERTIFICATE,
     SEGMENT_SECONDS,
     STOP_GRACE,
-    build_command,
+    capture_arguments,
     write_pid,
 )
 from .recorder_server import ForkedRecorder
@@ -296,8 +295,7 @@ class Recorder:
         await self.store.async_job(_make_folder, self.incoming)
         if tls is not None:
             await self.store.async_job(write_private, self.pinned_certificate, tls.pem)
-        command = build_command(
-            sys.executable,
+        arguments = capture_arguments(
             url,
             self.incoming,
             self.camera.audio_codec,
@@ -306,7 +304,7 @@ class Recorder:
             tls_ca=None if tls is None else self.pinned_certificate,
             tls_host=None if tls is None else tls.host,
         )
-        self._process = process = await ForkedRecorder.start(command, url)
+        self._process = process = await ForkedRecorder.start(arguments, url)
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
         try:
             await self.store.async_job(write_pid, self.pid_file, process.pid, process.pidfd)

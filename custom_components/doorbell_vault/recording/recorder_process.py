@@ -1,7 +1,8 @@
-"""The recorder process of one camera: its command, and the pid file that names it.
+"""The recorder process of one camera: its arguments, and the pid file that names it.
 
 The process (`capture.py`, FFmpeg's libraries through PyAV, run with Home Assistant's own Python) is
-forked by the recorder server (recorder_server.py) with the command's arguments; it runs in its own
+forked by the recorder server (recorder_server.py) with `capture_arguments` (`build_command` makes them
+a command of its own, for the devkit and the tests); it runs in its own
 process group and dies with its parent (a parent-death signal it sets itself: no other program is
 needed). A pid file per camera names it, so that a recorder of a killed Home Assistant is found and
 ended at the next start (`end_stale_recorders`), and only one proven to be that recorder.
@@ -35,6 +36,41 @@ MAX_CAMERA_OFFSET_S: Final = 3600
 CAPTURE: Final = Path(__file__).with_name("capture.py")
 
 
+def capture_arguments(
+    url: str,
+    incoming: Path,
+    audio_codec: str | None,
+    record_audio: bool,
+    *,
+    allow_http: bool = False,
+    tls_ca: Path | None = None,
+    tls_host: str | None = None,
+) -> list[str]:
+    """capture.py's arguments to record `url` (which is not among them): video copied, audio copied or AAC.
+
+    `tls_ca`: the pinned certificate, checked by FFmpeg on the recorder's own TLS session (against
+    `tls_host` when the URL's host is not one of its names). The recorder server forks a recorder process
+    with them (recorder_server.py); build_command makes them a command of its own.
+
+    Raises SourceRefused for a URL whose protocol is not a camera's.
+    """
+    protocols = checked_source(url, allow_http=allow_http)
+    audio = "none"
+    if record_audio and audio_codec:
+        # MP4 cannot hold G.711: convert the audio alone, never the video.
+        audio = "copy" if audio_codec == "aac" else "aac"
+    arguments = [
+        *("--output", str(incoming / f"{NAME_FORMAT}.mp4"), "--protocols", protocols),
+        *("--segment-seconds", str(SEGMENT_SECONDS), "--audio", audio),
+        *("--max-offset", str(MAX_CAMERA_OFFSET_S)),
+    ]
+    if tls_ca is not None:
+        arguments += ["--tls-ca", str(tls_ca)]
+        if tls_host:
+            arguments += ["--tls-host", tls_host]
+    return arguments
+
+
 def build_command(
     python: str,
     url: str,
@@ -47,32 +83,19 @@ def build_command(
     tls_host: str | None = None,
     parent_pid: int | None = None,
 ) -> list[str]:
-    """The recorder process's command (the URL goes on its stdin): video copied, audio copied or made AAC.
+    """The recorder process as a command of its own (the URL goes on its stdin), with capture_arguments.
 
-    `tls_ca`: the pinned certificate, checked by FFmpeg on the recorder's own TLS session (against
-    `tls_host` when the URL's host is not one of its names). `parent_pid`: the process that starts it
-    (this one unless said), whose death ends it (a SIGTERM, which lets it close the open segment).
-
-    Raises SourceRefused for a URL whose protocol is not a camera's.
+    `parent_pid`: the process that starts it (this one unless said), whose death ends it (a SIGTERM,
+    which lets it close the open segment).
     """
-    protocols = checked_source(url, allow_http=allow_http)
-    audio = "none"
-    if record_audio and audio_codec:
-        # MP4 cannot hold G.711: convert the audio alone, never the video.
-        audio = "copy" if audio_codec == "aac" else "aac"
-    command = [
+    return [
         # -P: its own folder is not put on the path (its neighbours are the integration's modules).
         *(python, "-P", str(CAPTURE)),
-        *("--output", str(incoming / f"{NAME_FORMAT}.mp4"), "--protocols", protocols),
-        *("--segment-seconds", str(SEGMENT_SECONDS), "--audio", audio),
-        *("--max-offset", str(MAX_CAMERA_OFFSET_S)),
+        *capture_arguments(
+            url, incoming, audio_codec, record_audio, allow_http=allow_http, tls_ca=tls_ca, tls_host=tls_host
+        ),
         *("--parent-pid", str(os.getpid() if parent_pid is None else parent_pid)),
     ]
-    if tls_ca is not None:
-        command += ["--tls-ca", str(tls_ca)]
-        if tls_host:
-            command += ["--tls-host", tls_host]
-    return command
 
 
 # Recorders left by a killed Home Assistant ---------------------------------------------------------

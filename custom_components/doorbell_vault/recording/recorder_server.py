@@ -289,12 +289,12 @@ class ForkedRecorder:
         self.stderr = asyncio.StreamReader()
 
     @classmethod
-    async def start(cls, command: list[str], url: str) -> ForkedRecorder:
-        """Fork a recorder process for `command` (from build_command: capture.py's arguments) and the URL."""
+    async def start(cls, arguments: list[str], url: str) -> ForkedRecorder:
+        """Fork a recorder process with capture.py's `arguments` (capture_arguments) for the URL."""
         server = await acquire()
         out, err = os.pipe(), os.pipe()
         try:
-            pid, pidfd = await server.fork(command[3:], url, out[1], err[1])
+            pid, pidfd = await server.fork(arguments, url, out[1], err[1])
         except BaseException:
             for fd in (out[0], err[0]):
                 os.close(fd)
