@@ -1,7 +1,8 @@
 """The recorder process: one camera's stream copied into fragmented-MP4 segments (PyAV, no encoding).
 
-Started by recorder.Recorder with Home Assistant's own Python (`python capture.py ...`), never
-imported by it: it imports nothing of the integration. Why not the ffmpeg command: a camera's RTCP
+Forked by the recorder server (`--serve`, below) for recorder.Recorder, or run as a command of its own
+(`python capture.py ...`: the devkit, the tests), with Home Assistant's own Python; never imported by the
+integration: it imports nothing of it. Why not the ffmpeg command: a camera's RTCP
 sender reports (its NTP clock against its RTP timestamps) reach only a program that links libavformat;
 here `start_time_realtime`, set from the first sender report, is the camera's NTP time of pts 0.
 
@@ -101,8 +102,9 @@ def _stop(_signum: int, _frame: object) -> None:
 def die_with_parent(parent_pid: int) -> bool:
     """Be sent SIGTERM when the parent dies, even by SIGKILL (Linux); False: it is gone already.
 
-    The signal follows the parent *thread* that started this process: the supervisor starts it from
-    Home Assistant's event loop (an asyncio subprocess), whose thread lives as long as Home Assistant.
+    The signal follows the parent *thread* that started this process: the supervisor starts the recorder
+    server from Home Assistant's event loop (an asyncio subprocess), whose thread lives as long as Home
+    Assistant; the server forks each recorder process from its only thread.
     A parent that died before the request was made is seen here: this process was handed to another
     (init or a subreaper), so its parent is no longer `parent_pid`.
     """
