@@ -19,7 +19,7 @@ import pytest
 from homeassistant.core import HomeAssistant
 
 from custom_components.doorbell_vault.hub import DoorbellVault
-from custom_components.doorbell_vault.recording import recorder, recorder_process, recorder_server
+from custom_components.doorbell_vault.recording import probe, recorder, recorder_process, recorder_server
 from custom_components.doorbell_vault.recording.recorder_server import ForkedRecorder
 from devkit import simulator
 
@@ -176,7 +176,7 @@ def _open_fds() -> set[str]:
 
 async def test_a_server_that_cannot_start_says_why(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     script = tmp_path / "capture.py"
-    script.write_text(_GONE_SUPERVISOR.format(capture=str(recorder_process.CAPTURE)))
+    script.write_text(_GONE_SUPERVISOR.format(capture=str(probe.CAPTURE)))
     monkeypatch.setattr(recorder_server, "CAPTURE", script)
     before = _open_fds()
     with pytest.raises(recorder_server.ServerError, match="the supervisor is gone"):

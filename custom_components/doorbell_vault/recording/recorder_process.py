@@ -22,6 +22,7 @@ from typing import Final
 
 from ..store import write_private
 from .camera_config import checked_source
+from .probe import CAPTURE
 from .segment_filing import NAME_FORMAT
 
 SEGMENT_SECONDS: Final = 10
@@ -33,7 +34,6 @@ PINNED_CERTIFICATE: Final = "pinned-certificate.pem"
 # A camera clock further than this from the server's is measured but neither names nor places footage
 # (a camera that never set its clock would otherwise file today's footage in 1970).
 MAX_CAMERA_OFFSET_S: Final = 3600
-CAPTURE: Final = Path(__file__).with_name("capture.py")
 
 
 def capture_arguments(

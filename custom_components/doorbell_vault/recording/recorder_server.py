@@ -27,7 +27,8 @@ from collections import deque
 from typing import Any, Final
 
 from ..store import PRIVATE_UMASK
-from .recorder_process import CAPTURE, STOP_GRACE
+from .probe import CAPTURE
+from .recorder_process import STOP_GRACE
 
 _LOGGER = logging.getLogger(__name__)
 
