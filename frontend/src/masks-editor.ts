@@ -7,6 +7,7 @@ import { customElement, property, query, state } from "lit/decorators.js";
 
 import { errorText } from "./api.js";
 import { getMasks, setMasks } from "./masks-api.js";
+import { layout } from "./panel-styles.js";
 import { aspectOf, type CanvasRegion, type DrawDetail, type DvRegionCanvas, type Tool } from "./region-canvas.js";
 import { shared } from "./styles.js";
 import {
@@ -305,6 +306,7 @@ export class DvMasksEditor extends LitElement {
 
   static styles = [
     shared,
+    layout,
     css`
       .toolbar {
         margin-bottom: 8px;

@@ -12,6 +12,7 @@ import { errorText } from "./api.js";
 import { getMasks, redactionPreview } from "./masks-api.js";
 import { masksPath } from "./masks-view.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
+import { spinner } from "./panel-styles.js";
 import { aspectOf, type CanvasRegion, type DrawDetail } from "./region-canvas.js";
 import "./side-by-side.js";
 import { shared } from "./styles.js";
@@ -314,6 +315,7 @@ export class DvRedactionChoice extends LitElement {
 
   static styles = [
     shared,
+    spinner,
     css`
       fieldset {
         border: 1px solid var(--dv-border);

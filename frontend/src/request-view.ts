@@ -24,6 +24,7 @@ import {
   ms,
 } from "./format.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
+import { layout, spinner } from "./panel-styles.js";
 import "./player.js";
 import { renderProgress } from "./progress.js";
 import "./redaction-choice.js";
@@ -727,6 +728,8 @@ export class DvRequestView extends LitElement {
 
   static styles = [
     shared,
+    spinner,
+    layout,
     css`
       .back {
         display: inline-block;
