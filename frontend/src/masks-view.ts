@@ -6,11 +6,9 @@ import { customElement, property, state } from "lit/decorators.js";
 import { errorText } from "./api.js";
 import { listCameras } from "./masks-api.js";
 import "./masks-editor.js";
-import { PANEL_PATH, navigate } from "./navigate.js";
+import { masksPath, navigate } from "./navigate.js";
 import { shared } from "./styles.js";
 import type { CameraRef, Hass, Translate } from "./types.js";
-
-export const masksPath = (cameraId: string) => `${PANEL_PATH}/masks/${encodeURIComponent(cameraId)}`;
 
 @customElement("dv-masks-view")
 export class DvMasksView extends LitElement {

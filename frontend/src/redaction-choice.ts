@@ -10,8 +10,7 @@ import { customElement, property, state } from "lit/decorators.js";
 
 import { errorText } from "./api.js";
 import { getMasks, redactionPreview } from "./masks-api.js";
-import { masksPath } from "./masks-view.js";
-import { PANEL_PATH, navigate } from "./navigate.js";
+import { masksPath, navigate } from "./navigate.js";
 import { spinner } from "./panel-styles.js";
 import { aspectOf, type CanvasRegion, type DrawDetail } from "./region-canvas.js";
 import "./side-by-side.js";
@@ -236,7 +235,7 @@ export class DvRedactionChoice extends LitElement {
     return html`
       <p class="muted camera-mode" data-mode=${mode}>
         ${t("redaction_camera_mode", { camera: data.name, mode: t(`mode_${mode}`) })}
-        <a class="edit-masks" href=${`${PANEL_PATH}/masks/${encodeURIComponent(cameraId)}`}
+        <a class="edit-masks" href=${masksPath(cameraId)}
           @click=${(e: Event) => this.editMasks(e, cameraId)}>${t("edit_masks")}</a>
       </p>
       ${drawing ? html`<p class="muted">${t("boxes_help")}</p>` : nothing}
