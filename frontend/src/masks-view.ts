@@ -1,6 +1,6 @@
 // <dv-masks-view>: the "Privacy masks" tab: the hub's cameras, and the mask editor of the one chosen
 // (/doorbell-vault/masks/<camera id>; the first camera when none is named).
-import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
 import { errorText } from "./api.js";
@@ -19,13 +19,11 @@ export class DvMasksView extends LitElement {
   @state() private cameras?: CameraRef[];
   @state() private error?: string;
 
-  protected willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("hass") && !this.cameras && !this.error && this.hass) {
-      this.cameras = undefined;
-      listCameras(this.hass)
-        .then((cameras) => (this.cameras = cameras))
-        .catch((err: unknown) => (this.error = errorText(err)));
-    }
+  connectedCallback(): void {
+    super.connectedCallback();
+    listCameras(this.hass)
+      .then((cameras) => (this.cameras = cameras))
+      .catch((err: unknown) => (this.error = errorText(err)));
   }
 
   private go(event: Event, cameraId: string): void {

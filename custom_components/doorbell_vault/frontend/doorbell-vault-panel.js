@@ -136,7 +136,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
   .table-wrap {
     overflow-x: auto;
   }
-`;function ts(r){return r.locale?.time_zone==="server"?r.config.time_zone:void 0}function st(r){return r.locale?.language??r.language??"en"}function es(r){let s=r.locale?.time_format;if(s==="12")return!0;if(s==="24")return!1}var Pe=new Map;function Me(r,s){let t=ts(r),e=es(r),i=JSON.stringify([st(r),t,e,s]),a=Pe.get(i);return a||(a=new Intl.DateTimeFormat(st(r),{...s,...t?{timeZone:t}:{},...e===void 0?{}:{hour12:e}}),Pe.set(i,a)),a}function R(r,s){return s?Me(r,{dateStyle:"medium",timeStyle:"medium"}).format(new Date(s)):""}function pt(r,s){return Me(r,{timeStyle:"medium"}).format(new Date(s))}function M(r){return r?new Date(r).toISOString().replace("T"," ").replace(/\.\d+Z$/," UTC").replace(/Z$/," UTC"):""}function F(r,s,t=0){return new Intl.NumberFormat(st(r),{maximumFractionDigits:t}).format(s)}function ht(r,s){let t=["B","kB","MB","GB","TB"],e=s,i=0;for(;e>=1e3&&i<t.length-1;)e/=1e3,i+=1;return`${F(r,e,i===0?0:1)} ${t[i]}`}function G(r){let s=Math.max(0,Math.round(r)),t=Math.floor(s/3600),e=Math.floor(s%3600/60),i=s%60,a=t?String(e).padStart(2,"0"):String(e);return`${t?`${t}:`:""}${a}:${String(i).padStart(2,"0")}`}function ut(r,s){let t=Math.max(0,Math.round(s/6e4)),e=Math.floor(t/1440),i=Math.floor(t%1440/60),a=t%60,n=(c,l)=>new Intl.NumberFormat(st(r),{style:"unit",unit:l,unitDisplay:"short"}).format(c);return e?`${n(e,"day")} ${n(i,"hour")}`:i?`${n(i,"hour")} ${n(a,"minute")}`:n(a,"minute")}function Jt(r,s){return s>=1e3?new Intl.NumberFormat(st(r),{style:"unit",unit:"kilometer",maximumFractionDigits:1}).format(s/1e3):new Intl.NumberFormat(st(r),{style:"unit",unit:"meter",maximumFractionDigits:0}).format(s)}function y(r){return new Date(r).getTime()}function q(r){return new Date(r).toISOString()}var Te=["pending","shared","declined","rejected","expired","withdrawn","revoked"],wt=["originals","masks","masks_faces"];var C=class extends ${constructor(){super(...arguments);this.status="";this.agency="";this.offset=0;this.now=Date.now();this.loading=0;this.rendered=!1}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),3e4),this.load()}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.refreshTimer)}updated(t){this.list&&!this.rendered&&(this.rendered=!0,performance.mark("doorbell-vault:inbox-rendered")),t.has("change")&&this.change&&this.list&&this.applyChange(this.change.request)}applyChange(t){if(this.list){let e=this.list.requests.findIndex(i=>i.request_id===t.request_id);if(e>=0){let i=[...this.list.requests];i[e]={...i[e],...t},this.list={...this.list,requests:i}}}window.clearTimeout(this.refreshTimer),this.refreshTimer=window.setTimeout(()=>this.load(),250)}load(){let t=++this.loading;fe(this.hass,{status:this.status,agency:this.agency,offset:this.offset,limit:50}).then(e=>{t===this.loading&&(this.list=e,this.error=void 0,this.now=Date.now())}).catch(e=>{t===this.loading&&(this.error=S(e))})}setStatus(t){this.status=t.target.value,this.offset=0,this.load()}setAgency(t){this.agency=t.target.value,this.offset=0,this.load()}page(t){this.offset=Math.max(0,this.offset+t*50),this.load()}open(t,e){t.preventDefault(),U(`${N}/request/${encodeURIComponent(e)}`)}renderRow(t){let e=this.t,i=t.status==="pending",a=y(t.deadline)-this.now;return o`
+`;function ts(r){return r.locale?.time_zone==="server"?r.config.time_zone:void 0}function st(r){return r.locale?.language??r.language??"en"}function es(r){let s=r.locale?.time_format;if(s==="12")return!0;if(s==="24")return!1}var Me=new Map;function Pe(r,s){let t=ts(r),e=es(r),i=JSON.stringify([st(r),t,e,s]),a=Me.get(i);return a||(a=new Intl.DateTimeFormat(st(r),{...s,...t?{timeZone:t}:{},...e===void 0?{}:{hour12:e}}),Me.set(i,a)),a}function R(r,s){return s?Pe(r,{dateStyle:"medium",timeStyle:"medium"}).format(new Date(s)):""}function pt(r,s){return Pe(r,{timeStyle:"medium"}).format(new Date(s))}function P(r){return r?new Date(r).toISOString().replace("T"," ").replace(/\.\d+Z$/," UTC").replace(/Z$/," UTC"):""}function F(r,s,t=0){return new Intl.NumberFormat(st(r),{maximumFractionDigits:t}).format(s)}function ht(r,s){let t=["B","kB","MB","GB","TB"],e=s,i=0;for(;e>=1e3&&i<t.length-1;)e/=1e3,i+=1;return`${F(r,e,i===0?0:1)} ${t[i]}`}function G(r){let s=Math.max(0,Math.round(r)),t=Math.floor(s/3600),e=Math.floor(s%3600/60),i=s%60,a=t?String(e).padStart(2,"0"):String(e);return`${t?`${t}:`:""}${a}:${String(i).padStart(2,"0")}`}function ut(r,s){let t=Math.max(0,Math.round(s/6e4)),e=Math.floor(t/1440),i=Math.floor(t%1440/60),a=t%60,n=(c,l)=>new Intl.NumberFormat(st(r),{style:"unit",unit:l,unitDisplay:"short"}).format(c);return e?`${n(e,"day")} ${n(i,"hour")}`:i?`${n(i,"hour")} ${n(a,"minute")}`:n(a,"minute")}function Jt(r,s){return s>=1e3?new Intl.NumberFormat(st(r),{style:"unit",unit:"kilometer",maximumFractionDigits:1}).format(s/1e3):new Intl.NumberFormat(st(r),{style:"unit",unit:"meter",maximumFractionDigits:0}).format(s)}function y(r){return new Date(r).getTime()}function q(r){return new Date(r).toISOString()}var Ce=["pending","shared","declined","rejected","expired","withdrawn","revoked"],wt=["originals","masks","masks_faces"];var T=class extends ${constructor(){super(...arguments);this.status="";this.agency="";this.offset=0;this.now=Date.now();this.loading=0;this.rendered=!1}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),3e4),this.load()}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.refreshTimer)}updated(t){this.list&&!this.rendered&&(this.rendered=!0,performance.mark("doorbell-vault:inbox-rendered")),t.has("change")&&this.change&&this.list&&this.applyChange(this.change.request)}applyChange(t){if(this.list){let e=this.list.requests.findIndex(i=>i.request_id===t.request_id);if(e>=0){let i=[...this.list.requests];i[e]={...i[e],...t},this.list={...this.list,requests:i}}}window.clearTimeout(this.refreshTimer),this.refreshTimer=window.setTimeout(()=>this.load(),250)}load(){let t=++this.loading;fe(this.hass,{status:this.status,agency:this.agency,offset:this.offset,limit:50}).then(e=>{t===this.loading&&(this.list=e,this.error=void 0,this.now=Date.now())}).catch(e=>{t===this.loading&&(this.error=S(e))})}setStatus(t){this.status=t.target.value,this.offset=0,this.load()}setAgency(t){this.agency=t.target.value,this.offset=0,this.load()}page(t){this.offset=Math.max(0,this.offset+t*50),this.load()}open(t,e){t.preventDefault(),U(`${N}/request/${encodeURIComponent(e)}`)}renderRow(t){let e=this.t,i=t.status==="pending",a=y(t.deadline)-this.now;return o`
       <li>
         <a
           class="row-link"
@@ -151,7 +151,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
             <strong class="agency">${t.agency}</strong>
             <span class="muted">${t.case_number??e("no_case_number")}</span>
           </span>
-          <span class="when" title=${`${M(t.start)} – ${M(t.end)}`}>
+          <span class="when" title=${`${P(t.start)} – ${P(t.end)}`}>
             ${R(this.hass,t.start)}
             <span class="muted">${e("window_length",{duration:G((y(t.end)-y(t.start))/1e3)})}</span>
           </span>
@@ -179,7 +179,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           >${t("filter_status")}
           <select @change=${this.setStatus} .value=${this.status} name="status">
             <option value="">${t("filter_all")}</option>
-            ${Te.map(n=>o`<option value=${n} ?selected=${n===this.status}>${t(`status_${n}`)}</option>`)}
+            ${Ce.map(n=>o`<option value=${n} ?selected=${n===this.status}>${t(`status_${n}`)}</option>`)}
           </select>
         </label>
         <label
@@ -217,7 +217,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               ${t("next")}
             </button>
           </div>`:p}
-    `}};C.styles=[w,b`
+    `}};T.styles=[w,b`
       .filters {
         display: flex;
         flex-wrap: wrap;
@@ -304,7 +304,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           grid-column: 1 / -1;
         }
       }
-    `],d([m({attribute:!1})],C.prototype,"hass",2),d([m({attribute:!1})],C.prototype,"t",2),d([m({attribute:!1})],C.prototype,"change",2),d([h()],C.prototype,"list",2),d([h()],C.prototype,"status",2),d([h()],C.prototype,"agency",2),d([h()],C.prototype,"offset",2),d([h()],C.prototype,"error",2),d([h()],C.prototype,"now",2),C=d([_("dv-inbox")],C);var kt=b`
+    `],d([m({attribute:!1})],T.prototype,"hass",2),d([m({attribute:!1})],T.prototype,"t",2),d([m({attribute:!1})],T.prototype,"change",2),d([h()],T.prototype,"list",2),d([h()],T.prototype,"status",2),d([h()],T.prototype,"agency",2),d([h()],T.prototype,"offset",2),d([h()],T.prototype,"error",2),d([h()],T.prototype,"now",2),T=d([_("dv-inbox")],T);var kt=b`
   /* A spinner beside a step under way (a preview rendering, a package building). */
   .spinner {
     display: inline-block;
@@ -334,7 +334,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       grid-template-columns: minmax(0, 1fr);
     }
   }
-`;var P=class extends ${constructor(){super(...arguments);this.windowStart=0;this.windowEnd=0;this.trimStart=0;this.trimEnd=0;this.position=0;this.playing=!1;this.muted=!0;this.pieces=[];this.current=-1;this.signed=new Map;this.base=0;this.pendingOffset=0}willUpdate(t){if(t.has("camera")||t.has("windowStart")||t.has("windowEnd")){let e=this.pieces.map(i=>i.url).join();this.pieces=(this.camera?.segments??[]).map(i=>({start:y(i.start),end:y(i.end),url:i.url})).filter(i=>i.end>i.start&&i.end>this.windowStart&&i.start<this.windowEnd).sort((i,a)=>i.start-a.start),(e!==this.pieces.map(i=>i.url).join()||!this.position)&&(this.playing||(this.position=this.pieces.length?Math.max(this.windowStart,this.pieces[0].start):this.windowStart))}}updated(){if(this.current<0&&this.video&&this.pieces.length&&!this.error){let t=this.pieceAt(this.position);t>=0&&this.load(t,Math.max(this.position,this.pieces[t].start))}}get span(){return Math.max(1,this.windowEnd-this.windowStart)}pct(t){return(Math.min(Math.max(t,this.windowStart),this.windowEnd)-this.windowStart)/this.span*100}pieceAt(t){let e=this.pieces.findIndex(i=>i.start<=t&&t<i.end);return e>=0?e:this.pieces.findIndex(i=>i.start>t)}async url(t){let e=this.signed.get(t.url);return e||(e=await _t(this.hass,t.url,6*3600),this.signed.set(t.url,e)),e}async load(t,e){let i=this.video;if(!i||t<0)return;let a=this.pieces[t];if(this.pendingOffset=Math.max(0,e-a.start)/1e3,this.current===t&&i.readyState>=1){i.currentTime=this.base+this.pendingOffset;return}this.current=t;try{i.src=await this.url(a)}catch(n){this.error=String(n.message??n)}}onLoadedMetadata(){let t=this.video;t&&(this.base=t.seekable.length?t.seekable.start(0):0,t.currentTime=this.base+this.pendingOffset,this.playing&&t.play().catch(e=>this.onPlayError(e)))}onPlayError(t){t.name!=="AbortError"&&(this.error=String(t.message??t),this.playing=!1)}onTimeUpdate(){let t=this.video;if(!t||this.current<0)return;let e=this.pieces[this.current];this.position=e.start+(t.currentTime-this.base)*1e3,this.position>=this.windowEnd&&(t.pause(),this.playing=!1,this.position=this.windowEnd)}onEnded(){let t=this.current+1;t<this.pieces.length&&this.pieces[t].start<this.windowEnd?this.load(t,this.pieces[t].start):(this.playing=!1,this.position=this.windowEnd)}onError(){let t=this.video?.error;this.error=this.t("player_error",{code:t?.code??0,message:t?.message??""}),this.playing=!1}toggle(){let t=this.video;if(!t||!this.pieces.length)return;if(this.playing){t.pause(),this.playing=!1;return}this.error=void 0,this.playing=!0;let e=this.position>=this.windowEnd-500?this.windowStart:this.position,i=this.pieceAt(e);if(i<0){this.playing=!1;return}e=Math.max(e,this.pieces[i].start),this.current===i&&t.readyState>=1?(t.currentTime=this.base+(e-this.pieces[i].start)/1e3,t.play().catch(a=>this.onPlayError(a))):this.load(i,e)}seek(t){let e=Math.min(Math.max(t,this.windowStart),this.windowEnd);this.position=e;let i=this.pieceAt(e);i<0||this.load(i,Math.max(e,this.pieces[i].start))}onTrackPointer(t){let i=t.currentTarget.getBoundingClientRect(),a=Math.min(Math.max((t.clientX-i.left)/i.width,0),1);this.seek(this.windowStart+a*this.span)}onTrackKey(t){let e={ArrowLeft:-5e3,ArrowRight:5e3,PageDown:-6e4,PageUp:6e4};t.key in e?(t.preventDefault(),this.seek(this.position+e[t.key])):t.key==="Home"?(t.preventDefault(),this.seek(this.windowStart)):t.key==="End"&&(t.preventDefault(),this.seek(this.windowEnd))}toggleMute(){this.muted=!this.muted,this.video&&(this.video.muted=this.muted)}render(){let t=this.t;if(!this.camera.has_footage||!this.pieces.length)return o`<div class="none" data-footage="none">${t("no_footage")}</div>`;let e=(this.camera.gaps??[]).map(a=>({start:y(a.start),end:y(a.end)})),i=(this.position-this.windowStart)/1e3;return o`
+`;var M=class extends ${constructor(){super(...arguments);this.windowStart=0;this.windowEnd=0;this.trimStart=0;this.trimEnd=0;this.position=0;this.playing=!1;this.muted=!0;this.pieces=[];this.current=-1;this.signed=new Map;this.base=0;this.pendingOffset=0}willUpdate(t){if(t.has("camera")||t.has("windowStart")||t.has("windowEnd")){let e=this.pieces.map(i=>i.url).join();this.pieces=(this.camera?.segments??[]).map(i=>({start:y(i.start),end:y(i.end),url:i.url})).filter(i=>i.end>i.start&&i.end>this.windowStart&&i.start<this.windowEnd).sort((i,a)=>i.start-a.start),(e!==this.pieces.map(i=>i.url).join()||!this.position)&&(this.playing||(this.position=this.pieces.length?Math.max(this.windowStart,this.pieces[0].start):this.windowStart))}}updated(){if(this.current<0&&this.video&&this.pieces.length&&!this.error){let t=this.pieceAt(this.position);t>=0&&this.load(t,Math.max(this.position,this.pieces[t].start))}}get span(){return Math.max(1,this.windowEnd-this.windowStart)}pct(t){return(Math.min(Math.max(t,this.windowStart),this.windowEnd)-this.windowStart)/this.span*100}pieceAt(t){let e=this.pieces.findIndex(i=>i.start<=t&&t<i.end);return e>=0?e:this.pieces.findIndex(i=>i.start>t)}async url(t){let e=this.signed.get(t.url);return e||(e=await _t(this.hass,t.url,6*3600),this.signed.set(t.url,e)),e}async load(t,e){let i=this.video;if(!i||t<0)return;let a=this.pieces[t];if(this.pendingOffset=Math.max(0,e-a.start)/1e3,this.current===t&&i.readyState>=1){i.currentTime=this.base+this.pendingOffset;return}this.current=t;try{i.src=await this.url(a)}catch(n){this.error=String(n.message??n)}}onLoadedMetadata(){let t=this.video;t&&(this.base=t.seekable.length?t.seekable.start(0):0,t.currentTime=this.base+this.pendingOffset,this.playing&&t.play().catch(e=>this.onPlayError(e)))}onPlayError(t){t.name!=="AbortError"&&(this.error=String(t.message??t),this.playing=!1)}onTimeUpdate(){let t=this.video;if(!t||this.current<0)return;let e=this.pieces[this.current];this.position=e.start+(t.currentTime-this.base)*1e3,this.position>=this.windowEnd&&(t.pause(),this.playing=!1,this.position=this.windowEnd)}onEnded(){let t=this.current+1;t<this.pieces.length&&this.pieces[t].start<this.windowEnd?this.load(t,this.pieces[t].start):(this.playing=!1,this.position=this.windowEnd)}onError(){let t=this.video?.error;this.error=this.t("player_error",{code:t?.code??0,message:t?.message??""}),this.playing=!1}toggle(){let t=this.video;if(!t||!this.pieces.length)return;if(this.playing){t.pause(),this.playing=!1;return}this.error=void 0,this.playing=!0;let e=this.position>=this.windowEnd-500?this.windowStart:this.position,i=this.pieceAt(e);if(i<0){this.playing=!1;return}e=Math.max(e,this.pieces[i].start),this.current===i&&t.readyState>=1?(t.currentTime=this.base+(e-this.pieces[i].start)/1e3,t.play().catch(a=>this.onPlayError(a))):this.load(i,e)}seek(t){let e=Math.min(Math.max(t,this.windowStart),this.windowEnd);this.position=e;let i=this.pieceAt(e);i<0||this.load(i,Math.max(e,this.pieces[i].start))}onTrackPointer(t){let i=t.currentTarget.getBoundingClientRect(),a=Math.min(Math.max((t.clientX-i.left)/i.width,0),1);this.seek(this.windowStart+a*this.span)}onTrackKey(t){let e={ArrowLeft:-5e3,ArrowRight:5e3,PageDown:-6e4,PageUp:6e4};t.key in e?(t.preventDefault(),this.seek(this.position+e[t.key])):t.key==="Home"?(t.preventDefault(),this.seek(this.windowStart)):t.key==="End"&&(t.preventDefault(),this.seek(this.windowEnd))}toggleMute(){this.muted=!this.muted,this.video&&(this.video.muted=this.muted)}render(){let t=this.t;if(!this.camera.has_footage||!this.pieces.length)return o`<div class="none" data-footage="none">${t("no_footage")}</div>`;let e=(this.camera.gaps??[]).map(a=>({start:y(a.start),end:y(a.end)})),i=(this.position-this.windowStart)/1e3;return o`
       <div class="screen">
         <video
           playsinline
@@ -378,7 +378,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         <button class="play" @click=${this.toggle} aria-label=${this.playing?t("pause"):t("play")}>
           ${this.playing?"❚❚":"▶"}
         </button>
-        <span class="clock" title=${M(q(this.position))}
+        <span class="clock" title=${P(q(this.position))}
           >${G(i)} / ${G(this.span/1e3)} ·
           ${pt(this.hass,this.position)}</span
         >
@@ -386,7 +386,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         ${e.length?o`<span class="muted">${t("gaps",{count:e.length})}</span>`:p}
       </div>
       ${this.error?o`<p class="error media-error">${this.error}</p>`:p}
-    `}};P.styles=[w,b`
+    `}};M.styles=[w,b`
       .screen {
         background: #000;
         aspect-ratio: 16 / 9;
@@ -469,10 +469,10 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         border-radius: 8px;
         color: var(--dv-muted);
       }
-    `],d([m({attribute:!1})],P.prototype,"hass",2),d([m({attribute:!1})],P.prototype,"t",2),d([m({attribute:!1})],P.prototype,"camera",2),d([m({type:Number})],P.prototype,"windowStart",2),d([m({type:Number})],P.prototype,"windowEnd",2),d([m({type:Number})],P.prototype,"trimStart",2),d([m({type:Number})],P.prototype,"trimEnd",2),d([h()],P.prototype,"position",2),d([h()],P.prototype,"playing",2),d([h()],P.prototype,"muted",2),d([h()],P.prototype,"error",2),d([xt("video")],P.prototype,"video",2),P=d([_("dv-player")],P);function ss(r){let s=/(\d{1,3}(?:[.,]\d+)?)\s*%/.exec(r);if(!s)return;let t=Number(s[1].replace(",","."));return t>=0&&t<=100?t:void 0}function Xt(r,s){let t=ss(s);return o`<div class="progress" role="status" data-progress=${s}>
+    `],d([m({attribute:!1})],M.prototype,"hass",2),d([m({attribute:!1})],M.prototype,"t",2),d([m({attribute:!1})],M.prototype,"camera",2),d([m({type:Number})],M.prototype,"windowStart",2),d([m({type:Number})],M.prototype,"windowEnd",2),d([m({type:Number})],M.prototype,"trimStart",2),d([m({type:Number})],M.prototype,"trimEnd",2),d([h()],M.prototype,"position",2),d([h()],M.prototype,"playing",2),d([h()],M.prototype,"muted",2),d([h()],M.prototype,"error",2),d([xt("video")],M.prototype,"video",2),M=d([_("dv-player")],M);function ss(r){let s=/(\d{1,3}(?:[.,]\d+)?)\s*%/.exec(r);if(!s)return;let t=Number(s[1].replace(",","."));return t>=0&&t<=100?t:void 0}function Xt(r,s){let t=ss(s);return o`<div class="progress" role="status" data-progress=${s}>
     <p><span class="spinner"></span> ${r("building",{progress:s})}</p>
     ${t===void 0?p:o`<progress max="100" .value=${t} aria-label=${r("building",{progress:s})}></progress>`}
-  </div>`}function Et(r,s){return r.callWS({type:"doorbell_vault/cameras/masks",camera_id:s})}async function Ce(r,s,t){return(await r.callWS({type:"doorbell_vault/cameras/masks/set",camera_id:s,masks:t})).masks}function Re(r,s,t,e){return r.callWS({type:"doorbell_vault/requests/redaction_preview",request_id:s,camera_id:t,...e})}async function He(r){let s=await r.callWS({type:"config_entries/get",domain:"doorbell_vault"}),t=[];for(let e of s){let i=await r.callWS({type:"config_entries/subentries/list",entry_id:e.entry_id});for(let a of i)a.subentry_type==="camera"&&t.push({camera_id:a.subentry_id,name:a.title})}return t}var is=32,rs=5,as=14,Mt=.01,At=.01,Oe=r=>Math.min(1,Math.max(0,r)),I=r=>Math.round(r*1e4)/1e4;function Zt(r){if(r.shape==="polygon")return r.points;let[[s,t],[e,i]]=r.points,[a,n,c,l]=[Math.min(s,e),Math.max(s,e),Math.min(t,i),Math.max(t,i)];return[[a,c],[n,c],[n,l],[a,l]]}function Tt(r){return r?.width&&r.height?r.width/r.height:16/9}var Pt=r=>r.map(([s,t])=>`${s},${t}`).join(" ");function ns(r,s,t){let e=r.map(([c])=>c),i=r.map(([,c])=>c),a=Math.min(Math.max(s,-Math.min(...e)),1-Math.max(...e)),n=Math.min(Math.max(t,-Math.min(...i)),1-Math.max(...i));return r.map(([c,l])=>[I(c+a),I(l+n)])}function os(r,s,t){let e=r.points.map(([E])=>E),i=r.points.map(([,E])=>E),[a,n,c,l]=[Math.min(...e),Math.min(...i),Math.max(...e),Math.max(...i)],g=Math.max(Mt,Math.min(c-a+s,1-a)),f=Math.max(Mt,Math.min(l-n+t,1-n)),u=c>a?g/(c-a):1,x=l>n?f/(l-n):1;return r.points.map(([E,B])=>[I(a+(E-a)*u),I(n+(B-n)*x)])}var T=class extends ${constructor(){super(...arguments);this.src="";this.aspect=16/9;this.regions=[];this.tool="rect";this.label="";this.disabled=!1;this.draft=[]}finish(){return this.tool!=="polygon"||this.draft.length<3?!1:(this.emit("dv-draw",{shape:"polygon",points:this.draft.map(([t,e])=>[I(t),I(e)])}),this.draft=[],!0)}cancel(){this.draft=[],this.pressed=void 0}get drafting(){return this.draft.length}emit(t,e){this.dispatchEvent(new CustomEvent(t,{detail:e}))}at(t){let e=t.currentTarget.getBoundingClientRect(),i=t.clientX-e.left,a=t.clientY-e.top;return{at:[Oe(i/e.width),Oe(a/e.height)],x:i,y:a}}onDown(t){if(this.disabled||t.button!==0)return;let i=t.target.closest("[data-region-id]")?.getAttribute("data-region-id")??void 0;this.pressed={...this.at(t),region:i};let a=t.currentTarget;a.setPointerCapture(t.pointerId),a.focus({preventScroll:!0}),this.tool==="rect"&&(this.draft=[this.pressed.at,this.pressed.at]),t.preventDefault()}onMove(t){let e=this.at(t);this.hover=e.at,this.pressed&&this.tool==="rect"&&(this.draft=[this.pressed.at,e.at])}onUp(t){let e=this.pressed;if(this.pressed=void 0,!e||this.disabled)return;let i=this.at(t),a=Math.hypot(i.x-e.x,i.y-e.y)<rs;if(this.tool==="rect"){if(this.draft=[],a){this.emit("dv-select",{id:e.region});return}let[[l,g],[f,u]]=[e.at,i.at];if(Math.abs(f-l)<Mt||Math.abs(u-g)<Mt)return;this.emit("dv-draw",{shape:"rect",points:[[I(Math.min(l,f)),I(Math.min(g,u))],[I(Math.max(l,f)),I(Math.max(g,u))]]});return}if(!a)return;if(!this.draft.length&&e.region){this.emit("dv-select",{id:e.region});return}let n=t.currentTarget.getBoundingClientRect(),c=this.draft[0];if(c&&this.draft.length>=3&&Math.hypot((c[0]-i.at[0])*n.width,(c[1]-i.at[1])*n.height)<as){this.finish();return}this.draft=[...this.draft,i.at],this.draft.length>=is&&this.finish()}onKey(t){if(t.key==="Escape"&&this.draft.length){this.cancel(),t.preventDefault();return}if(t.key==="Enter"&&this.draft.length){this.finish(),t.preventDefault();return}let e=this.regions.find(c=>c.id===this.selected);if(!e||this.disabled)return;if(t.key==="Delete"||t.key==="Backspace"){this.emit("dv-delete",{id:e.id}),t.preventDefault();return}let a={ArrowLeft:[-At,0],ArrowRight:[At,0],ArrowUp:[0,-At],ArrowDown:[0,At]}[t.key];if(!a)return;let n=t.shiftKey?os(e,...a):ns(e.points,...a);this.emit("dv-change",{id:e.id,points:n}),t.preventDefault()}onRegionKey(t,e){(t.key==="Enter"||t.key===" ")&&!this.draft.length&&(this.emit("dv-select",{id:e}),t.preventDefault(),t.stopPropagation())}renderDraft(){if(!this.draft.length)return p;if(this.tool==="rect"){let e=Zt({shape:"rect",points:this.draft});return L`<polygon class="draft" points=${Pt(e)}></polygon>`}let t=this.hover?[...this.draft,this.hover]:this.draft;return L`<polyline class="draft" points=${Pt(t)}></polyline>
+  </div>`}function Et(r,s){return r.callWS({type:"doorbell_vault/cameras/masks",camera_id:s})}async function Te(r,s,t){return(await r.callWS({type:"doorbell_vault/cameras/masks/set",camera_id:s,masks:t})).masks}function Re(r,s,t,e){return r.callWS({type:"doorbell_vault/requests/redaction_preview",request_id:s,camera_id:t,...e})}async function He(r){let s=await r.callWS({type:"config_entries/get",domain:"doorbell_vault"}),t=[];for(let e of s){let i=await r.callWS({type:"config_entries/subentries/list",entry_id:e.entry_id});for(let a of i)a.subentry_type==="camera"&&t.push({camera_id:a.subentry_id,name:a.title})}return t}var is=32,rs=5,as=14,Pt=.01,At=.01,Oe=r=>Math.min(1,Math.max(0,r)),I=r=>Math.round(r*1e4)/1e4;function Zt(r){if(r.shape==="polygon")return r.points;let[[s,t],[e,i]]=r.points,[a,n,c,l]=[Math.min(s,e),Math.max(s,e),Math.min(t,i),Math.max(t,i)];return[[a,c],[n,c],[n,l],[a,l]]}function Ct(r){return r?.width&&r.height?r.width/r.height:16/9}var Mt=r=>r.map(([s,t])=>`${s},${t}`).join(" ");function ns(r,s,t){let e=r.map(([c])=>c),i=r.map(([,c])=>c),a=Math.min(Math.max(s,-Math.min(...e)),1-Math.max(...e)),n=Math.min(Math.max(t,-Math.min(...i)),1-Math.max(...i));return r.map(([c,l])=>[I(c+a),I(l+n)])}function os(r,s,t){let e=r.points.map(([E])=>E),i=r.points.map(([,E])=>E),[a,n,c,l]=[Math.min(...e),Math.min(...i),Math.max(...e),Math.max(...i)],g=Math.max(Pt,Math.min(c-a+s,1-a)),f=Math.max(Pt,Math.min(l-n+t,1-n)),u=c>a?g/(c-a):1,x=l>n?f/(l-n):1;return r.points.map(([E,B])=>[I(a+(E-a)*u),I(n+(B-n)*x)])}var C=class extends ${constructor(){super(...arguments);this.src="";this.aspect=16/9;this.regions=[];this.tool="rect";this.label="";this.disabled=!1;this.draft=[]}finish(){return this.tool!=="polygon"||this.draft.length<3?!1:(this.emit("dv-draw",{shape:"polygon",points:this.draft.map(([t,e])=>[I(t),I(e)])}),this.draft=[],!0)}cancel(){this.draft=[],this.pressed=void 0}get drafting(){return this.draft.length}emit(t,e){this.dispatchEvent(new CustomEvent(t,{detail:e}))}at(t){let e=t.currentTarget.getBoundingClientRect(),i=t.clientX-e.left,a=t.clientY-e.top;return{at:[Oe(i/e.width),Oe(a/e.height)],x:i,y:a}}onDown(t){if(this.disabled||t.button!==0)return;let i=t.target.closest("[data-region-id]")?.getAttribute("data-region-id")??void 0;this.pressed={...this.at(t),region:i};let a=t.currentTarget;a.setPointerCapture(t.pointerId),a.focus({preventScroll:!0}),this.tool==="rect"&&(this.draft=[this.pressed.at,this.pressed.at]),t.preventDefault()}onMove(t){let e=this.at(t);this.hover=e.at,this.pressed&&this.tool==="rect"&&(this.draft=[this.pressed.at,e.at])}onUp(t){let e=this.pressed;if(this.pressed=void 0,!e||this.disabled)return;let i=this.at(t),a=Math.hypot(i.x-e.x,i.y-e.y)<rs;if(this.tool==="rect"){if(this.draft=[],a){this.emit("dv-select",{id:e.region});return}let[[l,g],[f,u]]=[e.at,i.at];if(Math.abs(f-l)<Pt||Math.abs(u-g)<Pt)return;this.emit("dv-draw",{shape:"rect",points:[[I(Math.min(l,f)),I(Math.min(g,u))],[I(Math.max(l,f)),I(Math.max(g,u))]]});return}if(!a)return;if(!this.draft.length&&e.region){this.emit("dv-select",{id:e.region});return}let n=t.currentTarget.getBoundingClientRect(),c=this.draft[0];if(c&&this.draft.length>=3&&Math.hypot((c[0]-i.at[0])*n.width,(c[1]-i.at[1])*n.height)<as){this.finish();return}this.draft=[...this.draft,i.at],this.draft.length>=is&&this.finish()}onKey(t){if(t.key==="Escape"&&this.draft.length){this.cancel(),t.preventDefault();return}if(t.key==="Enter"&&this.draft.length){this.finish(),t.preventDefault();return}let e=this.regions.find(c=>c.id===this.selected);if(!e||this.disabled)return;if(t.key==="Delete"||t.key==="Backspace"){this.emit("dv-delete",{id:e.id}),t.preventDefault();return}let a={ArrowLeft:[-At,0],ArrowRight:[At,0],ArrowUp:[0,-At],ArrowDown:[0,At]}[t.key];if(!a)return;let n=t.shiftKey?os(e,...a):ns(e.points,...a);this.emit("dv-change",{id:e.id,points:n}),t.preventDefault()}onRegionKey(t,e){(t.key==="Enter"||t.key===" ")&&!this.draft.length&&(this.emit("dv-select",{id:e}),t.preventDefault(),t.stopPropagation())}renderDraft(){if(!this.draft.length)return p;if(this.tool==="rect"){let e=Zt({shape:"rect",points:this.draft});return L`<polygon class="draft" points=${Mt(e)}></polygon>`}let t=this.hover?[...this.draft,this.hover]:this.draft;return L`<polyline class="draft" points=${Mt(t)}></polyline>
       ${this.draft.map(([e,i],a)=>L`<circle class=${a===0?"corner first":"corner"} cx=${e} cy=${i} r="0.008"></circle>`)}`}render(){let t=this.t,e=this.regions.filter(i=>i.kind==="blur"||i.kind==="box");return o`
       <div class="frame" style=${`aspect-ratio: ${this.aspect}`}>
         ${this.src?o`<img src=${this.src} alt="" draggable="false" />`:o`<div class="no-still"></div>`}
@@ -494,14 +494,14 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
             <filter id="soften" x="-0.05" y="-0.05" width="1.1" height="1.1">
               <feGaussianBlur stdDeviation="0.012"></feGaussianBlur>
             </filter>
-            ${e.map(i=>L`<clipPath id=${`clip-${i.id}`}><polygon points=${Pt(Zt(i))}></polygon></clipPath>`)}
+            ${e.map(i=>L`<clipPath id=${`clip-${i.id}`}><polygon points=${Mt(Zt(i))}></polygon></clipPath>`)}
           </defs>
           ${this.src?e.map(i=>L`<image href=${this.src} x="0" y="0" width="1" height="1" preserveAspectRatio="none"
                   filter="url(#soften)" clip-path=${`url(#clip-${i.id})`}></image>`):p}
           ${this.regions.map(i=>L`<polygon
               class=${`region ${i.kind}${i.id===this.selected?" selected":""}`}
               data-region-id=${i.id}
-              points=${Pt(Zt(i))}
+              points=${Mt(Zt(i))}
               tabindex="0"
               role="button"
               aria-label=${i.name}
@@ -522,7 +522,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
             <button class="cancel-draft" @click=${()=>this.cancel()}>${t("cancel")}</button>
             <span class="muted">${t("canvas_corners",{count:this.draft.length})}</span>
           </div>`:p}
-    `}};T.styles=[w,b`
+    `}};C.styles=[w,b`
       .frame {
         position: relative;
         width: 100%;
@@ -603,7 +603,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         font-size: 0.85rem;
         margin: 6px 0;
       }
-    `],d([m({attribute:!1})],T.prototype,"t",2),d([m()],T.prototype,"src",2),d([m({type:Number})],T.prototype,"aspect",2),d([m({attribute:!1})],T.prototype,"regions",2),d([m({attribute:!1})],T.prototype,"selected",2),d([m()],T.prototype,"tool",2),d([m()],T.prototype,"label",2),d([m({type:Boolean})],T.prototype,"disabled",2),d([h()],T.prototype,"draft",2),d([h()],T.prototype,"hover",2),T=d([_("dv-region-canvas")],T);var J=class extends ${constructor(){super(...arguments);this.playing=!1}willUpdate(t){t.has("preview")&&(this.playing=!1)}lead(t){return t.classList.contains("original")?this.preview.original_lead_s??0:0}get videos(){return[...this.renderRoot.querySelectorAll("video")]}onMetadata(t){let e=t.target,i=this.lead(e);i>0&&e.currentTime<i&&(e.currentTime=i)}playBoth(){let t=this.videos;if(this.playing){for(let a of t)a.pause();this.playing=!1;return}let e=t.find(a=>a.classList.contains("redacted")),i=e&&!e.ended?e.currentTime:0;for(let a of t)a.currentTime=i+this.lead(a),a.play().catch(()=>{});this.playing=!0}renderVideo(t,e,i){return o`<figure>
+    `],d([m({attribute:!1})],C.prototype,"t",2),d([m()],C.prototype,"src",2),d([m({type:Number})],C.prototype,"aspect",2),d([m({attribute:!1})],C.prototype,"regions",2),d([m({attribute:!1})],C.prototype,"selected",2),d([m()],C.prototype,"tool",2),d([m()],C.prototype,"label",2),d([m({type:Boolean})],C.prototype,"disabled",2),d([h()],C.prototype,"draft",2),d([h()],C.prototype,"hover",2),C=d([_("dv-region-canvas")],C);var J=class extends ${constructor(){super(...arguments);this.playing=!1}willUpdate(t){t.has("preview")&&(this.playing=!1)}lead(t){return t.classList.contains("original")?this.preview.original_lead_s??0:0}get videos(){return[...this.renderRoot.querySelectorAll("video")]}onMetadata(t){let e=t.target,i=this.lead(e);i>0&&e.currentTime<i&&(e.currentTime=i)}playBoth(){let t=this.videos;if(this.playing){for(let a of t)a.pause();this.playing=!1;return}let e=t.find(a=>a.classList.contains("redacted")),i=e&&!e.ended?e.currentTime:0;for(let a of t)a.currentTime=i+this.lead(a),a.play().catch(()=>{});this.playing=!0}renderVideo(t,e,i){return o`<figure>
       <figcaption>${i}</figcaption>
       <video
         class=${t}
@@ -683,7 +683,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       <dv-region-canvas
         .t=${e}
         .src=${i.still?.url??""}
-        .aspect=${Tt(i.still)}
+        .aspect=${Ct(i.still)}
         .regions=${g}
         .selected=${this.selectedBox}
         tool="rect"
@@ -770,7 +770,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         <dt>${e("field_reason")}</dt>
         <dd class="reason">${a(i.reason)}</dd>
         <dt>${e("field_window")}</dt>
-        <dd class="window" title=${`${M(t.start)} – ${M(t.end)}`}>
+        <dd class="window" title=${`${P(t.start)} – ${P(t.end)}`}>
           ${R(this.hass,t.start)} – ${R(this.hass,t.end)}
           <span class="muted">(${G((y(t.end)-y(t.start))/1e3)})</span>
         </dd>
@@ -782,7 +782,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               >`}
         </dd>
         <dt>${e("field_received")}</dt>
-        <dd title=${M(t.received)}>
+        <dd title=${P(t.received)}>
           ${R(this.hass,t.received)} · ${e(`source_${t.source}`)}
           <span
               class="badge ${t.verified?"verified":"unverified"}"
@@ -792,7 +792,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           >
         </dd>
         <dt>${e("field_deadline")}</dt>
-        <dd title=${M(t.deadline)}>
+        <dd title=${P(t.deadline)}>
           ${R(this.hass,t.deadline)}
           ${t.status==="pending"?o`<strong class="deadline"
                 >${l>0?e("time_left",{span:ut(this.hass,l)}):e("deadline_passed")}</strong
@@ -852,7 +852,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               .value=${String(Math.round((this.trimStart-i)/1e3))}
               @input=${l=>this.onTrim("start",l)}
             />
-            <span class="trim-time" title=${M(q(this.trimStart))}
+            <span class="trim-time" title=${P(q(this.trimStart))}
               >${R(this.hass,q(this.trimStart))}</span
             >
           </label>
@@ -867,7 +867,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               .value=${String(Math.round((this.trimEnd-i)/1e3))}
               @input=${l=>this.onTrim("end",l)}
             />
-            <span class="trim-time" title=${M(q(this.trimEnd))}
+            <span class="trim-time" title=${P(q(this.trimEnd))}
               >${R(this.hass,q(this.trimEnd))}</span
             >
           </label>
@@ -1003,9 +1003,9 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         ${t.progress?Xt(e,t.progress):p}
         ${i?o`<dl class="facts">
               <dt>${e("share_created")}</dt>
-              <dd title=${M(i.created)}>${R(this.hass,i.created)}</dd>
+              <dd title=${P(i.created)}>${R(this.hass,i.created)}</dd>
               <dt>${e("share_expires")}</dt>
-              <dd title=${M(i.expires)}>
+              <dd title=${P(i.expires)}>
                 ${R(this.hass,i.expires)}
                 ${a&&n>0?o`<strong class="countdown">${e("expires_in",{span:ut(this.hass,n)})}</strong>`:p}
               </dd>
@@ -1014,7 +1014,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
                 ${e("downloads_of",{count:i.downloads,max:i.max_downloads})}
               </dd>
               ${i.ended?o`<dt>${e("share_ended")}</dt>
-                    <dd class="share-ended" title=${M(i.ended)}>
+                    <dd class="share-ended" title=${P(i.ended)}>
                       ${R(this.hass,i.ended)}
                       ${i.end_reason?o`· ${e(`end_reason_${i.end_reason}`)}`:p}
                     </dd>`:p}
@@ -1052,7 +1052,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
                 </thead>
                 <tbody>
                   ${t.downloads.map(c=>o`<tr>
-                      <td title=${M(c.at)}>${R(this.hass,c.at)}</td>
+                      <td title=${P(c.at)}>${R(this.hass,c.at)}</td>
                       <td title=${c.user_agent??""}>${c.remote}</td>
                       <td>${ht(this.hass,c.bytes)}</td>
                       <td>${c.completed?e("yes"):e("no")}</td>
@@ -1242,7 +1242,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           flex: 1 1 100%;
         }
       }
-    `],d([m({attribute:!1})],v.prototype,"hass",2),d([m({attribute:!1})],v.prototype,"t",2),d([m({attribute:!1})],v.prototype,"requestId",2),d([m({attribute:!1})],v.prototype,"change",2),d([m({type:Boolean})],v.prototype,"narrow",2),d([h()],v.prototype,"detail",2),d([h()],v.prototype,"error",2),d([h()],v.prototype,"actionError",2),d([h()],v.prototype,"busy",2),d([h()],v.prototype,"excluded",2),d([h()],v.prototype,"trimStart",2),d([h()],v.prototype,"trimEnd",2),d([h()],v.prototype,"includeAudio",2),d([h()],v.prototype,"redaction",2),d([h()],v.prototype,"hours",2),d([h()],v.prototype,"maxDownloads",2),d([h()],v.prototype,"preview",2),d([h()],v.prototype,"previewError",2),d([h()],v.prototype,"previewing",2),d([h()],v.prototype,"declineMessage",2),d([h()],v.prototype,"shareResult",2),d([h()],v.prototype,"copied",2),d([h()],v.prototype,"confirmRevoke",2),d([h()],v.prototype,"now",2),v=d([_("dv-request-view")],v);var cs=32;function qe(r){let s=new Set(r.map(e=>e.region.id)),t=r.length+1;for(;s.has(`m${t}`);)t+=1;return`m${t}`}var A=class extends ${constructor(){super(...arguments);this.items=[];this.standing="originals";this.tool="rect";this.action="blur";this.dirty=!1;this.saving=!1;this.saved=!1;this.serial=0}willUpdate(t){t.has("cameraId")&&this.cameraId&&this.load()}load(){let t=++this.serial;this.data=void 0,this.error=void 0,Et(this.hass,this.cameraId).then(e=>{t===this.serial&&this.show(e,e.masks)}).catch(e=>{t===this.serial&&(this.error=S(e))})}show(t,e){this.data={...t,masks:e},this.items=[...e.regions.map(i=>({region:i,clear:!1})),...e.clear.map(i=>({region:i,clear:!0}))],this.standing=e.standing,this.selected=void 0,this.dirty=!1}edit(t){this.items=t,this.dirty=!0,this.saved=!1}editItem(t,e){this.edit(this.items.map(i=>i.region.id===t?e(i):i))}onDraw(t){if(this.items.length>=cs*2)return;let e=qe(this.items),i={id:e,shape:t.detail.shape,points:t.detail.points,action:this.action};this.edit([...this.items,{region:i,clear:!1}]),this.selected=e}addRectangle(){let t=qe(this.items),e=[[.4,.4],[.6,.6]];this.edit([...this.items,{region:{id:t,shape:"rect",points:e,action:this.action},clear:!1}]),this.selected=t,this.updateComplete.then(()=>this.canvas?.shadowRoot?.querySelector(`[data-region-id="${t}"]`)?.focus())}removeRegion(t){this.edit(this.items.filter(e=>e.region.id!==t)),this.selected===t&&(this.selected=void 0)}async save(){if(!this.data)return;let t={regions:this.items.filter(e=>!e.clear).map(e=>e.region),clear:this.items.filter(e=>e.clear).map(e=>e.region),standing:this.standing};this.saving=!0,this.error=void 0;try{let e=await Ce(this.hass,this.cameraId,t);this.show(this.data,e),this.saved=!0,this.dispatchEvent(new CustomEvent("dv-masks-saved",{detail:{camera_id:this.cameraId,masks:e}}))}catch(e){this.error=S(e)}finally{this.saving=!1}}name(t,e){let i=this.t,a=t.region.label||i("region_name",{number:e+1}),n=t.clear?i("region_clear"):i(`action_${t.region.action}`);return`${a} (${n})`}renderStanding(t){let e=this.t,i=t.detector.available;return o`<fieldset class="standing">
+    `],d([m({attribute:!1})],v.prototype,"hass",2),d([m({attribute:!1})],v.prototype,"t",2),d([m({attribute:!1})],v.prototype,"requestId",2),d([m({attribute:!1})],v.prototype,"change",2),d([m({type:Boolean})],v.prototype,"narrow",2),d([h()],v.prototype,"detail",2),d([h()],v.prototype,"error",2),d([h()],v.prototype,"actionError",2),d([h()],v.prototype,"busy",2),d([h()],v.prototype,"excluded",2),d([h()],v.prototype,"trimStart",2),d([h()],v.prototype,"trimEnd",2),d([h()],v.prototype,"includeAudio",2),d([h()],v.prototype,"redaction",2),d([h()],v.prototype,"hours",2),d([h()],v.prototype,"maxDownloads",2),d([h()],v.prototype,"preview",2),d([h()],v.prototype,"previewError",2),d([h()],v.prototype,"previewing",2),d([h()],v.prototype,"declineMessage",2),d([h()],v.prototype,"shareResult",2),d([h()],v.prototype,"copied",2),d([h()],v.prototype,"confirmRevoke",2),d([h()],v.prototype,"now",2),v=d([_("dv-request-view")],v);var cs=32;function qe(r){let s=new Set(r.map(e=>e.region.id)),t=r.length+1;for(;s.has(`m${t}`);)t+=1;return`m${t}`}var A=class extends ${constructor(){super(...arguments);this.items=[];this.standing="originals";this.tool="rect";this.action="blur";this.dirty=!1;this.saving=!1;this.saved=!1;this.serial=0}willUpdate(t){t.has("cameraId")&&this.cameraId&&this.load()}load(){let t=++this.serial;this.data=void 0,this.error=void 0,Et(this.hass,this.cameraId).then(e=>{t===this.serial&&this.show(e,e.masks)}).catch(e=>{t===this.serial&&(this.error=S(e))})}show(t,e){this.data={...t,masks:e},this.items=[...e.regions.map(i=>({region:i,clear:!1})),...e.clear.map(i=>({region:i,clear:!0}))],this.standing=e.standing,this.selected=void 0,this.dirty=!1}edit(t){this.items=t,this.dirty=!0,this.saved=!1}editItem(t,e){this.edit(this.items.map(i=>i.region.id===t?e(i):i))}onDraw(t){if(this.items.length>=cs*2)return;let e=qe(this.items),i={id:e,shape:t.detail.shape,points:t.detail.points,action:this.action};this.edit([...this.items,{region:i,clear:!1}]),this.selected=e}addRectangle(){let t=qe(this.items),e=[[.4,.4],[.6,.6]];this.edit([...this.items,{region:{id:t,shape:"rect",points:e,action:this.action},clear:!1}]),this.selected=t,this.updateComplete.then(()=>this.canvas?.shadowRoot?.querySelector(`[data-region-id="${t}"]`)?.focus())}removeRegion(t){this.edit(this.items.filter(e=>e.region.id!==t)),this.selected===t&&(this.selected=void 0)}async save(){if(!this.data)return;let t={regions:this.items.filter(e=>!e.clear).map(e=>e.region),clear:this.items.filter(e=>e.clear).map(e=>e.region),standing:this.standing};this.saving=!0,this.error=void 0;try{let e=await Te(this.hass,this.cameraId,t);this.show(this.data,e),this.saved=!0,this.dispatchEvent(new CustomEvent("dv-masks-saved",{detail:{camera_id:this.cameraId,masks:e}}))}catch(e){this.error=S(e)}finally{this.saving=!1}}name(t,e){let i=this.t,a=t.region.label||i("region_name",{number:e+1}),n=t.clear?i("region_clear"):i(`action_${t.region.action}`);return`${a} (${n})`}renderStanding(t){let e=this.t,i=t.detector.available;return o`<fieldset class="standing">
       <legend>${e("standing_legend")}</legend>
       ${wt.map(a=>o`<label class="check"
           ><input
@@ -1320,7 +1320,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         <dv-region-canvas
           .t=${t}
           .src=${a?.url??""}
-          .aspect=${Tt(a)}
+          .aspect=${Ct(a)}
           .regions=${i}
           .selected=${this.selected}
           .tool=${this.tool}
@@ -1394,7 +1394,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       .saved {
         color: var(--dv-success);
       }
-    `],d([m({attribute:!1})],A.prototype,"hass",2),d([m({attribute:!1})],A.prototype,"t",2),d([m({attribute:!1})],A.prototype,"cameraId",2),d([h()],A.prototype,"data",2),d([h()],A.prototype,"items",2),d([h()],A.prototype,"standing",2),d([h()],A.prototype,"selected",2),d([h()],A.prototype,"tool",2),d([h()],A.prototype,"action",2),d([h()],A.prototype,"dirty",2),d([h()],A.prototype,"saving",2),d([h()],A.prototype,"saved",2),d([h()],A.prototype,"error",2),d([xt("dv-region-canvas")],A.prototype,"canvas",2),A=d([_("dv-masks-editor")],A);var j=class extends ${willUpdate(s){s.has("hass")&&!this.cameras&&!this.error&&this.hass&&(this.cameras=void 0,He(this.hass).then(t=>this.cameras=t).catch(t=>this.error=S(t)))}go(s,t){s.preventDefault(),U(et(t),!0)}render(){let s=this.t;if(this.error)return o`<p class="card error">${this.error}</p>`;if(!this.cameras)return o`<p class="muted">${s("loading")}</p>`;if(!this.cameras.length)return o`<p class="muted">${s("no_cameras")}</p>`;let t=this.cameras.find(e=>e.camera_id===this.cameraId)??this.cameras[0];return o`
+    `],d([m({attribute:!1})],A.prototype,"hass",2),d([m({attribute:!1})],A.prototype,"t",2),d([m({attribute:!1})],A.prototype,"cameraId",2),d([h()],A.prototype,"data",2),d([h()],A.prototype,"items",2),d([h()],A.prototype,"standing",2),d([h()],A.prototype,"selected",2),d([h()],A.prototype,"tool",2),d([h()],A.prototype,"action",2),d([h()],A.prototype,"dirty",2),d([h()],A.prototype,"saving",2),d([h()],A.prototype,"saved",2),d([h()],A.prototype,"error",2),d([xt("dv-region-canvas")],A.prototype,"canvas",2),A=d([_("dv-masks-editor")],A);var j=class extends ${connectedCallback(){super.connectedCallback(),He(this.hass).then(s=>this.cameras=s).catch(s=>this.error=S(s))}go(s,t){s.preventDefault(),U(et(t),!0)}render(){let s=this.t;if(this.error)return o`<p class="card error">${this.error}</p>`;if(!this.cameras)return o`<p class="muted">${s("loading")}</p>`;if(!this.cameras.length)return o`<p class="muted">${s("no_cameras")}</p>`;let t=this.cameras.find(e=>e.camera_id===this.cameraId)??this.cameras[0];return o`
       <p class="muted intro">${s("masks_intro")}</p>
       ${this.cameras.length>1?o`<nav class="row cameras" aria-label=${s("masks_cameras")}>
             ${this.cameras.map(e=>o`<a
@@ -1486,18 +1486,18 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         font-weight: 500;
         overflow-wrap: anywhere;
       }
-    `],d([m({attribute:!1})],H.prototype,"hass",2),d([m({attribute:!1})],H.prototype,"t",2),d([h()],H.prototype,"result",2),d([h()],H.prototype,"exported",2),d([h()],H.prototype,"error",2),d([h()],H.prototype,"busy",2),d([h()],H.prototype,"key",2),d([h()],H.prototype,"keyError",2),H=d([_("dv-audit-view")],H);var ps={pending:"var(--dv-warning)",shared:"var(--dv-accent)",declined:"var(--dv-error)",rejected:"#8e24aa",expired:"#9e9e9e",withdrawn:"#6d4c41",revoked:"#ef6c00"};function Le(r){return typeof r=="number"?r:0}function Ct(r){return ps[r]??"#607d8b"}var W=class extends ${connectedCallback(){super.connectedCallback(),Ee(this.hass).then(s=>this.report=s).catch(s=>this.error=S(s))}months(s){let t=this.t,e=s.by_month,i=Object.keys(s.by_outcome),a=e.map(u=>i.reduce((x,E)=>x+Le(u[E]),0)),n=Math.max(1,...a),c=28,l=12,g=160,f=Math.max(200,e.length*(c+l)+l);return o`
+    `],d([m({attribute:!1})],H.prototype,"hass",2),d([m({attribute:!1})],H.prototype,"t",2),d([h()],H.prototype,"result",2),d([h()],H.prototype,"exported",2),d([h()],H.prototype,"error",2),d([h()],H.prototype,"busy",2),d([h()],H.prototype,"key",2),d([h()],H.prototype,"keyError",2),H=d([_("dv-audit-view")],H);var ps={pending:"var(--dv-warning)",shared:"var(--dv-accent)",declined:"var(--dv-error)",rejected:"#8e24aa",expired:"#9e9e9e",withdrawn:"#6d4c41",revoked:"#ef6c00"};function Le(r){return typeof r=="number"?r:0}function Tt(r){return ps[r]??"#607d8b"}var W=class extends ${connectedCallback(){super.connectedCallback(),Ee(this.hass).then(s=>this.report=s).catch(s=>this.error=S(s))}months(s){let t=this.t,e=s.by_month,i=Object.keys(s.by_outcome),a=e.map(u=>i.reduce((x,E)=>x+Le(u[E]),0)),n=Math.max(1,...a),c=28,l=12,g=160,f=Math.max(200,e.length*(c+l)+l);return o`
       <div class="chart-scroll">
         <svg class="months" viewBox="0 0 ${f} ${g+24}" width=${f} height=${g+24} role="img"
           aria-label=${t("chart_by_month")}>
           ${e.map((u,x)=>{let E=g,B=l+x*(c+l);return L`<g>
-              ${i.map(Rt=>{let Ht=Le(u[Rt]),Vt=Ht/n*(g-8);return E-=Vt,Ht?L`<rect x=${B} y=${E} width=${c} height=${Vt} fill=${Ct(Rt)}><title>${u.month}: ${t(`status_${Rt}`)} ${Ht}</title></rect>`:p})}
+              ${i.map(Rt=>{let Ht=Le(u[Rt]),Vt=Ht/n*(g-8);return E-=Vt,Ht?L`<rect x=${B} y=${E} width=${c} height=${Vt} fill=${Tt(Rt)}><title>${u.month}: ${t(`status_${Rt}`)} ${Ht}</title></rect>`:p})}
               <text x=${B+c/2} y=${g+16} text-anchor="middle" class="axis">${u.month.slice(2)}</text>
             </g>`})}
         </svg>
       </div>
       <div class="legend">
-        ${i.map(u=>o`<span><i style="background:${Ct(u)}"></i>${t(`status_${u}`)}</span>`)}
+        ${i.map(u=>o`<span><i style="background:${Tt(u)}"></i>${t(`status_${u}`)}</span>`)}
       </div>
     `}bars(s,t,e){let i=Object.entries(s).sort((n,c)=>c[1]-n[1]),a=Math.max(1,...i.map(([,n])=>n));return i.length?o`<ul class="bars">
       ${i.map(([n,c])=>o`<li>
@@ -1517,7 +1517,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
             >${Object.entries(a).filter(([n,c])=>n!=="total"&&c>0).map(([n,c])=>o`<span
                     class="bar"
                     title="${this.t(`status_${n}`)}: ${c}"
-                    style="width:${c/e*100}%;background:${Ct(n)}"
+                    style="width:${c/e*100}%;background:${Tt(n)}"
                   ></span>`)}</span
           >
           <span class="bar-value">${F(this.hass,a.total??0)}</span>
@@ -1548,7 +1548,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       <div class="grid">
         <section class="card">
           <h2>${s("chart_by_outcome")}</h2>
-          ${this.bars(t.by_outcome,e=>s(`status_${e}`),Ct)}
+          ${this.bars(t.by_outcome,e=>s(`status_${e}`),Tt)}
         </section>
         <section class="card">
           <h2>${s("chart_by_agency")}</h2>
