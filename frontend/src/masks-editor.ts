@@ -137,7 +137,6 @@ export class DvMasksEditor extends LitElement {
       const stored = await setMasks(this.hass, this.cameraId, masks);
       this.show(this.data, stored);
       this.saved = true;
-      this.dispatchEvent(new CustomEvent("dv-masks-saved", { detail: { camera_id: this.cameraId, masks: stored } }));
     } catch (err) {
       this.error = errorText(err);
     } finally {

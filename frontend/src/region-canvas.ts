@@ -95,21 +95,16 @@ export class DvRegionCanvas extends LitElement {
 
   private pressed?: { at: Point; x: number; y: number; region?: string };
 
-  /** Close the polygon being drawn (the editor's Finish button); false when it has too few corners. */
-  finish(): boolean {
-    if (this.tool !== "polygon" || this.draft.length < 3) return false;
+  /** Close the polygon being drawn (Finish, Enter, a click on its first corner), when it has 3 corners. */
+  private finish(): void {
+    if (this.tool !== "polygon" || this.draft.length < 3) return;
     this.emit("dv-draw", { shape: "polygon", points: this.draft.map(([x, y]) => [round(x), round(y)]) });
     this.draft = [];
-    return true;
   }
 
   cancel(): void {
     this.draft = [];
     this.pressed = undefined;
-  }
-
-  get drafting(): number {
-    return this.draft.length;
   }
 
   private emit(name: string, detail: unknown): void {
