@@ -7,18 +7,18 @@ import { customElement, property, query, state } from "lit/decorators.js";
 
 import { errorText } from "./api.js";
 import { getMasks, setMasks } from "./masks-api.js";
-import { layout } from "./panel-styles.js";
+import { renderModeRadios } from "./mode-radios.js";
+import { choices, layout } from "./panel-styles.js";
 import { aspectOf, type CanvasRegion, type DrawDetail, type DvRegionCanvas, type Tool } from "./region-canvas.js";
 import { shared } from "./styles.js";
-import {
-  REDACTION_MODES,
-  type CameraMasks,
-  type Hass,
-  type MaskRegion,
-  type Masks,
-  type Point,
-  type RedactionMode,
-  type Translate,
+import type {
+  CameraMasks,
+  Hass,
+  MaskRegion,
+  Masks,
+  Point,
+  RedactionMode,
+  Translate,
 } from "./types.js";
 
 /** A region as the editor holds it: hidden (blur or black) or kept clear of the face detector. */
@@ -156,22 +156,16 @@ export class DvMasksEditor extends LitElement {
     const faces = data.detector.available;
     return html`<fieldset class="standing">
       <legend>${t("standing_legend")}</legend>
-      ${REDACTION_MODES.map(
-        (mode) => html`<label class="check"
-          ><input
-            type="radio"
-            name="standing"
-            .value=${mode}
-            .checked=${this.standing === mode}
-            ?disabled=${mode === "masks_faces" && !faces && this.standing !== mode}
-            @change=${() => {
-              this.standing = mode;
-              this.dirty = true;
-              this.saved = false;
-            }}
-          />
-          <span>${t(`mode_${mode}`)}</span></label
-        >`,
+      ${renderModeRadios(
+        t,
+        "standing",
+        this.standing,
+        (mode) => mode === "masks_faces" && !faces && this.standing !== mode,
+        (mode) => {
+          this.standing = mode;
+          this.dirty = true;
+          this.saved = false;
+        },
       )}
       ${faces
         ? html`<p class="muted detector">
@@ -306,6 +300,7 @@ export class DvMasksEditor extends LitElement {
   static styles = [
     shared,
     layout,
+    choices,
     css`
       .toolbar {
         margin-bottom: 8px;
@@ -317,10 +312,6 @@ export class DvMasksEditor extends LitElement {
         display: flex;
         gap: 6px;
         align-items: center;
-      }
-      button[aria-pressed="true"] {
-        border-color: var(--dv-accent);
-        box-shadow: inset 0 0 0 1px var(--dv-accent);
       }
       ol.regions {
         list-style: none;
@@ -344,15 +335,7 @@ export class DvMasksEditor extends LitElement {
         border: none;
         background: none;
       }
-      label.check {
-        display: flex;
-        gap: 8px;
-        align-items: center;
-        min-height: 36px;
-      }
       fieldset {
-        border: 1px solid var(--dv-border);
-        border-radius: 8px;
         margin: 12px 0;
       }
       .saved {

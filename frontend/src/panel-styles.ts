@@ -34,3 +34,23 @@ export const layout = css`
     }
   }
 `;
+
+/** A group of choices: a fieldset of check or radio labels; the chosen button of a group (a tool, a camera). */
+export const choices = css`
+  fieldset {
+    border: 1px solid var(--dv-border);
+    border-radius: 8px;
+    margin: 0 0 12px;
+  }
+  label.check {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    min-height: 40px;
+  }
+  button[aria-pressed="true"],
+  button[aria-selected="true"] {
+    border-color: var(--dv-accent);
+    box-shadow: inset 0 0 0 1px var(--dv-accent);
+  }
+`;

@@ -10,21 +10,21 @@ import { customElement, property, state } from "lit/decorators.js";
 
 import { errorText } from "./api.js";
 import { getMasks, redactionPreview } from "./masks-api.js";
+import { renderModeRadios } from "./mode-radios.js";
 import { masksPath, navigate } from "./navigate.js";
-import { spinner } from "./panel-styles.js";
+import { choices, spinner } from "./panel-styles.js";
 import { aspectOf, type CanvasRegion, type DrawDetail } from "./region-canvas.js";
 import "./side-by-side.js";
 import { shared } from "./styles.js";
-import {
-  REDACTION_MODES,
-  type CameraFootage,
-  type CameraMasks,
-  type Hass,
-  type Point,
-  type Redaction,
-  type RedactionMode,
-  type RedactionPreview,
-  type Translate,
+import type {
+  CameraFootage,
+  CameraMasks,
+  Hass,
+  Point,
+  Redaction,
+  RedactionMode,
+  RedactionPreview,
+  Translate,
 } from "./types.js";
 
 type Choice = "standing" | RedactionMode;
@@ -184,18 +184,12 @@ export class DvRedactionChoice extends LitElement {
         />
         <span>${t("redaction_standing")} <span class="muted standing-summary">(${standing.join("; ")})</span></span></label
       >
-      ${REDACTION_MODES.map(
-        (mode) => html`<label class="check"
-          ><input
-            type="radio"
-            name="redaction"
-            .value=${mode}
-            .checked=${this.choice === mode}
-            ?disabled=${this.disabled || (mode === "masks_faces" && !faces)}
-            @change=${() => this.pick(mode)}
-          />
-          <span>${t(`mode_${mode}`)}</span></label
-        >`,
+      ${renderModeRadios(
+        t,
+        "redaction",
+        this.choice,
+        (mode) => this.disabled || (mode === "masks_faces" && !faces),
+        (mode) => this.pick(mode),
       )}
       ${detector && !faces
         ? html`<p class="muted detector unavailable">${t("detector_unavailable", { reason: detector.reason ?? "" })}</p>`
@@ -315,24 +309,10 @@ export class DvRedactionChoice extends LitElement {
   static styles = [
     shared,
     spinner,
+    choices,
     css`
-      fieldset {
-        border: 1px solid var(--dv-border);
-        border-radius: 8px;
-        margin: 0 0 12px;
-      }
-      label.check {
-        display: flex;
-        gap: 8px;
-        align-items: center;
-        min-height: 36px;
-      }
       .camera-pick {
         margin: 8px 0;
-      }
-      button[aria-selected="true"] {
-        border-color: var(--dv-accent);
-        box-shadow: inset 0 0 0 1px var(--dv-accent);
       }
       ul.boxes {
         list-style: none;

@@ -24,7 +24,7 @@ import {
   ms,
 } from "./format.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
-import { layout, spinner } from "./panel-styles.js";
+import { choices, layout, spinner } from "./panel-styles.js";
 import "./player.js";
 import { renderProgress } from "./progress.js";
 import "./redaction-choice.js";
@@ -730,6 +730,7 @@ export class DvRequestView extends LitElement {
     shared,
     spinner,
     layout,
+    choices,
     css`
       .back {
         display: inline-block;
@@ -785,8 +786,7 @@ export class DvRequestView extends LitElement {
         margin: 0;
         display: inline;
       }
-      label.include,
-      label.check {
+      label.include {
         display: flex;
         gap: 8px;
         align-items: center;
@@ -795,11 +795,6 @@ export class DvRequestView extends LitElement {
       input[type="checkbox"] {
         width: 20px;
         height: 20px;
-      }
-      fieldset {
-        border: 1px solid var(--dv-border);
-        border-radius: 8px;
-        margin: 0 0 12px;
       }
       .trim label {
         display: grid;

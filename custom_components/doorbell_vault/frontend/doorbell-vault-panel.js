@@ -1,6 +1,6 @@
-var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t,e)=>{for(var i=e>1?void 0:e?Ne(s,t):s,a=r.length-1,n;a>=0;a--)(n=r[a])&&(i=(e?n(s,t,i):n(i))||i);return e&&i&&Ue(s,t,i),i};var ft=globalThis,vt=ft.ShadowRoot&&(ft.ShadyCSS===void 0||ft.ShadyCSS.nativeShadow)&&"adoptedStyleSheets"in Document.prototype&&"replace"in CSSStyleSheet.prototype,Ot=Symbol(),Dt=new WeakMap,it=class{constructor(s,t,e){if(this._$cssResult$=!0,e!==Ot)throw Error("CSSResult is not constructable. Use `unsafeCSS` or `css` instead.");this.cssText=s,this.t=t}get styleSheet(){let s=this.o,t=this.t;if(vt&&s===void 0){let e=t!==void 0&&t.length===1;e&&(s=Dt.get(t)),s===void 0&&((this.o=s=new CSSStyleSheet).replaceSync(this.cssText),e&&Dt.set(t,s))}return s}toString(){return this.cssText}},te=r=>new it(typeof r=="string"?r:r+"",void 0,Ot),b=(r,...s)=>{let t=r.length===1?r[0]:s.reduce((e,i,a)=>e+(n=>{if(n._$cssResult$===!0)return n.cssText;if(typeof n=="number")return n;throw Error("Value passed to 'css' function must be a 'css' function result: "+n+". Use 'unsafeCSS' to pass non-literal values, but take care to ensure page security.")})(i)+r[a+1],r[0]);return new it(t,r,Ot)},ee=(r,s)=>{if(vt)r.adoptedStyleSheets=s.map(t=>t instanceof CSSStyleSheet?t:t.styleSheet);else for(let t of s){let e=document.createElement("style"),i=ft.litNonce;i!==void 0&&e.setAttribute("nonce",i),e.textContent=t.cssText,r.appendChild(e)}},qt=vt?r=>r:r=>r instanceof CSSStyleSheet?(s=>{let t="";for(let e of s.cssRules)t+=e.cssText;return te(t)})(r):r;var{is:Ie,defineProperty:je,getOwnPropertyDescriptor:Be,getOwnPropertyNames:ze,getOwnPropertySymbols:Fe,getPrototypeOf:We}=Object,bt=globalThis,se=bt.trustedTypes,Ke=se?se.emptyScript:"",Ge=bt.reactiveElementPolyfillSupport,rt=(r,s)=>r,at={toAttribute(r,s){switch(s){case Boolean:r=r?Ke:null;break;case Object:case Array:r=r==null?r:JSON.stringify(r)}return r},fromAttribute(r,s){let t=r;switch(s){case Boolean:t=r!==null;break;case Number:t=r===null?null:Number(r);break;case Object:case Array:try{t=JSON.parse(r)}catch{t=null}}return t}},$t=(r,s)=>!Ie(r,s),ie={attribute:!0,type:String,converter:at,reflect:!1,useDefault:!1,hasChanged:$t};Symbol.metadata??=Symbol("metadata"),bt.litPropertyMetadata??=new WeakMap;var z=class extends HTMLElement{static addInitializer(s){this._$Ei(),(this.l??=[]).push(s)}static get observedAttributes(){return this.finalize(),this._$Eh&&[...this._$Eh.keys()]}static createProperty(s,t=ie){if(t.state&&(t.attribute=!1),this._$Ei(),this.prototype.hasOwnProperty(s)&&((t=Object.create(t)).wrapped=!0),this.elementProperties.set(s,t),!t.noAccessor){let e=Symbol(),i=this.getPropertyDescriptor(s,e,t);i!==void 0&&je(this.prototype,s,i)}}static getPropertyDescriptor(s,t,e){let{get:i,set:a}=Be(this.prototype,s)??{get(){return this[t]},set(n){this[t]=n}};return{get:i,set(n){let c=i?.call(this);a?.call(this,n),this.requestUpdate(s,c,e)},configurable:!0,enumerable:!0}}static getPropertyOptions(s){return this.elementProperties.get(s)??ie}static _$Ei(){if(this.hasOwnProperty(rt("elementProperties")))return;let s=We(this);s.finalize(),s.l!==void 0&&(this.l=[...s.l]),this.elementProperties=new Map(s.elementProperties)}static finalize(){if(this.hasOwnProperty(rt("finalized")))return;if(this.finalized=!0,this._$Ei(),this.hasOwnProperty(rt("properties"))){let t=this.properties,e=[...ze(t),...Fe(t)];for(let i of e)this.createProperty(i,t[i])}let s=this[Symbol.metadata];if(s!==null){let t=litPropertyMetadata.get(s);if(t!==void 0)for(let[e,i]of t)this.elementProperties.set(e,i)}this._$Eh=new Map;for(let[t,e]of this.elementProperties){let i=this._$Eu(t,e);i!==void 0&&this._$Eh.set(i,t)}this.elementStyles=this.finalizeStyles(this.styles)}static finalizeStyles(s){let t=[];if(Array.isArray(s)){let e=new Set(s.flat(1/0).reverse());for(let i of e)t.unshift(qt(i))}else s!==void 0&&t.push(qt(s));return t}static _$Eu(s,t){let e=t.attribute;return e===!1?void 0:typeof e=="string"?e:typeof s=="string"?s.toLowerCase():void 0}constructor(){super(),this._$Ep=void 0,this.isUpdatePending=!1,this.hasUpdated=!1,this._$Em=null,this._$Ev()}_$Ev(){this._$ES=new Promise(s=>this.enableUpdating=s),this._$AL=new Map,this._$E_(),this.requestUpdate(),this.constructor.l?.forEach(s=>s(this))}addController(s){(this._$EO??=new Set).add(s),this.renderRoot!==void 0&&this.isConnected&&s.hostConnected?.()}removeController(s){this._$EO?.delete(s)}_$E_(){let s=new Map,t=this.constructor.elementProperties;for(let e of t.keys())this.hasOwnProperty(e)&&(s.set(e,this[e]),delete this[e]);s.size>0&&(this._$Ep=s)}createRenderRoot(){let s=this.shadowRoot??this.attachShadow(this.constructor.shadowRootOptions);return ee(s,this.constructor.elementStyles),s}connectedCallback(){this.renderRoot??=this.createRenderRoot(),this.enableUpdating(!0),this._$EO?.forEach(s=>s.hostConnected?.())}enableUpdating(s){}disconnectedCallback(){this._$EO?.forEach(s=>s.hostDisconnected?.())}attributeChangedCallback(s,t,e){this._$AK(s,e)}_$ET(s,t){let e=this.constructor.elementProperties.get(s),i=this.constructor._$Eu(s,e);if(i!==void 0&&e.reflect===!0){let a=(e.converter?.toAttribute!==void 0?e.converter:at).toAttribute(t,e.type);this._$Em=s,a==null?this.removeAttribute(i):this.setAttribute(i,a),this._$Em=null}}_$AK(s,t){let e=this.constructor,i=e._$Eh.get(s);if(i!==void 0&&this._$Em!==i){let a=e.getPropertyOptions(i),n=typeof a.converter=="function"?{fromAttribute:a.converter}:a.converter?.fromAttribute!==void 0?a.converter:at;this._$Em=i;let c=n.fromAttribute(t,a.type);this[i]=c??this._$Ej?.get(i)??c,this._$Em=null}}requestUpdate(s,t,e,i=!1,a){if(s!==void 0){let n=this.constructor;if(i===!1&&(a=this[s]),e??=n.getPropertyOptions(s),!((e.hasChanged??$t)(a,t)||e.useDefault&&e.reflect&&a===this._$Ej?.get(s)&&!this.hasAttribute(n._$Eu(s,e))))return;this.C(s,t,e)}this.isUpdatePending===!1&&(this._$ES=this._$EP())}C(s,t,{useDefault:e,reflect:i,wrapped:a},n){e&&!(this._$Ej??=new Map).has(s)&&(this._$Ej.set(s,n??t??this[s]),a!==!0||n!==void 0)||(this._$AL.has(s)||(this.hasUpdated||e||(t=void 0),this._$AL.set(s,t)),i===!0&&this._$Em!==s&&(this._$Eq??=new Set).add(s))}async _$EP(){this.isUpdatePending=!0;try{await this._$ES}catch(t){Promise.reject(t)}let s=this.scheduleUpdate();return s!=null&&await s,!this.isUpdatePending}scheduleUpdate(){return this.performUpdate()}performUpdate(){if(!this.isUpdatePending)return;if(!this.hasUpdated){if(this.renderRoot??=this.createRenderRoot(),this._$Ep){for(let[i,a]of this._$Ep)this[i]=a;this._$Ep=void 0}let e=this.constructor.elementProperties;if(e.size>0)for(let[i,a]of e){let{wrapped:n}=a,c=this[i];n!==!0||this._$AL.has(i)||c===void 0||this.C(i,void 0,a,c)}}let s=!1,t=this._$AL;try{s=this.shouldUpdate(t),s?(this.willUpdate(t),this._$EO?.forEach(e=>e.hostUpdate?.()),this.update(t)):this._$EM()}catch(e){throw s=!1,this._$EM(),e}s&&this._$AE(t)}willUpdate(s){}_$AE(s){this._$EO?.forEach(t=>t.hostUpdated?.()),this.hasUpdated||(this.hasUpdated=!0,this.firstUpdated(s)),this.updated(s)}_$EM(){this._$AL=new Map,this.isUpdatePending=!1}get updateComplete(){return this.getUpdateComplete()}getUpdateComplete(){return this._$ES}shouldUpdate(s){return!0}update(s){this._$Eq&&=this._$Eq.forEach(t=>this._$ET(t,this[t])),this._$EM()}updated(s){}firstUpdated(s){}};z.elementStyles=[],z.shadowRootOptions={mode:"open"},z[rt("elementProperties")]=new Map,z[rt("finalized")]=new Map,Ge?.({ReactiveElement:z}),(bt.reactiveElementVersions??=[]).push("2.1.2");var zt=globalThis,re=r=>r,yt=zt.trustedTypes,ae=yt?yt.createPolicy("lit-html",{createHTML:r=>r}):void 0,pe="$lit$",K=`lit$${Math.random().toFixed(9).slice(2)}$`,he="?"+K,Je=`<${he}>`,Y=document,ot=()=>Y.createComment(""),dt=r=>r===null||typeof r!="object"&&typeof r!="function",Ft=Array.isArray,Xe=r=>Ft(r)||typeof r?.[Symbol.iterator]=="function",Lt=`[ 	
-\f\r]`,nt=/<(?:(!--|\/[^a-zA-Z])|(\/?[a-zA-Z][^>\s]*)|(\/?$))/g,ne=/-->/g,oe=/>/g,X=RegExp(`>|${Lt}(?:([^\\s"'>=/]+)(${Lt}*=${Lt}*(?:[^ 	
-\f\r"'\`<>=]|("|')|))|$)`,"g"),de=/'/g,le=/"/g,ue=/^(?:script|style|textarea|title)$/i,Wt=r=>(s,...t)=>({_$litType$:r,strings:s,values:t}),o=Wt(1),L=Wt(2),vs=Wt(3),Q=Symbol.for("lit-noChange"),p=Symbol.for("lit-nothing"),ce=new WeakMap,Z=Y.createTreeWalker(Y,129);function me(r,s){if(!Ft(r)||!r.hasOwnProperty("raw"))throw Error("invalid template strings array");return ae!==void 0?ae.createHTML(s):s}var Ze=(r,s)=>{let t=r.length-1,e=[],i,a=s===2?"<svg>":s===3?"<math>":"",n=nt;for(let c=0;c<t;c++){let l=r[c],g,f,u=-1,x=0;for(;x<l.length&&(n.lastIndex=x,f=n.exec(l),f!==null);)x=n.lastIndex,n===nt?f[1]==="!--"?n=ne:f[1]!==void 0?n=oe:f[2]!==void 0?(ue.test(f[2])&&(i=RegExp("</"+f[2],"g")),n=X):f[3]!==void 0&&(n=X):n===X?f[0]===">"?(n=i??nt,u=-1):f[1]===void 0?u=-2:(u=n.lastIndex-f[2].length,g=f[1],n=f[3]===void 0?X:f[3]==='"'?le:de):n===le||n===de?n=X:n===ne||n===oe?n=nt:(n=X,i=void 0);let E=n===X&&r[c+1].startsWith("/>")?" ":"";a+=n===nt?l+Je:u>=0?(e.push(g),l.slice(0,u)+pe+l.slice(u)+K+E):l+K+(u===-2?c:E)}return[me(r,a+(r[t]||"<?>")+(s===2?"</svg>":s===3?"</math>":"")),e]},lt=class r{constructor({strings:s,_$litType$:t},e){let i;this.parts=[];let a=0,n=0,c=s.length-1,l=this.parts,[g,f]=Ze(s,t);if(this.el=r.createElement(g,e),Z.currentNode=this.el.content,t===2||t===3){let u=this.el.content.firstChild;u.replaceWith(...u.childNodes)}for(;(i=Z.nextNode())!==null&&l.length<c;){if(i.nodeType===1){if(i.hasAttributes())for(let u of i.getAttributeNames())if(u.endsWith(pe)){let x=f[n++],E=i.getAttribute(u).split(K),B=/([.?@])?(.*)/.exec(x);l.push({type:1,index:a,name:B[2],strings:E,ctor:B[1]==="."?Nt:B[1]==="?"?It:B[1]==="@"?jt:tt}),i.removeAttribute(u)}else u.startsWith(K)&&(l.push({type:6,index:a}),i.removeAttribute(u));if(ue.test(i.tagName)){let u=i.textContent.split(K),x=u.length-1;if(x>0){i.textContent=yt?yt.emptyScript:"";for(let E=0;E<x;E++)i.append(u[E],ot()),Z.nextNode(),l.push({type:2,index:++a});i.append(u[x],ot())}}}else if(i.nodeType===8)if(i.data===he)l.push({type:2,index:a});else{let u=-1;for(;(u=i.data.indexOf(K,u+1))!==-1;)l.push({type:7,index:a}),u+=K.length-1}a++}}static createElement(s,t){let e=Y.createElement("template");return e.innerHTML=s,e}};function D(r,s,t=r,e){if(s===Q)return s;let i=e!==void 0?t._$Co?.[e]:t._$Cl,a=dt(s)?void 0:s._$litDirective$;return i?.constructor!==a&&(i?._$AO?.(!1),a===void 0?i=void 0:(i=new a(r),i._$AT(r,t,e)),e!==void 0?(t._$Co??=[])[e]=i:t._$Cl=i),i!==void 0&&(s=D(r,i._$AS(r,s.values),i,e)),s}var Ut=class{constructor(s,t){this._$AV=[],this._$AN=void 0,this._$AD=s,this._$AM=t}get parentNode(){return this._$AM.parentNode}get _$AU(){return this._$AM._$AU}u(s){let{el:{content:t},parts:e}=this._$AD,i=(s?.creationScope??Y).importNode(t,!0);Z.currentNode=i;let a=Z.nextNode(),n=0,c=0,l=e[0];for(;l!==void 0;){if(n===l.index){let g;l.type===2?g=new ct(a,a.nextSibling,this,s):l.type===1?g=new l.ctor(a,l.name,l.strings,this,s):l.type===6&&(g=new Bt(a,this,s)),this._$AV.push(g),l=e[++c]}n!==l?.index&&(a=Z.nextNode(),n++)}return Z.currentNode=Y,i}p(s){let t=0;for(let e of this._$AV)e!==void 0&&(e.strings!==void 0?(e._$AI(s,e,t),t+=e.strings.length-2):e._$AI(s[t])),t++}},ct=class r{get _$AU(){return this._$AM?._$AU??this._$Cv}constructor(s,t,e,i){this.type=2,this._$AH=p,this._$AN=void 0,this._$AA=s,this._$AB=t,this._$AM=e,this.options=i,this._$Cv=i?.isConnected??!0}get parentNode(){let s=this._$AA.parentNode,t=this._$AM;return t!==void 0&&s?.nodeType===11&&(s=t.parentNode),s}get startNode(){return this._$AA}get endNode(){return this._$AB}_$AI(s,t=this){s=D(this,s,t),dt(s)?s===p||s==null||s===""?(this._$AH!==p&&this._$AR(),this._$AH=p):s!==this._$AH&&s!==Q&&this._(s):s._$litType$!==void 0?this.$(s):s.nodeType!==void 0?this.T(s):Xe(s)?this.k(s):this._(s)}O(s){return this._$AA.parentNode.insertBefore(s,this._$AB)}T(s){this._$AH!==s&&(this._$AR(),this._$AH=this.O(s))}_(s){this._$AH!==p&&dt(this._$AH)?this._$AA.nextSibling.data=s:this.T(Y.createTextNode(s)),this._$AH=s}$(s){let{values:t,_$litType$:e}=s,i=typeof e=="number"?this._$AC(s):(e.el===void 0&&(e.el=lt.createElement(me(e.h,e.h[0]),this.options)),e);if(this._$AH?._$AD===i)this._$AH.p(t);else{let a=new Ut(i,this),n=a.u(this.options);a.p(t),this.T(n),this._$AH=a}}_$AC(s){let t=ce.get(s.strings);return t===void 0&&ce.set(s.strings,t=new lt(s)),t}k(s){Ft(this._$AH)||(this._$AH=[],this._$AR());let t=this._$AH,e,i=0;for(let a of s)i===t.length?t.push(e=new r(this.O(ot()),this.O(ot()),this,this.options)):e=t[i],e._$AI(a),i++;i<t.length&&(this._$AR(e&&e._$AB.nextSibling,i),t.length=i)}_$AR(s=this._$AA.nextSibling,t){for(this._$AP?.(!1,!0,t);s!==this._$AB;){let e=re(s).nextSibling;re(s).remove(),s=e}}setConnected(s){this._$AM===void 0&&(this._$Cv=s,this._$AP?.(s))}},tt=class{get tagName(){return this.element.tagName}get _$AU(){return this._$AM._$AU}constructor(s,t,e,i,a){this.type=1,this._$AH=p,this._$AN=void 0,this.element=s,this.name=t,this._$AM=i,this.options=a,e.length>2||e[0]!==""||e[1]!==""?(this._$AH=Array(e.length-1).fill(new String),this.strings=e):this._$AH=p}_$AI(s,t=this,e,i){let a=this.strings,n=!1;if(a===void 0)s=D(this,s,t,0),n=!dt(s)||s!==this._$AH&&s!==Q,n&&(this._$AH=s);else{let c=s,l,g;for(s=a[0],l=0;l<a.length-1;l++)g=D(this,c[e+l],t,l),g===Q&&(g=this._$AH[l]),n||=!dt(g)||g!==this._$AH[l],g===p?s=p:s!==p&&(s+=(g??"")+a[l+1]),this._$AH[l]=g}n&&!i&&this.j(s)}j(s){s===p?this.element.removeAttribute(this.name):this.element.setAttribute(this.name,s??"")}},Nt=class extends tt{constructor(){super(...arguments),this.type=3}j(s){this.element[this.name]=s===p?void 0:s}},It=class extends tt{constructor(){super(...arguments),this.type=4}j(s){this.element.toggleAttribute(this.name,!!s&&s!==p)}},jt=class extends tt{constructor(s,t,e,i,a){super(s,t,e,i,a),this.type=5}_$AI(s,t=this){if((s=D(this,s,t,0)??p)===Q)return;let e=this._$AH,i=s===p&&e!==p||s.capture!==e.capture||s.once!==e.once||s.passive!==e.passive,a=s!==p&&(e===p||i);i&&this.element.removeEventListener(this.name,this,e),a&&this.element.addEventListener(this.name,this,s),this._$AH=s}handleEvent(s){typeof this._$AH=="function"?this._$AH.call(this.options?.host??this.element,s):this._$AH.handleEvent(s)}},Bt=class{constructor(s,t,e){this.element=s,this.type=6,this._$AN=void 0,this._$AM=t,this.options=e}get _$AU(){return this._$AM._$AU}_$AI(s){D(this,s)}};var Ye=zt.litHtmlPolyfillSupport;Ye?.(lt,ct),(zt.litHtmlVersions??=[]).push("3.3.3");var ge=(r,s,t)=>{let e=t?.renderBefore??s,i=e._$litPart$;if(i===void 0){let a=t?.renderBefore??null;e._$litPart$=i=new ct(s.insertBefore(ot(),a),a,void 0,t??{})}return i._$AI(r),i};var Kt=globalThis,$=class extends z{constructor(){super(...arguments),this.renderOptions={host:this},this._$Do=void 0}createRenderRoot(){let s=super.createRenderRoot();return this.renderOptions.renderBefore??=s.firstChild,s}update(s){let t=this.render();this.hasUpdated||(this.renderOptions.isConnected=this.isConnected),super.update(s),this._$Do=ge(t,this.renderRoot,this.renderOptions)}connectedCallback(){super.connectedCallback(),this._$Do?.setConnected(!0)}disconnectedCallback(){super.disconnectedCallback(),this._$Do?.setConnected(!1)}render(){return Q}};$._$litElement$=!0,$.finalized=!0,Kt.litElementHydrateSupport?.({LitElement:$});var Qe=Kt.litElementPolyfillSupport;Qe?.({LitElement:$});(Kt.litElementVersions??=[]).push("4.2.2");var _=r=>(s,t)=>{t!==void 0?t.addInitializer(()=>{customElements.define(r,s)}):customElements.define(r,s)};var Ve={attribute:!0,type:String,converter:at,reflect:!1,hasChanged:$t},De=(r=Ve,s,t)=>{let{kind:e,metadata:i}=t,a=globalThis.litPropertyMetadata.get(i);if(a===void 0&&globalThis.litPropertyMetadata.set(i,a=new Map),e==="setter"&&((r=Object.create(r)).wrapped=!0),a.set(t.name,r),e==="accessor"){let{name:n}=t;return{set(c){let l=s.get.call(this);s.set.call(this,c),this.requestUpdate(n,l,r,!0,c)},init(c){return c!==void 0&&this.C(n,void 0,r,c),c}}}if(e==="setter"){let{name:n}=t;return function(c){let l=this[n];s.call(this,c),this.requestUpdate(n,l,r,!0,c)}}throw Error("Unsupported decorator location: "+e)};function m(r){return(s,t)=>typeof t=="object"?De(r,s,t):((e,i,a)=>{let n=i.hasOwnProperty(a);return i.constructor.createProperty(a,e),n?Object.getOwnPropertyDescriptor(i,a):void 0})(r,s,t)}function h(r){return m({...r,state:!0,attribute:!1})}var V=(r,s,t)=>(t.configurable=!0,t.enumerable=!0,Reflect.decorate&&typeof s!="object"&&Object.defineProperty(r,s,t),t);function xt(r,s){return(t,e,i)=>{let a=n=>n.renderRoot?.querySelector(r)??null;if(s){let{get:n,set:c}=typeof e=="object"?t:i??(()=>{let l=Symbol();return{get(){return this[l]},set(g){this[l]=g}}})();return V(t,e,{get(){let l=n.call(this);return l===void 0&&(l=a(this),(l!==null||this.hasUpdated)&&c.call(this,l)),l}})}return V(t,e,{get(){return a(this)}})}}function fe(r,s){let t={type:"doorbell_vault/requests/list",offset:s.offset??0,limit:s.limit??50};return s.status&&(t.status=s.status),s.agency&&(t.agency=s.agency),r.callWS(t)}function ve(r,s){return r.callWS({type:"doorbell_vault/requests/get",request_id:s})}function be(r,s,t){return r.callWS({type:"doorbell_vault/requests/preview",request_id:s,...t})}function $e(r,s,t){return r.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"share",...t})}function ye(r,s,t,e){let i={request_id:s,decision:"decline"};return t.trim()&&(i.message=t.trim()),e&&(i.always_decline_agency=!0),r.callWS({type:"doorbell_vault/requests/decide",...i})}function xe(r,s){return r.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"revoke"})}function _e(r,s){return r.connection.subscribeMessage(s,{type:"doorbell_vault/requests/subscribe"})}function we(r){return r.callWS({type:"doorbell_vault/audit/verify"})}function ke(r){return r.callWS({type:"doorbell_vault/audit/fingerprint"})}function Se(r){return r.callWS({type:"doorbell_vault/audit/export"})}function Ee(r,s){return r.callWS(s?{type:"doorbell_vault/report",since:s}:{type:"doorbell_vault/report"})}async function _t(r,s,t=3600){return(await r.callWS({type:"auth/sign_path",path:s,expires:t})).path}function S(r){return r&&typeof r=="object"&&"message"in r?String(r.message):String(r)}async function Ae(r){return(await r.callWS({type:"doorbell_vault/strings",language:r.language})).strings}function Gt(r){return(s,t)=>{let e=r[s];return e===void 0?s:t?e.replace(/\{(\w+)\}/g,(i,a)=>a in t?String(t[a]):i):e}}function U(r,s=!1){s?history.replaceState(null,"",r):history.pushState(null,"",r),window.dispatchEvent(new CustomEvent("location-changed",{detail:{replace:s}}))}var N="/doorbell-vault",et=r=>`${N}/masks/${encodeURIComponent(r)}`;var w=b`
+var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t,e)=>{for(var i=e>1?void 0:e?je(s,t):s,r=a.length-1,n;r>=0;r--)(n=a[r])&&(i=(e?n(s,t,i):n(i))||i);return e&&i&&Ie(s,t,i),i};var vt=globalThis,bt=vt.ShadowRoot&&(vt.ShadyCSS===void 0||vt.ShadyCSS.nativeShadow)&&"adoptedStyleSheets"in Document.prototype&&"replace"in CSSStyleSheet.prototype,qt=Symbol(),te=new WeakMap,rt=class{constructor(s,t,e){if(this._$cssResult$=!0,e!==qt)throw Error("CSSResult is not constructable. Use `unsafeCSS` or `css` instead.");this.cssText=s,this.t=t}get styleSheet(){let s=this.o,t=this.t;if(bt&&s===void 0){let e=t!==void 0&&t.length===1;e&&(s=te.get(t)),s===void 0&&((this.o=s=new CSSStyleSheet).replaceSync(this.cssText),e&&te.set(t,s))}return s}toString(){return this.cssText}},ee=a=>new rt(typeof a=="string"?a:a+"",void 0,qt),v=(a,...s)=>{let t=a.length===1?a[0]:s.reduce((e,i,r)=>e+(n=>{if(n._$cssResult$===!0)return n.cssText;if(typeof n=="number")return n;throw Error("Value passed to 'css' function must be a 'css' function result: "+n+". Use 'unsafeCSS' to pass non-literal values, but take care to ensure page security.")})(i)+a[r+1],a[0]);return new rt(t,a,qt)},se=(a,s)=>{if(bt)a.adoptedStyleSheets=s.map(t=>t instanceof CSSStyleSheet?t:t.styleSheet);else for(let t of s){let e=document.createElement("style"),i=vt.litNonce;i!==void 0&&e.setAttribute("nonce",i),e.textContent=t.cssText,a.appendChild(e)}},Lt=bt?a=>a:a=>a instanceof CSSStyleSheet?(s=>{let t="";for(let e of s.cssRules)t+=e.cssText;return ee(t)})(a):a;var{is:Be,defineProperty:ze,getOwnPropertyDescriptor:Fe,getOwnPropertyNames:We,getOwnPropertySymbols:Ke,getPrototypeOf:Ge}=Object,$t=globalThis,ie=$t.trustedTypes,Je=ie?ie.emptyScript:"",Xe=$t.reactiveElementPolyfillSupport,at=(a,s)=>a,nt={toAttribute(a,s){switch(s){case Boolean:a=a?Je:null;break;case Object:case Array:a=a==null?a:JSON.stringify(a)}return a},fromAttribute(a,s){let t=a;switch(s){case Boolean:t=a!==null;break;case Number:t=a===null?null:Number(a);break;case Object:case Array:try{t=JSON.parse(a)}catch{t=null}}return t}},yt=(a,s)=>!Be(a,s),re={attribute:!0,type:String,converter:nt,reflect:!1,useDefault:!1,hasChanged:yt};Symbol.metadata??=Symbol("metadata"),$t.litPropertyMetadata??=new WeakMap;var z=class extends HTMLElement{static addInitializer(s){this._$Ei(),(this.l??=[]).push(s)}static get observedAttributes(){return this.finalize(),this._$Eh&&[...this._$Eh.keys()]}static createProperty(s,t=re){if(t.state&&(t.attribute=!1),this._$Ei(),this.prototype.hasOwnProperty(s)&&((t=Object.create(t)).wrapped=!0),this.elementProperties.set(s,t),!t.noAccessor){let e=Symbol(),i=this.getPropertyDescriptor(s,e,t);i!==void 0&&ze(this.prototype,s,i)}}static getPropertyDescriptor(s,t,e){let{get:i,set:r}=Fe(this.prototype,s)??{get(){return this[t]},set(n){this[t]=n}};return{get:i,set(n){let c=i?.call(this);r?.call(this,n),this.requestUpdate(s,c,e)},configurable:!0,enumerable:!0}}static getPropertyOptions(s){return this.elementProperties.get(s)??re}static _$Ei(){if(this.hasOwnProperty(at("elementProperties")))return;let s=Ge(this);s.finalize(),s.l!==void 0&&(this.l=[...s.l]),this.elementProperties=new Map(s.elementProperties)}static finalize(){if(this.hasOwnProperty(at("finalized")))return;if(this.finalized=!0,this._$Ei(),this.hasOwnProperty(at("properties"))){let t=this.properties,e=[...We(t),...Ke(t)];for(let i of e)this.createProperty(i,t[i])}let s=this[Symbol.metadata];if(s!==null){let t=litPropertyMetadata.get(s);if(t!==void 0)for(let[e,i]of t)this.elementProperties.set(e,i)}this._$Eh=new Map;for(let[t,e]of this.elementProperties){let i=this._$Eu(t,e);i!==void 0&&this._$Eh.set(i,t)}this.elementStyles=this.finalizeStyles(this.styles)}static finalizeStyles(s){let t=[];if(Array.isArray(s)){let e=new Set(s.flat(1/0).reverse());for(let i of e)t.unshift(Lt(i))}else s!==void 0&&t.push(Lt(s));return t}static _$Eu(s,t){let e=t.attribute;return e===!1?void 0:typeof e=="string"?e:typeof s=="string"?s.toLowerCase():void 0}constructor(){super(),this._$Ep=void 0,this.isUpdatePending=!1,this.hasUpdated=!1,this._$Em=null,this._$Ev()}_$Ev(){this._$ES=new Promise(s=>this.enableUpdating=s),this._$AL=new Map,this._$E_(),this.requestUpdate(),this.constructor.l?.forEach(s=>s(this))}addController(s){(this._$EO??=new Set).add(s),this.renderRoot!==void 0&&this.isConnected&&s.hostConnected?.()}removeController(s){this._$EO?.delete(s)}_$E_(){let s=new Map,t=this.constructor.elementProperties;for(let e of t.keys())this.hasOwnProperty(e)&&(s.set(e,this[e]),delete this[e]);s.size>0&&(this._$Ep=s)}createRenderRoot(){let s=this.shadowRoot??this.attachShadow(this.constructor.shadowRootOptions);return se(s,this.constructor.elementStyles),s}connectedCallback(){this.renderRoot??=this.createRenderRoot(),this.enableUpdating(!0),this._$EO?.forEach(s=>s.hostConnected?.())}enableUpdating(s){}disconnectedCallback(){this._$EO?.forEach(s=>s.hostDisconnected?.())}attributeChangedCallback(s,t,e){this._$AK(s,e)}_$ET(s,t){let e=this.constructor.elementProperties.get(s),i=this.constructor._$Eu(s,e);if(i!==void 0&&e.reflect===!0){let r=(e.converter?.toAttribute!==void 0?e.converter:nt).toAttribute(t,e.type);this._$Em=s,r==null?this.removeAttribute(i):this.setAttribute(i,r),this._$Em=null}}_$AK(s,t){let e=this.constructor,i=e._$Eh.get(s);if(i!==void 0&&this._$Em!==i){let r=e.getPropertyOptions(i),n=typeof r.converter=="function"?{fromAttribute:r.converter}:r.converter?.fromAttribute!==void 0?r.converter:nt;this._$Em=i;let c=n.fromAttribute(t,r.type);this[i]=c??this._$Ej?.get(i)??c,this._$Em=null}}requestUpdate(s,t,e,i=!1,r){if(s!==void 0){let n=this.constructor;if(i===!1&&(r=this[s]),e??=n.getPropertyOptions(s),!((e.hasChanged??yt)(r,t)||e.useDefault&&e.reflect&&r===this._$Ej?.get(s)&&!this.hasAttribute(n._$Eu(s,e))))return;this.C(s,t,e)}this.isUpdatePending===!1&&(this._$ES=this._$EP())}C(s,t,{useDefault:e,reflect:i,wrapped:r},n){e&&!(this._$Ej??=new Map).has(s)&&(this._$Ej.set(s,n??t??this[s]),r!==!0||n!==void 0)||(this._$AL.has(s)||(this.hasUpdated||e||(t=void 0),this._$AL.set(s,t)),i===!0&&this._$Em!==s&&(this._$Eq??=new Set).add(s))}async _$EP(){this.isUpdatePending=!0;try{await this._$ES}catch(t){Promise.reject(t)}let s=this.scheduleUpdate();return s!=null&&await s,!this.isUpdatePending}scheduleUpdate(){return this.performUpdate()}performUpdate(){if(!this.isUpdatePending)return;if(!this.hasUpdated){if(this.renderRoot??=this.createRenderRoot(),this._$Ep){for(let[i,r]of this._$Ep)this[i]=r;this._$Ep=void 0}let e=this.constructor.elementProperties;if(e.size>0)for(let[i,r]of e){let{wrapped:n}=r,c=this[i];n!==!0||this._$AL.has(i)||c===void 0||this.C(i,void 0,r,c)}}let s=!1,t=this._$AL;try{s=this.shouldUpdate(t),s?(this.willUpdate(t),this._$EO?.forEach(e=>e.hostUpdate?.()),this.update(t)):this._$EM()}catch(e){throw s=!1,this._$EM(),e}s&&this._$AE(t)}willUpdate(s){}_$AE(s){this._$EO?.forEach(t=>t.hostUpdated?.()),this.hasUpdated||(this.hasUpdated=!0,this.firstUpdated(s)),this.updated(s)}_$EM(){this._$AL=new Map,this.isUpdatePending=!1}get updateComplete(){return this.getUpdateComplete()}getUpdateComplete(){return this._$ES}shouldUpdate(s){return!0}update(s){this._$Eq&&=this._$Eq.forEach(t=>this._$ET(t,this[t])),this._$EM()}updated(s){}firstUpdated(s){}};z.elementStyles=[],z.shadowRootOptions={mode:"open"},z[at("elementProperties")]=new Map,z[at("finalized")]=new Map,Xe?.({ReactiveElement:z}),($t.reactiveElementVersions??=[]).push("2.1.2");var Ft=globalThis,ae=a=>a,xt=Ft.trustedTypes,ne=xt?xt.createPolicy("lit-html",{createHTML:a=>a}):void 0,he="$lit$",K=`lit$${Math.random().toFixed(9).slice(2)}$`,ue="?"+K,Ze=`<${ue}>`,Y=document,dt=()=>Y.createComment(""),lt=a=>a===null||typeof a!="object"&&typeof a!="function",Wt=Array.isArray,Ye=a=>Wt(a)||typeof a?.[Symbol.iterator]=="function",Ut=`[ 	
+\f\r]`,ot=/<(?:(!--|\/[^a-zA-Z])|(\/?[a-zA-Z][^>\s]*)|(\/?$))/g,oe=/-->/g,de=/>/g,X=RegExp(`>|${Ut}(?:([^\\s"'>=/]+)(${Ut}*=${Ut}*(?:[^ 	
+\f\r"'\`<>=]|("|')|))|$)`,"g"),le=/'/g,ce=/"/g,me=/^(?:script|style|textarea|title)$/i,Kt=a=>(s,...t)=>({_$litType$:a,strings:s,values:t}),o=Kt(1),L=Kt(2),$s=Kt(3),Q=Symbol.for("lit-noChange"),p=Symbol.for("lit-nothing"),pe=new WeakMap,Z=Y.createTreeWalker(Y,129);function ge(a,s){if(!Wt(a)||!a.hasOwnProperty("raw"))throw Error("invalid template strings array");return ne!==void 0?ne.createHTML(s):s}var Qe=(a,s)=>{let t=a.length-1,e=[],i,r=s===2?"<svg>":s===3?"<math>":"",n=ot;for(let c=0;c<t;c++){let l=a[c],g,f,u=-1,x=0;for(;x<l.length&&(n.lastIndex=x,f=n.exec(l),f!==null);)x=n.lastIndex,n===ot?f[1]==="!--"?n=oe:f[1]!==void 0?n=de:f[2]!==void 0?(me.test(f[2])&&(i=RegExp("</"+f[2],"g")),n=X):f[3]!==void 0&&(n=X):n===X?f[0]===">"?(n=i??ot,u=-1):f[1]===void 0?u=-2:(u=n.lastIndex-f[2].length,g=f[1],n=f[3]===void 0?X:f[3]==='"'?ce:le):n===ce||n===le?n=X:n===oe||n===de?n=ot:(n=X,i=void 0);let E=n===X&&a[c+1].startsWith("/>")?" ":"";r+=n===ot?l+Ze:u>=0?(e.push(g),l.slice(0,u)+he+l.slice(u)+K+E):l+K+(u===-2?c:E)}return[ge(a,r+(a[t]||"<?>")+(s===2?"</svg>":s===3?"</math>":"")),e]},ct=class a{constructor({strings:s,_$litType$:t},e){let i;this.parts=[];let r=0,n=0,c=s.length-1,l=this.parts,[g,f]=Qe(s,t);if(this.el=a.createElement(g,e),Z.currentNode=this.el.content,t===2||t===3){let u=this.el.content.firstChild;u.replaceWith(...u.childNodes)}for(;(i=Z.nextNode())!==null&&l.length<c;){if(i.nodeType===1){if(i.hasAttributes())for(let u of i.getAttributeNames())if(u.endsWith(he)){let x=f[n++],E=i.getAttribute(u).split(K),B=/([.?@])?(.*)/.exec(x);l.push({type:1,index:r,name:B[2],strings:E,ctor:B[1]==="."?It:B[1]==="?"?jt:B[1]==="@"?Bt:tt}),i.removeAttribute(u)}else u.startsWith(K)&&(l.push({type:6,index:r}),i.removeAttribute(u));if(me.test(i.tagName)){let u=i.textContent.split(K),x=u.length-1;if(x>0){i.textContent=xt?xt.emptyScript:"";for(let E=0;E<x;E++)i.append(u[E],dt()),Z.nextNode(),l.push({type:2,index:++r});i.append(u[x],dt())}}}else if(i.nodeType===8)if(i.data===ue)l.push({type:2,index:r});else{let u=-1;for(;(u=i.data.indexOf(K,u+1))!==-1;)l.push({type:7,index:r}),u+=K.length-1}r++}}static createElement(s,t){let e=Y.createElement("template");return e.innerHTML=s,e}};function D(a,s,t=a,e){if(s===Q)return s;let i=e!==void 0?t._$Co?.[e]:t._$Cl,r=lt(s)?void 0:s._$litDirective$;return i?.constructor!==r&&(i?._$AO?.(!1),r===void 0?i=void 0:(i=new r(a),i._$AT(a,t,e)),e!==void 0?(t._$Co??=[])[e]=i:t._$Cl=i),i!==void 0&&(s=D(a,i._$AS(a,s.values),i,e)),s}var Nt=class{constructor(s,t){this._$AV=[],this._$AN=void 0,this._$AD=s,this._$AM=t}get parentNode(){return this._$AM.parentNode}get _$AU(){return this._$AM._$AU}u(s){let{el:{content:t},parts:e}=this._$AD,i=(s?.creationScope??Y).importNode(t,!0);Z.currentNode=i;let r=Z.nextNode(),n=0,c=0,l=e[0];for(;l!==void 0;){if(n===l.index){let g;l.type===2?g=new pt(r,r.nextSibling,this,s):l.type===1?g=new l.ctor(r,l.name,l.strings,this,s):l.type===6&&(g=new zt(r,this,s)),this._$AV.push(g),l=e[++c]}n!==l?.index&&(r=Z.nextNode(),n++)}return Z.currentNode=Y,i}p(s){let t=0;for(let e of this._$AV)e!==void 0&&(e.strings!==void 0?(e._$AI(s,e,t),t+=e.strings.length-2):e._$AI(s[t])),t++}},pt=class a{get _$AU(){return this._$AM?._$AU??this._$Cv}constructor(s,t,e,i){this.type=2,this._$AH=p,this._$AN=void 0,this._$AA=s,this._$AB=t,this._$AM=e,this.options=i,this._$Cv=i?.isConnected??!0}get parentNode(){let s=this._$AA.parentNode,t=this._$AM;return t!==void 0&&s?.nodeType===11&&(s=t.parentNode),s}get startNode(){return this._$AA}get endNode(){return this._$AB}_$AI(s,t=this){s=D(this,s,t),lt(s)?s===p||s==null||s===""?(this._$AH!==p&&this._$AR(),this._$AH=p):s!==this._$AH&&s!==Q&&this._(s):s._$litType$!==void 0?this.$(s):s.nodeType!==void 0?this.T(s):Ye(s)?this.k(s):this._(s)}O(s){return this._$AA.parentNode.insertBefore(s,this._$AB)}T(s){this._$AH!==s&&(this._$AR(),this._$AH=this.O(s))}_(s){this._$AH!==p&&lt(this._$AH)?this._$AA.nextSibling.data=s:this.T(Y.createTextNode(s)),this._$AH=s}$(s){let{values:t,_$litType$:e}=s,i=typeof e=="number"?this._$AC(s):(e.el===void 0&&(e.el=ct.createElement(ge(e.h,e.h[0]),this.options)),e);if(this._$AH?._$AD===i)this._$AH.p(t);else{let r=new Nt(i,this),n=r.u(this.options);r.p(t),this.T(n),this._$AH=r}}_$AC(s){let t=pe.get(s.strings);return t===void 0&&pe.set(s.strings,t=new ct(s)),t}k(s){Wt(this._$AH)||(this._$AH=[],this._$AR());let t=this._$AH,e,i=0;for(let r of s)i===t.length?t.push(e=new a(this.O(dt()),this.O(dt()),this,this.options)):e=t[i],e._$AI(r),i++;i<t.length&&(this._$AR(e&&e._$AB.nextSibling,i),t.length=i)}_$AR(s=this._$AA.nextSibling,t){for(this._$AP?.(!1,!0,t);s!==this._$AB;){let e=ae(s).nextSibling;ae(s).remove(),s=e}}setConnected(s){this._$AM===void 0&&(this._$Cv=s,this._$AP?.(s))}},tt=class{get tagName(){return this.element.tagName}get _$AU(){return this._$AM._$AU}constructor(s,t,e,i,r){this.type=1,this._$AH=p,this._$AN=void 0,this.element=s,this.name=t,this._$AM=i,this.options=r,e.length>2||e[0]!==""||e[1]!==""?(this._$AH=Array(e.length-1).fill(new String),this.strings=e):this._$AH=p}_$AI(s,t=this,e,i){let r=this.strings,n=!1;if(r===void 0)s=D(this,s,t,0),n=!lt(s)||s!==this._$AH&&s!==Q,n&&(this._$AH=s);else{let c=s,l,g;for(s=r[0],l=0;l<r.length-1;l++)g=D(this,c[e+l],t,l),g===Q&&(g=this._$AH[l]),n||=!lt(g)||g!==this._$AH[l],g===p?s=p:s!==p&&(s+=(g??"")+r[l+1]),this._$AH[l]=g}n&&!i&&this.j(s)}j(s){s===p?this.element.removeAttribute(this.name):this.element.setAttribute(this.name,s??"")}},It=class extends tt{constructor(){super(...arguments),this.type=3}j(s){this.element[this.name]=s===p?void 0:s}},jt=class extends tt{constructor(){super(...arguments),this.type=4}j(s){this.element.toggleAttribute(this.name,!!s&&s!==p)}},Bt=class extends tt{constructor(s,t,e,i,r){super(s,t,e,i,r),this.type=5}_$AI(s,t=this){if((s=D(this,s,t,0)??p)===Q)return;let e=this._$AH,i=s===p&&e!==p||s.capture!==e.capture||s.once!==e.once||s.passive!==e.passive,r=s!==p&&(e===p||i);i&&this.element.removeEventListener(this.name,this,e),r&&this.element.addEventListener(this.name,this,s),this._$AH=s}handleEvent(s){typeof this._$AH=="function"?this._$AH.call(this.options?.host??this.element,s):this._$AH.handleEvent(s)}},zt=class{constructor(s,t,e){this.element=s,this.type=6,this._$AN=void 0,this._$AM=t,this.options=e}get _$AU(){return this._$AM._$AU}_$AI(s){D(this,s)}};var Ve=Ft.litHtmlPolyfillSupport;Ve?.(ct,pt),(Ft.litHtmlVersions??=[]).push("3.3.3");var fe=(a,s,t)=>{let e=t?.renderBefore??s,i=e._$litPart$;if(i===void 0){let r=t?.renderBefore??null;e._$litPart$=i=new pt(s.insertBefore(dt(),r),r,void 0,t??{})}return i._$AI(a),i};var Gt=globalThis,$=class extends z{constructor(){super(...arguments),this.renderOptions={host:this},this._$Do=void 0}createRenderRoot(){let s=super.createRenderRoot();return this.renderOptions.renderBefore??=s.firstChild,s}update(s){let t=this.render();this.hasUpdated||(this.renderOptions.isConnected=this.isConnected),super.update(s),this._$Do=fe(t,this.renderRoot,this.renderOptions)}connectedCallback(){super.connectedCallback(),this._$Do?.setConnected(!0)}disconnectedCallback(){super.disconnectedCallback(),this._$Do?.setConnected(!1)}render(){return Q}};$._$litElement$=!0,$.finalized=!0,Gt.litElementHydrateSupport?.({LitElement:$});var De=Gt.litElementPolyfillSupport;De?.({LitElement:$});(Gt.litElementVersions??=[]).push("4.2.2");var _=a=>(s,t)=>{t!==void 0?t.addInitializer(()=>{customElements.define(a,s)}):customElements.define(a,s)};var ts={attribute:!0,type:String,converter:nt,reflect:!1,hasChanged:yt},es=(a=ts,s,t)=>{let{kind:e,metadata:i}=t,r=globalThis.litPropertyMetadata.get(i);if(r===void 0&&globalThis.litPropertyMetadata.set(i,r=new Map),e==="setter"&&((a=Object.create(a)).wrapped=!0),r.set(t.name,a),e==="accessor"){let{name:n}=t;return{set(c){let l=s.get.call(this);s.set.call(this,c),this.requestUpdate(n,l,a,!0,c)},init(c){return c!==void 0&&this.C(n,void 0,a,c),c}}}if(e==="setter"){let{name:n}=t;return function(c){let l=this[n];s.call(this,c),this.requestUpdate(n,l,a,!0,c)}}throw Error("Unsupported decorator location: "+e)};function m(a){return(s,t)=>typeof t=="object"?es(a,s,t):((e,i,r)=>{let n=i.hasOwnProperty(r);return i.constructor.createProperty(r,e),n?Object.getOwnPropertyDescriptor(i,r):void 0})(a,s,t)}function h(a){return m({...a,state:!0,attribute:!1})}var V=(a,s,t)=>(t.configurable=!0,t.enumerable=!0,Reflect.decorate&&typeof s!="object"&&Object.defineProperty(a,s,t),t);function _t(a,s){return(t,e,i)=>{let r=n=>n.renderRoot?.querySelector(a)??null;if(s){let{get:n,set:c}=typeof e=="object"?t:i??(()=>{let l=Symbol();return{get(){return this[l]},set(g){this[l]=g}}})();return V(t,e,{get(){let l=n.call(this);return l===void 0&&(l=r(this),(l!==null||this.hasUpdated)&&c.call(this,l)),l}})}return V(t,e,{get(){return r(this)}})}}function ve(a,s){let t={type:"doorbell_vault/requests/list",offset:s.offset??0,limit:s.limit??50};return s.status&&(t.status=s.status),s.agency&&(t.agency=s.agency),a.callWS(t)}function be(a,s){return a.callWS({type:"doorbell_vault/requests/get",request_id:s})}function $e(a,s,t){return a.callWS({type:"doorbell_vault/requests/preview",request_id:s,...t})}function ye(a,s,t){return a.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"share",...t})}function xe(a,s,t,e){let i={request_id:s,decision:"decline"};return t.trim()&&(i.message=t.trim()),e&&(i.always_decline_agency=!0),a.callWS({type:"doorbell_vault/requests/decide",...i})}function _e(a,s){return a.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"revoke"})}function we(a,s){return a.connection.subscribeMessage(s,{type:"doorbell_vault/requests/subscribe"})}function ke(a){return a.callWS({type:"doorbell_vault/audit/verify"})}function Se(a){return a.callWS({type:"doorbell_vault/audit/fingerprint"})}function Ee(a){return a.callWS({type:"doorbell_vault/audit/export"})}function Ae(a,s){return a.callWS(s?{type:"doorbell_vault/report",since:s}:{type:"doorbell_vault/report"})}async function wt(a,s,t=3600){return(await a.callWS({type:"auth/sign_path",path:s,expires:t})).path}function S(a){return a&&typeof a=="object"&&"message"in a?String(a.message):String(a)}async function Me(a){return(await a.callWS({type:"doorbell_vault/strings",language:a.language})).strings}function Jt(a){return(s,t)=>{let e=a[s];return e===void 0?s:t?e.replace(/\{(\w+)\}/g,(i,r)=>r in t?String(t[r]):i):e}}function U(a,s=!1){s?history.replaceState(null,"",a):history.pushState(null,"",a),window.dispatchEvent(new CustomEvent("location-changed",{detail:{replace:s}}))}var N="/doorbell-vault",et=a=>`${N}/masks/${encodeURIComponent(a)}`;var w=v`
   :host {
     display: block;
     color: var(--primary-text-color, #212121);
@@ -136,7 +136,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
   .table-wrap {
     overflow-x: auto;
   }
-`;function ts(r){return r.locale?.time_zone==="server"?r.config.time_zone:void 0}function st(r){return r.locale?.language??r.language??"en"}function es(r){let s=r.locale?.time_format;if(s==="12")return!0;if(s==="24")return!1}var Me=new Map;function Pe(r,s){let t=ts(r),e=es(r),i=JSON.stringify([st(r),t,e,s]),a=Me.get(i);return a||(a=new Intl.DateTimeFormat(st(r),{...s,...t?{timeZone:t}:{},...e===void 0?{}:{hour12:e}}),Me.set(i,a)),a}function R(r,s){return s?Pe(r,{dateStyle:"medium",timeStyle:"medium"}).format(new Date(s)):""}function pt(r,s){return Pe(r,{timeStyle:"medium"}).format(new Date(s))}function P(r){return r?new Date(r).toISOString().replace("T"," ").replace(/\.\d+Z$/," UTC").replace(/Z$/," UTC"):""}function F(r,s,t=0){return new Intl.NumberFormat(st(r),{maximumFractionDigits:t}).format(s)}function ht(r,s){let t=["B","kB","MB","GB","TB"],e=s,i=0;for(;e>=1e3&&i<t.length-1;)e/=1e3,i+=1;return`${F(r,e,i===0?0:1)} ${t[i]}`}function G(r){let s=Math.max(0,Math.round(r)),t=Math.floor(s/3600),e=Math.floor(s%3600/60),i=s%60,a=t?String(e).padStart(2,"0"):String(e);return`${t?`${t}:`:""}${a}:${String(i).padStart(2,"0")}`}function ut(r,s){let t=Math.max(0,Math.round(s/6e4)),e=Math.floor(t/1440),i=Math.floor(t%1440/60),a=t%60,n=(c,l)=>new Intl.NumberFormat(st(r),{style:"unit",unit:l,unitDisplay:"short"}).format(c);return e?`${n(e,"day")} ${n(i,"hour")}`:i?`${n(i,"hour")} ${n(a,"minute")}`:n(a,"minute")}function Jt(r,s){return s>=1e3?new Intl.NumberFormat(st(r),{style:"unit",unit:"kilometer",maximumFractionDigits:1}).format(s/1e3):new Intl.NumberFormat(st(r),{style:"unit",unit:"meter",maximumFractionDigits:0}).format(s)}function y(r){return new Date(r).getTime()}function q(r){return new Date(r).toISOString()}var Te=["pending","shared","declined","rejected","expired","withdrawn","revoked"],wt=["originals","masks","masks_faces"];var C=class extends ${constructor(){super(...arguments);this.status="";this.agency="";this.offset=0;this.now=Date.now();this.loading=0;this.rendered=!1}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),3e4),this.load()}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.refreshTimer)}updated(t){this.list&&!this.rendered&&(this.rendered=!0,performance.mark("doorbell-vault:inbox-rendered")),t.has("change")&&this.change&&this.list&&this.applyChange(this.change.request)}applyChange(t){if(this.list){let e=this.list.requests.findIndex(i=>i.request_id===t.request_id);if(e>=0){let i=[...this.list.requests];i[e]={...i[e],...t},this.list={...this.list,requests:i}}}window.clearTimeout(this.refreshTimer),this.refreshTimer=window.setTimeout(()=>this.load(),250)}load(){let t=++this.loading;fe(this.hass,{status:this.status,agency:this.agency,offset:this.offset,limit:50}).then(e=>{t===this.loading&&(this.list=e,this.error=void 0,this.now=Date.now())}).catch(e=>{t===this.loading&&(this.error=S(e))})}setStatus(t){this.status=t.target.value,this.offset=0,this.load()}setAgency(t){this.agency=t.target.value,this.offset=0,this.load()}page(t){this.offset=Math.max(0,this.offset+t*50),this.load()}open(t,e){t.preventDefault(),U(`${N}/request/${encodeURIComponent(e)}`)}renderRow(t){let e=this.t,i=t.status==="pending",a=y(t.deadline)-this.now;return o`
+`;function ss(a){return a.locale?.time_zone==="server"?a.config.time_zone:void 0}function st(a){return a.locale?.language??a.language??"en"}function is(a){let s=a.locale?.time_format;if(s==="12")return!0;if(s==="24")return!1}var Pe=new Map;function Re(a,s){let t=ss(a),e=is(a),i=JSON.stringify([st(a),t,e,s]),r=Pe.get(i);return r||(r=new Intl.DateTimeFormat(st(a),{...s,...t?{timeZone:t}:{},...e===void 0?{}:{hour12:e}}),Pe.set(i,r)),r}function C(a,s){return s?Re(a,{dateStyle:"medium",timeStyle:"medium"}).format(new Date(s)):""}function ht(a,s){return Re(a,{timeStyle:"medium"}).format(new Date(s))}function P(a){return a?new Date(a).toISOString().replace("T"," ").replace(/\.\d+Z$/," UTC").replace(/Z$/," UTC"):""}function F(a,s,t=0){return new Intl.NumberFormat(st(a),{maximumFractionDigits:t}).format(s)}function ut(a,s){let t=["B","kB","MB","GB","TB"],e=s,i=0;for(;e>=1e3&&i<t.length-1;)e/=1e3,i+=1;return`${F(a,e,i===0?0:1)} ${t[i]}`}function G(a){let s=Math.max(0,Math.round(a)),t=Math.floor(s/3600),e=Math.floor(s%3600/60),i=s%60,r=t?String(e).padStart(2,"0"):String(e);return`${t?`${t}:`:""}${r}:${String(i).padStart(2,"0")}`}function mt(a,s){let t=Math.max(0,Math.round(s/6e4)),e=Math.floor(t/1440),i=Math.floor(t%1440/60),r=t%60,n=(c,l)=>new Intl.NumberFormat(st(a),{style:"unit",unit:l,unitDisplay:"short"}).format(c);return e?`${n(e,"day")} ${n(i,"hour")}`:i?`${n(i,"hour")} ${n(r,"minute")}`:n(r,"minute")}function Xt(a,s){return s>=1e3?new Intl.NumberFormat(st(a),{style:"unit",unit:"kilometer",maximumFractionDigits:1}).format(s/1e3):new Intl.NumberFormat(st(a),{style:"unit",unit:"meter",maximumFractionDigits:0}).format(s)}function y(a){return new Date(a).getTime()}function q(a){return new Date(a).toISOString()}var Te=["pending","shared","declined","rejected","expired","withdrawn","revoked"],Ce=["originals","masks","masks_faces"];var T=class extends ${constructor(){super(...arguments);this.status="";this.agency="";this.offset=0;this.now=Date.now();this.loading=0;this.rendered=!1}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),3e4),this.load()}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.refreshTimer)}updated(t){this.list&&!this.rendered&&(this.rendered=!0,performance.mark("doorbell-vault:inbox-rendered")),t.has("change")&&this.change&&this.list&&this.applyChange(this.change.request)}applyChange(t){if(this.list){let e=this.list.requests.findIndex(i=>i.request_id===t.request_id);if(e>=0){let i=[...this.list.requests];i[e]={...i[e],...t},this.list={...this.list,requests:i}}}window.clearTimeout(this.refreshTimer),this.refreshTimer=window.setTimeout(()=>this.load(),250)}load(){let t=++this.loading;ve(this.hass,{status:this.status,agency:this.agency,offset:this.offset,limit:50}).then(e=>{t===this.loading&&(this.list=e,this.error=void 0,this.now=Date.now())}).catch(e=>{t===this.loading&&(this.error=S(e))})}setStatus(t){this.status=t.target.value,this.offset=0,this.load()}setAgency(t){this.agency=t.target.value,this.offset=0,this.load()}page(t){this.offset=Math.max(0,this.offset+t*50),this.load()}open(t,e){t.preventDefault(),U(`${N}/request/${encodeURIComponent(e)}`)}renderRow(t){let e=this.t,i=t.status==="pending",r=y(t.deadline)-this.now;return o`
       <li>
         <a
           class="row-link"
@@ -152,11 +152,11 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
             <span class="muted">${t.case_number??e("no_case_number")}</span>
           </span>
           <span class="when" title=${`${P(t.start)} – ${P(t.end)}`}>
-            ${R(this.hass,t.start)}
+            ${C(this.hass,t.start)}
             <span class="muted">${e("window_length",{duration:G((y(t.end)-y(t.start))/1e3)})}</span>
           </span>
           <span class="state">
-            ${i?a>0?o`<span class="deadline">${e("time_left",{span:ut(this.hass,a)})}</span>`:o`<span class="deadline">${e("deadline_passed")}</span>`:t.decided_by?o`<span class="muted">${e(`decided_by_${t.decided_by}`)}</span>`:p}
+            ${i?r>0?o`<span class="deadline">${e("time_left",{span:mt(this.hass,r)})}</span>`:o`<span class="deadline">${e("deadline_passed")}</span>`:t.decided_by?o`<span class="muted">${e(`decided_by_${t.decided_by}`)}</span>`:p}
             ${t.progress?o`<span class="muted">${t.progress}</span>`:p}
           </span>
           <span class="flags">
@@ -173,7 +173,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           </span>
         </a>
       </li>
-    `}render(){let t=this.t,e=this.list,i=e?.requests.filter(n=>n.status==="pending")??[],a=e?.requests.filter(n=>n.status!=="pending")??[];return o`
+    `}render(){let t=this.t,e=this.list,i=e?.requests.filter(n=>n.status==="pending")??[],r=e?.requests.filter(n=>n.status!=="pending")??[];return o`
       <div class="filters card">
         <label
           >${t("filter_status")}
@@ -199,10 +199,10 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               ${i.map(n=>this.renderRow(n))}
             </ul>
           </section>`:p}
-      ${a.length?o`<section class="card">
+      ${r.length?o`<section class="card">
             <h2>${t("inbox_decided")}</h2>
             <ul class="requests decided">
-              ${a.map(n=>this.renderRow(n))}
+              ${r.map(n=>this.renderRow(n))}
             </ul>
           </section>`:p}
       ${e&&e.total>50?o`<div class="pager row">
@@ -217,7 +217,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               ${t("next")}
             </button>
           </div>`:p}
-    `}};C.styles=[w,b`
+    `}};T.styles=[w,v`
       .filters {
         display: flex;
         flex-wrap: wrap;
@@ -304,7 +304,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           grid-column: 1 / -1;
         }
       }
-    `],d([m({attribute:!1})],C.prototype,"hass",2),d([m({attribute:!1})],C.prototype,"t",2),d([m({attribute:!1})],C.prototype,"change",2),d([h()],C.prototype,"list",2),d([h()],C.prototype,"status",2),d([h()],C.prototype,"agency",2),d([h()],C.prototype,"offset",2),d([h()],C.prototype,"error",2),d([h()],C.prototype,"now",2),C=d([_("dv-inbox")],C);var kt=b`
+    `],d([m({attribute:!1})],T.prototype,"hass",2),d([m({attribute:!1})],T.prototype,"t",2),d([m({attribute:!1})],T.prototype,"change",2),d([h()],T.prototype,"list",2),d([h()],T.prototype,"status",2),d([h()],T.prototype,"agency",2),d([h()],T.prototype,"offset",2),d([h()],T.prototype,"error",2),d([h()],T.prototype,"now",2),T=d([_("dv-inbox")],T);var kt=v`
   /* A spinner beside a step under way (a preview rendering, a package building). */
   .spinner {
     display: inline-block;
@@ -321,7 +321,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       transform: rotate(360deg);
     }
   }
-`,St=b`
+`,St=v`
   /* Two columns (the picture, its controls) side by side, one column on a phone. */
   .layout {
     display: grid;
@@ -334,7 +334,24 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       grid-template-columns: minmax(0, 1fr);
     }
   }
-`;var M=class extends ${constructor(){super(...arguments);this.windowStart=0;this.windowEnd=0;this.trimStart=0;this.trimEnd=0;this.position=0;this.playing=!1;this.muted=!0;this.pieces=[];this.current=-1;this.signed=new Map;this.base=0;this.pendingOffset=0}willUpdate(t){if(t.has("camera")||t.has("windowStart")||t.has("windowEnd")){let e=this.pieces.map(i=>i.url).join();this.pieces=(this.camera?.segments??[]).map(i=>({start:y(i.start),end:y(i.end),url:i.url})).filter(i=>i.end>i.start&&i.end>this.windowStart&&i.start<this.windowEnd).sort((i,a)=>i.start-a.start),(e!==this.pieces.map(i=>i.url).join()||!this.position)&&(this.playing||(this.position=this.pieces.length?Math.max(this.windowStart,this.pieces[0].start):this.windowStart))}}updated(){if(this.current<0&&this.video&&this.pieces.length&&!this.error){let t=this.pieceAt(this.position);t>=0&&this.load(t,Math.max(this.position,this.pieces[t].start))}}get span(){return Math.max(1,this.windowEnd-this.windowStart)}pct(t){return(Math.min(Math.max(t,this.windowStart),this.windowEnd)-this.windowStart)/this.span*100}pieceAt(t){let e=this.pieces.findIndex(i=>i.start<=t&&t<i.end);return e>=0?e:this.pieces.findIndex(i=>i.start>t)}async url(t){let e=this.signed.get(t.url);return e||(e=await _t(this.hass,t.url,6*3600),this.signed.set(t.url,e)),e}async load(t,e){let i=this.video;if(!i||t<0)return;let a=this.pieces[t];if(this.pendingOffset=Math.max(0,e-a.start)/1e3,this.current===t&&i.readyState>=1){i.currentTime=this.base+this.pendingOffset;return}this.current=t;try{i.src=await this.url(a)}catch(n){this.error=String(n.message??n)}}onLoadedMetadata(){let t=this.video;t&&(this.base=t.seekable.length?t.seekable.start(0):0,t.currentTime=this.base+this.pendingOffset,this.playing&&t.play().catch(e=>this.onPlayError(e)))}onPlayError(t){t.name!=="AbortError"&&(this.error=String(t.message??t),this.playing=!1)}onTimeUpdate(){let t=this.video;if(!t||this.current<0)return;let e=this.pieces[this.current];this.position=e.start+(t.currentTime-this.base)*1e3,this.position>=this.windowEnd&&(t.pause(),this.playing=!1,this.position=this.windowEnd)}onEnded(){let t=this.current+1;t<this.pieces.length&&this.pieces[t].start<this.windowEnd?this.load(t,this.pieces[t].start):(this.playing=!1,this.position=this.windowEnd)}onError(){let t=this.video?.error;this.error=this.t("player_error",{code:t?.code??0,message:t?.message??""}),this.playing=!1}toggle(){let t=this.video;if(!t||!this.pieces.length)return;if(this.playing){t.pause(),this.playing=!1;return}this.error=void 0,this.playing=!0;let e=this.position>=this.windowEnd-500?this.windowStart:this.position,i=this.pieceAt(e);if(i<0){this.playing=!1;return}e=Math.max(e,this.pieces[i].start),this.current===i&&t.readyState>=1?(t.currentTime=this.base+(e-this.pieces[i].start)/1e3,t.play().catch(a=>this.onPlayError(a))):this.load(i,e)}seek(t){let e=Math.min(Math.max(t,this.windowStart),this.windowEnd);this.position=e;let i=this.pieceAt(e);i<0||this.load(i,Math.max(e,this.pieces[i].start))}onTrackPointer(t){let i=t.currentTarget.getBoundingClientRect(),a=Math.min(Math.max((t.clientX-i.left)/i.width,0),1);this.seek(this.windowStart+a*this.span)}onTrackKey(t){let e={ArrowLeft:-5e3,ArrowRight:5e3,PageDown:-6e4,PageUp:6e4};t.key in e?(t.preventDefault(),this.seek(this.position+e[t.key])):t.key==="Home"?(t.preventDefault(),this.seek(this.windowStart)):t.key==="End"&&(t.preventDefault(),this.seek(this.windowEnd))}toggleMute(){this.muted=!this.muted,this.video&&(this.video.muted=this.muted)}render(){let t=this.t;if(!this.camera.has_footage||!this.pieces.length)return o`<div class="none" data-footage="none">${t("no_footage")}</div>`;let e=(this.camera.gaps??[]).map(a=>({start:y(a.start),end:y(a.end)})),i=(this.position-this.windowStart)/1e3;return o`
+`,it=v`
+  fieldset {
+    border: 1px solid var(--dv-border);
+    border-radius: 8px;
+    margin: 0 0 12px;
+  }
+  label.check {
+    display: flex;
+    gap: 8px;
+    align-items: center;
+    min-height: 40px;
+  }
+  button[aria-pressed="true"],
+  button[aria-selected="true"] {
+    border-color: var(--dv-accent);
+    box-shadow: inset 0 0 0 1px var(--dv-accent);
+  }
+`;var M=class extends ${constructor(){super(...arguments);this.windowStart=0;this.windowEnd=0;this.trimStart=0;this.trimEnd=0;this.position=0;this.playing=!1;this.muted=!0;this.pieces=[];this.current=-1;this.signed=new Map;this.base=0;this.pendingOffset=0}willUpdate(t){if(t.has("camera")||t.has("windowStart")||t.has("windowEnd")){let e=this.pieces.map(i=>i.url).join();this.pieces=(this.camera?.segments??[]).map(i=>({start:y(i.start),end:y(i.end),url:i.url})).filter(i=>i.end>i.start&&i.end>this.windowStart&&i.start<this.windowEnd).sort((i,r)=>i.start-r.start),(e!==this.pieces.map(i=>i.url).join()||!this.position)&&(this.playing||(this.position=this.pieces.length?Math.max(this.windowStart,this.pieces[0].start):this.windowStart))}}updated(){if(this.current<0&&this.video&&this.pieces.length&&!this.error){let t=this.pieceAt(this.position);t>=0&&this.load(t,Math.max(this.position,this.pieces[t].start))}}get span(){return Math.max(1,this.windowEnd-this.windowStart)}pct(t){return(Math.min(Math.max(t,this.windowStart),this.windowEnd)-this.windowStart)/this.span*100}pieceAt(t){let e=this.pieces.findIndex(i=>i.start<=t&&t<i.end);return e>=0?e:this.pieces.findIndex(i=>i.start>t)}async url(t){let e=this.signed.get(t.url);return e||(e=await wt(this.hass,t.url,6*3600),this.signed.set(t.url,e)),e}async load(t,e){let i=this.video;if(!i||t<0)return;let r=this.pieces[t];if(this.pendingOffset=Math.max(0,e-r.start)/1e3,this.current===t&&i.readyState>=1){i.currentTime=this.base+this.pendingOffset;return}this.current=t;try{i.src=await this.url(r)}catch(n){this.error=String(n.message??n)}}onLoadedMetadata(){let t=this.video;t&&(this.base=t.seekable.length?t.seekable.start(0):0,t.currentTime=this.base+this.pendingOffset,this.playing&&t.play().catch(e=>this.onPlayError(e)))}onPlayError(t){t.name!=="AbortError"&&(this.error=String(t.message??t),this.playing=!1)}onTimeUpdate(){let t=this.video;if(!t||this.current<0)return;let e=this.pieces[this.current];this.position=e.start+(t.currentTime-this.base)*1e3,this.position>=this.windowEnd&&(t.pause(),this.playing=!1,this.position=this.windowEnd)}onEnded(){let t=this.current+1;t<this.pieces.length&&this.pieces[t].start<this.windowEnd?this.load(t,this.pieces[t].start):(this.playing=!1,this.position=this.windowEnd)}onError(){let t=this.video?.error;this.error=this.t("player_error",{code:t?.code??0,message:t?.message??""}),this.playing=!1}toggle(){let t=this.video;if(!t||!this.pieces.length)return;if(this.playing){t.pause(),this.playing=!1;return}this.error=void 0,this.playing=!0;let e=this.position>=this.windowEnd-500?this.windowStart:this.position,i=this.pieceAt(e);if(i<0){this.playing=!1;return}e=Math.max(e,this.pieces[i].start),this.current===i&&t.readyState>=1?(t.currentTime=this.base+(e-this.pieces[i].start)/1e3,t.play().catch(r=>this.onPlayError(r))):this.load(i,e)}seek(t){let e=Math.min(Math.max(t,this.windowStart),this.windowEnd);this.position=e;let i=this.pieceAt(e);i<0||this.load(i,Math.max(e,this.pieces[i].start))}onTrackPointer(t){let i=t.currentTarget.getBoundingClientRect(),r=Math.min(Math.max((t.clientX-i.left)/i.width,0),1);this.seek(this.windowStart+r*this.span)}onTrackKey(t){let e={ArrowLeft:-5e3,ArrowRight:5e3,PageDown:-6e4,PageUp:6e4};t.key in e?(t.preventDefault(),this.seek(this.position+e[t.key])):t.key==="Home"?(t.preventDefault(),this.seek(this.windowStart)):t.key==="End"&&(t.preventDefault(),this.seek(this.windowEnd))}toggleMute(){this.muted=!this.muted,this.video&&(this.video.muted=this.muted)}render(){let t=this.t;if(!this.camera.has_footage||!this.pieces.length)return o`<div class="none" data-footage="none">${t("no_footage")}</div>`;let e=(this.camera.gaps??[]).map(r=>({start:y(r.start),end:y(r.end)})),i=(this.position-this.windowStart)/1e3;return o`
       <div class="screen">
         <video
           playsinline
@@ -356,18 +373,18 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         aria-valuemin="0"
         aria-valuemax=${Math.round(this.span/1e3)}
         aria-valuenow=${Math.round(i)}
-        aria-valuetext=${pt(this.hass,this.position)}
+        aria-valuetext=${ht(this.hass,this.position)}
         @pointerdown=${this.onTrackPointer}
         @keydown=${this.onTrackKey}
       >
-        ${this.pieces.map(a=>o`<span
+        ${this.pieces.map(r=>o`<span
               class="footage"
-              style="left:${this.pct(a.start)}%;width:${this.pct(a.end)-this.pct(a.start)}%"
+              style="left:${this.pct(r.start)}%;width:${this.pct(r.end)-this.pct(r.start)}%"
             ></span>`)}
-        ${e.map(a=>o`<span
+        ${e.map(r=>o`<span
               class="gap"
-              title=${t("gap",{from:pt(this.hass,a.start),to:pt(this.hass,a.end)})}
-              style="left:${this.pct(a.start)}%;width:${this.pct(a.end)-this.pct(a.start)}%"
+              title=${t("gap",{from:ht(this.hass,r.start),to:ht(this.hass,r.end)})}
+              style="left:${this.pct(r.start)}%;width:${this.pct(r.end)-this.pct(r.start)}%"
             ></span>`)}
         <span class="out" style="left:0;width:${this.pct(this.trimStart)}%"></span>
         <span class="out" style="left:${this.pct(this.trimEnd)}%;right:0"></span>
@@ -380,13 +397,13 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         </button>
         <span class="clock" title=${P(q(this.position))}
           >${G(i)} / ${G(this.span/1e3)} ·
-          ${pt(this.hass,this.position)}</span
+          ${ht(this.hass,this.position)}</span
         >
         <button class="mute" @click=${this.toggleMute}>${this.muted?t("unmute"):t("mute")}</button>
         ${e.length?o`<span class="muted">${t("gaps",{count:e.length})}</span>`:p}
       </div>
       ${this.error?o`<p class="error media-error">${this.error}</p>`:p}
-    `}};M.styles=[w,b`
+    `}};M.styles=[w,v`
       .screen {
         background: #000;
         aspect-ratio: 16 / 9;
@@ -469,11 +486,21 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         border-radius: 8px;
         color: var(--dv-muted);
       }
-    `],d([m({attribute:!1})],M.prototype,"hass",2),d([m({attribute:!1})],M.prototype,"t",2),d([m({attribute:!1})],M.prototype,"camera",2),d([m({type:Number})],M.prototype,"windowStart",2),d([m({type:Number})],M.prototype,"windowEnd",2),d([m({type:Number})],M.prototype,"trimStart",2),d([m({type:Number})],M.prototype,"trimEnd",2),d([h()],M.prototype,"position",2),d([h()],M.prototype,"playing",2),d([h()],M.prototype,"muted",2),d([h()],M.prototype,"error",2),d([xt("video")],M.prototype,"video",2),M=d([_("dv-player")],M);function ss(r){let s=/(\d{1,3}(?:[.,]\d+)?)\s*%/.exec(r);if(!s)return;let t=Number(s[1].replace(",","."));return t>=0&&t<=100?t:void 0}function Xt(r,s){let t=ss(s);return o`<div class="progress" role="status" data-progress=${s}>
-    <p><span class="spinner"></span> ${r("building",{progress:s})}</p>
-    ${t===void 0?p:o`<progress max="100" .value=${t} aria-label=${r("building",{progress:s})}></progress>`}
-  </div>`}function Et(r,s){return r.callWS({type:"doorbell_vault/cameras/masks",camera_id:s})}async function Ce(r,s,t){return(await r.callWS({type:"doorbell_vault/cameras/masks/set",camera_id:s,masks:t})).masks}function Re(r,s,t,e){return r.callWS({type:"doorbell_vault/requests/redaction_preview",request_id:s,camera_id:t,...e})}async function He(r){let s=await r.callWS({type:"config_entries/get",domain:"doorbell_vault"}),t=[];for(let e of s){let i=await r.callWS({type:"config_entries/subentries/list",entry_id:e.entry_id});for(let a of i)a.subentry_type==="camera"&&t.push({camera_id:a.subentry_id,name:a.title})}return t}var is=32,rs=5,as=14,Pt=.01,At=.01,Oe=r=>Math.min(1,Math.max(0,r)),I=r=>Math.round(r*1e4)/1e4;function Zt(r){if(r.shape==="polygon")return r.points;let[[s,t],[e,i]]=r.points,[a,n,c,l]=[Math.min(s,e),Math.max(s,e),Math.min(t,i),Math.max(t,i)];return[[a,c],[n,c],[n,l],[a,l]]}function Tt(r){return r?.width&&r.height?r.width/r.height:16/9}var Mt=r=>r.map(([s,t])=>`${s},${t}`).join(" ");function ns(r,s,t){let e=r.map(([c])=>c),i=r.map(([,c])=>c),a=Math.min(Math.max(s,-Math.min(...e)),1-Math.max(...e)),n=Math.min(Math.max(t,-Math.min(...i)),1-Math.max(...i));return r.map(([c,l])=>[I(c+a),I(l+n)])}function os(r,s,t){let e=r.points.map(([E])=>E),i=r.points.map(([,E])=>E),[a,n,c,l]=[Math.min(...e),Math.min(...i),Math.max(...e),Math.max(...i)],g=Math.max(Pt,Math.min(c-a+s,1-a)),f=Math.max(Pt,Math.min(l-n+t,1-n)),u=c>a?g/(c-a):1,x=l>n?f/(l-n):1;return r.points.map(([E,B])=>[I(a+(E-a)*u),I(n+(B-n)*x)])}var T=class extends ${constructor(){super(...arguments);this.src="";this.aspect=16/9;this.regions=[];this.tool="rect";this.label="";this.disabled=!1;this.draft=[]}finish(){this.tool!=="polygon"||this.draft.length<3||(this.emit("dv-draw",{shape:"polygon",points:this.draft.map(([t,e])=>[I(t),I(e)])}),this.draft=[])}cancel(){this.draft=[],this.pressed=void 0}emit(t,e){this.dispatchEvent(new CustomEvent(t,{detail:e}))}at(t){let e=t.currentTarget.getBoundingClientRect(),i=t.clientX-e.left,a=t.clientY-e.top;return{at:[Oe(i/e.width),Oe(a/e.height)],x:i,y:a}}onDown(t){if(this.disabled||t.button!==0)return;let i=t.target.closest("[data-region-id]")?.getAttribute("data-region-id")??void 0;this.pressed={...this.at(t),region:i};let a=t.currentTarget;a.setPointerCapture(t.pointerId),a.focus({preventScroll:!0}),this.tool==="rect"&&(this.draft=[this.pressed.at,this.pressed.at]),t.preventDefault()}onMove(t){let e=this.at(t);this.hover=e.at,this.pressed&&this.tool==="rect"&&(this.draft=[this.pressed.at,e.at])}onUp(t){let e=this.pressed;if(this.pressed=void 0,!e||this.disabled)return;let i=this.at(t),a=Math.hypot(i.x-e.x,i.y-e.y)<rs;if(this.tool==="rect"){if(this.draft=[],a){this.emit("dv-select",{id:e.region});return}let[[l,g],[f,u]]=[e.at,i.at];if(Math.abs(f-l)<Pt||Math.abs(u-g)<Pt)return;this.emit("dv-draw",{shape:"rect",points:[[I(Math.min(l,f)),I(Math.min(g,u))],[I(Math.max(l,f)),I(Math.max(g,u))]]});return}if(!a)return;if(!this.draft.length&&e.region){this.emit("dv-select",{id:e.region});return}let n=t.currentTarget.getBoundingClientRect(),c=this.draft[0];if(c&&this.draft.length>=3&&Math.hypot((c[0]-i.at[0])*n.width,(c[1]-i.at[1])*n.height)<as){this.finish();return}this.draft=[...this.draft,i.at],this.draft.length>=is&&this.finish()}onKey(t){if(t.key==="Escape"&&this.draft.length){this.cancel(),t.preventDefault();return}if(t.key==="Enter"&&this.draft.length){this.finish(),t.preventDefault();return}let e=this.regions.find(c=>c.id===this.selected);if(!e||this.disabled)return;if(t.key==="Delete"||t.key==="Backspace"){this.emit("dv-delete",{id:e.id}),t.preventDefault();return}let a={ArrowLeft:[-At,0],ArrowRight:[At,0],ArrowUp:[0,-At],ArrowDown:[0,At]}[t.key];if(!a)return;let n=t.shiftKey?os(e,...a):ns(e.points,...a);this.emit("dv-change",{id:e.id,points:n}),t.preventDefault()}onRegionKey(t,e){(t.key==="Enter"||t.key===" ")&&!this.draft.length&&(this.emit("dv-select",{id:e}),t.preventDefault(),t.stopPropagation())}renderDraft(){if(!this.draft.length)return p;if(this.tool==="rect"){let e=Zt({shape:"rect",points:this.draft});return L`<polygon class="draft" points=${Mt(e)}></polygon>`}let t=this.hover?[...this.draft,this.hover]:this.draft;return L`<polyline class="draft" points=${Mt(t)}></polyline>
-      ${this.draft.map(([e,i],a)=>L`<circle class=${a===0?"corner first":"corner"} cx=${e} cy=${i} r="0.008"></circle>`)}`}render(){let t=this.t,e=this.regions.filter(i=>i.kind==="blur"||i.kind==="box");return o`
+    `],d([m({attribute:!1})],M.prototype,"hass",2),d([m({attribute:!1})],M.prototype,"t",2),d([m({attribute:!1})],M.prototype,"camera",2),d([m({type:Number})],M.prototype,"windowStart",2),d([m({type:Number})],M.prototype,"windowEnd",2),d([m({type:Number})],M.prototype,"trimStart",2),d([m({type:Number})],M.prototype,"trimEnd",2),d([h()],M.prototype,"position",2),d([h()],M.prototype,"playing",2),d([h()],M.prototype,"muted",2),d([h()],M.prototype,"error",2),d([_t("video")],M.prototype,"video",2),M=d([_("dv-player")],M);function rs(a){let s=/(\d{1,3}(?:[.,]\d+)?)\s*%/.exec(a);if(!s)return;let t=Number(s[1].replace(",","."));return t>=0&&t<=100?t:void 0}function Zt(a,s){let t=rs(s);return o`<div class="progress" role="status" data-progress=${s}>
+    <p><span class="spinner"></span> ${a("building",{progress:s})}</p>
+    ${t===void 0?p:o`<progress max="100" .value=${t} aria-label=${a("building",{progress:s})}></progress>`}
+  </div>`}function Et(a,s){return a.callWS({type:"doorbell_vault/cameras/masks",camera_id:s})}async function He(a,s,t){return(await a.callWS({type:"doorbell_vault/cameras/masks/set",camera_id:s,masks:t})).masks}function Oe(a,s,t,e){return a.callWS({type:"doorbell_vault/requests/redaction_preview",request_id:s,camera_id:t,...e})}async function qe(a){let s=await a.callWS({type:"config_entries/get",domain:"doorbell_vault"}),t=[];for(let e of s){let i=await a.callWS({type:"config_entries/subentries/list",entry_id:e.entry_id});for(let r of i)r.subentry_type==="camera"&&t.push({camera_id:r.subentry_id,name:r.title})}return t}function At(a,s,t,e,i){return Ce.map(r=>o`<label class="check"
+      ><input
+        type="radio"
+        name=${s}
+        .value=${r}
+        .checked=${t===r}
+        ?disabled=${e(r)}
+        @change=${()=>i(r)}
+      />
+      <span>${a(`mode_${r}`)}</span></label
+    >`)}var as=32,ns=5,os=14,Rt=.01,Mt=.01,Le=a=>Math.min(1,Math.max(0,a)),I=a=>Math.round(a*1e4)/1e4;function Yt(a){if(a.shape==="polygon")return a.points;let[[s,t],[e,i]]=a.points,[r,n,c,l]=[Math.min(s,e),Math.max(s,e),Math.min(t,i),Math.max(t,i)];return[[r,c],[n,c],[n,l],[r,l]]}function Tt(a){return a?.width&&a.height?a.width/a.height:16/9}var Pt=a=>a.map(([s,t])=>`${s},${t}`).join(" ");function ds(a,s,t){let e=a.map(([c])=>c),i=a.map(([,c])=>c),r=Math.min(Math.max(s,-Math.min(...e)),1-Math.max(...e)),n=Math.min(Math.max(t,-Math.min(...i)),1-Math.max(...i));return a.map(([c,l])=>[I(c+r),I(l+n)])}function ls(a,s,t){let e=a.points.map(([E])=>E),i=a.points.map(([,E])=>E),[r,n,c,l]=[Math.min(...e),Math.min(...i),Math.max(...e),Math.max(...i)],g=Math.max(Rt,Math.min(c-r+s,1-r)),f=Math.max(Rt,Math.min(l-n+t,1-n)),u=c>r?g/(c-r):1,x=l>n?f/(l-n):1;return a.points.map(([E,B])=>[I(r+(E-r)*u),I(n+(B-n)*x)])}var R=class extends ${constructor(){super(...arguments);this.src="";this.aspect=16/9;this.regions=[];this.tool="rect";this.label="";this.disabled=!1;this.draft=[]}finish(){this.tool!=="polygon"||this.draft.length<3||(this.emit("dv-draw",{shape:"polygon",points:this.draft.map(([t,e])=>[I(t),I(e)])}),this.draft=[])}cancel(){this.draft=[],this.pressed=void 0}emit(t,e){this.dispatchEvent(new CustomEvent(t,{detail:e}))}at(t){let e=t.currentTarget.getBoundingClientRect(),i=t.clientX-e.left,r=t.clientY-e.top;return{at:[Le(i/e.width),Le(r/e.height)],x:i,y:r}}onDown(t){if(this.disabled||t.button!==0)return;let i=t.target.closest("[data-region-id]")?.getAttribute("data-region-id")??void 0;this.pressed={...this.at(t),region:i};let r=t.currentTarget;r.setPointerCapture(t.pointerId),r.focus({preventScroll:!0}),this.tool==="rect"&&(this.draft=[this.pressed.at,this.pressed.at]),t.preventDefault()}onMove(t){let e=this.at(t);this.hover=e.at,this.pressed&&this.tool==="rect"&&(this.draft=[this.pressed.at,e.at])}onUp(t){let e=this.pressed;if(this.pressed=void 0,!e||this.disabled)return;let i=this.at(t),r=Math.hypot(i.x-e.x,i.y-e.y)<ns;if(this.tool==="rect"){if(this.draft=[],r){this.emit("dv-select",{id:e.region});return}let[[l,g],[f,u]]=[e.at,i.at];if(Math.abs(f-l)<Rt||Math.abs(u-g)<Rt)return;this.emit("dv-draw",{shape:"rect",points:[[I(Math.min(l,f)),I(Math.min(g,u))],[I(Math.max(l,f)),I(Math.max(g,u))]]});return}if(!r)return;if(!this.draft.length&&e.region){this.emit("dv-select",{id:e.region});return}let n=t.currentTarget.getBoundingClientRect(),c=this.draft[0];if(c&&this.draft.length>=3&&Math.hypot((c[0]-i.at[0])*n.width,(c[1]-i.at[1])*n.height)<os){this.finish();return}this.draft=[...this.draft,i.at],this.draft.length>=as&&this.finish()}onKey(t){if(t.key==="Escape"&&this.draft.length){this.cancel(),t.preventDefault();return}if(t.key==="Enter"&&this.draft.length){this.finish(),t.preventDefault();return}let e=this.regions.find(c=>c.id===this.selected);if(!e||this.disabled)return;if(t.key==="Delete"||t.key==="Backspace"){this.emit("dv-delete",{id:e.id}),t.preventDefault();return}let r={ArrowLeft:[-Mt,0],ArrowRight:[Mt,0],ArrowUp:[0,-Mt],ArrowDown:[0,Mt]}[t.key];if(!r)return;let n=t.shiftKey?ls(e,...r):ds(e.points,...r);this.emit("dv-change",{id:e.id,points:n}),t.preventDefault()}onRegionKey(t,e){(t.key==="Enter"||t.key===" ")&&!this.draft.length&&(this.emit("dv-select",{id:e}),t.preventDefault(),t.stopPropagation())}renderDraft(){if(!this.draft.length)return p;if(this.tool==="rect"){let e=Yt({shape:"rect",points:this.draft});return L`<polygon class="draft" points=${Pt(e)}></polygon>`}let t=this.hover?[...this.draft,this.hover]:this.draft;return L`<polyline class="draft" points=${Pt(t)}></polyline>
+      ${this.draft.map(([e,i],r)=>L`<circle class=${r===0?"corner first":"corner"} cx=${e} cy=${i} r="0.008"></circle>`)}`}render(){let t=this.t,e=this.regions.filter(i=>i.kind==="blur"||i.kind==="box");return o`
       <div class="frame" style=${`aspect-ratio: ${this.aspect}`}>
         ${this.src?o`<img src=${this.src} alt="" draggable="false" />`:o`<div class="no-still"></div>`}
         <svg
@@ -494,19 +521,19 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
             <filter id="soften" x="-0.05" y="-0.05" width="1.1" height="1.1">
               <feGaussianBlur stdDeviation="0.012"></feGaussianBlur>
             </filter>
-            ${e.map(i=>L`<clipPath id=${`clip-${i.id}`}><polygon points=${Mt(Zt(i))}></polygon></clipPath>`)}
+            ${e.map(i=>L`<clipPath id=${`clip-${i.id}`}><polygon points=${Pt(Yt(i))}></polygon></clipPath>`)}
           </defs>
           ${this.src?e.map(i=>L`<image href=${this.src} x="0" y="0" width="1" height="1" preserveAspectRatio="none"
                   filter="url(#soften)" clip-path=${`url(#clip-${i.id})`}></image>`):p}
           ${this.regions.map(i=>L`<polygon
               class=${`region ${i.kind}${i.id===this.selected?" selected":""}`}
               data-region-id=${i.id}
-              points=${Mt(Zt(i))}
+              points=${Pt(Yt(i))}
               tabindex="0"
               role="button"
               aria-label=${i.name}
               aria-pressed=${i.id===this.selected?"true":"false"}
-              @keydown=${a=>this.onRegionKey(a,i.id)}
+              @keydown=${r=>this.onRegionKey(r,i.id)}
               @focus=${()=>i.id!==this.selected&&this.emit("dv-select",{id:i.id})}
             ><title>${i.name}</title></polygon>`)}
           ${this.renderDraft()}
@@ -522,7 +549,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
             <button class="cancel-draft" @click=${()=>this.cancel()}>${t("cancel")}</button>
             <span class="muted">${t("canvas_corners",{count:this.draft.length})}</span>
           </div>`:p}
-    `}};T.styles=[w,b`
+    `}};R.styles=[w,v`
       .frame {
         position: relative;
         width: 100%;
@@ -603,7 +630,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         font-size: 0.85rem;
         margin: 6px 0;
       }
-    `],d([m({attribute:!1})],T.prototype,"t",2),d([m()],T.prototype,"src",2),d([m({type:Number})],T.prototype,"aspect",2),d([m({attribute:!1})],T.prototype,"regions",2),d([m({attribute:!1})],T.prototype,"selected",2),d([m()],T.prototype,"tool",2),d([m()],T.prototype,"label",2),d([m({type:Boolean})],T.prototype,"disabled",2),d([h()],T.prototype,"draft",2),d([h()],T.prototype,"hover",2),T=d([_("dv-region-canvas")],T);var J=class extends ${constructor(){super(...arguments);this.playing=!1}willUpdate(t){t.has("preview")&&(this.playing=!1)}lead(t){return t.classList.contains("original")?this.preview.original_lead_s??0:0}get videos(){return[...this.renderRoot.querySelectorAll("video")]}onMetadata(t){let e=t.target,i=this.lead(e);i>0&&e.currentTime<i&&(e.currentTime=i)}playBoth(){let t=this.videos;if(this.playing){for(let a of t)a.pause();this.playing=!1;return}let e=t.find(a=>a.classList.contains("redacted")),i=e&&!e.ended?e.currentTime:0;for(let a of t)a.currentTime=i+this.lead(a),a.play().catch(()=>{});this.playing=!0}renderVideo(t,e,i){return o`<figure>
+    `],d([m({attribute:!1})],R.prototype,"t",2),d([m()],R.prototype,"src",2),d([m({type:Number})],R.prototype,"aspect",2),d([m({attribute:!1})],R.prototype,"regions",2),d([m({attribute:!1})],R.prototype,"selected",2),d([m()],R.prototype,"tool",2),d([m()],R.prototype,"label",2),d([m({type:Boolean})],R.prototype,"disabled",2),d([h()],R.prototype,"draft",2),d([h()],R.prototype,"hover",2),R=d([_("dv-region-canvas")],R);var J=class extends ${constructor(){super(...arguments);this.playing=!1}willUpdate(t){t.has("preview")&&(this.playing=!1)}lead(t){return t.classList.contains("original")?this.preview.original_lead_s??0:0}get videos(){return[...this.renderRoot.querySelectorAll("video")]}onMetadata(t){let e=t.target,i=this.lead(e);i>0&&e.currentTime<i&&(e.currentTime=i)}playBoth(){let t=this.videos;if(this.playing){for(let r of t)r.pause();this.playing=!1;return}let e=t.find(r=>r.classList.contains("redacted")),i=e&&!e.ended?e.currentTime:0;for(let r of t)r.currentTime=i+this.lead(r),r.play().catch(()=>{});this.playing=!0}renderVideo(t,e,i){return o`<figure>
       <figcaption>${i}</figcaption>
       <video
         class=${t}
@@ -626,7 +653,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       </div>
       <p class="muted preview-note">
         ${t("redaction_preview_note",{seconds:Math.round(e.seconds),faces:e.faces})}
-      </p>`}};J.styles=[w,b`
+      </p>`}};J.styles=[w,v`
       .side-by-side {
         display: grid;
         grid-template-columns: repeat(auto-fit, minmax(160px, 1fr));
@@ -647,8 +674,8 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         border-radius: 6px;
         cursor: pointer;
       }
-    `],d([m({attribute:!1})],J.prototype,"t",2),d([m({attribute:!1})],J.prototype,"preview",2),d([h()],J.prototype,"playing",2),J=d([_("dv-side-by-side")],J);var ds=32,k=class extends ${constructor(){super(...arguments);this.cameras=[];this.disabled=!1;this.info={};this.choice="standing";this.boxes=[];this.previewing=!1;this.serial=0;this.boxNumber=0;this.camerasKey=""}willUpdate(t){let e=this.cameras.map(i=>i.camera_id).join(`
-`);if(t.has("cameras")&&e!==this.camerasKey){this.camerasKey=e,this.preview=void 0;for(let i of this.cameras)i.camera_id in this.info||this.load(i.camera_id);this.cameras.some(i=>i.camera_id===this.current)||(this.current=this.cameras[0]?.camera_id)}(t.has("start")||t.has("end"))&&(this.preview=void 0)}load(t){Et(this.hass,t).then(e=>this.info={...this.info,[t]:e}).catch(e=>this.loadError=S(e))}get redaction(){let t=new Set(this.cameras.map(i=>i.camera_id)),e=this.choice==="originals"?[]:this.boxes.filter(i=>t.has(i.camera_id)).map(({camera_id:i,points:a})=>({camera_id:i,points:a}));return this.choice==="standing"?e.length?{boxes:e}:void 0:{mode:this.choice,boxes:e}}announce(){this.preview=void 0,this.dispatchEvent(new CustomEvent("dv-redaction",{detail:{redaction:this.redaction}}))}get detector(){return Object.values(this.info)[0]?.detector}modeOf(t){if(this.choice!=="standing")return this.choice;let e=this.info[t]?.masks.standing;return e==="originals"&&this.boxes.some(i=>i.camera_id===t)?"masks":e}pick(t){this.choice=t,this.announce()}onDraw(t){if(!this.current||this.boxes.length>=ds||t.detail.shape!=="rect")return;this.boxNumber+=1;let e=`box-${this.boxNumber}`,[i,a]=t.detail.points;this.boxes=[...this.boxes,{id:e,camera_id:this.current,points:[i,a]}],this.selectedBox=e,this.announce()}removeBox(t){this.boxes=this.boxes.filter(e=>e.id!==t),this.selectedBox===t&&(this.selectedBox=void 0),this.announce()}moveBox(t,e){this.boxes=this.boxes.map(i=>i.id===t?{...i,points:[e[0],e[1]]}:i),this.announce()}async runPreview(t){let e=this.modeOf(t);if(!e||e==="originals")return;this.previewing=!0,this.previewError=void 0,this.preview=void 0;let i=++this.serial,a=this.boxes.filter(n=>n.camera_id===t);try{let n=await Re(this.hass,this.requestId,t,{...this.start?{start:this.start}:{},...this.end?{end:this.end}:{},redaction:{mode:e,boxes:a.map(({camera_id:c,points:l})=>({camera_id:c,points:l}))}});i===this.serial&&(this.preview={...n,camera_id:t})}catch(n){i===this.serial&&(this.previewError=S(n))}finally{i===this.serial&&(this.previewing=!1)}}editMasks(t,e){t.preventDefault(),U(et(e))}renderChoice(){let t=this.t,e=this.detector,i=e?.available??!1,a=this.cameras.map(n=>`${n.name}: ${this.info[n.camera_id]?t(`mode_short_${this.info[n.camera_id].masks.standing}`):"…"}`);return o`
+    `],d([m({attribute:!1})],J.prototype,"t",2),d([m({attribute:!1})],J.prototype,"preview",2),d([h()],J.prototype,"playing",2),J=d([_("dv-side-by-side")],J);var cs=32,k=class extends ${constructor(){super(...arguments);this.cameras=[];this.disabled=!1;this.info={};this.choice="standing";this.boxes=[];this.previewing=!1;this.serial=0;this.boxNumber=0;this.camerasKey=""}willUpdate(t){let e=this.cameras.map(i=>i.camera_id).join(`
+`);if(t.has("cameras")&&e!==this.camerasKey){this.camerasKey=e,this.preview=void 0;for(let i of this.cameras)i.camera_id in this.info||this.load(i.camera_id);this.cameras.some(i=>i.camera_id===this.current)||(this.current=this.cameras[0]?.camera_id)}(t.has("start")||t.has("end"))&&(this.preview=void 0)}load(t){Et(this.hass,t).then(e=>this.info={...this.info,[t]:e}).catch(e=>this.loadError=S(e))}get redaction(){let t=new Set(this.cameras.map(i=>i.camera_id)),e=this.choice==="originals"?[]:this.boxes.filter(i=>t.has(i.camera_id)).map(({camera_id:i,points:r})=>({camera_id:i,points:r}));return this.choice==="standing"?e.length?{boxes:e}:void 0:{mode:this.choice,boxes:e}}announce(){this.preview=void 0,this.dispatchEvent(new CustomEvent("dv-redaction",{detail:{redaction:this.redaction}}))}get detector(){return Object.values(this.info)[0]?.detector}modeOf(t){if(this.choice!=="standing")return this.choice;let e=this.info[t]?.masks.standing;return e==="originals"&&this.boxes.some(i=>i.camera_id===t)?"masks":e}pick(t){this.choice=t,this.announce()}onDraw(t){if(!this.current||this.boxes.length>=cs||t.detail.shape!=="rect")return;this.boxNumber+=1;let e=`box-${this.boxNumber}`,[i,r]=t.detail.points;this.boxes=[...this.boxes,{id:e,camera_id:this.current,points:[i,r]}],this.selectedBox=e,this.announce()}removeBox(t){this.boxes=this.boxes.filter(e=>e.id!==t),this.selectedBox===t&&(this.selectedBox=void 0),this.announce()}moveBox(t,e){this.boxes=this.boxes.map(i=>i.id===t?{...i,points:[e[0],e[1]]}:i),this.announce()}async runPreview(t){let e=this.modeOf(t);if(!e||e==="originals")return;this.previewing=!0,this.previewError=void 0,this.preview=void 0;let i=++this.serial,r=this.boxes.filter(n=>n.camera_id===t);try{let n=await Oe(this.hass,this.requestId,t,{...this.start?{start:this.start}:{},...this.end?{end:this.end}:{},redaction:{mode:e,boxes:r.map(({camera_id:c,points:l})=>({camera_id:c,points:l}))}});i===this.serial&&(this.preview={...n,camera_id:t})}catch(n){i===this.serial&&(this.previewError=S(n))}finally{i===this.serial&&(this.previewing=!1)}}editMasks(t,e){t.preventDefault(),U(et(e))}renderChoice(){let t=this.t,e=this.detector,i=e?.available??!1,r=this.cameras.map(n=>`${n.name}: ${this.info[n.camera_id]?t(`mode_short_${this.info[n.camera_id].masks.standing}`):"…"}`);return o`
       <label class="check"
         ><input
           type="radio"
@@ -658,24 +685,14 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           ?disabled=${this.disabled}
           @change=${()=>this.pick("standing")}
         />
-        <span>${t("redaction_standing")} <span class="muted standing-summary">(${a.join("; ")})</span></span></label
+        <span>${t("redaction_standing")} <span class="muted standing-summary">(${r.join("; ")})</span></span></label
       >
-      ${wt.map(n=>o`<label class="check"
-          ><input
-            type="radio"
-            name="redaction"
-            .value=${n}
-            .checked=${this.choice===n}
-            ?disabled=${this.disabled||n==="masks_faces"&&!i}
-            @change=${()=>this.pick(n)}
-          />
-          <span>${t(`mode_${n}`)}</span></label
-        >`)}
+      ${At(t,"redaction",this.choice,n=>this.disabled||n==="masks_faces"&&!i,n=>this.pick(n))}
       ${e&&!i?o`<p class="muted detector unavailable">${t("detector_unavailable",{reason:e.reason??""})}</p>`:p}
       ${this.choice==="masks_faces"?o`<p class="muted">${t("faces_caveat")}</p>`:p}
-    `}renderCamera(t){let e=this.t,i=this.info[t];if(!i)return o`<p class="muted">${e("loading")}</p>`;let a=this.modeOf(t)??"originals",n=this.choice!=="originals",c=this.choice==="originals"?[]:[...i.masks.regions.map((u,x)=>({id:`mask-${u.id}`,shape:u.shape,points:u.points,kind:u.action,name:u.label||e("region_name",{number:x+1})})),...i.masks.clear.map((u,x)=>({id:`clear-${u.id}`,shape:u.shape,points:u.points,kind:"clear",name:`${u.label||e("region_name",{number:x+1})} (${e("region_clear")})`}))],l=this.boxes.filter(u=>u.camera_id===t),g=[...c,...l.map((u,x)=>({id:u.id,shape:"rect",points:u.points,kind:"box",name:e("box_name",{number:x+1})}))],f=this.preview?.camera_id===t?this.preview:void 0;return o`
-      <p class="muted camera-mode" data-mode=${a}>
-        ${e("redaction_camera_mode",{camera:i.name,mode:e(`mode_${a}`)})}
+    `}renderCamera(t){let e=this.t,i=this.info[t];if(!i)return o`<p class="muted">${e("loading")}</p>`;let r=this.modeOf(t)??"originals",n=this.choice!=="originals",c=this.choice==="originals"?[]:[...i.masks.regions.map((u,x)=>({id:`mask-${u.id}`,shape:u.shape,points:u.points,kind:u.action,name:u.label||e("region_name",{number:x+1})})),...i.masks.clear.map((u,x)=>({id:`clear-${u.id}`,shape:u.shape,points:u.points,kind:"clear",name:`${u.label||e("region_name",{number:x+1})} (${e("region_clear")})`}))],l=this.boxes.filter(u=>u.camera_id===t),g=[...c,...l.map((u,x)=>({id:u.id,shape:"rect",points:u.points,kind:"box",name:e("box_name",{number:x+1})}))],f=this.preview?.camera_id===t?this.preview:void 0;return o`
+      <p class="muted camera-mode" data-mode=${r}>
+        ${e("redaction_camera_mode",{camera:i.name,mode:e(`mode_${r}`)})}
         <a class="edit-masks" href=${et(t)}
           @click=${u=>this.editMasks(u,t)}>${e("edit_masks")}</a>
       </p>
@@ -704,12 +721,12 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       <div class="row actions">
         <button
           class="redaction-preview"
-          ?disabled=${this.previewing||a==="originals"}
+          ?disabled=${this.previewing||r==="originals"}
           @click=${()=>{this.runPreview(t)}}
         >
           ${e("redaction_preview")}
         </button>
-        ${a==="originals"?o`<span class="muted">${e("redaction_preview_originals")}</span>`:p}
+        ${r==="originals"?o`<span class="muted">${e("redaction_preview_originals")}</span>`:p}
         ${this.previewing?o`<span class="muted previewing" role="status"><span class="spinner"></span> ${e("redaction_rendering")}</span>`:p}
       </div>
       ${this.previewError?o`<p class="error preview-error" role="alert">${this.previewError}</p>`:p}
@@ -729,24 +746,9 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               </button>`)}
           </div>`:p}
       ${e?this.renderCamera(e.camera_id):p}
-    </fieldset>`}};k.styles=[w,kt,b`
-      fieldset {
-        border: 1px solid var(--dv-border);
-        border-radius: 8px;
-        margin: 0 0 12px;
-      }
-      label.check {
-        display: flex;
-        gap: 8px;
-        align-items: center;
-        min-height: 36px;
-      }
+    </fieldset>`}};k.styles=[w,kt,it,v`
       .camera-pick {
         margin: 8px 0;
-      }
-      button[aria-selected="true"] {
-        border-color: var(--dv-accent);
-        box-shadow: inset 0 0 0 1px var(--dv-accent);
       }
       ul.boxes {
         list-style: none;
@@ -757,33 +759,33 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         color: var(--dv-accent);
         margin-left: 6px;
       }
-    `],d([m({attribute:!1})],k.prototype,"hass",2),d([m({attribute:!1})],k.prototype,"t",2),d([m({attribute:!1})],k.prototype,"requestId",2),d([m({attribute:!1})],k.prototype,"cameras",2),d([m({attribute:!1})],k.prototype,"start",2),d([m({attribute:!1})],k.prototype,"end",2),d([m({type:Boolean})],k.prototype,"disabled",2),d([h()],k.prototype,"info",2),d([h()],k.prototype,"loadError",2),d([h()],k.prototype,"choice",2),d([h()],k.prototype,"boxes",2),d([h()],k.prototype,"selectedBox",2),d([h()],k.prototype,"current",2),d([h()],k.prototype,"preview",2),d([h()],k.prototype,"previewing",2),d([h()],k.prototype,"previewError",2),k=d([_("dv-redaction-choice")],k);function Yt(r){let{share:s,...t}=r;return t}function Qt(r){return typeof r=="string"?r:typeof r=="number"||typeof r=="boolean"?String(r):JSON.stringify(r)}var ls=new Set(["agency","case_number","legal_basis","requester_name","requester_email","reason","latitude","longitude","radius_m","start","end"]),v=class extends ${constructor(){super(...arguments);this.narrow=!1;this.busy=!1;this.excluded=new Set;this.trimStart=0;this.trimEnd=0;this.includeAudio=!1;this.hours="";this.maxDownloads="";this.previewing=!1;this.declineMessage="";this.copied=!1;this.confirmRevoke=!1;this.now=Date.now();this.previewSerial=0;this.loadSerial=0}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),1e3)}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.previewTimer)}willUpdate(t){t.has("requestId")&&(this.detail=void 0,this.shareResult=void 0,this.preview=void 0,this.excluded=new Set,this.includeAudio=!1,this.redaction=void 0,this.declineMessage="",this.confirmRevoke=!1,this.load(!0)),t.has("change")&&!t.has("requestId")&&this.change?.request.request_id===this.requestId&&(this.detail&&(this.detail={...this.detail,...this.change.request}),this.load(!1))}load(t,e=0){let i=++this.loadSerial;ve(this.hass,this.requestId).then(a=>{i===this.loadSerial&&(this.detail=a,this.error=void 0,t&&(this.trimStart=y(a.start),this.trimEnd=y(a.end),this.excluded=new Set(a.cameras.filter(n=>!n.has_footage).map(n=>n.camera_id)),a.status==="pending"&&this.schedulePreview(0)))}).catch(a=>{i===this.loadSerial&&(e<5?window.setTimeout(()=>{i===this.loadSerial&&this.load(t,e+1)},1e3):this.error=S(a))})}get chosenCameras(){return(this.detail?.cameras??[]).filter(t=>!this.excluded.has(t.camera_id)).map(t=>t.camera_id)}selection(){let t=this.detail,e={cameras:this.chosenCameras,include_audio:this.includeAudio};return this.trimStart>y(t.start)&&(e.start=q(this.trimStart)),this.trimEnd<y(t.end)&&(e.end=q(this.trimEnd)),this.redaction&&(e.redaction=this.redaction),e}schedulePreview(t=350){window.clearTimeout(this.previewTimer),this.previewTimer=window.setTimeout(()=>this.runPreview(),t)}runPreview(){if(!this.detail||this.detail.status!=="pending")return;let t=++this.previewSerial;this.previewing=!0,be(this.hass,this.requestId,this.selection()).then(e=>{t===this.previewSerial&&(this.preview=e,this.previewError=void 0)}).catch(e=>{t===this.previewSerial&&(this.preview=void 0,this.previewError=S(e))}).finally(()=>{t===this.previewSerial&&(this.previewing=!1)})}toggleCamera(t,e){let i=e.target.checked,a=new Set(this.excluded);i?a.delete(t):a.add(t),this.excluded=a,this.schedulePreview()}onTrim(t,e){let i=this.detail,a=e.target,n=y(i.start),c=y(i.end),l=n+Number(a.value)*1e3;t==="start"?(this.trimStart=Math.min(Math.max(l,n),this.trimEnd-1e3),a.value=String((this.trimStart-n)/1e3)):(this.trimEnd=Math.max(Math.min(l,c),this.trimStart+1e3),a.value=String((this.trimEnd-n)/1e3)),this.schedulePreview()}async doShare(){let t=this.selection(),e=Number(this.hours),i=Number(this.maxDownloads);this.hours&&e>0&&(t.expires_in_hours=Math.round(e)),this.maxDownloads&&i>0&&(t.max_downloads=Math.round(i)),await this.act(async()=>{let a=await $e(this.hass,this.requestId,t);a.share&&(this.shareResult=a.share),this.detail={...this.detail,...Yt(a)}})}async doDecline(t){await this.act(async()=>{let e=await ye(this.hass,this.requestId,this.declineMessage,t);this.detail={...this.detail,...Yt(e)}})}async doRevoke(){this.confirmRevoke=!1,await this.act(async()=>{let t=await xe(this.hass,this.requestId);this.detail={...this.detail,...Yt(t)}})}async act(t){this.busy=!0,this.actionError=void 0;try{await t(),this.load(!1)}catch(e){this.actionError=S(e)}finally{this.busy=!1}}async copyLink(){let t=this.shareResult?.share_url;if(t){try{await navigator.clipboard.writeText(t)}catch{this.renderRoot.querySelector("input.share-url")?.select(),document.execCommand("copy")}this.copied=!0}}back(t){t.preventDefault(),U(N)}renderFacts(t){let e=this.t,i=t.fields,a=g=>g==null||g===""?"—":Qt(g),n=typeof i.radius_m=="number"?i.radius_m:null,c=Object.entries(i).filter(([g,f])=>!ls.has(g)&&f!==null),l=y(t.deadline)-this.now;return o`
+    `],d([m({attribute:!1})],k.prototype,"hass",2),d([m({attribute:!1})],k.prototype,"t",2),d([m({attribute:!1})],k.prototype,"requestId",2),d([m({attribute:!1})],k.prototype,"cameras",2),d([m({attribute:!1})],k.prototype,"start",2),d([m({attribute:!1})],k.prototype,"end",2),d([m({type:Boolean})],k.prototype,"disabled",2),d([h()],k.prototype,"info",2),d([h()],k.prototype,"loadError",2),d([h()],k.prototype,"choice",2),d([h()],k.prototype,"boxes",2),d([h()],k.prototype,"selectedBox",2),d([h()],k.prototype,"current",2),d([h()],k.prototype,"preview",2),d([h()],k.prototype,"previewing",2),d([h()],k.prototype,"previewError",2),k=d([_("dv-redaction-choice")],k);function Qt(a){let{share:s,...t}=a;return t}function Vt(a){return typeof a=="string"?a:typeof a=="number"||typeof a=="boolean"?String(a):JSON.stringify(a)}var ps=new Set(["agency","case_number","legal_basis","requester_name","requester_email","reason","latitude","longitude","radius_m","start","end"]),b=class extends ${constructor(){super(...arguments);this.narrow=!1;this.busy=!1;this.excluded=new Set;this.trimStart=0;this.trimEnd=0;this.includeAudio=!1;this.hours="";this.maxDownloads="";this.previewing=!1;this.declineMessage="";this.copied=!1;this.confirmRevoke=!1;this.now=Date.now();this.previewSerial=0;this.loadSerial=0}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),1e3)}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.previewTimer)}willUpdate(t){t.has("requestId")&&(this.detail=void 0,this.shareResult=void 0,this.preview=void 0,this.excluded=new Set,this.includeAudio=!1,this.redaction=void 0,this.declineMessage="",this.confirmRevoke=!1,this.load(!0)),t.has("change")&&!t.has("requestId")&&this.change?.request.request_id===this.requestId&&(this.detail&&(this.detail={...this.detail,...this.change.request}),this.load(!1))}load(t,e=0){let i=++this.loadSerial;be(this.hass,this.requestId).then(r=>{i===this.loadSerial&&(this.detail=r,this.error=void 0,t&&(this.trimStart=y(r.start),this.trimEnd=y(r.end),this.excluded=new Set(r.cameras.filter(n=>!n.has_footage).map(n=>n.camera_id)),r.status==="pending"&&this.schedulePreview(0)))}).catch(r=>{i===this.loadSerial&&(e<5?window.setTimeout(()=>{i===this.loadSerial&&this.load(t,e+1)},1e3):this.error=S(r))})}get chosenCameras(){return(this.detail?.cameras??[]).filter(t=>!this.excluded.has(t.camera_id)).map(t=>t.camera_id)}selection(){let t=this.detail,e={cameras:this.chosenCameras,include_audio:this.includeAudio};return this.trimStart>y(t.start)&&(e.start=q(this.trimStart)),this.trimEnd<y(t.end)&&(e.end=q(this.trimEnd)),this.redaction&&(e.redaction=this.redaction),e}schedulePreview(t=350){window.clearTimeout(this.previewTimer),this.previewTimer=window.setTimeout(()=>this.runPreview(),t)}runPreview(){if(!this.detail||this.detail.status!=="pending")return;let t=++this.previewSerial;this.previewing=!0,$e(this.hass,this.requestId,this.selection()).then(e=>{t===this.previewSerial&&(this.preview=e,this.previewError=void 0)}).catch(e=>{t===this.previewSerial&&(this.preview=void 0,this.previewError=S(e))}).finally(()=>{t===this.previewSerial&&(this.previewing=!1)})}toggleCamera(t,e){let i=e.target.checked,r=new Set(this.excluded);i?r.delete(t):r.add(t),this.excluded=r,this.schedulePreview()}onTrim(t,e){let i=this.detail,r=e.target,n=y(i.start),c=y(i.end),l=n+Number(r.value)*1e3;t==="start"?(this.trimStart=Math.min(Math.max(l,n),this.trimEnd-1e3),r.value=String((this.trimStart-n)/1e3)):(this.trimEnd=Math.max(Math.min(l,c),this.trimStart+1e3),r.value=String((this.trimEnd-n)/1e3)),this.schedulePreview()}async doShare(){let t=this.selection(),e=Number(this.hours),i=Number(this.maxDownloads);this.hours&&e>0&&(t.expires_in_hours=Math.round(e)),this.maxDownloads&&i>0&&(t.max_downloads=Math.round(i)),await this.act(async()=>{let r=await ye(this.hass,this.requestId,t);r.share&&(this.shareResult=r.share),this.detail={...this.detail,...Qt(r)}})}async doDecline(t){await this.act(async()=>{let e=await xe(this.hass,this.requestId,this.declineMessage,t);this.detail={...this.detail,...Qt(e)}})}async doRevoke(){this.confirmRevoke=!1,await this.act(async()=>{let t=await _e(this.hass,this.requestId);this.detail={...this.detail,...Qt(t)}})}async act(t){this.busy=!0,this.actionError=void 0;try{await t(),this.load(!1)}catch(e){this.actionError=S(e)}finally{this.busy=!1}}async copyLink(){let t=this.shareResult?.share_url;if(t){try{await navigator.clipboard.writeText(t)}catch{this.renderRoot.querySelector("input.share-url")?.select(),document.execCommand("copy")}this.copied=!0}}back(t){t.preventDefault(),U(N)}renderFacts(t){let e=this.t,i=t.fields,r=g=>g==null||g===""?"—":Vt(g),n=typeof i.radius_m=="number"?i.radius_m:null,c=Object.entries(i).filter(([g,f])=>!ps.has(g)&&f!==null),l=y(t.deadline)-this.now;return o`
       <dl class="facts">
         <dt>${e("field_agency")}</dt>
         <dd class="agency">${t.agency}</dd>
         <dt>${e("field_case_number")}</dt>
-        <dd>${a(t.case_number)}</dd>
+        <dd>${r(t.case_number)}</dd>
         <dt>${e("field_legal_basis")}</dt>
         <dd>${t.legal_basis?e(`legal_basis_${t.legal_basis}`):"—"}</dd>
         <dt>${e("field_requester")}</dt>
-        <dd>${a(i.requester_name)}${i.requester_email?o` · <span>${Qt(i.requester_email)}</span>`:p}</dd>
+        <dd>${r(i.requester_name)}${i.requester_email?o` · <span>${Vt(i.requester_email)}</span>`:p}</dd>
         <dt>${e("field_reason")}</dt>
-        <dd class="reason">${a(i.reason)}</dd>
+        <dd class="reason">${r(i.reason)}</dd>
         <dt>${e("field_window")}</dt>
         <dd class="window" title=${`${P(t.start)} – ${P(t.end)}`}>
-          ${R(this.hass,t.start)} – ${R(this.hass,t.end)}
+          ${C(this.hass,t.start)} – ${C(this.hass,t.end)}
           <span class="muted">(${G((y(t.end)-y(t.start))/1e3)})</span>
         </dd>
         <dt>${e("field_area")}</dt>
         <dd class="area">
-          ${t.distance_m===null?e("area_unknown"):e("area_text",{distance:Jt(this.hass,t.distance_m),radius:n===null?"—":Jt(this.hass,n)})}
+          ${t.distance_m===null?e("area_unknown"):e("area_text",{distance:Xt(this.hass,t.distance_m),radius:n===null?"—":Xt(this.hass,n)})}
           ${t.home_in_area===null?p:o`<span class="badge ${t.home_in_area?"":"unverified"}"
                 >${t.home_in_area?e("home_in_area"):e("home_outside_area")}</span
               >`}
         </dd>
         <dt>${e("field_received")}</dt>
         <dd title=${P(t.received)}>
-          ${R(this.hass,t.received)} · ${e(`source_${t.source}`)}
+          ${C(this.hass,t.received)} · ${e(`source_${t.source}`)}
           <span
               class="badge ${t.verified?"verified":"unverified"}"
               data-verified=${String(t.verified)}
@@ -793,9 +795,9 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         </dd>
         <dt>${e("field_deadline")}</dt>
         <dd title=${P(t.deadline)}>
-          ${R(this.hass,t.deadline)}
+          ${C(this.hass,t.deadline)}
           ${t.status==="pending"?o`<strong class="deadline"
-                >${l>0?e("time_left",{span:ut(this.hass,l)}):e("deadline_passed")}</strong
+                >${l>0?e("time_left",{span:mt(this.hass,l)}):e("deadline_passed")}</strong
               >`:p}
         </dd>
         ${t.decided_by?o`<dt>${e("field_decided_by")}</dt>
@@ -803,7 +805,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         ${t.message?o`<dt>${e("field_message")}</dt>
               <dd class="message">${t.message}</dd>`:p}
         ${c.map(([g,f])=>o`<dt>${g}</dt>
-            <dd>${Qt(f)}</dd>`)}
+            <dd>${Vt(f)}</dd>`)}
       </dl>
       ${t.problems.length?o`<div class="problems">
             <h3>${e("problems")}</h3>
@@ -812,31 +814,31 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
             </ul>
           </div>`:o`<p class="muted">${e("no_problems")}</p>`}
     `}renderCameras(t){let e=this.t,i=t.status==="pending";return t.cameras.length?o`<div class="cameras">
-      ${t.cameras.map(a=>o`<section class="card camera" data-camera=${a.camera_id}>
+      ${t.cameras.map(r=>o`<section class="card camera" data-camera=${r.camera_id}>
           <div class="row camera-head">
             ${i?o`<label class="include"
                   ><input
                     type="checkbox"
                     name="camera"
-                    .value=${a.camera_id}
-                    .checked=${!this.excluded.has(a.camera_id)}
-                    ?disabled=${!a.has_footage}
-                    @change=${n=>this.toggleCamera(a.camera_id,n)}
+                    .value=${r.camera_id}
+                    .checked=${!this.excluded.has(r.camera_id)}
+                    ?disabled=${!r.has_footage}
+                    @change=${n=>this.toggleCamera(r.camera_id,n)}
                   />
-                  <h3>${a.name}</h3></label
-                >`:o`<h3>${a.name}</h3>`}
+                  <h3>${r.name}</h3></label
+                >`:o`<h3>${r.name}</h3>`}
           </div>
           <dv-player
             .hass=${this.hass}
             .t=${e}
-            .camera=${a}
+            .camera=${r}
             .windowStart=${y(t.start)}
             .windowEnd=${y(t.end)}
             .trimStart=${i?this.trimStart:y(t.start)}
             .trimEnd=${i?this.trimEnd:y(t.end)}
           ></dv-player>
         </section>`)}
-    </div>`:o`<p class="muted">${e("no_cameras")}</p>`}renderDecision(t){let e=this.t,i=y(t.start),a=Math.round((y(t.end)-i)/1e3),n=this.preview,c=this.chosenCameras.length===0;return o`
+    </div>`:o`<p class="muted">${e("no_cameras")}</p>`}renderDecision(t){let e=this.t,i=y(t.start),r=Math.round((y(t.end)-i)/1e3),n=this.preview,c=this.chosenCameras.length===0;return o`
       <section class="card decide">
         <h2>${e("share_heading")}</h2>
         <fieldset class="trim">
@@ -847,13 +849,13 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               type="range"
               name="trim-start"
               min="0"
-              max=${a}
+              max=${r}
               step="1"
               .value=${String(Math.round((this.trimStart-i)/1e3))}
               @input=${l=>this.onTrim("start",l)}
             />
             <span class="trim-time" title=${P(q(this.trimStart))}
-              >${R(this.hass,q(this.trimStart))}</span
+              >${C(this.hass,q(this.trimStart))}</span
             >
           </label>
           <label
@@ -862,13 +864,13 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               type="range"
               name="trim-end"
               min="0"
-              max=${a}
+              max=${r}
               step="1"
               .value=${String(Math.round((this.trimEnd-i)/1e3))}
               @input=${l=>this.onTrim("end",l)}
             />
             <span class="trim-time" title=${P(q(this.trimEnd))}
-              >${R(this.hass,q(this.trimEnd))}</span
+              >${C(this.hass,q(this.trimEnd))}</span
             >
           </label>
           <p class="muted">${e("trim_help")}</p>
@@ -939,13 +941,13 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
                               >`:p}
                         </td>
                         <td>${G(l.duration_s)}</td>
-                        <td>${ht(this.hass,l.bytes)}</td>
+                        <td>${ut(this.hass,l.bytes)}</td>
                       </tr>`)}
                   </tbody>
                   <tfoot>
                     <tr>
                       <th colspan="3">${e("preview_total",{count:n.files.length})}</th>
-                      <th>${ht(this.hass,n.total_bytes)}</th>
+                      <th>${ut(this.hass,n.total_bytes)}</th>
                     </tr>
                   </tfoot>
                 </table>
@@ -961,7 +963,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           </button>
           ${c?o`<span class="muted">${e("choose_a_camera")}</span>`:p}
         </div>
-        ${t.progress?Xt(e,t.progress):p}
+        ${t.progress?Zt(e,t.progress):p}
       </section>
       <section class="card decline">
         <h2>${e("decline_heading")}</h2>
@@ -988,7 +990,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           </button>
         </div>
       </section>
-    `}renderShare(t){let e=this.t,i=t.share,a=i&&!i.ended,n=i?y(i.expires)-this.now:0;return o`
+    `}renderShare(t){let e=this.t,i=t.share,r=i&&!i.ended,n=i?y(i.expires)-this.now:0;return o`
       <section class="card shared">
         <h2>${e("share_status_heading")}</h2>
         ${this.shareResult?o`<div class="link-once">
@@ -1000,14 +1002,14 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
                 </button>
               </div>
             </div>`:p}
-        ${t.progress?Xt(e,t.progress):p}
+        ${t.progress?Zt(e,t.progress):p}
         ${i?o`<dl class="facts">
               <dt>${e("share_created")}</dt>
-              <dd title=${P(i.created)}>${R(this.hass,i.created)}</dd>
+              <dd title=${P(i.created)}>${C(this.hass,i.created)}</dd>
               <dt>${e("share_expires")}</dt>
               <dd title=${P(i.expires)}>
-                ${R(this.hass,i.expires)}
-                ${a&&n>0?o`<strong class="countdown">${e("expires_in",{span:ut(this.hass,n)})}</strong>`:p}
+                ${C(this.hass,i.expires)}
+                ${r&&n>0?o`<strong class="countdown">${e("expires_in",{span:mt(this.hass,n)})}</strong>`:p}
               </dd>
               <dt>${e("share_downloads")}</dt>
               <dd class="download-count">
@@ -1015,7 +1017,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               </dd>
               ${i.ended?o`<dt>${e("share_ended")}</dt>
                     <dd class="share-ended" title=${P(i.ended)}>
-                      ${R(this.hass,i.ended)}
+                      ${C(this.hass,i.ended)}
                       ${i.end_reason?o`· ${e(`end_reason_${i.end_reason}`)}`:p}
                     </dd>`:p}
             </dl>
@@ -1033,7 +1035,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
                       ${i.files.map(c=>o`<tr>
                           <td>${c.name}</td>
                           <td>${c.camera}</td>
-                          <td>${ht(this.hass,c.bytes)}</td>
+                          <td>${ut(this.hass,c.bytes)}</td>
                           <td class="hash" title=${c.sha256}>${c.sha256.slice(0,12)}…</td>
                         </tr>`)}
                     </tbody>
@@ -1052,15 +1054,15 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
                 </thead>
                 <tbody>
                   ${t.downloads.map(c=>o`<tr>
-                      <td title=${P(c.at)}>${R(this.hass,c.at)}</td>
+                      <td title=${P(c.at)}>${C(this.hass,c.at)}</td>
                       <td title=${c.user_agent??""}>${c.remote}</td>
-                      <td>${ht(this.hass,c.bytes)}</td>
+                      <td>${ut(this.hass,c.bytes)}</td>
                       <td>${c.completed?e("yes"):e("no")}</td>
                     </tr>`)}
                 </tbody>
               </table>
             </div>`:o`<p class="muted no-downloads">${e("no_downloads")}</p>`}
-        ${a?o`<div class="row actions">
+        ${r?o`<div class="row actions">
               ${this.confirmRevoke?o`<span>${e("revoke_confirm")}</span>
                     <button class="danger revoke-confirm" ?disabled=${this.busy} @click=${()=>{this.doRevoke()}}>
                       ${e("revoke")}
@@ -1094,7 +1096,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               </div>
             </div>
           `:this.error?p:o`<p class="muted">${t("loading")}</p>`}
-    `}};v.styles=[w,kt,St,b`
+    `}};b.styles=[w,kt,St,it,v`
       .back {
         display: inline-block;
         margin-bottom: 12px;
@@ -1149,8 +1151,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         margin: 0;
         display: inline;
       }
-      label.include,
-      label.check {
+      label.include {
         display: flex;
         gap: 8px;
         align-items: center;
@@ -1159,11 +1160,6 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       input[type="checkbox"] {
         width: 20px;
         height: 20px;
-      }
-      fieldset {
-        border: 1px solid var(--dv-border);
-        border-radius: 8px;
-        margin: 0 0 12px;
       }
       .trim label {
         display: grid;
@@ -1242,19 +1238,9 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           flex: 1 1 100%;
         }
       }
-    `],d([m({attribute:!1})],v.prototype,"hass",2),d([m({attribute:!1})],v.prototype,"t",2),d([m({attribute:!1})],v.prototype,"requestId",2),d([m({attribute:!1})],v.prototype,"change",2),d([m({type:Boolean})],v.prototype,"narrow",2),d([h()],v.prototype,"detail",2),d([h()],v.prototype,"error",2),d([h()],v.prototype,"actionError",2),d([h()],v.prototype,"busy",2),d([h()],v.prototype,"excluded",2),d([h()],v.prototype,"trimStart",2),d([h()],v.prototype,"trimEnd",2),d([h()],v.prototype,"includeAudio",2),d([h()],v.prototype,"redaction",2),d([h()],v.prototype,"hours",2),d([h()],v.prototype,"maxDownloads",2),d([h()],v.prototype,"preview",2),d([h()],v.prototype,"previewError",2),d([h()],v.prototype,"previewing",2),d([h()],v.prototype,"declineMessage",2),d([h()],v.prototype,"shareResult",2),d([h()],v.prototype,"copied",2),d([h()],v.prototype,"confirmRevoke",2),d([h()],v.prototype,"now",2),v=d([_("dv-request-view")],v);var cs=32;function qe(r){let s=new Set(r.map(e=>e.region.id)),t=r.length+1;for(;s.has(`m${t}`);)t+=1;return`m${t}`}var A=class extends ${constructor(){super(...arguments);this.items=[];this.standing="originals";this.tool="rect";this.action="blur";this.dirty=!1;this.saving=!1;this.saved=!1;this.serial=0}willUpdate(t){t.has("cameraId")&&this.cameraId&&this.load()}load(){let t=++this.serial;this.data=void 0,this.error=void 0,Et(this.hass,this.cameraId).then(e=>{t===this.serial&&this.show(e,e.masks)}).catch(e=>{t===this.serial&&(this.error=S(e))})}show(t,e){this.data={...t,masks:e},this.items=[...e.regions.map(i=>({region:i,clear:!1})),...e.clear.map(i=>({region:i,clear:!0}))],this.standing=e.standing,this.selected=void 0,this.dirty=!1}edit(t){this.items=t,this.dirty=!0,this.saved=!1}editItem(t,e){this.edit(this.items.map(i=>i.region.id===t?e(i):i))}onDraw(t){if(this.items.length>=cs*2)return;let e=qe(this.items),i={id:e,shape:t.detail.shape,points:t.detail.points,action:this.action};this.edit([...this.items,{region:i,clear:!1}]),this.selected=e}addRectangle(){let t=qe(this.items),e=[[.4,.4],[.6,.6]];this.edit([...this.items,{region:{id:t,shape:"rect",points:e,action:this.action},clear:!1}]),this.selected=t,this.updateComplete.then(()=>this.canvas?.shadowRoot?.querySelector(`[data-region-id="${t}"]`)?.focus())}removeRegion(t){this.edit(this.items.filter(e=>e.region.id!==t)),this.selected===t&&(this.selected=void 0)}async save(){if(!this.data)return;let t={regions:this.items.filter(e=>!e.clear).map(e=>e.region),clear:this.items.filter(e=>e.clear).map(e=>e.region),standing:this.standing};this.saving=!0,this.error=void 0;try{let e=await Ce(this.hass,this.cameraId,t);this.show(this.data,e),this.saved=!0}catch(e){this.error=S(e)}finally{this.saving=!1}}name(t,e){let i=this.t,a=t.region.label||i("region_name",{number:e+1}),n=t.clear?i("region_clear"):i(`action_${t.region.action}`);return`${a} (${n})`}renderStanding(t){let e=this.t,i=t.detector.available;return o`<fieldset class="standing">
+    `],d([m({attribute:!1})],b.prototype,"hass",2),d([m({attribute:!1})],b.prototype,"t",2),d([m({attribute:!1})],b.prototype,"requestId",2),d([m({attribute:!1})],b.prototype,"change",2),d([m({type:Boolean})],b.prototype,"narrow",2),d([h()],b.prototype,"detail",2),d([h()],b.prototype,"error",2),d([h()],b.prototype,"actionError",2),d([h()],b.prototype,"busy",2),d([h()],b.prototype,"excluded",2),d([h()],b.prototype,"trimStart",2),d([h()],b.prototype,"trimEnd",2),d([h()],b.prototype,"includeAudio",2),d([h()],b.prototype,"redaction",2),d([h()],b.prototype,"hours",2),d([h()],b.prototype,"maxDownloads",2),d([h()],b.prototype,"preview",2),d([h()],b.prototype,"previewError",2),d([h()],b.prototype,"previewing",2),d([h()],b.prototype,"declineMessage",2),d([h()],b.prototype,"shareResult",2),d([h()],b.prototype,"copied",2),d([h()],b.prototype,"confirmRevoke",2),d([h()],b.prototype,"now",2),b=d([_("dv-request-view")],b);var hs=32;function Ue(a){let s=new Set(a.map(e=>e.region.id)),t=a.length+1;for(;s.has(`m${t}`);)t+=1;return`m${t}`}var A=class extends ${constructor(){super(...arguments);this.items=[];this.standing="originals";this.tool="rect";this.action="blur";this.dirty=!1;this.saving=!1;this.saved=!1;this.serial=0}willUpdate(t){t.has("cameraId")&&this.cameraId&&this.load()}load(){let t=++this.serial;this.data=void 0,this.error=void 0,Et(this.hass,this.cameraId).then(e=>{t===this.serial&&this.show(e,e.masks)}).catch(e=>{t===this.serial&&(this.error=S(e))})}show(t,e){this.data={...t,masks:e},this.items=[...e.regions.map(i=>({region:i,clear:!1})),...e.clear.map(i=>({region:i,clear:!0}))],this.standing=e.standing,this.selected=void 0,this.dirty=!1}edit(t){this.items=t,this.dirty=!0,this.saved=!1}editItem(t,e){this.edit(this.items.map(i=>i.region.id===t?e(i):i))}onDraw(t){if(this.items.length>=hs*2)return;let e=Ue(this.items),i={id:e,shape:t.detail.shape,points:t.detail.points,action:this.action};this.edit([...this.items,{region:i,clear:!1}]),this.selected=e}addRectangle(){let t=Ue(this.items),e=[[.4,.4],[.6,.6]];this.edit([...this.items,{region:{id:t,shape:"rect",points:e,action:this.action},clear:!1}]),this.selected=t,this.updateComplete.then(()=>this.canvas?.shadowRoot?.querySelector(`[data-region-id="${t}"]`)?.focus())}removeRegion(t){this.edit(this.items.filter(e=>e.region.id!==t)),this.selected===t&&(this.selected=void 0)}async save(){if(!this.data)return;let t={regions:this.items.filter(e=>!e.clear).map(e=>e.region),clear:this.items.filter(e=>e.clear).map(e=>e.region),standing:this.standing};this.saving=!0,this.error=void 0;try{let e=await He(this.hass,this.cameraId,t);this.show(this.data,e),this.saved=!0}catch(e){this.error=S(e)}finally{this.saving=!1}}name(t,e){let i=this.t,r=t.region.label||i("region_name",{number:e+1}),n=t.clear?i("region_clear"):i(`action_${t.region.action}`);return`${r} (${n})`}renderStanding(t){let e=this.t,i=t.detector.available;return o`<fieldset class="standing">
       <legend>${e("standing_legend")}</legend>
-      ${wt.map(a=>o`<label class="check"
-          ><input
-            type="radio"
-            name="standing"
-            .value=${a}
-            .checked=${this.standing===a}
-            ?disabled=${a==="masks_faces"&&!i&&this.standing!==a}
-            @change=${()=>{this.standing=a,this.dirty=!0,this.saved=!1}}
-          />
-          <span>${e(`mode_${a}`)}</span></label
-        >`)}
+      ${At(e,"standing",this.standing,r=>r==="masks_faces"&&!i&&this.standing!==r,r=>{this.standing=r,this.dirty=!0,this.saved=!1})}
       ${i?o`<p class="muted detector">
             ${e("detector_available",{name:t.detector.name,version:t.detector.version??""})}
           </p>`:o`<p class="muted detector unavailable">
@@ -1276,7 +1262,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
             aria-label=${t("region_action")}
             .value=${e.region.action}
             ?disabled=${e.clear}
-            @change=${a=>this.editItem(e.region.id,n=>({...n,region:{...n.region,action:a.target.value}}))}
+            @change=${r=>this.editItem(e.region.id,n=>({...n,region:{...n.region,action:r.target.value}}))}
           >
             <option value="blur" ?selected=${e.region.action==="blur"}>${t("action_blur")}</option>
             <option value="black" ?selected=${e.region.action==="black"}>${t("action_black")}</option>
@@ -1287,12 +1273,12 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               type="checkbox"
               name="keep-clear"
               .checked=${e.clear}
-              @change=${a=>this.editItem(e.region.id,n=>({...n,clear:a.target.checked}))}
+              @change=${r=>this.editItem(e.region.id,n=>({...n,clear:r.target.checked}))}
             />
             ${t("region_keep_clear")}</label
           >
         </li>`)}
-    </ol>`:o`<p class="muted no-regions">${t("no_regions")}</p>`}render(){let t=this.t,e=this.data;if(!e)return this.error?o`<p class="card error">${this.error}</p>`:o`<p class="muted">${t("loading")}</p>`;let i=this.items.map((n,c)=>({id:n.region.id,shape:n.region.shape,points:n.region.points,kind:n.clear?"clear":n.region.action,name:this.name(n,c)})),a=e.still;return o`<section class="card masks-editor" data-camera=${e.camera_id}>
+    </ol>`:o`<p class="muted no-regions">${t("no_regions")}</p>`}render(){let t=this.t,e=this.data;if(!e)return this.error?o`<p class="card error">${this.error}</p>`:o`<p class="muted">${t("loading")}</p>`;let i=this.items.map((n,c)=>({id:n.region.id,shape:n.region.shape,points:n.region.points,kind:n.clear?"clear":n.region.action,name:this.name(n,c)})),r=e.still;return o`<section class="card masks-editor" data-camera=${e.camera_id}>
       <h2>${t("masks_of",{camera:e.name})}</h2>
       <p class="muted">${t("masks_help")}</p>
       <div class="row toolbar" role="toolbar" aria-label=${t("masks_tools")}>
@@ -1315,12 +1301,12 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         >
         <button class="add-rect" @click=${()=>this.addRectangle()}>${t("add_rectangle")}</button>
       </div>
-      ${a?.url?p:o`<p class="muted no-still">${t("no_still")}</p>`}
+      ${r?.url?p:o`<p class="muted no-still">${t("no_still")}</p>`}
       <div class="layout">
         <dv-region-canvas
           .t=${t}
-          .src=${a?.url??""}
-          .aspect=${Tt(a)}
+          .src=${r?.url??""}
+          .aspect=${Tt(r)}
           .regions=${i}
           .selected=${this.selected}
           .tool=${this.tool}
@@ -1342,7 +1328,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           ${this.error?o`<p class="error save-error" role="alert">${this.error}</p>`:p}
         </div>
       </div>
-    </section>`}pick(t){this.canvas?.cancel(),this.tool=t}};A.styles=[w,St,b`
+    </section>`}pick(t){this.canvas?.cancel(),this.tool=t}};A.styles=[w,St,it,v`
       .toolbar {
         margin-bottom: 8px;
       }
@@ -1353,10 +1339,6 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         display: flex;
         gap: 6px;
         align-items: center;
-      }
-      button[aria-pressed="true"] {
-        border-color: var(--dv-accent);
-        box-shadow: inset 0 0 0 1px var(--dv-accent);
       }
       ol.regions {
         list-style: none;
@@ -1380,21 +1362,13 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         border: none;
         background: none;
       }
-      label.check {
-        display: flex;
-        gap: 8px;
-        align-items: center;
-        min-height: 36px;
-      }
       fieldset {
-        border: 1px solid var(--dv-border);
-        border-radius: 8px;
         margin: 12px 0;
       }
       .saved {
         color: var(--dv-success);
       }
-    `],d([m({attribute:!1})],A.prototype,"hass",2),d([m({attribute:!1})],A.prototype,"t",2),d([m({attribute:!1})],A.prototype,"cameraId",2),d([h()],A.prototype,"data",2),d([h()],A.prototype,"items",2),d([h()],A.prototype,"standing",2),d([h()],A.prototype,"selected",2),d([h()],A.prototype,"tool",2),d([h()],A.prototype,"action",2),d([h()],A.prototype,"dirty",2),d([h()],A.prototype,"saving",2),d([h()],A.prototype,"saved",2),d([h()],A.prototype,"error",2),d([xt("dv-region-canvas")],A.prototype,"canvas",2),A=d([_("dv-masks-editor")],A);var j=class extends ${connectedCallback(){super.connectedCallback(),He(this.hass).then(s=>this.cameras=s).catch(s=>this.error=S(s))}go(s,t){s.preventDefault(),U(et(t),!0)}render(){let s=this.t;if(this.error)return o`<p class="card error">${this.error}</p>`;if(!this.cameras)return o`<p class="muted">${s("loading")}</p>`;if(!this.cameras.length)return o`<p class="muted">${s("no_cameras")}</p>`;let t=this.cameras.find(e=>e.camera_id===this.cameraId)??this.cameras[0];return o`
+    `],d([m({attribute:!1})],A.prototype,"hass",2),d([m({attribute:!1})],A.prototype,"t",2),d([m({attribute:!1})],A.prototype,"cameraId",2),d([h()],A.prototype,"data",2),d([h()],A.prototype,"items",2),d([h()],A.prototype,"standing",2),d([h()],A.prototype,"selected",2),d([h()],A.prototype,"tool",2),d([h()],A.prototype,"action",2),d([h()],A.prototype,"dirty",2),d([h()],A.prototype,"saving",2),d([h()],A.prototype,"saved",2),d([h()],A.prototype,"error",2),d([_t("dv-region-canvas")],A.prototype,"canvas",2),A=d([_("dv-masks-editor")],A);var j=class extends ${connectedCallback(){super.connectedCallback(),qe(this.hass).then(s=>this.cameras=s).catch(s=>this.error=S(s))}go(s,t){s.preventDefault(),U(et(t),!0)}render(){let s=this.t;if(this.error)return o`<p class="card error">${this.error}</p>`;if(!this.cameras)return o`<p class="muted">${s("loading")}</p>`;if(!this.cameras.length)return o`<p class="muted">${s("no_cameras")}</p>`;let t=this.cameras.find(e=>e.camera_id===this.cameraId)??this.cameras[0];return o`
       <p class="muted intro">${s("masks_intro")}</p>
       ${this.cameras.length>1?o`<nav class="row cameras" aria-label=${s("masks_cameras")}>
             ${this.cameras.map(e=>o`<a
@@ -1407,7 +1381,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               >`)}
           </nav>`:p}
       <dv-masks-editor .hass=${this.hass} .t=${s} .cameraId=${t.camera_id}></dv-masks-editor>
-    `}};j.styles=[w,b`
+    `}};j.styles=[w,v`
       .intro {
         margin-top: 0;
       }
@@ -1426,7 +1400,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         color: var(--dv-accent);
         font-weight: 500;
       }
-    `],d([m({attribute:!1})],j.prototype,"hass",2),d([m({attribute:!1})],j.prototype,"t",2),d([m({attribute:!1})],j.prototype,"cameraId",2),d([h()],j.prototype,"cameras",2),d([h()],j.prototype,"error",2),j=d([_("dv-masks-view")],j);async function gt(r,s,t){let e=await _t(r,s,300),i=document.createElement("a");return i.href=e,t?i.download=t:i.download="",document.body.appendChild(i),i.click(),i.remove(),e}var H=class extends ${constructor(){super(...arguments);this.busy=!1}connectedCallback(){super.connectedCallback(),this.key||this.loadKey()}async loadKey(){try{this.key=await ke(this.hass),this.keyError=void 0}catch(t){this.keyError=S(t)}}async verify(){this.busy=!0,this.error=void 0;try{this.result=await we(this.hass)}catch(t){this.error=S(t)}finally{this.busy=!1}}async export(){this.busy=!0,this.error=void 0;try{this.exported=await Se(this.hass),await gt(this.hass,this.exported.url)}catch(t){this.error=S(t)}finally{this.busy=!1}}render(){let t=this.t,e=this.result,i=this.key?.fingerprint;return o`
+    `],d([m({attribute:!1})],j.prototype,"hass",2),d([m({attribute:!1})],j.prototype,"t",2),d([m({attribute:!1})],j.prototype,"cameraId",2),d([h()],j.prototype,"cameras",2),d([h()],j.prototype,"error",2),j=d([_("dv-masks-view")],j);async function ft(a,s,t){let e=await wt(a,s,300),i=document.createElement("a");return i.href=e,t?i.download=t:i.download="",document.body.appendChild(i),i.click(),i.remove(),e}var H=class extends ${constructor(){super(...arguments);this.busy=!1}connectedCallback(){super.connectedCallback(),this.key||this.loadKey()}async loadKey(){try{this.key=await Se(this.hass),this.keyError=void 0}catch(t){this.keyError=S(t)}}async verify(){this.busy=!0,this.error=void 0;try{this.result=await ke(this.hass)}catch(t){this.error=S(t)}finally{this.busy=!1}}async export(){this.busy=!0,this.error=void 0;try{this.exported=await Ee(this.hass),await ft(this.hass,this.exported.url)}catch(t){this.error=S(t)}finally{this.busy=!1}}render(){let t=this.t,e=this.result,i=this.key?.fingerprint;return o`
       <section class="card key" data-loaded=${String(!!i)}>
         <h2>${t("fingerprint_heading")}</h2>
         <p><strong>${t("fingerprint_give_once")}</strong></p>
@@ -1460,7 +1434,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               ${t("audit_exported",{path:this.exported.path,count:this.exported.entries})}
             </p>`:p}
       </section>
-    `}};H.styles=[w,b`
+    `}};H.styles=[w,v`
       .result {
         margin-top: 12px;
         padding: 12px;
@@ -1486,12 +1460,12 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         font-weight: 500;
         overflow-wrap: anywhere;
       }
-    `],d([m({attribute:!1})],H.prototype,"hass",2),d([m({attribute:!1})],H.prototype,"t",2),d([h()],H.prototype,"result",2),d([h()],H.prototype,"exported",2),d([h()],H.prototype,"error",2),d([h()],H.prototype,"busy",2),d([h()],H.prototype,"key",2),d([h()],H.prototype,"keyError",2),H=d([_("dv-audit-view")],H);var ps={pending:"var(--dv-warning)",shared:"var(--dv-accent)",declined:"var(--dv-error)",rejected:"#8e24aa",expired:"#9e9e9e",withdrawn:"#6d4c41",revoked:"#ef6c00"};function Le(r){return typeof r=="number"?r:0}function Ct(r){return ps[r]??"#607d8b"}var W=class extends ${connectedCallback(){super.connectedCallback(),Ee(this.hass).then(s=>this.report=s).catch(s=>this.error=S(s))}months(s){let t=this.t,e=s.by_month,i=Object.keys(s.by_outcome),a=e.map(u=>i.reduce((x,E)=>x+Le(u[E]),0)),n=Math.max(1,...a),c=28,l=12,g=160,f=Math.max(200,e.length*(c+l)+l);return o`
+    `],d([m({attribute:!1})],H.prototype,"hass",2),d([m({attribute:!1})],H.prototype,"t",2),d([h()],H.prototype,"result",2),d([h()],H.prototype,"exported",2),d([h()],H.prototype,"error",2),d([h()],H.prototype,"busy",2),d([h()],H.prototype,"key",2),d([h()],H.prototype,"keyError",2),H=d([_("dv-audit-view")],H);var us={pending:"var(--dv-warning)",shared:"var(--dv-accent)",declined:"var(--dv-error)",rejected:"#8e24aa",expired:"#9e9e9e",withdrawn:"#6d4c41",revoked:"#ef6c00"};function Ne(a){return typeof a=="number"?a:0}function Ct(a){return us[a]??"#607d8b"}var W=class extends ${connectedCallback(){super.connectedCallback(),Ae(this.hass).then(s=>this.report=s).catch(s=>this.error=S(s))}months(s){let t=this.t,e=s.by_month,i=Object.keys(s.by_outcome),r=e.map(u=>i.reduce((x,E)=>x+Ne(u[E]),0)),n=Math.max(1,...r),c=28,l=12,g=160,f=Math.max(200,e.length*(c+l)+l);return o`
       <div class="chart-scroll">
         <svg class="months" viewBox="0 0 ${f} ${g+24}" width=${f} height=${g+24} role="img"
           aria-label=${t("chart_by_month")}>
           ${e.map((u,x)=>{let E=g,B=l+x*(c+l);return L`<g>
-              ${i.map(Rt=>{let Ht=Le(u[Rt]),Vt=Ht/n*(g-8);return E-=Vt,Ht?L`<rect x=${B} y=${E} width=${c} height=${Vt} fill=${Ct(Rt)}><title>${u.month}: ${t(`status_${Rt}`)} ${Ht}</title></rect>`:p})}
+              ${i.map(Ht=>{let Ot=Ne(u[Ht]),Dt=Ot/n*(g-8);return E-=Dt,Ot?L`<rect x=${B} y=${E} width=${c} height=${Dt} fill=${Ct(Ht)}><title>${u.month}: ${t(`status_${Ht}`)} ${Ot}</title></rect>`:p})}
               <text x=${B+c/2} y=${g+16} text-anchor="middle" class="axis">${u.month.slice(2)}</text>
             </g>`})}
         </svg>
@@ -1499,28 +1473,28 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
       <div class="legend">
         ${i.map(u=>o`<span><i style="background:${Ct(u)}"></i>${t(`status_${u}`)}</span>`)}
       </div>
-    `}bars(s,t,e){let i=Object.entries(s).sort((n,c)=>c[1]-n[1]),a=Math.max(1,...i.map(([,n])=>n));return i.length?o`<ul class="bars">
+    `}bars(s,t,e){let i=Object.entries(s).sort((n,c)=>c[1]-n[1]),r=Math.max(1,...i.map(([,n])=>n));return i.length?o`<ul class="bars">
       ${i.map(([n,c])=>o`<li>
           <span class="bar-label">${t(n)}</span>
           <span class="bar-track"
             ><span
               class="bar"
-              style="width:${c/a*100}%;background:${e?e(n):"var(--dv-accent)"}"
+              style="width:${c/r*100}%;background:${e?e(n):"var(--dv-accent)"}"
             ></span
           ></span>
           <span class="bar-value">${F(this.hass,c)}</span>
         </li>`)}
-    </ul>`:o`<p class="muted">${this.t("no_data")}</p>`}stacked(s){let t=Object.entries(s).sort((i,a)=>(a[1].total??0)-(i[1].total??0)),e=Math.max(1,...t.map(([,i])=>i.total??0));return t.length?o`<ul class="bars">
-      ${t.map(([i,a])=>o`<li>
+    </ul>`:o`<p class="muted">${this.t("no_data")}</p>`}stacked(s){let t=Object.entries(s).sort((i,r)=>(r[1].total??0)-(i[1].total??0)),e=Math.max(1,...t.map(([,i])=>i.total??0));return t.length?o`<ul class="bars">
+      ${t.map(([i,r])=>o`<li>
           <span class="bar-label" title=${i}>${i}</span>
           <span class="bar-track stack"
-            >${Object.entries(a).filter(([n,c])=>n!=="total"&&c>0).map(([n,c])=>o`<span
+            >${Object.entries(r).filter(([n,c])=>n!=="total"&&c>0).map(([n,c])=>o`<span
                     class="bar"
                     title="${this.t(`status_${n}`)}: ${c}"
                     style="width:${c/e*100}%;background:${Ct(n)}"
                   ></span>`)}</span
           >
-          <span class="bar-value">${F(this.hass,a.total??0)}</span>
+          <span class="bar-value">${F(this.hass,r.total??0)}</span>
         </li>`)}
     </ul>`:o`<p class="muted">${this.t("no_data")}</p>`}render(){let s=this.t,t=this.report;return this.error?o`<p class="error">${this.error}</p>`:t?o`
       <section class="card figures">
@@ -1537,8 +1511,8 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           <span class="muted">${s("downloads_total")}</span>
         </div>
         <div class="row downloads">
-          <button @click=${()=>{gt(this.hass,t.markdown_url)}}>${s("download_markdown")}</button>
-          <button @click=${()=>{gt(this.hass,t.csv_url)}}>${s("download_csv")}</button>
+          <button @click=${()=>{ft(this.hass,t.markdown_url)}}>${s("download_markdown")}</button>
+          <button @click=${()=>{ft(this.hass,t.csv_url)}}>${s("download_csv")}</button>
         </div>
       </section>
       <section class="card">
@@ -1559,7 +1533,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
           ${this.bars(t.by_legal_basis,e=>s(`legal_basis_${e}`))}
         </section>
       </div>
-    `:o`<p class="muted">${s("loading")}</p>`}};W.styles=[w,b`
+    `:o`<p class="muted">${s("loading")}</p>`}};W.styles=[w,v`
       .figures {
         display: flex;
         flex-wrap: wrap;
@@ -1637,16 +1611,16 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
         text-align: right;
         font-variant-numeric: tabular-nums;
       }
-    `],d([m({attribute:!1})],W.prototype,"hass",2),d([m({attribute:!1})],W.prototype,"t",2),d([h()],W.prototype,"report",2),d([h()],W.prototype,"error",2),W=d([_("dv-transparency-view")],W);var O=class extends ${constructor(){super(...arguments);this.narrow=!1;this.serial=0}connectedCallback(){super.connectedCallback(),performance.mark("doorbell-vault:panel-connected"),this.hass&&this.subscribe()}disconnectedCallback(){super.disconnectedCallback();let t=this.unsubscribe;this.unsubscribe=void 0,t&&t.then(e=>e()).catch(()=>{})}willUpdate(t){t.has("hass")&&this.hass&&(this.hass.language!==this.language&&(this.language=this.hass.language,Ae(this.hass).then(e=>{this.t=Gt(e)}).catch(e=>{this.loadError=String(e),this.t=Gt({})})),!this.unsubscribe&&this.isConnected&&this.subscribe())}subscribe(){!this.hass||this.unsubscribe||(this.unsubscribe=_e(this.hass,t=>{this.serial+=1,this.change={request:t,serial:this.serial}}),this.unsubscribe.catch(t=>{this.unsubscribe=void 0,this.loadError=String(t.message??t)}))}get view(){let e=(this.route?.path??"").split("/").filter(Boolean);return e[0]==="request"&&e[1]?{tab:"inbox",requestId:decodeURIComponent(e[1])}:e[0]==="masks"?{tab:"masks",cameraId:e[1]&&decodeURIComponent(e[1])}:e[0]==="audit"?{tab:"audit"}:e[0]==="transparency"?{tab:"transparency"}:{tab:"inbox"}}go(t,e){t.preventDefault(),U(`${N}${e}`)}render(){if(!this.hass||!this.t)return o`<div class="loading"></div>`;let t=this.t,e=this.view,i=[["inbox","",t("tab_inbox")],["masks","/masks",t("tab_masks")],["audit","/audit",t("tab_audit")],["transparency","/transparency",t("tab_transparency")]];return o`
+    `],d([m({attribute:!1})],W.prototype,"hass",2),d([m({attribute:!1})],W.prototype,"t",2),d([h()],W.prototype,"report",2),d([h()],W.prototype,"error",2),W=d([_("dv-transparency-view")],W);var O=class extends ${constructor(){super(...arguments);this.narrow=!1;this.serial=0}connectedCallback(){super.connectedCallback(),performance.mark("doorbell-vault:panel-connected"),this.hass&&this.subscribe()}disconnectedCallback(){super.disconnectedCallback();let t=this.unsubscribe;this.unsubscribe=void 0,t&&t.then(e=>e()).catch(()=>{})}willUpdate(t){t.has("hass")&&this.hass&&(this.hass.language!==this.language&&(this.language=this.hass.language,Me(this.hass).then(e=>{this.t=Jt(e)}).catch(e=>{this.loadError=String(e),this.t=Jt({})})),!this.unsubscribe&&this.isConnected&&this.subscribe())}subscribe(){!this.hass||this.unsubscribe||(this.unsubscribe=we(this.hass,t=>{this.serial+=1,this.change={request:t,serial:this.serial}}),this.unsubscribe.catch(t=>{this.unsubscribe=void 0,this.loadError=String(t.message??t)}))}get view(){let e=(this.route?.path??"").split("/").filter(Boolean);return e[0]==="request"&&e[1]?{tab:"inbox",requestId:decodeURIComponent(e[1])}:e[0]==="masks"?{tab:"masks",cameraId:e[1]&&decodeURIComponent(e[1])}:e[0]==="audit"?{tab:"audit"}:e[0]==="transparency"?{tab:"transparency"}:{tab:"inbox"}}go(t,e){t.preventDefault(),U(`${N}${e}`)}render(){if(!this.hass||!this.t)return o`<div class="loading"></div>`;let t=this.t,e=this.view,i=[["inbox","",t("tab_inbox")],["masks","/masks",t("tab_masks")],["audit","/audit",t("tab_audit")],["transparency","/transparency",t("tab_transparency")]];return o`
       <header class="toolbar">
         <ha-menu-button .hass=${this.hass} .narrow=${this.narrow}></ha-menu-button>
         <div class="title">${t("title")}</div>
       </header>
       <nav class="tabs" aria-label=${t("title")}>
-        ${i.map(([a,n,c])=>o`<a
+        ${i.map(([r,n,c])=>o`<a
             href="${N}${n}"
-            class=${e.tab===a&&!(a==="inbox"&&e.requestId)?"active":""}
-            aria-current=${e.tab===a?"page":"false"}
+            class=${e.tab===r&&!(r==="inbox"&&e.requestId)?"active":""}
+            aria-current=${e.tab===r?"page":"false"}
             @click=${l=>this.go(l,n)}
             >${c}</a
           >`)}
@@ -1661,7 +1635,7 @@ var Ue=Object.defineProperty;var Ne=Object.getOwnPropertyDescriptor;var d=(r,s,t
               .narrow=${this.narrow}
             ></dv-request-view>`:e.tab==="masks"?o`<dv-masks-view .hass=${this.hass} .t=${t} .cameraId=${e.cameraId}></dv-masks-view>`:e.tab==="audit"?o`<dv-audit-view .hass=${this.hass} .t=${t}></dv-audit-view>`:e.tab==="transparency"?o`<dv-transparency-view .hass=${this.hass} .t=${t}></dv-transparency-view>`:o`<dv-inbox .hass=${this.hass} .t=${t} .change=${this.change}></dv-inbox>`}
       </main>
-    `}};O.styles=[w,b`
+    `}};O.styles=[w,v`
       :host {
         min-height: 100vh;
         background: var(--primary-background-color, #fafafa);
