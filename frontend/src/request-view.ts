@@ -30,6 +30,7 @@ import { renderProgress } from "./progress.js";
 import "./redaction-choice.js";
 import { shared } from "./styles.js";
 import type {
+  CameraFootage,
   Change,
   DecideResult,
   Hass,
@@ -161,10 +162,12 @@ export class DvRequestView extends LitElement {
       });
   }
 
+  private get chosenFootage(): CameraFootage[] {
+    return (this.detail?.cameras ?? []).filter((c) => !this.excluded.has(c.camera_id));
+  }
+
   private get chosenCameras(): string[] {
-    return (this.detail?.cameras ?? [])
-      .filter((c) => !this.excluded.has(c.camera_id))
-      .map((c) => c.camera_id);
+    return this.chosenFootage.map((c) => c.camera_id);
   }
 
   private selection(): ShareOptions {
@@ -413,6 +416,7 @@ export class DvRequestView extends LitElement {
     const seconds = Math.round((ms(detail.end) - start) / 1000);
     const preview = this.preview;
     const nothingChosen = this.chosenCameras.length === 0;
+    const chosen = this.selection();
     return html`
       <section class="card decide">
         <h2>${t("share_heading")}</h2>
@@ -490,9 +494,9 @@ export class DvRequestView extends LitElement {
           .hass=${this.hass}
           .t=${t}
           .requestId=${this.requestId}
-          .cameras=${detail.cameras.filter((c) => !this.excluded.has(c.camera_id))}
-          .start=${this.trimStart > start ? isoOf(this.trimStart) : undefined}
-          .end=${this.trimEnd < ms(detail.end) ? isoOf(this.trimEnd) : undefined}
+          .cameras=${this.chosenFootage}
+          .start=${chosen.start}
+          .end=${chosen.end}
           .disabled=${this.busy}
           @dv-redaction=${(e: CustomEvent<{ redaction?: Redaction }>) => {
             this.redaction = e.detail.redaction;

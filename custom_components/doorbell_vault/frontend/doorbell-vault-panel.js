@@ -1,6 +1,6 @@
-var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t,e)=>{for(var i=e>1?void 0:e?je(s,t):s,r=a.length-1,n;r>=0;r--)(n=a[r])&&(i=(e?n(s,t,i):n(i))||i);return e&&i&&Ie(s,t,i),i};var vt=globalThis,bt=vt.ShadowRoot&&(vt.ShadyCSS===void 0||vt.ShadyCSS.nativeShadow)&&"adoptedStyleSheets"in Document.prototype&&"replace"in CSSStyleSheet.prototype,qt=Symbol(),te=new WeakMap,rt=class{constructor(s,t,e){if(this._$cssResult$=!0,e!==qt)throw Error("CSSResult is not constructable. Use `unsafeCSS` or `css` instead.");this.cssText=s,this.t=t}get styleSheet(){let s=this.o,t=this.t;if(bt&&s===void 0){let e=t!==void 0&&t.length===1;e&&(s=te.get(t)),s===void 0&&((this.o=s=new CSSStyleSheet).replaceSync(this.cssText),e&&te.set(t,s))}return s}toString(){return this.cssText}},ee=a=>new rt(typeof a=="string"?a:a+"",void 0,qt),v=(a,...s)=>{let t=a.length===1?a[0]:s.reduce((e,i,r)=>e+(n=>{if(n._$cssResult$===!0)return n.cssText;if(typeof n=="number")return n;throw Error("Value passed to 'css' function must be a 'css' function result: "+n+". Use 'unsafeCSS' to pass non-literal values, but take care to ensure page security.")})(i)+a[r+1],a[0]);return new rt(t,a,qt)},se=(a,s)=>{if(bt)a.adoptedStyleSheets=s.map(t=>t instanceof CSSStyleSheet?t:t.styleSheet);else for(let t of s){let e=document.createElement("style"),i=vt.litNonce;i!==void 0&&e.setAttribute("nonce",i),e.textContent=t.cssText,a.appendChild(e)}},Lt=bt?a=>a:a=>a instanceof CSSStyleSheet?(s=>{let t="";for(let e of s.cssRules)t+=e.cssText;return ee(t)})(a):a;var{is:Be,defineProperty:ze,getOwnPropertyDescriptor:Fe,getOwnPropertyNames:We,getOwnPropertySymbols:Ke,getPrototypeOf:Ge}=Object,$t=globalThis,ie=$t.trustedTypes,Je=ie?ie.emptyScript:"",Xe=$t.reactiveElementPolyfillSupport,at=(a,s)=>a,nt={toAttribute(a,s){switch(s){case Boolean:a=a?Je:null;break;case Object:case Array:a=a==null?a:JSON.stringify(a)}return a},fromAttribute(a,s){let t=a;switch(s){case Boolean:t=a!==null;break;case Number:t=a===null?null:Number(a);break;case Object:case Array:try{t=JSON.parse(a)}catch{t=null}}return t}},yt=(a,s)=>!Be(a,s),re={attribute:!0,type:String,converter:nt,reflect:!1,useDefault:!1,hasChanged:yt};Symbol.metadata??=Symbol("metadata"),$t.litPropertyMetadata??=new WeakMap;var z=class extends HTMLElement{static addInitializer(s){this._$Ei(),(this.l??=[]).push(s)}static get observedAttributes(){return this.finalize(),this._$Eh&&[...this._$Eh.keys()]}static createProperty(s,t=re){if(t.state&&(t.attribute=!1),this._$Ei(),this.prototype.hasOwnProperty(s)&&((t=Object.create(t)).wrapped=!0),this.elementProperties.set(s,t),!t.noAccessor){let e=Symbol(),i=this.getPropertyDescriptor(s,e,t);i!==void 0&&ze(this.prototype,s,i)}}static getPropertyDescriptor(s,t,e){let{get:i,set:r}=Fe(this.prototype,s)??{get(){return this[t]},set(n){this[t]=n}};return{get:i,set(n){let c=i?.call(this);r?.call(this,n),this.requestUpdate(s,c,e)},configurable:!0,enumerable:!0}}static getPropertyOptions(s){return this.elementProperties.get(s)??re}static _$Ei(){if(this.hasOwnProperty(at("elementProperties")))return;let s=Ge(this);s.finalize(),s.l!==void 0&&(this.l=[...s.l]),this.elementProperties=new Map(s.elementProperties)}static finalize(){if(this.hasOwnProperty(at("finalized")))return;if(this.finalized=!0,this._$Ei(),this.hasOwnProperty(at("properties"))){let t=this.properties,e=[...We(t),...Ke(t)];for(let i of e)this.createProperty(i,t[i])}let s=this[Symbol.metadata];if(s!==null){let t=litPropertyMetadata.get(s);if(t!==void 0)for(let[e,i]of t)this.elementProperties.set(e,i)}this._$Eh=new Map;for(let[t,e]of this.elementProperties){let i=this._$Eu(t,e);i!==void 0&&this._$Eh.set(i,t)}this.elementStyles=this.finalizeStyles(this.styles)}static finalizeStyles(s){let t=[];if(Array.isArray(s)){let e=new Set(s.flat(1/0).reverse());for(let i of e)t.unshift(Lt(i))}else s!==void 0&&t.push(Lt(s));return t}static _$Eu(s,t){let e=t.attribute;return e===!1?void 0:typeof e=="string"?e:typeof s=="string"?s.toLowerCase():void 0}constructor(){super(),this._$Ep=void 0,this.isUpdatePending=!1,this.hasUpdated=!1,this._$Em=null,this._$Ev()}_$Ev(){this._$ES=new Promise(s=>this.enableUpdating=s),this._$AL=new Map,this._$E_(),this.requestUpdate(),this.constructor.l?.forEach(s=>s(this))}addController(s){(this._$EO??=new Set).add(s),this.renderRoot!==void 0&&this.isConnected&&s.hostConnected?.()}removeController(s){this._$EO?.delete(s)}_$E_(){let s=new Map,t=this.constructor.elementProperties;for(let e of t.keys())this.hasOwnProperty(e)&&(s.set(e,this[e]),delete this[e]);s.size>0&&(this._$Ep=s)}createRenderRoot(){let s=this.shadowRoot??this.attachShadow(this.constructor.shadowRootOptions);return se(s,this.constructor.elementStyles),s}connectedCallback(){this.renderRoot??=this.createRenderRoot(),this.enableUpdating(!0),this._$EO?.forEach(s=>s.hostConnected?.())}enableUpdating(s){}disconnectedCallback(){this._$EO?.forEach(s=>s.hostDisconnected?.())}attributeChangedCallback(s,t,e){this._$AK(s,e)}_$ET(s,t){let e=this.constructor.elementProperties.get(s),i=this.constructor._$Eu(s,e);if(i!==void 0&&e.reflect===!0){let r=(e.converter?.toAttribute!==void 0?e.converter:nt).toAttribute(t,e.type);this._$Em=s,r==null?this.removeAttribute(i):this.setAttribute(i,r),this._$Em=null}}_$AK(s,t){let e=this.constructor,i=e._$Eh.get(s);if(i!==void 0&&this._$Em!==i){let r=e.getPropertyOptions(i),n=typeof r.converter=="function"?{fromAttribute:r.converter}:r.converter?.fromAttribute!==void 0?r.converter:nt;this._$Em=i;let c=n.fromAttribute(t,r.type);this[i]=c??this._$Ej?.get(i)??c,this._$Em=null}}requestUpdate(s,t,e,i=!1,r){if(s!==void 0){let n=this.constructor;if(i===!1&&(r=this[s]),e??=n.getPropertyOptions(s),!((e.hasChanged??yt)(r,t)||e.useDefault&&e.reflect&&r===this._$Ej?.get(s)&&!this.hasAttribute(n._$Eu(s,e))))return;this.C(s,t,e)}this.isUpdatePending===!1&&(this._$ES=this._$EP())}C(s,t,{useDefault:e,reflect:i,wrapped:r},n){e&&!(this._$Ej??=new Map).has(s)&&(this._$Ej.set(s,n??t??this[s]),r!==!0||n!==void 0)||(this._$AL.has(s)||(this.hasUpdated||e||(t=void 0),this._$AL.set(s,t)),i===!0&&this._$Em!==s&&(this._$Eq??=new Set).add(s))}async _$EP(){this.isUpdatePending=!0;try{await this._$ES}catch(t){Promise.reject(t)}let s=this.scheduleUpdate();return s!=null&&await s,!this.isUpdatePending}scheduleUpdate(){return this.performUpdate()}performUpdate(){if(!this.isUpdatePending)return;if(!this.hasUpdated){if(this.renderRoot??=this.createRenderRoot(),this._$Ep){for(let[i,r]of this._$Ep)this[i]=r;this._$Ep=void 0}let e=this.constructor.elementProperties;if(e.size>0)for(let[i,r]of e){let{wrapped:n}=r,c=this[i];n!==!0||this._$AL.has(i)||c===void 0||this.C(i,void 0,r,c)}}let s=!1,t=this._$AL;try{s=this.shouldUpdate(t),s?(this.willUpdate(t),this._$EO?.forEach(e=>e.hostUpdate?.()),this.update(t)):this._$EM()}catch(e){throw s=!1,this._$EM(),e}s&&this._$AE(t)}willUpdate(s){}_$AE(s){this._$EO?.forEach(t=>t.hostUpdated?.()),this.hasUpdated||(this.hasUpdated=!0,this.firstUpdated(s)),this.updated(s)}_$EM(){this._$AL=new Map,this.isUpdatePending=!1}get updateComplete(){return this.getUpdateComplete()}getUpdateComplete(){return this._$ES}shouldUpdate(s){return!0}update(s){this._$Eq&&=this._$Eq.forEach(t=>this._$ET(t,this[t])),this._$EM()}updated(s){}firstUpdated(s){}};z.elementStyles=[],z.shadowRootOptions={mode:"open"},z[at("elementProperties")]=new Map,z[at("finalized")]=new Map,Xe?.({ReactiveElement:z}),($t.reactiveElementVersions??=[]).push("2.1.2");var Ft=globalThis,ae=a=>a,xt=Ft.trustedTypes,ne=xt?xt.createPolicy("lit-html",{createHTML:a=>a}):void 0,he="$lit$",K=`lit$${Math.random().toFixed(9).slice(2)}$`,ue="?"+K,Ze=`<${ue}>`,Y=document,dt=()=>Y.createComment(""),lt=a=>a===null||typeof a!="object"&&typeof a!="function",Wt=Array.isArray,Ye=a=>Wt(a)||typeof a?.[Symbol.iterator]=="function",Ut=`[ 	
+var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t,e)=>{for(var i=e>1?void 0:e?je(s,t):s,r=a.length-1,n;r>=0;r--)(n=a[r])&&(i=(e?n(s,t,i):n(i))||i);return e&&i&&Ie(s,t,i),i};var vt=globalThis,bt=vt.ShadowRoot&&(vt.ShadyCSS===void 0||vt.ShadyCSS.nativeShadow)&&"adoptedStyleSheets"in Document.prototype&&"replace"in CSSStyleSheet.prototype,qt=Symbol(),te=new WeakMap,rt=class{constructor(s,t,e){if(this._$cssResult$=!0,e!==qt)throw Error("CSSResult is not constructable. Use `unsafeCSS` or `css` instead.");this.cssText=s,this.t=t}get styleSheet(){let s=this.o,t=this.t;if(bt&&s===void 0){let e=t!==void 0&&t.length===1;e&&(s=te.get(t)),s===void 0&&((this.o=s=new CSSStyleSheet).replaceSync(this.cssText),e&&te.set(t,s))}return s}toString(){return this.cssText}},ee=a=>new rt(typeof a=="string"?a:a+"",void 0,qt),v=(a,...s)=>{let t=a.length===1?a[0]:s.reduce((e,i,r)=>e+(n=>{if(n._$cssResult$===!0)return n.cssText;if(typeof n=="number")return n;throw Error("Value passed to 'css' function must be a 'css' function result: "+n+". Use 'unsafeCSS' to pass non-literal values, but take care to ensure page security.")})(i)+a[r+1],a[0]);return new rt(t,a,qt)},se=(a,s)=>{if(bt)a.adoptedStyleSheets=s.map(t=>t instanceof CSSStyleSheet?t:t.styleSheet);else for(let t of s){let e=document.createElement("style"),i=vt.litNonce;i!==void 0&&e.setAttribute("nonce",i),e.textContent=t.cssText,a.appendChild(e)}},Lt=bt?a=>a:a=>a instanceof CSSStyleSheet?(s=>{let t="";for(let e of s.cssRules)t+=e.cssText;return ee(t)})(a):a;var{is:Be,defineProperty:ze,getOwnPropertyDescriptor:Fe,getOwnPropertyNames:We,getOwnPropertySymbols:Ke,getPrototypeOf:Ge}=Object,$t=globalThis,ie=$t.trustedTypes,Je=ie?ie.emptyScript:"",Xe=$t.reactiveElementPolyfillSupport,at=(a,s)=>a,nt={toAttribute(a,s){switch(s){case Boolean:a=a?Je:null;break;case Object:case Array:a=a==null?a:JSON.stringify(a)}return a},fromAttribute(a,s){let t=a;switch(s){case Boolean:t=a!==null;break;case Number:t=a===null?null:Number(a);break;case Object:case Array:try{t=JSON.parse(a)}catch{t=null}}return t}},yt=(a,s)=>!Be(a,s),re={attribute:!0,type:String,converter:nt,reflect:!1,useDefault:!1,hasChanged:yt};Symbol.metadata??=Symbol("metadata"),$t.litPropertyMetadata??=new WeakMap;var B=class extends HTMLElement{static addInitializer(s){this._$Ei(),(this.l??=[]).push(s)}static get observedAttributes(){return this.finalize(),this._$Eh&&[...this._$Eh.keys()]}static createProperty(s,t=re){if(t.state&&(t.attribute=!1),this._$Ei(),this.prototype.hasOwnProperty(s)&&((t=Object.create(t)).wrapped=!0),this.elementProperties.set(s,t),!t.noAccessor){let e=Symbol(),i=this.getPropertyDescriptor(s,e,t);i!==void 0&&ze(this.prototype,s,i)}}static getPropertyDescriptor(s,t,e){let{get:i,set:r}=Fe(this.prototype,s)??{get(){return this[t]},set(n){this[t]=n}};return{get:i,set(n){let l=i?.call(this);r?.call(this,n),this.requestUpdate(s,l,e)},configurable:!0,enumerable:!0}}static getPropertyOptions(s){return this.elementProperties.get(s)??re}static _$Ei(){if(this.hasOwnProperty(at("elementProperties")))return;let s=Ge(this);s.finalize(),s.l!==void 0&&(this.l=[...s.l]),this.elementProperties=new Map(s.elementProperties)}static finalize(){if(this.hasOwnProperty(at("finalized")))return;if(this.finalized=!0,this._$Ei(),this.hasOwnProperty(at("properties"))){let t=this.properties,e=[...We(t),...Ke(t)];for(let i of e)this.createProperty(i,t[i])}let s=this[Symbol.metadata];if(s!==null){let t=litPropertyMetadata.get(s);if(t!==void 0)for(let[e,i]of t)this.elementProperties.set(e,i)}this._$Eh=new Map;for(let[t,e]of this.elementProperties){let i=this._$Eu(t,e);i!==void 0&&this._$Eh.set(i,t)}this.elementStyles=this.finalizeStyles(this.styles)}static finalizeStyles(s){let t=[];if(Array.isArray(s)){let e=new Set(s.flat(1/0).reverse());for(let i of e)t.unshift(Lt(i))}else s!==void 0&&t.push(Lt(s));return t}static _$Eu(s,t){let e=t.attribute;return e===!1?void 0:typeof e=="string"?e:typeof s=="string"?s.toLowerCase():void 0}constructor(){super(),this._$Ep=void 0,this.isUpdatePending=!1,this.hasUpdated=!1,this._$Em=null,this._$Ev()}_$Ev(){this._$ES=new Promise(s=>this.enableUpdating=s),this._$AL=new Map,this._$E_(),this.requestUpdate(),this.constructor.l?.forEach(s=>s(this))}addController(s){(this._$EO??=new Set).add(s),this.renderRoot!==void 0&&this.isConnected&&s.hostConnected?.()}removeController(s){this._$EO?.delete(s)}_$E_(){let s=new Map,t=this.constructor.elementProperties;for(let e of t.keys())this.hasOwnProperty(e)&&(s.set(e,this[e]),delete this[e]);s.size>0&&(this._$Ep=s)}createRenderRoot(){let s=this.shadowRoot??this.attachShadow(this.constructor.shadowRootOptions);return se(s,this.constructor.elementStyles),s}connectedCallback(){this.renderRoot??=this.createRenderRoot(),this.enableUpdating(!0),this._$EO?.forEach(s=>s.hostConnected?.())}enableUpdating(s){}disconnectedCallback(){this._$EO?.forEach(s=>s.hostDisconnected?.())}attributeChangedCallback(s,t,e){this._$AK(s,e)}_$ET(s,t){let e=this.constructor.elementProperties.get(s),i=this.constructor._$Eu(s,e);if(i!==void 0&&e.reflect===!0){let r=(e.converter?.toAttribute!==void 0?e.converter:nt).toAttribute(t,e.type);this._$Em=s,r==null?this.removeAttribute(i):this.setAttribute(i,r),this._$Em=null}}_$AK(s,t){let e=this.constructor,i=e._$Eh.get(s);if(i!==void 0&&this._$Em!==i){let r=e.getPropertyOptions(i),n=typeof r.converter=="function"?{fromAttribute:r.converter}:r.converter?.fromAttribute!==void 0?r.converter:nt;this._$Em=i;let l=n.fromAttribute(t,r.type);this[i]=l??this._$Ej?.get(i)??l,this._$Em=null}}requestUpdate(s,t,e,i=!1,r){if(s!==void 0){let n=this.constructor;if(i===!1&&(r=this[s]),e??=n.getPropertyOptions(s),!((e.hasChanged??yt)(r,t)||e.useDefault&&e.reflect&&r===this._$Ej?.get(s)&&!this.hasAttribute(n._$Eu(s,e))))return;this.C(s,t,e)}this.isUpdatePending===!1&&(this._$ES=this._$EP())}C(s,t,{useDefault:e,reflect:i,wrapped:r},n){e&&!(this._$Ej??=new Map).has(s)&&(this._$Ej.set(s,n??t??this[s]),r!==!0||n!==void 0)||(this._$AL.has(s)||(this.hasUpdated||e||(t=void 0),this._$AL.set(s,t)),i===!0&&this._$Em!==s&&(this._$Eq??=new Set).add(s))}async _$EP(){this.isUpdatePending=!0;try{await this._$ES}catch(t){Promise.reject(t)}let s=this.scheduleUpdate();return s!=null&&await s,!this.isUpdatePending}scheduleUpdate(){return this.performUpdate()}performUpdate(){if(!this.isUpdatePending)return;if(!this.hasUpdated){if(this.renderRoot??=this.createRenderRoot(),this._$Ep){for(let[i,r]of this._$Ep)this[i]=r;this._$Ep=void 0}let e=this.constructor.elementProperties;if(e.size>0)for(let[i,r]of e){let{wrapped:n}=r,l=this[i];n!==!0||this._$AL.has(i)||l===void 0||this.C(i,void 0,r,l)}}let s=!1,t=this._$AL;try{s=this.shouldUpdate(t),s?(this.willUpdate(t),this._$EO?.forEach(e=>e.hostUpdate?.()),this.update(t)):this._$EM()}catch(e){throw s=!1,this._$EM(),e}s&&this._$AE(t)}willUpdate(s){}_$AE(s){this._$EO?.forEach(t=>t.hostUpdated?.()),this.hasUpdated||(this.hasUpdated=!0,this.firstUpdated(s)),this.updated(s)}_$EM(){this._$AL=new Map,this.isUpdatePending=!1}get updateComplete(){return this.getUpdateComplete()}getUpdateComplete(){return this._$ES}shouldUpdate(s){return!0}update(s){this._$Eq&&=this._$Eq.forEach(t=>this._$ET(t,this[t])),this._$EM()}updated(s){}firstUpdated(s){}};B.elementStyles=[],B.shadowRootOptions={mode:"open"},B[at("elementProperties")]=new Map,B[at("finalized")]=new Map,Xe?.({ReactiveElement:B}),($t.reactiveElementVersions??=[]).push("2.1.2");var Ft=globalThis,ae=a=>a,xt=Ft.trustedTypes,ne=xt?xt.createPolicy("lit-html",{createHTML:a=>a}):void 0,he="$lit$",K=`lit$${Math.random().toFixed(9).slice(2)}$`,ue="?"+K,Ze=`<${ue}>`,Y=document,dt=()=>Y.createComment(""),lt=a=>a===null||typeof a!="object"&&typeof a!="function",Wt=Array.isArray,Ye=a=>Wt(a)||typeof a?.[Symbol.iterator]=="function",Ut=`[ 	
 \f\r]`,ot=/<(?:(!--|\/[^a-zA-Z])|(\/?[a-zA-Z][^>\s]*)|(\/?$))/g,oe=/-->/g,de=/>/g,X=RegExp(`>|${Ut}(?:([^\\s"'>=/]+)(${Ut}*=${Ut}*(?:[^ 	
-\f\r"'\`<>=]|("|')|))|$)`,"g"),le=/'/g,ce=/"/g,me=/^(?:script|style|textarea|title)$/i,Kt=a=>(s,...t)=>({_$litType$:a,strings:s,values:t}),o=Kt(1),L=Kt(2),$s=Kt(3),Q=Symbol.for("lit-noChange"),p=Symbol.for("lit-nothing"),pe=new WeakMap,Z=Y.createTreeWalker(Y,129);function ge(a,s){if(!Wt(a)||!a.hasOwnProperty("raw"))throw Error("invalid template strings array");return ne!==void 0?ne.createHTML(s):s}var Qe=(a,s)=>{let t=a.length-1,e=[],i,r=s===2?"<svg>":s===3?"<math>":"",n=ot;for(let c=0;c<t;c++){let l=a[c],g,f,u=-1,x=0;for(;x<l.length&&(n.lastIndex=x,f=n.exec(l),f!==null);)x=n.lastIndex,n===ot?f[1]==="!--"?n=oe:f[1]!==void 0?n=de:f[2]!==void 0?(me.test(f[2])&&(i=RegExp("</"+f[2],"g")),n=X):f[3]!==void 0&&(n=X):n===X?f[0]===">"?(n=i??ot,u=-1):f[1]===void 0?u=-2:(u=n.lastIndex-f[2].length,g=f[1],n=f[3]===void 0?X:f[3]==='"'?ce:le):n===ce||n===le?n=X:n===oe||n===de?n=ot:(n=X,i=void 0);let E=n===X&&a[c+1].startsWith("/>")?" ":"";r+=n===ot?l+Ze:u>=0?(e.push(g),l.slice(0,u)+he+l.slice(u)+K+E):l+K+(u===-2?c:E)}return[ge(a,r+(a[t]||"<?>")+(s===2?"</svg>":s===3?"</math>":"")),e]},ct=class a{constructor({strings:s,_$litType$:t},e){let i;this.parts=[];let r=0,n=0,c=s.length-1,l=this.parts,[g,f]=Qe(s,t);if(this.el=a.createElement(g,e),Z.currentNode=this.el.content,t===2||t===3){let u=this.el.content.firstChild;u.replaceWith(...u.childNodes)}for(;(i=Z.nextNode())!==null&&l.length<c;){if(i.nodeType===1){if(i.hasAttributes())for(let u of i.getAttributeNames())if(u.endsWith(he)){let x=f[n++],E=i.getAttribute(u).split(K),B=/([.?@])?(.*)/.exec(x);l.push({type:1,index:r,name:B[2],strings:E,ctor:B[1]==="."?It:B[1]==="?"?jt:B[1]==="@"?Bt:tt}),i.removeAttribute(u)}else u.startsWith(K)&&(l.push({type:6,index:r}),i.removeAttribute(u));if(me.test(i.tagName)){let u=i.textContent.split(K),x=u.length-1;if(x>0){i.textContent=xt?xt.emptyScript:"";for(let E=0;E<x;E++)i.append(u[E],dt()),Z.nextNode(),l.push({type:2,index:++r});i.append(u[x],dt())}}}else if(i.nodeType===8)if(i.data===ue)l.push({type:2,index:r});else{let u=-1;for(;(u=i.data.indexOf(K,u+1))!==-1;)l.push({type:7,index:r}),u+=K.length-1}r++}}static createElement(s,t){let e=Y.createElement("template");return e.innerHTML=s,e}};function D(a,s,t=a,e){if(s===Q)return s;let i=e!==void 0?t._$Co?.[e]:t._$Cl,r=lt(s)?void 0:s._$litDirective$;return i?.constructor!==r&&(i?._$AO?.(!1),r===void 0?i=void 0:(i=new r(a),i._$AT(a,t,e)),e!==void 0?(t._$Co??=[])[e]=i:t._$Cl=i),i!==void 0&&(s=D(a,i._$AS(a,s.values),i,e)),s}var Nt=class{constructor(s,t){this._$AV=[],this._$AN=void 0,this._$AD=s,this._$AM=t}get parentNode(){return this._$AM.parentNode}get _$AU(){return this._$AM._$AU}u(s){let{el:{content:t},parts:e}=this._$AD,i=(s?.creationScope??Y).importNode(t,!0);Z.currentNode=i;let r=Z.nextNode(),n=0,c=0,l=e[0];for(;l!==void 0;){if(n===l.index){let g;l.type===2?g=new pt(r,r.nextSibling,this,s):l.type===1?g=new l.ctor(r,l.name,l.strings,this,s):l.type===6&&(g=new zt(r,this,s)),this._$AV.push(g),l=e[++c]}n!==l?.index&&(r=Z.nextNode(),n++)}return Z.currentNode=Y,i}p(s){let t=0;for(let e of this._$AV)e!==void 0&&(e.strings!==void 0?(e._$AI(s,e,t),t+=e.strings.length-2):e._$AI(s[t])),t++}},pt=class a{get _$AU(){return this._$AM?._$AU??this._$Cv}constructor(s,t,e,i){this.type=2,this._$AH=p,this._$AN=void 0,this._$AA=s,this._$AB=t,this._$AM=e,this.options=i,this._$Cv=i?.isConnected??!0}get parentNode(){let s=this._$AA.parentNode,t=this._$AM;return t!==void 0&&s?.nodeType===11&&(s=t.parentNode),s}get startNode(){return this._$AA}get endNode(){return this._$AB}_$AI(s,t=this){s=D(this,s,t),lt(s)?s===p||s==null||s===""?(this._$AH!==p&&this._$AR(),this._$AH=p):s!==this._$AH&&s!==Q&&this._(s):s._$litType$!==void 0?this.$(s):s.nodeType!==void 0?this.T(s):Ye(s)?this.k(s):this._(s)}O(s){return this._$AA.parentNode.insertBefore(s,this._$AB)}T(s){this._$AH!==s&&(this._$AR(),this._$AH=this.O(s))}_(s){this._$AH!==p&&lt(this._$AH)?this._$AA.nextSibling.data=s:this.T(Y.createTextNode(s)),this._$AH=s}$(s){let{values:t,_$litType$:e}=s,i=typeof e=="number"?this._$AC(s):(e.el===void 0&&(e.el=ct.createElement(ge(e.h,e.h[0]),this.options)),e);if(this._$AH?._$AD===i)this._$AH.p(t);else{let r=new Nt(i,this),n=r.u(this.options);r.p(t),this.T(n),this._$AH=r}}_$AC(s){let t=pe.get(s.strings);return t===void 0&&pe.set(s.strings,t=new ct(s)),t}k(s){Wt(this._$AH)||(this._$AH=[],this._$AR());let t=this._$AH,e,i=0;for(let r of s)i===t.length?t.push(e=new a(this.O(dt()),this.O(dt()),this,this.options)):e=t[i],e._$AI(r),i++;i<t.length&&(this._$AR(e&&e._$AB.nextSibling,i),t.length=i)}_$AR(s=this._$AA.nextSibling,t){for(this._$AP?.(!1,!0,t);s!==this._$AB;){let e=ae(s).nextSibling;ae(s).remove(),s=e}}setConnected(s){this._$AM===void 0&&(this._$Cv=s,this._$AP?.(s))}},tt=class{get tagName(){return this.element.tagName}get _$AU(){return this._$AM._$AU}constructor(s,t,e,i,r){this.type=1,this._$AH=p,this._$AN=void 0,this.element=s,this.name=t,this._$AM=i,this.options=r,e.length>2||e[0]!==""||e[1]!==""?(this._$AH=Array(e.length-1).fill(new String),this.strings=e):this._$AH=p}_$AI(s,t=this,e,i){let r=this.strings,n=!1;if(r===void 0)s=D(this,s,t,0),n=!lt(s)||s!==this._$AH&&s!==Q,n&&(this._$AH=s);else{let c=s,l,g;for(s=r[0],l=0;l<r.length-1;l++)g=D(this,c[e+l],t,l),g===Q&&(g=this._$AH[l]),n||=!lt(g)||g!==this._$AH[l],g===p?s=p:s!==p&&(s+=(g??"")+r[l+1]),this._$AH[l]=g}n&&!i&&this.j(s)}j(s){s===p?this.element.removeAttribute(this.name):this.element.setAttribute(this.name,s??"")}},It=class extends tt{constructor(){super(...arguments),this.type=3}j(s){this.element[this.name]=s===p?void 0:s}},jt=class extends tt{constructor(){super(...arguments),this.type=4}j(s){this.element.toggleAttribute(this.name,!!s&&s!==p)}},Bt=class extends tt{constructor(s,t,e,i,r){super(s,t,e,i,r),this.type=5}_$AI(s,t=this){if((s=D(this,s,t,0)??p)===Q)return;let e=this._$AH,i=s===p&&e!==p||s.capture!==e.capture||s.once!==e.once||s.passive!==e.passive,r=s!==p&&(e===p||i);i&&this.element.removeEventListener(this.name,this,e),r&&this.element.addEventListener(this.name,this,s),this._$AH=s}handleEvent(s){typeof this._$AH=="function"?this._$AH.call(this.options?.host??this.element,s):this._$AH.handleEvent(s)}},zt=class{constructor(s,t,e){this.element=s,this.type=6,this._$AN=void 0,this._$AM=t,this.options=e}get _$AU(){return this._$AM._$AU}_$AI(s){D(this,s)}};var Ve=Ft.litHtmlPolyfillSupport;Ve?.(ct,pt),(Ft.litHtmlVersions??=[]).push("3.3.3");var fe=(a,s,t)=>{let e=t?.renderBefore??s,i=e._$litPart$;if(i===void 0){let r=t?.renderBefore??null;e._$litPart$=i=new pt(s.insertBefore(dt(),r),r,void 0,t??{})}return i._$AI(a),i};var Gt=globalThis,$=class extends z{constructor(){super(...arguments),this.renderOptions={host:this},this._$Do=void 0}createRenderRoot(){let s=super.createRenderRoot();return this.renderOptions.renderBefore??=s.firstChild,s}update(s){let t=this.render();this.hasUpdated||(this.renderOptions.isConnected=this.isConnected),super.update(s),this._$Do=fe(t,this.renderRoot,this.renderOptions)}connectedCallback(){super.connectedCallback(),this._$Do?.setConnected(!0)}disconnectedCallback(){super.disconnectedCallback(),this._$Do?.setConnected(!1)}render(){return Q}};$._$litElement$=!0,$.finalized=!0,Gt.litElementHydrateSupport?.({LitElement:$});var De=Gt.litElementPolyfillSupport;De?.({LitElement:$});(Gt.litElementVersions??=[]).push("4.2.2");var _=a=>(s,t)=>{t!==void 0?t.addInitializer(()=>{customElements.define(a,s)}):customElements.define(a,s)};var ts={attribute:!0,type:String,converter:nt,reflect:!1,hasChanged:yt},es=(a=ts,s,t)=>{let{kind:e,metadata:i}=t,r=globalThis.litPropertyMetadata.get(i);if(r===void 0&&globalThis.litPropertyMetadata.set(i,r=new Map),e==="setter"&&((a=Object.create(a)).wrapped=!0),r.set(t.name,a),e==="accessor"){let{name:n}=t;return{set(c){let l=s.get.call(this);s.set.call(this,c),this.requestUpdate(n,l,a,!0,c)},init(c){return c!==void 0&&this.C(n,void 0,a,c),c}}}if(e==="setter"){let{name:n}=t;return function(c){let l=this[n];s.call(this,c),this.requestUpdate(n,l,a,!0,c)}}throw Error("Unsupported decorator location: "+e)};function m(a){return(s,t)=>typeof t=="object"?es(a,s,t):((e,i,r)=>{let n=i.hasOwnProperty(r);return i.constructor.createProperty(r,e),n?Object.getOwnPropertyDescriptor(i,r):void 0})(a,s,t)}function h(a){return m({...a,state:!0,attribute:!1})}var V=(a,s,t)=>(t.configurable=!0,t.enumerable=!0,Reflect.decorate&&typeof s!="object"&&Object.defineProperty(a,s,t),t);function _t(a,s){return(t,e,i)=>{let r=n=>n.renderRoot?.querySelector(a)??null;if(s){let{get:n,set:c}=typeof e=="object"?t:i??(()=>{let l=Symbol();return{get(){return this[l]},set(g){this[l]=g}}})();return V(t,e,{get(){let l=n.call(this);return l===void 0&&(l=r(this),(l!==null||this.hasUpdated)&&c.call(this,l)),l}})}return V(t,e,{get(){return r(this)}})}}function ve(a,s){let t={type:"doorbell_vault/requests/list",offset:s.offset??0,limit:s.limit??50};return s.status&&(t.status=s.status),s.agency&&(t.agency=s.agency),a.callWS(t)}function be(a,s){return a.callWS({type:"doorbell_vault/requests/get",request_id:s})}function $e(a,s,t){return a.callWS({type:"doorbell_vault/requests/preview",request_id:s,...t})}function ye(a,s,t){return a.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"share",...t})}function xe(a,s,t,e){let i={request_id:s,decision:"decline"};return t.trim()&&(i.message=t.trim()),e&&(i.always_decline_agency=!0),a.callWS({type:"doorbell_vault/requests/decide",...i})}function _e(a,s){return a.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"revoke"})}function we(a,s){return a.connection.subscribeMessage(s,{type:"doorbell_vault/requests/subscribe"})}function ke(a){return a.callWS({type:"doorbell_vault/audit/verify"})}function Se(a){return a.callWS({type:"doorbell_vault/audit/fingerprint"})}function Ee(a){return a.callWS({type:"doorbell_vault/audit/export"})}function Ae(a,s){return a.callWS(s?{type:"doorbell_vault/report",since:s}:{type:"doorbell_vault/report"})}async function wt(a,s,t=3600){return(await a.callWS({type:"auth/sign_path",path:s,expires:t})).path}function S(a){return a&&typeof a=="object"&&"message"in a?String(a.message):String(a)}async function Me(a){return(await a.callWS({type:"doorbell_vault/strings",language:a.language})).strings}function Jt(a){return(s,t)=>{let e=a[s];return e===void 0?s:t?e.replace(/\{(\w+)\}/g,(i,r)=>r in t?String(t[r]):i):e}}function U(a,s=!1){s?history.replaceState(null,"",a):history.pushState(null,"",a),window.dispatchEvent(new CustomEvent("location-changed",{detail:{replace:s}}))}var N="/doorbell-vault",et=a=>`${N}/masks/${encodeURIComponent(a)}`;var w=v`
+\f\r"'\`<>=]|("|')|))|$)`,"g"),le=/'/g,ce=/"/g,me=/^(?:script|style|textarea|title)$/i,Kt=a=>(s,...t)=>({_$litType$:a,strings:s,values:t}),o=Kt(1),q=Kt(2),$s=Kt(3),Q=Symbol.for("lit-noChange"),c=Symbol.for("lit-nothing"),pe=new WeakMap,Z=Y.createTreeWalker(Y,129);function ge(a,s){if(!Wt(a)||!a.hasOwnProperty("raw"))throw Error("invalid template strings array");return ne!==void 0?ne.createHTML(s):s}var Qe=(a,s)=>{let t=a.length-1,e=[],i,r=s===2?"<svg>":s===3?"<math>":"",n=ot;for(let l=0;l<t;l++){let p=a[l],u,f,m=-1,x=0;for(;x<p.length&&(n.lastIndex=x,f=n.exec(p),f!==null);)x=n.lastIndex,n===ot?f[1]==="!--"?n=oe:f[1]!==void 0?n=de:f[2]!==void 0?(me.test(f[2])&&(i=RegExp("</"+f[2],"g")),n=X):f[3]!==void 0&&(n=X):n===X?f[0]===">"?(n=i??ot,m=-1):f[1]===void 0?m=-2:(m=n.lastIndex-f[2].length,u=f[1],n=f[3]===void 0?X:f[3]==='"'?ce:le):n===ce||n===le?n=X:n===oe||n===de?n=ot:(n=X,i=void 0);let E=n===X&&a[l+1].startsWith("/>")?" ":"";r+=n===ot?p+Ze:m>=0?(e.push(u),p.slice(0,m)+he+p.slice(m)+K+E):p+K+(m===-2?l:E)}return[ge(a,r+(a[t]||"<?>")+(s===2?"</svg>":s===3?"</math>":"")),e]},ct=class a{constructor({strings:s,_$litType$:t},e){let i;this.parts=[];let r=0,n=0,l=s.length-1,p=this.parts,[u,f]=Qe(s,t);if(this.el=a.createElement(u,e),Z.currentNode=this.el.content,t===2||t===3){let m=this.el.content.firstChild;m.replaceWith(...m.childNodes)}for(;(i=Z.nextNode())!==null&&p.length<l;){if(i.nodeType===1){if(i.hasAttributes())for(let m of i.getAttributeNames())if(m.endsWith(he)){let x=f[n++],E=i.getAttribute(m).split(K),j=/([.?@])?(.*)/.exec(x);p.push({type:1,index:r,name:j[2],strings:E,ctor:j[1]==="."?It:j[1]==="?"?jt:j[1]==="@"?Bt:tt}),i.removeAttribute(m)}else m.startsWith(K)&&(p.push({type:6,index:r}),i.removeAttribute(m));if(me.test(i.tagName)){let m=i.textContent.split(K),x=m.length-1;if(x>0){i.textContent=xt?xt.emptyScript:"";for(let E=0;E<x;E++)i.append(m[E],dt()),Z.nextNode(),p.push({type:2,index:++r});i.append(m[x],dt())}}}else if(i.nodeType===8)if(i.data===ue)p.push({type:2,index:r});else{let m=-1;for(;(m=i.data.indexOf(K,m+1))!==-1;)p.push({type:7,index:r}),m+=K.length-1}r++}}static createElement(s,t){let e=Y.createElement("template");return e.innerHTML=s,e}};function D(a,s,t=a,e){if(s===Q)return s;let i=e!==void 0?t._$Co?.[e]:t._$Cl,r=lt(s)?void 0:s._$litDirective$;return i?.constructor!==r&&(i?._$AO?.(!1),r===void 0?i=void 0:(i=new r(a),i._$AT(a,t,e)),e!==void 0?(t._$Co??=[])[e]=i:t._$Cl=i),i!==void 0&&(s=D(a,i._$AS(a,s.values),i,e)),s}var Nt=class{constructor(s,t){this._$AV=[],this._$AN=void 0,this._$AD=s,this._$AM=t}get parentNode(){return this._$AM.parentNode}get _$AU(){return this._$AM._$AU}u(s){let{el:{content:t},parts:e}=this._$AD,i=(s?.creationScope??Y).importNode(t,!0);Z.currentNode=i;let r=Z.nextNode(),n=0,l=0,p=e[0];for(;p!==void 0;){if(n===p.index){let u;p.type===2?u=new pt(r,r.nextSibling,this,s):p.type===1?u=new p.ctor(r,p.name,p.strings,this,s):p.type===6&&(u=new zt(r,this,s)),this._$AV.push(u),p=e[++l]}n!==p?.index&&(r=Z.nextNode(),n++)}return Z.currentNode=Y,i}p(s){let t=0;for(let e of this._$AV)e!==void 0&&(e.strings!==void 0?(e._$AI(s,e,t),t+=e.strings.length-2):e._$AI(s[t])),t++}},pt=class a{get _$AU(){return this._$AM?._$AU??this._$Cv}constructor(s,t,e,i){this.type=2,this._$AH=c,this._$AN=void 0,this._$AA=s,this._$AB=t,this._$AM=e,this.options=i,this._$Cv=i?.isConnected??!0}get parentNode(){let s=this._$AA.parentNode,t=this._$AM;return t!==void 0&&s?.nodeType===11&&(s=t.parentNode),s}get startNode(){return this._$AA}get endNode(){return this._$AB}_$AI(s,t=this){s=D(this,s,t),lt(s)?s===c||s==null||s===""?(this._$AH!==c&&this._$AR(),this._$AH=c):s!==this._$AH&&s!==Q&&this._(s):s._$litType$!==void 0?this.$(s):s.nodeType!==void 0?this.T(s):Ye(s)?this.k(s):this._(s)}O(s){return this._$AA.parentNode.insertBefore(s,this._$AB)}T(s){this._$AH!==s&&(this._$AR(),this._$AH=this.O(s))}_(s){this._$AH!==c&&lt(this._$AH)?this._$AA.nextSibling.data=s:this.T(Y.createTextNode(s)),this._$AH=s}$(s){let{values:t,_$litType$:e}=s,i=typeof e=="number"?this._$AC(s):(e.el===void 0&&(e.el=ct.createElement(ge(e.h,e.h[0]),this.options)),e);if(this._$AH?._$AD===i)this._$AH.p(t);else{let r=new Nt(i,this),n=r.u(this.options);r.p(t),this.T(n),this._$AH=r}}_$AC(s){let t=pe.get(s.strings);return t===void 0&&pe.set(s.strings,t=new ct(s)),t}k(s){Wt(this._$AH)||(this._$AH=[],this._$AR());let t=this._$AH,e,i=0;for(let r of s)i===t.length?t.push(e=new a(this.O(dt()),this.O(dt()),this,this.options)):e=t[i],e._$AI(r),i++;i<t.length&&(this._$AR(e&&e._$AB.nextSibling,i),t.length=i)}_$AR(s=this._$AA.nextSibling,t){for(this._$AP?.(!1,!0,t);s!==this._$AB;){let e=ae(s).nextSibling;ae(s).remove(),s=e}}setConnected(s){this._$AM===void 0&&(this._$Cv=s,this._$AP?.(s))}},tt=class{get tagName(){return this.element.tagName}get _$AU(){return this._$AM._$AU}constructor(s,t,e,i,r){this.type=1,this._$AH=c,this._$AN=void 0,this.element=s,this.name=t,this._$AM=i,this.options=r,e.length>2||e[0]!==""||e[1]!==""?(this._$AH=Array(e.length-1).fill(new String),this.strings=e):this._$AH=c}_$AI(s,t=this,e,i){let r=this.strings,n=!1;if(r===void 0)s=D(this,s,t,0),n=!lt(s)||s!==this._$AH&&s!==Q,n&&(this._$AH=s);else{let l=s,p,u;for(s=r[0],p=0;p<r.length-1;p++)u=D(this,l[e+p],t,p),u===Q&&(u=this._$AH[p]),n||=!lt(u)||u!==this._$AH[p],u===c?s=c:s!==c&&(s+=(u??"")+r[p+1]),this._$AH[p]=u}n&&!i&&this.j(s)}j(s){s===c?this.element.removeAttribute(this.name):this.element.setAttribute(this.name,s??"")}},It=class extends tt{constructor(){super(...arguments),this.type=3}j(s){this.element[this.name]=s===c?void 0:s}},jt=class extends tt{constructor(){super(...arguments),this.type=4}j(s){this.element.toggleAttribute(this.name,!!s&&s!==c)}},Bt=class extends tt{constructor(s,t,e,i,r){super(s,t,e,i,r),this.type=5}_$AI(s,t=this){if((s=D(this,s,t,0)??c)===Q)return;let e=this._$AH,i=s===c&&e!==c||s.capture!==e.capture||s.once!==e.once||s.passive!==e.passive,r=s!==c&&(e===c||i);i&&this.element.removeEventListener(this.name,this,e),r&&this.element.addEventListener(this.name,this,s),this._$AH=s}handleEvent(s){typeof this._$AH=="function"?this._$AH.call(this.options?.host??this.element,s):this._$AH.handleEvent(s)}},zt=class{constructor(s,t,e){this.element=s,this.type=6,this._$AN=void 0,this._$AM=t,this.options=e}get _$AU(){return this._$AM._$AU}_$AI(s){D(this,s)}};var Ve=Ft.litHtmlPolyfillSupport;Ve?.(ct,pt),(Ft.litHtmlVersions??=[]).push("3.3.3");var fe=(a,s,t)=>{let e=t?.renderBefore??s,i=e._$litPart$;if(i===void 0){let r=t?.renderBefore??null;e._$litPart$=i=new pt(s.insertBefore(dt(),r),r,void 0,t??{})}return i._$AI(a),i};var Gt=globalThis,$=class extends B{constructor(){super(...arguments),this.renderOptions={host:this},this._$Do=void 0}createRenderRoot(){let s=super.createRenderRoot();return this.renderOptions.renderBefore??=s.firstChild,s}update(s){let t=this.render();this.hasUpdated||(this.renderOptions.isConnected=this.isConnected),super.update(s),this._$Do=fe(t,this.renderRoot,this.renderOptions)}connectedCallback(){super.connectedCallback(),this._$Do?.setConnected(!0)}disconnectedCallback(){super.disconnectedCallback(),this._$Do?.setConnected(!1)}render(){return Q}};$._$litElement$=!0,$.finalized=!0,Gt.litElementHydrateSupport?.({LitElement:$});var De=Gt.litElementPolyfillSupport;De?.({LitElement:$});(Gt.litElementVersions??=[]).push("4.2.2");var _=a=>(s,t)=>{t!==void 0?t.addInitializer(()=>{customElements.define(a,s)}):customElements.define(a,s)};var ts={attribute:!0,type:String,converter:nt,reflect:!1,hasChanged:yt},es=(a=ts,s,t)=>{let{kind:e,metadata:i}=t,r=globalThis.litPropertyMetadata.get(i);if(r===void 0&&globalThis.litPropertyMetadata.set(i,r=new Map),e==="setter"&&((a=Object.create(a)).wrapped=!0),r.set(t.name,a),e==="accessor"){let{name:n}=t;return{set(l){let p=s.get.call(this);s.set.call(this,l),this.requestUpdate(n,p,a,!0,l)},init(l){return l!==void 0&&this.C(n,void 0,a,l),l}}}if(e==="setter"){let{name:n}=t;return function(l){let p=this[n];s.call(this,l),this.requestUpdate(n,p,a,!0,l)}}throw Error("Unsupported decorator location: "+e)};function g(a){return(s,t)=>typeof t=="object"?es(a,s,t):((e,i,r)=>{let n=i.hasOwnProperty(r);return i.constructor.createProperty(r,e),n?Object.getOwnPropertyDescriptor(i,r):void 0})(a,s,t)}function h(a){return g({...a,state:!0,attribute:!1})}var V=(a,s,t)=>(t.configurable=!0,t.enumerable=!0,Reflect.decorate&&typeof s!="object"&&Object.defineProperty(a,s,t),t);function _t(a,s){return(t,e,i)=>{let r=n=>n.renderRoot?.querySelector(a)??null;if(s){let{get:n,set:l}=typeof e=="object"?t:i??(()=>{let p=Symbol();return{get(){return this[p]},set(u){this[p]=u}}})();return V(t,e,{get(){let p=n.call(this);return p===void 0&&(p=r(this),(p!==null||this.hasUpdated)&&l.call(this,p)),p}})}return V(t,e,{get(){return r(this)}})}}function ve(a,s){let t={type:"doorbell_vault/requests/list",offset:s.offset??0,limit:s.limit??50};return s.status&&(t.status=s.status),s.agency&&(t.agency=s.agency),a.callWS(t)}function be(a,s){return a.callWS({type:"doorbell_vault/requests/get",request_id:s})}function $e(a,s,t){return a.callWS({type:"doorbell_vault/requests/preview",request_id:s,...t})}function ye(a,s,t){return a.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"share",...t})}function xe(a,s,t,e){let i={request_id:s,decision:"decline"};return t.trim()&&(i.message=t.trim()),e&&(i.always_decline_agency=!0),a.callWS({type:"doorbell_vault/requests/decide",...i})}function _e(a,s){return a.callWS({type:"doorbell_vault/requests/decide",request_id:s,decision:"revoke"})}function we(a,s){return a.connection.subscribeMessage(s,{type:"doorbell_vault/requests/subscribe"})}function ke(a){return a.callWS({type:"doorbell_vault/audit/verify"})}function Se(a){return a.callWS({type:"doorbell_vault/audit/fingerprint"})}function Ee(a){return a.callWS({type:"doorbell_vault/audit/export"})}function Ae(a,s){return a.callWS(s?{type:"doorbell_vault/report",since:s}:{type:"doorbell_vault/report"})}async function wt(a,s,t=3600){return(await a.callWS({type:"auth/sign_path",path:s,expires:t})).path}function S(a){return a&&typeof a=="object"&&"message"in a?String(a.message):String(a)}async function Me(a){return(await a.callWS({type:"doorbell_vault/strings",language:a.language})).strings}function Jt(a){return(s,t)=>{let e=a[s];return e===void 0?s:t?e.replace(/\{(\w+)\}/g,(i,r)=>r in t?String(t[r]):i):e}}function L(a,s=!1){s?history.replaceState(null,"",a):history.pushState(null,"",a),window.dispatchEvent(new CustomEvent("location-changed",{detail:{replace:s}}))}var U="/doorbell-vault",et=a=>`${U}/masks/${encodeURIComponent(a)}`;var w=v`
   :host {
     display: block;
     color: var(--primary-text-color, #212121);
@@ -136,11 +136,11 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
   .table-wrap {
     overflow-x: auto;
   }
-`;function ss(a){return a.locale?.time_zone==="server"?a.config.time_zone:void 0}function st(a){return a.locale?.language??a.language??"en"}function is(a){let s=a.locale?.time_format;if(s==="12")return!0;if(s==="24")return!1}var Pe=new Map;function Re(a,s){let t=ss(a),e=is(a),i=JSON.stringify([st(a),t,e,s]),r=Pe.get(i);return r||(r=new Intl.DateTimeFormat(st(a),{...s,...t?{timeZone:t}:{},...e===void 0?{}:{hour12:e}}),Pe.set(i,r)),r}function C(a,s){return s?Re(a,{dateStyle:"medium",timeStyle:"medium"}).format(new Date(s)):""}function ht(a,s){return Re(a,{timeStyle:"medium"}).format(new Date(s))}function P(a){return a?new Date(a).toISOString().replace("T"," ").replace(/\.\d+Z$/," UTC").replace(/Z$/," UTC"):""}function F(a,s,t=0){return new Intl.NumberFormat(st(a),{maximumFractionDigits:t}).format(s)}function ut(a,s){let t=["B","kB","MB","GB","TB"],e=s,i=0;for(;e>=1e3&&i<t.length-1;)e/=1e3,i+=1;return`${F(a,e,i===0?0:1)} ${t[i]}`}function G(a){let s=Math.max(0,Math.round(a)),t=Math.floor(s/3600),e=Math.floor(s%3600/60),i=s%60,r=t?String(e).padStart(2,"0"):String(e);return`${t?`${t}:`:""}${r}:${String(i).padStart(2,"0")}`}function mt(a,s){let t=Math.max(0,Math.round(s/6e4)),e=Math.floor(t/1440),i=Math.floor(t%1440/60),r=t%60,n=(c,l)=>new Intl.NumberFormat(st(a),{style:"unit",unit:l,unitDisplay:"short"}).format(c);return e?`${n(e,"day")} ${n(i,"hour")}`:i?`${n(i,"hour")} ${n(r,"minute")}`:n(r,"minute")}function Xt(a,s){return s>=1e3?new Intl.NumberFormat(st(a),{style:"unit",unit:"kilometer",maximumFractionDigits:1}).format(s/1e3):new Intl.NumberFormat(st(a),{style:"unit",unit:"meter",maximumFractionDigits:0}).format(s)}function y(a){return new Date(a).getTime()}function q(a){return new Date(a).toISOString()}var Te=["pending","shared","declined","rejected","expired","withdrawn","revoked"],Ce=["originals","masks","masks_faces"];var T=class extends ${constructor(){super(...arguments);this.status="";this.agency="";this.offset=0;this.now=Date.now();this.loading=0;this.rendered=!1}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),3e4),this.load()}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.refreshTimer)}updated(t){this.list&&!this.rendered&&(this.rendered=!0,performance.mark("doorbell-vault:inbox-rendered")),t.has("change")&&this.change&&this.list&&this.applyChange(this.change.request)}applyChange(t){if(this.list){let e=this.list.requests.findIndex(i=>i.request_id===t.request_id);if(e>=0){let i=[...this.list.requests];i[e]={...i[e],...t},this.list={...this.list,requests:i}}}window.clearTimeout(this.refreshTimer),this.refreshTimer=window.setTimeout(()=>this.load(),250)}load(){let t=++this.loading;ve(this.hass,{status:this.status,agency:this.agency,offset:this.offset,limit:50}).then(e=>{t===this.loading&&(this.list=e,this.error=void 0,this.now=Date.now())}).catch(e=>{t===this.loading&&(this.error=S(e))})}setStatus(t){this.status=t.target.value,this.offset=0,this.load()}setAgency(t){this.agency=t.target.value,this.offset=0,this.load()}page(t){this.offset=Math.max(0,this.offset+t*50),this.load()}open(t,e){t.preventDefault(),U(`${N}/request/${encodeURIComponent(e)}`)}renderRow(t){let e=this.t,i=t.status==="pending",r=y(t.deadline)-this.now;return o`
+`;function ss(a){return a.locale?.time_zone==="server"?a.config.time_zone:void 0}function st(a){return a.locale?.language??a.language??"en"}function is(a){let s=a.locale?.time_format;if(s==="12")return!0;if(s==="24")return!1}var Pe=new Map;function Re(a,s){let t=ss(a),e=is(a),i=JSON.stringify([st(a),t,e,s]),r=Pe.get(i);return r||(r=new Intl.DateTimeFormat(st(a),{...s,...t?{timeZone:t}:{},...e===void 0?{}:{hour12:e}}),Pe.set(i,r)),r}function C(a,s){return s?Re(a,{dateStyle:"medium",timeStyle:"medium"}).format(new Date(s)):""}function ht(a,s){return Re(a,{timeStyle:"medium"}).format(new Date(s))}function P(a){return a?new Date(a).toISOString().replace("T"," ").replace(/\.\d+Z$/," UTC").replace(/Z$/," UTC"):""}function z(a,s,t=0){return new Intl.NumberFormat(st(a),{maximumFractionDigits:t}).format(s)}function ut(a,s){let t=["B","kB","MB","GB","TB"],e=s,i=0;for(;e>=1e3&&i<t.length-1;)e/=1e3,i+=1;return`${z(a,e,i===0?0:1)} ${t[i]}`}function G(a){let s=Math.max(0,Math.round(a)),t=Math.floor(s/3600),e=Math.floor(s%3600/60),i=s%60,r=t?String(e).padStart(2,"0"):String(e);return`${t?`${t}:`:""}${r}:${String(i).padStart(2,"0")}`}function mt(a,s){let t=Math.max(0,Math.round(s/6e4)),e=Math.floor(t/1440),i=Math.floor(t%1440/60),r=t%60,n=(l,p)=>new Intl.NumberFormat(st(a),{style:"unit",unit:p,unitDisplay:"short"}).format(l);return e?`${n(e,"day")} ${n(i,"hour")}`:i?`${n(i,"hour")} ${n(r,"minute")}`:n(r,"minute")}function Xt(a,s){return s>=1e3?new Intl.NumberFormat(st(a),{style:"unit",unit:"kilometer",maximumFractionDigits:1}).format(s/1e3):new Intl.NumberFormat(st(a),{style:"unit",unit:"meter",maximumFractionDigits:0}).format(s)}function y(a){return new Date(a).getTime()}function F(a){return new Date(a).toISOString()}var Te=["pending","shared","declined","rejected","expired","withdrawn","revoked"],Ce=["originals","masks","masks_faces"];var T=class extends ${constructor(){super(...arguments);this.status="";this.agency="";this.offset=0;this.now=Date.now();this.loading=0;this.rendered=!1}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),3e4),this.load()}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.refreshTimer)}updated(t){this.list&&!this.rendered&&(this.rendered=!0,performance.mark("doorbell-vault:inbox-rendered")),t.has("change")&&this.change&&this.list&&this.applyChange(this.change.request)}applyChange(t){if(this.list){let e=this.list.requests.findIndex(i=>i.request_id===t.request_id);if(e>=0){let i=[...this.list.requests];i[e]={...i[e],...t},this.list={...this.list,requests:i}}}window.clearTimeout(this.refreshTimer),this.refreshTimer=window.setTimeout(()=>this.load(),250)}load(){let t=++this.loading;ve(this.hass,{status:this.status,agency:this.agency,offset:this.offset,limit:50}).then(e=>{t===this.loading&&(this.list=e,this.error=void 0,this.now=Date.now())}).catch(e=>{t===this.loading&&(this.error=S(e))})}setStatus(t){this.status=t.target.value,this.offset=0,this.load()}setAgency(t){this.agency=t.target.value,this.offset=0,this.load()}page(t){this.offset=Math.max(0,this.offset+t*50),this.load()}open(t,e){t.preventDefault(),L(`${U}/request/${encodeURIComponent(e)}`)}renderRow(t){let e=this.t,i=t.status==="pending",r=y(t.deadline)-this.now;return o`
       <li>
         <a
           class="row-link"
-          href="${N}/request/${encodeURIComponent(t.request_id)}"
+          href="${U}/request/${encodeURIComponent(t.request_id)}"
           data-request-id=${t.request_id}
           @click=${n=>this.open(n,t.request_id)}
         >
@@ -156,13 +156,13 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
             <span class="muted">${e("window_length",{duration:G((y(t.end)-y(t.start))/1e3)})}</span>
           </span>
           <span class="state">
-            ${i?r>0?o`<span class="deadline">${e("time_left",{span:mt(this.hass,r)})}</span>`:o`<span class="deadline">${e("deadline_passed")}</span>`:t.decided_by?o`<span class="muted">${e(`decided_by_${t.decided_by}`)}</span>`:p}
-            ${t.progress?o`<span class="muted">${t.progress}</span>`:p}
+            ${i?r>0?o`<span class="deadline">${e("time_left",{span:mt(this.hass,r)})}</span>`:o`<span class="deadline">${e("deadline_passed")}</span>`:t.decided_by?o`<span class="muted">${e(`decided_by_${t.decided_by}`)}</span>`:c}
+            ${t.progress?o`<span class="muted">${t.progress}</span>`:c}
           </span>
           <span class="flags">
             ${t.problems.length?o`<span class="badge problems"
                   >${e("problem_count",{count:t.problems.length})}</span
-                >`:p}
+                >`:c}
             <span
               class="badge ${t.verified?"verified":"unverified"}"
               data-verified=${String(t.verified)}
@@ -191,20 +191,20 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         </label>
         <span class="muted total">${e?t("total",{count:e.total}):""}</span>
       </div>
-      ${this.error?o`<p class="error">${this.error}</p>`:p}
-      ${e&&e.requests.length===0?o`<p class="card empty">${t("inbox_empty")}</p>`:p}
+      ${this.error?o`<p class="error">${this.error}</p>`:c}
+      ${e&&e.requests.length===0?o`<p class="card empty">${t("inbox_empty")}</p>`:c}
       ${i.length?o`<section class="card">
             <h2>${t("inbox_pending")}</h2>
             <ul class="requests pending">
               ${i.map(n=>this.renderRow(n))}
             </ul>
-          </section>`:p}
+          </section>`:c}
       ${r.length?o`<section class="card">
             <h2>${t("inbox_decided")}</h2>
             <ul class="requests decided">
               ${r.map(n=>this.renderRow(n))}
             </ul>
-          </section>`:p}
+          </section>`:c}
       ${e&&e.total>50?o`<div class="pager row">
             <button ?disabled=${this.offset===0} @click=${()=>this.page(-1)}>${t("previous")}</button>
             <span class="muted"
@@ -216,7 +216,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
             >
               ${t("next")}
             </button>
-          </div>`:p}
+          </div>`:c}
     `}};T.styles=[w,v`
       .filters {
         display: flex;
@@ -304,7 +304,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
           grid-column: 1 / -1;
         }
       }
-    `],d([m({attribute:!1})],T.prototype,"hass",2),d([m({attribute:!1})],T.prototype,"t",2),d([m({attribute:!1})],T.prototype,"change",2),d([h()],T.prototype,"list",2),d([h()],T.prototype,"status",2),d([h()],T.prototype,"agency",2),d([h()],T.prototype,"offset",2),d([h()],T.prototype,"error",2),d([h()],T.prototype,"now",2),T=d([_("dv-inbox")],T);var kt=v`
+    `],d([g({attribute:!1})],T.prototype,"hass",2),d([g({attribute:!1})],T.prototype,"t",2),d([g({attribute:!1})],T.prototype,"change",2),d([h()],T.prototype,"list",2),d([h()],T.prototype,"status",2),d([h()],T.prototype,"agency",2),d([h()],T.prototype,"offset",2),d([h()],T.prototype,"error",2),d([h()],T.prototype,"now",2),T=d([_("dv-inbox")],T);var kt=v`
   /* A spinner beside a step under way (a preview rendering, a package building). */
   .spinner {
     display: inline-block;
@@ -395,14 +395,14 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         <button class="play" @click=${this.toggle} aria-label=${this.playing?t("pause"):t("play")}>
           ${this.playing?"❚❚":"▶"}
         </button>
-        <span class="clock" title=${P(q(this.position))}
+        <span class="clock" title=${P(F(this.position))}
           >${G(i)} / ${G(this.span/1e3)} ·
           ${ht(this.hass,this.position)}</span
         >
         <button class="mute" @click=${this.toggleMute}>${this.muted?t("unmute"):t("mute")}</button>
-        ${e.length?o`<span class="muted">${t("gaps",{count:e.length})}</span>`:p}
+        ${e.length?o`<span class="muted">${t("gaps",{count:e.length})}</span>`:c}
       </div>
-      ${this.error?o`<p class="error media-error">${this.error}</p>`:p}
+      ${this.error?o`<p class="error media-error">${this.error}</p>`:c}
     `}};M.styles=[w,v`
       .screen {
         background: #000;
@@ -486,9 +486,9 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         border-radius: 8px;
         color: var(--dv-muted);
       }
-    `],d([m({attribute:!1})],M.prototype,"hass",2),d([m({attribute:!1})],M.prototype,"t",2),d([m({attribute:!1})],M.prototype,"camera",2),d([m({type:Number})],M.prototype,"windowStart",2),d([m({type:Number})],M.prototype,"windowEnd",2),d([m({type:Number})],M.prototype,"trimStart",2),d([m({type:Number})],M.prototype,"trimEnd",2),d([h()],M.prototype,"position",2),d([h()],M.prototype,"playing",2),d([h()],M.prototype,"muted",2),d([h()],M.prototype,"error",2),d([_t("video")],M.prototype,"video",2),M=d([_("dv-player")],M);function rs(a){let s=/(\d{1,3}(?:[.,]\d+)?)\s*%/.exec(a);if(!s)return;let t=Number(s[1].replace(",","."));return t>=0&&t<=100?t:void 0}function Zt(a,s){let t=rs(s);return o`<div class="progress" role="status" data-progress=${s}>
+    `],d([g({attribute:!1})],M.prototype,"hass",2),d([g({attribute:!1})],M.prototype,"t",2),d([g({attribute:!1})],M.prototype,"camera",2),d([g({type:Number})],M.prototype,"windowStart",2),d([g({type:Number})],M.prototype,"windowEnd",2),d([g({type:Number})],M.prototype,"trimStart",2),d([g({type:Number})],M.prototype,"trimEnd",2),d([h()],M.prototype,"position",2),d([h()],M.prototype,"playing",2),d([h()],M.prototype,"muted",2),d([h()],M.prototype,"error",2),d([_t("video")],M.prototype,"video",2),M=d([_("dv-player")],M);function rs(a){let s=/(\d{1,3}(?:[.,]\d+)?)\s*%/.exec(a);if(!s)return;let t=Number(s[1].replace(",","."));return t>=0&&t<=100?t:void 0}function Zt(a,s){let t=rs(s);return o`<div class="progress" role="status" data-progress=${s}>
     <p><span class="spinner"></span> ${a("building",{progress:s})}</p>
-    ${t===void 0?p:o`<progress max="100" .value=${t} aria-label=${a("building",{progress:s})}></progress>`}
+    ${t===void 0?c:o`<progress max="100" .value=${t} aria-label=${a("building",{progress:s})}></progress>`}
   </div>`}function Et(a,s){return a.callWS({type:"doorbell_vault/cameras/masks",camera_id:s})}async function He(a,s,t){return(await a.callWS({type:"doorbell_vault/cameras/masks/set",camera_id:s,masks:t})).masks}function Oe(a,s,t,e){return a.callWS({type:"doorbell_vault/requests/redaction_preview",request_id:s,camera_id:t,...e})}async function qe(a){let s=await a.callWS({type:"config_entries/get",domain:"doorbell_vault"}),t=[];for(let e of s){let i=await a.callWS({type:"config_entries/subentries/list",entry_id:e.entry_id});for(let r of i)r.subentry_type==="camera"&&t.push({camera_id:r.subentry_id,name:r.title})}return t}function At(a,s,t,e,i){return Ce.map(r=>o`<label class="check"
       ><input
         type="radio"
@@ -499,8 +499,8 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         @change=${()=>i(r)}
       />
       <span>${a(`mode_${r}`)}</span></label
-    >`)}var as=32,ns=5,os=14,Rt=.01,Mt=.01,Le=a=>Math.min(1,Math.max(0,a)),I=a=>Math.round(a*1e4)/1e4;function Yt(a){if(a.shape==="polygon")return a.points;let[[s,t],[e,i]]=a.points,[r,n,c,l]=[Math.min(s,e),Math.max(s,e),Math.min(t,i),Math.max(t,i)];return[[r,c],[n,c],[n,l],[r,l]]}function Tt(a){return a?.width&&a.height?a.width/a.height:16/9}var Pt=a=>a.map(([s,t])=>`${s},${t}`).join(" ");function ds(a,s,t){let e=a.map(([c])=>c),i=a.map(([,c])=>c),r=Math.min(Math.max(s,-Math.min(...e)),1-Math.max(...e)),n=Math.min(Math.max(t,-Math.min(...i)),1-Math.max(...i));return a.map(([c,l])=>[I(c+r),I(l+n)])}function ls(a,s,t){let e=a.points.map(([E])=>E),i=a.points.map(([,E])=>E),[r,n,c,l]=[Math.min(...e),Math.min(...i),Math.max(...e),Math.max(...i)],g=Math.max(Rt,Math.min(c-r+s,1-r)),f=Math.max(Rt,Math.min(l-n+t,1-n)),u=c>r?g/(c-r):1,x=l>n?f/(l-n):1;return a.points.map(([E,B])=>[I(r+(E-r)*u),I(n+(B-n)*x)])}var R=class extends ${constructor(){super(...arguments);this.src="";this.aspect=16/9;this.regions=[];this.tool="rect";this.label="";this.disabled=!1;this.draft=[]}finish(){this.tool!=="polygon"||this.draft.length<3||(this.emit("dv-draw",{shape:"polygon",points:this.draft.map(([t,e])=>[I(t),I(e)])}),this.draft=[])}cancel(){this.draft=[],this.pressed=void 0}emit(t,e){this.dispatchEvent(new CustomEvent(t,{detail:e}))}at(t){let e=t.currentTarget.getBoundingClientRect(),i=t.clientX-e.left,r=t.clientY-e.top;return{at:[Le(i/e.width),Le(r/e.height)],x:i,y:r}}onDown(t){if(this.disabled||t.button!==0)return;let i=t.target.closest("[data-region-id]")?.getAttribute("data-region-id")??void 0;this.pressed={...this.at(t),region:i};let r=t.currentTarget;r.setPointerCapture(t.pointerId),r.focus({preventScroll:!0}),this.tool==="rect"&&(this.draft=[this.pressed.at,this.pressed.at]),t.preventDefault()}onMove(t){let e=this.at(t);this.hover=e.at,this.pressed&&this.tool==="rect"&&(this.draft=[this.pressed.at,e.at])}onUp(t){let e=this.pressed;if(this.pressed=void 0,!e||this.disabled)return;let i=this.at(t),r=Math.hypot(i.x-e.x,i.y-e.y)<ns;if(this.tool==="rect"){if(this.draft=[],r){this.emit("dv-select",{id:e.region});return}let[[l,g],[f,u]]=[e.at,i.at];if(Math.abs(f-l)<Rt||Math.abs(u-g)<Rt)return;this.emit("dv-draw",{shape:"rect",points:[[I(Math.min(l,f)),I(Math.min(g,u))],[I(Math.max(l,f)),I(Math.max(g,u))]]});return}if(!r)return;if(!this.draft.length&&e.region){this.emit("dv-select",{id:e.region});return}let n=t.currentTarget.getBoundingClientRect(),c=this.draft[0];if(c&&this.draft.length>=3&&Math.hypot((c[0]-i.at[0])*n.width,(c[1]-i.at[1])*n.height)<os){this.finish();return}this.draft=[...this.draft,i.at],this.draft.length>=as&&this.finish()}onKey(t){if(t.key==="Escape"&&this.draft.length){this.cancel(),t.preventDefault();return}if(t.key==="Enter"&&this.draft.length){this.finish(),t.preventDefault();return}let e=this.regions.find(c=>c.id===this.selected);if(!e||this.disabled)return;if(t.key==="Delete"||t.key==="Backspace"){this.emit("dv-delete",{id:e.id}),t.preventDefault();return}let r={ArrowLeft:[-Mt,0],ArrowRight:[Mt,0],ArrowUp:[0,-Mt],ArrowDown:[0,Mt]}[t.key];if(!r)return;let n=t.shiftKey?ls(e,...r):ds(e.points,...r);this.emit("dv-change",{id:e.id,points:n}),t.preventDefault()}onRegionKey(t,e){(t.key==="Enter"||t.key===" ")&&!this.draft.length&&(this.emit("dv-select",{id:e}),t.preventDefault(),t.stopPropagation())}renderDraft(){if(!this.draft.length)return p;if(this.tool==="rect"){let e=Yt({shape:"rect",points:this.draft});return L`<polygon class="draft" points=${Pt(e)}></polygon>`}let t=this.hover?[...this.draft,this.hover]:this.draft;return L`<polyline class="draft" points=${Pt(t)}></polyline>
-      ${this.draft.map(([e,i],r)=>L`<circle class=${r===0?"corner first":"corner"} cx=${e} cy=${i} r="0.008"></circle>`)}`}render(){let t=this.t,e=this.regions.filter(i=>i.kind==="blur"||i.kind==="box");return o`
+    >`)}var as=32,ns=5,os=14,Rt=.01,Mt=.01,Le=a=>Math.min(1,Math.max(0,a)),N=a=>Math.round(a*1e4)/1e4;function Yt(a){if(a.shape==="polygon")return a.points;let[[s,t],[e,i]]=a.points,[r,n,l,p]=[Math.min(s,e),Math.max(s,e),Math.min(t,i),Math.max(t,i)];return[[r,l],[n,l],[n,p],[r,p]]}function Tt(a){return a?.width&&a.height?a.width/a.height:16/9}var Pt=a=>a.map(([s,t])=>`${s},${t}`).join(" ");function ds(a,s,t){let e=a.map(([l])=>l),i=a.map(([,l])=>l),r=Math.min(Math.max(s,-Math.min(...e)),1-Math.max(...e)),n=Math.min(Math.max(t,-Math.min(...i)),1-Math.max(...i));return a.map(([l,p])=>[N(l+r),N(p+n)])}function ls(a,s,t){let e=a.points.map(([E])=>E),i=a.points.map(([,E])=>E),[r,n,l,p]=[Math.min(...e),Math.min(...i),Math.max(...e),Math.max(...i)],u=Math.max(Rt,Math.min(l-r+s,1-r)),f=Math.max(Rt,Math.min(p-n+t,1-n)),m=l>r?u/(l-r):1,x=p>n?f/(p-n):1;return a.points.map(([E,j])=>[N(r+(E-r)*m),N(n+(j-n)*x)])}var R=class extends ${constructor(){super(...arguments);this.src="";this.aspect=16/9;this.regions=[];this.tool="rect";this.label="";this.disabled=!1;this.draft=[]}finish(){this.tool!=="polygon"||this.draft.length<3||(this.emit("dv-draw",{shape:"polygon",points:this.draft.map(([t,e])=>[N(t),N(e)])}),this.draft=[])}cancel(){this.draft=[],this.pressed=void 0}emit(t,e){this.dispatchEvent(new CustomEvent(t,{detail:e}))}at(t){let e=t.currentTarget.getBoundingClientRect(),i=t.clientX-e.left,r=t.clientY-e.top;return{at:[Le(i/e.width),Le(r/e.height)],x:i,y:r}}onDown(t){if(this.disabled||t.button!==0)return;let i=t.target.closest("[data-region-id]")?.getAttribute("data-region-id")??void 0;this.pressed={...this.at(t),region:i};let r=t.currentTarget;r.setPointerCapture(t.pointerId),r.focus({preventScroll:!0}),this.tool==="rect"&&(this.draft=[this.pressed.at,this.pressed.at]),t.preventDefault()}onMove(t){let e=this.at(t);this.hover=e.at,this.pressed&&this.tool==="rect"&&(this.draft=[this.pressed.at,e.at])}onUp(t){let e=this.pressed;if(this.pressed=void 0,!e||this.disabled)return;let i=this.at(t),r=Math.hypot(i.x-e.x,i.y-e.y)<ns;if(this.tool==="rect"){if(this.draft=[],r){this.emit("dv-select",{id:e.region});return}let[[p,u],[f,m]]=[e.at,i.at];if(Math.abs(f-p)<Rt||Math.abs(m-u)<Rt)return;this.emit("dv-draw",{shape:"rect",points:[[N(Math.min(p,f)),N(Math.min(u,m))],[N(Math.max(p,f)),N(Math.max(u,m))]]});return}if(!r)return;if(!this.draft.length&&e.region){this.emit("dv-select",{id:e.region});return}let n=t.currentTarget.getBoundingClientRect(),l=this.draft[0];if(l&&this.draft.length>=3&&Math.hypot((l[0]-i.at[0])*n.width,(l[1]-i.at[1])*n.height)<os){this.finish();return}this.draft=[...this.draft,i.at],this.draft.length>=as&&this.finish()}onKey(t){if(t.key==="Escape"&&this.draft.length){this.cancel(),t.preventDefault();return}if(t.key==="Enter"&&this.draft.length){this.finish(),t.preventDefault();return}let e=this.regions.find(l=>l.id===this.selected);if(!e||this.disabled)return;if(t.key==="Delete"||t.key==="Backspace"){this.emit("dv-delete",{id:e.id}),t.preventDefault();return}let r={ArrowLeft:[-Mt,0],ArrowRight:[Mt,0],ArrowUp:[0,-Mt],ArrowDown:[0,Mt]}[t.key];if(!r)return;let n=t.shiftKey?ls(e,...r):ds(e.points,...r);this.emit("dv-change",{id:e.id,points:n}),t.preventDefault()}onRegionKey(t,e){(t.key==="Enter"||t.key===" ")&&!this.draft.length&&(this.emit("dv-select",{id:e}),t.preventDefault(),t.stopPropagation())}renderDraft(){if(!this.draft.length)return c;if(this.tool==="rect"){let e=Yt({shape:"rect",points:this.draft});return q`<polygon class="draft" points=${Pt(e)}></polygon>`}let t=this.hover?[...this.draft,this.hover]:this.draft;return q`<polyline class="draft" points=${Pt(t)}></polyline>
+      ${this.draft.map(([e,i],r)=>q`<circle class=${r===0?"corner first":"corner"} cx=${e} cy=${i} r="0.008"></circle>`)}`}render(){let t=this.t,e=this.regions.filter(i=>i.kind==="blur"||i.kind==="box");return o`
       <div class="frame" style=${`aspect-ratio: ${this.aspect}`}>
         ${this.src?o`<img src=${this.src} alt="" draggable="false" />`:o`<div class="no-still"></div>`}
         <svg
@@ -521,11 +521,11 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
             <filter id="soften" x="-0.05" y="-0.05" width="1.1" height="1.1">
               <feGaussianBlur stdDeviation="0.012"></feGaussianBlur>
             </filter>
-            ${e.map(i=>L`<clipPath id=${`clip-${i.id}`}><polygon points=${Pt(Yt(i))}></polygon></clipPath>`)}
+            ${e.map(i=>q`<clipPath id=${`clip-${i.id}`}><polygon points=${Pt(Yt(i))}></polygon></clipPath>`)}
           </defs>
-          ${this.src?e.map(i=>L`<image href=${this.src} x="0" y="0" width="1" height="1" preserveAspectRatio="none"
-                  filter="url(#soften)" clip-path=${`url(#clip-${i.id})`}></image>`):p}
-          ${this.regions.map(i=>L`<polygon
+          ${this.src?e.map(i=>q`<image href=${this.src} x="0" y="0" width="1" height="1" preserveAspectRatio="none"
+                  filter="url(#soften)" clip-path=${`url(#clip-${i.id})`}></image>`):c}
+          ${this.regions.map(i=>q`<polygon
               class=${`region ${i.kind}${i.id===this.selected?" selected":""}`}
               data-region-id=${i.id}
               points=${Pt(Yt(i))}
@@ -548,7 +548,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
             </button>
             <button class="cancel-draft" @click=${()=>this.cancel()}>${t("cancel")}</button>
             <span class="muted">${t("canvas_corners",{count:this.draft.length})}</span>
-          </div>`:p}
+          </div>`:c}
     `}};R.styles=[w,v`
       .frame {
         position: relative;
@@ -630,7 +630,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         font-size: 0.85rem;
         margin: 6px 0;
       }
-    `],d([m({attribute:!1})],R.prototype,"t",2),d([m()],R.prototype,"src",2),d([m({type:Number})],R.prototype,"aspect",2),d([m({attribute:!1})],R.prototype,"regions",2),d([m({attribute:!1})],R.prototype,"selected",2),d([m()],R.prototype,"tool",2),d([m()],R.prototype,"label",2),d([m({type:Boolean})],R.prototype,"disabled",2),d([h()],R.prototype,"draft",2),d([h()],R.prototype,"hover",2),R=d([_("dv-region-canvas")],R);var J=class extends ${constructor(){super(...arguments);this.playing=!1}willUpdate(t){t.has("preview")&&(this.playing=!1)}lead(t){return t.classList.contains("original")?this.preview.original_lead_s??0:0}get videos(){return[...this.renderRoot.querySelectorAll("video")]}onMetadata(t){let e=t.target,i=this.lead(e);i>0&&e.currentTime<i&&(e.currentTime=i)}playBoth(){let t=this.videos;if(this.playing){for(let r of t)r.pause();this.playing=!1;return}let e=t.find(r=>r.classList.contains("redacted")),i=e&&!e.ended?e.currentTime:0;for(let r of t)r.currentTime=i+this.lead(r),r.play().catch(()=>{});this.playing=!0}renderVideo(t,e,i){return o`<figure>
+    `],d([g({attribute:!1})],R.prototype,"t",2),d([g()],R.prototype,"src",2),d([g({type:Number})],R.prototype,"aspect",2),d([g({attribute:!1})],R.prototype,"regions",2),d([g({attribute:!1})],R.prototype,"selected",2),d([g()],R.prototype,"tool",2),d([g()],R.prototype,"label",2),d([g({type:Boolean})],R.prototype,"disabled",2),d([h()],R.prototype,"draft",2),d([h()],R.prototype,"hover",2),R=d([_("dv-region-canvas")],R);var J=class extends ${constructor(){super(...arguments);this.playing=!1}willUpdate(t){t.has("preview")&&(this.playing=!1)}lead(t){return t.classList.contains("original")?this.preview.original_lead_s??0:0}get videos(){return[...this.renderRoot.querySelectorAll("video")]}onMetadata(t){let e=t.target,i=this.lead(e);i>0&&e.currentTime<i&&(e.currentTime=i)}playBoth(){let t=this.videos;if(this.playing){for(let r of t)r.pause();this.playing=!1;return}let e=t.find(r=>r.classList.contains("redacted")),i=e&&!e.ended?e.currentTime:0;for(let r of t)r.currentTime=i+this.lead(r),r.play().catch(()=>{});this.playing=!0}renderVideo(t,e,i){return o`<figure>
       <figcaption>${i}</figcaption>
       <video
         class=${t}
@@ -674,8 +674,8 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         border-radius: 6px;
         cursor: pointer;
       }
-    `],d([m({attribute:!1})],J.prototype,"t",2),d([m({attribute:!1})],J.prototype,"preview",2),d([h()],J.prototype,"playing",2),J=d([_("dv-side-by-side")],J);var cs=32,k=class extends ${constructor(){super(...arguments);this.cameras=[];this.disabled=!1;this.info={};this.choice="standing";this.boxes=[];this.previewing=!1;this.serial=0;this.boxNumber=0;this.camerasKey=""}willUpdate(t){let e=this.cameras.map(i=>i.camera_id).join(`
-`);if(t.has("cameras")&&e!==this.camerasKey){this.camerasKey=e,this.preview=void 0;for(let i of this.cameras)i.camera_id in this.info||this.load(i.camera_id);this.cameras.some(i=>i.camera_id===this.current)||(this.current=this.cameras[0]?.camera_id)}(t.has("start")||t.has("end"))&&(this.preview=void 0)}load(t){Et(this.hass,t).then(e=>this.info={...this.info,[t]:e}).catch(e=>this.loadError=S(e))}get redaction(){let t=new Set(this.cameras.map(i=>i.camera_id)),e=this.choice==="originals"?[]:this.boxes.filter(i=>t.has(i.camera_id)).map(({camera_id:i,points:r})=>({camera_id:i,points:r}));return this.choice==="standing"?e.length?{boxes:e}:void 0:{mode:this.choice,boxes:e}}announce(){this.preview=void 0,this.dispatchEvent(new CustomEvent("dv-redaction",{detail:{redaction:this.redaction}}))}get detector(){return Object.values(this.info)[0]?.detector}modeOf(t){if(this.choice!=="standing")return this.choice;let e=this.info[t]?.masks.standing;return e==="originals"&&this.boxes.some(i=>i.camera_id===t)?"masks":e}pick(t){this.choice=t,this.announce()}onDraw(t){if(!this.current||this.boxes.length>=cs||t.detail.shape!=="rect")return;this.boxNumber+=1;let e=`box-${this.boxNumber}`,[i,r]=t.detail.points;this.boxes=[...this.boxes,{id:e,camera_id:this.current,points:[i,r]}],this.selectedBox=e,this.announce()}removeBox(t){this.boxes=this.boxes.filter(e=>e.id!==t),this.selectedBox===t&&(this.selectedBox=void 0),this.announce()}moveBox(t,e){this.boxes=this.boxes.map(i=>i.id===t?{...i,points:[e[0],e[1]]}:i),this.announce()}async runPreview(t){let e=this.modeOf(t);if(!e||e==="originals")return;this.previewing=!0,this.previewError=void 0,this.preview=void 0;let i=++this.serial,r=this.boxes.filter(n=>n.camera_id===t);try{let n=await Oe(this.hass,this.requestId,t,{...this.start?{start:this.start}:{},...this.end?{end:this.end}:{},redaction:{mode:e,boxes:r.map(({camera_id:c,points:l})=>({camera_id:c,points:l}))}});i===this.serial&&(this.preview={...n,camera_id:t})}catch(n){i===this.serial&&(this.previewError=S(n))}finally{i===this.serial&&(this.previewing=!1)}}editMasks(t,e){t.preventDefault(),U(et(e))}renderChoice(){let t=this.t,e=this.detector,i=e?.available??!1,r=this.cameras.map(n=>`${n.name}: ${this.info[n.camera_id]?t(`mode_short_${this.info[n.camera_id].masks.standing}`):"…"}`);return o`
+    `],d([g({attribute:!1})],J.prototype,"t",2),d([g({attribute:!1})],J.prototype,"preview",2),d([h()],J.prototype,"playing",2),J=d([_("dv-side-by-side")],J);var cs=32,k=class extends ${constructor(){super(...arguments);this.cameras=[];this.disabled=!1;this.info={};this.choice="standing";this.boxes=[];this.previewing=!1;this.serial=0;this.boxNumber=0;this.camerasKey=""}willUpdate(t){let e=this.cameras.map(i=>i.camera_id).join(`
+`);if(t.has("cameras")&&e!==this.camerasKey){this.camerasKey=e,this.preview=void 0;for(let i of this.cameras)i.camera_id in this.info||this.load(i.camera_id);this.cameras.some(i=>i.camera_id===this.current)||(this.current=this.cameras[0]?.camera_id)}(t.has("start")||t.has("end"))&&(this.preview=void 0)}load(t){Et(this.hass,t).then(e=>this.info={...this.info,[t]:e}).catch(e=>this.loadError=S(e))}get redaction(){let t=new Set(this.cameras.map(i=>i.camera_id)),e=this.choice==="originals"?[]:this.boxes.filter(i=>t.has(i.camera_id)).map(({camera_id:i,points:r})=>({camera_id:i,points:r}));return this.choice==="standing"?e.length?{boxes:e}:void 0:{mode:this.choice,boxes:e}}announce(){this.preview=void 0,this.dispatchEvent(new CustomEvent("dv-redaction",{detail:{redaction:this.redaction}}))}get detector(){return Object.values(this.info)[0]?.detector}modeOf(t){if(this.choice!=="standing")return this.choice;let e=this.info[t]?.masks.standing;return e==="originals"&&this.boxes.some(i=>i.camera_id===t)?"masks":e}pick(t){this.choice=t,this.announce()}onDraw(t){if(!this.current||this.boxes.length>=cs||t.detail.shape!=="rect")return;this.boxNumber+=1;let e=`box-${this.boxNumber}`,[i,r]=t.detail.points;this.boxes=[...this.boxes,{id:e,camera_id:this.current,points:[i,r]}],this.selectedBox=e,this.announce()}removeBox(t){this.boxes=this.boxes.filter(e=>e.id!==t),this.selectedBox===t&&(this.selectedBox=void 0),this.announce()}moveBox(t,e){this.boxes=this.boxes.map(i=>i.id===t?{...i,points:[e[0],e[1]]}:i),this.announce()}async runPreview(t){let e=this.modeOf(t);if(!e||e==="originals")return;this.previewing=!0,this.previewError=void 0,this.preview=void 0;let i=++this.serial,r=this.boxes.filter(n=>n.camera_id===t);try{let n=await Oe(this.hass,this.requestId,t,{...this.start?{start:this.start}:{},...this.end?{end:this.end}:{},redaction:{mode:e,boxes:r.map(({camera_id:l,points:p})=>({camera_id:l,points:p}))}});i===this.serial&&(this.preview={...n,camera_id:t})}catch(n){i===this.serial&&(this.previewError=S(n))}finally{i===this.serial&&(this.previewing=!1)}}editMasks(t,e){t.preventDefault(),L(et(e))}renderChoice(){let t=this.t,e=this.detector,i=e?.available??!1,r=this.cameras.map(n=>`${n.name}: ${this.info[n.camera_id]?t(`mode_short_${this.info[n.camera_id].masks.standing}`):"…"}`);return o`
       <label class="check"
         ><input
           type="radio"
@@ -688,36 +688,36 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         <span>${t("redaction_standing")} <span class="muted standing-summary">(${r.join("; ")})</span></span></label
       >
       ${At(t,"redaction",this.choice,n=>this.disabled||n==="masks_faces"&&!i,n=>this.pick(n))}
-      ${e&&!i?o`<p class="muted detector unavailable">${t("detector_unavailable",{reason:e.reason??""})}</p>`:p}
-      ${this.choice==="masks_faces"?o`<p class="muted">${t("faces_caveat")}</p>`:p}
-    `}renderCamera(t){let e=this.t,i=this.info[t];if(!i)return o`<p class="muted">${e("loading")}</p>`;let r=this.modeOf(t)??"originals",n=this.choice!=="originals",c=this.choice==="originals"?[]:[...i.masks.regions.map((u,x)=>({id:`mask-${u.id}`,shape:u.shape,points:u.points,kind:u.action,name:u.label||e("region_name",{number:x+1})})),...i.masks.clear.map((u,x)=>({id:`clear-${u.id}`,shape:u.shape,points:u.points,kind:"clear",name:`${u.label||e("region_name",{number:x+1})} (${e("region_clear")})`}))],l=this.boxes.filter(u=>u.camera_id===t),g=[...c,...l.map((u,x)=>({id:u.id,shape:"rect",points:u.points,kind:"box",name:e("box_name",{number:x+1})}))],f=this.preview?.camera_id===t?this.preview:void 0;return o`
+      ${e&&!i?o`<p class="muted detector unavailable">${t("detector_unavailable",{reason:e.reason??""})}</p>`:c}
+      ${this.choice==="masks_faces"?o`<p class="muted">${t("faces_caveat")}</p>`:c}
+    `}renderCamera(t){let e=this.t,i=this.info[t];if(!i)return o`<p class="muted">${e("loading")}</p>`;let r=this.modeOf(t)??"originals",n=this.choice!=="originals",l=this.choice==="originals"?[]:[...i.masks.regions.map((m,x)=>({id:`mask-${m.id}`,shape:m.shape,points:m.points,kind:m.action,name:m.label||e("region_name",{number:x+1})})),...i.masks.clear.map((m,x)=>({id:`clear-${m.id}`,shape:m.shape,points:m.points,kind:"clear",name:`${m.label||e("region_name",{number:x+1})} (${e("region_clear")})`}))],p=this.boxes.filter(m=>m.camera_id===t),u=[...l,...p.map((m,x)=>({id:m.id,shape:"rect",points:m.points,kind:"box",name:e("box_name",{number:x+1})}))],f=this.preview?.camera_id===t?this.preview:void 0;return o`
       <p class="muted camera-mode" data-mode=${r}>
         ${e("redaction_camera_mode",{camera:i.name,mode:e(`mode_${r}`)})}
         <a class="edit-masks" href=${et(t)}
-          @click=${u=>this.editMasks(u,t)}>${e("edit_masks")}</a>
+          @click=${m=>this.editMasks(m,t)}>${e("edit_masks")}</a>
       </p>
-      ${n?o`<p class="muted">${e("boxes_help")}</p>`:p}
+      ${n?o`<p class="muted">${e("boxes_help")}</p>`:c}
       <dv-region-canvas
         .t=${e}
         .src=${i.still?.url??""}
         .aspect=${Tt(i.still)}
-        .regions=${g}
+        .regions=${u}
         .selected=${this.selectedBox}
         tool="rect"
         .disabled=${!n||this.disabled}
         .label=${e("boxes_label",{camera:i.name})}
         @dv-draw=${this.onDraw}
-        @dv-select=${u=>this.selectedBox=u.detail.id?.startsWith("box-")?u.detail.id:void 0}
-        @dv-change=${u=>u.detail.id.startsWith("box-")&&this.moveBox(u.detail.id,u.detail.points)}
-        @dv-delete=${u=>u.detail.id.startsWith("box-")&&this.removeBox(u.detail.id)}
+        @dv-select=${m=>this.selectedBox=m.detail.id?.startsWith("box-")?m.detail.id:void 0}
+        @dv-change=${m=>m.detail.id.startsWith("box-")&&this.moveBox(m.detail.id,m.detail.points)}
+        @dv-delete=${m=>m.detail.id.startsWith("box-")&&this.removeBox(m.detail.id)}
       ></dv-region-canvas>
-      ${l.length?o`<ul class="row boxes">
-            ${l.map((u,x)=>o`<li>
-                <button class="remove-box" @click=${()=>this.removeBox(u.id)}>
+      ${p.length?o`<ul class="row boxes">
+            ${p.map((m,x)=>o`<li>
+                <button class="remove-box" @click=${()=>this.removeBox(m.id)}>
                   ${e("remove_box",{number:x+1})}
                 </button>
               </li>`)}
-          </ul>`:p}
+          </ul>`:c}
       <div class="row actions">
         <button
           class="redaction-preview"
@@ -726,15 +726,15 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         >
           ${e("redaction_preview")}
         </button>
-        ${r==="originals"?o`<span class="muted">${e("redaction_preview_originals")}</span>`:p}
-        ${this.previewing?o`<span class="muted previewing" role="status"><span class="spinner"></span> ${e("redaction_rendering")}</span>`:p}
+        ${r==="originals"?o`<span class="muted">${e("redaction_preview_originals")}</span>`:c}
+        ${this.previewing?o`<span class="muted previewing" role="status"><span class="spinner"></span> ${e("redaction_rendering")}</span>`:c}
       </div>
-      ${this.previewError?o`<p class="error preview-error" role="alert">${this.previewError}</p>`:p}
-      ${f?o`<dv-side-by-side .t=${e} .preview=${f}></dv-side-by-side>`:p}
+      ${this.previewError?o`<p class="error preview-error" role="alert">${this.previewError}</p>`:c}
+      ${f?o`<dv-side-by-side .t=${e} .preview=${f}></dv-side-by-side>`:c}
     `}render(){let t=this.t,e=this.cameras.find(i=>i.camera_id===this.current);return o`<fieldset class="redaction">
       <legend>${t("redaction_legend")}</legend>
       ${this.renderChoice()}
-      ${this.loadError?o`<p class="error">${this.loadError}</p>`:p}
+      ${this.loadError?o`<p class="error">${this.loadError}</p>`:c}
       ${this.cameras.length>1?o`<div class="row camera-pick" role="tablist" aria-label=${t("redaction_cameras")}>
             ${this.cameras.map(i=>o`<button
                 role="tab"
@@ -744,8 +744,8 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
               >
                 ${i.name}
               </button>`)}
-          </div>`:p}
-      ${e?this.renderCamera(e.camera_id):p}
+          </div>`:c}
+      ${e?this.renderCamera(e.camera_id):c}
     </fieldset>`}};k.styles=[w,kt,it,v`
       .camera-pick {
         margin: 8px 0;
@@ -759,7 +759,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         color: var(--dv-accent);
         margin-left: 6px;
       }
-    `],d([m({attribute:!1})],k.prototype,"hass",2),d([m({attribute:!1})],k.prototype,"t",2),d([m({attribute:!1})],k.prototype,"requestId",2),d([m({attribute:!1})],k.prototype,"cameras",2),d([m({attribute:!1})],k.prototype,"start",2),d([m({attribute:!1})],k.prototype,"end",2),d([m({type:Boolean})],k.prototype,"disabled",2),d([h()],k.prototype,"info",2),d([h()],k.prototype,"loadError",2),d([h()],k.prototype,"choice",2),d([h()],k.prototype,"boxes",2),d([h()],k.prototype,"selectedBox",2),d([h()],k.prototype,"current",2),d([h()],k.prototype,"preview",2),d([h()],k.prototype,"previewing",2),d([h()],k.prototype,"previewError",2),k=d([_("dv-redaction-choice")],k);function Qt(a){let{share:s,...t}=a;return t}function Vt(a){return typeof a=="string"?a:typeof a=="number"||typeof a=="boolean"?String(a):JSON.stringify(a)}var ps=new Set(["agency","case_number","legal_basis","requester_name","requester_email","reason","latitude","longitude","radius_m","start","end"]),b=class extends ${constructor(){super(...arguments);this.narrow=!1;this.busy=!1;this.excluded=new Set;this.trimStart=0;this.trimEnd=0;this.includeAudio=!1;this.hours="";this.maxDownloads="";this.previewing=!1;this.declineMessage="";this.copied=!1;this.confirmRevoke=!1;this.now=Date.now();this.previewSerial=0;this.loadSerial=0}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),1e3)}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.previewTimer)}willUpdate(t){t.has("requestId")&&(this.detail=void 0,this.shareResult=void 0,this.preview=void 0,this.excluded=new Set,this.includeAudio=!1,this.redaction=void 0,this.declineMessage="",this.confirmRevoke=!1,this.load(!0)),t.has("change")&&!t.has("requestId")&&this.change?.request.request_id===this.requestId&&(this.detail&&(this.detail={...this.detail,...this.change.request}),this.load(!1))}load(t,e=0){let i=++this.loadSerial;be(this.hass,this.requestId).then(r=>{i===this.loadSerial&&(this.detail=r,this.error=void 0,t&&(this.trimStart=y(r.start),this.trimEnd=y(r.end),this.excluded=new Set(r.cameras.filter(n=>!n.has_footage).map(n=>n.camera_id)),r.status==="pending"&&this.schedulePreview(0)))}).catch(r=>{i===this.loadSerial&&(e<5?window.setTimeout(()=>{i===this.loadSerial&&this.load(t,e+1)},1e3):this.error=S(r))})}get chosenCameras(){return(this.detail?.cameras??[]).filter(t=>!this.excluded.has(t.camera_id)).map(t=>t.camera_id)}selection(){let t=this.detail,e={cameras:this.chosenCameras,include_audio:this.includeAudio};return this.trimStart>y(t.start)&&(e.start=q(this.trimStart)),this.trimEnd<y(t.end)&&(e.end=q(this.trimEnd)),this.redaction&&(e.redaction=this.redaction),e}schedulePreview(t=350){window.clearTimeout(this.previewTimer),this.previewTimer=window.setTimeout(()=>this.runPreview(),t)}runPreview(){if(!this.detail||this.detail.status!=="pending")return;let t=++this.previewSerial;this.previewing=!0,$e(this.hass,this.requestId,this.selection()).then(e=>{t===this.previewSerial&&(this.preview=e,this.previewError=void 0)}).catch(e=>{t===this.previewSerial&&(this.preview=void 0,this.previewError=S(e))}).finally(()=>{t===this.previewSerial&&(this.previewing=!1)})}toggleCamera(t,e){let i=e.target.checked,r=new Set(this.excluded);i?r.delete(t):r.add(t),this.excluded=r,this.schedulePreview()}onTrim(t,e){let i=this.detail,r=e.target,n=y(i.start),c=y(i.end),l=n+Number(r.value)*1e3;t==="start"?(this.trimStart=Math.min(Math.max(l,n),this.trimEnd-1e3),r.value=String((this.trimStart-n)/1e3)):(this.trimEnd=Math.max(Math.min(l,c),this.trimStart+1e3),r.value=String((this.trimEnd-n)/1e3)),this.schedulePreview()}async doShare(){let t=this.selection(),e=Number(this.hours),i=Number(this.maxDownloads);this.hours&&e>0&&(t.expires_in_hours=Math.round(e)),this.maxDownloads&&i>0&&(t.max_downloads=Math.round(i)),await this.act(async()=>{let r=await ye(this.hass,this.requestId,t);r.share&&(this.shareResult=r.share),this.detail={...this.detail,...Qt(r)}})}async doDecline(t){await this.act(async()=>{let e=await xe(this.hass,this.requestId,this.declineMessage,t);this.detail={...this.detail,...Qt(e)}})}async doRevoke(){this.confirmRevoke=!1,await this.act(async()=>{let t=await _e(this.hass,this.requestId);this.detail={...this.detail,...Qt(t)}})}async act(t){this.busy=!0,this.actionError=void 0;try{await t(),this.load(!1)}catch(e){this.actionError=S(e)}finally{this.busy=!1}}async copyLink(){let t=this.shareResult?.share_url;if(t){try{await navigator.clipboard.writeText(t)}catch{this.renderRoot.querySelector("input.share-url")?.select(),document.execCommand("copy")}this.copied=!0}}back(t){t.preventDefault(),U(N)}renderFacts(t){let e=this.t,i=t.fields,r=g=>g==null||g===""?"—":Vt(g),n=typeof i.radius_m=="number"?i.radius_m:null,c=Object.entries(i).filter(([g,f])=>!ps.has(g)&&f!==null),l=y(t.deadline)-this.now;return o`
+    `],d([g({attribute:!1})],k.prototype,"hass",2),d([g({attribute:!1})],k.prototype,"t",2),d([g({attribute:!1})],k.prototype,"requestId",2),d([g({attribute:!1})],k.prototype,"cameras",2),d([g({attribute:!1})],k.prototype,"start",2),d([g({attribute:!1})],k.prototype,"end",2),d([g({type:Boolean})],k.prototype,"disabled",2),d([h()],k.prototype,"info",2),d([h()],k.prototype,"loadError",2),d([h()],k.prototype,"choice",2),d([h()],k.prototype,"boxes",2),d([h()],k.prototype,"selectedBox",2),d([h()],k.prototype,"current",2),d([h()],k.prototype,"preview",2),d([h()],k.prototype,"previewing",2),d([h()],k.prototype,"previewError",2),k=d([_("dv-redaction-choice")],k);function Qt(a){let{share:s,...t}=a;return t}function Vt(a){return typeof a=="string"?a:typeof a=="number"||typeof a=="boolean"?String(a):JSON.stringify(a)}var ps=new Set(["agency","case_number","legal_basis","requester_name","requester_email","reason","latitude","longitude","radius_m","start","end"]),b=class extends ${constructor(){super(...arguments);this.narrow=!1;this.busy=!1;this.excluded=new Set;this.trimStart=0;this.trimEnd=0;this.includeAudio=!1;this.hours="";this.maxDownloads="";this.previewing=!1;this.declineMessage="";this.copied=!1;this.confirmRevoke=!1;this.now=Date.now();this.previewSerial=0;this.loadSerial=0}connectedCallback(){super.connectedCallback(),this.timer=window.setInterval(()=>this.now=Date.now(),1e3)}disconnectedCallback(){super.disconnectedCallback(),window.clearInterval(this.timer),window.clearTimeout(this.previewTimer)}willUpdate(t){t.has("requestId")&&(this.detail=void 0,this.shareResult=void 0,this.preview=void 0,this.excluded=new Set,this.includeAudio=!1,this.redaction=void 0,this.declineMessage="",this.confirmRevoke=!1,this.load(!0)),t.has("change")&&!t.has("requestId")&&this.change?.request.request_id===this.requestId&&(this.detail&&(this.detail={...this.detail,...this.change.request}),this.load(!1))}load(t,e=0){let i=++this.loadSerial;be(this.hass,this.requestId).then(r=>{i===this.loadSerial&&(this.detail=r,this.error=void 0,t&&(this.trimStart=y(r.start),this.trimEnd=y(r.end),this.excluded=new Set(r.cameras.filter(n=>!n.has_footage).map(n=>n.camera_id)),r.status==="pending"&&this.schedulePreview(0)))}).catch(r=>{i===this.loadSerial&&(e<5?window.setTimeout(()=>{i===this.loadSerial&&this.load(t,e+1)},1e3):this.error=S(r))})}get chosenFootage(){return(this.detail?.cameras??[]).filter(t=>!this.excluded.has(t.camera_id))}get chosenCameras(){return this.chosenFootage.map(t=>t.camera_id)}selection(){let t=this.detail,e={cameras:this.chosenCameras,include_audio:this.includeAudio};return this.trimStart>y(t.start)&&(e.start=F(this.trimStart)),this.trimEnd<y(t.end)&&(e.end=F(this.trimEnd)),this.redaction&&(e.redaction=this.redaction),e}schedulePreview(t=350){window.clearTimeout(this.previewTimer),this.previewTimer=window.setTimeout(()=>this.runPreview(),t)}runPreview(){if(!this.detail||this.detail.status!=="pending")return;let t=++this.previewSerial;this.previewing=!0,$e(this.hass,this.requestId,this.selection()).then(e=>{t===this.previewSerial&&(this.preview=e,this.previewError=void 0)}).catch(e=>{t===this.previewSerial&&(this.preview=void 0,this.previewError=S(e))}).finally(()=>{t===this.previewSerial&&(this.previewing=!1)})}toggleCamera(t,e){let i=e.target.checked,r=new Set(this.excluded);i?r.delete(t):r.add(t),this.excluded=r,this.schedulePreview()}onTrim(t,e){let i=this.detail,r=e.target,n=y(i.start),l=y(i.end),p=n+Number(r.value)*1e3;t==="start"?(this.trimStart=Math.min(Math.max(p,n),this.trimEnd-1e3),r.value=String((this.trimStart-n)/1e3)):(this.trimEnd=Math.max(Math.min(p,l),this.trimStart+1e3),r.value=String((this.trimEnd-n)/1e3)),this.schedulePreview()}async doShare(){let t=this.selection(),e=Number(this.hours),i=Number(this.maxDownloads);this.hours&&e>0&&(t.expires_in_hours=Math.round(e)),this.maxDownloads&&i>0&&(t.max_downloads=Math.round(i)),await this.act(async()=>{let r=await ye(this.hass,this.requestId,t);r.share&&(this.shareResult=r.share),this.detail={...this.detail,...Qt(r)}})}async doDecline(t){await this.act(async()=>{let e=await xe(this.hass,this.requestId,this.declineMessage,t);this.detail={...this.detail,...Qt(e)}})}async doRevoke(){this.confirmRevoke=!1,await this.act(async()=>{let t=await _e(this.hass,this.requestId);this.detail={...this.detail,...Qt(t)}})}async act(t){this.busy=!0,this.actionError=void 0;try{await t(),this.load(!1)}catch(e){this.actionError=S(e)}finally{this.busy=!1}}async copyLink(){let t=this.shareResult?.share_url;if(t){try{await navigator.clipboard.writeText(t)}catch{this.renderRoot.querySelector("input.share-url")?.select(),document.execCommand("copy")}this.copied=!0}}back(t){t.preventDefault(),L(U)}renderFacts(t){let e=this.t,i=t.fields,r=u=>u==null||u===""?"—":Vt(u),n=typeof i.radius_m=="number"?i.radius_m:null,l=Object.entries(i).filter(([u,f])=>!ps.has(u)&&f!==null),p=y(t.deadline)-this.now;return o`
       <dl class="facts">
         <dt>${e("field_agency")}</dt>
         <dd class="agency">${t.agency}</dd>
@@ -768,7 +768,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         <dt>${e("field_legal_basis")}</dt>
         <dd>${t.legal_basis?e(`legal_basis_${t.legal_basis}`):"—"}</dd>
         <dt>${e("field_requester")}</dt>
-        <dd>${r(i.requester_name)}${i.requester_email?o` · <span>${Vt(i.requester_email)}</span>`:p}</dd>
+        <dd>${r(i.requester_name)}${i.requester_email?o` · <span>${Vt(i.requester_email)}</span>`:c}</dd>
         <dt>${e("field_reason")}</dt>
         <dd class="reason">${r(i.reason)}</dd>
         <dt>${e("field_window")}</dt>
@@ -779,7 +779,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         <dt>${e("field_area")}</dt>
         <dd class="area">
           ${t.distance_m===null?e("area_unknown"):e("area_text",{distance:Xt(this.hass,t.distance_m),radius:n===null?"—":Xt(this.hass,n)})}
-          ${t.home_in_area===null?p:o`<span class="badge ${t.home_in_area?"":"unverified"}"
+          ${t.home_in_area===null?c:o`<span class="badge ${t.home_in_area?"":"unverified"}"
                 >${t.home_in_area?e("home_in_area"):e("home_outside_area")}</span
               >`}
         </dd>
@@ -797,20 +797,20 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         <dd title=${P(t.deadline)}>
           ${C(this.hass,t.deadline)}
           ${t.status==="pending"?o`<strong class="deadline"
-                >${l>0?e("time_left",{span:mt(this.hass,l)}):e("deadline_passed")}</strong
-              >`:p}
+                >${p>0?e("time_left",{span:mt(this.hass,p)}):e("deadline_passed")}</strong
+              >`:c}
         </dd>
         ${t.decided_by?o`<dt>${e("field_decided_by")}</dt>
-              <dd>${e(`decided_by_${t.decided_by}`)}</dd>`:p}
+              <dd>${e(`decided_by_${t.decided_by}`)}</dd>`:c}
         ${t.message?o`<dt>${e("field_message")}</dt>
-              <dd class="message">${t.message}</dd>`:p}
-        ${c.map(([g,f])=>o`<dt>${g}</dt>
+              <dd class="message">${t.message}</dd>`:c}
+        ${l.map(([u,f])=>o`<dt>${u}</dt>
             <dd>${Vt(f)}</dd>`)}
       </dl>
       ${t.problems.length?o`<div class="problems">
             <h3>${e("problems")}</h3>
             <ul>
-              ${t.problems.map(g=>o`<li data-problem=${g}>${e(`problem_${g}`)}</li>`)}
+              ${t.problems.map(u=>o`<li data-problem=${u}>${e(`problem_${u}`)}</li>`)}
             </ul>
           </div>`:o`<p class="muted">${e("no_problems")}</p>`}
     `}renderCameras(t){let e=this.t,i=t.status==="pending";return t.cameras.length?o`<div class="cameras">
@@ -838,7 +838,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
             .trimEnd=${i?this.trimEnd:y(t.end)}
           ></dv-player>
         </section>`)}
-    </div>`:o`<p class="muted">${e("no_cameras")}</p>`}renderDecision(t){let e=this.t,i=y(t.start),r=Math.round((y(t.end)-i)/1e3),n=this.preview,c=this.chosenCameras.length===0;return o`
+    </div>`:o`<p class="muted">${e("no_cameras")}</p>`}renderDecision(t){let e=this.t,i=y(t.start),r=Math.round((y(t.end)-i)/1e3),n=this.preview,l=this.chosenCameras.length===0,p=this.selection();return o`
       <section class="card decide">
         <h2>${e("share_heading")}</h2>
         <fieldset class="trim">
@@ -852,10 +852,10 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
               max=${r}
               step="1"
               .value=${String(Math.round((this.trimStart-i)/1e3))}
-              @input=${l=>this.onTrim("start",l)}
+              @input=${u=>this.onTrim("start",u)}
             />
-            <span class="trim-time" title=${P(q(this.trimStart))}
-              >${C(this.hass,q(this.trimStart))}</span
+            <span class="trim-time" title=${P(F(this.trimStart))}
+              >${C(this.hass,F(this.trimStart))}</span
             >
           </label>
           <label
@@ -867,10 +867,10 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
               max=${r}
               step="1"
               .value=${String(Math.round((this.trimEnd-i)/1e3))}
-              @input=${l=>this.onTrim("end",l)}
+              @input=${u=>this.onTrim("end",u)}
             />
-            <span class="trim-time" title=${P(q(this.trimEnd))}
-              >${C(this.hass,q(this.trimEnd))}</span
+            <span class="trim-time" title=${P(F(this.trimEnd))}
+              >${C(this.hass,F(this.trimEnd))}</span
             >
           </label>
           <p class="muted">${e("trim_help")}</p>
@@ -881,7 +881,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
               type="checkbox"
               name="include-audio"
               .checked=${this.includeAudio}
-              @change=${l=>{this.includeAudio=l.target.checked,this.schedulePreview()}}
+              @change=${u=>{this.includeAudio=u.target.checked,this.schedulePreview()}}
             />
             ${e("include_audio")}</label
           >
@@ -894,7 +894,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
               max="2160"
               placeholder=${e("owner_default")}
               .value=${this.hours}
-              @input=${l=>this.hours=l.target.value}
+              @input=${u=>this.hours=u.target.value}
           /></label>
           <label
             >${e("max_downloads")}
@@ -905,22 +905,22 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
               max="100"
               placeholder=${e("owner_default")}
               .value=${this.maxDownloads}
-              @input=${l=>this.maxDownloads=l.target.value}
+              @input=${u=>this.maxDownloads=u.target.value}
           /></label>
         </div>
         <dv-redaction-choice
           .hass=${this.hass}
           .t=${e}
           .requestId=${this.requestId}
-          .cameras=${t.cameras.filter(l=>!this.excluded.has(l.camera_id))}
-          .start=${this.trimStart>i?q(this.trimStart):void 0}
-          .end=${this.trimEnd<y(t.end)?q(this.trimEnd):void 0}
+          .cameras=${this.chosenFootage}
+          .start=${p.start}
+          .end=${p.end}
           .disabled=${this.busy}
-          @dv-redaction=${l=>{this.redaction=l.detail.redaction,this.schedulePreview()}}
+          @dv-redaction=${u=>{this.redaction=u.detail.redaction,this.schedulePreview()}}
         ></dv-redaction-choice>
         <div class="preview" aria-busy=${this.previewing?"true":"false"}>
           <h3>${e("preview_heading")}</h3>
-          ${this.previewError?o`<p class="error">${this.previewError}</p>`:p}
+          ${this.previewError?o`<p class="error">${this.previewError}</p>`:c}
           ${n?o`<div class="table-wrap">
                 <table class="preview-files">
                   <thead>
@@ -932,16 +932,16 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
                     </tr>
                   </thead>
                   <tbody>
-                    ${n.files.map(l=>o`<tr>
-                        <td class="file-name">${l.name}</td>
+                    ${n.files.map(u=>o`<tr>
+                        <td class="file-name">${u.name}</td>
                         <td>
-                          ${l.camera}
-                          ${l.redaction&&l.redaction!=="originals"?o`<span class="badge redacted" data-redaction=${l.redaction}
-                                >${e(`mode_${l.redaction}`)}</span
-                              >`:p}
+                          ${u.camera}
+                          ${u.redaction&&u.redaction!=="originals"?o`<span class="badge redacted" data-redaction=${u.redaction}
+                                >${e(`mode_${u.redaction}`)}</span
+                              >`:c}
                         </td>
-                        <td>${G(l.duration_s)}</td>
-                        <td>${ut(this.hass,l.bytes)}</td>
+                        <td>${G(u.duration_s)}</td>
+                        <td>${ut(this.hass,u.bytes)}</td>
                       </tr>`)}
                   </tbody>
                   <tfoot>
@@ -956,14 +956,14 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         <div class="row actions">
           <button
             class="primary share"
-            ?disabled=${this.busy||c}
+            ?disabled=${this.busy||l}
             @click=${()=>{this.doShare()}}
           >
             ${e("share")}
           </button>
-          ${c?o`<span class="muted">${e("choose_a_camera")}</span>`:p}
+          ${l?o`<span class="muted">${e("choose_a_camera")}</span>`:c}
         </div>
-        ${t.progress?Zt(e,t.progress):p}
+        ${t.progress?Zt(e,t.progress):c}
       </section>
       <section class="card decline">
         <h2>${e("decline_heading")}</h2>
@@ -974,7 +974,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
             rows="3"
             maxlength="2000"
             .value=${this.declineMessage}
-            @input=${l=>this.declineMessage=l.target.value}
+            @input=${u=>this.declineMessage=u.target.value}
           ></textarea>
         </label>
         <div class="row actions">
@@ -1001,15 +1001,15 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
                   ${this.copied?e("copied"):e("copy")}
                 </button>
               </div>
-            </div>`:p}
-        ${t.progress?Zt(e,t.progress):p}
+            </div>`:c}
+        ${t.progress?Zt(e,t.progress):c}
         ${i?o`<dl class="facts">
               <dt>${e("share_created")}</dt>
               <dd title=${P(i.created)}>${C(this.hass,i.created)}</dd>
               <dt>${e("share_expires")}</dt>
               <dd title=${P(i.expires)}>
                 ${C(this.hass,i.expires)}
-                ${r&&n>0?o`<strong class="countdown">${e("expires_in",{span:mt(this.hass,n)})}</strong>`:p}
+                ${r&&n>0?o`<strong class="countdown">${e("expires_in",{span:mt(this.hass,n)})}</strong>`:c}
               </dd>
               <dt>${e("share_downloads")}</dt>
               <dd class="download-count">
@@ -1018,8 +1018,8 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
               ${i.ended?o`<dt>${e("share_ended")}</dt>
                     <dd class="share-ended" title=${P(i.ended)}>
                       ${C(this.hass,i.ended)}
-                      ${i.end_reason?o`· ${e(`end_reason_${i.end_reason}`)}`:p}
-                    </dd>`:p}
+                      ${i.end_reason?o`· ${e(`end_reason_${i.end_reason}`)}`:c}
+                    </dd>`:c}
             </dl>
             ${i.files.length?o`<div class="table-wrap">
                   <table class="share-files">
@@ -1032,15 +1032,15 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
                       </tr>
                     </thead>
                     <tbody>
-                      ${i.files.map(c=>o`<tr>
-                          <td>${c.name}</td>
-                          <td>${c.camera}</td>
-                          <td>${ut(this.hass,c.bytes)}</td>
-                          <td class="hash" title=${c.sha256}>${c.sha256.slice(0,12)}…</td>
+                      ${i.files.map(l=>o`<tr>
+                          <td>${l.name}</td>
+                          <td>${l.camera}</td>
+                          <td>${ut(this.hass,l.bytes)}</td>
+                          <td class="hash" title=${l.sha256}>${l.sha256.slice(0,12)}…</td>
                         </tr>`)}
                     </tbody>
                   </table>
-                </div>`:p}`:p}
+                </div>`:c}`:c}
         <h3>${e("download_log")}</h3>
         ${t.downloads.length?o`<div class="table-wrap">
               <table class="download-log">
@@ -1053,11 +1053,11 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
                   </tr>
                 </thead>
                 <tbody>
-                  ${t.downloads.map(c=>o`<tr>
-                      <td title=${P(c.at)}>${C(this.hass,c.at)}</td>
-                      <td title=${c.user_agent??""}>${c.remote}</td>
-                      <td>${ut(this.hass,c.bytes)}</td>
-                      <td>${c.completed?e("yes"):e("no")}</td>
+                  ${t.downloads.map(l=>o`<tr>
+                      <td title=${P(l.at)}>${C(this.hass,l.at)}</td>
+                      <td title=${l.user_agent??""}>${l.remote}</td>
+                      <td>${ut(this.hass,l.bytes)}</td>
+                      <td>${l.completed?e("yes"):e("no")}</td>
                     </tr>`)}
                 </tbody>
               </table>
@@ -1070,11 +1070,11 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
                     <button @click=${()=>this.confirmRevoke=!1}>${e("cancel")}</button>`:o`<button class="danger revoke" @click=${()=>this.confirmRevoke=!0}>
                     ${e("revoke")}
                   </button>`}
-            </div>`:p}
+            </div>`:c}
       </section>
     `}render(){let t=this.t,e=this.detail;return o`
-      <a class="back" href=${N} @click=${this.back}>← ${t("back_to_inbox")}</a>
-      ${this.error?o`<p class="error">${this.error}</p>`:p}
+      <a class="back" href=${U} @click=${this.back}>← ${t("back_to_inbox")}</a>
+      ${this.error?o`<p class="error">${this.error}</p>`:c}
       ${e?o`
             <div class="layout">
               <div class="main-col">
@@ -1090,12 +1090,12 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
                 ${this.renderCameras(e)}
               </div>
               <div class="side-col">
-                ${this.actionError?o`<p class="card error action-error">${this.actionError}</p>`:p}
-                ${e.status==="pending"?this.renderDecision(e):p}
-                ${e.share||this.shareResult||e.downloads.length||e.status==="shared"?this.renderShare(e):p}
+                ${this.actionError?o`<p class="card error action-error">${this.actionError}</p>`:c}
+                ${e.status==="pending"?this.renderDecision(e):c}
+                ${e.share||this.shareResult||e.downloads.length||e.status==="shared"?this.renderShare(e):c}
               </div>
             </div>
-          `:this.error?p:o`<p class="muted">${t("loading")}</p>`}
+          `:this.error?c:o`<p class="muted">${t("loading")}</p>`}
     `}};b.styles=[w,kt,St,it,v`
       .back {
         display: inline-block;
@@ -1238,7 +1238,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
           flex: 1 1 100%;
         }
       }
-    `],d([m({attribute:!1})],b.prototype,"hass",2),d([m({attribute:!1})],b.prototype,"t",2),d([m({attribute:!1})],b.prototype,"requestId",2),d([m({attribute:!1})],b.prototype,"change",2),d([m({type:Boolean})],b.prototype,"narrow",2),d([h()],b.prototype,"detail",2),d([h()],b.prototype,"error",2),d([h()],b.prototype,"actionError",2),d([h()],b.prototype,"busy",2),d([h()],b.prototype,"excluded",2),d([h()],b.prototype,"trimStart",2),d([h()],b.prototype,"trimEnd",2),d([h()],b.prototype,"includeAudio",2),d([h()],b.prototype,"redaction",2),d([h()],b.prototype,"hours",2),d([h()],b.prototype,"maxDownloads",2),d([h()],b.prototype,"preview",2),d([h()],b.prototype,"previewError",2),d([h()],b.prototype,"previewing",2),d([h()],b.prototype,"declineMessage",2),d([h()],b.prototype,"shareResult",2),d([h()],b.prototype,"copied",2),d([h()],b.prototype,"confirmRevoke",2),d([h()],b.prototype,"now",2),b=d([_("dv-request-view")],b);var hs=32;function Ue(a){let s=new Set(a.map(e=>e.region.id)),t=a.length+1;for(;s.has(`m${t}`);)t+=1;return`m${t}`}var A=class extends ${constructor(){super(...arguments);this.items=[];this.standing="originals";this.tool="rect";this.action="blur";this.dirty=!1;this.saving=!1;this.saved=!1;this.serial=0}willUpdate(t){t.has("cameraId")&&this.cameraId&&this.load()}load(){let t=++this.serial;this.data=void 0,this.error=void 0,Et(this.hass,this.cameraId).then(e=>{t===this.serial&&this.show(e,e.masks)}).catch(e=>{t===this.serial&&(this.error=S(e))})}show(t,e){this.data={...t,masks:e},this.items=[...e.regions.map(i=>({region:i,clear:!1})),...e.clear.map(i=>({region:i,clear:!0}))],this.standing=e.standing,this.selected=void 0,this.dirty=!1}edit(t){this.items=t,this.dirty=!0,this.saved=!1}editItem(t,e){this.edit(this.items.map(i=>i.region.id===t?e(i):i))}onDraw(t){if(this.items.length>=hs*2)return;let e=Ue(this.items),i={id:e,shape:t.detail.shape,points:t.detail.points,action:this.action};this.edit([...this.items,{region:i,clear:!1}]),this.selected=e}addRectangle(){let t=Ue(this.items),e=[[.4,.4],[.6,.6]];this.edit([...this.items,{region:{id:t,shape:"rect",points:e,action:this.action},clear:!1}]),this.selected=t,this.updateComplete.then(()=>this.canvas?.shadowRoot?.querySelector(`[data-region-id="${t}"]`)?.focus())}removeRegion(t){this.edit(this.items.filter(e=>e.region.id!==t)),this.selected===t&&(this.selected=void 0)}async save(){if(!this.data)return;let t={regions:this.items.filter(e=>!e.clear).map(e=>e.region),clear:this.items.filter(e=>e.clear).map(e=>e.region),standing:this.standing};this.saving=!0,this.error=void 0;try{let e=await He(this.hass,this.cameraId,t);this.show(this.data,e),this.saved=!0}catch(e){this.error=S(e)}finally{this.saving=!1}}name(t,e){let i=this.t,r=t.region.label||i("region_name",{number:e+1}),n=t.clear?i("region_clear"):i(`action_${t.region.action}`);return`${r} (${n})`}renderStanding(t){let e=this.t,i=t.detector.available;return o`<fieldset class="standing">
+    `],d([g({attribute:!1})],b.prototype,"hass",2),d([g({attribute:!1})],b.prototype,"t",2),d([g({attribute:!1})],b.prototype,"requestId",2),d([g({attribute:!1})],b.prototype,"change",2),d([g({type:Boolean})],b.prototype,"narrow",2),d([h()],b.prototype,"detail",2),d([h()],b.prototype,"error",2),d([h()],b.prototype,"actionError",2),d([h()],b.prototype,"busy",2),d([h()],b.prototype,"excluded",2),d([h()],b.prototype,"trimStart",2),d([h()],b.prototype,"trimEnd",2),d([h()],b.prototype,"includeAudio",2),d([h()],b.prototype,"redaction",2),d([h()],b.prototype,"hours",2),d([h()],b.prototype,"maxDownloads",2),d([h()],b.prototype,"preview",2),d([h()],b.prototype,"previewError",2),d([h()],b.prototype,"previewing",2),d([h()],b.prototype,"declineMessage",2),d([h()],b.prototype,"shareResult",2),d([h()],b.prototype,"copied",2),d([h()],b.prototype,"confirmRevoke",2),d([h()],b.prototype,"now",2),b=d([_("dv-request-view")],b);var hs=32;function Ue(a){let s=new Set(a.map(e=>e.region.id)),t=a.length+1;for(;s.has(`m${t}`);)t+=1;return`m${t}`}var A=class extends ${constructor(){super(...arguments);this.items=[];this.standing="originals";this.tool="rect";this.action="blur";this.dirty=!1;this.saving=!1;this.saved=!1;this.serial=0}willUpdate(t){t.has("cameraId")&&this.cameraId&&this.load()}load(){let t=++this.serial;this.data=void 0,this.error=void 0,Et(this.hass,this.cameraId).then(e=>{t===this.serial&&this.show(e,e.masks)}).catch(e=>{t===this.serial&&(this.error=S(e))})}show(t,e){this.data={...t,masks:e},this.items=[...e.regions.map(i=>({region:i,clear:!1})),...e.clear.map(i=>({region:i,clear:!0}))],this.standing=e.standing,this.selected=void 0,this.dirty=!1}edit(t){this.items=t,this.dirty=!0,this.saved=!1}editItem(t,e){this.edit(this.items.map(i=>i.region.id===t?e(i):i))}onDraw(t){if(this.items.length>=hs*2)return;let e=Ue(this.items),i={id:e,shape:t.detail.shape,points:t.detail.points,action:this.action};this.edit([...this.items,{region:i,clear:!1}]),this.selected=e}addRectangle(){let t=Ue(this.items),e=[[.4,.4],[.6,.6]];this.edit([...this.items,{region:{id:t,shape:"rect",points:e,action:this.action},clear:!1}]),this.selected=t,this.updateComplete.then(()=>this.canvas?.shadowRoot?.querySelector(`[data-region-id="${t}"]`)?.focus())}removeRegion(t){this.edit(this.items.filter(e=>e.region.id!==t)),this.selected===t&&(this.selected=void 0)}async save(){if(!this.data)return;let t={regions:this.items.filter(e=>!e.clear).map(e=>e.region),clear:this.items.filter(e=>e.clear).map(e=>e.region),standing:this.standing};this.saving=!0,this.error=void 0;try{let e=await He(this.hass,this.cameraId,t);this.show(this.data,e),this.saved=!0}catch(e){this.error=S(e)}finally{this.saving=!1}}name(t,e){let i=this.t,r=t.region.label||i("region_name",{number:e+1}),n=t.clear?i("region_clear"):i(`action_${t.region.action}`);return`${r} (${n})`}renderStanding(t){let e=this.t,i=t.detector.available;return o`<fieldset class="standing">
       <legend>${e("standing_legend")}</legend>
       ${At(e,"standing",this.standing,r=>r==="masks_faces"&&!i&&this.standing!==r,r=>{this.standing=r,this.dirty=!0,this.saved=!1})}
       ${i?o`<p class="muted detector">
@@ -1278,7 +1278,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
             ${t("region_keep_clear")}</label
           >
         </li>`)}
-    </ol>`:o`<p class="muted no-regions">${t("no_regions")}</p>`}render(){let t=this.t,e=this.data;if(!e)return this.error?o`<p class="card error">${this.error}</p>`:o`<p class="muted">${t("loading")}</p>`;let i=this.items.map((n,c)=>({id:n.region.id,shape:n.region.shape,points:n.region.points,kind:n.clear?"clear":n.region.action,name:this.name(n,c)})),r=e.still;return o`<section class="card masks-editor" data-camera=${e.camera_id}>
+    </ol>`:o`<p class="muted no-regions">${t("no_regions")}</p>`}render(){let t=this.t,e=this.data;if(!e)return this.error?o`<p class="card error">${this.error}</p>`:o`<p class="muted">${t("loading")}</p>`;let i=this.items.map((n,l)=>({id:n.region.id,shape:n.region.shape,points:n.region.points,kind:n.clear?"clear":n.region.action,name:this.name(n,l)})),r=e.still;return o`<section class="card masks-editor" data-camera=${e.camera_id}>
       <h2>${t("masks_of",{camera:e.name})}</h2>
       <p class="muted">${t("masks_help")}</p>
       <div class="row toolbar" role="toolbar" aria-label=${t("masks_tools")}>
@@ -1301,7 +1301,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         >
         <button class="add-rect" @click=${()=>this.addRectangle()}>${t("add_rectangle")}</button>
       </div>
-      ${r?.url?p:o`<p class="muted no-still">${t("no_still")}</p>`}
+      ${r?.url?c:o`<p class="muted no-still">${t("no_still")}</p>`}
       <div class="layout">
         <dv-region-canvas
           .t=${t}
@@ -1313,7 +1313,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
           .label=${t("canvas_label",{camera:e.name})}
           @dv-draw=${this.onDraw}
           @dv-select=${n=>this.selected=n.detail.id}
-          @dv-change=${n=>this.editItem(n.detail.id,c=>({...c,region:{...c.region,points:n.detail.points}}))}
+          @dv-change=${n=>this.editItem(n.detail.id,l=>({...l,region:{...l.region,points:n.detail.points}}))}
           @dv-delete=${n=>this.removeRegion(n.detail.id)}
         ></dv-region-canvas>
         <div class="side">
@@ -1322,10 +1322,10 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
             <button class="primary save" ?disabled=${this.saving||!this.dirty} @click=${()=>{this.save()}}>
               ${t("save_masks")}
             </button>
-            ${this.dirty?o`<span class="muted unsaved">${t("unsaved")}</span>`:p}
-            ${this.saved?o`<span class="saved" role="status">${t("masks_saved")}</span>`:p}
+            ${this.dirty?o`<span class="muted unsaved">${t("unsaved")}</span>`:c}
+            ${this.saved?o`<span class="saved" role="status">${t("masks_saved")}</span>`:c}
           </div>
-          ${this.error?o`<p class="error save-error" role="alert">${this.error}</p>`:p}
+          ${this.error?o`<p class="error save-error" role="alert">${this.error}</p>`:c}
         </div>
       </div>
     </section>`}pick(t){this.canvas?.cancel(),this.tool=t}};A.styles=[w,St,it,v`
@@ -1368,7 +1368,7 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
       .saved {
         color: var(--dv-success);
       }
-    `],d([m({attribute:!1})],A.prototype,"hass",2),d([m({attribute:!1})],A.prototype,"t",2),d([m({attribute:!1})],A.prototype,"cameraId",2),d([h()],A.prototype,"data",2),d([h()],A.prototype,"items",2),d([h()],A.prototype,"standing",2),d([h()],A.prototype,"selected",2),d([h()],A.prototype,"tool",2),d([h()],A.prototype,"action",2),d([h()],A.prototype,"dirty",2),d([h()],A.prototype,"saving",2),d([h()],A.prototype,"saved",2),d([h()],A.prototype,"error",2),d([_t("dv-region-canvas")],A.prototype,"canvas",2),A=d([_("dv-masks-editor")],A);var j=class extends ${connectedCallback(){super.connectedCallback(),qe(this.hass).then(s=>this.cameras=s).catch(s=>this.error=S(s))}go(s,t){s.preventDefault(),U(et(t),!0)}render(){let s=this.t;if(this.error)return o`<p class="card error">${this.error}</p>`;if(!this.cameras)return o`<p class="muted">${s("loading")}</p>`;if(!this.cameras.length)return o`<p class="muted">${s("no_cameras")}</p>`;let t=this.cameras.find(e=>e.camera_id===this.cameraId)??this.cameras[0];return o`
+    `],d([g({attribute:!1})],A.prototype,"hass",2),d([g({attribute:!1})],A.prototype,"t",2),d([g({attribute:!1})],A.prototype,"cameraId",2),d([h()],A.prototype,"data",2),d([h()],A.prototype,"items",2),d([h()],A.prototype,"standing",2),d([h()],A.prototype,"selected",2),d([h()],A.prototype,"tool",2),d([h()],A.prototype,"action",2),d([h()],A.prototype,"dirty",2),d([h()],A.prototype,"saving",2),d([h()],A.prototype,"saved",2),d([h()],A.prototype,"error",2),d([_t("dv-region-canvas")],A.prototype,"canvas",2),A=d([_("dv-masks-editor")],A);var I=class extends ${connectedCallback(){super.connectedCallback(),qe(this.hass).then(s=>this.cameras=s).catch(s=>this.error=S(s))}go(s,t){s.preventDefault(),L(et(t),!0)}render(){let s=this.t;if(this.error)return o`<p class="card error">${this.error}</p>`;if(!this.cameras)return o`<p class="muted">${s("loading")}</p>`;if(!this.cameras.length)return o`<p class="muted">${s("no_cameras")}</p>`;let t=this.cameras.find(e=>e.camera_id===this.cameraId)??this.cameras[0];return o`
       <p class="muted intro">${s("masks_intro")}</p>
       ${this.cameras.length>1?o`<nav class="row cameras" aria-label=${s("masks_cameras")}>
             ${this.cameras.map(e=>o`<a
@@ -1379,9 +1379,9 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
                 @click=${i=>this.go(i,e.camera_id)}
                 >${e.name}</a
               >`)}
-          </nav>`:p}
+          </nav>`:c}
       <dv-masks-editor .hass=${this.hass} .t=${s} .cameraId=${t.camera_id}></dv-masks-editor>
-    `}};j.styles=[w,v`
+    `}};I.styles=[w,v`
       .intro {
         margin-top: 0;
       }
@@ -1400,13 +1400,13 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         color: var(--dv-accent);
         font-weight: 500;
       }
-    `],d([m({attribute:!1})],j.prototype,"hass",2),d([m({attribute:!1})],j.prototype,"t",2),d([m({attribute:!1})],j.prototype,"cameraId",2),d([h()],j.prototype,"cameras",2),d([h()],j.prototype,"error",2),j=d([_("dv-masks-view")],j);async function ft(a,s,t){let e=await wt(a,s,300),i=document.createElement("a");return i.href=e,t?i.download=t:i.download="",document.body.appendChild(i),i.click(),i.remove(),e}var H=class extends ${constructor(){super(...arguments);this.busy=!1}connectedCallback(){super.connectedCallback(),this.key||this.loadKey()}async loadKey(){try{this.key=await Se(this.hass),this.keyError=void 0}catch(t){this.keyError=S(t)}}async verify(){this.busy=!0,this.error=void 0;try{this.result=await ke(this.hass)}catch(t){this.error=S(t)}finally{this.busy=!1}}async export(){this.busy=!0,this.error=void 0;try{this.exported=await Ee(this.hass),await ft(this.hass,this.exported.url)}catch(t){this.error=S(t)}finally{this.busy=!1}}render(){let t=this.t,e=this.result,i=this.key?.fingerprint;return o`
+    `],d([g({attribute:!1})],I.prototype,"hass",2),d([g({attribute:!1})],I.prototype,"t",2),d([g({attribute:!1})],I.prototype,"cameraId",2),d([h()],I.prototype,"cameras",2),d([h()],I.prototype,"error",2),I=d([_("dv-masks-view")],I);async function ft(a,s,t){let e=await wt(a,s,300),i=document.createElement("a");return i.href=e,t?i.download=t:i.download="",document.body.appendChild(i),i.click(),i.remove(),e}var H=class extends ${constructor(){super(...arguments);this.busy=!1}connectedCallback(){super.connectedCallback(),this.key||this.loadKey()}async loadKey(){try{this.key=await Se(this.hass),this.keyError=void 0}catch(t){this.keyError=S(t)}}async verify(){this.busy=!0,this.error=void 0;try{this.result=await ke(this.hass)}catch(t){this.error=S(t)}finally{this.busy=!1}}async export(){this.busy=!0,this.error=void 0;try{this.exported=await Ee(this.hass),await ft(this.hass,this.exported.url)}catch(t){this.error=S(t)}finally{this.busy=!1}}render(){let t=this.t,e=this.result,i=this.key?.fingerprint;return o`
       <section class="card key" data-loaded=${String(!!i)}>
         <h2>${t("fingerprint_heading")}</h2>
         <p><strong>${t("fingerprint_give_once")}</strong></p>
         <p class="muted">${t("fingerprint_help")}</p>
         ${i?o`<p class="hash fingerprint-hex" aria-label=${t("fingerprint_hex")}>${i.hex}</p>
-              <p class="fingerprint-words" aria-label=${t("fingerprint_words")}>${i.words}</p>`:this.keyError?o`<p class="error">${this.keyError}</p>`:this.key?o`<p class="muted">${t("fingerprint_none")}</p>`:p}
+              <p class="fingerprint-words" aria-label=${t("fingerprint_words")}>${i.words}</p>`:this.keyError?o`<p class="error">${this.keyError}</p>`:this.key?o`<p class="muted">${t("fingerprint_none")}</p>`:c}
       </section>
       <section class="card">
         <h2>${t("audit_heading")}</h2>
@@ -1419,20 +1419,20 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
             ${t("audit_export")}
           </button>
         </div>
-        ${this.error?o`<p class="error">${this.error}</p>`:p}
+        ${this.error?o`<p class="error">${this.error}</p>`:c}
         ${e?o`<div class="result ${e.ok?"ok":"bad"}" data-ok=${String(e.ok)}>
               <p>
                 <strong>${e.ok?t("audit_ok"):t("audit_broken")}</strong>
-                ${t("audit_entries",{count:F(this.hass,e.entries)})}
+                ${t("audit_entries",{count:z(this.hass,e.entries)})}
               </p>
-              ${e.head?o`<p class="hash">${t("audit_head")}: ${e.head}</p>`:p}
+              ${e.head?o`<p class="hash">${t("audit_head")}: ${e.head}</p>`:c}
               ${e.problem?o`<p class="problem">
                     ${t("audit_problem",{seq:e.problem.seq,kind:e.problem.kind,reason:e.problem.reason})}
-                  </p>`:p}
-            </div>`:p}
+                  </p>`:c}
+            </div>`:c}
         ${this.exported?o`<p class="muted exported">
               ${t("audit_exported",{path:this.exported.path,count:this.exported.entries})}
-            </p>`:p}
+            </p>`:c}
       </section>
     `}};H.styles=[w,v`
       .result {
@@ -1460,54 +1460,54 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         font-weight: 500;
         overflow-wrap: anywhere;
       }
-    `],d([m({attribute:!1})],H.prototype,"hass",2),d([m({attribute:!1})],H.prototype,"t",2),d([h()],H.prototype,"result",2),d([h()],H.prototype,"exported",2),d([h()],H.prototype,"error",2),d([h()],H.prototype,"busy",2),d([h()],H.prototype,"key",2),d([h()],H.prototype,"keyError",2),H=d([_("dv-audit-view")],H);var us={pending:"var(--dv-warning)",shared:"var(--dv-accent)",declined:"var(--dv-error)",rejected:"#8e24aa",expired:"#9e9e9e",withdrawn:"#6d4c41",revoked:"#ef6c00"};function Ne(a){return typeof a=="number"?a:0}function Ct(a){return us[a]??"#607d8b"}var W=class extends ${connectedCallback(){super.connectedCallback(),Ae(this.hass).then(s=>this.report=s).catch(s=>this.error=S(s))}months(s){let t=this.t,e=s.by_month,i=Object.keys(s.by_outcome),r=e.map(u=>i.reduce((x,E)=>x+Ne(u[E]),0)),n=Math.max(1,...r),c=28,l=12,g=160,f=Math.max(200,e.length*(c+l)+l);return o`
+    `],d([g({attribute:!1})],H.prototype,"hass",2),d([g({attribute:!1})],H.prototype,"t",2),d([h()],H.prototype,"result",2),d([h()],H.prototype,"exported",2),d([h()],H.prototype,"error",2),d([h()],H.prototype,"busy",2),d([h()],H.prototype,"key",2),d([h()],H.prototype,"keyError",2),H=d([_("dv-audit-view")],H);var us={pending:"var(--dv-warning)",shared:"var(--dv-accent)",declined:"var(--dv-error)",rejected:"#8e24aa",expired:"#9e9e9e",withdrawn:"#6d4c41",revoked:"#ef6c00"};function Ne(a){return typeof a=="number"?a:0}function Ct(a){return us[a]??"#607d8b"}var W=class extends ${connectedCallback(){super.connectedCallback(),Ae(this.hass).then(s=>this.report=s).catch(s=>this.error=S(s))}months(s){let t=this.t,e=s.by_month,i=Object.keys(s.by_outcome),r=e.map(m=>i.reduce((x,E)=>x+Ne(m[E]),0)),n=Math.max(1,...r),l=28,p=12,u=160,f=Math.max(200,e.length*(l+p)+p);return o`
       <div class="chart-scroll">
-        <svg class="months" viewBox="0 0 ${f} ${g+24}" width=${f} height=${g+24} role="img"
+        <svg class="months" viewBox="0 0 ${f} ${u+24}" width=${f} height=${u+24} role="img"
           aria-label=${t("chart_by_month")}>
-          ${e.map((u,x)=>{let E=g,B=l+x*(c+l);return L`<g>
-              ${i.map(Ht=>{let Ot=Ne(u[Ht]),Dt=Ot/n*(g-8);return E-=Dt,Ot?L`<rect x=${B} y=${E} width=${c} height=${Dt} fill=${Ct(Ht)}><title>${u.month}: ${t(`status_${Ht}`)} ${Ot}</title></rect>`:p})}
-              <text x=${B+c/2} y=${g+16} text-anchor="middle" class="axis">${u.month.slice(2)}</text>
+          ${e.map((m,x)=>{let E=u,j=p+x*(l+p);return q`<g>
+              ${i.map(Ht=>{let Ot=Ne(m[Ht]),Dt=Ot/n*(u-8);return E-=Dt,Ot?q`<rect x=${j} y=${E} width=${l} height=${Dt} fill=${Ct(Ht)}><title>${m.month}: ${t(`status_${Ht}`)} ${Ot}</title></rect>`:c})}
+              <text x=${j+l/2} y=${u+16} text-anchor="middle" class="axis">${m.month.slice(2)}</text>
             </g>`})}
         </svg>
       </div>
       <div class="legend">
-        ${i.map(u=>o`<span><i style="background:${Ct(u)}"></i>${t(`status_${u}`)}</span>`)}
+        ${i.map(m=>o`<span><i style="background:${Ct(m)}"></i>${t(`status_${m}`)}</span>`)}
       </div>
-    `}bars(s,t,e){let i=Object.entries(s).sort((n,c)=>c[1]-n[1]),r=Math.max(1,...i.map(([,n])=>n));return i.length?o`<ul class="bars">
-      ${i.map(([n,c])=>o`<li>
+    `}bars(s,t,e){let i=Object.entries(s).sort((n,l)=>l[1]-n[1]),r=Math.max(1,...i.map(([,n])=>n));return i.length?o`<ul class="bars">
+      ${i.map(([n,l])=>o`<li>
           <span class="bar-label">${t(n)}</span>
           <span class="bar-track"
             ><span
               class="bar"
-              style="width:${c/r*100}%;background:${e?e(n):"var(--dv-accent)"}"
+              style="width:${l/r*100}%;background:${e?e(n):"var(--dv-accent)"}"
             ></span
           ></span>
-          <span class="bar-value">${F(this.hass,c)}</span>
+          <span class="bar-value">${z(this.hass,l)}</span>
         </li>`)}
     </ul>`:o`<p class="muted">${this.t("no_data")}</p>`}stacked(s){let t=Object.entries(s).sort((i,r)=>(r[1].total??0)-(i[1].total??0)),e=Math.max(1,...t.map(([,i])=>i.total??0));return t.length?o`<ul class="bars">
       ${t.map(([i,r])=>o`<li>
           <span class="bar-label" title=${i}>${i}</span>
           <span class="bar-track stack"
-            >${Object.entries(r).filter(([n,c])=>n!=="total"&&c>0).map(([n,c])=>o`<span
+            >${Object.entries(r).filter(([n,l])=>n!=="total"&&l>0).map(([n,l])=>o`<span
                     class="bar"
-                    title="${this.t(`status_${n}`)}: ${c}"
-                    style="width:${c/e*100}%;background:${Ct(n)}"
+                    title="${this.t(`status_${n}`)}: ${l}"
+                    style="width:${l/e*100}%;background:${Ct(n)}"
                   ></span>`)}</span
           >
-          <span class="bar-value">${F(this.hass,r.total??0)}</span>
+          <span class="bar-value">${z(this.hass,r.total??0)}</span>
         </li>`)}
     </ul>`:o`<p class="muted">${this.t("no_data")}</p>`}render(){let s=this.t,t=this.report;return this.error?o`<p class="error">${this.error}</p>`:t?o`
       <section class="card figures">
         <div class="figure">
-          <span class="value">${t.median_minutes_to_decision===null?"—":F(this.hass,t.median_minutes_to_decision,1)}</span>
+          <span class="value">${t.median_minutes_to_decision===null?"—":z(this.hass,t.median_minutes_to_decision,1)}</span>
           <span class="muted">${s("median_minutes")}</span>
         </div>
         <div class="figure">
-          <span class="value">${F(this.hass,t.minutes_shared,1)}</span>
+          <span class="value">${z(this.hass,t.minutes_shared,1)}</span>
           <span class="muted">${s("minutes_shared")}</span>
         </div>
         <div class="figure">
-          <span class="value">${F(this.hass,t.downloads)}</span>
+          <span class="value">${z(this.hass,t.downloads)}</span>
           <span class="muted">${s("downloads_total")}</span>
         </div>
         <div class="row downloads">
@@ -1611,22 +1611,22 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
         text-align: right;
         font-variant-numeric: tabular-nums;
       }
-    `],d([m({attribute:!1})],W.prototype,"hass",2),d([m({attribute:!1})],W.prototype,"t",2),d([h()],W.prototype,"report",2),d([h()],W.prototype,"error",2),W=d([_("dv-transparency-view")],W);var O=class extends ${constructor(){super(...arguments);this.narrow=!1;this.serial=0}connectedCallback(){super.connectedCallback(),performance.mark("doorbell-vault:panel-connected"),this.hass&&this.subscribe()}disconnectedCallback(){super.disconnectedCallback();let t=this.unsubscribe;this.unsubscribe=void 0,t&&t.then(e=>e()).catch(()=>{})}willUpdate(t){t.has("hass")&&this.hass&&(this.hass.language!==this.language&&(this.language=this.hass.language,Me(this.hass).then(e=>{this.t=Jt(e)}).catch(e=>{this.loadError=String(e),this.t=Jt({})})),!this.unsubscribe&&this.isConnected&&this.subscribe())}subscribe(){!this.hass||this.unsubscribe||(this.unsubscribe=we(this.hass,t=>{this.serial+=1,this.change={request:t,serial:this.serial}}),this.unsubscribe.catch(t=>{this.unsubscribe=void 0,this.loadError=String(t.message??t)}))}get view(){let e=(this.route?.path??"").split("/").filter(Boolean);return e[0]==="request"&&e[1]?{tab:"inbox",requestId:decodeURIComponent(e[1])}:e[0]==="masks"?{tab:"masks",cameraId:e[1]&&decodeURIComponent(e[1])}:e[0]==="audit"?{tab:"audit"}:e[0]==="transparency"?{tab:"transparency"}:{tab:"inbox"}}go(t,e){t.preventDefault(),U(`${N}${e}`)}render(){if(!this.hass||!this.t)return o`<div class="loading"></div>`;let t=this.t,e=this.view,i=[["inbox","",t("tab_inbox")],["masks","/masks",t("tab_masks")],["audit","/audit",t("tab_audit")],["transparency","/transparency",t("tab_transparency")]];return o`
+    `],d([g({attribute:!1})],W.prototype,"hass",2),d([g({attribute:!1})],W.prototype,"t",2),d([h()],W.prototype,"report",2),d([h()],W.prototype,"error",2),W=d([_("dv-transparency-view")],W);var O=class extends ${constructor(){super(...arguments);this.narrow=!1;this.serial=0}connectedCallback(){super.connectedCallback(),performance.mark("doorbell-vault:panel-connected"),this.hass&&this.subscribe()}disconnectedCallback(){super.disconnectedCallback();let t=this.unsubscribe;this.unsubscribe=void 0,t&&t.then(e=>e()).catch(()=>{})}willUpdate(t){t.has("hass")&&this.hass&&(this.hass.language!==this.language&&(this.language=this.hass.language,Me(this.hass).then(e=>{this.t=Jt(e)}).catch(e=>{this.loadError=String(e),this.t=Jt({})})),!this.unsubscribe&&this.isConnected&&this.subscribe())}subscribe(){!this.hass||this.unsubscribe||(this.unsubscribe=we(this.hass,t=>{this.serial+=1,this.change={request:t,serial:this.serial}}),this.unsubscribe.catch(t=>{this.unsubscribe=void 0,this.loadError=String(t.message??t)}))}get view(){let e=(this.route?.path??"").split("/").filter(Boolean);return e[0]==="request"&&e[1]?{tab:"inbox",requestId:decodeURIComponent(e[1])}:e[0]==="masks"?{tab:"masks",cameraId:e[1]&&decodeURIComponent(e[1])}:e[0]==="audit"?{tab:"audit"}:e[0]==="transparency"?{tab:"transparency"}:{tab:"inbox"}}go(t,e){t.preventDefault(),L(`${U}${e}`)}render(){if(!this.hass||!this.t)return o`<div class="loading"></div>`;let t=this.t,e=this.view,i=[["inbox","",t("tab_inbox")],["masks","/masks",t("tab_masks")],["audit","/audit",t("tab_audit")],["transparency","/transparency",t("tab_transparency")]];return o`
       <header class="toolbar">
         <ha-menu-button .hass=${this.hass} .narrow=${this.narrow}></ha-menu-button>
         <div class="title">${t("title")}</div>
       </header>
       <nav class="tabs" aria-label=${t("title")}>
-        ${i.map(([r,n,c])=>o`<a
-            href="${N}${n}"
+        ${i.map(([r,n,l])=>o`<a
+            href="${U}${n}"
             class=${e.tab===r&&!(r==="inbox"&&e.requestId)?"active":""}
             aria-current=${e.tab===r?"page":"false"}
-            @click=${l=>this.go(l,n)}
-            >${c}</a
+            @click=${p=>this.go(p,n)}
+            >${l}</a
           >`)}
       </nav>
       <main>
-        ${this.loadError?o`<p class="error">${this.loadError}</p>`:p}
+        ${this.loadError?o`<p class="error">${this.loadError}</p>`:c}
         ${e.requestId?o`<dv-request-view
               .hass=${this.hass}
               .t=${t}
@@ -1682,4 +1682,4 @@ var Ie=Object.defineProperty;var je=Object.getOwnPropertyDescriptor;var d=(a,s,t
       :host([narrow]) main {
         padding: 8px;
       }
-    `],d([m({attribute:!1})],O.prototype,"hass",2),d([m({type:Boolean,reflect:!0})],O.prototype,"narrow",2),d([m({attribute:!1})],O.prototype,"route",2),d([m({attribute:!1})],O.prototype,"panel",2),d([h()],O.prototype,"t",2),d([h()],O.prototype,"change",2),d([h()],O.prototype,"loadError",2),O=d([_("doorbell-vault-panel")],O);export{O as DoorbellVaultPanel};
+    `],d([g({attribute:!1})],O.prototype,"hass",2),d([g({type:Boolean,reflect:!0})],O.prototype,"narrow",2),d([g({attribute:!1})],O.prototype,"route",2),d([g({attribute:!1})],O.prototype,"panel",2),d([h()],O.prototype,"t",2),d([h()],O.prototype,"change",2),d([h()],O.prototype,"loadError",2),O=d([_("doorbell-vault-panel")],O);export{O as DoorbellVaultPanel};
