@@ -9,7 +9,14 @@ import { errorText } from "./api.js";
 import { getMasks, setMasks } from "./masks-api.js";
 import { renderModeRadios } from "./mode-radios.js";
 import { choices, layout } from "./panel-styles.js";
-import { aspectOf, type CanvasRegion, type DrawDetail, type DvRegionCanvas, type Tool } from "./region-canvas.js";
+import {
+  aspectOf,
+  regionLabel,
+  type CanvasRegion,
+  type DrawDetail,
+  type DvRegionCanvas,
+  type Tool,
+} from "./region-canvas.js";
 import { shared } from "./styles.js";
 import type {
   CameraMasks,
@@ -146,7 +153,7 @@ export class DvMasksEditor extends LitElement {
 
   private name(item: Item, index: number): string {
     const t = this.t;
-    const label = item.region.label || t("region_name", { number: index + 1 });
+    const label = regionLabel(t, item.region, index);
     const kind = item.clear ? t("region_clear") : t(`action_${item.region.action}`);
     return `${label} (${kind})`;
   }
@@ -189,7 +196,7 @@ export class DvMasksEditor extends LitElement {
           data-kind=${item.clear ? "clear" : item.region.action}
         >
           <button class="pick" aria-pressed=${item.region.id === this.selected} @click=${() => (this.selected = item.region.id)}>
-            ${item.region.label || t("region_name", { number: index + 1 })}
+            ${regionLabel(t, item.region, index)}
             <span class="muted">${t(`shape_${item.region.shape}`)}</span>
           </button>
           <select

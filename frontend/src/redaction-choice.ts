@@ -13,7 +13,7 @@ import { getMasks, redactionPreview } from "./masks-api.js";
 import { renderModeRadios } from "./mode-radios.js";
 import { masksPath, navigate } from "./navigate.js";
 import { choices, spinner } from "./panel-styles.js";
-import { aspectOf, type CanvasRegion, type DrawDetail } from "./region-canvas.js";
+import { aspectOf, regionLabel, type CanvasRegion, type DrawDetail } from "./region-canvas.js";
 import "./side-by-side.js";
 import { shared } from "./styles.js";
 import type {
@@ -207,11 +207,11 @@ export class DvRedactionChoice extends LitElement {
     const masks: CanvasRegion[] = this.choice === "originals" ? [] : [
       ...data.masks.regions.map((r, n) => ({
         id: `mask-${r.id}`, shape: r.shape, points: r.points, kind: r.action,
-        name: r.label || t("region_name", { number: n + 1 }),
+        name: regionLabel(t, r, n),
       })),
       ...data.masks.clear.map((r, n) => ({
         id: `clear-${r.id}`, shape: r.shape, points: r.points, kind: "clear" as const,
-        name: `${r.label || t("region_name", { number: n + 1 })} (${t("region_clear")})`,
+        name: `${regionLabel(t, r, n)} (${t("region_clear")})`,
       })),
     ]; // prettier-ignore
     const boxes = this.boxes.filter((b) => b.camera_id === cameraId);

@@ -54,6 +54,11 @@ export function aspectOf(still: { width: number | null; height: number | null } 
   return still?.width && still.height ? still.width / still.height : 16 / 9;
 }
 
+/** A mask region's name: its label, or "Region n" for the region at `index` of its list. */
+export function regionLabel(t: Translate, region: { label?: string }, index: number): string {
+  return region.label || t("region_name", { number: index + 1 });
+}
+
 const pointsAttr = (points: Point[]) => points.map(([x, y]) => `${x},${y}`).join(" ");
 
 /** Move a region by (dx, dy), kept inside the frame as a whole. */
