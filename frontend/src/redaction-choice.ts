@@ -22,6 +22,7 @@ import type {
   Hass,
   Point,
   Redaction,
+  RedactionBox,
   RedactionMode,
   RedactionPreview,
   Translate,
@@ -36,6 +37,9 @@ interface Box {
 }
 
 export const MAX_BOXES = 32;
+
+/** Boxes as the share and the previews take them (without the panel's own ids). */
+const sent = (boxes: Box[]): RedactionBox[] => boxes.map(({ camera_id, points }) => ({ camera_id, points }));
 
 @customElement("dv-redaction-choice")
 export class DvRedactionChoice extends LitElement {
@@ -86,10 +90,7 @@ export class DvRedactionChoice extends LitElement {
   /** The choice as the share and the package preview take it; undefined: each camera's standing choice. */
   get redaction(): Redaction | undefined {
     const chosen = new Set(this.cameras.map((c) => c.camera_id));
-    const boxes =
-      this.choice === "originals"
-        ? []
-        : this.boxes.filter((b) => chosen.has(b.camera_id)).map(({ camera_id, points }) => ({ camera_id, points }));
+    const boxes = this.choice === "originals" ? [] : sent(this.boxes.filter((b) => chosen.has(b.camera_id)));
     if (this.choice === "standing") return boxes.length ? { boxes } : undefined;
     return { mode: this.choice, boxes };
   }
@@ -145,12 +146,11 @@ export class DvRedactionChoice extends LitElement {
     this.previewError = undefined;
     this.preview = undefined;
     const serial = ++this.serial;
-    const boxes = this.boxes.filter((b) => b.camera_id === cameraId);
     try {
       const preview = await redactionPreview(this.hass, this.requestId, cameraId, {
         ...(this.start ? { start: this.start } : {}),
         ...(this.end ? { end: this.end } : {}),
-        redaction: { mode, boxes: boxes.map(({ camera_id, points }) => ({ camera_id, points })) },
+        redaction: { mode, boxes: sent(this.boxes.filter((b) => b.camera_id === cameraId)) },
       });
       if (serial === this.serial) this.preview = { ...preview, camera_id: cameraId };
     } catch (err) {
