@@ -66,6 +66,8 @@ export class DvRedactionChoice extends LitElement {
   private serial = 0;
   private boxNumber = 0;
   private camerasKey = "";
+  /** Cameras whose masks were asked for (answered or on the way): each is asked once. */
+  private asked = new Set<string>();
 
   protected willUpdate(changed: PropertyValues<this>): void {
     // The request view passes a new array on every render: act only when the cameras chosen changed.
@@ -74,7 +76,7 @@ export class DvRedactionChoice extends LitElement {
       this.camerasKey = key;
       this.preview = undefined;
       for (const camera of this.cameras) {
-        if (!(camera.camera_id in this.info)) this.load(camera.camera_id);
+        if (!this.asked.has(camera.camera_id)) this.load(camera.camera_id);
       }
       if (!this.cameras.some((c) => c.camera_id === this.current)) this.current = this.cameras[0]?.camera_id;
     }
@@ -82,9 +84,13 @@ export class DvRedactionChoice extends LitElement {
   }
 
   private load(cameraId: string): void {
+    this.asked.add(cameraId);
     getMasks(this.hass, cameraId)
       .then((data) => (this.info = { ...this.info, [cameraId]: data }))
-      .catch((err: unknown) => (this.loadError = errorText(err)));
+      .catch((err: unknown) => {
+        this.asked.delete(cameraId); // asked again when the camera is chosen again
+        this.loadError = errorText(err);
+      });
   }
 
   /** The choice as the share and the package preview take it; undefined: each camera's standing choice. */
