@@ -34,7 +34,8 @@ interface Item {
   clear: boolean;
 }
 
-export const MAX_REGIONS = 32;
+/** A camera's regions to hide, and apart from them its regions kept clear, at most (regions.py MAX_REGIONS). */
+const MAX_REGIONS = 32;
 
 /** The next free region id ("m1", "m2", …). */
 function nextId(items: Item[]): string {
@@ -104,8 +105,13 @@ export class DvMasksEditor extends LitElement {
     this.edit(this.items.map((item) => (item.region.id === id ? change(item) : item)));
   }
 
+  /** No more regions to hide: a new one would be refused when saved. */
+  private get full(): boolean {
+    return this.items.filter((i) => !i.clear).length >= MAX_REGIONS;
+  }
+
   private onDraw(event: CustomEvent<DrawDetail>): void {
-    if (this.items.length >= MAX_REGIONS * 2) return;
+    if (this.full) return;
     const id = nextId(this.items);
     const region: MaskRegion = { id, shape: event.detail.shape, points: event.detail.points, action: this.action };
     this.edit([...this.items, { region, clear: false }]);
@@ -114,6 +120,7 @@ export class DvMasksEditor extends LitElement {
 
   /** A rectangle in the middle of the frame, for the keyboard: move it with the arrows, resize with Shift. */
   private addRectangle(): void {
+    if (this.full) return;
     const id = nextId(this.items);
     const points: Point[] = [
       [0.4, 0.4],
