@@ -160,9 +160,8 @@ export class DvMasksEditor extends LitElement {
 
   private name(item: Item, index: number): string {
     const t = this.t;
-    const label = regionLabel(t, item.region, index);
     const kind = item.clear ? t("region_clear") : t(`action_${item.region.action}`);
-    return `${label} (${kind})`;
+    return t("region_with_kind", { name: regionLabel(t, item.region, index), kind });
   }
 
   private renderStanding(data: CameraMasks) {

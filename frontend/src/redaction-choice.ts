@@ -217,7 +217,7 @@ export class DvRedactionChoice extends LitElement {
       })),
       ...data.masks.clear.map((r, n) => ({
         id: `clear-${r.id}`, shape: r.shape, points: r.points, kind: "clear" as const,
-        name: `${regionLabel(t, r, n)} (${t("region_clear")})`,
+        name: t("region_with_kind", { name: regionLabel(t, r, n), kind: t("region_clear") }),
       })),
     ]; // prettier-ignore
     const boxes = this.boxes.filter((b) => b.camera_id === cameraId);
