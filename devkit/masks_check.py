@@ -40,7 +40,6 @@ VIDEO_READY = """v => new Promise(resolve => {
   v.addEventListener('error', done, {once: true});
   setTimeout(done, 30000);
 })"""
-# Resolves whether the still shows a picture (waits for it to load).
 # Resolves how far the video played once it advanced a second (or after 20 s).
 PLAYED = """v => new Promise(resolve => {
   const start = v.currentTime;
@@ -48,6 +47,7 @@ PLAYED = """v => new Promise(resolve => {
   const timer = setInterval(() => { if (v.currentTime - start >= 1) done(); }, 100);
   setTimeout(done, 20000);
 })"""
+# Resolves whether the still shows a picture (waits for it to load).
 STILL_LOADED = """img => img.complete ? img.naturalWidth > 0 : new Promise(resolve => {
   img.addEventListener('load', () => resolve(img.naturalWidth > 0), {once: true});
   img.addEventListener('error', () => resolve(false), {once: true});

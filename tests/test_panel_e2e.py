@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import subprocess
 import sys
 from datetime import datetime
@@ -155,6 +156,10 @@ def _assert_masks_and_a_redacted_share(masks: dict[str, Any]) -> None:
     # placed from the keyboard and kept clear), saved as the camera's standing choice.
     editor = masks["editor"]
     assert editor["still"] is True, masks
+    assert editor["still_url"].startswith("/api/camera_proxy/camera."), editor[
+        "still_url"
+    ]  # the camera's own
+    assert editor["save_error"] == 0
     assert editor["drawn"] == ["region blur", "region black", "region clear selected"]
     stored = masks["stored"]
     assert stored["standing"] == "masks"
@@ -180,6 +185,9 @@ def _assert_masks_and_a_redacted_share(masks: dict[str, Any]) -> None:
         assert video["error"] is None
         assert video["width"] > 0
     assert min(share["played"]) >= 1  # Play both: each advanced a second
+    assert re.fullmatch(
+        r"The first \d+ s of the window, at preview quality\. Faces found: \d+\.", share["preview_note"]
+    )
     assert share["status"] == "shared"
     # The build's progress showed while the clip was redacted ("redacting Simulated porch 42 %").
     assert any(p.startswith("redacting Simulated porch") for p in share["progress_seen"]), share[

@@ -7,17 +7,25 @@ import { customElement, property, query, state } from "lit/decorators.js";
 
 import { errorText } from "./api.js";
 import { getMasks, setMasks } from "./masks-api.js";
-import { aspectOf, type CanvasRegion, type DrawDetail, type DvRegionCanvas, type Tool } from "./region-canvas.js";
-import { shared } from "./styles.js";
+import { renderModeRadios } from "./mode-radios.js";
+import { choices, layout } from "./panel-styles.js";
 import {
-  REDACTION_MODES,
-  type CameraMasks,
-  type Hass,
-  type MaskRegion,
-  type Masks,
-  type Point,
-  type RedactionMode,
-  type Translate,
+  aspectOf,
+  regionLabel,
+  type CanvasRegion,
+  type DrawDetail,
+  type DvRegionCanvas,
+  type Tool,
+} from "./region-canvas.js";
+import { shared } from "./styles.js";
+import type {
+  CameraMasks,
+  Hass,
+  MaskRegion,
+  Masks,
+  Point,
+  RedactionMode,
+  Translate,
 } from "./types.js";
 
 /** A region as the editor holds it: hidden (blur or black) or kept clear of the face detector. */
@@ -26,7 +34,8 @@ interface Item {
   clear: boolean;
 }
 
-export const MAX_REGIONS = 32;
+/** A camera's regions to hide, and apart from them its regions kept clear, at most (regions.py MAX_REGIONS). */
+const MAX_REGIONS = 32;
 
 /** The next free region id ("m1", "m2", …). */
 function nextId(items: Item[]): string {
@@ -96,8 +105,13 @@ export class DvMasksEditor extends LitElement {
     this.edit(this.items.map((item) => (item.region.id === id ? change(item) : item)));
   }
 
+  /** No more regions to hide: a new one would be refused when saved. */
+  private get full(): boolean {
+    return this.items.filter((i) => !i.clear).length >= MAX_REGIONS;
+  }
+
   private onDraw(event: CustomEvent<DrawDetail>): void {
-    if (this.items.length >= MAX_REGIONS * 2) return;
+    if (this.full) return;
     const id = nextId(this.items);
     const region: MaskRegion = { id, shape: event.detail.shape, points: event.detail.points, action: this.action };
     this.edit([...this.items, { region, clear: false }]);
@@ -106,6 +120,7 @@ export class DvMasksEditor extends LitElement {
 
   /** A rectangle in the middle of the frame, for the keyboard: move it with the arrows, resize with Shift. */
   private addRectangle(): void {
+    if (this.full) return;
     const id = nextId(this.items);
     const points: Point[] = [
       [0.4, 0.4],
@@ -136,7 +151,6 @@ export class DvMasksEditor extends LitElement {
       const stored = await setMasks(this.hass, this.cameraId, masks);
       this.show(this.data, stored);
       this.saved = true;
-      this.dispatchEvent(new CustomEvent("dv-masks-saved", { detail: { camera_id: this.cameraId, masks: stored } }));
     } catch (err) {
       this.error = errorText(err);
     } finally {
@@ -146,9 +160,8 @@ export class DvMasksEditor extends LitElement {
 
   private name(item: Item, index: number): string {
     const t = this.t;
-    const label = item.region.label || t("region_name", { number: index + 1 });
     const kind = item.clear ? t("region_clear") : t(`action_${item.region.action}`);
-    return `${label} (${kind})`;
+    return t("region_with_kind", { name: regionLabel(t, item.region, index), kind });
   }
 
   private renderStanding(data: CameraMasks) {
@@ -156,22 +169,16 @@ export class DvMasksEditor extends LitElement {
     const faces = data.detector.available;
     return html`<fieldset class="standing">
       <legend>${t("standing_legend")}</legend>
-      ${REDACTION_MODES.map(
-        (mode) => html`<label class="check"
-          ><input
-            type="radio"
-            name="standing"
-            .value=${mode}
-            .checked=${this.standing === mode}
-            ?disabled=${mode === "masks_faces" && !faces && this.standing !== mode}
-            @change=${() => {
-              this.standing = mode;
-              this.dirty = true;
-              this.saved = false;
-            }}
-          />
-          <span>${t(`mode_${mode}`)}</span></label
-        >`,
+      ${renderModeRadios(
+        t,
+        "standing",
+        this.standing,
+        (mode) => mode === "masks_faces" && !faces && this.standing !== mode,
+        (mode) => {
+          this.standing = mode;
+          this.dirty = true;
+          this.saved = false;
+        },
       )}
       ${faces
         ? html`<p class="muted detector">
@@ -195,7 +202,7 @@ export class DvMasksEditor extends LitElement {
           data-kind=${item.clear ? "clear" : item.region.action}
         >
           <button class="pick" aria-pressed=${item.region.id === this.selected} @click=${() => (this.selected = item.region.id)}>
-            ${item.region.label || t("region_name", { number: index + 1 })}
+            ${regionLabel(t, item.region, index)}
             <span class="muted">${t(`shape_${item.region.shape}`)}</span>
           </button>
           <select
@@ -305,6 +312,8 @@ export class DvMasksEditor extends LitElement {
 
   static styles = [
     shared,
+    layout,
+    choices,
     css`
       .toolbar {
         margin-bottom: 8px;
@@ -316,10 +325,6 @@ export class DvMasksEditor extends LitElement {
         display: flex;
         gap: 6px;
         align-items: center;
-      }
-      button[aria-pressed="true"] {
-        border-color: var(--dv-accent);
-        box-shadow: inset 0 0 0 1px var(--dv-accent);
       }
       ol.regions {
         list-style: none;
@@ -343,15 +348,7 @@ export class DvMasksEditor extends LitElement {
         border: none;
         background: none;
       }
-      label.check {
-        display: flex;
-        gap: 8px;
-        align-items: center;
-        min-height: 36px;
-      }
       fieldset {
-        border: 1px solid var(--dv-border);
-        border-radius: 8px;
         margin: 12px 0;
       }
       .saved {

@@ -1,16 +1,14 @@
 // <dv-masks-view>: the "Privacy masks" tab: the hub's cameras, and the mask editor of the one chosen
 // (/doorbell-vault/masks/<camera id>; the first camera when none is named).
-import { LitElement, css, html, nothing, type PropertyValues } from "lit";
+import { LitElement, css, html, nothing } from "lit";
 import { customElement, property, state } from "lit/decorators.js";
 
 import { errorText } from "./api.js";
 import { listCameras } from "./masks-api.js";
 import "./masks-editor.js";
-import { PANEL_PATH, navigate } from "./navigate.js";
+import { masksPath, navigate } from "./navigate.js";
 import { shared } from "./styles.js";
 import type { CameraRef, Hass, Translate } from "./types.js";
-
-export const masksPath = (cameraId: string) => `${PANEL_PATH}/masks/${encodeURIComponent(cameraId)}`;
 
 @customElement("dv-masks-view")
 export class DvMasksView extends LitElement {
@@ -21,13 +19,11 @@ export class DvMasksView extends LitElement {
   @state() private cameras?: CameraRef[];
   @state() private error?: string;
 
-  protected willUpdate(changed: PropertyValues<this>): void {
-    if (changed.has("hass") && !this.cameras && !this.error && this.hass) {
-      this.cameras = undefined;
-      listCameras(this.hass)
-        .then((cameras) => (this.cameras = cameras))
-        .catch((err: unknown) => (this.error = errorText(err)));
-    }
+  connectedCallback(): void {
+    super.connectedCallback();
+    listCameras(this.hass)
+      .then((cameras) => (this.cameras = cameras))
+      .catch((err: unknown) => (this.error = errorText(err)));
   }
 
   private go(event: Event, cameraId: string): void {

@@ -6,3 +6,6 @@ export function navigate(path: string, replace = false): void {
 }
 
 export const PANEL_PATH = "/doorbell-vault";
+
+/** A camera's privacy masks in the panel. */
+export const masksPath = (cameraId: string) => `${PANEL_PATH}/masks/${encodeURIComponent(cameraId)}`;

@@ -10,21 +10,22 @@ import { customElement, property, state } from "lit/decorators.js";
 
 import { errorText } from "./api.js";
 import { getMasks, redactionPreview } from "./masks-api.js";
-import { masksPath } from "./masks-view.js";
-import { PANEL_PATH, navigate } from "./navigate.js";
-import { aspectOf, type CanvasRegion, type DrawDetail } from "./region-canvas.js";
+import { renderModeRadios } from "./mode-radios.js";
+import { masksPath, navigate } from "./navigate.js";
+import { choices, spinner } from "./panel-styles.js";
+import { aspectOf, regionLabel, type CanvasRegion, type DrawDetail } from "./region-canvas.js";
 import "./side-by-side.js";
 import { shared } from "./styles.js";
-import {
-  REDACTION_MODES,
-  type CameraFootage,
-  type CameraMasks,
-  type Hass,
-  type Point,
-  type Redaction,
-  type RedactionMode,
-  type RedactionPreview,
-  type Translate,
+import type {
+  CameraFootage,
+  CameraMasks,
+  Hass,
+  Point,
+  Redaction,
+  RedactionBox,
+  RedactionMode,
+  RedactionPreview,
+  Translate,
 } from "./types.js";
 
 type Choice = "standing" | RedactionMode;
@@ -36,6 +37,9 @@ interface Box {
 }
 
 export const MAX_BOXES = 32;
+
+/** Boxes as the share and the previews take them (without the panel's own ids). */
+const sent = (boxes: Box[]): RedactionBox[] => boxes.map(({ camera_id, points }) => ({ camera_id, points }));
 
 @customElement("dv-redaction-choice")
 export class DvRedactionChoice extends LitElement {
@@ -62,6 +66,8 @@ export class DvRedactionChoice extends LitElement {
   private serial = 0;
   private boxNumber = 0;
   private camerasKey = "";
+  /** Cameras whose masks were asked for (answered or on the way): each is asked once. */
+  private asked = new Set<string>();
 
   protected willUpdate(changed: PropertyValues<this>): void {
     // The request view passes a new array on every render: act only when the cameras chosen changed.
@@ -70,7 +76,7 @@ export class DvRedactionChoice extends LitElement {
       this.camerasKey = key;
       this.preview = undefined;
       for (const camera of this.cameras) {
-        if (!(camera.camera_id in this.info)) this.load(camera.camera_id);
+        if (!this.asked.has(camera.camera_id)) this.load(camera.camera_id);
       }
       if (!this.cameras.some((c) => c.camera_id === this.current)) this.current = this.cameras[0]?.camera_id;
     }
@@ -78,18 +84,19 @@ export class DvRedactionChoice extends LitElement {
   }
 
   private load(cameraId: string): void {
+    this.asked.add(cameraId);
     getMasks(this.hass, cameraId)
       .then((data) => (this.info = { ...this.info, [cameraId]: data }))
-      .catch((err: unknown) => (this.loadError = errorText(err)));
+      .catch((err: unknown) => {
+        this.asked.delete(cameraId); // asked again when the camera is chosen again
+        this.loadError = errorText(err);
+      });
   }
 
   /** The choice as the share and the package preview take it; undefined: each camera's standing choice. */
   get redaction(): Redaction | undefined {
     const chosen = new Set(this.cameras.map((c) => c.camera_id));
-    const boxes =
-      this.choice === "originals"
-        ? []
-        : this.boxes.filter((b) => chosen.has(b.camera_id)).map(({ camera_id, points }) => ({ camera_id, points }));
+    const boxes = this.choice === "originals" ? [] : sent(this.boxes.filter((b) => chosen.has(b.camera_id)));
     if (this.choice === "standing") return boxes.length ? { boxes } : undefined;
     return { mode: this.choice, boxes };
   }
@@ -145,12 +152,11 @@ export class DvRedactionChoice extends LitElement {
     this.previewError = undefined;
     this.preview = undefined;
     const serial = ++this.serial;
-    const boxes = this.boxes.filter((b) => b.camera_id === cameraId);
     try {
       const preview = await redactionPreview(this.hass, this.requestId, cameraId, {
         ...(this.start ? { start: this.start } : {}),
         ...(this.end ? { end: this.end } : {}),
-        redaction: { mode, boxes: boxes.map(({ camera_id, points }) => ({ camera_id, points })) },
+        redaction: { mode, boxes: sent(this.boxes.filter((b) => b.camera_id === cameraId)) },
       });
       if (serial === this.serial) this.preview = { ...preview, camera_id: cameraId };
     } catch (err) {
@@ -184,18 +190,12 @@ export class DvRedactionChoice extends LitElement {
         />
         <span>${t("redaction_standing")} <span class="muted standing-summary">(${standing.join("; ")})</span></span></label
       >
-      ${REDACTION_MODES.map(
-        (mode) => html`<label class="check"
-          ><input
-            type="radio"
-            name="redaction"
-            .value=${mode}
-            .checked=${this.choice === mode}
-            ?disabled=${this.disabled || (mode === "masks_faces" && !faces)}
-            @change=${() => this.pick(mode)}
-          />
-          <span>${t(`mode_${mode}`)}</span></label
-        >`,
+      ${renderModeRadios(
+        t,
+        "redaction",
+        this.choice,
+        (mode) => this.disabled || (mode === "masks_faces" && !faces),
+        (mode) => this.pick(mode),
       )}
       ${detector && !faces
         ? html`<p class="muted detector unavailable">${t("detector_unavailable", { reason: detector.reason ?? "" })}</p>`
@@ -213,11 +213,11 @@ export class DvRedactionChoice extends LitElement {
     const masks: CanvasRegion[] = this.choice === "originals" ? [] : [
       ...data.masks.regions.map((r, n) => ({
         id: `mask-${r.id}`, shape: r.shape, points: r.points, kind: r.action,
-        name: r.label || t("region_name", { number: n + 1 }),
+        name: regionLabel(t, r, n),
       })),
       ...data.masks.clear.map((r, n) => ({
         id: `clear-${r.id}`, shape: r.shape, points: r.points, kind: "clear" as const,
-        name: `${r.label || t("region_name", { number: n + 1 })} (${t("region_clear")})`,
+        name: t("region_with_kind", { name: regionLabel(t, r, n), kind: t("region_clear") }),
       })),
     ]; // prettier-ignore
     const boxes = this.boxes.filter((b) => b.camera_id === cameraId);
@@ -235,7 +235,7 @@ export class DvRedactionChoice extends LitElement {
     return html`
       <p class="muted camera-mode" data-mode=${mode}>
         ${t("redaction_camera_mode", { camera: data.name, mode: t(`mode_${mode}`) })}
-        <a class="edit-masks" href=${`${PANEL_PATH}/masks/${encodeURIComponent(cameraId)}`}
+        <a class="edit-masks" href=${masksPath(cameraId)}
           @click=${(e: Event) => this.editMasks(e, cameraId)}>${t("edit_masks")}</a>
       </p>
       ${drawing ? html`<p class="muted">${t("boxes_help")}</p>` : nothing}
@@ -314,24 +314,11 @@ export class DvRedactionChoice extends LitElement {
 
   static styles = [
     shared,
+    spinner,
+    choices,
     css`
-      fieldset {
-        border: 1px solid var(--dv-border);
-        border-radius: 8px;
-        margin: 0 0 12px;
-      }
-      label.check {
-        display: flex;
-        gap: 8px;
-        align-items: center;
-        min-height: 36px;
-      }
       .camera-pick {
         margin: 8px 0;
-      }
-      button[aria-selected="true"] {
-        border-color: var(--dv-accent);
-        box-shadow: inset 0 0 0 1px var(--dv-accent);
       }
       ul.boxes {
         list-style: none;

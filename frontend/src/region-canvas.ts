@@ -54,6 +54,11 @@ export function aspectOf(still: { width: number | null; height: number | null } 
   return still?.width && still.height ? still.width / still.height : 16 / 9;
 }
 
+/** A mask region's name: its label, or "Region n" for the region at `index` of its list. */
+export function regionLabel(t: Translate, region: { label?: string }, index: number): string {
+  return region.label || t("region_name", { number: index + 1 });
+}
+
 const pointsAttr = (points: Point[]) => points.map(([x, y]) => `${x},${y}`).join(" ");
 
 /** Move a region by (dx, dy), kept inside the frame as a whole. */
@@ -95,21 +100,16 @@ export class DvRegionCanvas extends LitElement {
 
   private pressed?: { at: Point; x: number; y: number; region?: string };
 
-  /** Close the polygon being drawn (the editor's Finish button); false when it has too few corners. */
-  finish(): boolean {
-    if (this.tool !== "polygon" || this.draft.length < 3) return false;
+  /** Close the polygon being drawn (Finish, Enter, a click on its first corner), when it has 3 corners. */
+  private finish(): void {
+    if (this.tool !== "polygon" || this.draft.length < 3) return;
     this.emit("dv-draw", { shape: "polygon", points: this.draft.map(([x, y]) => [round(x), round(y)]) });
     this.draft = [];
-    return true;
   }
 
   cancel(): void {
     this.draft = [];
     this.pressed = undefined;
-  }
-
-  get drafting(): number {
-    return this.draft.length;
   }
 
   private emit(name: string, detail: unknown): void {

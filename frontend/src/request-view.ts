@@ -24,11 +24,13 @@ import {
   ms,
 } from "./format.js";
 import { PANEL_PATH, navigate } from "./navigate.js";
+import { choices, layout, spinner } from "./panel-styles.js";
 import "./player.js";
 import { renderProgress } from "./progress.js";
 import "./redaction-choice.js";
 import { shared } from "./styles.js";
 import type {
+  CameraFootage,
   Change,
   DecideResult,
   Hass,
@@ -160,10 +162,12 @@ export class DvRequestView extends LitElement {
       });
   }
 
+  private get chosenFootage(): CameraFootage[] {
+    return (this.detail?.cameras ?? []).filter((c) => !this.excluded.has(c.camera_id));
+  }
+
   private get chosenCameras(): string[] {
-    return (this.detail?.cameras ?? [])
-      .filter((c) => !this.excluded.has(c.camera_id))
-      .map((c) => c.camera_id);
+    return this.chosenFootage.map((c) => c.camera_id);
   }
 
   private selection(): ShareOptions {
@@ -412,6 +416,7 @@ export class DvRequestView extends LitElement {
     const seconds = Math.round((ms(detail.end) - start) / 1000);
     const preview = this.preview;
     const nothingChosen = this.chosenCameras.length === 0;
+    const chosen = this.selection();
     return html`
       <section class="card decide">
         <h2>${t("share_heading")}</h2>
@@ -489,9 +494,9 @@ export class DvRequestView extends LitElement {
           .hass=${this.hass}
           .t=${t}
           .requestId=${this.requestId}
-          .cameras=${detail.cameras.filter((c) => !this.excluded.has(c.camera_id))}
-          .start=${this.trimStart > start ? isoOf(this.trimStart) : undefined}
-          .end=${this.trimEnd < ms(detail.end) ? isoOf(this.trimEnd) : undefined}
+          .cameras=${this.chosenFootage}
+          .start=${chosen.start}
+          .end=${chosen.end}
           .disabled=${this.busy}
           @dv-redaction=${(e: CustomEvent<{ redaction?: Redaction }>) => {
             this.redaction = e.detail.redaction;
@@ -727,6 +732,9 @@ export class DvRequestView extends LitElement {
 
   static styles = [
     shared,
+    spinner,
+    layout,
+    choices,
     css`
       .back {
         display: inline-block;
@@ -782,8 +790,7 @@ export class DvRequestView extends LitElement {
         margin: 0;
         display: inline;
       }
-      label.include,
-      label.check {
+      label.include {
         display: flex;
         gap: 8px;
         align-items: center;
@@ -792,11 +799,6 @@ export class DvRequestView extends LitElement {
       input[type="checkbox"] {
         width: 20px;
         height: 20px;
-      }
-      fieldset {
-        border: 1px solid var(--dv-border);
-        border-radius: 8px;
-        margin: 0 0 12px;
       }
       .trim label {
         display: grid;

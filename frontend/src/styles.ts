@@ -137,32 +137,4 @@ export const shared = css`
   .table-wrap {
     overflow-x: auto;
   }
-  /* A spinner beside a step under way (a preview rendering, a package building). */
-  .spinner {
-    display: inline-block;
-    width: 12px;
-    height: 12px;
-    border: 2px solid var(--dv-accent);
-    border-right-color: transparent;
-    border-radius: 50%;
-    animation: spin 1s linear infinite;
-    vertical-align: middle;
-  }
-  @keyframes spin {
-    to {
-      transform: rotate(360deg);
-    }
-  }
-  /* Two columns (the picture, its controls) side by side, one column on a phone. */
-  .layout {
-    display: grid;
-    grid-template-columns: minmax(0, 3fr) minmax(0, 2fr);
-    gap: var(--dv-gap);
-    align-items: start;
-  }
-  @media (max-width: 900px) {
-    .layout {
-      grid-template-columns: minmax(0, 1fr);
-    }
-  }
 `;
