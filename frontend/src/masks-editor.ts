@@ -272,8 +272,11 @@ export class DvMasksEditor extends LitElement {
             <option value="black">${t("action_black")}</option>
           </select></label
         >
-        <button class="add-rect" @click=${() => this.addRectangle()}>${t("add_rectangle")}</button>
+        <button class="add-rect" ?disabled=${this.full} @click=${() => this.addRectangle()}>
+          ${t("add_rectangle")}
+        </button>
       </div>
+      ${this.full ? html`<p class="muted masks-full" role="status">${t("masks_full", { max: MAX_REGIONS })}</p>` : nothing}
       ${still?.url ? nothing : html`<p class="muted no-still">${t("no_still")}</p>`}
       <div class="layout">
         <dv-region-canvas
