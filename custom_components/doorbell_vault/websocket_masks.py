@@ -41,7 +41,7 @@ from .hub import DoorbellVault, loaded_vault
 from .recording.camera_config import CameraConfig
 from .recording.probe import probe_frame_size
 from .redaction import detect
-from .redaction.choice import Refused, async_masks, async_set_masks, mode_of, plan_for
+from .redaction.choice import Refused, async_set_masks
 from .redaction.engine import RedactionError
 from .redaction.regions import NO_MASKS, InvalidMasks, masks_from_json, masks_to_json
 from .services import REDACTION
@@ -198,27 +198,17 @@ async def _preview(
     chosen = decide.choose(vault, request, [camera.id], msg.get("start"), msg.get("end"), redaction)
     window = (chosen.start_us, min(chosen.end_us, chosen.start_us + previews.MAX_SECONDS * 1_000_000))
     audio = bool(msg.get("include_audio", False))
-    standing = (await async_masks(vault.store, [camera.id]))[camera.id]
-    needs_faces = mode_of(camera.id, standing, redaction) == "masks_faces"
+    choice = Choice([camera.id], window, audio, DecidedBy.USER, None, redaction)
     try:
-        plan = plan_for(
-            camera.id,
-            camera.name,
-            standing,
-            redaction,
-            window,
-            include_audio=audio,
-            detector=await _detector(hass) if needs_faces else None,
-            preview=True,
-        )
-        if plan is None:
-            raise translated_error("preview_originals", {"camera": camera.name})
-        choice = Choice([camera.id], window, audio, DecidedBy.USER, None, redaction)
         footage, _held = await async_footage(vault.store, [camera], request, choice)
     except Refused as err:
         raise decide.refused(err) from err
     except NoFootage as err:
         raise translated_error("no_footage", {"request_id": request.id}) from err
+    # The share's own plan for this camera (its masks read and the detector checked once), rendered quick.
+    if footage[0].plan is None:
+        raise translated_error("preview_originals", {"camera": camera.name})
+    plan = dataclasses.replace(footage[0].plan, preview=True)
     ffmpeg, ffprobe = vault.recording.ffmpeg_binary, vault.recording.ffprobe_binary
     order = previews.preview_order(
         vault.storage, request.id, window, dataclasses.replace(footage[0], plan=plan), ffmpeg, ffprobe
