@@ -25,7 +25,7 @@ from homeassistant.components.websocket_api.decorators import (
     websocket_command,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, Unauthorized
+from homeassistant.exceptions import Unauthorized
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_call_later
@@ -68,10 +68,6 @@ def _camera(vault: DoorbellVault, given: str) -> CameraConfig:
     except UnknownCamera as err:
         raise translated_error("unknown_camera", {"camera": given}) from err
     return vault.cameras[camera_id]
-
-
-def _send_error(connection: ActiveConnection, msg_id: int, err: HomeAssistantError) -> None:
-    connection.send_error(msg_id, err.translation_key or "failed", str(err))
 
 
 async def _detector(hass: HomeAssistant) -> detect.DetectorStatus:
@@ -125,11 +121,7 @@ async def ws_masks(
     hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
 ) -> None:
     """A camera's masks, a still to draw them on (its size in pixels), and whether faces can be found."""
-    try:
-        camera = _camera(vault, msg["camera_id"])
-    except HomeAssistantError as err:
-        _send_error(connection, msg["id"], err)
-        return
+    camera = _camera(vault, msg["camera_id"])
     connection.send_result(msg["id"], await _answer(hass, vault, camera))
 
 
@@ -148,15 +140,11 @@ async def ws_masks_set(
     hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
 ) -> None:
     """Replace a camera's masks (audited); invalid masks change nothing and answer `invalid_masks`."""
+    camera = _camera(vault, msg["camera_id"])
     try:
-        camera = _camera(vault, msg["camera_id"])
-        try:
-            stored = await async_set_masks(vault.store, camera.id, camera.name, msg["masks"])
-        except InvalidMasks as err:
-            raise await decide.async_invalid_masks(vault, err) from err
-    except HomeAssistantError as err:
-        _send_error(connection, msg["id"], err)
-        return
+        stored = await async_set_masks(vault.store, camera.id, camera.name, msg["masks"])
+    except InvalidMasks as err:
+        raise await decide.async_invalid_masks(vault, err) from err
     connection.send_result(msg["id"], {"masks": masks_to_json(stored)})
 
 
@@ -182,12 +170,7 @@ async def ws_redaction_preview(
     if request is None:
         connection.send_error(msg["id"], ERR_NOT_FOUND, "no such request")
         return
-    try:
-        answer = await _preview(hass, vault, request, msg)
-    except HomeAssistantError as err:
-        _send_error(connection, msg["id"], err)
-        return
-    connection.send_result(msg["id"], answer)
+    connection.send_result(msg["id"], await _preview(hass, vault, request, msg))
 
 
 async def _preview(
