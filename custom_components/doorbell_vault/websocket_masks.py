@@ -15,7 +15,6 @@ from typing import Any, Final
 import probatio
 from aiohttp import web
 from homeassistant.components.http.auth import async_sign_path
-from homeassistant.components.http.const import KEY_HASS_USER
 from homeassistant.components.websocket_api import async_register_command
 from homeassistant.components.websocket_api.connection import ActiveConnection
 from homeassistant.components.websocket_api.const import ERR_NOT_FOUND
@@ -25,11 +24,10 @@ from homeassistant.components.websocket_api.decorators import (
     websocket_command,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import Unauthorized
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.helpers.http import HomeAssistantView
 
 from . import decide, review
 from .clock import iso_or_none
@@ -37,7 +35,7 @@ from .evidence import previews
 from .evidence.order import ExportError
 from .evidence.share_order import Choice, NoFootage, async_footage
 from .evidence.sharing import UnknownCamera
-from .hub import DoorbellVault, loaded_vault
+from .hub import DoorbellVault
 from .recording.camera_config import CameraConfig
 from .recording.probe import probe_frame_size
 from .redaction import detect
@@ -228,12 +226,9 @@ class PreviewView(HomeAssistantView):
 
     async def get(self, request: web.Request, name: str) -> web.StreamResponse:
         """The file, with byte ranges (the panel's video element seeks)."""
-        if not request[KEY_HASS_USER].is_admin:
-            raise Unauthorized
-        vault = loaded_vault(request.app[KEY_HASS])
-        if vault is None or previews.PREVIEW_NAME.fullmatch(name) is None:
-            return web.Response(status=HTTPStatus.NOT_FOUND)
-        path = vault.storage / previews.PREVIEWS_FOLDER / name
-        if not await vault.hass.async_add_executor_job(path.is_file):
+        path = await review.async_admin_file(
+            request, name, previews.PREVIEW_NAME, lambda vault: vault.storage / previews.PREVIEWS_FOLDER
+        )
+        if path is None:
             return web.Response(status=HTTPStatus.NOT_FOUND)
         return web.FileResponse(path, headers={"Content-Type": "video/mp4", "Cache-Control": "no-store"})
