@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator,
 
 from custom_components.doorbell_vault import decide
 from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.evidence.previews import PREVIEWS_FOLDER
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.redaction import detect
@@ -130,6 +131,11 @@ async def test_masks_are_kept_checked_audited_and_go_with_their_camera(
         "standing": "masks",
         "sha256": hashlib.sha256(masks.canonical(stored.masks).encode()).hexdigest(),
     }
+    # Diagnostics say how many regions and the standing choice of each camera, never where the regions are.
+    diagnostics = await async_get_config_entry_diagnostics(hass, hub)
+    shown = sorted((c["masks"] for c in diagnostics["cameras"]), key=str)
+    assert shown == [None, {"regions": 2, "clear": 1, "standing": "masks"}]
+    assert "points" not in json.dumps(diagnostics, default=str)
 
     await _assert_invalid_masks_change_nothing(vault, ws, front, stored)
     await _assert_only_administrators(hass, hass_ws_client, hass_read_only_access_token, front)
