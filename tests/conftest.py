@@ -341,6 +341,11 @@ async def index_footage(vault: Any, sample: Path, base_us: int, count: int = 5) 
             await vault.store.async_call(segments.add, *row)
 
 
+def camera_named(vault: Any, name: str) -> str:
+    """The id of the hub's camera called `name`."""
+    return str(next(c.id for c in vault.cameras.values() if c.name == name))
+
+
 async def footage_hub(
     hass: HomeAssistant,
     storage: Path,

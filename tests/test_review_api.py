@@ -32,7 +32,16 @@ from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
-from .conftest import SAMPLE_US, Offline, camera_subentry, ffprobe, footage_hub, make_hub, wait_for
+from .conftest import (
+    SAMPLE_US,
+    Offline,
+    camera_named,
+    camera_subentry,
+    ffprobe,
+    footage_hub,
+    make_hub,
+    wait_for,
+)
 
 GOP_S = 2.1
 CAMERAS = ("Front door", "Back door", "Garage")
@@ -45,14 +54,10 @@ async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
     hass.config.latitude, hass.config.longitude = HOME
     entry = await footage_hub(hass, storage, sample_segment, CAMERAS)
     vault: DoorbellVault = entry.runtime_data
-    garage = _camera_id(vault, "Garage")
+    garage = camera_named(vault, "Garage")
     await vault.store.async_call(lambda db: db.execute("DELETE FROM segments WHERE camera = ?", (garage,)))
     yield entry
     await hass.config_entries.async_unload(entry.entry_id)
-
-
-def _camera_id(vault: DoorbellVault, name: str) -> str:
-    return next(c.id for c in vault.cameras.values() if c.name == name)
 
 
 def _at(entry: MockConfigEntry, seconds: float) -> datetime:
@@ -280,7 +285,7 @@ async def test_get_shows_each_cameras_footage_and_gaps_and_the_area(
     hass: HomeAssistant, hub: MockConfigEntry, ws: Client, hass_client: ClientSessionGenerator
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    back = _camera_id(vault, "Back door")
+    back = camera_named(vault, "Back door")
     # A hole in Back door's footage: its third segment (12 s to 18 s) is gone.
     await vault.store.async_call(
         lambda db: db.execute(
@@ -340,7 +345,7 @@ async def test_preview_estimates_from_the_index_and_never_widens(
     hass: HomeAssistant, hub: MockConfigEntry, ws: Client
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    size = (await vault.store.async_call(segments.newest, _camera_id(vault, "Front door"))).bytes  # type: ignore[union-attr]
+    size = (await vault.store.async_call(segments.newest, camera_named(vault, "Front door"))).bytes  # type: ignore[union-attr]
     request_id = (await _submit(hass, hub, -5, 35))["request_id"]
     preview = {"type": f"{DOMAIN}/requests/preview", "request_id": request_id}
 
@@ -370,7 +375,7 @@ async def test_preview_estimates_from_the_index_and_never_widens(
         _at(hub, 19).isoformat(),
     )
     assert abs(narrowed["total_bytes"] - 2 * size) <= 1  # 5/6 + 1 + 1/6 of a segment
-    garage_only = await ws.result(preview | {"cameras": [_camera_id(vault, "Garage")]})
+    garage_only = await ws.result(preview | {"cameras": [camera_named(vault, "Garage")]})
     assert garage_only == {"files": [], "total_bytes": 0, "redacted": []}
 
     assert await ws.error(preview | {"start": _at(hub, -6).isoformat()}) == "window_widened"
@@ -455,7 +460,7 @@ async def test_share_one_camera_of_a_narrowed_window_then_watch_downloads_and_re
     tmp_path: Path,
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    front = _camera_id(vault, "Front door")
+    front = camera_named(vault, "Front door")
     request_id = (await _submit(hass, hub, -5, 35))["request_id"]
     await ws.result({"type": f"{DOMAIN}/requests/subscribe"})
     decide = {"type": f"{DOMAIN}/requests/decide", "request_id": request_id, "decision": "share"}
