@@ -341,6 +341,11 @@ async def index_footage(vault: Any, sample: Path, base_us: int, count: int = 5) 
             await vault.store.async_call(segments.add, *row)
 
 
+def camera_named(vault: Any, name: str) -> str:
+    """The id of the hub's camera called `name`."""
+    return str(next(c.id for c in vault.cameras.values() if c.name == name))
+
+
 async def footage_hub(
     hass: HomeAssistant,
     storage: Path,
@@ -492,14 +497,17 @@ async def shared_package(
 
 
 class Socket:
-    """A websocket client: answers to commands."""
+    """A websocket client that sets events aside and answers commands."""
 
     def __init__(self, socket: Any) -> None:
         self.socket = socket
+        self.events: list[dict[str, Any]] = []
 
     async def call(self, message: dict[str, Any]) -> dict[str, Any]:
         await self.socket.send_json_auto_id(message)
-        return dict(await self.socket.receive_json())
+        while (answer := await self.socket.receive_json())["type"] == "event":
+            self.events.append(answer["event"])
+        return dict(answer)
 
     async def result(self, message: dict[str, Any]) -> Any:
         answer = await self.call(message)
@@ -510,6 +518,25 @@ class Socket:
         answer = await self.call(message)
         assert not answer["success"], answer
         return dict(answer["error"])
+
+    async def code(self, message: dict[str, Any]) -> str:
+        """The error code of a command that fails."""
+        return str((await self.error(message))["code"])
+
+    async def event_for(self, request_id: str, timeout: float = 10) -> dict[str, Any]:
+        """The next event about one request (others, announced earlier, are passed over)."""
+        async with asyncio.timeout(timeout):
+            while (event := await self.event())["request_id"] != request_id:
+                pass
+        return event
+
+    async def event(self, timeout: float = 10) -> dict[str, Any]:
+        if self.events:
+            return self.events.pop(0)
+        async with asyncio.timeout(timeout):
+            message = await self.socket.receive_json()
+        assert message["type"] == "event", message
+        return dict(message["event"])
 
 
 @dataclass

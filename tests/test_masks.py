@@ -21,6 +21,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator,
 
 from custom_components.doorbell_vault import decide
 from custom_components.doorbell_vault.const import DOMAIN
+from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.evidence.previews import PREVIEWS_FOLDER
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.redaction import detect
@@ -30,7 +31,7 @@ from custom_components.doorbell_vault.redaction.regions import InvalidMasks, mas
 from custom_components.doorbell_vault.requests.agencies import Agency
 from custom_components.doorbell_vault.store import holds, masks, segments
 
-from .conftest import Socket, audit_entries, ffprobe, footage_hub, share_request, submit_request
+from .conftest import Socket, audit_entries, camera_named, ffprobe, footage_hub, share_request, submit_request
 
 CAMERAS = ("Front door", "Back door")
 NEIGHBOUR = {"id": "neighbour", "shape": "rect", "points": [[0.6, 0.1], [0.95, 0.5]], "action": "black"}
@@ -49,10 +50,6 @@ async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
 @pytest.fixture
 async def ws(hass: HomeAssistant, hass_ws_client: WebSocketGenerator) -> Socket:
     return Socket(await hass_ws_client(hass))
-
-
-def _id(vault: DoorbellVault, name: str) -> str:
-    return next(c.id for c in vault.cameras.values() if c.name == name)
 
 
 async def _set(ws: Socket, camera_id: str, **data: Any) -> dict[str, Any]:
@@ -103,7 +100,7 @@ async def test_masks_are_kept_checked_audited_and_go_with_their_camera(
     hass_read_only_access_token: str,
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    front, back = _id(vault, "Front door"), _id(vault, "Back door")
+    front, back = camera_named(vault, "Front door"), camera_named(vault, "Back door")
     got = await ws.result({"type": f"{DOMAIN}/cameras/masks", "camera_id": front})
     assert got["masks"] == {"regions": [], "clear": [], "standing": "originals"}
     assert (got["camera_id"], got["name"], got["updated"]) == (front, "Front door", None)
@@ -130,6 +127,11 @@ async def test_masks_are_kept_checked_audited_and_go_with_their_camera(
         "standing": "masks",
         "sha256": hashlib.sha256(masks.canonical(stored.masks).encode()).hexdigest(),
     }
+    # Diagnostics say how many regions and the standing choice of each camera, never where the regions are.
+    diagnostics = await async_get_config_entry_diagnostics(hass, hub)
+    shown = sorted((c["masks"] for c in diagnostics["cameras"]), key=str)
+    assert shown == [None, {"regions": 2, "clear": 1, "standing": "masks"}]
+    assert "points" not in json.dumps(diagnostics, default=str)
 
     await _assert_invalid_masks_change_nothing(vault, ws, front, stored)
     await _assert_only_administrators(hass, hass_ws_client, hass_read_only_access_token, front)
@@ -161,7 +163,7 @@ def _springfield(vault: DoorbellVault) -> Agency:
         key_id=None,
         public_key=None,
         policy="share",
-        cameras=(_id(vault, "Front door"),),
+        cameras=(camera_named(vault, "Front door"),),
         max_window_hours=24,
         include_audio=False,
         share_days=7,
@@ -173,7 +175,7 @@ async def test_each_camera_is_shared_in_its_standing_choice_unless_the_owner_cho
     hass: HomeAssistant, hub: MockConfigEntry, ws: Socket
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    front, back = _id(vault, "Front door"), _id(vault, "Back door")
+    front, back = camera_named(vault, "Front door"), camera_named(vault, "Back door")
     await _set(ws, front, regions=[NEIGHBOUR], clear=[DOORSTEP], standing="masks")
     files = await vault.store.async_call(segments.of_camera, front)
     before = {s.path: hashlib.sha256((vault.storage / s.path).read_bytes()).hexdigest() for s in files}
@@ -238,7 +240,7 @@ async def test_a_redaction_that_cannot_be_made_refuses_the_share(
 ) -> None:
     request.addfinalizer(detect.detector_status.cache_clear)
     vault: DoorbellVault = hub.runtime_data
-    front = _id(vault, "Front door")
+    front = camera_named(vault, "Front door")
     request_id = await submit_request(hass, hub, 7, 19)
     # Masks only for a camera without masks, with no box drawn over it: nothing to hide.
     with pytest.raises(HomeAssistantError) as caught:
@@ -288,7 +290,7 @@ async def test_a_redaction_preview_plays_the_original_beside_its_redacted_render
     tmp_path: Path,
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    front = _id(vault, "Front door")
+    front = camera_named(vault, "Front door")
     request_id = await submit_request(hass, hub, 7, 40)
     message = {"type": f"{DOMAIN}/requests/redaction_preview", "request_id": request_id, "camera_id": front}
     # A camera shared as its originals has nothing to preview.

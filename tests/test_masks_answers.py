@@ -20,6 +20,7 @@ from custom_components.doorbell_vault import websocket_masks
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.evidence import previews
 from custom_components.doorbell_vault.hub import DoorbellVault
+from custom_components.doorbell_vault.redaction.plan import Plan
 
 from .conftest import Socket, footage_hub, submit_request
 
@@ -104,8 +105,18 @@ async def test_a_preview_that_cannot_be_made_says_why_and_leaves_nothing(
     broken.write_text("#!/bin/sh\necho 'cannot open' >&2\nexit 1\n")
     broken.chmod(0o755)
     monkeypatch.setattr(vault.recording, "ffmpeg_binary", str(broken))
+    plans: list[Plan] = []
+    make = previews.make
+
+    def recorded(order: Any, plan: Plan, token: str) -> previews.Preview:
+        plans.append(plan)
+        return make(order, plan, token)
+
+    monkeypatch.setattr(previews, "make", recorded)
     error = await ws.error(message | {"redaction": drawn})
     assert error["code"] == "preview_failed"
+    # The share's plan for the camera, asked for as the preview's quick render (never a package's).
+    assert [(p.mode, len(p.boxes), p.preview) for p in plans] == [("masks", 1, True)]
     assert list((vault.storage / previews.PREVIEWS_FOLDER).iterdir()) == []
 
 

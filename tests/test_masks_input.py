@@ -3,7 +3,9 @@ with its reason."""
 
 from __future__ import annotations
 
+import json
 from datetime import UTC, datetime, timedelta
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -17,6 +19,10 @@ from custom_components.doorbell_vault.redaction.regions import (
     masks_to_json,
 )
 
+# The owner reads each reason in words (decide.async_invalid_masks): `invalid_masks_<reason>`.
+EXCEPTIONS = json.loads(
+    (Path(__file__).parents[1] / "custom_components" / "doorbell_vault" / "strings.json").read_text()
+)["exceptions"]
 RECT = {"id": "a", "shape": "rect", "points": [[0.1, 0.1], [0.4, 0.5]]}
 
 
@@ -53,6 +59,7 @@ def test_malformed_masks_are_refused_with_their_reason(masks: Any, reason: str) 
     with pytest.raises(InvalidMasks) as refused:
         masks_from_json(masks)
     assert refused.value.reason == reason
+    assert EXCEPTIONS[f"invalid_masks_{reason}"]["message"]
 
 
 def test_masks_read_back_unchanged() -> None:
@@ -95,6 +102,7 @@ def test_a_malformed_redaction_choice_is_refused_with_its_reason(redaction: Any,
     with pytest.raises(InvalidMasks) as refused:
         redaction_from_json(redaction, CAMERAS)
     assert refused.value.reason == reason
+    assert EXCEPTIONS[f"invalid_masks_{reason}"]["message"]
 
 
 def test_a_boxs_times_given_as_datetimes_are_utc_microseconds() -> None:

@@ -32,7 +32,17 @@ from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.schema import MIGRATIONS, SCHEMA_VERSION, migrate
 
-from .conftest import SAMPLE_US, Offline, camera_subentry, ffprobe, footage_hub, make_hub, wait_for
+from .conftest import (
+    SAMPLE_US,
+    Offline,
+    Socket,
+    camera_named,
+    camera_subentry,
+    ffprobe,
+    footage_hub,
+    make_hub,
+    wait_for,
+)
 
 GOP_S = 2.1
 CAMERAS = ("Front door", "Back door", "Garage")
@@ -45,14 +55,10 @@ async def hub(hass: HomeAssistant, storage: Path, sample_segment: Path) -> Any:
     hass.config.latitude, hass.config.longitude = HOME
     entry = await footage_hub(hass, storage, sample_segment, CAMERAS)
     vault: DoorbellVault = entry.runtime_data
-    garage = _camera_id(vault, "Garage")
+    garage = camera_named(vault, "Garage")
     await vault.store.async_call(lambda db: db.execute("DELETE FROM segments WHERE camera = ?", (garage,)))
     yield entry
     await hass.config_entries.async_unload(entry.entry_id)
-
-
-def _camera_id(vault: DoorbellVault, name: str) -> str:
-    return next(c.id for c in vault.cameras.values() if c.name == name)
 
 
 def _at(entry: MockConfigEntry, seconds: float) -> datetime:
@@ -82,48 +88,9 @@ async def _submit(
     return dict(result)
 
 
-class Client:
-    """A websocket client that sets events aside and answers commands."""
-
-    def __init__(self, socket: Any) -> None:
-        self.socket = socket
-        self.events: list[dict[str, Any]] = []
-
-    async def call(self, message: dict[str, Any]) -> dict[str, Any]:
-        await self.socket.send_json_auto_id(message)
-        while (answer := await self.socket.receive_json())["type"] == "event":
-            self.events.append(answer["event"])
-        return dict(answer)
-
-    async def result(self, message: dict[str, Any]) -> Any:
-        answer = await self.call(message)
-        assert answer["success"], answer
-        return answer["result"]
-
-    async def error(self, message: dict[str, Any]) -> str:
-        answer = await self.call(message)
-        assert not answer["success"], answer
-        return str(answer["error"]["code"])
-
-    async def event_for(self, request_id: str, timeout: float = 10) -> dict[str, Any]:
-        """The next event about one request (others, announced earlier, are passed over)."""
-        async with asyncio.timeout(timeout):
-            while (event := await self.event())["request_id"] != request_id:
-                pass
-        return event
-
-    async def event(self, timeout: float = 10) -> dict[str, Any]:
-        if self.events:
-            return self.events.pop(0)
-        async with asyncio.timeout(timeout):
-            message = await self.socket.receive_json()
-        assert message["type"] == "event", message
-        return dict(message["event"])
-
-
 @pytest.fixture
-async def ws(hass: HomeAssistant, hass_ws_client: WebSocketGenerator) -> Client:
-    return Client(await hass_ws_client(hass))
+async def ws(hass: HomeAssistant, hass_ws_client: WebSocketGenerator) -> Socket:
+    return Socket(await hass_ws_client(hass))
 
 
 R_KEYS = {
@@ -151,7 +118,7 @@ R_KEYS = {
 
 
 async def test_list_pending_by_deadline_then_decided_newest_first_paged_and_filtered(
-    hass: HomeAssistant, hub: MockConfigEntry, ws: Client, hass_client_no_auth: ClientSessionGenerator
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Socket, hass_client_no_auth: ClientSessionGenerator
 ) -> None:
     now = dt_util.utcnow()
     late = (await _submit(hass, hub, deadline=(now + timedelta(hours=50)).isoformat()))["request_id"]
@@ -200,12 +167,12 @@ async def test_list_pending_by_deadline_then_decided_newest_first_paged_and_filt
     assert [r["request_id"] for r in by_agency["requests"]] == [first_declined]
     assert by_agency["agencies"] == listed["agencies"]  # every agency, for the filter
     too_many = {"type": f"{DOMAIN}/requests/list", "limit": 201}
-    assert await ws.error(too_many) == "invalid_format"
-    assert await ws.error({"type": f"{DOMAIN}/requests/list", "status": "maybe"}) == "invalid_format"
+    assert await ws.code(too_many) == "invalid_format"
+    assert await ws.code({"type": f"{DOMAIN}/requests/list", "status": "maybe"}) == "invalid_format"
 
 
 async def test_list_with_a_thousand_requests_and_ten_thousand_downloads(
-    hass: HomeAssistant, hub: MockConfigEntry, ws: Client
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Socket
 ) -> None:
     """Paging happens in SQL; the download log is its own table (figures printed, not asserted)."""
     vault: DoorbellVault = hub.runtime_data
@@ -264,7 +231,7 @@ async def test_list_with_a_thousand_requests_and_ten_thousand_downloads(
 
 
 async def _assert_an_area_far_away_misses_the_home_and_none_is_unknown(
-    hass: HomeAssistant, hub: MockConfigEntry, ws: Client
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Socket
 ) -> None:
     # Far away: the area misses the home; no area at all: unknown.
     away = (await _submit(hass, hub, latitude=HOME[0] + 0.01, longitude=HOME[1], radius_m=100))["request_id"]
@@ -277,10 +244,10 @@ async def _assert_an_area_far_away_misses_the_home_and_none_is_unknown(
 
 
 async def test_get_shows_each_cameras_footage_and_gaps_and_the_area(
-    hass: HomeAssistant, hub: MockConfigEntry, ws: Client, hass_client: ClientSessionGenerator
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Socket, hass_client: ClientSessionGenerator
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    back = _camera_id(vault, "Back door")
+    back = camera_named(vault, "Back door")
     # A hole in Back door's footage: its third segment (12 s to 18 s) is gone.
     await vault.store.async_call(
         lambda db: db.execute(
@@ -333,14 +300,14 @@ async def test_get_shows_each_cameras_footage_and_gaps_and_the_area(
     )  # type: ignore[union-attr]
 
     await _assert_an_area_far_away_misses_the_home_and_none_is_unknown(hass, hub, ws)
-    assert await ws.error({"type": f"{DOMAIN}/requests/get", "request_id": "nope"}) == "not_found"
+    assert await ws.code({"type": f"{DOMAIN}/requests/get", "request_id": "nope"}) == "not_found"
 
 
 async def test_preview_estimates_from_the_index_and_never_widens(
-    hass: HomeAssistant, hub: MockConfigEntry, ws: Client
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Socket
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    size = (await vault.store.async_call(segments.newest, _camera_id(vault, "Front door"))).bytes  # type: ignore[union-attr]
+    size = (await vault.store.async_call(segments.newest, camera_named(vault, "Front door"))).bytes  # type: ignore[union-attr]
     request_id = (await _submit(hass, hub, -5, 35))["request_id"]
     preview = {"type": f"{DOMAIN}/requests/preview", "request_id": request_id}
 
@@ -370,17 +337,17 @@ async def test_preview_estimates_from_the_index_and_never_widens(
         _at(hub, 19).isoformat(),
     )
     assert abs(narrowed["total_bytes"] - 2 * size) <= 1  # 5/6 + 1 + 1/6 of a segment
-    garage_only = await ws.result(preview | {"cameras": [_camera_id(vault, "Garage")]})
+    garage_only = await ws.result(preview | {"cameras": [camera_named(vault, "Garage")]})
     assert garage_only == {"files": [], "total_bytes": 0, "redacted": []}
 
-    assert await ws.error(preview | {"start": _at(hub, -6).isoformat()}) == "window_widened"
-    assert await ws.error(preview | {"end": _at(hub, 36).isoformat()}) == "window_widened"
-    assert await ws.error(preview | {"start": _at(hub, 9).isoformat(), "end": _at(hub, 8).isoformat()}) == (
+    assert await ws.code(preview | {"start": _at(hub, -6).isoformat()}) == "window_widened"
+    assert await ws.code(preview | {"end": _at(hub, 36).isoformat()}) == "window_widened"
+    assert await ws.code(preview | {"start": _at(hub, 9).isoformat(), "end": _at(hub, 8).isoformat()}) == (
         "invalid_window"
     )
-    assert await ws.error(preview | {"cameras": ["Attic"]}) == "unknown_camera"
-    assert await ws.error(preview | {"start": "yesterday"}) == "invalid_format"
-    assert await ws.error(preview | {"request_id": "nope"}) == "not_found"
+    assert await ws.code(preview | {"cameras": ["Attic"]}) == "unknown_camera"
+    assert await ws.code(preview | {"start": "yesterday"}) == "invalid_format"
+    assert await ws.code(preview | {"request_id": "nope"}) == "not_found"
     assert not (vault.storage / "shares").exists() or not any((vault.storage / "shares").iterdir())
 
 
@@ -414,7 +381,7 @@ async def _download_the_narrowed_package(client: Any, url: str, hub: MockConfigE
 
 
 async def _assert_the_download_is_logged_live_and_audited(
-    ws: Client, vault: DoorbellVault, request_id: str, body: bytes
+    ws: Socket, vault: DoorbellVault, request_id: str, body: bytes
 ) -> None:
     # The download appears in the log, live and in the request's detail; the audit chain has it too.
     get = {"type": f"{DOMAIN}/requests/get", "request_id": request_id}
@@ -450,17 +417,17 @@ async def _assert_the_download_is_logged_live_and_audited(
 async def test_share_one_camera_of_a_narrowed_window_then_watch_downloads_and_revoke(
     hass: HomeAssistant,
     hub: MockConfigEntry,
-    ws: Client,
+    ws: Socket,
     hass_client_no_auth: ClientSessionGenerator,
     tmp_path: Path,
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
-    front = _camera_id(vault, "Front door")
+    front = camera_named(vault, "Front door")
     request_id = (await _submit(hass, hub, -5, 35))["request_id"]
     await ws.result({"type": f"{DOMAIN}/requests/subscribe"})
     decide = {"type": f"{DOMAIN}/requests/decide", "request_id": request_id, "decision": "share"}
-    assert await ws.error(decide | {"start": _at(hub, -10).isoformat()}) == "window_widened"
-    assert await ws.error(decide | {"cameras": ["Garage"]}) == "no_footage"
+    assert await ws.code(decide | {"start": _at(hub, -10).isoformat()}) == "window_widened"
+    assert await ws.code(decide | {"cameras": ["Garage"]}) == "no_footage"
 
     shared = await ws.result(
         decide
@@ -491,16 +458,16 @@ async def test_share_one_camera_of_a_narrowed_window_then_watch_downloads_and_re
 
     revoke = {"type": f"{DOMAIN}/requests/decide", "request_id": request_id, "decision": "revoke"}
     assert (await ws.result(revoke))["status"] == "revoked"
-    assert await ws.error(revoke) == "no_live_share"
+    assert await ws.code(revoke) == "no_live_share"
     ended = await ws.result({"type": f"{DOMAIN}/requests/get", "request_id": request_id})
     assert ended["share"]["end_reason"] == "revoked"
     assert ended["share"]["ended"] is not None
     assert (await client.get(URL(shared["share"]["share_url"]).path)).status == 404
-    assert await ws.error(decide) == "not_pending"
+    assert await ws.code(decide) == "not_pending"
 
 
 async def test_decline_always_and_the_subscription_outlives_the_reload(
-    hass: HomeAssistant, hub: MockConfigEntry, ws: Client
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Socket
 ) -> None:
     await ws.result({"type": f"{DOMAIN}/requests/subscribe"})
     request_id = (await _submit(hass, hub, agency="Shelbyville PD"))["request_id"]
@@ -530,7 +497,7 @@ async def test_decline_always_and_the_subscription_outlives_the_reload(
     assert (pushed["request_id"], pushed["status"]) == (again["request_id"], "rejected")
     detail = await ws.result({"type": f"{DOMAIN}/requests/get", "request_id": request_id})
     assert detail["message"] == "Not without a warrant naming this address."
-    assert await ws.error(
+    assert await ws.code(
         {"type": f"{DOMAIN}/requests/decide", "request_id": request_id, "decision": "decline"}
     ) == ("not_pending")
     # Declining an agency already blocked leaves the options alone.
@@ -549,7 +516,7 @@ async def test_decline_always_and_the_subscription_outlives_the_reload(
 # Audit and the report ----------------------------------------------------------------------------
 
 
-async def _assert_the_fingerprint_shown_is_the_signing_keys(ws: Client, vault: DoorbellVault) -> None:
+async def _assert_the_fingerprint_shown_is_the_signing_keys(ws: Socket, vault: DoorbellVault) -> None:
     # The fingerprint the Audit view shows, to give each agency once (as diagnostics and packages carry it).
     key = (await ws.result({"type": f"{DOMAIN}/audit/fingerprint"}))["fingerprint"]
     assert vault.shares.public_key is not None
@@ -560,7 +527,7 @@ async def _assert_the_fingerprint_shown_is_the_signing_keys(ws: Client, vault: D
 
 
 async def _assert_the_report_counts_and_downloads_for_admins_only(
-    ws: Client, admin: Any, reader: Any
+    ws: Socket, admin: Any, reader: Any
 ) -> None:
     """The transparency report of one declined and one pending request; its files for admins only."""
     report = await ws.result({"type": f"{DOMAIN}/report"})
@@ -594,7 +561,7 @@ async def _assert_the_report_counts_and_downloads_for_admins_only(
     assert later["by_month"] == []
 
 
-async def _assert_an_edited_or_missing_entry_is_named(ws: Client, vault: DoorbellVault) -> None:
+async def _assert_an_edited_or_missing_entry_is_named(ws: Socket, vault: DoorbellVault) -> None:
     # An edited entry is named: its number, kind and what is wrong.
     await vault.store.async_call(lambda db: db.execute("UPDATE audit SET data = '{}' WHERE seq = 2"))
     broken = await ws.result({"type": f"{DOMAIN}/audit/verify"})
@@ -611,7 +578,7 @@ async def _assert_an_edited_or_missing_entry_is_named(ws: Client, vault: Doorbel
 async def test_audit_verify_export_and_the_report_with_admin_only_downloads(
     hass: HomeAssistant,
     hub: MockConfigEntry,
-    ws: Client,
+    ws: Socket,
     hass_client: ClientSessionGenerator,
     hass_read_only_access_token: str,
 ) -> None:
@@ -670,7 +637,7 @@ async def test_each_request_says_whether_its_sender_was_verified(
         fields, "email", sender="smith@springfield.example", verified=True
     )
     called = await vault.lifecycle.async_submit(fields, "service")
-    ws = Client(await hass_ws_client(hass))
+    ws = Socket(await hass_ws_client(hass))
     listed = {r["request_id"]: r for r in (await ws.result({"type": f"{DOMAIN}/requests/list"}))["requests"]}
     assert (listed[mailed.id]["verified"], listed[mailed.id]["source"]) == (True, "email")
     assert listed[mailed.id]["sender"] == "smith@springfield.example"
@@ -690,7 +657,7 @@ async def test_a_non_admin_may_call_no_command(
     hass_read_only_access_token: str,
 ) -> None:
     request_id = (await _submit(hass, hub))["request_id"]
-    reader = Client(await hass_ws_client(hass, hass_read_only_access_token))
+    reader = Socket(await hass_ws_client(hass, hass_read_only_access_token))
     for message in (
         {"type": f"{DOMAIN}/requests/list"},
         {"type": f"{DOMAIN}/requests/get", "request_id": request_id},
@@ -702,7 +669,7 @@ async def test_a_non_admin_may_call_no_command(
         {"type": f"{DOMAIN}/audit/fingerprint"},
         {"type": f"{DOMAIN}/report"},
     ):
-        assert await reader.error(message) == "unauthorized", message
+        assert await reader.code(message) == "unauthorized", message
     assert (await _submit(hass, hub))["status"] == "pending"
     vault: DoorbellVault = hub.runtime_data
     assert (await vault.lifecycle.async_get(request_id)).status == "pending"  # type: ignore[union-attr]
@@ -712,8 +679,8 @@ async def test_not_loaded(hass: HomeAssistant, hass_ws_client: WebSocketGenerato
     entry = make_hub(hass, storage, [camera_subentry(Offline())])
     assert await hass.config_entries.async_setup(entry.entry_id)
     assert await hass.config_entries.async_unload(entry.entry_id)
-    ws = Client(await hass_ws_client(hass))
-    assert await ws.error({"type": f"{DOMAIN}/requests/list"}) == "not_loaded"
+    ws = Socket(await hass_ws_client(hass))
+    assert await ws.code({"type": f"{DOMAIN}/requests/list"}) == "not_loaded"
 
 
 # The download log's own table ----------------------------------------------------------------------
@@ -760,7 +727,7 @@ async def test_the_share_service_narrows_the_window_too(hass: HomeAssistant, hub
 
 
 async def test_services_and_the_panel_answer_alike(
-    hass: HomeAssistant, hub: MockConfigEntry, ws: Client
+    hass: HomeAssistant, hub: MockConfigEntry, ws: Socket
 ) -> None:
     """The audit check, the audit export and the report answer alike through a service and the panel, and a
     camera the house lacks is refused in the same words."""

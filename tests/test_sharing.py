@@ -44,6 +44,7 @@ from custom_components.doorbell_vault.store.segments import Segment
 
 from .conftest import (
     audit_entries,
+    camera_named,
     camera_subentry,
     ffprobe,
     footage_hub,
@@ -58,10 +59,6 @@ from .phones import add_phone
 
 GOP_S = 2.1
 CAMERAS = ("Front door", "Back door", "Garage")
-
-
-def _camera_id(vault: DoorbellVault, name: str) -> str:
-    return next(c.id for c in vault.cameras.values() if c.name == name)
 
 
 @pytest.fixture
@@ -189,7 +186,7 @@ def _assert_one_changed_byte_anywhere_fails(folder: Path, key: Ed25519PublicKey)
 
 async def _assert_retention_prunes_only_the_unshared_camera(vault: DoorbellVault, now_us: int) -> None:
     """Retention never prunes footage under the share; the unshared camera's is fair game."""
-    garage = _camera_id(vault, "Garage")
+    garage = camera_named(vault, "Garage")
     tiny = Retention(continuous_days=0.0001, event_days=0.0001, max_size_gb=0, min_free_gb=0)
     await vault.store.async_job(prune, vault.store, vault.storage, tiny, now_us)
     for camera_id in vault.cameras:
@@ -391,7 +388,7 @@ async def test_failed_build_leaves_the_request_pending_and_shares_nothing(
 ) -> None:
     vault: DoorbellVault = hub.runtime_data
     request_id = await submit_request(hass, hub, 7, 19)
-    front = _camera_id(vault, "Front door")
+    front = camera_named(vault, "Front door")
     found = await vault.store.async_call(segments.in_window, front, 0, 2**62)
     (vault.storage / found[2].path).write_bytes(b"not a video")
 
@@ -630,7 +627,7 @@ async def test_cut_trusts_the_later_segment_when_an_early_one_was_indexed_late(
 ) -> None:
     """The recorder may index a recording's first segment a little late; the cut must not grow by it."""
     vault: DoorbellVault = hub.runtime_data
-    front = _camera_id(vault, "Front door")
+    front = camera_named(vault, "Front door")
     second = (await vault.store.async_call(segments.in_window, front, 0, 2**62))[1]
     await vault.store.async_call(
         lambda db: db.execute(

@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 import time
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from datetime import datetime
 from http import HTTPStatus
 from pathlib import Path
@@ -280,6 +281,22 @@ async def async_report(vault: DoorbellVault, since: datetime | None) -> dict[str
     }
 
 
+async def async_admin_file(
+    request: web.Request, name: str, pattern: re.Pattern[str], folder: Callable[[DoorbellVault], Path]
+) -> Path | None:
+    """The file `name` in the running hub's `folder`, for admins only (Unauthorized otherwise).
+
+    None: no hub, a name `pattern` does not match, or no such file (looked for off the event loop).
+    """
+    if not request[KEY_HASS_USER].is_admin:
+        raise Unauthorized
+    vault = loaded_vault(request.app[KEY_HASS])
+    if vault is None or pattern.fullmatch(name) is None:
+        return None
+    path = folder(vault) / name
+    return path if await vault.hass.async_add_executor_job(path.is_file) else None
+
+
 class ExportView(HomeAssistantView):
     """`/api/doorbell_vault/export/<name>`: an exported audit log or report, for admins only."""
 
@@ -289,13 +306,8 @@ class ExportView(HomeAssistantView):
 
     async def get(self, request: web.Request, name: str) -> web.StreamResponse:
         """The file, as a download."""
-        if not request[KEY_HASS_USER].is_admin:
-            raise Unauthorized
-        vault = loaded_vault(request.app[KEY_HASS])
-        if vault is None or EXPORT_NAME.fullmatch(name) is None:
-            return web.Response(status=HTTPStatus.NOT_FOUND)
-        path = vault.state / EXPORTS_FOLDER / name
-        if not await vault.hass.async_add_executor_job(path.is_file):
+        path = await async_admin_file(request, name, EXPORT_NAME, lambda vault: vault.state / EXPORTS_FOLDER)
+        if path is None:
             return web.Response(status=HTTPStatus.NOT_FOUND)
         return web.FileResponse(
             path,

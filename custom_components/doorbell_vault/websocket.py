@@ -57,14 +57,21 @@ type Handler = Callable[[HomeAssistant, ActiveConnection, dict[str, Any], Doorbe
 def _with_vault(
     handler: Handler,
 ) -> Callable[[HomeAssistant, ActiveConnection, dict[str, Any]], Awaitable[None]]:
-    """Answer `not_loaded` when no hub runs; otherwise hand the running hub to the handler."""
+    """Answer `not_loaded` when no hub runs; otherwise hand the running hub to the handler.
+
+    A translated error the handler raises answers with its translation key as the code (the panel
+    matches on it) and its text.
+    """
 
     @wraps(handler)
     async def run(hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any]) -> None:
         if (vault := loaded_vault(hass)) is None:
             connection.send_error(msg["id"], "not_loaded", "Doorbell Vault is not set up")
             return
-        await handler(hass, connection, msg, vault)
+        try:
+            await handler(hass, connection, msg, vault)
+        except HomeAssistantError as err:
+            connection.send_error(msg["id"], err.translation_key or "failed", str(err))
 
     return run
 
@@ -127,18 +134,17 @@ async def ws_get(
 async def async_choice(
     connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault, request: Request
 ) -> decide.Choice | None:
-    """The owner's cameras, window and redaction, or None after answering with the error."""
+    """The owner's cameras, window and redaction, or None after answering `invalid_window`.
+
+    A choice that cannot be used raises its translated error.
+    """
     start: datetime | None = msg.get("start")
     end: datetime | None = msg.get("end")
     if start is not None and end is not None and start >= end:
         connection.send_error(msg["id"], "invalid_window", "end must be after start")
         return None
-    try:
-        redaction = await decide.async_redaction(vault, msg.get("redaction"))
-        return decide.choose(vault, request, msg.get("cameras"), start, end, redaction)
-    except HomeAssistantError as err:
-        connection.send_error(msg["id"], err.translation_key or "failed", str(err))
-    return None
+    redaction = await decide.async_redaction(vault, msg.get("redaction"))
+    return decide.choose(vault, request, msg.get("cameras"), start, end, redaction)
 
 
 @require_admin
@@ -185,18 +191,14 @@ async def ws_decide(
     """Decline (perhaps always declining the agency), share (as chosen, else the defaults) or revoke."""
     request_id = msg["request_id"]
     context = connection.context(msg)
-    try:
-        if msg["decision"] == "revoke":
-            request = await decide.async_revoke(vault, request_id)
-        elif msg["decision"] == "decline":
-            request = await decide.async_decline(
-                vault, request_id, context, msg.get("message"), always=msg.get("always_decline_agency", False)
-            )
-        else:
-            await _share(connection, msg, vault)
-            return
-    except HomeAssistantError as err:
-        connection.send_error(msg["id"], err.translation_key or "failed", str(err))
+    if msg["decision"] == "revoke":
+        request = await decide.async_revoke(vault, request_id)
+    elif msg["decision"] == "decline":
+        request = await decide.async_decline(
+            vault, request_id, context, msg.get("message"), always=msg.get("always_decline_agency", False)
+        )
+    else:
+        await _share(connection, msg, vault)
         return
     connection.send_result(msg["id"], (await review.async_summaries(vault, [request]))[0])
 

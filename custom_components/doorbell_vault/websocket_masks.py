@@ -15,7 +15,6 @@ from typing import Any, Final
 import probatio
 from aiohttp import web
 from homeassistant.components.http.auth import async_sign_path
-from homeassistant.components.http.const import KEY_HASS_USER
 from homeassistant.components.websocket_api import async_register_command
 from homeassistant.components.websocket_api.connection import ActiveConnection
 from homeassistant.components.websocket_api.const import ERR_NOT_FOUND
@@ -25,11 +24,10 @@ from homeassistant.components.websocket_api.decorators import (
     websocket_command,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.exceptions import HomeAssistantError, Unauthorized
 from homeassistant.helpers import config_validation as cv
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.event import async_call_later
-from homeassistant.helpers.http import KEY_HASS, HomeAssistantView
+from homeassistant.helpers.http import HomeAssistantView
 
 from . import decide, review
 from .clock import iso_or_none
@@ -37,11 +35,11 @@ from .evidence import previews
 from .evidence.order import ExportError
 from .evidence.share_order import Choice, NoFootage, async_footage
 from .evidence.sharing import UnknownCamera
-from .hub import DoorbellVault, loaded_vault
+from .hub import DoorbellVault
 from .recording.camera_config import CameraConfig
 from .recording.probe import probe_frame_size
 from .redaction import detect
-from .redaction.choice import Refused, async_masks, async_set_masks, mode_of, plan_for
+from .redaction.choice import Refused, async_set_masks
 from .redaction.engine import RedactionError
 from .redaction.regions import NO_MASKS, InvalidMasks, masks_from_json, masks_to_json
 from .services import REDACTION
@@ -68,10 +66,6 @@ def _camera(vault: DoorbellVault, given: str) -> CameraConfig:
     except UnknownCamera as err:
         raise translated_error("unknown_camera", {"camera": given}) from err
     return vault.cameras[camera_id]
-
-
-def _send_error(connection: ActiveConnection, msg_id: int, err: HomeAssistantError) -> None:
-    connection.send_error(msg_id, err.translation_key or "failed", str(err))
 
 
 async def _detector(hass: HomeAssistant) -> detect.DetectorStatus:
@@ -125,11 +119,7 @@ async def ws_masks(
     hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
 ) -> None:
     """A camera's masks, a still to draw them on (its size in pixels), and whether faces can be found."""
-    try:
-        camera = _camera(vault, msg["camera_id"])
-    except HomeAssistantError as err:
-        _send_error(connection, msg["id"], err)
-        return
+    camera = _camera(vault, msg["camera_id"])
     connection.send_result(msg["id"], await _answer(hass, vault, camera))
 
 
@@ -148,15 +138,11 @@ async def ws_masks_set(
     hass: HomeAssistant, connection: ActiveConnection, msg: dict[str, Any], vault: DoorbellVault
 ) -> None:
     """Replace a camera's masks (audited); invalid masks change nothing and answer `invalid_masks`."""
+    camera = _camera(vault, msg["camera_id"])
     try:
-        camera = _camera(vault, msg["camera_id"])
-        try:
-            stored = await async_set_masks(vault.store, camera.id, camera.name, msg["masks"])
-        except InvalidMasks as err:
-            raise await decide.async_invalid_masks(vault, err) from err
-    except HomeAssistantError as err:
-        _send_error(connection, msg["id"], err)
-        return
+        stored = await async_set_masks(vault.store, camera.id, camera.name, msg["masks"])
+    except InvalidMasks as err:
+        raise await decide.async_invalid_masks(vault, err) from err
     connection.send_result(msg["id"], {"masks": masks_to_json(stored)})
 
 
@@ -182,12 +168,7 @@ async def ws_redaction_preview(
     if request is None:
         connection.send_error(msg["id"], ERR_NOT_FOUND, "no such request")
         return
-    try:
-        answer = await _preview(hass, vault, request, msg)
-    except HomeAssistantError as err:
-        _send_error(connection, msg["id"], err)
-        return
-    connection.send_result(msg["id"], answer)
+    connection.send_result(msg["id"], await _preview(hass, vault, request, msg))
 
 
 async def _preview(
@@ -198,27 +179,17 @@ async def _preview(
     chosen = decide.choose(vault, request, [camera.id], msg.get("start"), msg.get("end"), redaction)
     window = (chosen.start_us, min(chosen.end_us, chosen.start_us + previews.MAX_SECONDS * 1_000_000))
     audio = bool(msg.get("include_audio", False))
-    standing = (await async_masks(vault.store, [camera.id]))[camera.id]
-    needs_faces = mode_of(camera.id, standing, redaction) == "masks_faces"
+    choice = Choice([camera.id], window, audio, DecidedBy.USER, None, redaction)
     try:
-        plan = plan_for(
-            camera.id,
-            camera.name,
-            standing,
-            redaction,
-            window,
-            include_audio=audio,
-            detector=await _detector(hass) if needs_faces else None,
-            preview=True,
-        )
-        if plan is None:
-            raise translated_error("preview_originals", {"camera": camera.name})
-        choice = Choice([camera.id], window, audio, DecidedBy.USER, None, redaction)
         footage, _held = await async_footage(vault.store, [camera], request, choice)
     except Refused as err:
         raise decide.refused(err) from err
     except NoFootage as err:
         raise translated_error("no_footage", {"request_id": request.id}) from err
+    # The share's own plan for this camera (its masks read and the detector checked once), rendered quick.
+    if footage[0].plan is None:
+        raise translated_error("preview_originals", {"camera": camera.name})
+    plan = dataclasses.replace(footage[0].plan, preview=True)
     ffmpeg, ffprobe = vault.recording.ffmpeg_binary, vault.recording.ffprobe_binary
     order = previews.preview_order(
         vault.storage, request.id, window, dataclasses.replace(footage[0], plan=plan), ffmpeg, ffprobe
@@ -255,12 +226,9 @@ class PreviewView(HomeAssistantView):
 
     async def get(self, request: web.Request, name: str) -> web.StreamResponse:
         """The file, with byte ranges (the panel's video element seeks)."""
-        if not request[KEY_HASS_USER].is_admin:
-            raise Unauthorized
-        vault = loaded_vault(request.app[KEY_HASS])
-        if vault is None or previews.PREVIEW_NAME.fullmatch(name) is None:
-            return web.Response(status=HTTPStatus.NOT_FOUND)
-        path = vault.storage / previews.PREVIEWS_FOLDER / name
-        if not await vault.hass.async_add_executor_job(path.is_file):
+        path = await review.async_admin_file(
+            request, name, previews.PREVIEW_NAME, lambda vault: vault.storage / previews.PREVIEWS_FOLDER
+        )
+        if path is None:
             return web.Response(status=HTTPStatus.NOT_FOUND)
         return web.FileResponse(path, headers={"Content-Type": "video/mp4", "Cache-Control": "no-store"})

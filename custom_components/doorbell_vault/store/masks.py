@@ -51,9 +51,7 @@ def of_cameras(connection: sqlite3.Connection, cameras: Iterable[str]) -> dict[s
     return {stored.camera: stored for stored in found if stored is not None}
 
 
-def put(
-    connection: sqlite3.Connection, camera: str, name: str, masks: dict[str, Any], at_us: int
-) -> StoredMasks:
+def put(connection: sqlite3.Connection, camera: str, name: str, masks: dict[str, Any], at_us: int) -> None:
     """Store a camera's masks (replacing any), with the `masks_changed` audit entry, in one transaction."""
     text = canonical(masks)
     with connection:
@@ -66,7 +64,6 @@ def put(
         data = {"camera": camera, "name": name, **counts(masks)}
         data["sha256"] = hashlib.sha256(text.encode()).hexdigest()
         audit.append(connection, at_us, "masks_changed", None, data)
-    return StoredMasks(camera, json.loads(text), at_us)
 
 
 def keep(connection: sqlite3.Connection, cameras: Iterable[str], at_us: int) -> list[str]:
