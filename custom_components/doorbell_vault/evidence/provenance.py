@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -29,11 +29,8 @@ from .clips import clip_start_us, cut, duration
 from .order import CameraFootage, ExportError, Order
 from .signing import public_key_text
 
-FORMAT: Final = "doorbell-vault-provenance/1"
-RECORD: Final = "provenance.json"
-RECORD_SIGNATURE: Final = "provenance.json.sig"
-# What the record repeats of each source segment the manifest lists (verify_package.SOURCE_KEYS).
-SOURCE_KEYS: Final = ("file", "start", "end", "bytes", "sha256", "capture")
+# The record's names, format and the sources' keys: those the shipped checker (verify_package.py) holds to.
+from .verify_package import C2PA_CA, PROVENANCE, PROVENANCE_FORMAT, PROVENANCE_SIG, SOURCE_KEYS
 
 
 def operations(plan: Plan, result: Result) -> dict[str, Any]:
@@ -148,15 +145,15 @@ def record_bytes(
                 {"file": f["name"], "sha256": f["sha256"], "bytes": f["bytes"], **records[f["name"]]}
             )
     record = {
-        "format": FORMAT,
+        "format": PROVENANCE_FORMAT,
         "request": order.request_id,
         "window": {"start": iso(order.start_us), "end": iso(order.end_us)},
         "clips": clips,
         "signature": {
             "algorithm": "Ed25519",
             "public_key": public_key_text(key),
-            "file": RECORD_SIGNATURE,
-            "signs": f"the exact bytes of {RECORD}",
+            "file": PROVENANCE_SIG,
+            "signs": f"the exact bytes of {PROVENANCE}",
         },
     }
     return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
@@ -169,12 +166,12 @@ def provenance_files(
     if not records:
         return {}
     record = record_bytes(order, key, files, records)
-    beside = {RECORD: record, RECORD_SIGNATURE: key.sign(record)}
+    beside = {PROVENANCE: record, PROVENANCE_SIG: key.sign(record)}
     if any(r["c2pa"].get("embedded") for r in records.values()):
-        beside[c2pa_manifest.PACKAGE_CA] = c2pa_manifest.package_ca(order.state or order.storage)
+        beside[C2PA_CA] = c2pa_manifest.package_ca(order.state or order.storage)
     return beside
 
 
 def redacted_clips(beside: dict[str, bytes]) -> list[dict[str, Any]]:
     """The clips of the provenance record among a package's files (none: no redacted clip)."""
-    return list(json.loads(beside[RECORD])["clips"]) if RECORD in beside else []
+    return list(json.loads(beside[PROVENANCE])["clips"]) if PROVENANCE in beside else []
