@@ -134,16 +134,17 @@ def redacted_clip(
     return described, record
 
 
-def record_bytes(
-    order: Order, key: Ed25519PrivateKey, files: list[dict[str, Any]], records: dict[str, dict[str, Any]]
-) -> bytes:
+def record_clips(files: list[dict[str, Any]], records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The record's clips: each redacted clip's file, SHA-256 and size (once hashed), then its record."""
+    return [
+        {"file": f["name"], "sha256": f["sha256"], "bytes": f["bytes"], **records[f["name"]]}
+        for f in files
+        if f["name"] in records
+    ]
+
+
+def record_bytes(order: Order, key: Ed25519PrivateKey, clips: list[dict[str, Any]]) -> bytes:
     """provenance.json: every redacted clip, the file it is, what it was made from, what was done."""
-    clips = []
-    for f in files:
-        if f["name"] in records:
-            clips.append(
-                {"file": f["name"], "sha256": f["sha256"], "bytes": f["bytes"], **records[f["name"]]}
-            )
     record = {
         "format": PROVENANCE_FORMAT,
         "request": order.request_id,
@@ -159,19 +160,12 @@ def record_bytes(
     return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def provenance_files(
-    order: Order, key: Ed25519PrivateKey, files: list[dict[str, Any]], records: dict[str, dict[str, Any]]
-) -> dict[str, bytes]:
-    """The files a package holds beside its clips for its redacted clips (none without one), by name."""
-    if not records:
+def provenance_files(order: Order, key: Ed25519PrivateKey, clips: list[dict[str, Any]]) -> dict[str, bytes]:
+    """The files a package holds beside its redacted clips (`record_clips`; none without one), by name."""
+    if not clips:
         return {}
-    record = record_bytes(order, key, files, records)
+    record = record_bytes(order, key, clips)
     beside = {PROVENANCE: record, PROVENANCE_SIG: key.sign(record)}
-    if any(r["c2pa"].get("embedded") for r in records.values()):
+    if any(c["c2pa"].get("embedded") for c in clips):
         beside[C2PA_CA] = c2pa_manifest.package_ca(order.state or order.storage)
     return beside
-
-
-def redacted_clips(beside: dict[str, bytes]) -> list[dict[str, Any]]:
-    """The clips of the provenance record among a package's files (none: no redacted clip)."""
-    return list(json.loads(beside[PROVENANCE])["clips"]) if PROVENANCE in beside else []
