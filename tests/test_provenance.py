@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -37,9 +36,8 @@ from custom_components.doorbell_vault.store import inbox
 from devkit.screenshot import CHROMIUM
 
 from .conftest import footage_hub, share_request, shared_package, submit_request
-from .verify_page import check_in_chromium
+from .verify_page import check_in_chromium, run_verifier
 
-SYSTEM_PYTHON = "/usr/bin/python3"
 MASK = Region("r1", "rect", ((0.0, 0.0), (0.5, 0.5)), "black", "neighbour's window")
 BOX = Region("b1", "rect", ((0.6, 0.6), (0.9, 0.9)), "black")
 PLAN = Plan("masks", regions=(MASK,), boxes=(Box(BOX, 1.0, 3.0),))
@@ -56,17 +54,6 @@ def _redact_front_door(monkeypatch: pytest.MonkeyPatch) -> None:
         ], held
 
     monkeypatch.setattr(sharing, "async_footage", with_plan)
-
-
-def _verifier(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [SYSTEM_PYTHON, "verify_package.py", ".", *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
 
 
 def _flip(path: Path, at: int | None = None) -> None:
@@ -203,7 +190,7 @@ def _doctored_copies(genuine: Path, tmp_path: Path, front: dict[str, Any], key: 
 def _assert_the_shipped_verifier_holds(
     genuine: Path, variants: dict[str, Path], front: dict[str, Any], pinned: str, summary: str
 ) -> None:
-    ok = _verifier(genuine, "--fingerprint", pinned)
+    ok = run_verifier(genuine, "--fingerprint", pinned)
     assert ok.returncode == 0, ok.stdout
     # The same checker in this process too (what the subprocess ran, measured).
     problems, notes = verify_package.verify(genuine, pinned)
@@ -211,7 +198,7 @@ def _assert_the_shipped_verifier_holds(
     for folder in variants.values():
         assert verify_package.verify(folder, pinned)[0] != []
     assert f"note: {summary}" in ok.stdout
-    bad = {name: _verifier(folder, "--fingerprint", pinned) for name, folder in variants.items()}
+    bad = {name: run_verifier(folder, "--fingerprint", pinned) for name, folder in variants.items()}
     assert bad["clip"].returncode == 1
     assert f"FAIL: {front['name']} does not match the manifest" in bad["clip"].stdout
     assert bad["record"].returncode == 1
@@ -326,7 +313,7 @@ async def test_without_c2pa_the_record_says_why_and_the_package_still_verifies(
     assert "c2pa_ca.pem" not in manifest["other_files"]
     assert not (storage / c2pa_manifest.CA_KEY).exists()
     assert manifest["files"][0]["redacted"] is True
-    result = _verifier(folder)
+    result = run_verifier(folder)
     assert result.returncode == 0, result.stdout
     assert "redacted from sealed originals" in result.stdout
     assert "C2PA manifest: none" in (folder / "CHAIN_OF_CUSTODY.txt").read_text()
