@@ -23,6 +23,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.evidence import (
     c2pa_manifest,
+    custody_record,
     provenance,
     sharing,
     signing,
@@ -359,3 +360,29 @@ def test_the_record_names_the_detector_and_the_frames_it_changed() -> None:
     assert (ops["mode"], ops["detector"], ops["faces"]) == ("masks_faces", detector, 1)
     assert ops["detected_frames"] == [[3, 9], [20, 24]]
     assert [r["id"] for r in ops["clear"]] == ["b1"]
+
+
+def test_the_custody_record_says_in_words_which_detector_changed_which_frames() -> None:
+    """Masks and faces in CHAIN_OF_CUSTODY.txt: the detector, its version and what it changed, in words; a
+    detector's own words (its version) quoted, so they cannot forge a line of the record."""
+    plan = Plan("masks_faces", regions=(MASK,), clear=(BOX,))
+    result = Result(frames=50, width=320, height=240, detected_frames=[(3, 9), (20, 24)], faces=2)
+    result.detector = {"name": "dlib HOG frontal face detector", "version": "20.0.1\nforged: line"}
+    result.encoder = {"library": "libx264", "codec": "h264", "preset": "veryfast"}
+    clip = {
+        "operations": provenance.operations(plan, result),
+        "derived_from": [{"file": "01.mp4", "sha256": "ab" * 32}],
+        "encoder": result.encoder,
+        "frames": result.frames,
+        "c2pa": {"embedded": False, "reason": "c2pa-python is not installed on this system"},
+    }
+    lines = custody_record.redaction_lines(clip)
+    assert lines == [
+        "    REDACTED (masks_faces): re-encoded from the sealed original segments 01.mp4"
+        f" (sha256 {'ab' * 32})",
+        "    hidden: 1 mask region(s) and 0 box(es) drawn by hand (black)",
+        '    faces: found by "dlib HOG frontal face detector" "20.0.1\\nforged: line", 2 face(s) in 2 frame'
+        " range(s) blurred; 1 region(s) kept clear",
+        '    encoder: "libx264" "h264" "veryfast"; 50 frames',
+        '    C2PA manifest: none ("c2pa-python is not installed on this system")',
+    ]
