@@ -129,8 +129,7 @@ def _ca(storage: Path, now: datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.
 def _issued_by(cert: x509.Certificate, ca_cert: x509.Certificate) -> bool:
     try:
         cert.verify_directly_issued_by(ca_cert)
-    except (ValueError, TypeError, InvalidSignature) as err:
-        del err
+    except ValueError, TypeError, InvalidSignature:
         return False
     return True
 
