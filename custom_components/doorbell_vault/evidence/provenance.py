@@ -29,8 +29,8 @@ from .clips import clip_start_us, cut, duration
 from .order import CameraFootage, ExportError, Order
 from .signing import public_key_text
 
-# The record's names, format and the sources' keys: those the shipped checker (verify_package.py) holds to.
-from .verify_package import C2PA_CA, PROVENANCE, PROVENANCE_FORMAT, PROVENANCE_SIG, SOURCE_KEYS
+# The record's names and format, and what it names of the originals: as the shipped checker holds it to.
+from .verify_package import C2PA_CA, PROVENANCE, PROVENANCE_FORMAT, PROVENANCE_SIG, derived_from
 
 
 def operations(plan: Plan, result: Result) -> dict[str, Any]:
@@ -46,11 +46,6 @@ def operations(plan: Plan, result: Result) -> dict[str, Any]:
         "hiding": result.hiding,
         "audio": plan.audio,
     }
-
-
-def derived_from(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The original segments a redacted clip was made from, as the manifest's `sources` name them."""
-    return [{k: s[k] for k in SOURCE_KEYS} for s in sources]
 
 
 def redacted_clip(
