@@ -9,7 +9,6 @@ import json
 import os
 import shutil
 import sqlite3
-import subprocess
 import zipfile
 from contextlib import closing
 from pathlib import Path
@@ -41,20 +40,7 @@ from .conftest import (
     submit_request,
     unzip,
 )
-
-SYSTEM_PYTHON = "/usr/bin/python3"
-
-
-def _run_verifier(folder: Path, *args: str, package: str = ".") -> subprocess.CompletedProcess[str]:
-    """The recipient's side: the verifier shipped in the package, run by a plain Python, no Home Assistant."""
-    return subprocess.run(
-        [SYSTEM_PYTHON, "verify_package.py", package, *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
+from .verify_page import run_verifier
 
 
 async def test_decider_is_a_role_and_terms_are_signed(
@@ -112,10 +98,10 @@ async def test_pinned_fingerprint_catches_a_re_signed_package(
 
     # The genuine package: the shipped verifier accepts it against the pin (hex or words).
     for given in (pinned["hex"], pinned["words"]):
-        result = _run_verifier(folder, "--fingerprint", given)
+        result = run_verifier(folder, "--fingerprint", given)
         assert result.returncode == 0, result.stdout + result.stderr
         assert "signed by the pinned key" in result.stdout
-    unpinned = _run_verifier(folder)
+    unpinned = run_verifier(folder)
     assert unpinned.returncode == 0
     assert "self-asserted key" in unpinned.stdout
 
@@ -143,16 +129,16 @@ async def test_pinned_fingerprint_catches_a_re_signed_package(
 
     # The in-zip check alone is fooled; the pinned fingerprint is not.
     assert package_problems(forged) == []
-    assert _run_verifier(forged).returncode == 0
+    assert run_verifier(forged).returncode == 0
     assert package_problems(forged, pinned["hex"])
-    result = _run_verifier(forged, "--fingerprint", pinned["hex"])
+    result = run_verifier(forged, "--fingerprint", pinned["hex"])
     assert result.returncode == 1
     assert "not by the key you pinned" in result.stdout
 
     # One flipped byte in the genuine package fails the shipped verifier.
     original = (folder / "CHAIN_OF_CUSTODY.txt").read_bytes()
     (folder / "CHAIN_OF_CUSTODY.txt").write_bytes(original.replace(b"Springfield", b"Springfielt"))
-    result = _run_verifier(folder, "--fingerprint", pinned["hex"])
+    result = run_verifier(folder, "--fingerprint", pinned["hex"])
     assert result.returncode == 1
     assert "CHAIN_OF_CUSTODY.txt does not match" in result.stdout
 
@@ -177,7 +163,7 @@ async def test_the_verifier_refuses_duplicate_unlisted_and_nested_entries(
         with pytest.warns(UserWarning, match="Duplicate name"):
             archive.writestr(clip, original)
         archive.writestr(clip.replace(".mp4", "-FULL.mp4"), original)
-    result = _run_verifier(folder, "--fingerprint", pinned, package=str(doctored))
+    result = run_verifier(folder, "--fingerprint", pinned, package=str(doctored))
     assert result.returncode == 1, result.stdout
     assert f"FAIL: duplicate entry {clip!r}" in result.stdout
     assert f"FAIL: {clip.replace('.mp4', '-FULL.mp4')!r} is not listed in the manifest" in result.stdout
@@ -188,7 +174,7 @@ async def test_the_verifier_refuses_duplicate_unlisted_and_nested_entries(
     shutil.copytree(folder, nested)
     (nested / "originals").mkdir()
     (nested / "originals" / clip).write_bytes(bytes(changed))
-    result = _run_verifier(nested, "--fingerprint", pinned)
+    result = run_verifier(nested, "--fingerprint", pinned)
     assert result.returncode == 1, result.stdout
     assert f"FAIL: nested path 'originals/{clip}'" in result.stdout
     assert any(
@@ -200,7 +186,7 @@ async def test_the_verifier_refuses_duplicate_unlisted_and_nested_entries(
     with zipfile.ZipFile(genuine, "w") as archive:
         for path in sorted(folder.iterdir()):
             archive.write(path, path.name)
-    result = _run_verifier(folder, "--fingerprint", pinned, package=str(genuine))
+    result = run_verifier(folder, "--fingerprint", pinned, package=str(genuine))
     assert result.returncode == 0, result.stdout
 
 
@@ -277,7 +263,7 @@ async def test_capture_time_proofs_and_an_edit_after_recording(
     assert sources
     assert all(s["capture"]["seal"] == sealed.seq for s in sources)
     assert str(sealed.seq) in manifest["seals"]
-    result = _run_verifier(folder)
+    result = run_verifier(folder)
     assert result.returncode == 0, result.stdout
     assert "sealed in the household's audit chain" in result.stdout
 
@@ -293,7 +279,7 @@ async def test_capture_time_proofs_and_an_edit_after_recording(
     edited = unzip(await response.read(), tmp_path / "edited")
     problems = package_problems(edited)
     assert any("is not what was recorded" in problem for problem in problems), problems
-    assert _run_verifier(edited).returncode == 1
+    assert run_verifier(edited).returncode == 1
 
     # A proof altered in the manifest (and the manifest re-signed by the household's own key) fails too.
     forged = json.loads((folder / "manifest.json").read_bytes())

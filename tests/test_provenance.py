@@ -10,7 +10,6 @@ import hashlib
 import io
 import json
 import shutil
-import subprocess
 import sys
 from pathlib import Path
 from typing import Any
@@ -24,6 +23,7 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.evidence import (
     c2pa_manifest,
+    custody_record,
     provenance,
     sharing,
     signing,
@@ -37,9 +37,8 @@ from custom_components.doorbell_vault.store import inbox
 from devkit.screenshot import CHROMIUM
 
 from .conftest import footage_hub, share_request, shared_package, submit_request
-from .verify_page import check_in_chromium
+from .verify_page import check_in_chromium, run_verifier
 
-SYSTEM_PYTHON = "/usr/bin/python3"
 MASK = Region("r1", "rect", ((0.0, 0.0), (0.5, 0.5)), "black", "neighbour's window")
 BOX = Region("b1", "rect", ((0.6, 0.6), (0.9, 0.9)), "black")
 PLAN = Plan("masks", regions=(MASK,), boxes=(Box(BOX, 1.0, 3.0),))
@@ -56,17 +55,6 @@ def _redact_front_door(monkeypatch: pytest.MonkeyPatch) -> None:
         ], held
 
     monkeypatch.setattr(sharing, "async_footage", with_plan)
-
-
-def _verifier(folder: Path, *args: str) -> subprocess.CompletedProcess[str]:
-    return subprocess.run(
-        [SYSTEM_PYTHON, "verify_package.py", ".", *args],
-        cwd=folder,
-        capture_output=True,
-        text=True,
-        check=False,
-        timeout=60,
-    )
 
 
 def _flip(path: Path, at: int | None = None) -> None:
@@ -203,7 +191,7 @@ def _doctored_copies(genuine: Path, tmp_path: Path, front: dict[str, Any], key: 
 def _assert_the_shipped_verifier_holds(
     genuine: Path, variants: dict[str, Path], front: dict[str, Any], pinned: str, summary: str
 ) -> None:
-    ok = _verifier(genuine, "--fingerprint", pinned)
+    ok = run_verifier(genuine, "--fingerprint", pinned)
     assert ok.returncode == 0, ok.stdout
     # The same checker in this process too (what the subprocess ran, measured).
     problems, notes = verify_package.verify(genuine, pinned)
@@ -211,7 +199,7 @@ def _assert_the_shipped_verifier_holds(
     for folder in variants.values():
         assert verify_package.verify(folder, pinned)[0] != []
     assert f"note: {summary}" in ok.stdout
-    bad = {name: _verifier(folder, "--fingerprint", pinned) for name, folder in variants.items()}
+    bad = {name: run_verifier(folder, "--fingerprint", pinned) for name, folder in variants.items()}
     assert bad["clip"].returncode == 1
     assert f"FAIL: {front['name']} does not match the manifest" in bad["clip"].stdout
     assert bad["record"].returncode == 1
@@ -326,7 +314,7 @@ async def test_without_c2pa_the_record_says_why_and_the_package_still_verifies(
     assert "c2pa_ca.pem" not in manifest["other_files"]
     assert not (storage / c2pa_manifest.CA_KEY).exists()
     assert manifest["files"][0]["redacted"] is True
-    result = _verifier(folder)
+    result = run_verifier(folder)
     assert result.returncode == 0, result.stdout
     assert "redacted from sealed originals" in result.stdout
     assert "C2PA manifest: none" in (folder / "CHAIN_OF_CUSTODY.txt").read_text()
@@ -372,3 +360,29 @@ def test_the_record_names_the_detector_and_the_frames_it_changed() -> None:
     assert (ops["mode"], ops["detector"], ops["faces"]) == ("masks_faces", detector, 1)
     assert ops["detected_frames"] == [[3, 9], [20, 24]]
     assert [r["id"] for r in ops["clear"]] == ["b1"]
+
+
+def test_the_custody_record_says_in_words_which_detector_changed_which_frames() -> None:
+    """Masks and faces in CHAIN_OF_CUSTODY.txt: the detector, its version and what it changed, in words; a
+    detector's own words (its version) quoted, so they cannot forge a line of the record."""
+    plan = Plan("masks_faces", regions=(MASK,), clear=(BOX,))
+    result = Result(frames=50, width=320, height=240, detected_frames=[(3, 9), (20, 24)], faces=2)
+    result.detector = {"name": "dlib HOG frontal face detector", "version": "20.0.1\nforged: line"}
+    result.encoder = {"library": "libx264", "codec": "h264", "preset": "veryfast"}
+    clip = {
+        "operations": provenance.operations(plan, result),
+        "derived_from": [{"file": "01.mp4", "sha256": "ab" * 32}],
+        "encoder": result.encoder,
+        "frames": result.frames,
+        "c2pa": {"embedded": False, "reason": "c2pa-python is not installed on this system"},
+    }
+    lines = custody_record.redaction_lines(clip)
+    assert lines == [
+        "    REDACTED (masks_faces): re-encoded from the sealed original segments 01.mp4"
+        f" (sha256 {'ab' * 32})",
+        "    hidden: 1 mask region(s) and 0 box(es) drawn by hand (black)",
+        '    faces: found by "dlib HOG frontal face detector" "20.0.1\\nforged: line", 2 face(s) in 2 frame'
+        " range(s) blurred; 1 region(s) kept clear",
+        '    encoder: "libx264" "h264" "veryfast"; 50 frames',
+        '    C2PA manifest: none ("c2pa-python is not installed on this system")',
+    ]

@@ -1,11 +1,27 @@
-"""verify.html driven in Debian's Chromium (Playwright): what the page says of each folder it is given."""
+"""A package checked as its recipient would: the shipped verify_package.py run by the system's own Python,
+and verify.html driven in Debian's Chromium (Playwright), saying what it says of each folder it is given."""
 
 from __future__ import annotations
 
+import subprocess
 from pathlib import Path
 from typing import Any
 
 from devkit.screenshot import CHROMIUM, CHROMIUM_ARGS
+
+SYSTEM_PYTHON = "/usr/bin/python3"
+
+
+def run_verifier(folder: Path, *args: str, package: str = ".") -> subprocess.CompletedProcess[str]:
+    """The recipient's side: the verifier shipped in the package, run by a plain Python, no Home Assistant."""
+    return subprocess.run(
+        [SYSTEM_PYTHON, "verify_package.py", package, *args],
+        cwd=folder,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=60,
+    )
 
 
 def check_in_chromium(runs: list[tuple[Path, str]]) -> list[dict[str, Any]]:

@@ -30,13 +30,12 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID, ObjectIdentifier
 
 from ..store.files import write_private
+from .verify_package import C2PA_CA
 
 CA_KEY: Final = ".c2pa_ca_key.pem"
 CA_CERT: Final = ".c2pa_ca.pem"
 SIGNER_KEY: Final = ".c2pa_signer_key.pem"
 SIGNER_CERT: Final = ".c2pa_signer.pem"
-# The package's copy of the household CA certificate (a reader's trust anchor).
-PACKAGE_CA: Final = "c2pa_ca.pem"
 SOURCES_LABEL: Final = "org.doorbell-vault.sources"
 C2PA_EKU: Final = ObjectIdentifier("1.3.6.1.5.5.7.3.36")
 SIGNER_DAYS: Final = 730
@@ -130,8 +129,7 @@ def _ca(storage: Path, now: datetime) -> tuple[ec.EllipticCurvePrivateKey, x509.
 def _issued_by(cert: x509.Certificate, ca_cert: x509.Certificate) -> bool:
     try:
         cert.verify_directly_issued_by(ca_cert)
-    except (ValueError, TypeError, InvalidSignature) as err:
-        del err
+    except ValueError, TypeError, InvalidSignature:
         return False
     return True
 
@@ -249,7 +247,7 @@ def embed(
         "embedded": True,
         "library": f"c2pa-python {_version(c2pa)}",
         "algorithm": "ES256",
-        "trust_anchor": PACKAGE_CA,
+        "trust_anchor": C2PA_CA,
         "actions": ["c2pa.opened", "c2pa.edited", "c2pa.transcoded"],
         "sources_assertion": SOURCES_LABEL,
     }

@@ -47,7 +47,7 @@ from . import verify_package
 from .clips import cut
 from .custody_record import custody_text
 from .order import ExportError, Order
-from .provenance import provenance_files, redacted_clip, redacted_clips
+from .provenance import provenance_files, record_clips, redacted_clip
 from .signing import public_key_pem, public_key_text
 
 FORMAT: Final = "doorbell-vault-evidence/1"
@@ -181,8 +181,9 @@ def _build(
         files.append({"name": name, **described, "bytes": size, "sha256": digest, "sources": segments})
     progress("signing")
     # provenance.json, its signature and the household's C2PA CA, when the package holds a redacted clip.
-    beside = provenance_files(order, key, files, records)
-    custody = custody_text(order, files, exported, redacted_clips(beside)).encode()
+    redacted = record_clips(files, records)
+    beside = provenance_files(order, key, redacted)
+    custody = custody_text(order, files, exported, redacted).encode()
     custody_sha = hashlib.sha256(custody).hexdigest()
     verifier = Path(verify_package.__file__).read_bytes()
     verifier_sha = hashlib.sha256(verifier).hexdigest()

@@ -15,7 +15,7 @@ from typing import Final
 
 from ..redaction import engine
 from ..redaction.plan import Plan
-from ..store.files import FILE_MODE, make_private_folder
+from ..store.files import make_private_folder
 from . import clips
 from .order import CameraFootage, Order
 
@@ -66,12 +66,11 @@ def make(order: Order, plan: Plan, token: str) -> Preview:
     make_private_folder(folder)
     original, redacted = folder / f"{token}-original.mp4", folder / f"{token}-redacted.mp4"
     try:
+        # Both owner-only from their first byte, as every clip: ffmpeg's umask, the engine's own open.
         cut = clips.cut(order, order.cameras[0], original)
-        original.chmod(FILE_MODE)
         lead = max(0, order.start_us - clips.clip_start_us(cut)) / 1_000_000
         seconds = (order.end_us - order.start_us) / 1_000_000
         result = engine.redact(original, redacted, plan, start_s=lead, duration_s=seconds)
-        redacted.chmod(FILE_MODE)
     except BaseException:
         remove(order.storage, token)
         raise

@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Final
+from typing import Any
 
 from cryptography.hazmat.primitives.asymmetric.ed25519 import Ed25519PrivateKey
 
@@ -29,11 +29,8 @@ from .clips import clip_start_us, cut, duration
 from .order import CameraFootage, ExportError, Order
 from .signing import public_key_text
 
-FORMAT: Final = "doorbell-vault-provenance/1"
-RECORD: Final = "provenance.json"
-RECORD_SIGNATURE: Final = "provenance.json.sig"
-# What the record repeats of each source segment the manifest lists (verify_package.SOURCE_KEYS).
-SOURCE_KEYS: Final = ("file", "start", "end", "bytes", "sha256", "capture")
+# The record's names and format, and what it names of the originals: as the shipped checker holds it to.
+from .verify_package import C2PA_CA, PROVENANCE, PROVENANCE_FORMAT, PROVENANCE_SIG, derived_from
 
 
 def operations(plan: Plan, result: Result) -> dict[str, Any]:
@@ -49,11 +46,6 @@ def operations(plan: Plan, result: Result) -> dict[str, Any]:
         "hiding": result.hiding,
         "audio": plan.audio,
     }
-
-
-def derived_from(sources: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """The original segments a redacted clip was made from, as the manifest's `sources` name them."""
-    return [{k: s[k] for k in SOURCE_KEYS} for s in sources]
 
 
 def redacted_clip(
@@ -137,44 +129,38 @@ def redacted_clip(
     return described, record
 
 
-def record_bytes(
-    order: Order, key: Ed25519PrivateKey, files: list[dict[str, Any]], records: dict[str, dict[str, Any]]
-) -> bytes:
+def record_clips(files: list[dict[str, Any]], records: dict[str, dict[str, Any]]) -> list[dict[str, Any]]:
+    """The record's clips: each redacted clip's file, SHA-256 and size (once hashed), then its record."""
+    return [
+        {"file": f["name"], "sha256": f["sha256"], "bytes": f["bytes"], **records[f["name"]]}
+        for f in files
+        if f["name"] in records
+    ]
+
+
+def record_bytes(order: Order, key: Ed25519PrivateKey, clips: list[dict[str, Any]]) -> bytes:
     """provenance.json: every redacted clip, the file it is, what it was made from, what was done."""
-    clips = []
-    for f in files:
-        if f["name"] in records:
-            clips.append(
-                {"file": f["name"], "sha256": f["sha256"], "bytes": f["bytes"], **records[f["name"]]}
-            )
     record = {
-        "format": FORMAT,
+        "format": PROVENANCE_FORMAT,
         "request": order.request_id,
         "window": {"start": iso(order.start_us), "end": iso(order.end_us)},
         "clips": clips,
         "signature": {
             "algorithm": "Ed25519",
             "public_key": public_key_text(key),
-            "file": RECORD_SIGNATURE,
-            "signs": f"the exact bytes of {RECORD}",
+            "file": PROVENANCE_SIG,
+            "signs": f"the exact bytes of {PROVENANCE}",
         },
     }
     return (json.dumps(record, indent=2, ensure_ascii=False) + "\n").encode()
 
 
-def provenance_files(
-    order: Order, key: Ed25519PrivateKey, files: list[dict[str, Any]], records: dict[str, dict[str, Any]]
-) -> dict[str, bytes]:
-    """The files a package holds beside its clips for its redacted clips (none without one), by name."""
-    if not records:
+def provenance_files(order: Order, key: Ed25519PrivateKey, clips: list[dict[str, Any]]) -> dict[str, bytes]:
+    """The files a package holds beside its redacted clips (`record_clips`; none without one), by name."""
+    if not clips:
         return {}
-    record = record_bytes(order, key, files, records)
-    beside = {RECORD: record, RECORD_SIGNATURE: key.sign(record)}
-    if any(r["c2pa"].get("embedded") for r in records.values()):
-        beside[c2pa_manifest.PACKAGE_CA] = c2pa_manifest.package_ca(order.state or order.storage)
+    record = record_bytes(order, key, clips)
+    beside = {PROVENANCE: record, PROVENANCE_SIG: key.sign(record)}
+    if any(c["c2pa"].get("embedded") for c in clips):
+        beside[C2PA_CA] = c2pa_manifest.package_ca(order.state or order.storage)
     return beside
-
-
-def redacted_clips(beside: dict[str, bytes]) -> list[dict[str, Any]]:
-    """The clips of the provenance record among a package's files (none: no redacted clip)."""
-    return list(json.loads(beside[RECORD])["clips"]) if RECORD in beside else []

@@ -137,10 +137,15 @@ async def async_order(
     *,
     options: Mapping[str, Any],
     storage: Path,
+    state: Path,
     key_fingerprint: dict[str, str],
     binaries: tuple[str, str],
 ) -> Order:
-    """Everything the package needs (`options`: the owner's; `binaries`: ffmpeg and ffprobe)."""
+    """Everything the package needs.
+
+    `options`: the owner's; `state`: where the signing key and the C2PA CA live; `binaries`: ffmpeg and
+    ffprobe.
+    """
     # Seal what was recorded since the last hourly seal, so every source has a capture-time proof.
     await store.async_call(seals.seal, now_us())
     proofs = await store.async_call(seals.proofs, [s.id for camera in footage for s in camera.segments])
@@ -151,6 +156,7 @@ async def async_order(
     window, decided_by = choice.window, choice.decided_by
     return Order(
         storage=storage,
+        state=state,
         request_id=request.id,
         request={
             "agency": request.agency,

@@ -14,7 +14,7 @@ import hashlib
 import logging
 import threading
 from collections.abc import AsyncIterator, Awaitable, Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from datetime import timedelta
 from functools import partial
 from pathlib import Path
@@ -273,10 +273,10 @@ class ShareDesk:
             choice,
             options=self._options(),
             storage=self.storage,
+            state=self.state,
             key_fingerprint=signing.key_fingerprint(self.key),
             binaries=(self._ffmpeg, self._ffprobe),
         )
-        order = replace(order, state=self.state)
         cancel = order.cancel
 
         def progress(stage: str) -> None:

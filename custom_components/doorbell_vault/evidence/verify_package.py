@@ -401,6 +401,11 @@ def _verify(folder: Path, pinned: str | None, c2pa: bool) -> tuple[list[str], li
     return problems + captured + redacted + read, notes + captured_notes + redacted_notes + read_notes
 
 
+def derived_from(sources: list[Any]) -> list[dict[str, Any]]:
+    """What provenance.json names as a redacted clip's originals: these keys of the manifest's sources."""
+    return [{k: s.get(k) for k in SOURCE_KEYS} for s in sources]
+
+
 def provenance_problems(folder: Path, manifest: Any, raw_key: bytes) -> tuple[list[str], list[str]]:
     """(problems, notes) of the redacted clips: provenance.json signed, naming each clip and its sources."""
     try:
@@ -432,7 +437,7 @@ def provenance_problems(folder: Path, manifest: Any, raw_key: bytes) -> tuple[li
             )
         for name in sorted(set(redacted) & set(clips)):
             clip, listed_clip = clips[name], redacted[name]
-            sources = [{k: s.get(k) for k in SOURCE_KEYS} for s in listed_clip["sources"]]
+            sources = derived_from(listed_clip["sources"])
             if (clip["sha256"], clip["bytes"]) != (listed_clip["sha256"], listed_clip["bytes"]):
                 problems.append(f"{name}: {PROVENANCE} names another file than manifest.json")
             elif clip["derived_from"] != sources:

@@ -71,9 +71,7 @@ def redact(
         os.close(descriptor)
         result = _Render(source, partial, plan, start_s, duration_s, progress, cancel).run()
         partial.replace(dest)
-    except RedactionError:
-        raise
-    except (av.FFmpegError, OSError, ValueError) as err:
+    except (av.FFmpegError, OSError, ValueError) as err:  # a RedactionError passes through as it is
         raise RedactionError("failed", f"{type(err).__name__}: {err}"[:300]) from err
     finally:
         partial.unlink(missing_ok=True)

@@ -20,7 +20,7 @@ from av.video.frame import VideoFrame
 from numpy.typing import NDArray
 
 from .detect import NAME, PACKAGE, THRESHOLD, FaceDetector
-from .hiding import Area, box_area, point_in_polygon
+from .hiding import Area, box_area, plane_view, point_in_polygon
 from .regions import Region
 
 # Detection runs on pictures at most this wide (1080p: half size). HOG finds faces from ~80 px of the
@@ -73,8 +73,7 @@ class FaceTrack:
 
     def _grey(self, frame: VideoFrame) -> NDArray[np.uint8]:
         if frame.format.name in LUMA_FORMATS:
-            plane = frame.planes[0]
-            luma = np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)[:, : plane.width]
+            luma = plane_view(frame.planes[0])
         else:
             luma = np.asarray(frame.to_ndarray(format="gray"), dtype=np.uint8)
         f = self.factor

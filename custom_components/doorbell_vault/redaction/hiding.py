@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import numpy as np
 from av.video.frame import VideoFrame
+from av.video.plane import VideoPlane
 from av.video.reformatter import VideoReformatter
 from numpy.typing import NDArray
 
@@ -52,6 +53,11 @@ HIDING: Final[dict[str, Any]] = {
     "black": {"y": BLACK_Y, "u": BLACK_UV, "v": BLACK_UV},
     "outside": "unchanged apart from the re-encode",
 }
+
+
+def plane_view(plane: VideoPlane) -> U8:
+    """One plane of a decoded frame as a 2-D uint8 view (its own buffer, writable, row padding cut off)."""
+    return np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)[:, : plane.width]
 
 
 def point_in_polygon(x: float, y: float, corners: Sequence[Point]) -> bool:

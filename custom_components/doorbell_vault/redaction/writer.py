@@ -14,14 +14,13 @@ from fractions import Fraction
 from typing import Any, Final
 
 import av
-import numpy as np
 from av.audio.stream import AudioStream
 from av.container import OutputContainer
 from av.video.frame import VideoFrame
 from av.video.reformatter import VideoReformatter
 
 from .errors import RedactionError
-from .hiding import Area, Scalers, hide
+from .hiding import Area, Scalers, hide, plane_view
 
 PIX_FMT: Final = "yuv420p"
 # Frames waiting for the encoding thread (1080p: ~3 MB each).
@@ -35,10 +34,7 @@ def fraction(value: Any) -> Fraction:
 
 def _planes(frame: VideoFrame) -> tuple[Any, Any, Any]:
     """2-D uint8 views of the Y, U and V planes of a yuv420p frame (writable, no copy)."""
-    views = [
-        np.frombuffer(plane, np.uint8).reshape(plane.height, plane.line_size)[:, : plane.width]
-        for plane in frame.planes
-    ]
+    views = [plane_view(plane) for plane in frame.planes]
     return views[0], views[1], views[2]
 
 
