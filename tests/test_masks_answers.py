@@ -108,9 +108,9 @@ async def test_a_preview_that_cannot_be_made_says_why_and_leaves_nothing(
     plans: list[Plan] = []
     make = previews.make
 
-    def recorded(order: Any, plan: Plan, token: str) -> previews.Preview:
-        plans.append(plan)
-        return make(order, plan, token)
+    def recorded(order: Any, token: str) -> previews.Preview:
+        plans.append(order.cameras[0].plan)
+        return make(order, token)
 
     monkeypatch.setattr(previews, "make", recorded)
     error = await ws.error(message | {"redaction": drawn})

@@ -219,9 +219,13 @@ def test_a_preview_that_fails_leaves_neither_file(out: Path) -> None:
     footage = CameraFootage("Front door", [], PLAN)
     order = previews.preview_order(out, "req", (0, 5_000_000), footage, "ffmpeg", "ffprobe")
     with pytest.raises(RedactionError) as caught:
-        previews.make(order, PLAN, "ab" * 16)
+        previews.make(order, "ab" * 16)
     assert caught.value.reason == "source"
     assert _left(out / previews.PREVIEWS_FOLDER) == []
+    # Originals have nothing to preview: refused before anything is cut.
+    plain = previews.preview_order(out, "req", (0, 5_000_000), CameraFootage("Porch", [], None), "", "")
+    with pytest.raises(ValueError, match="needs a redaction plan"):
+        previews.make(plain, "cd" * 16)
 
 
 def test_previews_older_than_an_hour_are_swept_the_rest_kept(out: Path) -> None:

@@ -197,7 +197,7 @@ async def _preview(
     token = secrets.token_hex(16)
     await hass.async_add_executor_job(previews.sweep, vault.storage, previews.KEEP_S)
     try:
-        made = await hass.async_add_executor_job(previews.make, order, plan, token)
+        made = await hass.async_add_executor_job(previews.make, order, token)
     except (ExportError, RedactionError, OSError) as err:
         raise translated_error("preview_failed", {"error": str(err)}, failed=True) from err
 

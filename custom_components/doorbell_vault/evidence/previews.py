@@ -14,7 +14,6 @@ from pathlib import Path
 from typing import Final
 
 from ..redaction import engine
-from ..redaction.plan import Plan
 from ..store.files import make_private_folder
 from . import clips
 from .order import CameraFootage, Order
@@ -60,8 +59,14 @@ def preview_order(
     )
 
 
-def make(order: Order, plan: Plan, token: str) -> Preview:
-    """Cut the original (stream copy) and render its redacted preview (blocking); no files left on failure."""
+def make(order: Order, token: str) -> Preview:
+    """Cut the original (stream copy) and render its redacted preview (blocking); no files left on failure.
+
+    The order is `preview_order`'s: one camera, whose plan is the one rendered.
+    """
+    plan = order.cameras[0].plan
+    if plan is None:
+        raise ValueError("a preview needs a redaction plan")
     folder = order.storage / PREVIEWS_FOLDER
     make_private_folder(folder)
     original, redacted = folder / f"{token}-original.mp4", folder / f"{token}-redacted.mp4"
