@@ -81,10 +81,8 @@ async def async_redaction(vault: DoorbellVault, data: object) -> Redaction | Non
     """The owner's redaction choice from a service call or the panel (None: not given), checked."""
     if data is None:
         return None
-    cameras = {c.id: c.id for c in vault.cameras.values()}
-    cameras |= {c.name.casefold(): c.id for c in vault.cameras.values()}
     try:
-        return redaction_from_json(data, cameras)
+        return redaction_from_json(data, vault.shares.camera_lookup())
     except InvalidMasks as err:
         raise await async_invalid_masks(vault, err) from err
 

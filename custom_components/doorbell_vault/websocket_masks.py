@@ -68,11 +68,6 @@ def _camera(vault: DoorbellVault, given: str) -> CameraConfig:
     return vault.cameras[camera_id]
 
 
-async def _detector(hass: HomeAssistant) -> detect.DetectorStatus:
-    """Whether faces can be found here (importing the detector blocks, once)."""
-    return await hass.async_add_executor_job(detect.detector_status)
-
-
 async def _frame_size(vault: DoorbellVault, camera_id: str) -> tuple[int | None, int | None]:
     """The width and height of the camera's newest segment, or None when there is none."""
     segment = await vault.store.async_call(segments.newest, camera_id)
@@ -98,7 +93,7 @@ async def _answer(hass: HomeAssistant, vault: DoorbellVault, camera: CameraConfi
     stored = await vault.store.async_call(masks.get, camera.id)
     standing = masks_from_json(stored.masks) if stored else NO_MASKS
     width, height = await _frame_size(vault, camera.id)
-    detector = await _detector(hass)
+    detector = await detect.async_detector_status()
     return {
         "camera_id": camera.id,
         "name": camera.name,

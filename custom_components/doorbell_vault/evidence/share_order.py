@@ -6,7 +6,6 @@ package builder gets (export.build).
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,7 +19,7 @@ from ..clock import iso, now_us
 from ..const import CONF_SHARE_DECIDER_NAME, CONF_SHARE_RETENTION_DAYS, DOMAIN, NAME
 from ..recording.camera_config import CameraConfig
 from ..redaction.choice import Redaction, async_masks, mode_of, plan_for
-from ..redaction.detect import DetectorStatus, detector_status
+from ..redaction.detect import DetectorStatus, async_detector_status
 from ..requests.lifecycle import Lifecycle
 from ..store import Store, seals, segments
 from ..store.inbox import Request
@@ -103,7 +102,7 @@ async def async_footage(
     standing = await async_masks(store, [c.id for c in chosen])
     detector: DetectorStatus | None = None
     if any(mode_of(c.id, standing[c.id], choice.redaction) == "masks_faces" for c in chosen):
-        detector = await asyncio.get_running_loop().run_in_executor(None, detector_status)
+        detector = await async_detector_status()
     for camera in chosen:
         plan = plan_for(
             camera.id,

@@ -191,15 +191,19 @@ class ShareDesk:
             share.request_id, share.expires_us, lambda: self.async_end(share.request_id, "expired")
         )
 
+    def camera_lookup(self) -> dict[str, str]:
+        """Each camera's id from its id or its case-folded name (as the owner names cameras)."""
+        cameras = self._cameras()
+        return {c.name.casefold(): c.id for c in cameras} | {c.id: c.id for c in cameras}
+
     def resolve_cameras(self, names: list[str] | None) -> list[str] | None:
         """Camera ids for names or ids as the owner gave them; UnknownCamera names the first stranger."""
         if names is None:
             return None
-        cameras = {c.id: c for c in self._cameras()}
-        by_name = {c.name.casefold(): c.id for c in cameras.values()}
+        lookup = self.camera_lookup()
         chosen = []
         for name in names:
-            camera_id = name if name in cameras else by_name.get(name.casefold())
+            camera_id = lookup.get(name) or lookup.get(name.casefold())
             if camera_id is None:
                 raise UnknownCamera(name)
             chosen.append(camera_id)

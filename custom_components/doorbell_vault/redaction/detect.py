@@ -10,6 +10,7 @@ the caller's decoding and encoding go on while it works. A detector that dies or
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 import functools
 import json
@@ -70,6 +71,11 @@ def detector_status() -> DetectorStatus:
     except Exception as err:
         return DetectorStatus(False, f"dlib does not work: {type(err).__name__}: {err}"[:200], NAME, version)
     return DetectorStatus(True, None, NAME, version or str(getattr(dlib, "__version__", "")) or None)
+
+
+async def async_detector_status() -> DetectorStatus:
+    """detector_status() from the event loop (importing dlib blocks, once)."""
+    return await asyncio.get_running_loop().run_in_executor(None, detector_status)
 
 
 class FaceDetector:
