@@ -36,7 +36,8 @@ interface Box {
   points: [Point, Point];
 }
 
-export const MAX_BOXES = 32;
+/** Boxes drawn by hand for one share, at most (redaction/choice.py MAX_BOXES: more are refused). */
+const MAX_BOXES = 64;
 
 /** Boxes as the share and the previews take them (without the panel's own ids). */
 const sent = (boxes: Box[]): RedactionBox[] => boxes.map(({ camera_id, points }) => ({ camera_id, points }));
@@ -239,6 +240,9 @@ export class DvRedactionChoice extends LitElement {
           @click=${(e: Event) => this.editMasks(e, cameraId)}>${t("edit_masks")}</a>
       </p>
       ${drawing ? html`<p class="muted">${t("boxes_help")}</p>` : nothing}
+      ${this.boxes.length >= MAX_BOXES
+        ? html`<p class="muted boxes-full" role="status">${t("boxes_full", { max: MAX_BOXES })}</p>`
+        : nothing}
       <dv-region-canvas
         .t=${t}
         .src=${data.still?.url ?? ""}
