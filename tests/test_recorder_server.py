@@ -230,6 +230,44 @@ async def test_a_refused_fork_says_why_and_a_failed_recorder_reports_its_end(
     assert recorder_server.server_pid() is None
 
 
+@pytest.mark.usefixtures("socket_enabled")
+async def test_a_start_given_up_while_its_pipes_are_wired_ends_the_recorder_and_lets_go(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    loop = asyncio.get_running_loop()
+    wire = loop.connect_read_pipe
+    forked: list[int] = []
+
+    async def cancelled_at_stderr(factory: Any, pipe: Any) -> Any:
+        if forked:
+            pipe.close()
+            raise asyncio.CancelledError  # Home Assistant stopping just then
+        forked.append(1)
+        return await wire(factory, pipe)
+
+    monkeypatch.setattr(loop, "connect_read_pipe", cancelled_at_stderr)
+    seen: list[ForkedRecorder] = []
+    monkeypatch.setattr(ForkedRecorder, "__init__", _recording_into(seen))
+    # A camera that takes the connection and never answers: its recorder would wait on, not end by itself.
+    with socket.create_server(("127.0.0.1", 0)) as silent:
+        url = f"rtsp://127.0.0.1:{silent.getsockname()[1]}/x"
+        with pytest.raises(asyncio.CancelledError):
+            await ForkedRecorder.start(_command(tmp_path / "a", url), url)
+    (recorder,) = seen
+    assert not _alive(recorder.pid)
+    assert recorder_server.server_pid() is None  # the server let go: nothing holds it
+
+
+def _recording_into(seen: list[ForkedRecorder]) -> Any:
+    init = ForkedRecorder.__init__
+
+    def recorded(self: ForkedRecorder, *args: Any) -> None:
+        init(self, *args)
+        seen.append(self)
+
+    return recorded
+
+
 def _wait_dead(pid: int) -> None:
     """Block (the loop not told yet) until `pid` has exited."""
     deadline = time.monotonic() + 10

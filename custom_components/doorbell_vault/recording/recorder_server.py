@@ -303,11 +303,21 @@ class ForkedRecorder:
             raise
         recorder = cls(server, pid, pidfd)
         loop = asyncio.get_running_loop()
-        for fd, reader in ((out[0], recorder.stdout), (err[0], recorder.stderr)):
-            await loop.connect_read_pipe(
-                lambda r=reader: asyncio.StreamReaderProtocol(r),  # type: ignore[misc]
-                os.fdopen(fd, "rb", buffering=0),
-            )
+        unwired = [out[0], err[0]]
+        try:
+            for fd, reader in ((out[0], recorder.stdout), (err[0], recorder.stderr)):
+                unwired.remove(fd)
+                await loop.connect_read_pipe(
+                    lambda r=reader: asyncio.StreamReaderProtocol(r),  # type: ignore[misc]
+                    os.fdopen(fd, "rb", buffering=0),
+                )
+        except BaseException:
+            # Given up while its pipes were wired (a cancel, a failure): ended and let go, not left
+            # recording for nobody with the server held.
+            for fd in unwired:
+                os.close(fd)
+            await recorder.stop(at_once=True)
+            raise
         return recorder
 
     @property
@@ -320,9 +330,12 @@ class ForkedRecorder:
         """Its exit code as the server reported it (None while it runs, or when the server ended first)."""
         return self._exit.result() if self._exit.done() else None
 
-    async def stop(self) -> None:
-        """SIGINT (the open segment is finished), SIGKILL after STOP_GRACE seconds; then let it go."""
-        for sig in (signal.SIGINT, signal.SIGKILL):
+    async def stop(self, *, at_once: bool = False) -> None:
+        """SIGINT (the open segment is finished), SIGKILL after STOP_GRACE seconds; then let it go.
+
+        `at_once`: SIGKILL only (a start given up has no segment worth finishing).
+        """
+        for sig in (signal.SIGKILL,) if at_once else (signal.SIGINT, signal.SIGKILL):
             if not self.running:
                 break
             with contextlib.suppress(ProcessLookupError):
