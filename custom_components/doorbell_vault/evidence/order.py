@@ -55,3 +55,8 @@ class Order:
     state: Path | None = None
     # Set when the share is given up (its task cancelled, Home Assistant stopping): the build stops.
     cancel: threading.Event = field(default_factory=threading.Event)
+
+    @property
+    def key_folder(self) -> Path:
+        """Where the signing key and the household's C2PA CA live."""
+        return self.state or self.storage

@@ -92,7 +92,7 @@ def redacted_clip(
         ops = operations(plan, result)
         derived = derived_from(sources())
         c2pa = c2pa_manifest.embed(
-            order.state or order.storage,
+            order.key_folder,
             target,
             scratch,
             target.name,
@@ -162,5 +162,5 @@ def provenance_files(order: Order, key: Ed25519PrivateKey, clips: list[dict[str,
     record = record_bytes(order, key, clips)
     beside = {PROVENANCE: record, PROVENANCE_SIG: key.sign(record)}
     if any(c["c2pa"].get("embedded") for c in clips):
-        beside[C2PA_CA] = c2pa_manifest.package_ca(order.state or order.storage)
+        beside[C2PA_CA] = c2pa_manifest.package_ca(order.key_folder)
     return beside
