@@ -292,9 +292,10 @@ class Recorder:
         self._refused_this_run = False
         self._tls_refused_this_run = False
         self._run_problem = None
-        await self.store.async_job(_make_folder, self.incoming)
+        # Files alone, no index: not behind the store's queue (a backup holds it for up to half an hour).
+        await asyncio.to_thread(make_private_folder, self.incoming)
         if tls is not None:
-            await self.store.async_job(write_private, self.pinned_certificate, tls.pem)
+            await asyncio.to_thread(write_private, self.pinned_certificate, tls.pem)
         arguments = capture_arguments(
             url,
             self.incoming,
@@ -307,13 +308,13 @@ class Recorder:
         self._process = process = await ForkedRecorder.start(arguments, url)
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
         try:
-            await self.store.async_job(write_pid, self.pid_file, process.pid, process.pidfd)
+            await asyncio.to_thread(write_pid, self.pid_file, process.pid, process.pidfd)
             return await self._follow(process.stdout)
         finally:
             await self._terminate()
             await stderr_task
             with contextlib.suppress(Exception):
-                await self.store.async_job(remove, self.pid_file)
+                await asyncio.to_thread(remove, self.pid_file)
 
     async def _follow(self, stdout: asyncio.StreamReader) -> bool:
         """Index each segment the recorder process finishes, with its UTC span and time source."""
@@ -401,7 +402,3 @@ def _is_disk_full(err: BaseException) -> bool:
     if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     return isinstance(err, sqlite3.OperationalError) and "disk is full" in str(err)
-
-
-def _make_folder(folder: Path) -> None:
-    make_private_folder(folder)
