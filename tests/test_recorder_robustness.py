@@ -190,14 +190,14 @@ async def test_a_paused_camera_stays_paused_across_a_restart(
 
     # The pause is in the index: applied before the recorder starts, so no recorder process ever runs.
     started: list[list[str]] = []
-    real = recorder.build_command
+    real = recorder.capture_arguments
 
     def watching(*args: Any, **kwargs: Any) -> list[str]:
         command: list[str] = real(*args, **kwargs)
         started.append(command)
         return command
 
-    recorder.build_command = watching  # type: ignore[assignment]
+    recorder.capture_arguments = watching  # type: ignore[assignment]
     try:
         assert await hass.config_entries.async_setup(entry.entry_id)
         supervisor = next(iter(entry.runtime_data.recording.recorders.values()))
@@ -209,7 +209,7 @@ async def test_a_paused_camera_stays_paused_across_a_restart(
         await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
         await wait_for(lambda: supervisor.pid is not None, timeout=20)
     finally:
-        recorder.build_command = real
+        recorder.capture_arguments = real
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 
