@@ -103,6 +103,7 @@ async def test_a_segment_closed_without_a_sample_is_not_indexed(
     listed.feed_data(b"".join(json.dumps(r).encode() + b"\n" for r in reports) + b"not json\n")
     listed.feed_eof()
     assert await recorder._follow(listed) is True
+    await recorder.stop()  # what it queued is filed
     found = await store.async_call(segments.in_window, camera.id, 0, 2**62)
     found = await store.async_call(segments.timing, found)
     await store.async_close()

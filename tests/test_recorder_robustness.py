@@ -10,7 +10,9 @@ import errno
 import hashlib
 import json
 import logging
+import os
 import shutil
+import signal
 import subprocess
 from datetime import timedelta
 from pathlib import Path
@@ -22,12 +24,13 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers import issue_registry as ir
 
+from custom_components.doorbell_vault import backup
 from custom_components.doorbell_vault.const import DOMAIN
 from custom_components.doorbell_vault.diagnostics import async_get_config_entry_diagnostics
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.issues import CAMERA_OFFLINE, STORAGE_FULL, issue_about
-from custom_components.doorbell_vault.recording import desk, recorder, recorder_process
-from custom_components.doorbell_vault.recording.probe import ProbeError, probe_stream
+from custom_components.doorbell_vault.recording import desk, recorder, recorder_process, segment_filing
+from custom_components.doorbell_vault.recording.probe import ProbeError, probe_duration, probe_stream
 from custom_components.doorbell_vault.store import holds, segments
 from custom_components.doorbell_vault.store.segments import Segment
 from devkit import simulator
@@ -88,12 +91,12 @@ async def test_any_supervisor_error_shows_offline_raises_the_repair_and_recovers
     held = _sha(storage / first.path)
 
     # The index (or the disk under it) fails: every filing raises.
-    real = recorder.file_segment
+    real = segment_filing.file_segment
 
     def failing(*args: Any) -> Any:
         raise OSError(errno.EIO, "Input/output error")
 
-    monkeypatch.setattr(recorder, "file_segment", failing)
+    monkeypatch.setattr(segment_filing, "file_segment", failing)
     await wait_for(lambda: hass.states.get(recording).state == STATE_UNAVAILABLE, timeout=40)
     issues, offline = ir.async_get(hass), issue_about(CAMERA_OFFLINE, camera)
     await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is not None, 20)
@@ -104,7 +107,7 @@ async def test_any_supervisor_error_shows_offline_raises_the_repair_and_recovers
     failures = [r for r in caplog.records if r.levelno >= logging.ERROR and "recording failed" in r.message]
     assert len(failures) == 1
 
-    monkeypatch.setattr(recorder, "file_segment", real)
+    monkeypatch.setattr(segment_filing, "file_segment", real)
     await wait_for(lambda: hass.states.get(recording).state == STATE_ON, timeout=60)
     await wait_for(lambda: issues.async_get_issue(DOMAIN, offline) is None, 10)
     assert _sha(storage / first.path) == held
@@ -187,14 +190,14 @@ async def test_a_paused_camera_stays_paused_across_a_restart(
 
     # The pause is in the index: applied before the recorder starts, so no recorder process ever runs.
     started: list[list[str]] = []
-    real = recorder.build_command
+    real = recorder.capture_arguments
 
     def watching(*args: Any, **kwargs: Any) -> list[str]:
         command: list[str] = real(*args, **kwargs)
         started.append(command)
         return command
 
-    recorder.build_command = watching  # type: ignore[assignment]
+    recorder.capture_arguments = watching  # type: ignore[assignment]
     try:
         assert await hass.config_entries.async_setup(entry.entry_id)
         supervisor = next(iter(entry.runtime_data.recording.recorders.values()))
@@ -206,8 +209,55 @@ async def test_a_paused_camera_stays_paused_across_a_restart(
         await hass.services.async_call("switch", "turn_on", {"entity_id": switch}, blocking=True)
         await wait_for(lambda: supervisor.pid is not None, timeout=20)
     finally:
-        recorder.build_command = real
+        recorder.capture_arguments = real
     assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_recorder_killed_during_a_backup_records_again_at_once(
+    hass: HomeAssistant, storage: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A backup holds the index for up to half an hour: a recorder process killed meanwhile is started
+    again at once; what it left and what the new one recorded are indexed once the backup is written."""
+    monkeypatch.setattr(recorder_process, "SEGMENT_SECONDS", 4)
+    with simulator.start(cheap=True, fps=15, width=320, height=240, gop_seconds=0.5, audio="none") as bell:
+        entry = make_hub(hass, storage, [camera_subentry(bell, audio_codec=None)])
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        vault: DoorbellVault = entry.runtime_data
+        camera = next(iter(vault.cameras))
+        supervisor = vault.recording.recorders[camera]
+        await wait_for(lambda: supervisor.last_segment is not None, timeout=60)
+
+        async def incoming() -> list[str]:
+            return sorted(await hass.async_add_executor_job(os.listdir, supervisor.incoming))
+
+        async def open_segment_has_footage() -> bool:  # a whole fragment: footage its kill leaves behind
+            return await probe_duration("ffprobe", supervisor.incoming / (await incoming())[-1]) is not None
+
+        await backup.async_pre_backup(hass)
+        await wait_for(open_segment_has_footage, timeout=20, step=0.1)
+        killed = supervisor.pid
+        assert killed is not None
+        os.kill(killed, signal.SIGKILL)
+        left = await incoming()
+
+        async def new_files() -> list[str]:
+            return sorted(set(await incoming()) - set(left))
+
+        async def finished_one() -> bool:  # and opened the next
+            return len(await new_files()) >= 2
+
+        # A new recorder process, which finishes a segment while the backup goes on.
+        await wait_for(lambda: supervisor.pid not in (None, killed), timeout=20)
+        await wait_for(finished_one, timeout=30)
+        finished = (await new_files())[0]
+        await backup.async_post_backup(hass)
+
+        async def indexed() -> bool:
+            names = {Path(s.path).name for s in await _segments(vault, camera)}
+            return {left[-1], finished} <= names
+
+        await wait_for(indexed, timeout=30)
+        assert await hass.config_entries.async_unload(entry.entry_id)
 
 
 async def test_credentials_in_an_entity_source_are_never_printed(

@@ -20,10 +20,11 @@ import sqlite3
 import time
 from collections import deque
 from collections.abc import Awaitable, Callable
+from functools import partial
 from pathlib import Path
-from typing import Final, Literal
+from typing import Any, Final, Literal
 
-from ..store import Store, make_private_folder, segments, write_private
+from ..store import Store, make_private_folder, write_private
 from ..store.segments import Segment
 from .camera_config import CameraConfig, redact
 from .pinning import TLS_REFUSED, PinRefused, RecorderTls, recorder_pin, refused_on_own_connection
@@ -38,7 +39,7 @@ from .recorder_process import (
     write_pid,
 )
 from .recorder_server import ForkedRecorder
-from .segment_filing import Expected, file_segment, parse_report, remove, salvage
+from .segment_filing import Expected, Filings, parse_report, remove
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -96,7 +97,6 @@ class Recorder:
         self.paused = False
         self.online = False
         self.down_since: float | None = time.monotonic()
-        self.last_segment: Segment | None = None
         self.restarts = 0
         self.disk_full = False
         self.credentials_refused = False
@@ -107,6 +107,8 @@ class Recorder:
         self.stderr_tail: deque[str] = deque(maxlen=20)
         # Where the next segment starts, and how its time was mapped (for one a killed recorder left).
         self._expected: Expected | None = None
+        self._filings = Filings(store, storage, camera.id, self.incoming, ffprobe_binary)
+        self._filing_failed: Exception | None = None
         self._logged_errors: set[str] = set()
 
     # Public ------------------------------------------------------------------------------------
@@ -115,6 +117,11 @@ class Recorder:
     def recording(self) -> bool:
         """True while the recorder process runs and segments arrive."""
         return self.online and not self.paused
+
+    @property
+    def last_segment(self) -> Segment | None:
+        """The newest segment filed."""
+        return self._filings.newest
 
     @property
     def pid(self) -> int | None:
@@ -148,6 +155,7 @@ class Recorder:
                 self._task.cancel()
             with contextlib.suppress(asyncio.CancelledError):
                 await self._task
+        await self._filings.done()
 
     async def set_paused(self, paused: bool) -> None:
         """Pause or resume recording."""
@@ -237,7 +245,7 @@ class Recorder:
         try:
             produced = await self._run_once(url, tls)
         finally:
-            await self.salvage()
+            await self._salvage_later()
         if self._tls_refused_this_run and not produced:
             self._pin_refused(await refused_on_own_connection(url, self.camera.tls_fingerprint or ""))
             return False
@@ -292,9 +300,10 @@ class Recorder:
         self._refused_this_run = False
         self._tls_refused_this_run = False
         self._run_problem = None
-        await self.store.async_job(_make_folder, self.incoming)
+        # Files alone, no index: not behind the store's queue (a backup holds it for up to half an hour).
+        await asyncio.to_thread(make_private_folder, self.incoming)
         if tls is not None:
-            await self.store.async_job(write_private, self.pinned_certificate, tls.pem)
+            await asyncio.to_thread(write_private, self.pinned_certificate, tls.pem)
         arguments = capture_arguments(
             url,
             self.incoming,
@@ -307,16 +316,20 @@ class Recorder:
         self._process = process = await ForkedRecorder.start(arguments, url)
         stderr_task = asyncio.create_task(self._read_stderr(process.stderr))
         try:
-            await self.store.async_job(write_pid, self.pid_file, process.pid, process.pidfd)
-            return await self._follow(process.stdout)
+            await asyncio.to_thread(write_pid, self.pid_file, process.pid, process.pidfd)
+            produced = await self._follow(process.stdout)
         finally:
             await self._terminate()
             await stderr_task
             with contextlib.suppress(Exception):
-                await self.store.async_job(remove, self.pid_file)
+                await asyncio.to_thread(remove, self.pid_file)
+        if (failed := self._filing_failed) is not None:
+            self._filing_failed = None
+            raise failed
+        return produced
 
     async def _follow(self, stdout: asyncio.StreamReader) -> bool:
-        """Index each segment the recorder process finishes, with its UTC span and time source."""
+        """Queue each segment the recorder process finishes for filing (the store may be held meanwhile)."""
         produced = False
         timeout = 2 * SEGMENT_SECONDS + WATCHDOG_MARGIN + CONNECT_GRACE
         while True:
@@ -333,12 +346,10 @@ class Recorder:
             if report is None:
                 continue
             name, start_us, end_us, source, offset_us = report
+            self._filings.add([name], partial(self._file_reported, self._process, *report))
             if end_us <= start_us:
-                # Opened and closed with no sample (stopped at a cut): nothing to play or keep.
-                await self.store.async_job(remove, self.incoming / name)
-                _LOGGER.debug("%s: removed empty segment %s", self.camera.name, name)
                 continue
-            await self._index(self.incoming / name, start_us, end_us, source, offset_us)
+            self._expected = (end_us, source, offset_us)
             produced = True
             timeout = 2 * SEGMENT_SECONDS + WATCHDOG_MARGIN
 
@@ -356,52 +367,44 @@ class Recorder:
         if self._process is not None:
             await self._process.stop()
 
-    async def _index(
-        self, path: Path, start_us: int, end_us: int, time_source: str, clock_offset_us: int | None = None
-    ) -> None:
+    async def _file_reported(self, process: ForkedRecorder | None, name: str, *report: Any) -> None:
+        """File a segment `process` reported; a failure ends the running recorder (its run raises it)."""
         try:
-            segment = await self.store.async_job(
-                file_segment,
-                self.store,
-                self.storage,
-                self.camera.id,
-                path,
-                start_us,
-                end_us,
-                segments.RECORDED,
-                time_source,
-                clock_offset_us,
-            )
-        except FileNotFoundError:
-            _LOGGER.warning("%s: segment %s vanished before indexing", self.camera.name, path.name)
+            segment = await self._filings.file(self.incoming / name, *report)
+        except Exception as err:
+            self._filing_failed = err
+            await self._terminate()
             return
-        self._expected = (end_us, time_source, clock_offset_us)
-        self.last_segment = segment
-        self.credentials_refused = False  # footage arrives: whatever was refused is accepted now
-        self._set_online(True)
-        if self._on_segment:
-            self._on_segment(segment)
+        if segment is not None and process is self._process and self.pid is not None:
+            self.credentials_refused = False  # footage arrives: whatever was refused is accepted now
+            self._set_online(True)
+            if self._on_segment:
+                self._on_segment(segment)
+        self._notify()
+
+    async def _salvage_later(self) -> None:
+        """Queue the salvage of what the ended run left, with its continuation; the next run starts meanwhile.
+
+        The next run's segments share nothing with it; its recorder process names its files by later times.
+        """
+        expected, self._expected = self._expected, None
+        if names := await self._filings.leftovers():
+            self._filings.add(names, partial(self._salvage, names, expected))
+
+    async def _salvage(self, names: list[str], expected: Expected | None) -> None:
+        try:
+            await self._filings.salvage(names, expected, self.camera.name)
+        except Exception as err:  # the files stay in incoming/ for the salvage after the next run
+            self._failed(err)
         self._notify()
 
     async def salvage(self) -> int:
         """Index what a stopped or killed recorder process left in `incoming/`, to its last whole fragment."""
-        indexed = await salvage(
-            self.store,
-            self.ffprobe_binary,
-            self.incoming,
-            lambda: self._expected,
-            self._index,
-            self.camera.name,
-        )
-        self._expected = None
-        return indexed
+        expected, self._expected = self._expected, None
+        return await self._filings.add((), partial(self._filings.salvage, None, expected, self.camera.name))
 
 
 def _is_disk_full(err: BaseException) -> bool:
     if isinstance(err, OSError) and err.errno in (errno.ENOSPC, errno.EDQUOT):
         return True
     return isinstance(err, sqlite3.OperationalError) and "disk is full" in str(err)
-
-
-def _make_folder(folder: Path) -> None:
-    make_private_folder(folder)
