@@ -6,6 +6,7 @@ import hashlib
 import json
 from pathlib import Path
 
+import pytest
 from homeassistant.components.repairs import repairs_flow_manager
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
@@ -13,6 +14,7 @@ from homeassistant.setup import async_setup_component
 
 from custom_components.doorbell_vault.const import CONF_FOOTAGE_PATH, CONF_STORAGE_PATH, DATABASE_FILE, DOMAIN
 from custom_components.doorbell_vault.evidence import signing
+from custom_components.doorbell_vault.recording import footage_move
 from custom_components.doorbell_vault.recording.footage_move import footage_files
 from custom_components.doorbell_vault.store import meta, seals, segments
 
@@ -155,6 +157,29 @@ async def test_a_move_that_cannot_copy_switches_nothing_and_says_so(
     assert await vault.store.async_call(meta.get, "footage_move") is None
     shown = hass.data["persistent_notification"][f"{DOMAIN}_footage_move"]
     assert "could not be moved" in shown["message"]
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+
+async def test_a_move_that_fails_after_the_recorders_stopped_starts_them_again(
+    hass: HomeAssistant, storage: Path, sample_segment: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    entry = await footage_hub(hass, storage, sample_segment, ("Front door",), segments=2)
+    vault = entry.runtime_data
+    copies: list[Path] = []
+
+    def second_copy_fails(source: Path, target: Path, expected: object) -> None:
+        copies.append(target)
+        if len(copies) == 2:  # the catch-up copy, made once the recorders stopped
+            raise footage_move.MoveError("the disk went away")
+
+    monkeypatch.setattr(footage_move, "copy_verified", second_copy_fails)
+    await vault.recording.async_move_footage(storage.parent / "elsewhere")
+    assert len(copies) == 2
+    assert vault.storage == storage
+    (recorder,) = vault.recording.recorders.values()
+    assert not recorder.stopping()
+    assert recorder._task is not None
+    assert not recorder._task.done()  # supervising again, not a loop that ended at once
     assert await hass.config_entries.async_unload(entry.entry_id)
 
 

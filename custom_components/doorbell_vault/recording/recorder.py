@@ -138,7 +138,9 @@ class Recorder:
         return lambda: self._listeners.remove(listener)
 
     def start(self) -> None:
-        """Start supervising."""
+        """Start supervising (again after a stop: a footage move that failed records on)."""
+        self._stopping = False
+        self._wake.clear()
         self._task = asyncio.get_running_loop().create_task(
             self._supervise(), name=f"doorbell_vault recorder {self.camera.name}"
         )
@@ -189,11 +191,8 @@ class Recorder:
         else:
             self.down_since = time.monotonic()
             if not self._stopping and not self.paused:
-                _LOGGER.warning(
-                    "%s stopped recording: %s",
-                    self.camera.name,
-                    self.stderr_tail[-1] if self.stderr_tail else "the recorder process exited",
-                )
+                last = self.stderr_tail[-1] if self.stderr_tail else "the recorder process exited"
+                _LOGGER.warning("%s stopped recording: %s", self.camera.name, last)
         self._notify()
 
     def _note(self, text: str) -> None:
