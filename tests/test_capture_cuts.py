@@ -7,7 +7,11 @@ cameras by test_capture_pacing, test_camera_clock and test_recording.
 
 from __future__ import annotations
 
-from custom_components.doorbell_vault.recording.stream_copy.segmenter import Cuts
+import argparse
+from pathlib import Path
+
+from custom_components.doorbell_vault.recording.segment_filing import NAME_FORMAT, name_time_us
+from custom_components.doorbell_vault.recording.stream_copy.segmenter import Cuts, Segmenter
 
 SECOND = 90_000  # ticks of RTP's 90 kHz video clock
 HALF_FRAME = SECOND // 25 // 2
@@ -46,3 +50,17 @@ def test_a_camera_clock_going_back_restarts_the_schedule() -> None:
     assert cuts.due(0, restart=True)
     assert not cuts.due(SECOND // 2)
     assert cuts.due(SECOND)
+
+
+def test_a_segment_opened_in_the_second_of_a_file_left_there_takes_another_name(tmp_path: Path) -> None:
+    # A killed recorder's last segment, and a new recorder whose first segment starts in the same second.
+    segmenter = Segmenter(
+        "rtsp://127.0.0.1:9/x", argparse.Namespace(output=f"{tmp_path}/{NAME_FORMAT}.mp4", max_offset=5)
+    )
+    left = tmp_path / "19700101T000000Z.mp4"
+    left.write_bytes(b"footage a killed recorder left")
+    opened = segmenter._open(0.0)
+    opened.container.close()
+    assert opened.path.name == "19700101T000000Z-1.mp4"
+    assert left.read_bytes() == b"footage a killed recorder left"
+    assert name_time_us(opened.path.name) == name_time_us(left.name) == 0

@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from custom_components.doorbell_vault.hub import DoorbellVault
 from custom_components.doorbell_vault.recording.camera_config import CameraConfig
 from custom_components.doorbell_vault.recording.recorder import Recorder
-from custom_components.doorbell_vault.recording.segment_filing import name_time_us
+from custom_components.doorbell_vault.recording.segment_filing import file_segment, name_time_us
 from custom_components.doorbell_vault.store import Store, segments
 
 from .conftest import Offline, camera_subentry, make_hub
@@ -111,3 +111,28 @@ async def test_a_segment_closed_without_a_sample_is_not_indexed(
     assert found[0].end_us - found[0].start_us == 6_000_000
     assert (found[0].time_source, found[0].clock_offset_us) == ("rtcp", -1500)
     assert not (recorder.incoming / "20261124T101000Z.mp4").exists()
+
+
+async def test_a_segment_filed_where_a_file_of_its_name_is_kept_never_replaces_it(tmp_path: Path) -> None:
+    # A camera whose clock was set back, or a restart in the same second: the hour folder holds the name.
+    store = Store(tmp_path / "index.db")
+    await store.async_open()
+    try:
+        storage = tmp_path / "footage"
+        incoming = storage / "cam" / "incoming"
+        incoming.mkdir(parents=True)
+        name = "20261206T120000Z.mp4"
+        start = name_time_us(name) or 0
+        filed = []
+        for content in (b"held footage", b"a later segment of the same name"):
+            (incoming / name).write_bytes(content)
+            filed.append(
+                await store.async_job(file_segment, store, storage, "cam", incoming / name, start, start + 1)
+            )
+        assert [Path(s.path).name for s in filed] == [name, "20261206T120000Z-1.mp4"]
+        assert [(storage / s.path).read_bytes() for s in filed] == [
+            b"held footage",
+            b"a later segment of the same name",
+        ]
+    finally:
+        await store.async_close()

@@ -36,12 +36,21 @@ type Index = Callable[[Path, int, int, str, int | None], Awaitable[Segment | Non
 
 
 def name_time_us(name: str) -> int | None:
-    """The UTC start encoded in a segment's file name, in microseconds."""
+    """The UTC start encoded in a segment's file name (`-N` after it: a second of that name), in µs."""
     try:
-        moment = datetime.strptime(Path(name).stem, NAME_FORMAT).replace(tzinfo=UTC)
+        moment = datetime.strptime(Path(name).stem.split("-")[0], NAME_FORMAT).replace(tzinfo=UTC)
     except ValueError:
         return None
     return int(moment.timestamp() * 1_000_000)
+
+
+def unused_name(path: Path) -> Path:
+    """`path`, or the first `<stem>-N<suffix>` beside it that no file holds (blocking)."""
+    candidate, number = path, 1
+    while candidate.exists():
+        candidate = path.with_name(f"{path.stem}-{number}{path.suffix}")
+        number += 1
+    return candidate
 
 
 def segment_folder(camera: str, start_us: int) -> str:
@@ -70,12 +79,17 @@ def file_segment(
     time_source: str | None = None,
     clock_offset_us: int | None = None,
 ) -> Segment:
-    """Move a finished file to its hour folder, hash it and index it (runs on the store's thread)."""
-    relative = f"{segment_folder(camera, start_us)}/{source.name}"
-    target = storage / relative
+    """Move a finished file to its hour folder, hash it and index it (runs on the store's thread).
+
+    A file already there under its name (a camera clock set back, a restart in the same second) is never
+    replaced: this one takes the next free `-N` name.
+    """
+    target = storage / segment_folder(camera, start_us) / source.name
     make_private_folder(target.parent)
     if source != target:
+        target = unused_name(target)
         source.replace(target)
+    relative = target.relative_to(storage).as_posix()
     # The recorder process creates it 0600 (its umask); one written by anything else becomes owner-only here.
     target.chmod(0o600)
     size = target.stat().st_size

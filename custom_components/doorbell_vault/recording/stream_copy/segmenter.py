@@ -211,7 +211,12 @@ class Segmenter:
             self._write(segment, packet, index, pts, dts)
 
     def _open(self, start: float) -> OpenSegment:
-        path = self.folder / _name(self.mapping.utc_us(start), self.pattern)
+        path = first = self.folder / _name(self.mapping.utc_us(start), self.pattern)
+        # Never over a file already there (one a killed recorder left in the same second): `-N` beside it.
+        number = 1
+        while path.exists():
+            path = first.with_name(f"{first.stem}-{number}{first.suffix}")
+            number += 1
         container = av.open(str(path), "w", format="mp4", options={"movflags": MOVFLAGS})
         segment = OpenSegment(container, path, start, start)
         for stream in self.wanted:
